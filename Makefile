@@ -1,0 +1,30 @@
+# Each target sets itself up from nothing: a fresh clone needs only python3 (3.11+) and git.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+# pip resolves torch==2.13.0 (pinned in pyproject.toml) to the CPU wheel: never a CUDA download.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/build_example.py examples/acme-web
+	$(VENV)/bin/idiom harvest examples/acme-web --prs examples/acme-web-prs.json
+	$(VENV)/bin/idiom scrub examples/acme-web/.idiom/harvest/acme-web --json > /dev/null && echo "no secret left in the harvest output"
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(PY) bench/scrub_bench.py
+	$(PY) bench/history_bench.py
+
+clean:
+	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json

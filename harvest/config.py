@@ -1,0 +1,135 @@
+"""`idiom.toml` → frozen, documented dataclasses, one per section.
+
+Precedence, lowest first: field defaults, `idiom.toml`, `IDIOM_<SECTION>_<FIELD>` environment
+variables, then CLI flags (applied by the caller with `dataclasses.replace`). Higher packages define
+their own section dataclasses and load them with `load_section`, so every section obeys one rule:
+an unknown key is an error that lists the valid keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from harvest.errors import ConfigError
+
+CONFIG_FILE = "idiom.toml"
+# Every section the product knows, owned by the package named in DESIGN.md.
+SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validation")
+
+T = TypeVar("T")
+
+
+def _help(text: str, default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
+    """A dataclass field whose help text travels in its metadata (shown by `idiom config`)."""
+    if isinstance(default, (list, dict, set)):
+        raise TypeError("use a tuple for sequence defaults so the config stays frozen")
+    return field(default=default, metadata={"help": text}, **kwargs)
+
+
+@dataclass(frozen=True)
+class HarvestConfig:
+    """`[harvest]`: what to mine from the repository and what to leave out."""
+
+    max_file_bytes: int = _help("Files larger than this (bytes) are skipped with a reason.", 1024 * 1024)
+    deprecated_paths: tuple[str, ...] = _help(
+        "Extra glob patterns (repo-relative, `**` allowed) whose files are treated as deprecated.", ()
+    )
+    exclude_paths: tuple[str, ...] = _help("Glob patterns of files to leave out entirely.", ())
+    vendored_dirs: tuple[str, ...] = _help(
+        "Directory names whose contents are third-party code.",
+        ("vendor", "vendors", "node_modules", "third_party", "third-party", "bower_components"),
+    )
+    refs: tuple[str, ...] = _help("Refs whose history is mined; empty means the default branch.", ())
+    all_refs: bool = _help("Mine every branch, tag and pull ref instead of `refs`.", False)
+    since: str = _help("Only commits after this date (anything `git log --since` accepts).", "")
+    max_commits: int = _help("Stop after this many commits (0 = no limit).", 0)
+    max_hunk_bytes: int = _help("A single file's diff larger than this in one commit is skipped.", 256 * 1024)
+    prs_file: str = _help("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
+
+
+def read_toml(repo: Path) -> dict[str, Any]:
+    """Parse `<repo>/idiom.toml` (missing file = empty) and reject unknown sections."""
+    path = repo / CONFIG_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or remove it") from None
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section(s) {', '.join(unknown)}; valid sections are {', '.join(SECTIONS)}"
+        )
+    return data
+
+
+def load_section(raw: dict[str, Any], name: str, cls: type[T], env: dict[str, str] | None = None) -> T:
+    """Build section `name` of `cls` from the parsed TOML, then `IDIOM_<NAME>_<FIELD>` overrides."""
+    env = os.environ if env is None else env
+    values = dict(raw.get(name, {}))
+    if not isinstance(raw.get(name, {}), dict):
+        raise ConfigError(f"{CONFIG_FILE}: [{name}] must be a table of keys")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"{CONFIG_FILE}: unknown key(s) {', '.join(unknown)} in [{name}]; "
+            f"valid keys are {', '.join(fields)}"
+        )
+    hints = typing.get_type_hints(cls)
+    for key in fields:
+        var = f"IDIOM_{name.upper()}_{key.upper()}"
+        if var in env:
+            values[key] = _parse_env(var, env[var], hints[key])
+    typed = {key: _coerce(name, key, value, hints[key]) for key, value in values.items()}
+    return cls(**typed)
+
+
+def load_harvest_config(repo: Path) -> HarvestConfig:
+    """The `[harvest]` section for `repo`, with environment overrides applied."""
+    return load_section(read_toml(repo), "harvest", HarvestConfig)
+
+
+def _parse_env(var: str, text: str, hint: Any) -> Any:
+    """Read an environment override: sequences are comma-separated, booleans 1/0/true/false."""
+    if typing.get_origin(hint) is tuple:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    if hint is bool:
+        lowered = text.strip().lower()
+        if lowered not in {"1", "0", "true", "false", "yes", "no"}:
+            raise ConfigError(f"{var}={text!r}: expected true or false")
+        return lowered in {"1", "true", "yes"}
+    if hint is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(f"{var}={text!r}: expected an integer") from None
+    return text
+
+
+def _coerce(section: str, key: str, value: Any, hint: Any) -> Any:
+    """Check a TOML value against the field's type; lists become tuples so configs stay frozen."""
+    where = f"{CONFIG_FILE}: [{section}] {key}"
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+        return tuple(value)
+    if origin in (typing.Union, types.UnionType):
+        allowed = tuple(a for a in typing.get_args(hint) if a is not type(None))
+        if value is None or isinstance(value, allowed):
+            return value
+        raise ConfigError(f"{where} must be {' or '.join(a.__name__ for a in allowed)}, got {value!r}")
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise ConfigError(f"{where} must be {hint.__name__}, got {value!r}")
+    return value

@@ -1,0 +1,20 @@
+"""Errors the harvester shows to people: each message says what happened and how to fix it.
+
+The CLI prints a `HarvestError` as one line on stderr and exits 1; any other exception is a bug.
+"""
+
+
+class HarvestError(Exception):
+    """Root of every error the harvester raises on purpose; the message is shown as written."""
+
+
+class ConfigError(HarvestError):
+    """`idiom.toml` (or an `IDIOM_*` variable) is malformed or names an unknown key."""
+
+
+class RepoError(HarvestError):
+    """The repository cannot be mined: not a repo, empty, corrupt, or a ref that does not exist."""
+
+
+class InputError(HarvestError):
+    """A user-supplied input file (PR export, allowlist, corpus) is malformed."""

@@ -1,0 +1,79 @@
+"""Where artifacts live and how they are written: `<repo>/.idiom/` (or `IDIOM_HOME`), atomically.
+
+A reader never sees half an artifact: files are written under a temporary name in the same
+directory and renamed; whole artifact directories are built beside the old one and swapped in, so
+a failed re-harvest leaves the previous result intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+HOME_ENV = "IDIOM_HOME"
+
+
+def idiom_home(repo: Path) -> Path:
+    """The artifact root for `repo`: `$IDIOM_HOME` when set, else `<repo>/.idiom`."""
+    override = os.environ.get(HOME_ENV)
+    home = Path(override).expanduser() if override else repo / ".idiom"
+    home.mkdir(parents=True, exist_ok=True)
+    ignore = home / ".gitignore"
+    if not ignore.exists():
+        # Keep the tool's own output out of the team's `git status`.
+        atomic_write_text(ignore, "*\n")
+    return home
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` so readers see the old file or the new one, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write `data` as indented JSON, atomically."""
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """Write one JSON object per line (inside a staged directory, so no temp name is needed)."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            count += 1
+    return count
+
+
+@contextlib.contextmanager
+def staged_dir(final: Path) -> Iterator[Path]:
+    """Yield an empty sibling directory; on success it replaces `final`, on failure it vanishes."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".staging", dir=final.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(stage, final)
+    shutil.rmtree(old, ignore_errors=True)
