@@ -1,0 +1,151 @@
+"""Walk the commit history in one `git log -p` stream and turn it into raw commit records.
+
+One git process for the whole walk (not one per commit) keeps a whole-history harvest within a
+small factor of `git log -p` itself. Merges come with their diff against the first parent, which
+for a merged pull request is the PR's combined change.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import git
+
+from harvest.config import HarvestConfig
+from harvest.diffparse import RawChange, parse_patch
+from harvest.errors import RepoError
+
+# NUL never appears in text diffs (git calls such files binary), so it safely separates fields.
+FORMAT = "%x00%H%x00%P%x00%an%x00%aI%x00%B%x00"
+FIELDS_PER_COMMIT = 6  # sha, parents, author, date, message, patch
+CHUNK = 1 << 20
+BUFFERED_CHUNKS = 512  # at most this many MiB of git output wait in memory
+
+
+@dataclass(frozen=True)
+class RawCommit:
+    """A commit as read from the stream, before scrubbing."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    author_date: str
+    message: str
+    changes: tuple[RawChange, ...]
+
+
+def log_command(repo: git.Repo, revisions: list[str], config: HarvestConfig, patches: bool = True) -> list[str]:
+    """The `git log` argv the walk runs; the benchmark runs its floor on the same revisions."""
+    argv = ["git", "-C", repo.git_dir, "-c", "core.quotePath=false", "log", f"--format={FORMAT}",
+            "--no-color", "--no-ext-diff", "--no-textconv", "-M"]
+    if patches:
+        argv += ["-p", "--diff-merges=first-parent"]
+    if config.since:
+        argv.append(f"--since={config.since}")
+    if config.max_commits:
+        argv.append(f"--max-count={config.max_commits}")
+    return argv + revisions + ["--"]
+
+
+def count_commits(repo: git.Repo, revisions: list[str], config: HarvestConfig) -> int:
+    """How many commits the walk will visit (for the progress bar)."""
+    argv = ["rev-list", "--count"] + ([f"--since={config.since}"] if config.since else []) + revisions
+    total = int(repo.git.execute(["git", "-C", repo.git_dir, *argv]))
+    return min(total, config.max_commits) if config.max_commits else total
+
+
+class LogStream:
+    """A running `git log -p` whose output a thread drains into memory, so git never waits for us.
+
+    Started before the HEAD files are read, git produces the history on the other core meanwhile.
+    """
+
+    def __init__(self, argv: list[str]) -> None:
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.chunks: queue.Queue[bytes] = queue.Queue(maxsize=BUFFERED_CHUNKS)
+        self.stopped = threading.Event()
+        threading.Thread(target=self._pump, name="git-log-reader", daemon=True).start()
+
+    def __enter__(self) -> LogStream:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is not None:
+            self.process.kill()
+            self.close(check=False)
+
+    def _pump(self) -> None:
+        stdout = self.process.stdout
+        while not self.stopped.is_set():
+            try:
+                chunk = stdout.read(CHUNK)
+            except (OSError, ValueError):  # closed under us by close(): the reader is done
+                return
+            while not self._put(chunk):
+                if self.stopped.is_set():
+                    return
+            if not chunk:
+                return
+
+    def _put(self, chunk: bytes) -> bool:
+        try:
+            self.chunks.put(chunk, timeout=0.1)
+            return True
+        except queue.Full:
+            return False
+
+    def read(self, _size: int = -1) -> bytes:
+        """The next chunk of output; b"" at the end."""
+        return self.chunks.get()
+
+    def close(self, check: bool = True) -> None:
+        """Stop reading and reap git; a failed git becomes a RepoError with its first stderr line."""
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        self.process.stdout.close()
+        stderr = self.process.stderr.read().decode("utf-8", "replace").strip()
+        self.process.stderr.close()
+        code = self.process.wait()
+        if check and code not in (0, -signal.SIGPIPE):
+            first = stderr.splitlines()[0] if stderr else f"exit code {code}"
+            raise RepoError(f"git log failed: {first}; check the refs given and run `git fsck`")
+
+
+def start_log(repo: git.Repo, revisions: list[str], config: HarvestConfig) -> LogStream:
+    """Start the history walk in the background."""
+    return LogStream(log_command(repo, revisions, config))
+
+
+def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lambda path, size: True
+                 ) -> Iterator[RawCommit]:
+    """Yield commits newest first, parsing the stream as git writes it."""
+    try:
+        for sha, parents, author, date, message, patch in _records(stream):
+            yield RawCommit(sha, tuple(parents.split()), author, date, message.rstrip("\n"),
+                            tuple(parse_patch(patch, keep_hunks)))
+    finally:
+        stream.close()
+
+
+def _records(stream: LogStream) -> Iterator[list[str]]:
+    """Split the NUL-separated stream into per-commit fields without holding the whole stream."""
+    tokens: list[bytes] = []  # complete tokens; tokens[0] is whatever precedes the first commit
+    tail: list[bytes] = []  # the token still being read (a long patch spans many chunks)
+    while chunk := stream.read(CHUNK):
+        if b"\0" not in chunk:
+            tail.append(chunk)
+            continue
+        pieces = (b"".join(tail) + chunk).split(b"\0")
+        tail = [pieces.pop()]
+        tokens.extend(pieces)
+        while len(tokens) > FIELDS_PER_COMMIT:
+            yield [t.decode("utf-8", "replace") for t in tokens[1:FIELDS_PER_COMMIT + 1]]
+            del tokens[1:FIELDS_PER_COMMIT + 1]
+    if len(tokens) == FIELDS_PER_COMMIT:  # the last commit's patch runs to the end of the stream
+        yield [t.decode("utf-8", "replace") for t in tokens[1:] + [b"".join(tail)]]

@@ -1,0 +1,204 @@
+"""`idiom harvest`: mine a repository (files at HEAD, history, PRs, reviews), scrub it, write it.
+
+Everything goes to a staging directory that replaces `.idiom/harvest/<name>/` only when the whole
+run succeeded, so a failed re-harvest leaves the previous result intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import git
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from harvest import __version__
+from harvest.classify import path_exclusion
+from harvest.config import HarvestConfig
+from harvest.diffparse import RawChange, parse_patch
+from harvest.errors import RepoError
+from harvest.files import RawFile, walk_head
+from harvest.history import LogStream, count_commits, start_log, walk_history
+from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
+from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, Hunk, PullRequest
+from harvest.redact import Redactor
+from harvest.repo import default_revisions, open_repo
+from harvest.scrub import load_allowlist
+from harvest.store import atomic_write_json, idiom_home, staged_dir, write_jsonl
+from harvest.testmap import map_tests
+
+
+@dataclass
+class Summary:
+    """What a harvest produced, printed as a table or as `--json`."""
+
+    name: str
+    output: str
+    head: str
+    revisions: list[str]
+    shallow: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)
+    scrub: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def harvest(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
+    """Mine `repo_path` with `config` and write `.idiom/harvest/<name>/`; return the summary."""
+    started = time.perf_counter()
+    repo = open_repo(repo_path)
+    root = Path(repo.working_tree_dir or repo.git_dir)
+    name = name or _safe_name(root.resolve().name)
+    export = load_export(Path(config.prs_file)) if config.prs_file else []
+    revisions = default_revisions(repo, config)
+    head = repo.head.commit
+    redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
+    shallow = (Path(repo.git_dir) / "shallow").exists()
+    out = idiom_home(root) / "harvest" / name
+    with staged_dir(out) as stage, _progress(progress) as bar, start_log(repo, revisions, config) as log:
+        files, excluded = _collect_files(repo, head, config, bar)
+        wanted = {item.get("merge_commit_sha") for item in export}
+        kept: dict[str, CommitRecord] = {}
+        last_touch: dict[str, str] = {}
+        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch)
+        commit_count = write_jsonl(stage / "commits.jsonl", commits)
+        records = _file_records(files, redactor, last_touch)
+        prs = _pull_requests(repo, kept, export, redactor, config)
+        counts = {
+            "files": write_jsonl(stage / "files.jsonl", records),
+            "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
+            "tests_mapped": sum(1 for r in records if r.tests),
+            "commits": commit_count,
+            "merges": sum(1 for c in kept.values() if c.is_merge),
+            "prs": write_jsonl(stage / "prs.jsonl", sorted(prs.values(), key=lambda p: p.number)),
+            "review_comments": sum(len(p.comments) for p in prs.values()),
+        }
+        report = redactor.report()
+        atomic_write_json(stage / "scrub-report.json", report)
+        summary = Summary(name, str(out), head.hexsha, revisions, shallow, counts,
+                          _count_reasons(excluded), {k: v for k, v in report.items() if k != "findings"})
+        summary.seconds = round(time.perf_counter() - started, 2)
+        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config))
+    return summary
+
+
+def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig,
+                   bar: Progress) -> tuple[list[RawFile], list[Exclusion]]:
+    files: list[RawFile] = []
+    excluded: list[Exclusion] = []
+    task = bar.add_task("files at HEAD", total=None)
+    for item in walk_head(repo, head, config):
+        (files if isinstance(item, RawFile) else excluded).append(item)
+        bar.advance(task)
+    return files, excluded
+
+
+def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str, str]) -> list[FileRecord]:
+    tests = map_tests({f.path: f.text for f in files if f.kind == "test"},
+                      [f.path for f in files if f.kind == "source"])
+    return [
+        FileRecord(f.path, f.kind, f.language, f.size, f.blob, redactor.clean(f.text, "head-file", f.path),
+                   f.decode_errors, tests.get(f.path, ()), last_touch.get(f.path, ""))
+        for f in files
+    ]
+
+
+def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, redactor: Redactor, bar: Progress,
+             wanted: set[str], kept: dict[str, CommitRecord], last_touch: dict[str, str]) -> Iterator[CommitRecord]:
+    """Scrubbed commits, newest first; fills `kept` (commits PRs need) and `last_touch` on the way."""
+    task = bar.add_task("commits", total=count_commits(repo, revisions, config))
+
+    def keep_hunks(path: str, size: int) -> bool:
+        return not _history_skip(path, size, config)
+
+    for raw in walk_history(log, keep_hunks):
+        changes = tuple(_file_change(c, raw.sha, redactor, config) for c in raw.changes)
+        record = CommitRecord(raw.sha, raw.parents, raw.author, raw.author_date,
+                              redactor.clean(raw.message, "commit-message", commit=raw.sha), changes)
+        for change in changes:
+            last_touch.setdefault(change.path, raw.sha)
+        # Only merges, squash-style subjects and commits an export names can become PR records.
+        if record.is_merge or raw.sha in wanted or "(#" in record.message.partition("\n")[0]:
+            kept[raw.sha] = record
+        bar.advance(task)
+        yield record
+
+
+def _history_skip(path: str, size: int, config: HarvestConfig) -> str:
+    """Why a file's diff in some commit is not kept ("" when it is)."""
+    ruled_out = path_exclusion(path, 0, config)
+    if ruled_out:
+        return ruled_out[0]
+    return "too-large" if size > config.max_hunk_bytes else ""
+
+
+def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
+    hunks = tuple(Hunk(h.header, h.old_start, h.old_lines, h.new_start, h.new_lines,
+                       redactor.clean_hunk(h.text, h.new_start, change.path, sha)) for h in change.hunks)
+    skipped = "binary" if change.binary else _history_skip(change.path, change.size, config)
+    return FileChange(change.path, change.status, change.old_path, change.binary, skipped, hunks)
+
+
+def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[dict[str, Any]],
+                   redactor: Redactor, config: HarvestConfig) -> dict[int, PullRequest]:
+    prs = prs_from_history(kept.values())
+    refs = repo.git.for_each_ref("--format=%(refname) %(objectname)", "refs/pull/").splitlines()
+    heads = pull_refs(tuple(line.split(" ", 1)) for line in refs if " " in line)
+
+    def diff_of(head_sha: str) -> tuple[str, tuple[FileChange, ...]]:
+        base = repo.git.merge_base(head_sha, repo.head.commit.hexsha)
+        patch = repo.git.diff(base, head_sha, "--no-color", "--no-ext-diff", "-M")
+        raw = parse_patch(patch + "\n", lambda p, s: not _history_skip(p, s, config))
+        return base, tuple(_file_change(c, head_sha, redactor, config) for c in raw)
+
+    add_pull_refs(prs, heads, diff_of)
+
+    def clean(text: str, path: str, commit: str) -> str:
+        return redactor.clean(text, "review" if path else "pr", path, commit)
+
+    attach_export(prs, export, kept, clean)
+    return prs
+
+
+def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig) -> dict[str, Any]:
+    """Inputs by content hash (commits, export, config), tool version and counts."""
+    export_hash = hashlib.sha256(Path(config.prs_file).read_bytes()).hexdigest() if config.prs_file else ""
+    resolved = {rev: repo.git.rev_parse(rev) for rev in summary.revisions if not rev.startswith("-")}
+    return {
+        "tool": f"idiomatic {__version__}",
+        "inputs": {"head": summary.head, "revisions": resolved, "prs_export_sha256": export_hash},
+        "config": asdict(config),
+        "shallow": summary.shallow,
+        "counts": summary.counts,
+        "excluded": summary.excluded,
+        "seconds": summary.seconds,
+    }
+
+
+def _count_reasons(excluded: list[Exclusion]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in excluded:
+        counts[item.reason] = counts.get(item.reason, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "repo"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress]:
+    """A rich progress display on stderr, silent when stderr is not a terminal."""
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not (enabled and console.is_terminal)) as bar:
+        yield bar

@@ -1,0 +1,170 @@
+"""The harvester's records: what mining produces after scrubbing, and how it goes to and from JSONL.
+
+Later stages (pairs, units, conventions, index) read these back with `read_records`, so they are the
+contract between the harvester's first and second halves. Every text field here is scrubbed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+
+from harvest.errors import InputError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file at HEAD that survived the filters, with its scrubbed text."""
+
+    path: str
+    kind: str  # source, test, config, docs, build
+    language: str
+    size: int
+    blob: str
+    text: str
+    decode_errors: bool = False  # True when invalid UTF-8 was replaced on reading
+    tests: tuple[str, ...] = ()  # for test files: the source files they test
+    last_commit: str = ""  # newest mined commit that touched the file
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A file at HEAD that was left out, and why."""
+
+    path: str
+    reason: str  # binary, too-large, generated, vendored, deprecated, symlink, submodule, ...
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One `@@` hunk of a unified diff; `text` keeps the ` `/`+`/`-` line prefixes."""
+
+    header: str
+    old_start: int
+    old_lines: int
+    new_start: int
+    new_lines: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What one commit (or PR) did to one file."""
+
+    path: str
+    status: str  # added, modified, deleted, renamed, copied
+    old_path: str = ""
+    binary: bool = False
+    skipped: str = ""  # why hunks were dropped (e.g. too-large, vendored), if they were
+    hunks: tuple[Hunk, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommitRecord:
+    """A commit reachable from the mined refs; merges carry their diff against the first parent."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    author_date: str  # ISO 8601 with offset
+    message: str
+    changes: tuple[FileChange, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        """True for commits with more than one parent."""
+        return len(self.parents) > 1
+
+
+@dataclass(frozen=True)
+class Review:
+    """A submitted PR review (approve, request changes, comment) with its summary body."""
+
+    id: int
+    author: str
+    state: str
+    body: str
+    commit_id: str = ""
+    submitted_at: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    """A comment on a line of a PR's diff, with the hunk it was written on."""
+
+    id: int
+    author: str
+    body: str
+    path: str
+    diff_hunk: str
+    line: int | None = None
+    original_line: int | None = None
+    commit_id: str = ""
+    original_commit_id: str = ""
+    in_reply_to: int | None = None
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """A pull request seen in history (squash subject, merge commit, pull ref) and/or an export."""
+
+    number: int
+    title: str
+    sources: tuple[str, ...]  # squash, merge, ref, export
+    body: str = ""
+    author: str = ""
+    head_ref: str = ""
+    base_ref: str = ""
+    head_sha: str = ""
+    base_sha: str = ""
+    merge_commit: str = ""
+    merged_at: str = ""
+    changes: tuple[FileChange, ...] = ()  # the PR's combined diff when history has it
+    reviews: tuple[Review, ...] = ()
+    comments: tuple[ReviewComment, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecretFinding:
+    """Where the scrubber replaced something; never the value itself."""
+
+    rule: str
+    kind: str  # secret or pii
+    location: str  # head-file, history-diff, commit-message, pr, review
+    path: str = ""
+    commit: str = ""
+    line: int = 0
+
+
+def read_records(path: Path, cls: type[T]) -> Iterator[T]:
+    """Read a JSONL file of `cls` records; a malformed line is an error naming file and line."""
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                yield _build(cls, orjson.loads(line))
+            except (orjson.JSONDecodeError, TypeError, KeyError) as exc:
+                raise InputError(f"{path}:{number}: not a valid {cls.__name__} record ({exc}); re-run `idiom harvest`") from None
+
+
+def _build(hint: Any, value: Any) -> Any:
+    """Rebuild nested dataclasses and tuples from decoded JSON, guided by type hints."""
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        names = {f.name for f in dataclasses.fields(hint)}
+        return hint(**{k: _build(hints[k], v) for k, v in value.items() if k in names})
+    if typing.get_origin(hint) is tuple:
+        (item,) = typing.get_args(hint)[:1]
+        return tuple(_build(item, v) for v in value)
+    return value

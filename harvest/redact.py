@@ -1,0 +1,58 @@
+"""Run every mined text through the scrubber and keep a ledger of what was replaced, and where.
+
+The ledger becomes `scrub-report.json`: counts by rule and by location kind, plus locations
+(path, commit, line). It never holds a value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from harvest.records import SecretFinding
+from harvest.scrub import Allowlist, scrub
+
+
+class Redactor:
+    """Scrubs texts one at a time and remembers each finding with its location."""
+
+    def __init__(self, allowlist: Allowlist | None = None) -> None:
+        self.allowlist = allowlist
+        self.findings: list[SecretFinding] = []
+
+    def clean(self, text: str, location: str, path: str = "", commit: str = "") -> str:
+        """`text` with secrets replaced; each finding is recorded at its line in `text`."""
+        if not text:
+            return text
+        result = scrub(text, self.allowlist, path=path or None)
+        self.findings.extend(SecretFinding(f.rule, f.kind, location, path, commit, f.line) for f in result.findings)
+        return result.text
+
+    def clean_hunk(self, text: str, new_start: int, path: str, commit: str) -> str:
+        """A diff hunk's text; findings carry the line number in the file after the change."""
+        result = scrub(text, self.allowlist, path=path or None)
+        if result.findings:
+            lines = text.split("\n")
+            for f in result.findings:
+                line = new_start + sum(1 for row in lines[: f.line - 1] if not row.startswith("-"))
+                self.findings.append(SecretFinding(f.rule, f.kind, "history-diff", path, commit, line))
+        return result.text
+
+    def report(self) -> dict[str, Any]:
+        """The scrub report: totals, counts by rule and by location kind, and every location."""
+        secrets = [f for f in self.findings if f.kind == "secret"]
+        return {
+            "total": len(self.findings),
+            "secrets": len(secrets),
+            "by_rule": dict(Counter(f.rule for f in self.findings).most_common()),
+            "by_location": dict(Counter(f.location for f in self.findings).most_common()),
+            "secrets_only_in_history": len(_history_only(secrets)),
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+
+def _history_only(secrets: list[SecretFinding]) -> set[tuple[str, str]]:
+    """(path, rule) pairs seen in history diffs but not in any file at HEAD."""
+    at_head = {(f.path, f.rule) for f in secrets if f.location == "head-file"}
+    return {(f.path, f.rule) for f in secrets if f.location == "history-diff"} - at_head

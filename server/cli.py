@@ -1,0 +1,27 @@
+"""The umbrella `idiom` command: mounts every package's commands (the composition root).
+
+Heavy libraries load inside the commands that need them, so `idiom --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from harvest import __version__
+from harvest.cli import FriendlyGroup
+from harvest.cli import cli as harvest_cli
+
+
+@click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="idiom")
+def idiom() -> None:
+    """Idiomatic: learn a team's conventions from its git repository and serve them in the editor."""
+
+
+for command in harvest_cli.commands.values():
+    idiom.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    idiom(prog_name="idiom")
