@@ -50,23 +50,22 @@ def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig) -> Iter
 
 
 def _read_blob(blob: git.Blob, config: HarvestConfig) -> RawFile | Exclusion:
-    ruled_out = path_exclusion(blob.path, blob.size, config)
-    if ruled_out:
-        return Exclusion(blob.path, *ruled_out)
     try:
-        data = blob.data_stream.read()
-    except (ValueError, git.exc.GitError) as exc:
+        size = blob.size
+        ruled_out = path_exclusion(blob.path, size, config)
+        data = b"" if ruled_out else blob.data_stream.read()
+    except (ValueError, git.exc.GitError):
         raise RepoError(
-            f"cannot read {blob.path} (object {blob.hexsha[:12]}): {exc}; the repository may be corrupt, run `git fsck`"
+            f"cannot read {blob.path}: object {blob.hexsha[:12]} is missing or corrupt; run `git fsck` to see the damage"
         ) from None
-    ruled_out = content_exclusion(data)
+    ruled_out = ruled_out or content_exclusion(data)
     if ruled_out:
         return Exclusion(blob.path, *ruled_out)
     try:
         text, decode_errors = data.decode("utf-8"), False
     except UnicodeDecodeError:
         text, decode_errors = data.decode("utf-8", "replace"), True
-    return RawFile(blob.path, kind_of(blob.path), language_of(blob.path), blob.size, blob.hexsha, text, decode_errors)
+    return RawFile(blob.path, kind_of(blob.path), language_of(blob.path), size, blob.hexsha, text, decode_errors)
 
 
 def _symlink_exclusion(blob: git.Blob) -> Exclusion:

@@ -142,7 +142,7 @@ def _history_skip(path: str, size: int, config: HarvestConfig) -> str:
 
 def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
     hunks = tuple(Hunk(h.header, h.old_start, h.old_lines, h.new_start, h.new_lines,
-                       redactor.clean_hunk(h.text, h.new_start, change.path, sha)) for h in change.hunks)
+                       redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha)) for h in change.hunks)
     skipped = "binary" if change.binary else _history_skip(change.path, change.size, config)
     return FileChange(change.path, change.status, change.old_path, change.binary, skipped, hunks)
 

@@ -29,13 +29,18 @@ class Redactor:
         self.findings.extend(SecretFinding(f.rule, f.kind, location, path, commit, f.line) for f in result.findings)
         return result.text
 
-    def clean_hunk(self, text: str, new_start: int, path: str, commit: str) -> str:
-        """A diff hunk's text; findings carry the line number in the file after the change."""
+    def clean_hunk(self, text: str, old_start: int, new_start: int, path: str, commit: str) -> str:
+        """A diff hunk's text; a finding carries its line in the file after the change, or before it
+        for a removed line (secrets that only ever lived in history are found on removed lines)."""
         result = scrub(text, self.allowlist, path=path or None)
         if result.findings:
-            lines = text.split("\n")
+            rows = text.split("\n")
             for f in result.findings:
-                line = new_start + sum(1 for row in lines[: f.line - 1] if not row.startswith("-"))
+                before = rows[: f.line - 1]
+                if rows[f.line - 1].startswith("-"):
+                    line = old_start + sum(1 for row in before if not row.startswith("+"))
+                else:
+                    line = new_start + sum(1 for row in before if not row.startswith("-"))
                 self.findings.append(SecretFinding(f.rule, f.kind, "history-diff", path, commit, line))
         return result.text
 
