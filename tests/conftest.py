@@ -14,8 +14,8 @@ SHARED = REPO_ROOT.parent / "shared"
 
 # Fake credentials, split so this file itself holds no detectable secret.
 AWS_KEY_ID = "AKIA" + "Z7Q2R4T6Y3W3K5M7"
-AWS_SECRET = "kX9vQ2mZ7rT4wY8pL3nB6" + "cF1hJ5sD0gA2eU7iO9"
-DB_PASSWORD = "Tr0ub4dor" + "-horse-93!"
+AWS_SECRET = "".join(["kX9vQ2mZ7rT4wY8pL3nB6", "cF1hJ5sD0gA2eU7iO9"])
+DB_PASSWORD = "".join(["Tr0ub4dor", "-horse-93!"])
 
 
 class GitRepo:

@@ -1,0 +1,120 @@
+"""What a detector is: a name, keyword prefilter, compiled regex(es) and a check that turns a match
+into the span to replace. Provider and generic detectors are declared with `Collector` decorators.
+
+`scrub` runs a detector only when one of its keywords occurs in the lower-cased text, then runs its
+regexes over the whole text (or the lower-cased copy, same offsets) and keeps the spans the check returns.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from harvest.scrub.values import is_placeholder
+
+Span = tuple[int, int]
+Check = Callable[..., "Span | None"]  # (match, text) or (match, text, path) → span to replace, or None
+
+# Lower numbers win when spans overlap: a provider's own format beats a keyword guess or entropy.
+PROVIDER, STRUCTURE, ASSIGNMENT, ENTROPY, PII = range(5)
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One rule: find candidates with `patterns`, confirm each with `check`, replace with `placeholder`."""
+
+    name: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]  # one per literal anchor: a leading alternation defeats fast search
+    check: Check
+    doc: str
+    placeholder: str
+    kind: str = "secret"
+    priority: int = PROVIDER
+    lowered: bool = False  # run `patterns` over the lower-cased text (case-insensitive anchors, C speed)
+    path_aware: bool = False  # `check` also takes the file path (unquoted values are literals in config files)
+
+    def spans(self, text: str, low: str, path: str | None = None) -> Iterator[Span]:
+        """Spans of `text` this detector would replace (keyword prefilter included)."""
+        for keyword in self.keywords:
+            if keyword in low:
+                break
+        else:
+            if self.keywords:
+                return
+        extra = (path,) if self.path_aware else ()
+        subject = low if self.lowered else text
+        for pattern in self.patterns:
+            for m in pattern.finditer(subject):
+                span = self.check(m, text, *extra)
+                if span is not None:
+                    yield span
+
+
+class Collector(list[Detector]):
+    """A list of detectors filled by decorating their check functions (the docstring documents the rule)."""
+
+    def __call__(
+        self,
+        name: str,
+        keywords: tuple[str, ...],
+        pattern: str | tuple[str, ...],
+        *,
+        flags: int = 0,
+        placeholder: str = "",
+        kind: str = "secret",
+        priority: int = PROVIDER,
+        lowered: bool = False,
+    ) -> Callable[[Check], Check]:
+        """Decorator registering `check` as detector `name`."""
+
+        def register(check: Check) -> Check:
+            self.append(
+                Detector(
+                    name=name,
+                    keywords=keywords,
+                    patterns=tuple(re.compile(p, flags) for p in ((pattern,) if isinstance(pattern, str) else pattern)),
+                    check=check,
+                    doc=(check.__doc__ or "").strip(),
+                    placeholder=placeholder or f"<SECRET:{name}>",
+                    kind=kind,
+                    priority=priority,
+                    lowered=lowered,
+                    path_aware="path" in inspect.signature(check).parameters,
+                )
+            )
+            return check
+
+        return register
+
+    def table(self, rows: tuple[tuple[str, tuple[str, ...], str, str], ...], extra: str = "-") -> None:
+        """Register simple prefixed tokens from (name, keywords, pattern with group `b`, doc) rows."""
+        def check(m: re.Match[str], text: str) -> Span | None:
+            return token(m, text, extra=extra)
+
+        for name, keywords, pattern, doc in rows:
+            self(name, keywords, pattern)(check)
+            self[-1] = replace(self[-1], doc=doc)
+
+
+_WORDCHAR = re.compile(r"[A-Za-z0-9_]")
+
+
+def _glued(ch: str, extra: str) -> bool:
+    return bool(ch) and (_WORDCHAR.match(ch) is not None or ch in extra)
+
+
+def bounded(m: re.Match[str], text: str, extra: str = "") -> bool:
+    """The match is not glued to word characters (or `extra`) on either side."""
+    start, end = m.span()
+    return not _glued(text[start - 1 : start], extra) and not _glued(text[end : end + 1], extra)
+
+
+def token(m: re.Match[str], text: str, body: str = "b", extra: str = "") -> Span | None:
+    """Standard check for prefixed tokens: bounded, and the random part is not filler or a placeholder."""
+    if not bounded(m, text, extra):
+        return None
+    value = m.group(body) if body in m.re.groupindex else m.group()
+    return None if is_placeholder(value) else m.span()
