@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +135,14 @@ def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: Harve
 
 def _history_skip(path: str, size: int, config: HarvestConfig) -> str:
     """Why a file's diff in some commit is not kept ("" when it is)."""
+    return _path_skip(path, config) or ("too-large" if size > config.max_hunk_bytes else "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_skip(path: str, config: HarvestConfig) -> str:
+    """The path rules alone; cached because history revisits the same paths thousands of times."""
     ruled_out = path_exclusion(path, 0, config)
-    if ruled_out:
-        return ruled_out[0]
-    return "too-large" if size > config.max_hunk_bytes else ""
+    return ruled_out[0] if ruled_out else ""
 
 
 def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:

@@ -38,12 +38,11 @@ class Detector:
 
     def spans(self, text: str, low: str, path: str | None = None) -> Iterator[Span]:
         """Spans of `text` this detector would replace (keyword prefilter included)."""
-        for keyword in self.keywords:
-            if keyword in low:
-                break
-        else:
-            if self.keywords:
-                return
+        if not self.keywords or any(keyword in low for keyword in self.keywords):
+            yield from self.matches(text, low, path)
+
+    def matches(self, text: str, low: str, path: str | None = None) -> Iterator[Span]:
+        """Spans this detector replaces, for a text already known to hold one of its keywords."""
         extra = (path,) if self.path_aware else ()
         subject = low if self.lowered else text
         for pattern in self.patterns:

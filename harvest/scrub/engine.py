@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from harvest.scrub.allowlist import Allowlist
 from harvest.scrub.base import Detector
-from harvest.scrub.detectors import ORDERED
+from harvest.scrub.detectors import awake_detectors
 
 PRAGMA = "pragma: allowlist secret"
 
@@ -84,8 +84,8 @@ def scrub(text: str, allowlist: Allowlist | None = None, path: str | None = None
     low = _lower(text)
     spans: list[tuple[int, int, Detector]] = []
     starts: list[int] = []
-    for det in ORDERED:
-        for start, end in det.spans(text, low, path):
+    for det in awake_detectors(low):
+        for start, end in det.matches(text, low, path):
             _claim(spans, starts, start, end, det)
     if not spans:
         return ScrubResult(text, ())
