@@ -34,7 +34,7 @@ def cli() -> None:
     """Mine a team's git repository into scrubbed records."""
 
 
-@cli.command("harvest")
+@cli.command("harvest", short_help="Mine a repository into scrubbed records: files, history, PRs, reviews.")
 @click.argument("repo", type=click.Path(path_type=Path), default=".")
 @click.option("--name", default="", help="Name of the harvest under .idiom/harvest/ (default: the repo folder).")
 @click.option("--ref", "refs", multiple=True, help="Ref whose history to mine (repeatable; default: the default branch).")
