@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from harvest.records import Hunk
+
 FILE_HEADER = "diff --git "
 HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@.*$", re.MULTILINE)
 HEADER_LINE = re.compile(r"^(---|\+\+\+|rename from|rename to|copy from|copy to|new file mode|deleted file mode) ?(.*)$",
@@ -18,27 +20,15 @@ HEADER_LINE = re.compile(r"^(---|\+\+\+|rename from|rename to|copy from|copy to|
 
 
 @dataclass(frozen=True)
-class RawHunk:
-    """A hunk before scrubbing."""
-
-    header: str
-    old_start: int
-    old_lines: int
-    new_start: int
-    new_lines: int
-    text: str
-
-
-@dataclass(frozen=True)
 class RawChange:
-    """One file's part of a diff before scrubbing; `size` is the patch text length."""
+    """One file's part of a diff before scrubbing (hunk texts are raw); `size` is the patch text length."""
 
     path: str
     status: str
     old_path: str
     binary: bool
     size: int
-    hunks: tuple[RawHunk, ...]
+    hunks: tuple[Hunk, ...]
 
 
 def parse_patch(patch: str, keep_hunks: Callable[[str, int], bool] = lambda path, size: True) -> Iterator[RawChange]:
@@ -80,18 +70,18 @@ def _parse_file(section: str, keep_hunks: Callable[[str, int], bool]) -> RawChan
     path = old if status == "deleted" else new
     old_path = old if status in ("renamed", "copied") else ""
     binary = first_hunk < 0 and "\nBinary files " in header or "\nGIT binary patch" in header
-    hunks: tuple[RawHunk, ...] = ()
+    hunks: tuple[Hunk, ...] = ()
     if first_hunk >= 0 and keep_hunks(path, len(section)):
         hunks = tuple(_hunks(section[first_hunk + 1:]))
     return RawChange(path, status, old_path, binary, len(section), hunks)
 
 
-def _hunks(body: str) -> Iterator[RawHunk]:
+def _hunks(body: str) -> Iterator[Hunk]:
     headers = list(HUNK_HEADER.finditer(body))
     for i, match in enumerate(headers):
         end = headers[i + 1].start() if i + 1 < len(headers) else len(body)
         old_start, old_lines, new_start, new_lines = match.groups()
-        yield RawHunk(
+        yield Hunk(
             header=match.group(0),
             old_start=int(old_start),
             old_lines=1 if old_lines is None else int(old_lines),

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from harvest.errors import RepoError
 from harvest.files import RawFile, walk_head
 from harvest.history import LogStream, count_commits, start_log, walk_history
 from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
-from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, Hunk, PullRequest
+from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
 from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
@@ -146,8 +146,8 @@ def _path_skip(path: str, config: HarvestConfig) -> str:
 
 
 def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
-    hunks = tuple(Hunk(h.header, h.old_start, h.old_lines, h.new_start, h.new_lines,
-                       redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha)) for h in change.hunks)
+    hunks = tuple(replace(h, text=redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha))
+                  for h in change.hunks)
     skipped = "binary" if change.binary else _history_skip(change.path, change.size, config)
     return FileChange(change.path, change.status, change.old_path, change.binary, skipped, hunks)
 
