@@ -8,10 +8,10 @@ the first few kilobytes of what was read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
+from harvest.globs import matches_glob
 
 LANGUAGES = {
     ".py": "python", ".pyi": "python", ".ts": "typescript", ".tsx": "tsx", ".js": "javascript",
@@ -112,20 +112,6 @@ def content_exclusion(data: bytes) -> tuple[str, str] | None:
     if _looks_minified(data):
         return "generated", "minified (very long lines)"
     return None
-
-
-def matches_glob(path: str, pattern: str) -> bool:
-    """gitignore-style match: `**` crosses directories, `*` does not, a bare name matches anywhere."""
-    return _glob_regex(pattern).search(path) is not None
-
-
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    anchored = "/" in pattern.rstrip("/")
-    body = re.escape(pattern.strip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
-    body = body.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
-    prefix = "^" if anchored else "(?:^|/)"
-    return re.compile(f"{prefix}{body}(?:/.*)?$")
 
 
 def _looks_minified(data: bytes) -> bool:

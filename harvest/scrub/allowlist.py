@@ -24,40 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvest.errors import InputError
+from harvest.globs import glob_regex
 
 IGNORE_FILE = ".idiomignore"
 _SECTIONS = ("paths", "values")
-
-
-def _glob_to_regex(glob: str) -> re.Pattern[str]:
-    """Compile one gitignore-style glob into a regex over POSIX relative paths."""
-    directory = glob.endswith("/")
-    glob = glob.rstrip("/")
-    anchored = "/" in glob
-    glob = glob.lstrip("/")
-    out, i = [], 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and (close := glob.find("]", i + 1)) > i:
-            out.append("[" + glob[i + 1 : close].replace("!", "^", 1) + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    # A matching directory covers everything below it; a plain pattern may also name a directory.
-    tail = "/.*" if directory else "(?:/.*)?"
-    return re.compile(("^" if anchored else "^(?:.*/)?") + "".join(out) + tail + "$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +39,7 @@ class Allowlist:
     _compiled: tuple[tuple[bool, re.Pattern[str]], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = tuple((p.startswith("!"), _glob_to_regex(p.lstrip("!"))) for p in self.paths)
+        compiled = tuple((p.startswith("!"), glob_regex(p.lstrip("!"))) for p in self.paths)
         object.__setattr__(self, "_compiled", compiled)
 
     def path_allowed(self, path: str) -> bool:
