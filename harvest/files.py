@@ -62,7 +62,7 @@ def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig) -> Iter
             to_read.append(entry)
     for start in range(0, len(to_read), BLOBS_PER_READ):
         group = to_read[start:start + BLOBS_PER_READ]
-        for entry, data in zip(group, _read_blobs(repo, group)):
+        for entry, data in zip(group, _read_blobs(repo, group), strict=True):
             yield _symlink_exclusion(entry, data) if entry.mode == SYMLINK_MODE else _classify(entry, data)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +24,6 @@ from harvest import __version__
 from harvest.classify import path_exclusion
 from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
-from harvest.errors import RepoError
 from harvest.files import RawFile, walk_head
 from harvest.history import LogStream, count_commits, start_log, walk_history
 from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
