@@ -46,7 +46,7 @@ def main() -> int:
 
     from harvest.config import HarvestConfig
     from harvest.history import log_command
-    from harvest.pipeline import harvest
+    from harvest.pipeline import mine
 
     repo = git.Repo(work)
     config = HarvestConfig()
@@ -57,15 +57,15 @@ def main() -> int:
     size = len(subprocess.run(floor_cmd, capture_output=True, check=True).stdout)
     home = Path(tempfile.mkdtemp(prefix="idiom-bench-"))
     os.environ["IDIOM_HOME"] = str(home)
-    idiom = [sys.executable, "-m", "server", "harvest", str(work), "--json"]
+    idiom = [sys.executable, "-m", "server", "harvest", str(work), "--no-dataset", "--json"]
     env = {**os.environ, "IDIOM_HOME": str(home)}
 
     results: dict[str, list[float]] = {"floor": [], "plain": [], "inproc": [], "command": []}
-    harvest(work, config, progress=False)  # warm caches and bytecode; first runs are not measured
+    mine(work, config, progress=False)  # warm caches and bytecode; first runs are not measured
     for _ in range(args.runs):
         results["floor"].append(timed(lambda: subprocess.run(floor_cmd, stdout=subprocess.DEVNULL, check=True)))
         results["plain"].append(timed(lambda: subprocess.run(plain_cmd, stdout=subprocess.DEVNULL, check=True)))
-        results["inproc"].append(timed(lambda: harvest(work, config, progress=False)))
+        results["inproc"].append(timed(lambda: mine(work, config, progress=False)))
         results["command"].append(timed(lambda: subprocess.run(idiom, stdout=subprocess.DEVNULL, env=env, check=True)))
     best = {k: min(v) for k, v in results.items()}
     print(f"repository: {source.parent.name} ({commits} commits, {size / 1e6:.1f} MB of patches), best of {args.runs}")

@@ -52,6 +52,30 @@ class HarvestConfig:
     max_commits: int = _help("Stop after this many commits (0 = no limit).", 0)
     max_hunk_bytes: int = _help("A single file's diff larger than this in one commit is skipped.", 256 * 1024)
     prs_file: str = _help("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
+    # Second half: units, pairs, conventions, datasets.
+    format_command: str = _help(
+        "The team's formatter, reading code on stdin and writing it to stdout, with {path} for the file "
+        "name (e.g. `npx prettier --stdin-filepath {path}`, `ruff format --stdin-filename {path} -`). "
+        "Completions are formatted with it before writing; empty = no formatting.", "")
+    min_completion_chars: int = _help("Completions shorter than this (after trimming) are dropped as trivial.", 40)
+    max_completion_chars: int = _help("Completions longer than this are dropped as too long.", 12_000)
+    max_prompt_chars: int = _help("Prompts (instruction + context) longer than this are dropped.", 16_000)
+    max_non_code_share: float = _help(
+        "Code completions whose share of characters outside printable ASCII and whitespace exceeds this "
+        "are dropped (data blobs, mojibake).", 0.2)
+    near_duplicate_jaccard: float = _help("Pairs whose completions have at least this Jaccard similarity "
+                                          "on token 5-grams (MinHash LSH) count as near-duplicates.", 0.7)
+    split: str = _help("How pairs are split: `file` (grouped by file, hashed) or `temporal` "
+                       "(the newest changes form the test split).", "file")
+    eval_share: float = _help("Share of pairs (by file group) in the eval split.", 0.1)
+    test_share: float = _help("Share of pairs (by file group) in the test split.", 0.1)
+    exclude_files: tuple[str, ...] = _help("Files (paths or globs) removed from every output, e.g. to hold "
+                                           "them out for evaluation.", ())
+    min_support: int = _help("A mined convention needs at least this many places it applies to.", 5)
+    min_confidence: float = _help("A mined convention needs at least this share of places following it.", 0.9)
+    system_prompt: str = _help("The system message of OpenAI chat exports; {team} is the repository name.",
+                               "You write code the way the {team} team writes it: their structure, naming, "
+                               "tests and error handling.")
 
 
 def read_toml(repo: Path) -> dict[str, Any]:
@@ -107,11 +131,11 @@ def _parse_env(var: str, text: str, hint: Any) -> Any:
         if lowered not in {"1", "0", "true", "false", "yes", "no"}:
             raise ConfigError(f"{var}={text!r}: expected true or false")
         return lowered in {"1", "true", "yes"}
-    if hint is int:
+    if hint in (int, float):
         try:
-            return int(text)
+            return hint(text)
         except ValueError:
-            raise ConfigError(f"{var}={text!r}: expected an integer") from None
+            raise ConfigError(f"{var}={text!r}: expected a number") from None
     return text
 
 

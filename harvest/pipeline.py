@@ -10,15 +10,13 @@ import hashlib
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import git
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
 from harvest import __version__
 from harvest.classify import path_exclusion
@@ -26,6 +24,7 @@ from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
 from harvest.files import RawFile, walk_head
 from harvest.history import LogStream, count_commits, start_log, walk_history
+from harvest.progress import progress_bar
 from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
 from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
 from harvest.redact import Redactor
@@ -50,8 +49,8 @@ class Summary:
     seconds: float = 0.0
 
 
-def harvest(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
-    """Mine `repo_path` with `config` and write `.idiom/harvest/<name>/`; return the summary."""
+def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
+    """The first half: mine `repo_path` with `config` into `.idiom/harvest/<name>/`; return the summary."""
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
@@ -62,7 +61,7 @@ def harvest(repo_path: Path, config: HarvestConfig, name: str = "", progress: bo
     redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
     shallow = (Path(repo.git_dir) / "shallow").exists()
     out = idiom_home(root) / "harvest" / name
-    with staged_dir(out) as stage, _progress(progress) as bar, start_log(repo, revisions, config) as log:
+    with staged_dir(out) as stage, progress_bar(progress) as bar, start_log(repo, revisions, config) as log:
         files, excluded = _collect_files(repo, head, config, bar)
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
@@ -195,13 +194,3 @@ def _count_reasons(excluded: list[Exclusion]) -> dict[str, int]:
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "repo"
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Progress]:
-    """A rich progress display on stderr, silent when stderr is not a terminal."""
-    console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True,
-                  disable=not (enabled and console.is_terminal)) as bar:
-        yield bar

@@ -146,6 +146,58 @@ class SecretFinding:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A code unit found by tree-sitter (or a config block), as RAG and few-shot retrieve it."""
+
+    id: str  # "<path>#<name>@<start_line>", stable while the code does not move
+    path: str
+    language: str
+    kind: str  # function, method, class, component, styled, hook, test, test-suite, route, config
+    name: str
+    start_line: int  # 1-based, inclusive
+    end_line: int
+    signature: str  # the header line(s) up to the body
+    doc: str  # docstring or the comment right above the unit
+    imports: tuple[str, ...]  # modules the file imports that this unit's text uses
+    text: str
+    commit: str = ""  # newest mined commit that touched these lines
+    parent: str = ""  # enclosing class or describe block
+    parse_errors: int = 0  # tree-sitter ERROR/MISSING nodes inside the span
+    deprecated: str = ""  # why the unit is deprecated ("" when it is not)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A prompt/completion example; `files` are the paths whose content the completion reveals."""
+
+    id: str
+    kind: str  # function, method, class, component, styled, hook, route, test, config, commit, commit-message, review
+    language: str
+    path: str
+    prompt: str  # the instruction, in the words a developer would use
+    completion: str
+    context: str = ""  # optional input the instruction refers to (file context, a diff, a hunk)
+    commit: str = ""  # the commit the completion comes from ("" for HEAD)
+    date: str = ""  # author date of that commit, ISO 8601 (the temporal split orders by it)
+    files: tuple[str, ...] = ()
+    unit: str = ""  # the id of the unit the completion is, for pairs built from one
+    split: str = ""  # train, eval or test once split
+    weight: float = 1.0  # below 1 when down-weighted (see `note`)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A pair left out of the dataset, the stage that dropped it and why."""
+
+    id: str
+    kind: str
+    stage: str  # quality, dedup, decontaminate, exclude, deprecation
+    reason: str  # e.g. too-short, too-long, non-code, generated, duplicate, near-duplicate, held-out
+    detail: str = ""  # e.g. the id of the pair it duplicates
+
+
 def read_records(path: Path, cls: type[T]) -> Iterator[T]:
     """Read a JSONL file of `cls` records; a malformed line is an error naming file and line."""
     with path.open(encoding="utf-8") as lines:

@@ -124,3 +124,34 @@ def team_repo(make_repo) -> GitRepo:
     repo.git("commit", "-q", "-m", "chore: add shared submodule", GIT_AUTHOR_DATE="2025-02-01T12:00:00+00:00",
              GIT_COMMITTER_DATE="2025-02-01T12:00:00+00:00")
     return repo
+
+
+@pytest.fixture(scope="session")
+def acme_harvest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The bundled example repository, built and mined once per session: (repo, harvest dir).
+
+    Read-only for tests: a test that writes must copy it first.
+    """
+    import importlib.util
+
+    from harvest.config import load_harvest_config
+    from harvest.pipeline import mine
+
+    spec = importlib.util.spec_from_file_location("build_example", REPO_ROOT / "examples" / "build_example.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    base = tmp_path_factory.mktemp("acme")
+    repo = builder.build(base / "acme-web")
+    previous = os.environ.get("IDIOM_HOME")
+    os.environ["IDIOM_HOME"] = str(base / "idiom-home")
+    try:
+        config = load_harvest_config(repo)
+        import dataclasses
+        config = dataclasses.replace(config, prs_file=str(builder.export_path(repo)))
+        summary = mine(repo, config, progress=False)
+    finally:
+        if previous is None:
+            os.environ.pop("IDIOM_HOME", None)
+        else:
+            os.environ["IDIOM_HOME"] = previous
+    return repo, Path(summary.output)

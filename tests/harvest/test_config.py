@@ -56,7 +56,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     env = {"IDIOM_HARVEST_MAX_FILE_BYTES": "99", "IDIOM_HARVEST_REFS": "main, dev", "IDIOM_HARVEST_ALL_REFS": "true"}
     config = load_section(raw, "harvest", HarvestConfig, env)
     assert (config.max_file_bytes, config.refs, config.all_refs) == (99, ("main", "dev"), True)
-    with pytest.raises(ConfigError, match="expected an integer"):
+    with pytest.raises(ConfigError, match="expected a number"):
         load_section({}, "harvest", HarvestConfig, {"IDIOM_HARVEST_MAX_FILE_BYTES": "lots"})
 
 

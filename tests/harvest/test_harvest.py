@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harvest.config import HarvestConfig
-from harvest.pipeline import harvest
+from harvest.pipeline import mine
 from harvest.records import CommitRecord, Exclusion, FileRecord, PullRequest, read_records
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
 
@@ -17,7 +17,7 @@ EXPORT = Path(__file__).resolve().parents[1] / "data" / "prs-export.json"
 
 @pytest.fixture
 def harvested(team_repo: GitRepo) -> Path:
-    summary = harvest(team_repo.path, HarvestConfig(), progress=False)
+    summary = mine(team_repo.path, HarvestConfig(), progress=False)
     return Path(summary.output)
 
 
@@ -106,7 +106,7 @@ def test_pull_refs_and_export_enrich_prs(team_repo: GitRepo) -> None:
     team_repo.commit("feat: tag (still open)")
     team_repo.git("checkout", "-q", "main")
     team_repo.git("update-ref", "refs/pull/31/head", "feature/open")
-    summary = harvest(team_repo.path, HarvestConfig(prs_file=str(EXPORT)), progress=False)
+    summary = mine(team_repo.path, HarvestConfig(prs_file=str(EXPORT)), progress=False)
     prs = {p.number: p for p in read_records(Path(summary.output) / "prs.jsonl", PullRequest)}
     assert prs[7].sources == ("merge", "ref")
     assert prs[31].sources == ("ref",) and [c.path for c in prs[31].changes] == ["src/components/Tag.tsx"]
@@ -117,16 +117,16 @@ def test_pull_refs_and_export_enrich_prs(team_repo: GitRepo) -> None:
 
 
 def test_bounds_and_refs_limit_the_walk(team_repo: GitRepo) -> None:
-    summary = harvest(team_repo.path, HarvestConfig(max_commits=2), progress=False)
+    summary = mine(team_repo.path, HarvestConfig(max_commits=2), progress=False)
     assert summary.counts["commits"] == 2
-    summary = harvest(team_repo.path, HarvestConfig(refs=("feature/card",)), name="card", progress=False)
+    summary = mine(team_repo.path, HarvestConfig(refs=("feature/card",)), name="card", progress=False)
     assert summary.counts["merges"] == 0 and summary.revisions == ["feature/card"]
-    everything = harvest(team_repo.path, HarvestConfig(all_refs=True), name="all", progress=False)
+    everything = mine(team_repo.path, HarvestConfig(all_refs=True), name="all", progress=False)
     assert everything.counts["commits"] >= summary.counts["commits"]
 
 
 def test_too_large_files_are_skipped_without_reading(team_repo: GitRepo) -> None:
-    summary = harvest(team_repo.path, HarvestConfig(max_file_bytes=100), progress=False)
+    summary = mine(team_repo.path, HarvestConfig(max_file_bytes=100), progress=False)
     reasons = {e.path: e.reason for e in read_records(Path(summary.output) / "excluded.jsonl", Exclusion)}
     assert reasons["src/components/Button/Button.tsx"] == "too-large"
 
@@ -135,6 +135,6 @@ def test_config_paths_mark_deprecated_code(team_repo: GitRepo) -> None:
     team_repo.write("idiom.toml", '[harvest]\ndeprecated_paths = ["service/**"]\n')
     from harvest.config import load_harvest_config
 
-    summary = harvest(team_repo.path, load_harvest_config(team_repo.path), progress=False)
+    summary = mine(team_repo.path, load_harvest_config(team_repo.path), progress=False)
     reasons = {e.path: e.detail for e in read_records(Path(summary.output) / "excluded.jsonl", Exclusion)}
     assert "deprecated_paths" in reasons["service/app/users.py"]
