@@ -1,0 +1,38 @@
+"""Tree-sitter grammars by language name, loaded on first use and cached with one parser each.
+
+Grammar packages are imported lazily so `idiom --help` does not pay for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from tree_sitter import Language, Parser, Tree
+
+# language name (as harvest.classify names it) -> (grammar module, function returning the grammar)
+GRAMMARS: dict[str, tuple[str, str]] = {
+    "python": ("tree_sitter_python", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "go": ("tree_sitter_go", "language"),
+    "java": ("tree_sitter_java", "language"),
+}
+
+
+@lru_cache(maxsize=None)
+def grammar(language: str) -> Language:
+    """The tree-sitter Language for `language` (a GRAMMARS key)."""
+    module, function = GRAMMARS[language]
+    return Language(getattr(importlib.import_module(module), function)())
+
+
+@lru_cache(maxsize=None)
+def _parser(language: str) -> Parser:
+    return Parser(grammar(language))
+
+
+def parse(language: str, source: bytes) -> Tree:
+    """Parse `source`; tree-sitter always returns a tree, with ERROR nodes where the code is broken."""
+    return _parser(language).parse(source)

@@ -1,0 +1,124 @@
+"""Small helpers over tree-sitter nodes shared by the language extractors.
+
+Tree-sitter works in bytes; these helpers slice the UTF-8 source and hand back `str`, and build
+`Unit`s from whole lines so line numbers stay right whatever the characters are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from harvest.records import Unit
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported module: `import styled from 'styled-components'` → module, default name "styled"."""
+
+    module: str
+    names: tuple[str, ...]
+    default: str
+    line: int
+
+
+class Source:
+    """A file's text with its bytes and lines, so nodes can be turned into text and units."""
+
+    def __init__(self, path: str, language: str, text: str) -> None:
+        self.path = path
+        self.language = language
+        self.text = text
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.lines = text.splitlines(keepends=True)
+
+    def of(self, node: Node | None) -> str:
+        """The text of `node` ("" for None)."""
+        return "" if node is None else self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def between(self, start: int, end: int) -> str:
+        """The text between two byte offsets."""
+        return self.data[start:end].decode("utf-8", "replace")
+
+    def unit(self, node: Node, kind: str, name: str, signature: str, doc: str, imports: Sequence[Import],
+             parent: str = "", first: Node | None = None) -> Unit:
+        """A Unit spanning whole lines from `first` (decorators, `export`) or `node` to the end of `node`."""
+        start = (first or node).start_point.row
+        end = node.end_point.row
+        if node.end_point.column == 0 and end > start:
+            end -= 1
+        text = "".join(self.lines[start:end + 1])
+        qualified = f"{parent}.{name}" if parent and kind in ("method", "class") else (
+            f"{parent} > {name}" if parent else name)
+        return Unit(
+            id=f"{self.path}#{qualified}@{start + 1}", path=self.path, language=self.language, kind=kind,
+            name=name, start_line=start + 1, end_line=end + 1, signature=" ".join(signature.split()),
+            doc=doc, imports=used_imports(text, imports), text=text, parent=parent,
+            parse_errors=count_errors(first or node) + (count_errors(node) if first else 0),
+        )
+
+
+def count_errors(node: Node) -> int:
+    """ERROR and MISSING nodes under `node`."""
+    if not node.has_error:
+        return 0
+    return sum(1 for n in walk(node) if n.type == "ERROR" or n.is_missing)
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node under `node`, depth first, without recursion (deep files must not blow the stack)."""
+    cursor = node.walk()
+    while True:
+        yield cursor.node
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent() or cursor.node == node:
+                return
+
+
+def comment_above(source: Source, node: Node) -> str:
+    """The comment block directly above `node` (no blank line between), without comment markers."""
+    lines = []
+    sibling = node.prev_sibling
+    row = node.start_point.row
+    while sibling is not None and sibling.type == "comment" and sibling.end_point.row >= row - 1:
+        lines.insert(0, source.of(sibling))
+        row = sibling.start_point.row
+        sibling = sibling.prev_sibling
+    return clean_comment("\n".join(lines))
+
+
+_MARKERS = re.compile(r"^\s*(?:/\*\*?|\*/|\*(?!/)|//+|#+)\s?", re.MULTILINE)
+
+
+def clean_comment(text: str) -> str:
+    """Comment text without `//`, `#`, `/** */` and leading `*` markers."""
+    cleaned = _MARKERS.sub("", text.replace("*/", ""))
+    return "\n".join(line.rstrip() for line in cleaned.strip().splitlines()).strip()
+
+
+def used_imports(text: str, imports: Sequence[Import]) -> tuple[str, ...]:
+    """Modules whose imported names occur in `text` as whole identifiers."""
+    used = []
+    for imp in imports:
+        names = [n for n in (imp.default, *imp.names) if n]
+        if any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", text) for n in names) and imp.module not in used:
+            used.append(imp.module)
+    return tuple(used)
+
+
+def string_value(source: Source, node: Node | None) -> str:
+    """The value of a string literal node without its quotes ("" when it is not a plain string)."""
+    if node is None or node.type not in ("string", "template_string", "interpreted_string_literal",
+                                         "string_literal"):
+        return ""
+    text = source.of(node)
+    if node.type == "string" and source.language == "python":
+        text = text.lstrip("rbuRBUfF")
+        quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
+        return text[len(quote):-len(quote)] if len(text) >= 2 * len(quote) else ""
+    return text[1:-1]

@@ -1,0 +1,91 @@
+"""Python units: functions, classes, methods, pytest tests and test classes, FastAPI/Flask routes."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from harvest.records import Unit
+from harvest.units.nodes import Import, Source, string_value
+
+ROUTER_PREFIX = re.compile(r"APIRouter\([^)]*?prefix\s*=\s*['\"]([^'\"]*)")
+ROUTE_DECORATOR = re.compile(r"^@\s*[\w.]+\.(get|post|put|patch|delete|head|options|route|api_route|websocket)\s*\(")
+
+
+def python_units(source: Source, root: Node) -> list[Unit]:
+    """Top-level functions and classes, and the methods of those classes."""
+    imports = python_imports(source, root)
+    units: list[Unit] = []
+    for node in root.named_children:
+        _definition(source, node, imports, "", units)
+    return units
+
+
+def python_imports(source: Source, root: Node) -> list[Import]:
+    """`import x`, `import x as y`, `from x import a, b as c` at the top level."""
+    found = []
+    for node in root.named_children:
+        line = node.start_point.row + 1
+        if node.type == "import_statement":
+            for name in node.children_by_field_name("name"):
+                module = source.of(name.child_by_field_name("name") if name.type == "aliased_import" else name)
+                alias = name.child_by_field_name("alias") if name.type == "aliased_import" else None
+                found.append(Import(module, (), source.of(alias) or module.split(".")[0], line))
+        elif node.type == "import_from_statement":
+            module = source.of(node.child_by_field_name("module_name"))
+            names = tuple(source.of(n.child_by_field_name("alias") or n.child_by_field_name("name"))
+                          if n.type == "aliased_import" else source.of(n)
+                          for n in node.children_by_field_name("name"))
+            found.append(Import(module, names, "", line))
+    return found
+
+
+def _definition(source: Source, node: Node, imports: list[Import], parent: str, units: list[Unit]) -> None:
+    first = node
+    decorators: list[str] = []
+    if node.type == "decorated_definition":
+        decorators = [source.of(d) for d in node.named_children if d.type == "decorator"]
+        node = node.child_by_field_name("definition")
+        if node is None:
+            return
+    if node.type not in ("function_definition", "class_definition"):
+        return
+    name = source.of(node.child_by_field_name("name"))
+    body = node.child_by_field_name("body")
+    signature = source.between(node.start_byte, body.start_byte if body else node.end_byte).rstrip()
+    doc = _docstring(source, body)
+    if node.type == "class_definition":
+        kind = "test-suite" if name.startswith("Test") else "class"
+        units.append(source.unit(node, kind, name, signature, doc, imports, parent, first))
+        for child in body.named_children if body else ():
+            _definition(source, child, imports, name, units)
+        return
+    route = next((d for d in decorators if ROUTE_DECORATOR.match(d)), "")
+    if route:
+        kind, name = "route", _route_name(source, route, name)
+    elif name.startswith("test") and (not parent or parent.startswith("Test")):
+        kind = "test"
+    else:
+        kind = "method" if parent else "function"
+    units.append(source.unit(node, kind, name, signature, doc, imports, parent, first))
+
+
+def _route_name(source: Source, decorator: str, function: str) -> str:
+    """"GET /items/{item_id}" from `@router.get("/{item_id}")`, or the function name when not literal."""
+    method = ROUTE_DECORATOR.match(decorator).group(1)
+    path = re.match(r"^@[^(]*\(\s*[rRbB]?(['\"])(.*?)\1", decorator, re.DOTALL)
+    verb = {"route": "ROUTE", "api_route": "ROUTE", "websocket": "WEBSOCKET"}.get(method, method.upper())
+    # FastAPI routers usually carry a prefix; the route's full path is what people call it by.
+    prefix = ROUTER_PREFIX.search(source.text)
+    full = (prefix.group(1) if prefix else "") + path.group(2) if path else ""
+    return f"{verb} {full or '/'}" if path else function
+
+
+def _docstring(source: Source, body: Node | None) -> str:
+    if body is None or not body.named_children:
+        return ""
+    first = body.named_children[0]
+    if first.type == "expression_statement" and first.named_children and first.named_children[0].type == "string":
+        return "\n".join(line.strip() for line in string_value(source, first.named_children[0]).strip().splitlines())
+    return ""

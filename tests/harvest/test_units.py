@@ -1,0 +1,203 @@
+"""Code units from real tree-sitter parses of small sources in every supported language."""
+
+from __future__ import annotations
+
+import pytest
+
+from harvest.errors import InputError
+from harvest.records import FileRecord, read_records
+from harvest.units import EXTRACTORS, SUPPORTED, count_parse_errors, extract_units, file_imports
+
+TSX = """\
+import styled from 'styled-components';
+import type { FC } from 'react';
+import { useState } from 'react';
+
+/** Props of the button. */
+export interface ButtonProps {
+  label: string;
+}
+
+const Root = styled.button`
+  color: ${({ theme }) => theme.colors.text};
+`;
+
+export const Wrapper = styled(Root).attrs({ type: 'button' })`
+  margin: 0;
+`;
+
+// Renders a button with a label.
+export const Button: FC<ButtonProps> = ({ label }) => {
+  const [pressed, setPressed] = useState(false);
+  return <Root onClick={() => setPressed(!pressed)}>{label}</Root>;
+};
+
+export function useToggle(initial = false) {
+  return useState(initial);
+}
+
+export function formatLabel(label: string): string {
+  return label.trim();
+}
+
+export class Legacy extends React.Component {
+  render() {
+    return <div />;
+  }
+}
+"""
+
+SPEC = """\
+import { Button } from './Button';
+
+describe('Button', () => {
+  it('renders', () => {
+    expect(Button).toBeDefined();
+  });
+  describe('when disabled', () => {
+    test('ignores clicks', () => {});
+  });
+});
+"""
+
+FASTAPI = '''\
+"""Items."""
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+router = APIRouter(prefix="/items")
+
+
+class Item(BaseModel):
+    """An item for sale."""
+
+    name: str
+
+    def label(self) -> str:
+        return self.name.title()
+
+
+@router.get("/{item_id}", response_model=Item)
+def get_item(item_id: int) -> Item:
+    """Fetch one item."""
+    return Item(name="x")
+
+
+def helper(value):
+    def inner():
+        return value
+    return inner
+
+
+def test_helper():
+    assert helper(1)() == 1
+
+
+class TestItems:
+    def test_label(self):
+        assert Item(name="a").label() == "A"
+'''
+
+
+def _kinds(units) -> dict[str, str]:
+    return {u.name: u.kind for u in units}
+
+
+def test_tsx_components_styled_hooks_functions_and_classes() -> None:
+    units = extract_units("src/Button.tsx", "tsx", TSX)
+    assert _kinds(units) == {"Root": "styled", "Wrapper": "styled", "Button": "component", "useToggle": "hook",
+                             "formatLabel": "function", "Legacy": "component", "render": "method"}
+    button = next(u for u in units if u.name == "Button")
+    assert button.doc == "Renders a button with a label."
+    assert button.signature.startswith("export const Button: FC<ButtonProps> = ({ label }) =>")
+    assert button.imports == ("react",)  # FC and useState; Root is local
+    assert (button.start_line, button.end_line) == (19, 22)
+    assert button.text.startswith("export const Button")
+    assert all(u.parse_errors == 0 for u in units)
+
+
+def test_jest_blocks_nest_under_their_describe() -> None:
+    units = extract_units("src/Button.spec.tsx", "tsx", SPEC)
+    assert [(u.kind, u.name, u.parent) for u in units] == [
+        ("test-suite", "Button", ""), ("test", "renders", "Button"),
+        ("test-suite", "when disabled", "Button"), ("test", "ignores clicks", "when disabled"),
+    ]
+    assert units[1].id == "src/Button.spec.tsx#Button > renders@4"
+
+
+def test_python_routes_classes_methods_and_pytest_tests() -> None:
+    units = extract_units("app/items.py", "python", FASTAPI)
+    assert [(u.kind, u.name) for u in units] == [
+        ("class", "Item"), ("method", "label"), ("route", "GET /items/{item_id}"), ("function", "helper"),
+        ("test", "test_helper"), ("test-suite", "TestItems"), ("test", "test_label"),
+    ]
+    item, _, route, helper, *_ = units
+    assert item.doc == "An item for sale." and item.imports == ("pydantic",)
+    assert route.text.startswith('@router.get("/{item_id}", response_model=Item)')
+    assert route.signature == "def get_item(item_id: int) -> Item:" and route.doc == "Fetch one item."
+    assert "def inner" in helper.text  # nested helpers stay inside their function
+    assert units[1].id == "app/items.py#Item.label@13"
+
+
+def test_go_and_java() -> None:
+    go = extract_units("pkg/store_test.go", "go", 'package store\n\nimport "testing"\n\n// Store keeps items.\n'
+                       "type Store struct{ items []string }\n\nfunc (s *Store) Add(x string) { s.items = append(s.items, x) }\n\n"
+                       "func TestAdd(t *testing.T) {\n\tvar s Store\n\ts.Add(\"a\")\n}\n")
+    assert [(u.kind, u.name, u.parent) for u in go] == [("class", "Store", ""), ("method", "Add", "Store"),
+                                                        ("test", "TestAdd", "")]
+    assert go[0].doc == "Store keeps items." and go[2].imports == ("testing",)
+    java = extract_units("src/ItemTest.java", "java", "import org.junit.jupiter.api.Test;\n\nclass ItemTest {\n"
+                         "    @Test\n    void addsItem() {}\n\n    private int size() { return 0; }\n}\n")
+    assert [(u.kind, u.name) for u in java] == [("class", "ItemTest"), ("test", "addsItem"), ("method", "size")]
+
+
+def test_broken_code_yields_what_parsed_and_counts_errors() -> None:
+    source = "def good():\n    return 1\n\n\ndef broken(:\n    return (\n\n\ndef after():\n    return 2\n"
+    units = extract_units("m.py", "python", source)
+    assert "good" in _kinds(units)
+    assert count_parse_errors("python", source) > 0
+    assert count_parse_errors("python", "x = 1\n") == 0
+    assert extract_units("empty.py", "python", "") == []
+    with pytest.raises(InputError, match="supported"):
+        count_parse_errors("cobol", "")
+
+
+def test_non_ascii_text_keeps_line_numbers_right() -> None:
+    source = "# Größe und Maße — 日本語\nlabel = 'café'\n\n\ndef größe():\n    return 'ü'\n"
+    (unit,) = extract_units("m.py", "python", source)
+    assert (unit.name, unit.start_line, unit.end_line) == ("größe", 5, 6)
+    assert unit.text == "def größe():\n    return 'ü'\n"
+
+
+def test_config_blocks_from_json_yaml_and_toml() -> None:
+    tsconfig = '{\n  "compilerOptions": {\n    "strict": true\n  },\n  "include": ["src"]\n}\n'
+    assert [(u.name, u.start_line, u.end_line) for u in extract_units("tsconfig.json", "json", tsconfig)] == [
+        ("compilerOptions", 2, 4), ("include", 5, 5)]
+    workflow = "# CI\nname: ci\non:\n  push: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+    assert [u.name for u in extract_units(".github/workflows/ci.yml", "yaml", workflow)] == ["name", "on", "jobs"]
+    pyproject = '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 100\n'
+    blocks = extract_units("pyproject.toml", "toml", pyproject)
+    assert [(u.name, u.text) for u in blocks] == [("[project]", '[project]\nname = "x"\n'),
+                                                 ("[tool.ruff]", "[tool.ruff]\nline-length = 100\n")]
+    broken = extract_units("bad.json", "json", '{\n  "a": 1,\n  "b": \n')
+    assert [u.name for u in broken] == ["a", "b"] and all(u.parse_errors for u in broken)
+
+
+def test_imports_of_each_family() -> None:
+    assert [(i.module, i.default, i.names) for i in file_imports("a.tsx", "tsx", TSX)] == [
+        ("styled-components", "styled", ()), ("react", "", ("FC",)), ("react", "", ("useState",))]
+    assert [(i.module, i.names) for i in file_imports("a.py", "python", FASTAPI)] == [
+        ("fastapi", ("APIRouter",)), ("pydantic", ("BaseModel",))]
+    assert file_imports("a.rb", "ruby", "require 'x'") == []
+
+
+def test_every_file_of_the_example_extracts(acme_harvest) -> None:
+    _, harvest = acme_harvest
+    units = [u for f in read_records(harvest / "files.jsonl", FileRecord) if f.language in SUPPORTED
+             for u in extract_units(f.path, f.language, f.text)]
+    by_id = {u.id: u for u in units}
+    assert by_id["src/components/Button/Button.tsx#Button@14"].kind == "component"
+    assert by_id["src/components/Button/Button.styles.ts#StyledButton@39"].kind == "styled"
+    assert by_id["service/app/routers/items.py#GET /items/{item_id}@42"].kind == "route"
+    assert sum(1 for u in units if u.kind == "test") > 20
+    assert set(EXTRACTORS) <= SUPPORTED
