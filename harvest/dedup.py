@@ -1,0 +1,86 @@
+"""Exact and near-duplicate removal of pairs, by completion.
+
+Exact duplicates share a whitespace-normalised completion. Near-duplicates are found with MinHash LSH
+(datasketch) over token 5-grams and confirmed by their estimated Jaccard similarity, so two versions of
+one function that differ in a name or a line count as one example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from datasketch import MinHash, MinHashLSH
+
+from harvest.records import Pair, Rejection
+
+TOKEN = re.compile(r"\w+|[^\w\s]")
+SHINGLE = 5
+NUM_PERM = 128
+
+
+def normalize(text: str) -> str:
+    """The completion with runs of whitespace collapsed: formatting alone never makes two examples."""
+    return " ".join(text.split())
+
+
+def signature(text: str) -> MinHash:
+    """MinHash of the text's token 5-grams (its token set when shorter than five tokens)."""
+    tokens = TOKEN.findall(text)
+    shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
+    digest = MinHash(num_perm=NUM_PERM)
+    digest.update_batch([s.encode("utf-8") for s in shingles])
+    return digest
+
+
+class NearDuplicates:
+    """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.hashes: dict[str, MinHash] = {}
+
+    def add(self, key: str, text: str, digest: MinHash | None = None) -> None:
+        """Index `text` under `key`."""
+        digest = digest or signature(text)
+        self.lsh.insert(key, digest)
+        self.hashes[key] = digest
+
+    def query(self, text: str, digest: MinHash | None = None) -> list[str]:
+        """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text`, best first."""
+        digest = digest or signature(text)
+        scored = [(digest.jaccard(self.hashes[k]), k) for k in self.lsh.query(digest)]
+        return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
+
+
+def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float) -> NearDuplicates:
+    """An index over (key, text) pairs."""
+    index = NearDuplicates(threshold)
+    for key, text in completions:
+        index.add(key, text)
+    return index
+
+
+def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Rejection]]:
+    """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest."""
+    order = sorted(range(len(pairs)), key=lambda i: (-pairs[i].weight, i))
+    seen: dict[str, str] = {}
+    index = NearDuplicates(threshold)
+    kept: set[int] = set()
+    rejected: list[Rejection] = []
+    for i in order:
+        pair = pairs[i]
+        exact = normalize(pair.completion)
+        if exact in seen:
+            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[exact]))
+            continue
+        digest = signature(exact)
+        similar = index.query(exact, digest)
+        if similar:
+            rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
+            continue
+        seen[exact] = pair.id
+        index.add(pair.id, exact, digest)
+        kept.add(i)
+    return [p for i, p in enumerate(pairs) if i in kept], rejected

@@ -1,0 +1,40 @@
+"""Exact and near-duplicate removal with MinHash LSH (datasketch)."""
+
+from __future__ import annotations
+
+from harvest.dedup import dedupe, near_duplicate_index
+from tests.harvest.pairs_helpers import FUNCTION, pair
+
+LONG = "".join(f"def handler_{n}(request):\n    value = request.args.get('k{n}')\n    return respond(value, {n})\n\n"
+               for n in range(30))
+
+
+def test_exact_duplicates_ignore_whitespace_and_keep_the_first() -> None:
+    first = pair(id="a")
+    spaced = pair(FUNCTION.replace("    ", "\t").replace(" = ", "  =  "), id="b")
+    kept, rejected = dedupe([first, spaced], 0.7)
+    assert kept == [first]
+    assert [(r.id, r.reason, r.detail) for r in rejected] == [("b", "duplicate", "a")]
+
+
+def test_near_duplicates_are_caught_and_different_code_is_not() -> None:
+    renamed = LONG.replace("handler_7(", "view_7(")
+    other_line = LONG.replace("respond(value, 12)", "respond(value or None, 12)")
+    different = "class Cart:\n    def __init__(self):\n        self.items = []\n\n    def add(self, item):\n        self.items.append(item)\n"
+    pairs = [pair(LONG, id="base"), pair(renamed, id="renamed"), pair(other_line, id="line"), pair(different, id="diff")]
+    kept, rejected = dedupe(pairs, 0.7)
+    assert [p.id for p in kept] == ["base", "diff"]
+    assert {(r.id, r.reason, r.detail) for r in rejected} == {("renamed", "near-duplicate", "base"),
+                                                              ("line", "near-duplicate", "base")}
+
+
+def test_the_heavier_pair_survives() -> None:
+    light, heavy = pair(id="light", weight=0.5), pair(id="heavy")
+    kept, _ = dedupe([light, heavy], 0.7)
+    assert [p.id for p in kept] == ["heavy"]
+
+
+def test_index_query_returns_only_pairs_over_the_threshold() -> None:
+    index = near_duplicate_index([("long", LONG), ("short", FUNCTION)], 0.7)
+    assert index.query(LONG.replace("handler_3(", "h3(")) == ["long"]
+    assert index.query("completely unrelated text about something else entirely") == []
