@@ -1,0 +1,121 @@
+"""The rule checks: one small pure function per rule type, `not-` handled once in `run_check`.
+
+Positive file checks fire once at line 1 when the file lacks what the rule wants; negative ones fire on
+every line that has what the rule forbids. Unit checks look at the units tree-sitter found in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from harvest.conventions.rules import Hit, Rule, Subject
+from harvest.errors import ConfigError
+from harvest.globs import matches_glob
+
+Check = Callable[[Rule, Subject, bool], list[Hit]]  # (rule, subject, negated) -> hits
+
+
+@lru_cache(maxsize=1024)
+def compiled(rule_id: str, pattern: str) -> re.Pattern[str]:
+    """The rule's regex, or a ConfigError naming the rule."""
+    try:
+        return re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise ConfigError(f"rule {rule_id}: invalid regex {pattern!r} ({exc}); fix or delete it in conventions.yaml") from None
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _contains(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The file contains `value` (not-: no line contains it)."""
+    if negated:
+        return [Hit(n, f"has `{rule.value}`") for n, line in enumerate(subject.text.splitlines(), 1) if rule.value in line]
+    return [] if rule.value in subject.text else [Hit(1, f"lacks `{rule.value}`")]
+
+
+def _regex(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The file matches the regex `value` (not-: nowhere)."""
+    pattern = compiled(rule.id, rule.value)
+    if negated:
+        return [Hit(_line_of(subject.text, m.start()), f"matches `{m.group(0)[:60]}`") for m in pattern.finditer(subject.text)]
+    return [] if pattern.search(subject.text) else [Hit(1, f"does not match `{rule.value}`")]
+
+
+def _filename(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The file's base name matches the regex `value`."""
+    name = PurePosixPath(subject.path).name
+    matched = compiled(rule.id, rule.value).search(name) is not None
+    return [Hit(1, f"file name `{name}`")] if matched == negated else []
+
+
+def _naming(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """Every unit of kind `unit_kind` has a name matching `value`."""
+    pattern = compiled(rule.id, rule.value)
+    return [Hit(u.start_line, f"{u.kind} `{u.name}`") for u in subject.units
+            if u.kind == rule.unit_kind and (pattern.search(u.name) is not None) == negated]
+
+
+def _unit_regex(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """Every unit of kind `unit_kind` matches the regex `value` in its text (not-: none does)."""
+    pattern = compiled(rule.id, rule.value)
+    return [Hit(u.start_line, f"{u.kind} `{u.name}`") for u in subject.units
+            if u.kind == rule.unit_kind and (pattern.search(u.text) is not None) == negated]
+
+
+def _path_layout(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The file's folder holds every file named in `value` (`{dir}` = the folder's name)."""
+    folder = PurePosixPath(subject.path).parent
+    wanted = [t.strip().replace("{dir}", folder.name) for t in rule.value.split(",") if t.strip()]
+    missing = [name for name in wanted if (name in subject.siblings) == negated]
+    return [Hit(1, f"folder {folder}/ lacks {', '.join(missing)}")] if missing else []
+
+
+def _commit_format(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The commit subject (first line) matches the regex `value`."""
+    first = subject.text.strip().splitlines()[0] if subject.text.strip() else ""
+    matched = compiled(rule.id, rule.value).search(first) is not None
+    return [Hit(1, f"subject `{first[:72]}`")] if matched == negated else []
+
+
+CHECKS: dict[str, Check] = {
+    "contains": _contains,
+    "regex": _regex,
+    "filename": _filename,
+    "naming": _naming,
+    "unit-regex": _unit_regex,
+    "path-layout": _path_layout,
+    "commit-format": _commit_format,
+}
+NEEDS_UNITS = frozenset({"naming", "unit-regex"})
+
+
+def parse_type(rule: Rule) -> tuple[str, bool]:
+    """The check name and whether the rule is negated; an unknown type is a ConfigError."""
+    name = rule.type.removeprefix("not-")
+    if name not in CHECKS:
+        valid = ", ".join(sorted({*CHECKS, *(f"not-{c}" for c in CHECKS)}))
+        raise ConfigError(f"rule {rule.id}: unknown type {rule.type!r}; valid types: {valid}")
+    return name, rule.type.startswith("not-")
+
+
+def run_check(rule: Rule, subject: Subject) -> list[Hit]:
+    """Where `subject` breaks `rule`."""
+    name, negated = parse_type(rule)
+    return CHECKS[name](rule, subject, negated)
+
+
+def applies(rule: Rule, path: str, language: str) -> bool:
+    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders)."""
+    if rule.type.removeprefix("not-") == "commit-format":
+        return False
+    if rule.language and rule.language != language:
+        return False
+    if not rule.paths:
+        return True
+    folder = str(PurePosixPath(path).parent)
+    return any(matches_glob(folder, p.rstrip("/")) if p.endswith("/") else matches_glob(path, p) for p in rule.paths)

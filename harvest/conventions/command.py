@@ -1,0 +1,120 @@
+"""`idiom lint` and `idiom conventions show|mine|export`: the conventions on the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+from harvest.errors import InputError
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--conventions", "conventions_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A conventions.yaml to use (default: the one mined for this repository).")
+@click.option("--name", default="", help="Which dataset's conventions, when the repository has several.")
+@click.option("--commit-message", "commit_message", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also check a commit message file; as a git hook: `idiom lint --commit-message \"$1\"` in "
+                   ".git/hooks/commit-msg.")
+@click.option("--json", "as_json", is_flag=True, help="Print violations as a JSON list on stdout.")
+def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: str, commit_message: Path | None,
+                 as_json: bool) -> None:
+    """Check files (folders: their tracked files) against the conventions mined from the repository.
+
+    Prints `path:line: rule message (evidence)` per violation; exit 1 when there is any. Only proposed
+    rules run; candidates from review comments are shown by `idiom conventions show --all`.
+    """
+    from harvest.conventions.lint import expand, find_conventions, lint_commit_message, lint_files, repo_root
+    from harvest.conventions.store import load_conventions
+
+    if not paths and not commit_message:
+        raise InputError("nothing to lint: give files or folders, or --commit-message FILE")
+    root = repo_root(paths[0] if paths else Path.cwd())
+    rules = load_conventions(conventions_file or find_conventions(root, name))
+    violations = lint_files(root, expand(root, paths), rules, _config(root)) if paths else []
+    if commit_message:
+        violations += lint_commit_message(commit_message.read_text(encoding="utf-8", errors="replace"), rules)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(v) for v in violations], indent=2))
+    else:
+        for v in violations:
+            click.echo(f"{v.path}:{v.line}: {v.rule} {v.message} ({v.evidence})")
+        files = len({v.path for v in violations})
+        click.echo(f"{len(violations)} violation(s) in {files} file(s)" if violations else "no violations", err=True)
+    if violations:
+        raise SystemExit(1)
+
+
+@click.group("conventions")
+def conventions_group() -> None:
+    """Show, mine and export the team's conventions."""
+
+
+@conventions_group.command("show")
+@click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", default="", help="Which dataset, when the repository has several.")
+@click.option("--all", "show_all", is_flag=True, help="Include candidates (rules stated in review, not borne out).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON on stdout.")
+def show_command(repo: Path, name: str, show_all: bool, as_json: bool) -> None:
+    """List the mined conventions with their support and confidence."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from harvest.conventions.lint import find_conventions, repo_root
+    from harvest.conventions.store import load_conventions
+
+    rules = [r for r in load_conventions(find_conventions(repo_root(repo), name)) if show_all or r.status == "proposed"]
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rules], indent=2))
+        return
+    table = Table(title=f"{len(rules)} conventions")
+    for column in ("id", "convention", "followed", "confidence", "source", "status"):
+        table.add_column(column)
+    for r in rules:
+        table.add_row(r.id, r.message, f"{r.followed}/{r.support}", f"{r.confidence:.0%}", r.source, r.status)
+    Console().print(table)
+
+
+@conventions_group.command("mine")
+@click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", default="", help="Which harvest under .idiom/harvest/ (default: the only one).")
+def mine_command(repo: Path, name: str) -> None:
+    """Mine conventions alone from an existing harvest into .idiom/datasets/NAME/conventions.yaml."""
+    from harvest.build import harvest_dir, mine_only
+
+    click.echo(f"wrote {mine_only(harvest_dir(repo, name), _config(repo))}")
+
+
+@conventions_group.command("export")
+@click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--format", "formats", type=click.Choice(["copilot", "agents", "continue", "all"]), default="all",
+              show_default=True, help="copilot: .github/copilot-instructions.md; agents: AGENTS.md; "
+                                      "continue: .continue/rules/idiom.md.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write into at the tools' paths; `--out .` writes into the repository "
+                   "(default: the dataset's exports/ folder).")
+@click.option("--name", default="", help="Which dataset, when the repository has several.")
+def export_command(repo: Path, formats: str, out: Path | None, name: str) -> None:
+    """Write the conventions as instructions for GitHub Copilot, agents (AGENTS.md) and Continue."""
+    from harvest.conventions.export import EXPORT_PATHS, EXPORTS
+    from harvest.conventions.lint import find_conventions, repo_root
+    from harvest.conventions.store import load_conventions
+    from harvest.store import atomic_write_text
+
+    root = repo_root(repo)
+    source = find_conventions(root, name)
+    rules = load_conventions(source)
+    target = out or source.parent / "exports"
+    for kind in EXPORTS if formats == "all" else (formats,):
+        path = target / EXPORT_PATHS[kind]
+        atomic_write_text(path, EXPORTS[kind](rules, source.parent.name))
+        click.echo(f"wrote {path}")
+
+
+def _config(repo: Path):
+    from harvest.config import load_harvest_config
+
+    return load_harvest_config(repo)

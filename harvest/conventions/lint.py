@@ -1,0 +1,121 @@
+"""`idiom lint`: check files (and commit messages) against the conventions mined from the repository.
+
+Only `proposed` rules run. Files are read from disk, so lint sees work in progress, and units are
+parsed only for files some unit rule applies to.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from harvest.classify import content_exclusion, language_of, path_exclusion
+from harvest.config import HarvestConfig
+from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
+from harvest.conventions.rules import Rule, Subject
+from harvest.errors import InputError
+from harvest.store import idiom_home
+from harvest.units import extract_units
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One place a file or commit message breaks a convention."""
+
+    path: str
+    line: int
+    rule: str
+    message: str
+    evidence: str
+
+
+def evidence_of(rule: Rule) -> str:
+    """"212/219 follow it (97%)": why the rule is believed."""
+    return f"{rule.followed}/{rule.support} follow it ({rule.confidence:.0%})"
+
+
+def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
+               config: HarvestConfig | None = None) -> list[Violation]:
+    """Violations of the proposed `rules` in the repo-relative `paths` under `root`.
+
+    Files the harvester leaves out (vendored, generated, deprecated, binary; `config` says which paths)
+    are not the team's current code, so conventions are not held against them.
+    """
+    config = config or HarvestConfig()
+    active = [r for r in rules if r.status == "proposed"]
+    violations: list[Violation] = []
+    reported_folders: set[tuple[str, str]] = set()
+    for path in sorted(set(paths)):
+        language = language_of(path)
+        relevant = [r for r in active if applies(r, path, language)]
+        if not relevant:
+            continue
+        raw = (root / path).read_bytes()
+        if path_exclusion(path, len(raw), config) or content_exclusion(raw):
+            continue
+        text = raw.decode("utf-8", "replace")
+        needs_units = any(parse_type(r)[0] in NEEDS_UNITS for r in relevant)
+        folder = (root / path).parent
+        subject = Subject(path, text, tuple(extract_units(path, language, text)) if needs_units else (),
+                          frozenset(p.name for p in folder.iterdir()))
+        for rule in relevant:
+            if parse_type(rule)[0] == "path-layout":
+                key = (rule.id, str(PurePosixPath(path).parent))
+                if key in reported_folders:
+                    continue
+                reported_folders.add(key)
+            violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
+                           for hit in run_check(rule, subject)]
+    return violations
+
+
+def lint_commit_message(text: str, rules: Sequence[Rule]) -> list[Violation]:
+    """Violations of the proposed commit-format rules by a commit message."""
+    subject = Subject("", text)
+    return [Violation("COMMIT_MSG", hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
+            for rule in rules if rule.status == "proposed" and parse_type(rule)[0] == "commit-format"
+            for hit in run_check(rule, subject)]
+
+
+def repo_root(start: Path) -> Path:
+    """The work tree containing `start` (or `start` itself outside git)."""
+    folder = start if start.is_dir() else start.parent
+    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    return Path(done.stdout.strip()) if done.returncode == 0 else folder.resolve()
+
+
+def find_conventions(root: Path, name: str = "") -> Path:
+    """`<idiom home>/datasets/<name>/conventions.yaml` for the repository at `root`."""
+    datasets = idiom_home(root) / "datasets"
+    names = sorted(p.parent.name for p in datasets.glob("*/conventions.yaml")) if datasets.is_dir() else []
+    if name:
+        if name not in names:
+            raise InputError(f"no conventions for dataset {name!r} under {datasets}; known: {', '.join(names) or 'none'}")
+        return datasets / name / "conventions.yaml"
+    if not names:
+        raise InputError(f"no conventions mined for {root}; run `idiom harvest {root}` first or pass --conventions FILE")
+    if len(names) > 1:
+        raise InputError(f"several datasets under {datasets} ({', '.join(names)}); pass --name")
+    return datasets / names[0] / "conventions.yaml"
+
+
+def expand(root: Path, targets: Sequence[Path]) -> list[str]:
+    """Repo-relative files for the given files and folders (folders: their tracked files)."""
+    paths: list[str] = []
+    for target in targets:
+        absolute = target.resolve()
+        if not absolute.exists():
+            raise InputError(f"{target}: no such file or folder")
+        if absolute.is_file():
+            paths.append(absolute.relative_to(root.resolve()).as_posix())
+            continue
+        listed = subprocess.run(["git", "-C", str(absolute), "ls-files", "-z", "--full-name", "."],
+                                capture_output=True, text=True)
+        if listed.returncode == 0:
+            paths += [p for p in listed.stdout.split("\0") if p and (root / p).is_file()]
+        else:
+            paths += [p.relative_to(root.resolve()).as_posix() for p in absolute.rglob("*")
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(absolute).parts)]
+    return paths

@@ -1,0 +1,47 @@
+"""Helpers the miners share: tight globs for a set of files, and case styles of names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+CASES = {
+    "PascalCase": re.compile(r"^[A-Z][A-Za-z0-9]*$"),
+    "camelCase": re.compile(r"^[a-z][A-Za-z0-9]*$"),
+    "snake_case": re.compile(r"^_{0,2}[a-z][a-z0-9_]*$"),
+    "kebab-case": re.compile(r"^[a-z][a-z0-9-]*$"),
+}
+
+
+def suffix(path: str) -> str:
+    """The compound extension of a file name: `Button.spec.tsx` → `.spec.tsx`."""
+    name = PurePosixPath(path).name
+    return name[name.find("."):] if "." in name.lstrip(".") else ""
+
+
+def folder_globs(paths: Iterable[str]) -> tuple[str, ...]:
+    """Globs covering `paths` folder by folder (`src/hooks/*.ts`); sibling folders collapse to `parent/*/`.
+
+    Tight on purpose: a rule measured on some folders should not be applied to unrelated ones.
+    """
+    by_folder: dict[tuple[str, str], set[str]] = {}
+    for path in paths:
+        pure = PurePosixPath(path)
+        ext = suffix(path) or pure.name
+        by_folder.setdefault((str(pure.parent), ext), set()).add(path)
+    parents: dict[tuple[str, str], set[str]] = {}
+    for folder, ext in by_folder:
+        parents.setdefault((str(PurePosixPath(folder).parent), ext), set()).add(folder)
+    globs = set()
+    for folder, ext in by_folder:
+        siblings = parents[(str(PurePosixPath(folder).parent), ext)]
+        base = f"{PurePosixPath(folder).parent}/*" if len(siblings) > 1 and folder not in (".", "") else folder
+        base = "" if base in (".", "") else base + "/"
+        globs.add(f"{base.removeprefix('./')}*{ext}" if ext.startswith(".") else f"{base}{ext}")
+    return tuple(sorted(globs))
+
+
+def case_of(name: str) -> str:
+    """The first case style `name` fits, or ""."""
+    return next((case for case, pattern in CASES.items() if pattern.match(name)), "")

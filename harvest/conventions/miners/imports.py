@@ -1,0 +1,46 @@
+"""Import conventions: the name each module is imported under, and aliases over deep relative paths."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from harvest.config import HarvestConfig
+from harvest.conventions.mine import Corpus
+from harvest.conventions.miners.base import folder_globs
+from harvest.conventions.rules import Rule
+from harvest.units import file_imports
+
+JS = frozenset({"javascript", "typescript", "tsx"})
+DEEP_RELATIVE = r"""from\s+['"](?:\.\./){2,}"""
+ALIAS = re.compile(r"""from\s+['"][@~]/""")
+
+
+def imports(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
+    """Default-import names that never vary, and `@/` aliases where paths would climb two folders."""
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    files: dict[str, list[str]] = defaultdict(list)
+    for record in corpus.files:
+        if record.language not in JS:
+            continue
+        for imp in file_imports(record.path, record.language, record.text):
+            if imp.default and not imp.module.startswith("."):
+                names[imp.module][imp.default] += 1
+                files[imp.module].append(record.path)
+    rules = []
+    for module, counts in sorted(names.items()):
+        name, _ = counts.most_common(1)[0]
+        if len(files[module]) < config.min_support:
+            continue
+        slug = re.sub(r"[^a-z0-9]+", "-", module.lower()).strip("-")
+        rules.append(Rule(
+            f"import-{slug}-as-{name.lower()}", "not-regex",
+            rf"""^import\s+(?!{re.escape(name)}\b)[\w$]+\s*(?:,\s*\{{[^}}]*\}}\s*)?from\s+['"]{re.escape(module)}['"]""",
+            f"Import `{module}` as `{name}`", folder_globs(files[module]), source="imports"))
+    aliased = [f.path for f in corpus.files if f.language in JS and ALIAS.search(f.text)]
+    if aliased:
+        scope = [f.path for f in corpus.files if f.language in JS and f.kind in ("source", "test")]
+        rules.append(Rule("no-deep-relative-imports", "not-regex", DEEP_RELATIVE,
+                          "Import across folders through the `@/` alias, not `../../` paths", folder_globs(scope),
+                          source="imports"))
+    return rules

@@ -1,0 +1,50 @@
+"""The rule format shared by mined conventions, `idiom lint` and (later) validation suites.
+
+A `Rule` is data: a check name from `harvest.conventions.checks.CHECKS` (optionally prefixed `not-`), a
+value, the files it applies to, and the evidence that made the miner propose it. A check looks at one
+`Subject` (a file's path and text, its units and its folder's file names) and returns `Hit`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harvest.records import Unit
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A convention as a checkable rule, with the statistics behind it."""
+
+    id: str  # kebab-case, unique within a conventions file
+    type: str  # a CHECKS key, optionally prefixed "not-" (e.g. "not-regex")
+    value: str  # substring, regex, layout spec or naming pattern, depending on `type`
+    message: str  # one sentence a person reads in a report: "Specs use it(), not test()"
+    paths: tuple[str, ...] = ()  # globs of repo-relative files it applies to (empty = every file)
+    language: str = ""  # restricts it to files of this language when set
+    unit_kind: str = ""  # for unit-level checks: which unit kind (component, hook, route, ...)
+    support: int = 0  # places it applies to (files, units, folders or commits)
+    followed: int = 0  # places that follow it
+    confidence: float = 0.0  # followed / support
+    evidence: tuple[str, ...] = ()  # a few places that follow it ("path:line", "PR #3 review: ...")
+    exceptions: tuple[str, ...] = ()  # places that break it today
+    source: str = ""  # the miner that proposed it
+    status: str = "proposed"  # proposed (met the thresholds) or candidate (stated in review, not yet borne out)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a check looks at: one file (or one commit message, with path "")."""
+
+    path: str
+    text: str
+    units: tuple[Unit, ...] = ()
+    siblings: frozenset[str] = frozenset()  # names of the files in the same folder
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place a rule is broken."""
+
+    line: int  # 1-based; 1 when the rule is about the file as a whole
+    message: str
