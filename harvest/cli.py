@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from harvest.config import load_harvest_config
+from harvest.config import HarvestConfig, load_harvest_config
+from harvest.conventions.command import conventions_group, lint_command
+from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
 from harvest.scrub.command import scrub_command
 
@@ -31,12 +34,24 @@ class FriendlyGroup(click.Group):
 
 @click.group(cls=FriendlyGroup)
 def cli() -> None:
-    """Mine a team's git repository into scrubbed records."""
+    """Mine a team's git repository into scrubbed records, code units, pairs, conventions and datasets."""
 
 
-@cli.command("harvest", short_help="Mine a repository into scrubbed records: files, history, PRs, reviews.")
+def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The flags shared by `idiom harvest` and `idiom dataset build`."""
+    command = click.option("--exclude-files", "exclude_files", multiple=True, metavar="PATH|GLOB",
+                           help="Leave these files out of every output, e.g. to hold them out for evaluation "
+                                "(repeatable; comma-separated lists allowed).",
+                           callback=lambda _ctx, _param, value: tuple(
+                               part.strip() for item in value for part in item.split(",") if part.strip()))(command)
+    return click.option("--split", type=click.Choice(["file", "temporal"]),
+                        help="file: train/eval/test grouped by file (default); temporal: the newest changes "
+                             "form the test split.")(command)
+
+
+@cli.command("harvest", short_help="Mine a repository into scrubbed records, then build its dataset.")
 @click.argument("repo", type=click.Path(path_type=Path), default=".")
-@click.option("--name", default="", help="Name of the harvest under .idiom/harvest/ (default: the repo folder).")
+@click.option("--name", default="", help="Name of the harvest and dataset under .idiom/ (default: the repo folder).")
 @click.option("--ref", "refs", multiple=True, help="Ref whose history to mine (repeatable; default: the default branch).")
 @click.option("--all-refs", is_flag=True, default=None, help="Mine the history of every branch, tag and pull ref.")
 @click.option("--since", help="Only commits after this date (e.g. 2024-01-01 or '6 months ago').")
@@ -44,24 +59,67 @@ def cli() -> None:
 @click.option("--prs", "prs_file", type=click.Path(path_type=Path, dir_okay=False),
               help="PR/review export: a JSON array of GitHub /pulls objects with 'reviews' and 'comments'.")
 @click.option("--max-file-bytes", type=int, help="Skip files larger than this (default 1 MiB).")
+@dataset_options
+@click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
-                    max_commits: int | None, prs_file: Path | None, max_file_bytes: int | None, as_json: bool) -> None:
-    """Mine REPO: files at HEAD, commits with diffs, PRs and reviews; scrub secrets; write .idiom/harvest/NAME/.
+                    max_commits: int | None, prs_file: Path | None, max_file_bytes: int | None,
+                    split: str | None, exclude_files: tuple[str, ...], no_dataset: bool, as_json: bool) -> None:
+    """Mine REPO and build its dataset.
+
+    First half: files at HEAD, commits with diffs, PRs and reviews, with every secret scrubbed, into
+    .idiom/harvest/NAME/. Second half (skip with --no-dataset; run alone with `idiom dataset build`): code
+    units, prompt/completion pairs, mined conventions and train/eval/test datasets in .idiom/datasets/NAME/.
 
     Settings come from REPO/idiom.toml [harvest], then IDIOM_HARVEST_* variables, then these flags.
     """
-    from harvest.pipeline import harvest
+    from harvest.build import build_dataset
+    from harvest.pipeline import mine
+    from harvest.report import print_dataset
 
-    config = load_harvest_config(repo)
-    flags = {"refs": refs or None, "all_refs": all_refs, "since": since, "max_commits": max_commits,
-             "prs_file": str(prs_file) if prs_file else None, "max_file_bytes": max_file_bytes}
-    config = dataclasses.replace(config, **{k: v for k, v in flags.items() if v is not None})
-    summary = harvest(repo, config, name=name, progress=not as_json)
+    config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
+                        prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
+                        split=split, exclude_files=exclude_files or None)
+    summary = mine(repo, config, name=name, progress=not as_json)
+    dataset = None if no_dataset else build_dataset(Path(summary.output), config, progress=not as_json)
+    if as_json:
+        data = dataclasses.asdict(summary)
+        if dataset:
+            data["dataset"] = dataclasses.asdict(dataset)
+        click.echo(json.dumps(data, indent=2))
+        return
+    _print_summary(summary)
+    if dataset:
+        print_dataset(dataset)
+
+
+@dataset_group.command("build")
+@click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", default="", help="Which harvest under .idiom/harvest/ (default: the only one).")
+@dataset_options
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
+                          as_json: bool) -> None:
+    """Build .idiom/datasets/NAME/ from an existing harvest: units, pairs, conventions, datasets.
+
+    The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
+    split, the quality limits or format_command without mining the history again.
+    """
+    from harvest.build import build_dataset, harvest_dir
+    from harvest.report import print_dataset
+
+    config = _configure(repo, split=split, exclude_files=exclude_files or None)
+    summary = build_dataset(harvest_dir(repo, name), config, progress=not as_json)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(summary), indent=2))
     else:
-        _print_summary(summary)
+        print_dataset(summary)
+
+
+def _configure(repo: Path, **flags: object) -> HarvestConfig:
+    """`[harvest]` for REPO with the flags that were given applied last."""
+    config = load_harvest_config(repo)
+    return dataclasses.replace(config, **{k: v for k, v in flags.items() if v is not None})
 
 
 def _print_summary(summary: object) -> None:
@@ -84,3 +142,6 @@ def _print_summary(summary: object) -> None:
 
 
 cli.add_command(scrub_command)
+cli.add_command(dataset_group)
+cli.add_command(lint_command)
+cli.add_command(conventions_group)

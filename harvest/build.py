@@ -1,0 +1,213 @@
+"""The harvester's second half: scrubbed records → units, pairs, conventions and datasets.
+
+Reads `.idiom/harvest/<name>/`, writes `.idiom/datasets/<name>/` through a staging directory that
+replaces the old dataset only when the whole build succeeded. Every text it reads was scrubbed by the
+first half, so nothing here can reintroduce a secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.progress import Progress
+
+from harvest import __version__
+from harvest.config import HarvestConfig
+from harvest.conventions.mine import Corpus, mine_conventions
+from harvest.conventions.rules import Rule
+from harvest.conventions.store import write_conventions
+from harvest.dataset.card import DatasetFacts, render_card
+from harvest.dataset.formats import write_splits
+from harvest.dataset.validate import estimate_tokens
+from harvest.dedup import dedupe
+from harvest.deprecation import judge_pairs, mark_units
+from harvest.errors import InputError
+from harvest.formatting import format_pairs
+from harvest.globs import matches_glob
+from harvest.lastchange import last_changes
+from harvest.pairs import build_pairs
+from harvest.pairs.sources import Sources
+from harvest.progress import progress_bar
+from harvest.quality import filter_pairs
+from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
+from harvest.split import decontaminate, exclude_files, split_pairs
+from harvest.store import atomic_write_json, atomic_write_text, idiom_home, staged_dir, write_jsonl
+from harvest.units import SUPPORTED, extract_units
+
+SPLITS = ("train", "eval", "test")
+# Libraries whose version changes what a build produces.
+VERSIONED = ("tree-sitter", "tree-sitter-python", "tree-sitter-javascript", "tree-sitter-typescript",
+             "tree-sitter-go", "tree-sitter-java", "datasketch", "pyyaml")
+
+
+@dataclass
+class DatasetSummary:
+    """What a dataset build produced, printed as a table or as `--json`."""
+
+    name: str
+    output: str
+    head: str
+    units: dict[str, int] = field(default_factory=dict)
+    pairs: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> split -> count
+    rejected: dict[str, dict[str, int]] = field(default_factory=dict)  # stage -> reason -> count
+    conventions: list[dict[str, Any]] = field(default_factory=list)  # best first: id, message, support, confidence
+    formatted: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def harvest_dir(root: Path, name: str) -> Path:
+    """The first half's output for repository `root`, checked to be there."""
+    home = idiom_home(root) / "harvest"
+    names = sorted(p.name for p in home.iterdir() if (p / "manifest.json").is_file()) if home.is_dir() else []
+    if not name and len(names) == 1:
+        name = names[0]
+    if name not in names:
+        known = f"harvests there: {', '.join(names)}" if names else "none there yet"
+        raise InputError(f"no harvest {name!r} under {home} ({known}); run `idiom harvest {root}` or pass --name")
+    return home / name
+
+
+def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:
+    """The harvest in `source` with its units found, held-out files left out; plus exclusions and HEAD."""
+    if not (source / "manifest.json").is_file():
+        raise InputError(f"{source}: not a finished harvest (no manifest.json); run `idiom harvest` again")
+    head = orjson.loads((source / "manifest.json").read_bytes())["inputs"]["head"]
+    files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
+    commits = tuple(read_records(source / "commits.jsonl", CommitRecord))
+    prs = tuple(read_records(source / "prs.jsonl", PullRequest))
+    units = tuple(find_units(files, commits, head, bar))
+    return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
+
+
+def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) -> DatasetSummary:
+    """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`)."""
+    started = time.perf_counter()
+    name = source.name
+    out = source.parents[1] / "datasets" / name
+    with progress_bar(progress) as bar:
+        corpus, excluded, head = load_corpus(source, config, bar)
+        files, units = list(corpus.files), list(corpus.units)
+        sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
+                          {c.sha: c.author_date for c in corpus.commits})
+        task = bar.add_task("pairs", total=None)
+        pairs = build_pairs(sources)
+        pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
+        pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
+        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard)
+        pairs, leaks = decontaminate(split_pairs(pairs, config), config.near_duplicate_jaccard)
+        rejected += duplicates + leaks
+        rules = mine_conventions(corpus, config)
+        bar.update(task, completed=1, total=1)
+    summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
+                             _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
+                             asdict(format_stats))
+    with staged_dir(out) as stage:
+        write_jsonl(stage / "units.jsonl", units)
+        write_jsonl(stage / "pairs.jsonl", pairs)
+        write_jsonl(stage / "rejected.jsonl", rejected)
+        formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))
+        write_conventions(stage / "conventions.yaml", rules, name, head)
+        tokens = {s: sum(estimate_tokens(p.prompt + p.context + p.completion) for p in pairs if p.split == s)
+                  for s in SPLITS}
+        facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
+                             summary.rejected, summary.units,
+                             [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
+                             config.split, formats, _examples(pairs), tokens)
+        atomic_write_text(stage / "DATASET.md", render_card(facts))
+        summary.seconds = round(time.perf_counter() - started, 2)
+        atomic_write_json(stage / "manifest.json", _manifest(source, summary, config, formats, tokens))
+    return summary
+
+
+def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Path:
+    """Mine conventions alone from the harvest in `source`; write and return the conventions.yaml path."""
+    with progress_bar(progress) as bar:
+        corpus, _, head = load_corpus(source, config, bar)
+    target = source.parents[1] / "datasets" / source.name / "conventions.yaml"
+    write_conventions(target, mine_conventions(corpus, config), source.name, head)
+    return target
+
+
+def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], head: str, bar: Progress) -> list[Unit]:
+    """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark."""
+    task = bar.add_task("units", total=len(files))
+    units: list[Unit] = []
+    for record in files:
+        if record.language in SUPPORTED:
+            units.extend(extract_units(record.path, record.language, record.text))
+        bar.advance(task)
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for unit in units:
+        spans.setdefault(unit.path, []).append((unit.id, unit.start_line, unit.end_line))
+    touched = last_changes(commits, head, spans)
+    last_of_file = {f.path: f.last_commit for f in files}
+    dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
+    return mark_units(dated)
+
+
+def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
+           commits: Sequence[CommitRecord], config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
+    """Deprecation, held-out files and quality filters, in that order; every drop recorded."""
+    pairs, stale = judge_pairs(pairs, units, {f.path for f in files}, excluded, commits)
+    pairs, held_out = exclude_files(pairs, config.exclude_files)
+    pairs, poor = filter_pairs(pairs, config)
+    return pairs, stale + held_out + poor
+
+
+def _held_out(path: str, config: HarvestConfig) -> bool:
+    return any(path == pattern or matches_glob(path, pattern) for pattern in config.exclude_files)
+
+
+def _by_kind_split(pairs: Sequence[Pair]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for pair in pairs:
+        row = table.setdefault(pair.kind, dict.fromkeys(SPLITS, 0))
+        row[pair.split] = row.get(pair.split, 0) + 1
+    return dict(sorted(table.items()))
+
+
+def _by_stage_reason(rejected: Sequence[Rejection]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for item in rejected:
+        stage = table.setdefault(item.stage, {})
+        stage[item.reason] = stage.get(item.reason, 0) + 1
+    return table
+
+
+def _brief(rule: Rule) -> dict[str, Any]:
+    return {"id": rule.id, "message": rule.message, "support": rule.support, "followed": rule.followed,
+            "confidence": rule.confidence, "source": rule.source, "status": rule.status}
+
+
+def _examples(pairs: Sequence[Pair]) -> list[Pair]:
+    """One training example per kind (the first), for the dataset card."""
+    seen: dict[str, Pair] = {}
+    for pair in pairs:
+        if pair.split == "train":
+            seen.setdefault(pair.kind, pair)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _manifest(source: Path, summary: DatasetSummary, config: HarvestConfig, formats: dict[str, Any],
+              tokens: dict[str, int]) -> dict[str, Any]:
+    """Inputs by content hash (the harvest manifest, which hashes the repo inputs), config, versions, counts."""
+    harvest_manifest = (source / "manifest.json").read_bytes()
+    return {
+        "tool": f"idiomatic {__version__}",
+        "inputs": {"harvest": str(source), "harvest_manifest_sha256": hashlib.sha256(harvest_manifest).hexdigest(),
+                   "head": summary.head},
+        "config": asdict(config),
+        "versions": {pkg: importlib.metadata.version(pkg) for pkg in VERSIONED},
+        "counts": {"units": summary.units, "pairs": summary.pairs, "rejected": summary.rejected,
+                   "conventions": len(summary.conventions), "formats": formats, "formatted": summary.formatted},
+        "estimated_tokens": tokens,
+        "seconds": summary.seconds,
+    }

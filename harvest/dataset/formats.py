@@ -1,0 +1,54 @@
+"""The three export formats of a pair, and writing every format × split as JSONL.
+
+Rows carry only what each format defines; the pair's metadata (kind, path, commit, weight) stays in
+`pairs.jsonl`, because OpenAI's fine-tuning API rejects unknown top-level keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from harvest.records import Pair
+from harvest.store import atomic_write_text
+
+SPLITS = ("train", "eval", "test")
+
+
+def user_message(pair: Pair) -> str:
+    """The instruction, followed by its context when it has one."""
+    return f"{pair.prompt}\n\n{pair.context}" if pair.context else pair.prompt
+
+
+def _openai(pair: Pair, system: str) -> dict[str, Any]:
+    """OpenAI chat fine-tuning: system, user, assistant messages."""
+    return {"messages": [{"role": "system", "content": system}, {"role": "user", "content": user_message(pair)},
+                         {"role": "assistant", "content": pair.completion}]}
+
+
+def _trl(pair: Pair, _system: str) -> dict[str, Any]:
+    """TRL's prompt/completion dataset: SFTTrainer trains on the completion only."""
+    return {"prompt": user_message(pair), "completion": pair.completion}
+
+
+def _instruct(pair: Pair, _system: str) -> dict[str, Any]:
+    """Alpaca-style instruction, input and output."""
+    return {"instruction": pair.prompt, "input": pair.context, "output": pair.completion}
+
+
+FORMATS: dict[str, Callable[[Pair, str], dict[str, Any]]] = {"openai": _openai, "trl": _trl, "instruct": _instruct}
+
+
+def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
+    """Write `out/<format>/<split>.jsonl` for every format and split (empty splits too); return the row counts."""
+    counts: dict[str, dict[str, int]] = {}
+    for name, render in FORMATS.items():
+        counts[name] = {}
+        for split in SPLITS:
+            rows = [orjson.dumps(render(p, system_prompt)).decode() for p in pairs if p.split == split]
+            atomic_write_text(out / name / f"{split}.jsonl", "".join(row + "\n" for row in rows))
+            counts[name][split] = len(rows)
+    return counts

@@ -1,0 +1,41 @@
+"""The three export formats load with 🤗 datasets exactly as written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from datasets import load_dataset
+
+from harvest.dataset.formats import FORMATS, write_splits
+from tests.harvest.pairs_helpers import pair
+
+ODD = 'def quote():\n    return "\\"caf\xe9\\" \\\\ 日本"  # tabs\there\n'
+
+
+def _pairs() -> list:
+    splits = ["train"] * 20 + ["eval"] * 5
+    return [pair(ODD if n == 3 else f"def f{n}():\n    return {n}\n", path=f"m{n}.py", id=f"p{n}", split=s,
+                 context="ctx" if n % 2 else "", prompt=f"Write f{n}") for n, s in enumerate(splits)]
+
+
+def test_every_file_loads_unchanged_with_datasets(tmp_path: Path) -> None:
+    counts = write_splits(tmp_path / "out", _pairs(), "You write code like the team.")
+    assert counts == {name: {"train": 20, "eval": 5, "test": 0} for name in FORMATS}
+    for name in FORMATS:
+        for split in ("train", "eval"):
+            path = tmp_path / "out" / name / f"{split}.jsonl"
+            written = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            loaded = load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache"))
+            assert [dict(row) for row in loaded] == written
+        assert (tmp_path / "out" / name / "test.jsonl").read_text() == ""
+
+
+def test_rows_hold_only_what_each_format_defines() -> None:
+    p = pair(context="the context", prompt="Write it")
+    assert FORMATS["openai"](p, "sys")["messages"] == [
+        {"role": "system", "content": "sys"}, {"role": "user", "content": "Write it\n\nthe context"},
+        {"role": "assistant", "content": p.completion}]
+    assert FORMATS["trl"](p, "sys") == {"prompt": "Write it\n\nthe context", "completion": p.completion}
+    assert FORMATS["instruct"](p, "sys") == {"instruction": "Write it", "input": "the context", "output": p.completion}
+    assert all(render.__doc__ for render in FORMATS.values())
