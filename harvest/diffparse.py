@@ -34,7 +34,7 @@ class RawChange:
 def parse_patch(patch: str, keep_hunks: Callable[[str, int], bool] = lambda path, size: True) -> Iterator[RawChange]:
     """Split `git diff`/`git log -p` output into per-file changes; hunks only where `keep_hunks` agrees."""
     starts = _file_starts(patch)
-    for begin, end in zip(starts, starts[1:] + [len(patch)], strict=True):
+    for begin, end in zip(starts, [*starts[1:], len(patch)][: len(starts)], strict=True):
         yield _parse_file(patch[begin:end], keep_hunks)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harvest.config import HarvestConfig
+from harvest.diffparse import parse_patch
 from harvest.pipeline import mine
 from harvest.records import CommitRecord, Exclusion, FileRecord, PullRequest, read_records
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
@@ -138,3 +139,13 @@ def test_config_paths_mark_deprecated_code(team_repo: GitRepo) -> None:
     summary = mine(team_repo.path, load_harvest_config(team_repo.path), progress=False)
     reasons = {e.path: e.detail for e in read_records(Path(summary.output) / "excluded.jsonl", Exclusion)}
     assert "deprecated_paths" in reasons["service/app/users.py"]
+
+
+def test_empty_commits_and_patches_without_files_are_mined(make_repo) -> None:
+    repo = make_repo("empty")
+    repo.write("a.py", "x = 1\n")
+    repo.commit("feat: a")
+    repo.commit("chore: an empty commit, as release tooling makes")
+    summary = mine(repo.path, HarvestConfig(), progress=False)
+    assert summary.counts["commits"] == 2
+    assert list(parse_patch("")) == [] and list(parse_patch("\n")) == []
