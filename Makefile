@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) examples/build_example.py examples/acme-web
 	$(VENV)/bin/idiom harvest examples/acme-web --prs examples/acme-web-prs.json
-	$(VENV)/bin/idiom scrub examples/acme-web/.idiom/harvest/acme-web --json > /dev/null && echo "no secret left in the harvest output"
+	$(VENV)/bin/idiom scrub examples/acme-web/.idiom --json > /dev/null && echo "no secret left in anything written under .idiom/"
+	$(VENV)/bin/idiom dataset validate examples/acme-web/.idiom/datasets/acme-web
+	$(VENV)/bin/idiom lint examples/acme-web && echo "the team's own code follows its mined conventions"
+	$(VENV)/bin/idiom conventions export examples/acme-web
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q
@@ -25,6 +28,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/scrub_bench.py
 	$(PY) bench/history_bench.py
+	$(PY) bench/dataset_bench.py
 
 clean:
 	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json

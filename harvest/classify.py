@@ -35,6 +35,8 @@ TEST_PATH = re.compile(
     r"(^|/)(test_[^/]+\.py|[^/]+_test\.(py|go)|conftest\.py|[^/]+\.(spec|test)\.[cm]?[jt]sx?"
     r"|[^/]+(Test|Tests|IT)\.(java|kt))$|(^|/)(__tests__|tests?|spec)/[^/]+\.\w+$"
 )
+# Demos rather than product code: stories, mocks, fixtures, example and docs-snippet folders.
+EXAMPLE_PATH = re.compile(r"(^|/)(__mocks__|__fixtures__|fixtures|examples?|docs_src|stories)/|\.(?:story|stories)\.[cm]?[jt]sx?$")
 BUILD_NAMES = frozenset({"Makefile", "Dockerfile", "Jenkinsfile", "CMakeLists.txt", "build.gradle",
                          "pom.xml", "setup.py", "Procfile", "justfile", "Taskfile.yml"})
 CONFIG_EXTS = frozenset({".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".xml", ".env", ".properties"})
@@ -61,11 +63,13 @@ def language_of(path: str) -> str:
 
 
 def kind_of(path: str) -> str:
-    """source, test, config, docs, build or other, from the path alone."""
+    """source, test, example, config, docs, build or other, from the path alone."""
     pure = PurePosixPath(path)
     name, suffix = pure.name, pure.suffix.lower()
     if TEST_PATH.search(path) and suffix not in DOCS_EXTS:
         return "test"
+    if EXAMPLE_PATH.search(path) and language_of(path) and suffix not in DOCS_EXTS:
+        return "example"
     if name in BUILD_NAMES or path.startswith((".github/workflows/", ".circleci/", ".gitlab-ci")):
         return "build"
     if suffix in CONFIG_EXTS or CONFIG_NAME.match(name) or name.startswith(("tsconfig", ".env")):

@@ -41,24 +41,27 @@ def components(pairs: Sequence[Pair]) -> list[Component]:
     return list(groups.values())
 
 
-def _fill(pairs: Sequence[Pair], ordered: list[Component], config: HarvestConfig) -> list[Pair]:
-    """Walk `ordered` components into test until test_share of pairs, then eval, the rest train.
+def _fill(pairs: Sequence[Pair], ordered: list[Component], config: HarvestConfig, in_order: bool = False) -> list[Pair]:
+    """Walk `ordered` components into the held-out split furthest below its share (with `in_order`: test
+    until full, then eval); the rest go to train.
 
     A component that would overshoot a held-out split by more than half its quota (one commit touching
-    half the repository, say) goes to train instead, so held-out splits stay near their shares.
+    half the repository, say) goes to train instead, so held-out splits stay near their shares. When most
+    pairs form one connected group, held-out splits end up smaller than their shares: isolation wins.
     """
     total = len(pairs)
-    quotas = (("test", config.test_share * total), ("eval", config.eval_share * total))
+    quotas = {"test": config.test_share * total, "eval": config.eval_share * total}
+    filled = dict.fromkeys(quotas, 0)
     split_of: dict[int, str] = {}
-    filled = {"test": 0, "eval": 0}
     for group in ordered:
-        target = "train"
-        for name, quota in quotas:
-            # A component that would overshoot a held-out split by half its quota stays in train.
-            if filled[name] < quota and filled[name] + len(group) <= quota * 1.5 + 1:
-                target = name
-                filled[name] += len(group)
-                break
+        open_splits = [name for name, quota in quotas.items()
+                       if filled[name] < quota and filled[name] + len(group) <= quota * 1.5 + 1]
+        if not open_splits:
+            target = "train"
+        else:
+            target = open_splits[0] if in_order else min(open_splits, key=lambda name: filled[name] / quotas[name])
+        if target != "train":
+            filled[target] += len(group)
         for index in group:
             split_of[index] = target
     return [replace(pair, split=split_of[i]) for i, pair in enumerate(pairs)]
@@ -75,7 +78,7 @@ def _temporal(pairs: list[Pair], config: HarvestConfig) -> list[Pair]:
     """Newest components first (by their newest pair's date; undated pairs count as oldest)."""
     groups = components(pairs)
     newest = [(max(_instant(pairs[i].date) for i in g), min(pairs[i].id for i in g), g) for g in groups]
-    return _fill(pairs, [g for *_, g in sorted(newest, key=lambda t: (t[0], t[1]), reverse=True)], config)
+    return _fill(pairs, [g for *_, g in sorted(newest, key=lambda t: (t[0], t[1]), reverse=True)], config, in_order=True)
 
 
 def _instant(date: str) -> float:

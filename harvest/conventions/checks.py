@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from harvest.classify import kind_of
 from harvest.conventions.rules import Hit, Rule, Subject
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
@@ -110,8 +111,11 @@ def run_check(rule: Rule, subject: Subject) -> list[Hit]:
 
 
 def applies(rule: Rule, path: str, language: str) -> bool:
-    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders)."""
-    if rule.type.removeprefix("not-") == "commit-format":
+    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders).
+
+    Stories, mocks, fixtures and example folders are demos: the team's conventions are not held against them.
+    """
+    if rule.type.removeprefix("not-") == "commit-format" or kind_of(path) == "example":
         return False
     if rule.language and rule.language != language:
         return False

@@ -19,13 +19,15 @@ from harvest.errors import InputError
 @click.option("--commit-message", "commit_message", type=click.Path(path_type=Path, dir_okay=False),
               help="Also check a commit message file; as a git hook: `idiom lint --commit-message \"$1\"` in "
                    ".git/hooks/commit-msg.")
+@click.option("--strict", is_flag=True, help="Also report the lines recorded as exceptions when the rules were mined.")
 @click.option("--json", "as_json", is_flag=True, help="Print violations as a JSON list on stdout.")
 def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: str, commit_message: Path | None,
-                 as_json: bool) -> None:
+                 strict: bool, as_json: bool) -> None:
     """Check files (folders: their tracked files) against the conventions mined from the repository.
 
     Prints `path:line: rule message (evidence)` per violation; exit 1 when there is any. Only proposed
-    rules run; candidates from review comments are shown by `idiom conventions show --all`.
+    rules run; candidates from review comments are shown by `idiom conventions show --all`. Lines a rule
+    lists as exceptions (they broke it before it was mined) are not reported unless --strict.
     """
     from harvest.conventions.lint import expand, find_conventions, lint_commit_message, lint_files, repo_root
     from harvest.conventions.store import load_conventions
@@ -34,7 +36,7 @@ def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: s
         raise InputError("nothing to lint: give files or folders, or --commit-message FILE")
     root = repo_root(paths[0] if paths else Path.cwd())
     rules = load_conventions(conventions_file or find_conventions(root, name))
-    violations = lint_files(root, expand(root, paths), rules, _config(root)) if paths else []
+    violations = lint_files(root, expand(root, paths), rules, _config(root), strict) if paths else []
     if commit_message:
         violations += lint_commit_message(commit_message.read_text(encoding="utf-8", errors="replace"), rules)
     if as_json:

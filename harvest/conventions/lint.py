@@ -37,11 +37,13 @@ def evidence_of(rule: Rule) -> str:
 
 
 def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
-               config: HarvestConfig | None = None) -> list[Violation]:
+               config: HarvestConfig | None = None, strict: bool = False) -> list[Violation]:
     """Violations of the proposed `rules` in the repo-relative `paths` under `root`.
 
     Files the harvester leaves out (vendored, generated, deprecated, binary; `config` says which paths)
-    are not the team's current code, so conventions are not held against them.
+    are not the team's current code, so conventions are not held against them. Nor, unless `strict`,
+    are the lines a rule lists as exceptions: they broke it when it was mined, and conventions.yaml
+    shows them to the tech lead; lint is about new breaks.
     """
     config = config or HarvestConfig()
     active = [r for r in rules if r.status == "proposed"]
@@ -66,8 +68,9 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
                 if key in reported_folders:
                     continue
                 reported_folders.add(key)
+            known = set() if strict else set(rule.exceptions)
             violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
-                           for hit in run_check(rule, subject)]
+                           for hit in run_check(rule, subject) if f"{path}:{hit.line}" not in known]
     return violations
 
 

@@ -17,10 +17,11 @@ from harvest.conventions.rules import Rule, Subject
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
 
 MAX_EVIDENCE = 5
-MAX_EXCEPTIONS = 10
+MAX_EXCEPTIONS = 50  # lint skips these lines for the rule: they broke it before it was mined
 # How telling a rule from each miner is, most first: what the team chose over a real alternative,
 # down to patterns that are simply absent.
 SOURCE_ORDER = ("test-style", "layout", "imports", "routes", "commit-format", "naming", "review", "forbidden")
+AUTOMATION_TAGS = ("[skip ci]", "[ci skip]", "[skip actions]")  # release tooling marks its own commits
 BOT_AUTHORS = ("[bot]", "bot@", "dependabot", "renovate", "github-actions")
 
 
@@ -54,23 +55,31 @@ class Corpus:
                        self.siblings.get(str(PurePosixPath(record.path).parent), frozenset()))
 
     def subjects(self) -> list[str]:
-        """Commit subjects that speak for the team: no merges, reverts, fixups or bots."""
+        """Commit subjects that speak for the team: no merges, reverts, fixups, bots or release automation."""
         return [c.message.strip().splitlines()[0] for c in self.commits
                 if c.message.strip() and not c.is_merge and not any(b in c.author.lower() for b in BOT_AUTHORS)
-                and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))]
+                and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))
+                and not any(tag in c.message for tag in AUTOMATION_TAGS)]
 
 
 def measure(rule: Rule, corpus: Corpus) -> Rule:
     """`rule` with support, followed, confidence, evidence and exceptions measured on the corpus.
 
-    Evidence the miner gave (review quotes) comes first, then places that follow the rule.
+    Support and followed count places (files, folders, commit subjects); exceptions list every line
+    that breaks the rule today, so lint can tell those from new breaks. Evidence the miner gave
+    (review quotes) comes first, then places that follow the rule.
     """
     name, _ = parse_type(rule)
     follows: list[str] = []
-    breaks: list[str] = []
+    broken = 0
+    exceptions: list[str] = []
     if name == "commit-format":
         for subject in corpus.subjects():
-            (breaks if run_check(rule, Subject("", subject)) else follows).append(subject[:72])
+            if run_check(rule, Subject("", subject)):
+                broken += 1
+                exceptions.append(subject[:72])
+            else:
+                follows.append(subject[:72])
     else:
         seen_folders: set[str] = set()
         for record in corpus.files:
@@ -82,12 +91,16 @@ def measure(rule: Rule, corpus: Corpus) -> Rule:
                     continue
                 seen_folders.add(folder)
             hits = run_check(rule, corpus.subject(record))
-            where = f"{record.path}:{hits[0].line}" if hits else _place(rule, corpus, record)
-            (breaks if hits else follows).append(where)
-    support = len(follows) + len(breaks)
+            if hits:
+                broken += 1
+                exceptions += [f"{record.path}:{hit.line}" for hit in hits]
+            else:
+                follows.append(_place(rule, corpus, record))
+    support = len(follows) + broken
     return replace(rule, support=support, followed=len(follows),
                    confidence=round(len(follows) / support, 3) if support else 0.0,
-                   evidence=(rule.evidence + tuple(follows))[:MAX_EVIDENCE], exceptions=tuple(breaks[:MAX_EXCEPTIONS]))
+                   evidence=(rule.evidence + tuple(follows))[:MAX_EVIDENCE],
+                   exceptions=tuple(exceptions[:MAX_EXCEPTIONS]))
 
 
 def _place(rule: Rule, corpus: Corpus, record: FileRecord) -> str:

@@ -7,11 +7,16 @@ one by one, and a squash-merged PR is an ordinary commit.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from harvest.classify import language_of
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import CommitRecord, FileChange, Pair
+
+
+HUB_SHARE = 0.2  # a file changed by more than this share of commits is a hub
+HUB_MIN_COMMITS = 50
 
 
 def commit_pairs(sources: Sources) -> Iterator[Pair]:
@@ -46,12 +51,25 @@ def render_diff(changes: tuple[FileChange, ...]) -> str:
 
 
 def _commits_with_diffs(sources: Sources) -> Iterator[tuple[CommitRecord, tuple[FileChange, ...]]]:
+    hubs = hub_files(sources.commits)
     for commit in sources.commits:
         if commit.is_merge:
             continue
         changes = tuple(c for c in commit.changes if c.hunks and not c.skipped and not c.binary)
-        if changes and commit.message.strip():
-            yield commit, changes
+        # A changelog line in every commit would tie all history into one split group: show hubs only
+        # in the commits that are about them alone.
+        focused = tuple(c for c in changes if c.path not in hubs) or changes
+        if focused and commit.message.strip():
+            yield commit, focused
+
+
+def hub_files(commits: tuple[CommitRecord, ...]) -> frozenset[str]:
+    """Files most commits touch (release notes, changelogs, version files), once history is long enough."""
+    plain = [c for c in commits if not c.is_merge]
+    if len(plain) < HUB_MIN_COMMITS:
+        return frozenset()
+    touched = Counter(change.path for c in plain for change in c.changes)
+    return frozenset(path for path, n in touched.items() if n / len(plain) > HUB_SHARE)
 
 
 def _before(change: FileChange) -> str:

@@ -10,7 +10,7 @@ from tree_sitter import Node
 from harvest.records import Unit
 from harvest.units.nodes import Import, Source, comment_above, string_value, walk
 
-PASCAL = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+PASCAL = re.compile(r"^_?[A-Z][A-Za-z0-9_]*$")  # `_Select` wrapped by forwardRef later is still a component
 HOOK = re.compile(r"^use[A-Z0-9]")
 JSX = frozenset({"jsx_element", "jsx_self_closing_element", "jsx_fragment"})
 FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})

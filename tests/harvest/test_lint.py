@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import os
 from pathlib import Path
 
@@ -101,3 +102,19 @@ def test_the_command(repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     hook = runner.invoke(cli, ["lint", "--commit-message", str(message), "--conventions", str(conventions)])
     assert hook.exit_code == 1 and "conventional" in hook.output
     assert runner.invoke(cli, ["lint"]).exit_code == 1
+
+
+def test_recorded_exceptions_are_skipped_unless_strict(repo) -> None:
+    repo.write("src/components/Card/Card.spec.ts", "test('old', () => {});\n")
+    known = [replace(RULES[0], exceptions=("src/components/Card/Card.spec.ts:1",))]
+    assert lint_files(repo.path, ["src/components/Card/Card.spec.ts"], known) == []
+    assert len(lint_files(repo.path, ["src/components/Card/Card.spec.ts"], known, strict=True)) == 1
+
+
+def test_stories_mocks_and_fixtures_are_not_held_to_conventions(repo) -> None:
+    rule = Rule("no-log", "not-contains", "console.log", "No logs", support=9, followed=9, confidence=1.0)
+    repo.write("src/Card.story.tsx", "console.log('demo')\n")
+    repo.write("src/__mocks__/api.ts", "console.log('mock')\n")
+    repo.write("src/Card.ts", "console.log('real')\n")
+    found = lint_files(repo.path, ["src/Card.story.tsx", "src/__mocks__/api.ts", "src/Card.ts"], [rule])
+    assert [v.path for v in found] == ["src/Card.ts"]

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 CASES = {
-    "PascalCase": re.compile(r"^[A-Z][A-Za-z0-9]*$"),
-    "camelCase": re.compile(r"^[a-z][A-Za-z0-9]*$"),
+    "PascalCase": re.compile(r"^_?[A-Z][A-Za-z0-9]*$"),  # a leading underscore marks private, in any case
+    "camelCase": re.compile(r"^_?[a-z][A-Za-z0-9]*$"),
     "snake_case": re.compile(r"^_{0,2}[a-z][a-z0-9_]*$"),
     "kebab-case": re.compile(r"^[a-z][a-z0-9-]*$"),
 }

@@ -1,5 +1,5 @@
-"""Commit message format: conventional commits (with the types this team uses), ticket prefixes, or
-capitalised subjects without a trailing period."""
+"""Commit message format: conventional commits (with the types this team uses), ticket prefixes,
+gitmoji, or capitalised subjects without a trailing period."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from harvest.conventions.rules import Rule
 CONVENTIONAL = re.compile(r"^(\w+)(?:\([^)]*\))?!?: \S")
 SHAPES = {
     "ticket": (r"^\[?[A-Z][A-Z0-9]+-\d+\]?:? \S", "Start commit subjects with the ticket id (`ABC-123 …`)"),
+    "emoji": (r"^[^\w\s\[(]+\s+[A-Z]", "Start commit subjects with an emoji (gitmoji) and a capitalised verb"),
     "capitalised": (r"^[A-Z][^\n]*[^.\s]$", "Write commit subjects capitalised, without a trailing period"),
 }
 

@@ -13,6 +13,7 @@ from harvest.units import file_imports
 
 JS = frozenset({"javascript", "typescript", "tsx"})
 DEEP_RELATIVE = r"""from\s+['"](?:\.\./){2,}"""
+WIDELY_IMPORTED = 0.1  # share of JS/TS files that must import a module for its import name to be a rule
 ALIAS = re.compile(r"""from\s+['"][@~]/""")
 
 
@@ -28,9 +29,11 @@ def imports(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
                 names[imp.module][imp.default] += 1
                 files[imp.module].append(record.path)
     rules = []
+    js_files = sum(1 for f in corpus.files if f.language in JS)
     for module, counts in sorted(names.items()):
         name, _ = counts.most_common(1)[0]
-        if len(files[module]) < config.min_support:
+        # Only modules much of the code imports: a name settled by a handful of files is no convention.
+        if len(files[module]) < max(config.min_support, WIDELY_IMPORTED * js_files):
             continue
         slug = re.sub(r"[^a-z0-9]+", "-", module.lower()).strip("-")
         rules.append(Rule(

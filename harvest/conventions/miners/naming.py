@@ -12,6 +12,7 @@ from harvest.conventions.miners.base import CASES, folder_globs, suffix
 from harvest.conventions.rules import Rule
 
 FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "python", "go": "go", "java": "java"}
+PLURALS = {"class": "classes", "styled": "styled components"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook")
 
 
@@ -26,7 +27,7 @@ def naming(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
         case = _dominant([u.name for u in group], config)
         if case:
             rules.append(Rule(f"{family}-{kind}-names-{case.lower().replace('_', '-')}", "naming",
-                              CASES[case].pattern, f"Name {kind}s in {case}", folder_globs(u.path for u in group),
+                              CASES[case].pattern, f"Name {PLURALS.get(kind, kind + 's')} in {case}", folder_globs(u.path for u in group),
                               unit_kind=kind, source="naming"))
     files: dict[tuple[str, str], list[str]] = defaultdict(list)
     for record in corpus.files:
