@@ -95,6 +95,8 @@ def bench(name: str) -> None:
     if not work.exists():
         subprocess.run(["git", "clone", "-q", str(source), str(work)], check=True)
 
+    import git
+
     from harvest.build import build_dataset
     from harvest.config import load_harvest_config
     from harvest.conventions.lint import lint_commit_message, lint_files
@@ -102,8 +104,6 @@ def bench(name: str) -> None:
     from harvest.history import log_command
     from harvest.pipeline import mine
     from harvest.records import Pair, Rejection, read_records
-
-    import git
 
     os.environ["IDIOM_HOME"] = tempfile.mkdtemp(prefix="idiom-dataset-bench-")
     config = load_harvest_config(work)

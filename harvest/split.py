@@ -8,9 +8,9 @@ stable hash; `temporal` mode puts the newest components in test, as a team's fut
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from harvest.config import HarvestConfig
 from harvest.dedup import NearDuplicates, normalize

@@ -14,7 +14,6 @@ from harvest.classify import language_of
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import CommitRecord, FileChange, Pair
 
-
 HUB_SHARE = 0.2  # a file changed by more than this share of commits is a hub
 HUB_MIN_COMMITS = 50
 

@@ -6,10 +6,10 @@ import pytest
 
 from harvest.build import load_corpus
 from harvest.config import HarvestConfig
+from harvest.errors import ConfigError
 from harvest.pairs import PAIR_BUILDERS, build_pairs
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
-from harvest.errors import ConfigError
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,14 @@ def test_registry() -> None:
     assert all(builder.__doc__ for builder in PAIR_BUILDERS.values())
     with pytest.raises(ConfigError, match="valid ones are code, test"):
         build_pairs(Sources({}, (), (), ()), ["poems"])
+
+
+def test_files_most_commits_touch_are_hubs() -> None:
+    from harvest.pairs.commits import HUB_MIN_COMMITS, hub_files
+    from harvest.records import CommitRecord, FileChange
+
+    commits = tuple(CommitRecord(f"c{n}", (f"c{n - 1}",), "a", "2025-01-01", f"feat: {n}",
+                                 (FileChange("CHANGELOG.md", "modified"), FileChange(f"src/m{n}.py", "added")))
+                    for n in range(HUB_MIN_COMMITS))
+    assert hub_files(commits) == {"CHANGELOG.md"}
+    assert hub_files(commits[:5]) == frozenset()  # too little history to tell
