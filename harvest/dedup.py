@@ -8,6 +8,7 @@ one function that differ in a name or a line count as one example.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 from datasketch import MinHash, MinHashLSH
@@ -24,13 +25,22 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1 << 15)
 def signature(text: str) -> MinHash:
-    """MinHash of the text's token 5-grams (its token set when shorter than five tokens)."""
+    """MinHash of the text's token 5-grams (its token set when shorter than five tokens).
+
+    Cached: dedup and decontamination ask for the same completions; the permutations are drawn once.
+    """
     tokens = TOKEN.findall(text)
     shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
-    digest = MinHash(num_perm=NUM_PERM)
+    digest = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32")
     digest.update_batch([s.encode("utf-8") for s in shingles])
     return digest
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple:
+    return MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
 
 
 class NearDuplicates:

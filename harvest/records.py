@@ -10,6 +10,7 @@ import dataclasses
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -213,10 +214,16 @@ def read_records(path: Path, cls: type[T]) -> Iterator[T]:
 def _build(hint: Any, value: Any) -> Any:
     """Rebuild nested dataclasses and tuples from decoded JSON, guided by type hints."""
     if dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        names = {f.name for f in dataclasses.fields(hint)}
-        return hint(**{k: _build(hints[k], v) for k, v in value.items() if k in names})
+        hints = _field_hints(hint)
+        return hint(**{k: _build(hints[k], v) for k, v in value.items() if k in hints})
     if typing.get_origin(hint) is tuple:
         (item,) = typing.get_args(hint)[:1]
         return tuple(_build(item, v) for v in value)
     return value
+
+
+@lru_cache(maxsize=None)
+def _field_hints(cls: type) -> dict[str, Any]:
+    """Field name → type hint; resolving hints is slow, and every record of a file asks again."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}

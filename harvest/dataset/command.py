@@ -35,12 +35,12 @@ def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int
     if as_json:
         click.echo(json.dumps({**dataclasses.asdict(report), "ok": report.ok}, indent=2))
     else:
-        _print(report)
+        _print(report, path)
     if not report.ok:
         raise SystemExit(1)
 
 
-def _print(report: object) -> None:
+def _print(report: object, root: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -49,7 +49,8 @@ def _print(report: object) -> None:
     for column in ("file", "format", "examples", "tokens ≈", "max ≈", "over limit", "errors", "warnings"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
     for f in report.files:
-        table.add_row(f.path, f.format, str(f.examples), f"{f.tokens:,}", f"{f.max_tokens:,}", str(f.over_limit),
+        shown = Path(f.path).relative_to(root).as_posix() if root.is_dir() else Path(f.path).name
+        table.add_row(shown, f.format, str(f.examples), f"{f.tokens:,}", f"{f.max_tokens:,}", str(f.over_limit),
                       str(len(f.errors)), str(len(f.warnings)))
     console.print(table)
     for f in report.files:
