@@ -42,3 +42,11 @@ def test_example_harvest_keeps_conventions_and_drops_every_secret(tmp_path: Path
     assert button_spec["kind"] == "test" and button_spec["tests"][0].endswith("Button/Button.tsx")
     check = subprocess.run([sys.executable, "-m", "server", "scrub", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+    dataset = Path(summary["dataset"]["output"])
+    kinds = set(summary["dataset"]["pairs"])
+    assert {"component", "test", "commit", "review"} <= kinds
+    top = [c["id"] for c in summary["dataset"]["conventions"][:4]]
+    assert "specs-use-it-not-test" in top and "no-hex-colours-in-styles" in top
+    for command in (["dataset", "validate", str(dataset)], ["lint", str(repo)], ["scrub", str(dataset)]):
+        done = subprocess.run([sys.executable, "-m", "server", *command], capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
