@@ -111,9 +111,10 @@ def validate_path(path: Path, model_name: str, max_tokens: int | None = None, ep
     else:
         raise InputError(f"{path}: no such file or directory")
     reports = [validate_file(f, model, max_tokens) for f in files]
-    train = [r for r in reports if r.format == "openai" and Path(r.path).name == "train.jsonl"] or \
-        [r for r in reports if Path(r.path).name != "eval.jsonl" and Path(r.path).name != "test.jsonl"][:1]
-    train_tokens = sum(r.tokens for r in train)
+    # What OpenAI would bill: the chat-format training file of a dataset folder, or the one file given.
+    billed_files = [r for r in reports if r.format == "openai" and Path(r.path).name == "train.jsonl"] \
+        if path.is_dir() else reports
+    train_tokens = sum(r.tokens for r in billed_files)
     billed = train_tokens * epochs
     return Report(model.name, epochs, reports, train_tokens, billed,
                   round(billed / 1e6 * model.training_per_1m, 4), model.as_of)
@@ -147,7 +148,7 @@ def validate_file(path: Path, model: ModelFacts, max_tokens: int | None = None) 
                 report.warnings.append(f"{where}: ≈{tokens} tokens, over the {limit}-token limit (it would be truncated)")
     if counts:
         report.tokens, report.min_tokens, report.max_tokens = sum(counts), min(counts), max(counts)
-    if path.name == "train.jsonl" or report.format == "openai" and path.name not in ("eval.jsonl", "test.jsonl"):
+    if report.format == "openai" and path.name not in ("eval.jsonl", "test.jsonl"):
         if report.examples < MIN_EXAMPLES:
             report.errors.append(f"{path.name}: {report.examples} examples; OpenAI needs at least {MIN_EXAMPLES}")
         elif report.examples < RECOMMENDED_EXAMPLES:
