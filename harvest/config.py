@@ -26,7 +26,7 @@ SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validati
 T = TypeVar("T")
 
 
-def _help(text: str, default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
+def setting(text: str, default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
     """A dataclass field whose help text travels in its metadata (shown by `idiom config`)."""
     if isinstance(default, (list, dict, set)):
         raise TypeError("use a tuple for sequence defaults so the config stays frozen")
@@ -37,43 +37,43 @@ def _help(text: str, default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
 class HarvestConfig:
     """`[harvest]`: what to mine from the repository and what to leave out."""
 
-    max_file_bytes: int = _help("Files larger than this (bytes) are skipped with a reason.", 1024 * 1024)
-    deprecated_paths: tuple[str, ...] = _help(
+    max_file_bytes: int = setting("Files larger than this (bytes) are skipped with a reason.", 1024 * 1024)
+    deprecated_paths: tuple[str, ...] = setting(
         "Extra glob patterns (repo-relative, `**` allowed) whose files are treated as deprecated.", ()
     )
-    exclude_paths: tuple[str, ...] = _help("Glob patterns of files to leave out entirely.", ())
-    vendored_dirs: tuple[str, ...] = _help(
+    exclude_paths: tuple[str, ...] = setting("Glob patterns of files to leave out entirely.", ())
+    vendored_dirs: tuple[str, ...] = setting(
         "Directory names whose contents are third-party code.",
         ("vendor", "vendors", "node_modules", "third_party", "third-party", "bower_components"),
     )
-    refs: tuple[str, ...] = _help("Refs whose history is mined; empty means the default branch.", ())
-    all_refs: bool = _help("Mine every branch, tag and pull ref instead of `refs`.", False)
-    since: str = _help("Only commits after this date (anything `git log --since` accepts).", "")
-    max_commits: int = _help("Stop after this many commits (0 = no limit).", 0)
-    max_hunk_bytes: int = _help("A single file's diff larger than this in one commit is skipped.", 256 * 1024)
-    prs_file: str = _help("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
+    refs: tuple[str, ...] = setting("Refs whose history is mined; empty means the default branch.", ())
+    all_refs: bool = setting("Mine every branch, tag and pull ref instead of `refs`.", False)
+    since: str = setting("Only commits after this date (anything `git log --since` accepts).", "")
+    max_commits: int = setting("Stop after this many commits (0 = no limit).", 0)
+    max_hunk_bytes: int = setting("A single file's diff larger than this in one commit is skipped.", 256 * 1024)
+    prs_file: str = setting("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
     # Second half: units, pairs, conventions, datasets.
-    format_command: str = _help(
+    format_command: str = setting(
         "The team's formatter, reading code on stdin and writing it to stdout, with {path} for the file "
         "name (e.g. `npx prettier --stdin-filepath {path}`, `ruff format --stdin-filename {path} -`). "
         "Completions are formatted with it before writing; empty = no formatting.", "")
-    min_completion_chars: int = _help("Completions shorter than this (after trimming) are dropped as trivial.", 40)
-    max_completion_chars: int = _help("Completions longer than this are dropped as too long.", 12_000)
-    max_prompt_chars: int = _help("Prompts (instruction + context) longer than this are dropped.", 16_000)
-    max_non_code_share: float = _help(
+    min_completion_chars: int = setting("Completions shorter than this (after trimming) are dropped as trivial.", 40)
+    max_completion_chars: int = setting("Completions longer than this are dropped as too long.", 12_000)
+    max_prompt_chars: int = setting("Prompts (instruction + context) longer than this are dropped.", 16_000)
+    max_non_code_share: float = setting(
         "Code completions whose share of characters outside printable ASCII and whitespace exceeds this "
         "are dropped (data blobs, mojibake).", 0.2)
-    near_duplicate_jaccard: float = _help("Pairs whose completions have at least this Jaccard similarity "
+    near_duplicate_jaccard: float = setting("Pairs whose completions have at least this Jaccard similarity "
                                           "on token 5-grams (MinHash LSH) count as near-duplicates.", 0.7)
-    split: str = _help("How pairs are split: `file` (grouped by file, hashed) or `temporal` "
+    split: str = setting("How pairs are split: `file` (grouped by file, hashed) or `temporal` "
                        "(the newest changes form the test split).", "file")
-    eval_share: float = _help("Share of pairs (by file group) in the eval split.", 0.1)
-    test_share: float = _help("Share of pairs (by file group) in the test split.", 0.1)
-    exclude_files: tuple[str, ...] = _help("Files (paths or globs) removed from every output, e.g. to hold "
+    eval_share: float = setting("Share of pairs (by file group) in the eval split.", 0.1)
+    test_share: float = setting("Share of pairs (by file group) in the test split.", 0.1)
+    exclude_files: tuple[str, ...] = setting("Files (paths or globs) removed from every output, e.g. to hold "
                                            "them out for evaluation.", ())
-    min_support: int = _help("A mined convention needs at least this many places it applies to.", 5)
-    min_confidence: float = _help("A mined convention needs at least this share of places following it.", 0.9)
-    system_prompt: str = _help("The system message of OpenAI chat exports; {team} is the repository name.",
+    min_support: int = setting("A mined convention needs at least this many places it applies to.", 5)
+    min_confidence: float = setting("A mined convention needs at least this share of places following it.", 0.9)
+    system_prompt: str = setting("The system message of OpenAI chat exports; {team} is the repository name.",
                                "You write code the way the {team} team writes it: their structure, naming, "
                                "tests and error handling.")
 

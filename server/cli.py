@@ -10,6 +10,7 @@ import click
 from harvest import __version__
 from harvest.cli import FriendlyGroup
 from harvest.cli import cli as harvest_cli
+from router.cli import cli as router_cli
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,8 +19,9 @@ def idiom() -> None:
     """Idiomatic: learn a team's conventions from its git repository and serve them in the editor."""
 
 
-for command in harvest_cli.commands.values():
-    idiom.add_command(command)
+for group in (harvest_cli, router_cli):
+    for command in group.commands.values():
+        idiom.add_command(command)
 
 
 def main() -> None:

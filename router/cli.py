@@ -1,0 +1,20 @@
+"""Command line of the router: `idiom index` and `idiom search` (generation and validation come next).
+
+Also runs alone as `python -m router`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from harvest.cli import FriendlyGroup
+from router.strategies.rag.command import index_command, search_command
+
+
+@click.group(cls=FriendlyGroup)
+def cli() -> None:
+    """Retrieve the team's code and answer requests with it."""
+
+
+cli.add_command(index_command)
+cli.add_command(search_command)

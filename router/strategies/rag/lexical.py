@@ -1,0 +1,65 @@
+"""BM25 over code units (bm25s), with identifier-aware tokens: `useDebounce` and `use_debounce` both
+yield `use`, `debounce` and the whole name, so a query in words finds code named in either style."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy
+
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
+PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased identifiers and their camelCase/snake_case parts."""
+    out: list[str] = []
+    for word in WORD.findall(text):
+        parts = [p.lower() for p in PART.findall(word)]
+        out.append(word.lower())
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+class Lexical:
+    """A BM25 index over unit texts, saved beside the vector index."""
+
+    def __init__(self, retriever: object) -> None:
+        self.retriever = retriever
+        self.vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> Lexical:
+        """Index `texts` (in the order their units are listed)."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        # Every document gets at least one token, so an empty unit cannot break the matrix.
+        retriever.index([tokens(t) or ["_"] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    def save(self, folder: Path) -> None:
+        """Write the index files into `folder`."""
+        self.retriever.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> Lexical:
+        """Read an index written by `save`."""
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), show_progress=False))
+
+    def scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
+        """BM25 score of every unit for `query`, and the query terms the index knows."""
+        known = sorted({t for t in tokens(query) if t in self.vocab})
+        if not known:
+            return numpy.zeros(self.size, dtype=numpy.float32), []
+        return self.retriever.get_scores(known), known
+
+    @property
+    def size(self) -> int:
+        """Number of indexed units."""
+        return int(self.retriever.scores["num_docs"])

