@@ -8,8 +8,8 @@ one function that differ in a name or a line count as one example.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -32,7 +32,10 @@ def signature(text: str) -> MinHash:
     Cached: dedup and decontamination ask for the same completions; the permutations are drawn once.
     """
     tokens = TOKEN.findall(text)
-    shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
+    if len(tokens) < SHINGLE:
+        shingles = set(tokens)
+    else:
+        shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
     digest = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32")
     digest.update_batch([s.encode("utf-8") for s in shingles])
     return digest

@@ -1,7 +1,8 @@
 """Quality filters for pairs, each a small rule that names why a pair is not worth training on.
 
-`QUALITY_FILTERS` runs in order and the first that fires is recorded (stage "quality"). Diffs, commit
-messages and review snippets are judged as text; code completions also as code.
+`QUALITY_FILTERS` runs in order and the first that fires is recorded (stage "quality"). Commit messages
+are prose and judged only as text; every other kind (code, tests, configs, diffs, reviewed lines as
+merged) is also judged as code: placeholder bodies and the share of non-ASCII characters.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from harvest.records import Pair, Rejection
 
 PROSE_KINDS = frozenset({"commit-message"})  # short by nature: judged by their own minimum
 MIN_PROSE_CHARS = 10
-TRIVIAL_BODY = re.compile(r"^\s*(?:pass|\.\.\.|\{\s*\}|return\s*(?:null|None|undefined)?;?|(?://|#)\s*TODO\b.*)\s*$",
+# A body line that does nothing: a placeholder, a bare return or a comment (not `#include`). A docstring is
+# content: an exception class with only a docstring is how a team declares its errors.
+TRIVIAL_BODY = re.compile(r"^\s*(?:pass|\.\.\.|\{\s*\}|return\s*(?:null|None|undefined)?;?|//.*|#(?:\s.*)?)\s*$",
                           re.IGNORECASE)
-BLOB_LINE = re.compile(r"^\S{200,}$", re.MULTILINE)
+BLOB = re.compile(r"\S{200,}")  # base64, hex or minified data: 200+ characters without whitespace
 
 
 def _empty(pair: Pair, _config: HarvestConfig) -> str:
@@ -26,7 +29,7 @@ def _empty(pair: Pair, _config: HarvestConfig) -> str:
 
 
 def _trivial(pair: Pair, _config: HarvestConfig) -> str:
-    """The completion's body is only `pass`, `...`, `{}`, a bare return or a TODO."""
+    """The body (after the first line) is only `pass`, `...`, `{}`, a bare return or comments (a TODO)."""
     lines = [line for line in pair.completion.strip().splitlines()[1:] if line.strip() and line.strip() not in "{}"]
     if pair.kind in PROSE_KINDS or not lines:
         return ""
@@ -53,13 +56,13 @@ def _prompt_too_long(pair: Pair, config: HarvestConfig) -> str:
 
 
 def _non_code(pair: Pair, config: HarvestConfig) -> str:
-    """Too many characters outside printable ASCII (data, mojibake), or a 200-character line with no space."""
+    """Too many characters outside printable ASCII (data, mojibake), or 200+ characters without whitespace."""
     text = pair.completion
-    if BLOB_LINE.search(text):
-        return "a line of 200+ characters without a space (encoded data)"
+    if BLOB.search(text):
+        return "200+ characters without whitespace (encoded data)"
     if pair.kind in PROSE_KINDS or not text:
         return ""
-    odd = sum(1 for char in text if not (" " <= char <= "~" or char in "\t\n\r"))
+    odd = sum(1 for char in text if not (" " <= char <= "~" or char.isspace()))
     share = odd / len(text)
     return f"{share:.0%} non-ASCII characters" if share > config.max_non_code_share else ""
 

@@ -13,12 +13,17 @@ from dataclasses import replace
 from datetime import datetime
 
 from harvest.config import HarvestConfig
-from harvest.dedup import NearDuplicates, normalize
+from harvest.dedup import near_duplicate_index, normalize
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
 from harvest.records import Pair, Rejection
 
 Component = list[int]  # indexes into the pair list
+
+
+def revealed(pair: Pair) -> tuple[str, ...]:
+    """The files a pair reveals: its `files`, else its path, else (no path at all) its id so it stands alone."""
+    return pair.files or ((pair.path,) if pair.path else (pair.id,))
 
 
 def components(pairs: Sequence[Pair]) -> list[Component]:
@@ -31,7 +36,7 @@ def components(pairs: Sequence[Pair]) -> list[Component]:
             item = parent[item]
         return item
 
-    keys = [p.files or (p.path or p.id,) for p in pairs]
+    keys = [revealed(p) for p in pairs]
     for files in keys:
         for other in files[1:]:
             parent[find(other)] = find(files[0])
@@ -42,15 +47,20 @@ def components(pairs: Sequence[Pair]) -> list[Component]:
 
 
 def _fill(pairs: Sequence[Pair], ordered: list[Component], config: HarvestConfig, in_order: bool = False) -> list[Pair]:
-    """Walk `ordered` components into the held-out split furthest below its share (with `in_order`: test
-    until full, then eval); the rest go to train.
+    """Walk `ordered` components, whole, into test and eval until each holds its share of pairs; the rest
+    go to train.
 
-    A component that would overshoot a held-out split by more than half its quota (one commit touching
-    half the repository, say) goes to train instead, so held-out splits stay near their shares. When most
-    pairs form one connected group, held-out splits end up smaller than their shares: isolation wins.
+    The rule, exactly: a held-out split's quota is share × number of pairs; a split whose quota is under
+    one pair stays empty (so a dataset of under 10 pairs at the default 10% shares is all train). A
+    component may go to a held-out split still below its quota if that leaves it at most 1.5 × quota + 1
+    pairs; of those splits it goes to the one furthest below its quota (test on a tie; with `in_order`,
+    test until full, then eval); otherwise to train. So one giant component (a commit touching half the
+    repository, say) lands in train, and when most pairs form one connected group the held-out splits
+    come out smaller than their shares: isolation wins over shares.
     """
     total = len(pairs)
-    quotas = {"test": config.test_share * total, "eval": config.eval_share * total}
+    shares = {"test": config.test_share, "eval": config.eval_share}
+    quotas = {name: share * total for name, share in shares.items() if share * total >= 1}
     filled = dict.fromkeys(quotas, 0)
     split_of: dict[int, str] = {}
     for group in ordered:
@@ -68,17 +78,19 @@ def _fill(pairs: Sequence[Pair], ordered: list[Component], config: HarvestConfig
 
 
 def _by_file(pairs: list[Pair], config: HarvestConfig) -> list[Pair]:
-    """Components in the order of a hash of their smallest file: deterministic, independent of input order."""
-    keyed = [(hashlib.sha256(min(f for i in g for f in (pairs[i].files or (pairs[i].path,)))
-                             .encode()).hexdigest(), g) for g in components(pairs)]
-    return _fill(pairs, [g for _, g in sorted(keyed)], config)
+    """Components in the order of the SHA-256 of their smallest file: deterministic, whatever the input order."""
+    smallest = [(min(f for i in g for f in revealed(pairs[i])), g) for g in components(pairs)]
+    keyed = sorted((hashlib.sha256(first.encode()).hexdigest(), first, g) for first, g in smallest)
+    return _fill(pairs, [g for *_, g in keyed], config)
 
 
 def _temporal(pairs: list[Pair], config: HarvestConfig) -> list[Pair]:
-    """Newest components first (by their newest pair's date; undated pairs count as oldest)."""
+    """The newest components (by their newest pair's date; undated pairs count as oldest) fill test, then
+    eval; the rest train, as a team's future work would follow what the model learned from."""
     groups = components(pairs)
     newest = [(max(_instant(pairs[i].date) for i in g), min(pairs[i].id for i in g), g) for g in groups]
-    return _fill(pairs, [g for *_, g in sorted(newest, key=lambda t: (t[0], t[1]), reverse=True)], config, in_order=True)
+    ordered = sorted(newest, key=lambda t: (t[0], t[1]), reverse=True)
+    return _fill(pairs, [g for *_, g in ordered], config, in_order=True)
 
 
 def _instant(date: str) -> float:
@@ -100,7 +112,7 @@ def exclude_files(pairs: Iterable[Pair], patterns: Sequence[str]) -> tuple[list[
     """Remove pairs touching a held-out file (a path or glob); stage "exclude", reason "held-out"."""
     kept, rejected = [], []
     for pair in pairs:
-        hit = next((f for f in (pair.files or (pair.path,)) for p in patterns if f == p or matches_glob(f, p)), "")
+        hit = next((f for f in pair.files or (pair.path,) for p in patterns if f == p or matches_glob(f, p)), "")
         if hit:
             rejected.append(Rejection(pair.id, pair.kind, "exclude", "held-out", hit))
         else:
@@ -109,21 +121,28 @@ def exclude_files(pairs: Iterable[Pair], patterns: Sequence[str]) -> tuple[list[
 
 
 def decontaminate(pairs: list[Pair], threshold: float) -> tuple[list[Pair], list[Rejection]]:
-    """Drop train pairs that (nearly) repeat an eval/test completion, and eval pairs that repeat a test one."""
-    rejected: list[Rejection] = []
-    dropped: set[str] = set()
-    for held, checked, reason in (("test", ("eval", "train"), "contaminates-test"), ("eval", ("train",), "contaminates-eval")):
-        exact = {normalize(p.completion): p.id for p in pairs if p.split == held and p.id not in dropped}
-        index = NearDuplicates(threshold)
-        for pair in pairs:
-            if pair.split == held and pair.id not in dropped:
-                index.add(pair.id, normalize(pair.completion))
-        for pair in pairs:
-            if pair.split not in checked or pair.id in dropped:
-                continue
-            text = normalize(pair.completion)
-            match = exact.get(text) or next(iter(index.query(text)), "")
-            if match:
-                dropped.add(pair.id)
-                rejected.append(Rejection(pair.id, pair.kind, "decontaminate", reason, match))
+    """Drop eval pairs that (nearly) repeat a test completion ("contaminates-test"), then train pairs that
+    repeat a remaining eval or test one ("contaminates-eval"); each detail names the held-out pair."""
+    tests = [p for p in pairs if p.split == "test"]
+    evals, eval_leaks = _clean([p for p in pairs if p.split == "eval"], tests, threshold, "contaminates-test")
+    _, train_leaks = _clean([p for p in pairs if p.split == "train"], evals + tests, threshold, "contaminates-eval")
+    rejected = eval_leaks + train_leaks
+    dropped = {r.id for r in rejected}
     return [p for p in pairs if p.id not in dropped], rejected
+
+
+def _clean(checked: list[Pair], held: list[Pair], threshold: float, reason: str) -> tuple[list[Pair], list[Rejection]]:
+    """The `checked` pairs whose completion is neither an exact nor a near duplicate of a `held` one, and
+    a Rejection for each of the others (an exact match wins; later held pairs win exact ties: test over eval)."""
+    exact = {normalize(p.completion): p.id for p in held}
+    index = near_duplicate_index(((p.id, normalize(p.completion)) for p in held), threshold)
+    kept: list[Pair] = []
+    rejected: list[Rejection] = []
+    for pair in checked:
+        text = normalize(pair.completion)
+        match = exact.get(text) or next(iter(index.query(text)), "")
+        if match:
+            rejected.append(Rejection(pair.id, pair.kind, "decontaminate", reason, match))
+        else:
+            kept.append(pair)
+    return kept, rejected

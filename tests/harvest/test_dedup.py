@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from harvest.dedup import dedupe, near_duplicate_index
+from harvest.dedup import dedupe, near_duplicate_index, normalize, signature
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
 LONG = "".join(f"def handler_{n}(request):\n    value = request.args.get('k{n}')\n    return respond(value, {n})\n\n"
                for n in range(30))
+SHIP = """\
+def ship_order(order, carrier=None):
+    carrier = carrier or pick_carrier(order.weight, order.address.country)
+    label = carrier.book(order.address, order.parcels)
+    order.tracking = label.tracking_number
+    return label
+"""
 
 
 def test_exact_duplicates_ignore_whitespace_and_keep_the_first() -> None:
@@ -20,18 +27,29 @@ def test_exact_duplicates_ignore_whitespace_and_keep_the_first() -> None:
 def test_near_duplicates_are_caught_and_different_code_is_not() -> None:
     renamed = LONG.replace("handler_7(", "view_7(")
     other_line = LONG.replace("respond(value, 12)", "respond(value or None, 12)")
-    different = "class Cart:\n    def __init__(self):\n        self.items = []\n\n    def add(self, item):\n        self.items.append(item)\n"
-    pairs = [pair(LONG, id="base"), pair(renamed, id="renamed"), pair(other_line, id="line"), pair(different, id="diff")]
+    pairs = [pair(LONG, id="base"), pair(renamed, id="renamed"), pair(other_line, id="line"),
+             pair(FUNCTION, id="price"), pair(SHIP, id="ship")]
     kept, rejected = dedupe(pairs, 0.7)
-    assert [p.id for p in kept] == ["base", "diff"]
+    assert [p.id for p in kept] == ["base", "price", "ship"]
     assert {(r.id, r.reason, r.detail) for r in rejected} == {("renamed", "near-duplicate", "base"),
                                                               ("line", "near-duplicate", "base")}
 
 
-def test_the_heavier_pair_survives() -> None:
+def test_whitespace_variants_normalise_to_one_text() -> None:
+    assert normalize("a = 1   \n\n\tb = 2\r\n") == normalize("a = 1\nb = 2") == "a = 1 b = 2"
+
+
+def test_the_heavier_pair_survives_and_order_is_kept() -> None:
+    other = pair("class Cart:\n    def __init__(self):\n        self.items = []\n", id="other")
     light, heavy = pair(id="light", weight=0.5), pair(id="heavy")
-    kept, _ = dedupe([light, heavy], 0.7)
-    assert [p.id for p in kept] == ["heavy"]
+    kept, rejected = dedupe([light, other, heavy], 0.7)
+    assert [p.id for p in kept] == ["other", "heavy"]
+    assert [(r.id, r.stage, r.reason, r.detail) for r in rejected] == [("light", "dedup", "duplicate", "heavy")]
+
+
+def test_short_completions_are_compared_as_token_sets() -> None:
+    assert signature("return a + b").jaccard(signature("return b + a")) == 1.0
+    assert signature("return a + b").jaccard(signature("yield x - y")) < 0.7
 
 
 def test_index_query_returns_only_pairs_over_the_threshold() -> None:
