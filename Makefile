@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(VENV)/bin/idiom dataset validate examples/acme-web/.idiom/datasets/acme-web
 	$(VENV)/bin/idiom lint examples/acme-web && echo "the team's own code follows its mined conventions"
 	$(VENV)/bin/idiom conventions export examples/acme-web
+	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom index examples/acme-web
+	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom search --repo examples/acme-web "debounce a value in a hook" -k 3
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q
@@ -29,6 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/scrub_bench.py
 	$(PY) bench/history_bench.py
 	$(PY) bench/dataset_bench.py
+	HF_HUB_OFFLINE=1 $(PY) bench/index_bench.py
 
 clean:
 	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json

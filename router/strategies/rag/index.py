@@ -97,10 +97,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _sync(collection: Any, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
-    present = set(collection.get(include=[])["ids"])
-    new = [k for k in wanted if k not in present]
+    stored = collection.get(include=["metadatas"])
+    present = dict(zip(stored["ids"], stored["metadatas"], strict=True))
+    # Similar lengths in a batch waste less padding in the encoder: embed shortest first.
+    new = sorted((k for k in wanted if k not in present), key=lambda k: len(document_of(wanted[k])))
     kept = [k for k in wanted if k in present]
-    gone = sorted(present - set(wanted))
+    gone = sorted(set(present) - set(wanted))
     for start in range(0, len(gone), 5_000):
         collection.delete(ids=gone[start:start + 5_000])
     for start in range(0, len(new), batch):
@@ -108,9 +110,10 @@ def _sync(collection: Any, wanted: dict[str, Unit], batch: int, progress: Callab
         collection.add(ids=chunk, documents=[document_of(wanted[k]) for k in chunk],
                        metadatas=[metadata_of(wanted[k]) for k in chunk])
         progress(len(chunk))
-    # Moved units keep their vectors; only their metadata (line numbers, unit id) is refreshed.
-    for start in range(0, len(kept), 5_000):
-        chunk = kept[start:start + 5_000]
+    # Moved units keep their vectors; only metadata that changed (line numbers, unit id) is rewritten.
+    moved = [k for k in kept if present[k] != metadata_of(wanted[k])]
+    for start in range(0, len(moved), 5_000):
+        chunk = moved[start:start + 5_000]
         collection.update(ids=chunk, metadatas=[metadata_of(wanted[k]) for k in chunk])
     return IndexStats(units=len(wanted), embedded=len(new), kept=len(kept), deleted=len(gone))
 

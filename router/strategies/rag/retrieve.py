@@ -21,6 +21,7 @@ from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.store import client
 
 CANDIDATES = 50  # from each list before fusion
+MODES = ("hybrid", "bm25", "embedding")
 
 
 @dataclass
@@ -57,15 +58,24 @@ class Retriever:
         self.kinds = numpy.array([r["kind"] for r in self.rows])
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
 
-    def search(self, query: str, k: int = 10, language: str = "", kind: str = "", path: str = "") -> list[Hit]:
-        """The `k` best units for `query`, optionally only of a language, a kind, or paths matching a glob."""
+    def search(self, query: str, k: int = 10, language: str = "", kind: str = "", path: str = "",
+               mode: str = "hybrid") -> list[Hit]:
+        """The `k` best units for `query`, optionally only of a language, a kind, or paths matching a glob.
+
+        `mode` "bm25" or "embedding" uses one list alone (for comparing them); "hybrid" fuses both.
+        """
+        if mode not in MODES:
+            raise IndexStoreError(f"unknown retrieval mode {mode!r}; valid: {', '.join(MODES)}")
         mask = self._mask(language, kind, path)
         if not mask.any():
             return []
-        scores, terms = self.lexical.scores(query)
-        scores = numpy.where(mask, scores, 0.0)
-        lexical_top = [int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0]
-        dense = self._dense(query, language, kind, int(mask.sum()))
+        lexical_top: list[int] = []
+        terms: list[str] = []
+        if mode != "embedding":
+            scores, terms = self.lexical.scores(query)
+            scores = numpy.where(mask, scores, 0.0)
+            lexical_top = [int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0]
+        dense = self._dense(query, language, kind, int(mask.sum())) if mode != "bm25" else []
         fused: dict[int, float] = {}
         why: dict[int, list[str]] = {}
         for rank, index in enumerate(lexical_top, 1):
