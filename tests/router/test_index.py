@@ -40,6 +40,10 @@ def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:
     only_hooks = retriever.search("value", k=10, path="src/hooks/*")
     assert only_hooks and all(h.path.startswith("src/hooks/") for h in only_hooks)
     assert retriever.search("value", kind="no-such-kind") == []
+    lexical_only = retriever.search("useDebounce", k=3, mode="bm25")
+    assert lexical_only[0].name == "useDebounce" and all(r.startswith("bm25") for r in lexical_only[0].why)
+    with pytest.raises(IndexStoreError, match="valid: hybrid, bm25, embedding"):
+        retriever.search("x", mode="magic")
 
 
 def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -> None:

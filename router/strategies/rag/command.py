@@ -61,10 +61,12 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
 @click.option("--lang", "language", default="", help="Only units of this language (python, typescript, tsx, …).")
 @click.option("--kind", default="", help="Only units of this kind (function, component, test, route, …).")
 @click.option("--path", default="", help="Only units whose path matches this glob.")
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "embedding"]), default="hybrid", show_default=True,
+              help="Fuse both retrievers, or use one alone (to compare them).")
 @click.option("--queries", type=click.Path(path_type=Path, dir_okay=False),
               help='Batch mode: a JSONL file of {"id": …, "query": …}; prints one JSON line of results per line.')
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-def search_command(query: str | None, repo: Path, k: int, language: str, kind: str, path: str,
+def search_command(query: str | None, repo: Path, k: int, language: str, kind: str, path: str, mode: str,
                    queries: Path | None, as_json: bool) -> None:
     """Find the team's code for QUERY: BM25 and embeddings fused, with why each result matched."""
     from router.config import load_index_config
@@ -82,11 +84,11 @@ def search_command(query: str | None, repo: Path, k: int, language: str, kind: s
                 text = item["query"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise InputError(f"{queries}:{number}: expected a JSON object with \"query\"") from None
-            hits = retriever.search(text, k, item.get("lang", language), item.get("kind", kind), path)
+            hits = retriever.search(text, k, item.get("lang", language), item.get("kind", kind), path, mode)
             click.echo(json.dumps({"id": item.get("id", number), "results": [
                 {"path": h.path, "name": h.name, "kind": h.kind, "score": h.score} for h in hits]}))
         return
-    hits = retriever.search(query, k, language, kind, path)
+    hits = retriever.search(query, k, language, kind, path, mode)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(h) for h in hits], indent=2))
         return
