@@ -24,3 +24,21 @@ class IndexConfig:
 def load_index_config(repo: Path) -> IndexConfig:
     """The `[index]` section for `repo`, with IDIOM_INDEX_* overrides."""
     return load_section(read_toml(repo), "index", IndexConfig)
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    """`[router]`: which provider and model answer, and how patiently."""
+
+    provider: str = setting("Provider of the default model: openai (or any OpenAI-compatible server), anthropic.",
+                            "openai")
+    model: str = setting("Model name as the provider knows it (prices in router/providers/models.yml).", "gpt-4o-mini")
+    base_url: str = setting("Another endpoint for the provider: vLLM, Ollama, llama.cpp or TGI speak OpenAI's API "
+                            "(e.g. http://localhost:11434/v1 for Ollama). Empty = the provider's own.", "")
+    timeout: float = setting("Seconds to wait for one answer before giving up on that attempt.", 60.0)
+    max_retries: int = setting("Retries after a rate limit, timeout, connection or server error (with backoff).", 2)
+
+
+def load_router_config(repo: Path) -> RouterConfig:
+    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides."""
+    return load_section(read_toml(repo), "router", RouterConfig)

@@ -1,0 +1,44 @@
+"""What flows through the router: a chat request to a provider and its result, with usage, cost and latency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message as sent to a model."""
+
+    role: str  # system, user, assistant
+    content: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens billed for one call, as the provider reported them (or the local tokenizer counted them)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """A request to a provider: the messages and how to sample."""
+
+    model: str
+    messages: tuple[Message, ...]
+    max_tokens: int = 512
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """A provider's answer, with what it cost and how long it took; `sent` is what left the machine."""
+
+    text: str
+    model: str
+    usage: Usage
+    cost_usd: float | None
+    latency_s: float
+    sent: tuple[Message, ...] = field(default_factory=tuple)

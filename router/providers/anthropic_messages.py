@@ -1,0 +1,36 @@
+"""Anthropic's messages API: the system prompt travels apart from the turns."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from router.config import RouterConfig
+from router.contracts import ChatRequest, ChatResult, Usage
+from router.errors import RouterError
+from router.providers.base import cost, guard, with_retries
+
+
+def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """One message from Anthropic (or a compatible `base_url`)."""
+    import anthropic
+
+    key = os.environ.get("ANTHROPIC_API_KEY", "")
+    if not key:
+        raise RouterError("anthropic: ANTHROPIC_API_KEY is not set; export it to use Anthropic models")
+    client = anthropic.Anthropic(api_key=key, base_url=config.base_url or None, timeout=config.timeout, max_retries=0)
+    sent = guard(request.messages)
+    system = "\n\n".join(m.content for m in sent if m.role == "system")
+    turns = [{"role": m.role, "content": m.content} for m in sent if m.role != "system"]
+    started = time.perf_counter()
+    extra = {"system": system} if system else {}
+    if request.stop:
+        extra["stop_sequences"] = list(request.stop)
+    # No temperature: anthropic 2.x and API version 2026-10-21 dropped the sampling parameters.
+    response = with_retries("anthropic", lambda: client.messages.create(
+        model=request.model, messages=turns, max_tokens=request.max_tokens, **extra,
+    ), anthropic.APIError, config.max_retries)
+    text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
+    usage = Usage(response.usage.input_tokens, response.usage.output_tokens)
+    return ChatResult(text, response.model or request.model, usage, cost(request.model, usage),
+                      round(time.perf_counter() - started, 4), sent)

@@ -1,0 +1,56 @@
+"""What every remote provider shares: the outgoing secret guard, retries by the error table, prices.
+
+Every prompt bound for a remote provider goes through the harvester's scrubber first, so a secret
+typed into an editor buffer is replaced before it leaves the machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from harvest.scrub import scrub
+from router.contracts import Message, Usage
+from router.providers.errors import ProviderError, classify
+
+T = TypeVar("T")
+BACKOFF_S = 0.5  # first wait; doubles on each retry
+
+
+def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:
+    """The messages with every secret and piece of PII the scrubber finds replaced."""
+    return tuple(Message(m.role, scrub(m.content).text) for m in messages)
+
+
+def with_retries(provider: str, call: Callable[[], T], sdk_error: type[BaseException], retries: int,
+                 sleep: Callable[[float], None] = time.sleep) -> T:
+    """`call()`, retried with exponential backoff while the failure is a retryable one."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except sdk_error as exc:
+            failure = classify(exc)
+            if not failure.retry or attempt >= retries:
+                raise ProviderError(provider, failure, f"{type(exc).__name__} after {attempt + 1} attempt(s)") from None
+            sleep(BACKOFF_S * 2 ** attempt)
+            attempt += 1
+
+
+@lru_cache(maxsize=1)
+def model_table() -> dict[str, dict[str, Any]]:
+    """Model facts and prices shipped in models.yml."""
+    return yaml.safe_load(Path(__file__).with_name("models.yml").read_text(encoding="utf-8"))
+
+
+def cost(model: str, usage: Usage) -> float | None:
+    """USD for `usage` on `model`, or None when its price is not in the table."""
+    facts = model_table().get(model)
+    if not facts:
+        return None
+    return round(usage.input_tokens / 1e6 * facts["input_per_1m"] + usage.output_tokens / 1e6 * facts["output_per_1m"], 8)

@@ -1,0 +1,31 @@
+"""OpenAI chat completions, and every server that speaks the same API (vLLM, Ollama, llama.cpp, TGI)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from router.config import RouterConfig
+from router.contracts import ChatRequest, ChatResult, Usage
+from router.errors import RouterError
+from router.providers.base import cost, guard, with_retries
+
+
+def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
+    import openai
+
+    key = os.environ.get("OPENAI_API_KEY") or ("not-needed" if config.base_url else "")
+    if not key:
+        raise RouterError("openai: OPENAI_API_KEY is not set; export it, or set [router] base_url to a local "
+                          "OpenAI-compatible server")
+    client = openai.OpenAI(api_key=key, base_url=config.base_url or None, timeout=config.timeout, max_retries=0)
+    sent = guard(request.messages)
+    started = time.perf_counter()
+    response = with_retries("openai", lambda: client.chat.completions.create(
+        model=request.model, messages=[{"role": m.role, "content": m.content} for m in sent],
+        max_tokens=request.max_tokens, temperature=request.temperature, stop=list(request.stop) or None,
+    ), openai.APIError, config.max_retries)
+    usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
+    return ChatResult(response.choices[0].message.content or "", response.model or request.model, usage,
+                      cost(request.model, usage), round(time.perf_counter() - started, 4), sent)
