@@ -23,6 +23,13 @@ demo: $(STAMP)
 	$(VENV)/bin/idiom conventions export examples/acme-web
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom index examples/acme-web
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom search --repo examples/acme-web "debounce a value in a hook" -k 3
+	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom model tiny examples/acme-web/.idiom/models/tiny --repo examples/acme-web
+	@echo "(the tiny model is untrained: its text is noise; it shows the whole path runs offline)"
+	for strategy in few_shot rag; do \
+	  HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
+	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \
+	    --file src/components/Tag/Tag.tsx --strategy $$strategy --max-tokens 24 || exit 1; \
+	done
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q

@@ -1,4 +1,4 @@
-"""Command line of the router: `idiom index` and `idiom search` (generation and validation come next).
+"""Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`.
 
 Also runs alone as `python -m router`.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from harvest.cli import FriendlyGroup
+from router.generate import generate_command, model_group
 from router.strategies.rag.command import index_command, search_command
 
 
@@ -18,3 +19,5 @@ def cli() -> None:
 
 cli.add_command(index_command)
 cli.add_command(search_command)
+cli.add_command(generate_command)
+cli.add_command(model_group)

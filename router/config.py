@@ -30,7 +30,8 @@ def load_index_config(repo: Path) -> IndexConfig:
 class RouterConfig:
     """`[router]`: which provider and model answer, and how patiently."""
 
-    provider: str = setting("Provider of the default model: openai (or any OpenAI-compatible server), anthropic.",
+    provider: str = setting("Provider of the default model: openai (or any OpenAI-compatible server), anthropic, "
+                            "or local (transformers in-process; model = a model directory).",
                             "openai")
     model: str = setting("Model name as the provider knows it (prices in router/providers/models.yml).", "gpt-4o-mini")
     base_url: str = setting("Another endpoint for the provider: vLLM, Ollama, llama.cpp or TGI speak OpenAI's API "

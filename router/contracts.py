@@ -42,3 +42,30 @@ class ChatResult:
     cost_usd: float | None
     latency_s: float
     sent: tuple[Message, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    """What the editor (or `idiom generate`) asks for: an instruction and/or the code around the cursor."""
+
+    instruction: str = ""
+    prefix: str = ""  # code before the cursor
+    suffix: str = ""  # code after the cursor
+    path: str = ""
+    language: str = ""
+    budget_tokens: int = 3_000  # room for examples or retrieved code in the prompt
+    max_tokens: int = 512  # room for the answer
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An answer with everything the router and the ROI report need: cost, latency, the prompt sent."""
+
+    text: str
+    strategy: str
+    model: str
+    usage: Usage
+    cost_usd: float | None
+    latency_s: float
+    prompt: tuple[Message, ...]
+    sources: tuple[str, ...] = ()  # examples or retrieved units the prompt carried ("path:line name")

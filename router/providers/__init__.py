@@ -8,6 +8,7 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult
 from router.errors import RouterError
 from router.providers.anthropic_messages import anthropic_messages
+from router.providers.local import local_generate
 from router.providers.openai_chat import openai_chat
 
 Provider = Callable[[ChatRequest, RouterConfig], ChatResult]
@@ -15,6 +16,7 @@ Provider = Callable[[ChatRequest, RouterConfig], ChatResult]
 PROVIDERS: dict[str, Provider] = {
     "openai": openai_chat,
     "anthropic": anthropic_messages,
+    "local": local_generate,
 }
 
 

@@ -8,7 +8,6 @@ deterministic function (hashed token counts) for benchmarks and tests that index
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import re
 from functools import lru_cache
@@ -18,6 +17,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from router.errors import IndexStoreError
+from router.hush import quiet_transformers
 
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 
@@ -31,13 +31,8 @@ def default_model() -> str:
 
 @lru_cache(maxsize=4)
 def _encoder(model: str) -> Any:
-    # bitsandbytes (pulled in by transformers) logs a CPU-kernel notice, and loading draws a bar: neither
-    # helps someone indexing their code.
-    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    quiet_transformers()
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
 
     try:
         return SentenceTransformer(model, device="cpu")

@@ -1,0 +1,68 @@
+"""`idiom generate` (answer an instruction with a chosen strategy and provider) and `idiom model tiny`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command("generate")
+@click.argument("instruction")
+@click.option("--file", "file_path", default="", help="The file the code is for (its text is the context).")
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
+@click.option("--strategy", "strategy_name", type=click.Choice(["few_shot", "rag"]), default="rag", show_default=True,
+              help="few_shot: team examples in the prompt; rag: retrieved team code in the prompt.")
+@click.option("--provider", "provider_name", help="openai, anthropic or local (default: [router] provider).")
+@click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
+@click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for the answer.")
+@click.option("--json", "as_json", is_flag=True, help="Print text, usage, cost, latency, sources and the prompt as JSON.")
+def generate_command(instruction: str, file_path: str, repo: Path, strategy_name: str, provider_name: str | None,
+                     model: str | None, max_tokens: int, as_json: bool) -> None:
+    """Write code for INSTRUCTION the way the team would, and print it."""
+    from harvest.classify import language_of
+    from router.config import load_index_config, load_router_config
+    from router.contracts import CompletionRequest
+    from router.strategies.registry import strategy
+
+    config = load_router_config(repo)
+    config = dataclasses.replace(config, **{k: v for k, v in {"provider": provider_name, "model": model}.items() if v})
+    target = repo / file_path if file_path else None
+    prefix = target.read_text(encoding="utf-8", errors="replace") if target and target.is_file() else ""
+    request = CompletionRequest(instruction=instruction, prefix=prefix, path=file_path,
+                                language=language_of(file_path) if file_path else "", max_tokens=max_tokens)
+    completion = strategy(strategy_name)(request, repo, config, load_index_config(repo))
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(completion), indent=2))
+        return
+    click.echo(completion.text)
+    cost = "n/a" if completion.cost_usd is None else f"${completion.cost_usd:.6f}"
+    click.echo(f"-- {completion.strategy} via {completion.model}: {completion.usage.input_tokens} tokens in, "
+               f"{completion.usage.output_tokens} out, {cost}, {completion.latency_s:.2f} s", err=True)
+    for source in completion.sources:
+        click.echo(f"-- source: {source}", err=True)
+
+
+@click.group("model")
+def model_group() -> None:
+    """Local models."""
+
+
+@model_group.command("tiny")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="Train the tokenizer on this repository's harvested code.")
+def tiny_command(directory: Path, repo: Path) -> None:
+    """Build a tiny Llama (CodeLlama's classes) with a tokenizer trained on the repo's code, into DIRECTORY.
+
+    For CPU machines and tests: `[router] provider = "local"`, `model = "DIRECTORY"` runs the whole path offline.
+    """
+    from harvest.records import FileRecord, read_records
+    from harvest.store import idiom_home
+    from router.models.tiny import build_tiny_model
+
+    texts = [f.text for files in (idiom_home(repo) / "harvest").glob("*/files.jsonl")
+             for f in read_records(files, FileRecord) if f.kind in ("source", "test")]
+    click.echo(f"wrote {build_tiny_model(texts, directory)} (tokenizer trained on {len(texts)} files)")

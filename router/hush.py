@@ -1,0 +1,14 @@
+"""Quiet the ML libraries' console chatter (weight-loading bars, a CPU-kernel notice) in a CLI's output."""
+
+from __future__ import annotations
+
+import logging
+
+
+def quiet_transformers() -> None:
+    """No transformers progress bars, no bitsandbytes CPU notice."""
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()

@@ -1,0 +1,39 @@
+"""The strategies by name, each answering a CompletionRequest from the repository's artifacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from harvest.store import idiom_home
+from router.config import IndexConfig, RouterConfig
+from router.contracts import Completion, CompletionRequest
+from router.errors import RouterError
+from router.strategies.few_shot import few_shot
+from router.strategies.rag.strategy import rag
+
+
+def _few_shot(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
+    """Team examples from the dataset's training pairs."""
+    datasets = sorted(p.parent for p in (idiom_home(repo) / "datasets").glob("*/pairs.jsonl"))
+    if not datasets:
+        raise RouterError(f"no dataset for {repo}; run `idiom harvest {repo}` first")
+    return few_shot(request, config, datasets[0])
+
+
+def _rag(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
+    """Retrieved team code from the index."""
+    return rag(request, config, idiom_home(repo) / "index", index)
+
+
+STRATEGIES: dict[str, Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]] = {
+    "few_shot": _few_shot,
+    "rag": _rag,
+}
+
+
+def strategy(name: str) -> Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]:
+    """The strategy registered as `name`, or an error listing the ones there are."""
+    if name not in STRATEGIES:
+        raise RouterError(f"unknown strategy {name!r}; valid strategies: {', '.join(STRATEGIES)}")
+    return STRATEGIES[name]

@@ -1,0 +1,98 @@
+"""Strategies and `idiom generate`: few-shot and RAG prompts, answered by the local tiny model and by
+the OpenAI SDK against a local server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from harvest.records import Pair, read_records
+from router.config import RouterConfig
+from router.contracts import ChatRequest, CompletionRequest, Message
+from router.models.tiny import build_tiny_model
+from router.providers import provider
+from router.strategies.few_shot import choose_examples
+from router.strategies.registry import STRATEGIES, strategy
+from router.errors import RouterError
+from server.cli import idiom
+from tests.router.fake_llm import fake_llm
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    texts = [p.read_text() for p in (Path(__file__).parents[2] / "harvest").rglob("*.py")]
+    return build_tiny_model(texts, tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture
+def repo(acme_harvest) -> Path:
+    """The example with its harvest, dataset and a hash-embedding index under this test's IDIOM_HOME."""
+    source, harvest_dir = acme_harvest
+    shutil.copytree(harvest_dir, Path(os.environ["IDIOM_HOME"]) / "harvest" / harvest_dir.name)
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
+    runner = CliRunner()
+    assert runner.invoke(idiom, ["dataset", "build", str(source)]).exit_code == 0
+    assert runner.invoke(idiom, ["index", str(source)], env=env).exit_code == 0
+    return source
+
+
+def test_the_local_provider_loads_the_tiny_llama_like_codellama(tiny: Path) -> None:
+    request = ChatRequest(str(tiny), (Message("user", "def add(a, b):"),), max_tokens=8)
+    result = provider("local")(request, RouterConfig(provider="local"))
+    assert result.usage.output_tokens <= 8 and result.usage.input_tokens > 3 and result.cost_usd == 0.0
+    with pytest.raises(RouterError, match="not a model directory"):
+        provider("local")(ChatRequest(str(tiny / "nope"), request.messages), RouterConfig())
+
+
+def test_few_shot_examples_are_similar_of_the_language_one_per_file_within_budget(acme_dataset: Path) -> None:
+    pairs = list(read_records(acme_dataset.with_name("pairs.jsonl"), Pair))
+    request = CompletionRequest("Create a React component Tag with props label and tone", language="tsx")
+    examples = choose_examples(pairs, request)
+    assert examples and all(p.language == "tsx" for p in examples)
+    assert len({p.path for p in examples}) == len(examples)
+    assert examples[0].kind == "component"
+    assert choose_examples(pairs, CompletionRequest("x", language="tsx", budget_tokens=10)) == []
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_generate_through_the_tiny_model(repo: Path, tiny: Path, name: str) -> None:
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_PROVIDER": "local", "IDIOM_ROUTER_MODEL": str(tiny)}
+    result = CliRunner().invoke(idiom, ["generate", "Create a Badge component with a tone prop", "--repo", str(repo),
+                                        "--file", "src/components/Badge/Badge.tsx", "--strategy", name,
+                                        "--max-tokens", "8", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    completion = json.loads(result.output)
+    assert completion["strategy"] == name and completion["sources"]
+    assert completion["usage"]["output_tokens"] <= 8 and completion["prompt"][0]["role"] == "system"
+    if name == "rag":
+        assert "Code from this repository" in completion["prompt"][-1]["content"]
+        assert any(s.startswith("src/components/Badge/Badge.tsx") for s in completion["sources"])
+    else:
+        assert len(completion["prompt"]) > 3  # examples as user/assistant turns
+
+
+def test_generate_through_openai_scrubs_the_file_context(repo: Path) -> None:
+    secret = "ghp_" + "R8mT2vXq9LzK4wNc7PbJ5sYd3HfG6aQe1UoZ"
+    (repo / "src" / "Scratch.tsx").write_text(f"const token = '{secret}';\n")
+    try:
+        with fake_llm() as (url, script):
+            env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_BASE_URL": f"{url}/v1",
+                   "OPENAI_API_KEY": "sk-test"}
+            result = CliRunner().invoke(idiom, ["generate", "Add a Scratch component", "--repo", str(repo),
+                                                "--file", "src/Scratch.tsx", "--json"], env=env)
+            assert result.exit_code == 0, result.output
+            assert secret not in json.dumps(script.requests) and secret not in result.output
+            assert json.loads(result.output)["cost_usd"] > 0
+    finally:
+        (repo / "src" / "Scratch.tsx").unlink()
+
+
+def test_unknown_strategy() -> None:
+    with pytest.raises(RouterError, match="valid strategies: few_shot, rag"):
+        strategy("vibes")
+    assert all(s.__doc__ for s in STRATEGIES.values())
