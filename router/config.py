@@ -38,6 +38,12 @@ class RouterConfig:
                             "(e.g. http://localhost:11434/v1 for Ollama). Empty = the provider's own.", "")
     timeout: float = setting("Seconds to wait for one answer before giving up on that attempt.", 60.0)
     max_retries: int = setting("Retries after a rate limit, timeout, connection or server error (with backoff).", 2)
+    models_file: str = setting("A YAML file shaped like router/providers/models.yml whose entries add to or replace "
+                               "the shipped model facts and prices (e.g. your negotiated prices, a self-hosted "
+                               "model's gpu_hour).", "")
+    adapter: str = setting("For provider local: a PEFT (LoRA) adapter directory applied on top of the model.", "")
+    rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
+                              "(RepoCoder-style) before answering.", 1)
 
 
 def load_router_config(repo: Path) -> RouterConfig:

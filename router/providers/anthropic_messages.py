@@ -32,5 +32,6 @@ def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult
     ), anthropic.APIError, config.max_retries)
     text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
     usage = Usage(response.usage.input_tokens, response.usage.output_tokens)
-    return ChatResult(text, response.model or request.model, usage, cost(request.model, usage),
-                      round(time.perf_counter() - started, 4), sent)
+    latency = round(time.perf_counter() - started, 4)
+    return ChatResult(text, response.model or request.model, usage, cost(request.model, usage, latency,
+                                                                         config.models_file), latency, sent)

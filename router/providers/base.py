@@ -16,6 +16,7 @@ import yaml
 
 from harvest.scrub import scrub
 from router.contracts import Message, Usage
+from router.errors import RouterError
 from router.providers.errors import ProviderError, classify
 
 T = TypeVar("T")
@@ -43,14 +44,28 @@ def with_retries(provider: str, call: Callable[[], T], sdk_error: type[BaseExcep
 
 
 @lru_cache(maxsize=1)
-def model_table() -> dict[str, dict[str, Any]]:
-    """Model facts and prices shipped in models.yml."""
+def _shipped() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(Path(__file__).with_name("models.yml").read_text(encoding="utf-8"))
 
 
-def cost(model: str, usage: Usage) -> float | None:
-    """USD for `usage` on `model`, or None when its price is not in the table."""
-    facts = model_table().get(model)
+def model_table(models_file: str = "") -> dict[str, dict[str, Any]]:
+    """Model facts and prices shipped in models.yml, with `models_file`'s entries added or replacing them."""
+    if not models_file:
+        return _shipped()
+    try:
+        extra = yaml.safe_load(Path(models_file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RouterError(f"[router] models_file {models_file}: cannot read it ({exc}); fix or clear it") from None
+    if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
+        raise RouterError(f"[router] models_file {models_file}: expected model names mapping to their facts")
+    return {**_shipped(), **extra}
+
+
+def cost(model: str, usage: Usage, latency_s: float = 0.0, models_file: str = "") -> float | None:
+    """USD for a call: per-token prices, or `gpu_hour` × time for self-hosted models; None when unknown."""
+    facts = model_table(models_file).get(model)
     if not facts:
         return None
+    if "gpu_hour" in facts:
+        return round(latency_s / 3600 * facts["gpu_hour"], 8)
     return round(usage.input_tokens / 1e6 * facts["input_per_1m"] + usage.output_tokens / 1e6 * facts["output_per_1m"], 8)

@@ -1,7 +1,8 @@
 """The `local` provider: transformers in-process, from a model directory (CodeLlama, the tiny model, …).
 
-`[router] model` is the directory; loading never reaches a hub (`local_files_only`). Usage is counted
-with the model's own tokenizer; the cost of a local call is not metered here (0).
+`[router] model` is the directory, `[router] adapter` an optional PEFT adapter on top; loading never
+reaches a hub (`local_files_only`). Usage is counted with the model's own tokenizer; cost is the
+`gpu_hour` price × time when models_file gives one for the directory, else 0.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Message, Usage
 from router.errors import RouterError
 from router.hush import quiet_transformers
+from router.providers.base import cost
 
 
 @lru_cache(maxsize=2)
-def load(directory: str) -> tuple[Any, Any]:
-    """(model, tokenizer) from a local directory, on CUDA when there is one."""
+def load(directory: str, adapter: str = "") -> tuple[Any, Any]:
+    """(model, tokenizer) from a local directory, with a PEFT adapter on top if given; CUDA when there is one."""
     quiet_transformers()
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -29,6 +31,12 @@ def load(directory: str) -> tuple[Any, Any]:
                           "`idiom model tiny DIR` or point [router] model at a downloaded CodeLlama")
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(directory, local_files_only=True)
+    if adapter:
+        from peft import PeftModel
+
+        if not Path(adapter, "adapter_config.json").is_file():
+            raise RouterError(f"local: {adapter} is not a PEFT adapter (no adapter_config.json); fix [router] adapter")
+        model = PeftModel.from_pretrained(model, adapter, is_trainable=False)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
 
@@ -45,7 +53,7 @@ def local_generate(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """Generate with the model in `request.model` (a directory), greedy at temperature 0."""
     import torch
 
-    model, tokenizer = load(request.model)
+    model, tokenizer = load(request.model, config.adapter)
     prompt = render(request.messages, tokenizer)
     inputs = tokenizer(prompt, return_tensors="pt").to(model.device)
     sampling = {"do_sample": True, "temperature": request.temperature} if request.temperature > 0 else {"do_sample": False}
@@ -58,4 +66,6 @@ def local_generate(request: ChatRequest, config: RouterConfig) -> ChatResult:
     for stop in request.stop:
         text = text.split(stop, 1)[0]
     usage = Usage(int(inputs["input_ids"].shape[1]), int(len(new_tokens)))
-    return ChatResult(text, request.model, usage, 0.0, round(time.perf_counter() - started, 4), request.messages)
+    latency = round(time.perf_counter() - started, 4)
+    metered = cost(request.model, usage, latency, config.models_file)
+    return ChatResult(text, request.model, usage, metered or 0.0, latency, request.messages)

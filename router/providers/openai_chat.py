@@ -27,5 +27,6 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
         max_tokens=request.max_tokens, temperature=request.temperature, stop=list(request.stop) or None,
     ), openai.APIError, config.max_retries)
     usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
+    latency = round(time.perf_counter() - started, 4)
     return ChatResult(response.choices[0].message.content or "", response.model or request.model, usage,
-                      cost(request.model, usage), round(time.perf_counter() - started, 4), sent)
+                      cost(request.model, usage, latency, config.models_file), latency, sent)

@@ -96,3 +96,29 @@ def test_unknown_strategy() -> None:
     with pytest.raises(RouterError, match="valid strategies: few_shot, rag"):
         strategy("vibes")
     assert all(s.__doc__ for s in STRATEGIES.values())
+
+
+def test_the_local_provider_applies_a_peft_adapter(tiny: Path, tmp_path: Path) -> None:
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    lora = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny),
+                          LoraConfig(r=4, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"))
+    lora.save_pretrained(tmp_path / "adapter")
+    request = ChatRequest(str(tiny), (Message("user", "def add(a, b):"),), max_tokens=4)
+    result = provider("local")(request, RouterConfig(provider="local", adapter=str(tmp_path / "adapter")))
+    assert result.usage.output_tokens <= 4
+    with pytest.raises(RouterError, match="not a PEFT adapter"):
+        provider("local")(request, RouterConfig(provider="local", adapter=str(tmp_path)))
+
+
+def test_rag_can_retrieve_again_with_its_first_draft(repo: Path) -> None:
+    with fake_llm() as (url, script):
+        script.text = "export const Badge = () => <StyledBadge tone='neutral' />;\n"
+        env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_BASE_URL": f"{url}/v1", "OPENAI_API_KEY": "sk-t",
+               "IDIOM_ROUTER_RAG_ROUNDS": "2"}
+        result = CliRunner().invoke(idiom, ["generate", "Add a pill", "--repo", str(repo), "--strategy", "rag",
+                                            "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        assert len(script.requests) == 2  # a draft, then the answer with what the draft retrieved
+        assert any("StyledBadge" in s for s in json.loads(result.output)["sources"])

@@ -92,3 +92,14 @@ def test_missing_keys_and_unknown_providers(monkeypatch: pytest.MonkeyPatch) -> 
 def test_registry_is_documented() -> None:
     assert set(PROVIDERS) == {"openai", "anthropic", "local"}  # local: tests/router/test_generate.py
     assert all(p.__doc__ for p in PROVIDERS.values())
+
+
+def test_prices_can_be_overridden_and_self_hosted_models_cost_by_the_hour(tmp_path) -> None:
+    models = tmp_path / "models.yml"
+    models.write_text("gpt-4o-mini: {provider: openai, context: 128000, input_per_1m: 1.0, output_per_1m: 2.0}\n"
+                      "codellama-7b: {provider: local, context: 16384, gpu_hour: 3.6}\n")
+    assert cost("gpt-4o-mini", Usage(1_000_000, 1_000_000), models_file=str(models)) == 3.0
+    assert cost("codellama-7b", Usage(10, 10), latency_s=2.0, models_file=str(models)) == pytest.approx(0.002)
+    models.write_text("- not a mapping\n")
+    with pytest.raises(RouterError, match="expected model names"):
+        cost("x", Usage(), models_file=str(models))
