@@ -81,6 +81,12 @@ def test_model_mismatch_and_a_second_writer_are_clear_errors(acme_dataset: Path,
         build_index(acme_dataset, tmp_path / "index", other)
 
 
+def test_an_empty_dataset_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "units.jsonl").write_text("")
+    with pytest.raises(IndexStoreError, match="no code units to index"):
+        build_index(tmp_path / "units.jsonl", tmp_path / "index", HASH)
+
+
 def test_the_same_code_runs_against_a_chroma_server(acme_dataset: Path, tmp_path: Path, chroma_server: str) -> None:
     config = IndexConfig(url=chroma_server, embedding_model="hash", collection="served-units")
     assert build_index(acme_dataset, tmp_path / "index", config).embedded > 100

@@ -65,6 +65,9 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
     """Bring the index in `folder` (and the Chroma collection) up to date with `units_file`."""
     started = time.perf_counter()
     units = [u for u in read_records(units_file, Unit) if not u.deprecated]
+    if not units:
+        raise IndexStoreError(f"{units_file} holds no code units to index; is the repository's code in a "
+                              "language Idiomatic parses (Python, JS/TS, Go, Java)?")
     model = model_name(config)
     with writer_lock(folder):
         manifest = read_manifest(folder)
