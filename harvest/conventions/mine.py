@@ -65,53 +65,48 @@ class Corpus:
 def measure(rule: Rule, corpus: Corpus) -> Rule:
     """`rule` with support, followed, confidence, evidence and exceptions measured on the corpus.
 
-    Support and followed count places (files, folders, commit subjects); exceptions list every line
-    that breaks the rule today, so lint can tell those from new breaks. Evidence the miner gave
-    (review quotes) comes first, then places that follow the rule.
+    Support and followed count places: units for unit rules, folders for layouts, commit subjects, else
+    files. Exceptions list every line that breaks the rule today, so lint can tell those from new breaks.
+    Evidence the miner gave (review quotes, counterpart lines) comes first, then places that follow it.
     """
-    name, _ = parse_type(rule)
     follows: list[str] = []
-    broken = 0
+    broken: list[str] = []
     exceptions: list[str] = []
-    if name == "commit-format":
+    if parse_type(rule)[0] == "commit-format":
         for subject in corpus.subjects():
-            if run_check(rule, Subject("", subject)):
-                broken += 1
-                exceptions.append(subject[:72])
-            else:
-                follows.append(subject[:72])
+            (broken if run_check(rule, Subject("", subject)) else follows).append(subject[:72])
+        exceptions = broken
     else:
-        seen_folders: set[str] = set()
-        for record in corpus.files:
-            if not applies(rule, record.path, record.language):
-                continue
-            if name == "path-layout":
-                folder = str(PurePosixPath(record.path).parent)
-                if folder in seen_folders:
-                    continue
-                seen_folders.add(folder)
+        for record in _applicable(rule, corpus):
             hits = run_check(rule, corpus.subject(record))
-            if hits:
-                broken += 1
-                exceptions += [f"{record.path}:{hit.line}" for hit in hits]
+            exceptions += [f"{record.path}:{hit.line}" for hit in hits]
+            if rule.unit_kind:
+                # Each unit is a place: a file with three hooks, one misnamed, counts 2 of 3.
+                lines = {hit.line for hit in hits}
+                for unit in corpus.units_by_path.get(record.path, ()):
+                    if unit.kind == rule.unit_kind:
+                        place = f"{record.path}:{unit.start_line}"
+                        (broken if unit.start_line in lines else follows).append(place)
+            elif parse_type(rule)[0] == "path-layout":
+                (broken if hits else follows).append(str(PurePosixPath(record.path).parent) + "/")
             else:
-                follows.append(_place(rule, corpus, record))
-    support = len(follows) + broken
+                (broken if hits else follows).append(record.path)
+    support = len(follows) + len(broken)
     return replace(rule, support=support, followed=len(follows),
                    confidence=round(len(follows) / support, 3) if support else 0.0,
-                   evidence=(rule.evidence + tuple(follows))[:MAX_EVIDENCE],
+                   evidence=tuple(dict.fromkeys(rule.evidence + tuple(follows)))[:MAX_EVIDENCE],
                    exceptions=tuple(exceptions[:MAX_EXCEPTIONS]))
 
 
-def _place(rule: Rule, corpus: Corpus, record: FileRecord) -> str:
-    """Where a file follows a rule: the first unit it is about, else the folder or the file."""
-    if rule.unit_kind:
-        unit = next((u for u in corpus.units_by_path.get(record.path, ()) if u.kind == rule.unit_kind), None)
-        if unit:
-            return f"{record.path}:{unit.start_line}"
-    if parse_type(rule)[0] == "path-layout":
-        return str(PurePosixPath(record.path).parent) + "/"
-    return record.path
+def _applicable(rule: Rule, corpus: Corpus) -> list[FileRecord]:
+    """The files `rule` looks at; one per folder for a layout rule (it is about the folder)."""
+    records = [r for r in corpus.files if applies(rule, r.path, r.language)]
+    if parse_type(rule)[0] != "path-layout":
+        return records
+    folders: dict[str, FileRecord] = {}
+    for record in records:
+        folders.setdefault(str(PurePosixPath(record.path).parent), record)
+    return list(folders.values())
 
 
 def keep(rule: Rule, config: HarvestConfig) -> Rule | None:
@@ -143,21 +138,25 @@ def rank(rule: Rule) -> tuple[bool, int, float, str]:
 
 
 def merge(rules: Sequence[Rule]) -> list[Rule]:
-    """One rule per (type, value, unit kind): the best supported, with the others' evidence appended."""
-    best: dict[tuple[str, str, str], Rule] = {}
+    """Rules two miners found alike (type, value, unit kind) as one: the best supported, with the review quotes.
+
+    One miner's rules with the same check on different paths (file-name case per folder) stay apart.
+    """
+    merged: list[Rule] = []
     for rule in rules:
-        key = (rule.type, rule.value, rule.unit_kind)
-        current = best.get(key)
-        if current is None:
-            best[key] = rule
+        at = next((i for i, r in enumerate(merged) if (r.type, r.value, r.unit_kind) == (rule.type, rule.value, rule.unit_kind)
+                   and (r.source != rule.source or r.paths == rule.paths)), None)
+        if at is None:
+            merged.append(rule)
             continue
+        current = merged[at]
         winner, other = (rule, current) if (rule.status, rule.support) > (current.status, current.support) else (current, rule)
         # Review quotes say why a rule exists: they travel with the merged rule.
         quotes = tuple(e for e in other.evidence if e.startswith("PR #") and e not in winner.evidence)
-        best[key] = replace(winner, evidence=quotes + winner.evidence)
+        merged[at] = replace(winner, evidence=(quotes + winner.evidence)[:MAX_EVIDENCE])
     ids: dict[str, int] = {}
     unique = []
-    for rule in best.values():
+    for rule in merged:
         ids[rule.id] = ids.get(rule.id, 0) + 1
         unique.append(rule if ids[rule.id] == 1 else replace(rule, id=f"{rule.id}-{ids[rule.id]}"))
     return unique

@@ -16,7 +16,8 @@ from harvest.pipeline import mine
 from harvest.progress import progress_bar
 
 
-def _mine(harvest_dir, config=HarvestConfig()):
+def _mine(harvest_dir, config: HarvestConfig | None = None):
+    config = config or HarvestConfig()
     with progress_bar(False) as bar:
         corpus, _, _ = load_corpus(harvest_dir, config, bar)
     return corpus, {r.id: r for r in mine_conventions(corpus, config)}
@@ -40,8 +41,10 @@ def test_hex_colours_come_from_the_review_and_the_catalogue_as_one_rule(acme) ->
     hex_rules = [r for r in rules.values() if "#(?:" in r.value]
     assert len(hex_rules) == 1
     (rule,) = hex_rules
-    assert rule.confidence == 1.0 and rule.support >= 10
-    assert any("No inline colours" in e for e in rule.evidence)
+    assert rule.id == "no-hex-colours-in-styles" and rule.confidence == 1.0 and rule.support >= 10
+    assert rule.evidence[0].startswith('PR #3 review by @') and "No inline colours" in rule.evidence[0]
+    # The positive counterpart: lines that take their colour from the theme.
+    assert rule.evidence[1] == "src/components/Avatar/Avatar.styles.ts:14"
     assert not any(p.startswith("src/theme") for p in rule.paths)  # the theme is where hex values belong
 
 
@@ -50,9 +53,30 @@ def test_layout_naming_imports_and_commits(acme) -> None:
     assert rules["layout-src-components"].value == "{dir}.spec.tsx,{dir}.tsx"
     assert rules["layout-src-components"].support == 7
     assert rules["import-styled-components-as-styled"].confidence == 1.0
-    assert rules["js-component-names-pascalcase"].type == "naming"
+    # 9 components (7 in src/components, App, renderWithTheme) and 6 pydantic/enum classes: units, not files.
+    component = rules["js-component-names-pascalcase"]
+    assert (component.type, component.unit_kind, component.support, component.followed) == ("naming", "component", 9, 9)
+    assert rules["python-class-names-pascalcase"].support == 6
+    # Avatar.tsx … Tooltip.tsx and their 7 specs: the folder family's file names.
+    files = rules["file-names-src-components-tsx"]
+    assert (files.type, files.paths, files.support) == ("filename", ("src/components/*/*.tsx",), 14)
     commit = rules["commit-subject-conventional"]
-    assert commit.type == "commit-format" and "feat|fix" in commit.value and commit.confidence == 1.0
+    assert commit.value == r"^(?:chore|ci|docs|feat|fix|refactor|test)(?:\([^)\n]+\))?!?: \S"
+    assert commit.type == "commit-format" and commit.confidence == 1.0
+
+
+def test_three_hooks_are_too_few_for_a_hook_naming_rule(acme) -> None:
+    corpus, rules = acme
+    assert sorted(u.name for u in corpus.units if u.kind == "hook") == ["useDebounce", "useDisclosure", "useMediaQuery"]
+    assert not [r for r in rules if "hook-names" in r]
+
+
+def test_review_request_not_borne_out_is_a_candidate(acme) -> None:
+    _, rules = acme
+    rule = rules["review-no-testclient"]
+    # Scoped to Python test files like the commented one; conftest.py builds the TestClient fixture.
+    assert (rule.status, rule.paths, rule.support, rule.followed) == ("candidate", ("service/tests/*.py",), 4, 3)
+    assert rule.exceptions[0] == "service/tests/conftest.py:1"
 
 
 def test_routes_missing_response_model_once_are_below_threshold(acme) -> None:
@@ -86,5 +110,8 @@ def test_thresholds_decide(make_repo, with_test: int, total: int, expected: bool
     assert ("specs-use-it-not-test" in rules) is expected
 
 
-def test_registry_is_documented() -> None:
-    assert all(miner.__doc__ for miner in MINERS.values())
+def test_every_miner_is_documented_and_proposes_on_the_example(acme) -> None:
+    corpus, _ = acme
+    for name, miner in MINERS.items():
+        assert miner.__doc__, name
+        assert {r.source for r in miner(corpus, HarvestConfig())} == {name}, name

@@ -1,4 +1,4 @@
-"""Helpers the miners share: tight globs for a set of files, and case styles of names."""
+"""Helpers the miners share: tight globs for a set of files, and the case styles names are checked against."""
 
 from __future__ import annotations
 
@@ -35,13 +35,10 @@ def folder_globs(paths: Iterable[str]) -> tuple[str, ...]:
         parents.setdefault((str(PurePosixPath(folder).parent), ext), set()).add(folder)
     globs = set()
     for folder, ext in by_folder:
-        siblings = parents[(str(PurePosixPath(folder).parent), ext)]
+        siblings = parents[(str(PurePosixPath(folder).parent), ext)] - {"."}
         base = f"{PurePosixPath(folder).parent}/*" if len(siblings) > 1 and folder not in (".", "") else folder
-        base = "" if base in (".", "") else base + "/"
-        globs.add(f"{base.removeprefix('./')}*{ext}" if ext.startswith(".") else f"{base}{ext}")
+        # A leading slash anchors root files: `*.setup.ts` alone would match at any depth.
+        base = "/" if base in (".", "") else base.removeprefix("./") + "/"
+        globs.add(f"{base}*{ext}" if ext.startswith(".") else f"{base}{ext}")
     return tuple(sorted(globs))
 
-
-def case_of(name: str) -> str:
-    """The first case style `name` fits, or ""."""
-    return next((case for case, pattern in CASES.items() if pattern.match(name)), "")

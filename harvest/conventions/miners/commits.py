@@ -1,5 +1,6 @@
-"""Commit message format: conventional commits (with the types this team uses), ticket prefixes,
-gitmoji, or capitalised subjects without a trailing period."""
+"""Commit message format: conventional commits (with the types this team uses), ticket prefixes, `[tag]`
+prefixes, gitmoji, or capitalised subjects without a trailing period. Merge, revert, fixup, bot and
+release-automation subjects are not the team's writing and are left out (`Corpus.subjects`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from harvest.config import HarvestConfig
 from harvest.conventions.mine import Corpus
 from harvest.conventions.rules import Rule
 
-CONVENTIONAL = re.compile(r"^(\w+)(?:\([^)]*\))?!?: \S")
+CONVENTIONAL = re.compile(r"^([a-z]+)(?:\([^)]*\))?!?: \S")  # types are lowercase words
 SHAPES = {
     "ticket": (r"^\[?[A-Z][A-Z0-9]+-\d+\]?:? \S", "Start commit subjects with the ticket id (`ABC-123 …`)"),
+    "tag": (r"^\[[\w./ -]+\] \S", "Start commit subjects with a `[area]` tag"),
     "emoji": (r"^[^\w\s\[(]+\s+[A-Z]", "Start commit subjects with an emoji (gitmoji) and a capitalised verb"),
     "capitalised": (r"^[A-Z][^\n]*[^.\s]$", "Write commit subjects capitalised, without a trailing period"),
 }
@@ -27,8 +29,9 @@ def commit_format(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
     candidates = []
     if types:
         used = "|".join(sorted(types))
-        candidates.append(Rule("commit-subject-conventional", "commit-format", rf"^(?:{used})(?:\([\w./ -]+\))?!?: \S",
-                               f"Write commit subjects as `type(scope): message` with type one of {', '.join(sorted(types))}",
+        candidates.append(Rule("commit-subject-conventional", "commit-format", rf"^(?:{used})(?:\([^)\n]+\))?!?: \S",
+                               f"Write commit subjects as `type(scope): message` with type one of {', '.join(sorted(types))} "
+                               "(merge, revert and fixup commits aside)",
                                source="commit-format"))
     candidates += [Rule(f"commit-subject-{name}", "commit-format", pattern, message, source="commit-format")
                    for name, (pattern, message) in SHAPES.items()]

@@ -20,7 +20,7 @@ def testing_style(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
     specs = [f for f in corpus.files if f.kind == "test" and f.language in JS]
     rules = []
     uses = {call: [f.path for f in specs if pattern.search(f.text)] for call, pattern in CALLS.items()}
-    if specs:
+    if uses["it"] or uses["test"]:
         call = max(uses, key=lambda c: len(uses[c]))
         other = "test" if call == "it" else "it"
         rules.append(Rule(f"specs-use-{call}-not-{other}", "not-regex", FORBID[call],
