@@ -10,6 +10,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
 from router.strategies.few_shot import few_shot
+from router.strategies.rag.index import read_manifest
 from router.strategies.rag.strategy import rag
 
 
@@ -18,6 +19,13 @@ def _few_shot(request: CompletionRequest, repo: Path, config: RouterConfig, inde
     datasets = sorted(p.parent for p in (idiom_home(repo) / "datasets").glob("*/pairs.jsonl"))
     if not datasets:
         raise RouterError(f"no dataset for {repo}; run `idiom harvest {repo}` first")
+    if len(datasets) > 1:
+        # The index names the dataset it was built from; without one, which to use is the user's call.
+        indexed = Path(read_manifest(idiom_home(repo) / "index").get("units_file", "")).parent
+        if indexed not in datasets:
+            raise RouterError(f"several datasets for {repo} ({', '.join(d.name for d in datasets)}); "
+                              "run `idiom index` on the one to use")
+        datasets = [indexed]
     return few_shot(request, config, datasets[0])
 
 

@@ -122,3 +122,14 @@ def test_rag_can_retrieve_again_with_its_first_draft(repo: Path) -> None:
         assert result.exit_code == 0, result.output
         assert len(script.requests) == 2  # a draft, then the answer with what the draft retrieved
         assert any("StyledBadge" in s for s in json.loads(result.output)["sources"])
+
+
+def test_few_shot_uses_the_indexed_dataset_when_there_are_several(repo: Path, tiny: Path) -> None:
+    home = Path(os.environ["IDIOM_HOME"])
+    shutil.copytree(home / "datasets" / "acme-web", home / "datasets" / "other")
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_PROVIDER": "local", "IDIOM_ROUTER_MODEL": str(tiny)}
+    args = ["generate", "Add a Tag", "--repo", str(repo), "--strategy", "few_shot", "--max-tokens", "2"]
+    assert CliRunner().invoke(idiom, args, env=env).exit_code == 0
+    (home / "index" / "manifest.json").unlink()
+    failed = CliRunner().invoke(idiom, args, env=env)
+    assert failed.exit_code == 1 and "several datasets" in failed.output
