@@ -29,6 +29,7 @@ from harvest.dataset.formats import write_splits
 from harvest.dataset.validate import estimate_tokens
 from harvest.dedup import dedupe
 from harvest.deprecation import judge_pairs, mark_units
+from harvest.graph import CodeGraph, build_graph
 from harvest.errors import InputError
 from harvest.formatting import format_pairs
 from harvest.globs import matches_glob
@@ -106,11 +107,14 @@ def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) ->
         rejected += duplicates + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
+        graph_task = bar.add_task("code graph", total=len(files))
+        graph = build_graph(files, CodeGraph.load(out / "graph"), lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
                              asdict(format_stats))
     with staged_dir(out) as stage:
         write_jsonl(stage / "units.jsonl", units)
+        graph.save(stage / "graph")
         write_jsonl(stage / "pairs.jsonl", pairs)
         write_jsonl(stage / "rejected.jsonl", rejected)
         formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))

@@ -12,6 +12,8 @@ import click
 @click.command("generate")
 @click.argument("instruction")
 @click.option("--file", "file_path", default="", help="The file the code is for (its text is the context).")
+@click.option("--line", type=int, default=0,
+              help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
 @click.option("--strategy", "strategy_name", type=click.Choice(["few_shot", "rag"]), default="rag", show_default=True,
               help="few_shot: team examples in the prompt; rag: retrieved team code in the prompt.")
@@ -19,7 +21,7 @@ import click
 @click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
 @click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for the answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print text, usage, cost, latency, sources and the prompt as JSON.")
-def generate_command(instruction: str, file_path: str, repo: Path, strategy_name: str, provider_name: str | None,
+def generate_command(instruction: str, file_path: str, line: int, repo: Path, strategy_name: str, provider_name: str | None,
                      model: str | None, max_tokens: int, as_json: bool) -> None:
     """Write code for INSTRUCTION the way the team would, and print it."""
     from harvest.classify import language_of
@@ -30,8 +32,11 @@ def generate_command(instruction: str, file_path: str, repo: Path, strategy_name
     config = load_router_config(repo)
     config = dataclasses.replace(config, **{k: v for k, v in {"provider": provider_name, "model": model}.items() if v})
     target = repo / file_path if file_path else None
-    prefix = target.read_text(encoding="utf-8", errors="replace") if target and target.is_file() else ""
-    request = CompletionRequest(instruction=instruction, prefix=prefix, path=file_path,
+    lines = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
+        if target and target.is_file() else []
+    cursor = line if 0 < line <= len(lines) else len(lines)
+    request = CompletionRequest(instruction=instruction, prefix="".join(lines[:cursor]),
+                                suffix="".join(lines[cursor:]), path=file_path,
                                 language=language_of(file_path) if file_path else "", max_tokens=max_tokens)
     completion = strategy(strategy_name)(request, repo, config, load_index_config(repo))
     if as_json:

@@ -82,14 +82,19 @@ def walk(node: Node) -> Iterator[Node]:
 
 def comment_above(source: Source, node: Node) -> str:
     """The comment block directly above `node` (no blank line between), without comment markers."""
-    lines = []
+    return clean_comment("\n".join(source.of(c) for c in comments_above(node)))
+
+
+def comments_above(node: Node) -> list[Node]:
+    """The comment nodes directly above `node`, top first, stopping at a blank line."""
+    found: list[Node] = []
     sibling = node.prev_sibling
     row = node.start_point.row
     while sibling is not None and sibling.type == "comment" and sibling.end_point.row >= row - 1:
-        lines.insert(0, source.of(sibling))
+        found.insert(0, sibling)
         row = sibling.start_point.row
         sibling = sibling.prev_sibling
-    return clean_comment("\n".join(lines))
+    return found
 
 
 _MARKERS = re.compile(r"^\s*(?:/\*\*?|\*/|\*(?!/)|//+|#+)\s?", re.MULTILINE)

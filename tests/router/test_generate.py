@@ -62,8 +62,8 @@ def test_few_shot_examples_are_similar_of_the_language_one_per_file_within_budge
 @pytest.mark.parametrize("name", list(STRATEGIES))
 def test_generate_through_the_tiny_model(repo: Path, tiny: Path, name: str) -> None:
     env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_PROVIDER": "local", "IDIOM_ROUTER_MODEL": str(tiny)}
-    result = CliRunner().invoke(idiom, ["generate", "Create a Badge component with a tone prop", "--repo", str(repo),
-                                        "--file", "src/components/Badge/Badge.tsx", "--strategy", name,
+    result = CliRunner().invoke(idiom, ["generate", "Give the tooltip a delay prop", "--repo", str(repo),
+                                        "--file", "src/components/Tooltip/Tooltip.tsx", "--strategy", name,
                                         "--max-tokens", "8", "--json"], env=env)
     assert result.exit_code == 0, result.output
     completion = json.loads(result.output)
@@ -71,7 +71,11 @@ def test_generate_through_the_tiny_model(repo: Path, tiny: Path, name: str) -> N
     assert completion["usage"]["output_tokens"] <= 8 and completion["prompt"][0]["role"] == "system"
     if name == "rag":
         assert "Code from this repository" in completion["prompt"][-1]["content"]
-        assert any(s.startswith("src/components/Badge/Badge.tsx") for s in completion["sources"])
+        sources = completion["sources"]
+        # What the file imports (through the @/ alias), then other components, never the file itself.
+        assert sources[0].startswith("src/hooks/useDisclosure.ts:") and "import useDisclosure" in sources[0]
+        assert any("same role (components/*/*.tsx)" in s for s in sources)
+        assert not any(s.startswith("src/components/Tooltip/Tooltip.tsx") for s in sources)
     else:
         assert len(completion["prompt"]) > 3  # examples as user/assistant turns
 

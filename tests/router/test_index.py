@@ -42,7 +42,7 @@ def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:
     assert retriever.search("value", kind="no-such-kind") == []
     lexical_only = retriever.search("useDebounce", k=3, mode="bm25")
     assert lexical_only[0].name == "useDebounce" and all(r.startswith("bm25") for r in lexical_only[0].why)
-    with pytest.raises(IndexStoreError, match="valid: hybrid, bm25, embedding"):
+    with pytest.raises(IndexStoreError, match="valid: hybrid, deps, similar, text, bm25, embedding"):
         retriever.search("x", mode="magic")
 
 
@@ -108,7 +108,7 @@ def test_commands_index_and_batch_search(acme_harvest, tmp_path: Path) -> None:
     batch = runner.invoke(idiom, ["search", "--repo", str(repo), "--queries", str(queries), "-k", "2"], env=env)
     lines = [json.loads(line) for line in batch.output.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b"] and lines[0]["results"][0]["name"] == "useDisclosure"
-    assert set(lines[1]["results"][0]) == {"path", "name", "kind", "score"}
+    assert set(lines[1]["results"][0]) == {"path", "name", "kind", "line", "score", "source", "why"}
     stats = runner.invoke(idiom, ["index", str(repo), "--stats"], env=env)
     assert "units, model hash" in stats.output
     assert runner.invoke(idiom, ["search", "--repo", str(tmp_path)], env=env).exit_code == 1

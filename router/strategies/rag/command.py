@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from harvest.errors import InputError
+from router.strategies.rag.modes import MODES
 
 
 def _home(repo: Path) -> tuple[Path, Path]:
@@ -57,40 +58,60 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
 @click.command("search")
 @click.argument("query", required=False)
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
+@click.option("--file", "file", default="", help="Take the query from this file (relative to --repo), as the editor would.")
+@click.option("--line", type=int, default=0, help="With --file: the line the cursor is on (1-based).")
 @click.option("-k", "k", type=int, default=10, show_default=True, help="How many results.")
 @click.option("--lang", "language", default="", help="Only units of this language (python, typescript, tsx, …).")
 @click.option("--kind", default="", help="Only units of this kind (function, component, test, route, …).")
 @click.option("--path", default="", help="Only units whose path matches this glob.")
-@click.option("--mode", type=click.Choice(["hybrid", "bm25", "embedding"]), default="hybrid", show_default=True,
-              help="Fuse both retrievers, or use one alone (to compare them).")
+@click.option("--mode", type=click.Choice(list(MODES)), default="hybrid", show_default=True,
+              help="; ".join(f"{mode}: {meaning}" for mode, meaning in MODES.items()) + ".")
 @click.option("--queries", type=click.Path(path_type=Path, dir_okay=False),
-              help='Batch mode: a JSONL file of {"id": …, "query": …}; prints one JSON line of results per line.')
+              help='Batch mode: JSONL rows {"id", "query"} or {"id", "path", "line"}; prints one JSON line of '
+                   "results per row.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-def search_command(query: str | None, repo: Path, k: int, language: str, kind: str, path: str, mode: str,
-                   queries: Path | None, as_json: bool) -> None:
-    """Find the team's code for QUERY: BM25 and embeddings fused, with why each result matched."""
+def search_command(query: str | None, repo: Path, file: str, line: int, k: int, language: str, kind: str,
+                   path: str, mode: str, queries: Path | None, as_json: bool) -> None:
+    """Find the team's code for QUERY, or for a position in a file (--file, --line): the definitions the
+    code depends on and the files of the same role, each with the reason it was chosen."""
     from router.config import load_index_config
+    from router.strategies.rag.focus import Focus, focus_of_file
     from router.strategies.rag.retrieve import Retriever
 
-    if not query and not queries:
-        raise InputError("give a QUERY or --queries FILE.jsonl")
+    if not query and not queries and not file:
+        raise InputError("give a QUERY, --file PATH --line N, or --queries FILE.jsonl")
+    if file and line < 1:
+        raise InputError("--file needs --line N (the cursor's line, 1-based)")
     retriever = Retriever(_home(repo)[1], load_index_config(repo))
     if queries:
-        for number, line in enumerate(queries.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
+        for number, row in enumerate(queries.read_text(encoding="utf-8").splitlines(), 1):
+            if not row.strip():
                 continue
-            try:
-                item = json.loads(line)
-                text = item["query"]
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InputError(f"{queries}:{number}: expected a JSON object with \"query\"") from None
-            hits = retriever.search(text, k, item.get("lang", language), item.get("kind", kind), path, mode)
+            item = _query_row(queries, number, row)
+            focus = focus_of_file(repo, item["path"], item["line"], item.get("query", "")) if "path" in item \
+                else Focus(instruction=item["query"])
+            hits = retriever.search(focus, k, mode, item.get("lang", language), item.get("kind", kind), path)
             click.echo(json.dumps({"id": item.get("id", number), "results": [
-                {"path": h.path, "name": h.name, "kind": h.kind, "score": h.score} for h in hits]}))
+                {"path": h.path, "name": h.name, "kind": h.kind, "line": h.start_line, "score": h.score,
+                 "source": h.source, "why": h.why} for h in hits]}))
         return
-    hits = retriever.search(query, k, language, kind, path, mode)
+    focus = focus_of_file(repo, file, line, query or "") if file else Focus(instruction=query or "")
+    hits = retriever.search(focus, k, mode, language, kind, path)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(h) for h in hits], indent=2))
         return
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank:>2}. {hit.path}:{hit.start_line} {hit.kind} {hit.name}  [{'; '.join(hit.why)}]")
+
+
+def _query_row(queries: Path, number: int, row: str) -> dict:
+    """One batch row, checked: {"query": …} or {"path": …, "line": N} (both may carry "id", "lang", "kind")."""
+    try:
+        item = json.loads(row)
+    except json.JSONDecodeError:
+        item = None
+    valid = isinstance(item, dict) and (isinstance(item.get("query"), str) or (
+        isinstance(item.get("path"), str) and isinstance(item.get("line"), int)))
+    if not valid:
+        raise InputError(f'{queries}:{number}: expected a JSON object with "query", or "path" and "line"')
+    return item

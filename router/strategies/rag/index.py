@@ -1,4 +1,5 @@
-"""`idiom index`: embed the dataset's units into Chroma and build BM25 beside them, incrementally.
+"""`idiom index`: embed the dataset's units into Chroma and build BM25 beside them, incrementally; keep
+the dataset's code graph (built by harvest, reparsed only for changed files) alongside.
 
 Units are keyed by a hash of their path, kind, name and text: a unit that only moved keeps its
 embedding (its line numbers are updated), a changed unit is re-embedded, a vanished one deleted. The
@@ -8,6 +9,7 @@ manifest records the embedding model; reopening with another model is an error t
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 import orjson
 
 from harvest.records import Unit, read_records
-from harvest.store import atomic_write_json, atomic_write_text
+from harvest.store import atomic_write_json, atomic_write_text, staged_dir
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.embeddings import default_model, embedding_function
@@ -84,11 +86,13 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
         stats.model = model
         keys = [key_of(u) for u in units]
         Lexical.build([document_of(u) for u in units]).save(folder / "bm25")
+        graph = _copy_graph(units_file.parent / "graph", folder / "graph")
         atomic_write_text(folder / "units.jsonl", "".join(
             orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n" for k, u in zip(keys, units, strict=True)))
         atomic_write_json(folder / "manifest.json", {
             "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
-            "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units)})
+            "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
+            "graph_files": graph})
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
@@ -119,6 +123,16 @@ def _sync(collection: Any, wanted: dict[str, Unit], batch: int, progress: Callab
         chunk = moved[start:start + 5_000]
         collection.update(ids=chunk, metadatas=[metadata_of(wanted[k]) for k in chunk])
     return IndexStats(units=len(wanted), embedded=len(new), kept=len(kept), deleted=len(gone))
+
+
+def _copy_graph(source: Path, target: Path) -> int:
+    """Keep the dataset's code graph with the index, so units and graph always come from one harvest."""
+    if not (source / "modules.json").is_file():
+        return 0
+    with staged_dir(target) as stage:
+        for name in ("files.jsonl", "modules.json"):
+            shutil.copyfile(source / name, stage / name)
+    return sum(1 for line in (target / "files.jsonl").open("rb") if line.strip())
 
 
 def _drop(store: Any, name: str) -> None:

@@ -1,11 +1,14 @@
-"""Hybrid retrieval: BM25 over identifiers and text fused with embedding similarity by reciprocal rank.
+"""Retrieval for a request: the code it depends on (through the code graph) and the team's look-alikes
+(files of the same role, ranked by BM25 fused with embedding similarity), packed side by side.
 
-Each result says why it matched (its rank in each list, the query terms it shares, its cosine
-similarity), so a person can see what RAG put in a prompt and why.
+Modes: `deps` (dependencies alone), `similar` (look-alikes alone), `hybrid` (both, the default), and for
+comparison the plain text retrievers: `text` (BM25 + embeddings by reciprocal rank), `bm25`, `embedding`.
+Every hit says why it was chosen: the import and re-exports that lead to it, its role, its ranks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,30 +16,36 @@ from typing import Any
 import numpy
 
 from harvest.globs import matches_glob
+from harvest.graph import CodeGraph
 from router.config import IndexConfig
 from router.errors import IndexStoreError
+from router.strategies.rag.deps import Dependency, dependencies
 from router.strategies.rag.embeddings import embedding_function
+from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import model_name, read_manifest, unit_rows
 from router.strategies.rag.lexical import Lexical, tokens
+from router.strategies.rag.modes import MODES
+from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import client
 
 CANDIDATES = 50  # from each list before fusion
-MODES = ("hybrid", "bm25", "embedding")
 
 
 @dataclass
 class Hit:
-    """One retrieved unit."""
+    """One retrieved snippet: a code unit, or for dependencies the definition's compact text."""
 
     path: str
     name: str
     kind: str
     language: str
-    unit: str
+    unit: str  # the unit's id in units.jsonl ("" for a definition that is not a unit: a type, a constant)
     start_line: int
     end_line: int
     score: float
     why: list[str] = field(default_factory=list)
+    source: str = "text"  # deps, similar or text
+    text: str = ""  # set for dependencies; units' texts live in units.jsonl
 
 
 class Retriever:
@@ -52,41 +61,104 @@ class Retriever:
         self.config = config
         self.rows = list(unit_rows(folder))
         self.lexical = Lexical.load(folder / "bm25")
-        self.collection = client(config, folder).get_collection(
-            manifest["collection"], embedding_function=embedding_function(manifest["model"]))
+        self.embed = embedding_function(manifest["model"])
+        self.collection = client(config, folder).get_collection(manifest["collection"], embedding_function=self.embed)
+        self.graph = CodeGraph.load(folder / "graph")
         self.languages = numpy.array([r["language"] for r in self.rows])
         self.kinds = numpy.array([r["kind"] for r in self.rows])
+        self.paths = numpy.array([r["path"] for r in self.rows])
+        self.roles = Roles(r["path"] for r in self.rows)
+        self.strict_roles = numpy.array([self.roles.of(p).strict for p in self.paths])
+        self.loose_roles = numpy.array([self.roles.of(p).loose for p in self.paths])
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
+        self.rows_of_path: dict[str, list[int]] = {}
+        for index, row in enumerate(self.rows):
+            self.rows_of_path.setdefault(row["path"], []).append(index)
 
-    def search(self, query: str, k: int = 10, language: str = "", kind: str = "", path: str = "",
-               mode: str = "hybrid") -> list[Hit]:
-        """The `k` best units for `query`, optionally only of a language, a kind, or paths matching a glob.
+    def search(self, focus: Focus | str, k: int = 10, mode: str = "hybrid", language: str = "", kind: str = "",
+               path: str = "") -> list[Hit]:
+        """The `k` best snippets for `focus` (a position in a file, or a free-text query).
 
-        `mode` "bm25" or "embedding" uses one list alone (for comparing them); "hybrid" fuses both.
+        `language`, `kind` and `path` (a glob) narrow the results. They never include the focus's own file.
         """
         if mode not in MODES:
             raise IndexStoreError(f"unknown retrieval mode {mode!r}; valid: {', '.join(MODES)}")
-        mask = self._mask(language, kind, path)
-        if not mask.any():
+        if isinstance(focus, str):
+            focus = Focus(instruction=focus)
+        mask = self._mask(language, kind, path) & (self.paths != focus.path)
+        if mode not in ("deps", "hybrid"):
+            return self.look_alikes(focus, k, mask) if mode == "similar" else self._text(focus.query(), k, mask, mode)
+        deps = [h for h in self.dependencies(focus) if (not language or h.language == language)
+                and (not kind or h.kind == kind) and (not path or matches_glob(h.path, path))]
+        return deps[:k] if mode == "deps" else pack(deps, self.look_alikes(focus, k, mask), k)
+
+    def dependencies(self, focus: Focus) -> list[Hit]:
+        """Definitions the code at the focus uses, most relevant first (see `deps.dependencies`)."""
+        if self.graph is None:
+            raise IndexStoreError("this index has no code graph; run `idiom harvest` and then `idiom index` again")
+        found = dependencies(self.graph, focus)
+        return [self._dependency_hit(d, 1.0 / rank) for rank, d in enumerate(found, 1)]
+
+    def look_alikes(self, focus: Focus, k: int, mask: numpy.ndarray) -> list[Hit]:
+        """Units of files with the focus's role, ranked by text similarity; then of its file pattern;
+        then any unit of its language, so there are always `k` when the index has them."""
+        query = focus.query()
+        vector = self.embed([query])[0] if query else None
+        tiers: list[tuple[numpy.ndarray, str]] = []
+        if focus.path:
+            role = self.roles.of(focus.path)
+            tiers.append((self.strict_roles == role.strict, f"same role ({role.strict})"))
+            if role.loose:
+                tiers.append((self.loose_roles == role.loose, f"same file pattern ({role.loose})"))
+        language = self.languages == focus.language if focus.language else numpy.ones(len(self.rows), dtype=bool)
+        tiers.append((language, "similar text"))
+        hits: list[Hit] = []
+        taken = numpy.zeros(len(self.rows), dtype=bool)
+        for tier, reason in tiers:
+            allowed = mask & tier & ~taken
+            if len(hits) >= k or not allowed.any():
+                continue
+            for index, score, why in self._ranked(query, k - len(hits), allowed, "text", vector):
+                hits.append(self._unit_hit(index, score, [reason, *why], "similar"))
+                taken[index] = True
+        return hits
+
+    def _text(self, query: str, k: int, mask: numpy.ndarray, mode: str) -> list[Hit]:
+        return [self._unit_hit(i, score, why) for i, score, why in self._ranked(query, k, mask, mode)]
+
+    def _ranked(self, query: str, k: int, mask: numpy.ndarray, mode: str,
+                vector: Any = None) -> list[tuple[int, float, list[str]]]:
+        """BM25 and/or embedding similarity over the units `mask` allows, fused by reciprocal rank."""
+        if not mask.any() or not query:
             return []
-        lexical_top: list[int] = []
-        terms: list[str] = []
+        fused: dict[int, float] = {}
+        why: dict[int, list[str]] = {}
         if mode != "embedding":
             scores, terms = self.lexical.scores(query)
             scores = numpy.where(mask, scores, 0.0)
-            lexical_top = [int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0]
-        dense = self._dense(query, language, kind, int(mask.sum())) if mode != "bm25" else []
-        fused: dict[int, float] = {}
-        why: dict[int, list[str]] = {}
-        for rank, index in enumerate(lexical_top, 1):
-            fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-            shared = sorted(set(terms) & set(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"])))
-            why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
-        for rank, (index, similarity) in enumerate((d for d in dense if mask[d[0]]), 1):
-            fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-            why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
-        best = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [self._hit(i, fused[i], why[i]) for i in best]
+            for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
+                fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
+                shared = sorted(set(terms) & set(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"])))
+                why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
+        if mode != "bm25":
+            vector = self.embed([query])[0] if vector is None else vector
+            for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
+                fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
+                why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
+        return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
+
+    def _dense(self, vector: Any, mask: numpy.ndarray) -> list[tuple[int, float]]:
+        """Nearest units by cosine among those `mask` allows (Chroma filters by path when few are allowed)."""
+        allowed = int(mask.sum())
+        where: dict[str, Any] | None = None
+        if allowed < len(self.rows):
+            paths = sorted(set(self.paths[mask].tolist()))
+            where = {"path": {"$in": paths}} if len(paths) <= 1_000 else None
+        found = self.collection.query(query_embeddings=[vector], n_results=max(1, min(CANDIDATES, allowed)),
+                                      where=where, include=["distances"])
+        pairs = zip(found["ids"][0], found["distances"][0], strict=True)
+        return [(self.position[key], 1.0 - distance) for key, distance in pairs
+                if key in self.position and mask[self.position[key]]]
 
     def _mask(self, language: str, kind: str, path: str) -> numpy.ndarray:
         mask = numpy.ones(len(self.rows), dtype=bool)
@@ -95,21 +167,49 @@ class Retriever:
         if kind:
             mask &= self.kinds == kind
         if path:
-            mask &= numpy.array([matches_glob(r["path"], path) for r in self.rows])
+            mask &= numpy.array([matches_glob(p, path) for p in self.paths.tolist()])
         return mask
 
-    def _dense(self, query: str, language: str, kind: str, available: int) -> list[tuple[int, float]]:
-        where: dict[str, Any] = {}
-        conditions = [{"language": language}] if language else []
-        conditions += [{"kind": kind}] if kind else []
-        if conditions:
-            where = conditions[0] if len(conditions) == 1 else {"$and": conditions}
-        found = self.collection.query(query_texts=[query], n_results=max(1, min(CANDIDATES, available)),
-                                      where=where or None, include=["distances"])
-        return [(self.position[key], 1.0 - distance) for key, distance in zip(found["ids"][0], found["distances"][0],
-                                                                              strict=True) if key in self.position]
-
-    def _hit(self, index: int, score: float, reasons: list[str]) -> Hit:
+    def _unit_hit(self, index: int, score: float, reasons: list[str], source: str = "text") -> Hit:
         row = self.rows[index]
         return Hit(row["path"], row["name"], row["kind"], row["language"], row["unit"], row["start_line"],
-                   row["end_line"], round(score, 5), reasons)
+                   row["end_line"], round(score, 5), reasons, source)
+
+    def _dependency_hit(self, dependency: Dependency, score: float) -> Hit:
+        definition = dependency.definition
+        facts = self.graph.files.get(dependency.path) if self.graph else None
+        language = facts.language if facts else ""
+        if definition is None:
+            return Hit(dependency.path, dependency.name, "module", language, "", 1, 1, round(score, 5),
+                       list(dependency.why), "deps")
+        unit = next((self.rows[i]["unit"] for i in self.rows_of_path.get(dependency.path, ())
+                     if self.rows[i]["start_line"] <= definition.start_line <= self.rows[i]["end_line"]), "")
+        return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
+                   definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
+
+
+def pack(deps: Sequence[Hit], alikes: Sequence[Hit], budget: float,
+         cost: Callable[[Hit], float] = lambda hit: 1) -> list[Hit]:
+    """Dependencies and look-alikes within `budget` (a count of hits, or tokens with `cost`).
+
+    Priority: dependencies take up to half the budget (rounded up, so one slot goes to the most
+    relevant dependency), look-alikes fill what is left, then remaining dependencies use any room the
+    look-alikes did not need. A snippet already chosen (same file and lines) is not taken twice.
+    """
+    chosen: list[Hit] = []
+    seen: set[tuple[str, int]] = set()
+    used = 0.0
+
+    def take(hits: Sequence[Hit], limit: float) -> None:
+        nonlocal used
+        for hit in hits:
+            spot = (hit.path, hit.start_line)
+            if spot not in seen and used + cost(hit) <= limit:
+                chosen.append(hit)
+                seen.add(spot)
+                used += cost(hit)
+
+    take(deps, budget - budget // 2)
+    take(alikes, budget)
+    take(deps, budget)
+    return [h for h in chosen if h.source == "deps"] + [h for h in chosen if h.source != "deps"]

@@ -1,0 +1,153 @@
+"""JavaScript/TypeScript facts for the code graph: top-level declarations (exported or not), ES imports,
+CommonJS `require`, and the re-exports barrels are made of (`export * from`, `export { X } from`)."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition
+from harvest.graph.snippets import compact
+from harvest.units.ecmascript import FUNCTIONS, HOOK, PASCAL
+from harvest.units.nodes import Source, comments_above, string_value
+
+DECLARATION_KINDS = {
+    "function_declaration": "function", "generator_function_declaration": "function",
+    "function_signature": "function", "class_declaration": "class", "abstract_class_declaration": "class",
+    "class": "class", "interface_declaration": "type", "type_alias_declaration": "type",
+    "enum_declaration": "enum", "internal_module": "namespace", "module": "namespace",
+}
+
+
+def ecmascript_facts(source: Source, root: Node) -> tuple[list[Definition], list[Binding], dict[str, str]]:
+    """Definitions, bindings and export aliases (`export default X` → {"default": "X"}) of a module."""
+    definitions: list[Definition] = []
+    bindings: list[Binding] = []
+    aliases: dict[str, str] = {}
+    for statement in root.named_children:
+        if statement.type == "import_statement":
+            bindings += _imports(source, statement)
+        elif statement.type == "export_statement":
+            _export(source, statement, definitions, bindings, aliases)
+        elif statement.type == "ambient_declaration" and statement.named_children:
+            definitions += _declarations(source, statement, statement.named_children[0], False)
+        else:
+            bindings += _requires(source, statement)
+            definitions += _declarations(source, statement, statement, False)
+    return definitions, bindings, aliases
+
+
+def _imports(source: Source, statement: Node) -> list[Binding]:
+    module = string_value(source, statement.child_by_field_name("source"))
+    line = statement.start_point.row + 1
+    found = []
+    clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+    for part in clause.named_children if clause else ():
+        if part.type == "identifier":
+            found.append(Binding(source.of(part), "default", module, line))
+        elif part.type == "namespace_import" and part.named_children:
+            found.append(Binding(source.of(part.named_children[-1]), MODULE, module, line))
+        elif part.type == "named_imports":
+            for spec in part.named_children:
+                if spec.type == "import_specifier":
+                    name = source.of(spec.child_by_field_name("name"))
+                    found.append(Binding(source.of(spec.child_by_field_name("alias")) or name, name, module, line))
+    return found
+
+
+def _export(source: Source, statement: Node, definitions: list[Definition], bindings: list[Binding],
+            aliases: dict[str, str]) -> None:
+    line = statement.start_point.row + 1
+    module = string_value(source, statement.child_by_field_name("source"))
+    default = any(c.type == "default" for c in statement.children)
+    declaration = statement.child_by_field_name("declaration")
+    value = statement.child_by_field_name("value")
+    if declaration is not None:
+        found = _declarations(source, statement, declaration, True)
+        definitions += found
+        if default and found:
+            aliases["default"] = found[0].name
+    elif value is not None:
+        if value.type == "identifier":
+            aliases["default"] = source.of(value)
+        else:
+            definitions.append(_definition(source, statement, statement, "default", _value_kind("default", value)))
+    for child in statement.named_children:
+        if child.type == "namespace_export" and child.named_children:
+            bindings.append(Binding(source.of(child.named_children[-1]), MODULE, module, line, reexport=True))
+        elif child.type == "export_clause":
+            for spec in child.named_children:
+                name = source.of(spec.child_by_field_name("name"))
+                exported = source.of(spec.child_by_field_name("alias")) or name
+                if module:
+                    bindings.append(Binding(exported, name, module, line, reexport=True))
+                elif exported != name:
+                    aliases[exported] = name
+    if module and any(c.type == "*" for c in statement.children) and \
+            not any(c.type == "namespace_export" for c in statement.named_children):
+        bindings.append(Binding(EVERYTHING, EVERYTHING, module, line, reexport=True))
+
+
+def _declarations(source: Source, statement: Node, node: Node, exported: bool) -> list[Definition]:
+    if node.type in DECLARATION_KINDS:
+        name_node = node.child_by_field_name("name")
+        name = source.of(name_node) if name_node is not None else "default"
+        kind = DECLARATION_KINDS[node.type]
+        if kind == "function":
+            kind = _value_kind(name, node)
+        return [_definition(source, statement, node, name, kind, exported)]
+    if node.type not in ("lexical_declaration", "variable_declaration"):
+        return []
+    found = []
+    for declarator in node.named_children:
+        target = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+        if target is None or target.type != "identifier":
+            continue
+        name = source.of(target)
+        value = declarator.child_by_field_name("value")
+        found.append(_definition(source, statement, declarator, name, _value_kind(name, value), exported))
+    return found
+
+
+def _value_kind(name: str, value: Node | None) -> str:
+    if value is None:
+        return "constant"
+    function = value.type in FUNCTIONS or value.type.startswith("function") or (
+        value.type == "call_expression" and any(a.type in FUNCTIONS for a in
+                                               (value.child_by_field_name("arguments") or value).named_children))
+    if not function:
+        return "class" if value.type == "class" else "constant"
+    if HOOK.match(name):
+        return "hook"
+    return "component" if PASCAL.match(name) else "function"
+
+
+def _definition(source: Source, statement: Node, node: Node, name: str, kind: str, exported: bool = True) -> Definition:
+    start, end = statement.start_point.row, max(node.end_point.row, statement.start_point.row)
+    return Definition(name, kind, start + 1, end + 1, exported,
+                      compact(source.lines, next((c.start_point.row for c in comments_above(statement)), start), end))
+
+
+def _requires(source: Source, statement: Node) -> list[Binding]:
+    """`const x = require('m')` (the module) and `const { a, b: c } = require('m')` (its names)."""
+    if statement.type not in ("lexical_declaration", "variable_declaration"):
+        return []
+    found = []
+    for declarator in statement.named_children:
+        value = declarator.child_by_field_name("value") if declarator.type == "variable_declarator" else None
+        if value is None or value.type != "call_expression" or \
+                source.of(value.child_by_field_name("function")) != "require":
+            continue
+        arguments = value.child_by_field_name("arguments")
+        module = string_value(source, arguments.named_children[0]) if arguments and arguments.named_children else ""
+        target = declarator.child_by_field_name("name")
+        line = statement.start_point.row + 1
+        if module and target is not None and target.type == "identifier":
+            found.append(Binding(source.of(target), MODULE, module, line))
+        elif module and target is not None and target.type == "object_pattern":
+            for part in target.named_children:
+                if part.type == "shorthand_property_identifier_pattern":
+                    found.append(Binding(source.of(part), source.of(part), module, line))
+                elif part.type == "pair_pattern":
+                    found.append(Binding(source.of(part.child_by_field_name("value")),
+                                         source.of(part.child_by_field_name("key")), module, line))
+    return found

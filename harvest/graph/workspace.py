@@ -1,0 +1,159 @@
+"""How a JavaScript/TypeScript repository names its own modules: `tsconfig.json`/`jsconfig.json`
+`baseUrl` and `paths` aliases (following `extends`), and workspace packages declared by the root
+`package.json` `workspaces` or `pnpm-workspace.yaml`, each with its entry points.
+
+Config files are read from the harvested file texts, never from disk, so the graph sees HEAD.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from harvest.globs import matches_glob
+
+COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+TRAILING_COMMA_OR_STRING = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
+TS_CONFIG = re.compile(r"(^|/)[tj]sconfig(\.[\w.-]+)?\.json$")
+BUILD_FOLDERS = re.compile(r"^(dist|lib|build|esm|cjs|out|types)/")
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """The `paths` and `baseUrl` that apply to files under `folder` (the tsconfig's directory)."""
+
+    folder: str
+    base_url: str  # repository path `baseUrl` points to; "" when not set
+    paths_base: str  # what `paths` targets are relative to
+    paths: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A workspace package: its name, folder, and the files its bare name may resolve to."""
+
+    name: str
+    folder: str
+    entries: tuple[str, ...]
+
+
+def parse_jsonc(text: str) -> Any:
+    """JSON with // and /* */ comments and trailing commas, as tsconfig files are written."""
+    return json.loads(TRAILING_COMMA_OR_STRING.sub(_keep_strings, COMMENT_OR_STRING.sub(_keep_strings, text)))
+
+
+def _keep_strings(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(0).startswith('"') else ""
+
+
+def read_aliases(configs: Mapping[str, str]) -> list[Aliases]:
+    """One `Aliases` per tsconfig/jsconfig named exactly `tsconfig.json`/`jsconfig.json`, deepest first."""
+    found = []
+    for path in configs:
+        if posixpath.basename(path) not in ("tsconfig.json", "jsconfig.json"):
+            continue
+        options = _compiler_options(path, configs, set())
+        folder = posixpath.dirname(path)
+        base_url = options.get("baseUrl", ("", ""))
+        paths = options.get("paths", ({}, folder))
+        resolved_base = _join(base_url[1], base_url[0]) if base_url[0] else ""
+        found.append(Aliases(folder, resolved_base, resolved_base or paths[1],
+                             {k: list(v) for k, v in paths[0].items() if isinstance(v, list)}))
+    return sorted(found, key=lambda a: -len(a.folder.split("/")) if a.folder else 0)
+
+
+def _compiler_options(path: str, configs: Mapping[str, str], seen: set[str]) -> dict[str, tuple[Any, str]]:
+    """compilerOptions merged along `extends`, each value with the folder of the config that set it."""
+    if path in seen or path not in configs:
+        return {}
+    seen.add(path)
+    try:
+        data = parse_jsonc(configs[path])
+    except (json.JSONDecodeError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    merged: dict[str, tuple[Any, str]] = {}
+    parents = data.get("extends", [])
+    for parent in [parents] if isinstance(parents, str) else parents:
+        if isinstance(parent, str) and parent.startswith("."):
+            target = _join(posixpath.dirname(path), parent)
+            merged.update(_compiler_options(target if target.endswith(".json") else target + ".json", configs, seen))
+    options = data.get("compilerOptions") or {}
+    folder = posixpath.dirname(path)
+    for key in ("baseUrl", "paths"):
+        if key in options:
+            merged[key] = (options[key], folder)
+    return merged
+
+
+def read_packages(configs: Mapping[str, str]) -> list[Package]:
+    """Workspace packages named in the root `package.json` `workspaces` or `pnpm-workspace.yaml`."""
+    globs = _workspace_globs(configs)
+    if not globs:
+        return []
+    found = []
+    for path, text in configs.items():
+        folder = posixpath.dirname(path)
+        if posixpath.basename(path) != "package.json" or not folder:
+            continue
+        if not any(matches_glob(folder, g) for g in globs if not g.startswith("!")) or \
+                any(matches_glob(folder, g[1:]) for g in globs if g.startswith("!")):
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            found.append(Package(data["name"], folder, _entries(folder, data)))
+    return found
+
+
+def _workspace_globs(configs: Mapping[str, str]) -> list[str]:
+    globs: list[str] = []
+    try:
+        root = json.loads(configs.get("package.json", "{}"))
+    except ValueError:
+        root = {}
+    workspaces = root.get("workspaces", []) if isinstance(root, dict) else []
+    if isinstance(workspaces, dict):
+        workspaces = workspaces.get("packages", [])
+    globs += [w.strip("./") if w.startswith("./") else w for w in workspaces if isinstance(w, str)]
+    try:
+        pnpm = yaml.safe_load(configs.get("pnpm-workspace.yaml", "")) or {}
+    except yaml.YAMLError:
+        pnpm = {}
+    packages = pnpm.get("packages", []) if isinstance(pnpm, dict) else []
+    globs += [p.removeprefix("./") for p in packages if isinstance(p, str)]
+    return [g.rstrip("/") for g in globs]
+
+
+def _entries(folder: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """Where the package's code is: its declared entry fields, their source twin (dist/x.js → src/x),
+    then `src/index` and `index`, all without extension (the resolver tries each one)."""
+    declared = [data.get(k) for k in ("source", "types", "typings", "module", "main")]
+    exports = data.get("exports")
+    dot = exports.get(".") if isinstance(exports, dict) else exports
+    while isinstance(dot, dict):
+        dot = next((v for k, v in dot.items() if k in ("source", "types", "import", "default", "require")), None)
+    declared.append(dot)
+    found: list[str] = []
+    for entry in (e for e in declared if isinstance(e, str)):
+        relative = posixpath.normpath(entry).removeprefix("./")
+        stem = re.sub(r"(\.d)?\.[cm]?[jt]sx?$", "", relative)
+        for candidate in (relative, stem, BUILD_FOLDERS.sub("src/", stem)):
+            if candidate not in found:
+                found.append(candidate)
+    found += [c for c in ("src/index", "index") if c not in found]
+    return tuple(_join(folder, c) for c in found)
+
+
+def _join(folder: str, relative: str) -> str:
+    joined = posixpath.normpath(posixpath.join(folder, relative))
+    return "" if joined == "." else joined

@@ -1,0 +1,99 @@
+"""Dependency retrieval: the definitions the code at the cursor uses, found through the code graph.
+
+Names in the current line, then those used closest above the cursor, then those the instruction
+mentions, are resolved through the document's own imports (parsed live, so unsaved edits count) and
+followed through barrels and `__init__.py` re-exports to the file that defines them. Names imported
+but not used yet come last. Third-party imports resolve to nothing and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, file_facts
+from harvest.graph.graph import IDENTIFIERS
+from router.strategies.rag.focus import IDENTIFIER, Focus
+
+PER_INSTRUCTION_NAME = 2  # files defining a name the instruction mentions, when it is not imported
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A definition the focus depends on, and how it was reached."""
+
+    name: str  # as the code uses it
+    path: str  # the defining file (or the module, for `import * as ns` without a member)
+    definition: Definition | None
+    why: tuple[str, ...]
+
+
+def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
+    """What the focus uses from other files of the repository, most relevant first."""
+    bindings = _bindings(graph, focus)
+    by_local = {b.local: b for b in bindings if b.local != EVERYTHING and not b.reexport}
+    found: dict[tuple[str, str], Dependency] = {}
+    for name in focus.names():
+        binding = by_local.get(name)
+        if binding is not None and binding.target:
+            for dependency in _through(graph, focus, binding):
+                found.setdefault((dependency.path, dependency.name), dependency)
+    for name in dict.fromkeys(IDENTIFIER.findall(focus.instruction)):
+        if name not in by_local:
+            for path in graph.defined_by_name(name)[:PER_INSTRUCTION_NAME]:
+                if path != focus.path:
+                    resolution = graph.find(path, name) or Resolution(path, None)
+                    found.setdefault((path, name), _dependency(name, resolution, ("named in the instruction",)))
+    used = {d.name.split(".")[0] for d in found.values()}
+    for binding in by_local.values():
+        if binding.target and binding.local not in used:
+            for dependency in _through(graph, focus, binding, "imported, not used yet"):
+                found.setdefault((dependency.path, dependency.name), dependency)
+    return list(found.values())
+
+
+def _bindings(graph: CodeGraph, focus: Focus) -> list[Binding]:
+    if focus.language not in IDENTIFIERS or not focus.document.strip():
+        return []
+    facts = file_facts(focus.path, focus.language, focus.document)
+    return graph.bind(focus.path or "_", focus.language, facts.bindings)
+
+
+def _through(graph: CodeGraph, focus: Focus, binding: Binding, note: str = "") -> list[Dependency]:
+    """The definitions a binding leads to: the imported name, or the members used of an imported module."""
+    statement = _statement(binding)
+    if binding.imported != MODULE:
+        resolution = graph.find(binding.target, binding.imported) or Resolution(binding.target, None)
+        return [_dependency(binding.local, resolution, (statement, note) if note else (statement,))]
+    found = []
+    for member in _members(focus, binding):
+        resolution = graph.find(binding.target, member)
+        if resolution is None and focus.language == "python":
+            submodule = graph.resolver.submodule(binding.target, member)
+            resolution = Resolution(submodule, None) if submodule else None
+        if resolution is not None:
+            found.append(_dependency(f"{binding.local}.{member}", resolution, (statement,)))
+    return found or [_dependency(binding.local, Resolution(binding.target, None), (statement, note or "module"))]
+
+
+def _members(focus: Focus, binding: Binding) -> list[str]:
+    """`Name` in `ns.Name` (or `a.b.Name` after `import a.b`), current line first, then upwards."""
+    dotted = binding.module if binding.module.startswith(binding.local + ".") else binding.local
+    pattern = re.compile(rf"(?<![\w$.]){re.escape(dotted)}\.([A-Za-z_$][\w$]*)")
+    members: dict[str, None] = dict.fromkeys(pattern.findall(focus.line))
+    for line in reversed(focus.prefix.splitlines()):
+        members.update(dict.fromkeys(pattern.findall(line)))
+    return list(members)
+
+
+def _statement(binding: Binding) -> str:
+    if binding.imported == MODULE:
+        return f"import {binding.local} ({binding.module})"
+    alias = f" as {binding.local}" if binding.local != binding.imported else ""
+    return f"import {binding.imported}{alias} from {binding.module}"
+
+
+def _dependency(name: str, resolution: Resolution, why: tuple[str, ...]) -> Dependency:
+    hops = tuple(f"re-export via {p}" for p in resolution.via)
+    missing = () if resolution.definition is not None or why[-1:] == ("module",) else ("definition not found there",)
+    return Dependency(name, resolution.path, resolution.definition, why + hops + missing)

@@ -1,0 +1,70 @@
+"""What a retrieval request is about: the file and the position in it, as the editor sees them.
+
+Built from a `CompletionRequest` (prefix and suffix around the cursor) or from a file and line number
+(`idiom search --file PATH --line N`, benchmark tasks). Names are ranked here: the ones on the current
+line first, then the ones used closest above the cursor, then the ones the instruction mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from harvest.classify import language_of
+from harvest.errors import InputError
+from router.contracts import CompletionRequest
+
+IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+QUERY_LINES = 12  # lines above the cursor that go into the text query
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A position in a document: the text before the current line, the line, the text after it."""
+
+    path: str = ""
+    language: str = ""
+    prefix: str = ""
+    line: str = ""
+    suffix: str = ""
+    instruction: str = ""
+
+    @property
+    def document(self) -> str:
+        """The whole document as the editor holds it."""
+        return self.prefix + self.line + self.suffix
+
+    def names(self) -> list[str]:
+        """Identifiers by relevance: current line in order, then prefix bottom-up, then the instruction."""
+        ordered: dict[str, None] = dict.fromkeys(IDENTIFIER.findall(self.line))
+        for line in reversed(self.prefix.splitlines()):
+            ordered.update(dict.fromkeys(IDENTIFIER.findall(line)))
+        ordered.update(dict.fromkeys(IDENTIFIER.findall(self.instruction)))
+        return list(ordered)
+
+    def query(self) -> str:
+        """The text query for the similarity retrievers: instruction, path and the code at the cursor."""
+        above = self.prefix.splitlines()[-QUERY_LINES:]
+        return "\n".join(part for part in (self.instruction, self.path, *above, self.line) if part)
+
+
+def focus_of_request(request: CompletionRequest) -> Focus:
+    """The focus of an editor request: the cursor line is the prefix's last line plus the suffix's first."""
+    before, newline, line_start = request.prefix.rpartition("\n")
+    line_end, end_of_line, after = request.suffix.partition("\n")
+    return Focus(request.path, request.language or language_of(request.path), before + newline,
+                 line_start + line_end + end_of_line, after, request.instruction)
+
+
+def focus_of_file(repo: Path, path: str, line: int, instruction: str = "") -> Focus:
+    """The focus at line `line` (1-based) of `path` in the working tree of `repo`."""
+    file = repo / path
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}; --file takes a path relative to --repo") from None
+    if not 1 <= line <= max(len(lines), 1):
+        raise InputError(f"{path} has {len(lines)} lines; --line must be between 1 and {len(lines)}")
+    return Focus(path, language_of(path), "".join(lines[:line - 1]), "".join(lines[line - 1:line]),
+                 "".join(lines[line:]), instruction)

@@ -1,0 +1,122 @@
+"""The code graph on real repositories: import resolution in TypeScript monorepos and Python packages,
+re-export chains, cycles, third-party imports, and incremental rebuilds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from harvest.build import build_dataset
+from harvest.config import HarvestConfig
+from harvest.graph import MODULE, CodeGraph
+from harvest.graph.workspace import parse_jsonc
+from harvest.pipeline import mine
+from tests.fixtures.code_graph import MONOREPO, PACKAGE
+
+
+def harvest_graph(repo) -> CodeGraph:
+    """Harvest `repo` for real and load the graph the dataset build wrote."""
+    build_dataset(Path(mine(repo.path, HarvestConfig(), progress=False).output), HarvestConfig(), progress=False)
+    graph = CodeGraph.load(Path(os.environ["IDIOM_HOME"]) / "datasets" / repo.path.name / "graph")
+    assert graph is not None
+    return graph
+
+
+@pytest.fixture
+def monorepo(make_repo):
+    repo = make_repo("shop-web")
+    for path, text in MONOREPO.items():
+        repo.write(path, text)
+    repo.commit("feat: shop monorepo")
+    return repo
+
+
+@pytest.fixture
+def package(make_repo):
+    repo = make_repo("shop-py")
+    for path, text in PACKAGE.items():
+        repo.write(path, text)
+    repo.commit("feat: shop package")
+    return repo
+
+
+def target(graph: CodeGraph, path: str, local: str) -> str:
+    return next(b.target for b in graph.files[path].bindings if b.local == local)
+
+
+def test_typescript_imports_resolve_through_workspaces_aliases_and_barrels(monorepo) -> None:
+    graph = harvest_graph(monorepo)
+    app = "apps/web/src/App.tsx"
+    # Workspace package whose `main` is a build folder: its source twin, the barrel.
+    assert target(graph, app, "Button") == "packages/ui/src/index.ts"
+    # `exports` → ./lib/main.mjs has no file; src/main.ts is the source.
+    assert target(graph, app, "price") == "packages/utils/src/main.ts"
+    # tsconfig `paths` from the base config the app's tsconfig extends (comments and trailing commas).
+    assert target(graph, app, "total") == "apps/web/src/cart/total.ts"
+    assert target(graph, app, "money") == "packages/utils/src/money.ts"
+    assert target(graph, app, "React") == ""  # third-party: skipped, not an error
+
+    button = graph.find("packages/ui/src/index.ts", "Button")
+    assert (button.path, button.definition.kind) == ("packages/ui/src/Button.tsx", "component")
+    assert button.via == ("packages/ui/src/index.ts",)  # the barrel it passed through
+    assert "The primary action of a view." in button.definition.snippet
+    card = graph.find("packages/ui/src/index.ts", "Card")  # export { default as Card }
+    assert (card.path, card.definition.name) == ("packages/ui/src/Card.tsx", "Card")
+    price = graph.find("packages/utils/src/main.ts", "price")  # export { formatPrice as price } from
+    assert (price.path, price.definition.name) == ("packages/utils/src/money.ts", "formatPrice")
+    # `export *` cycle: found through it, and a missing name ends instead of looping.
+    looped = graph.find("packages/ui/src/index.ts", "LOOPED")
+    assert looped.path == "packages/ui/src/loop-b.ts" and looped.via == ("packages/ui/src/index.ts", "packages/ui/src/loop-a.ts")
+    assert graph.find("packages/ui/src/index.ts", "Nothing") is None
+    assert graph.files[app].references == ("total", "price", "money", "Card", "Button")
+
+
+def test_python_imports_resolve_relative_absolute_submodules_and_init_reexports(package) -> None:
+    graph = harvest_graph(package)
+    routes = "src/shop/api/routes.py"
+    assert target(graph, routes, "requests") == ""
+    assert target(graph, routes, "shop") == "src/shop/utils.py"  # `import shop.utils` binds `shop`
+    assert target(graph, routes, "Product") == "src/shop/__init__.py"
+    assert target(graph, routes, "TAX") == "src/shop/models.py"  # from ..models
+    item = graph.find("src/shop/__init__.py", "Item")
+    assert (item.path, item.definition.kind, item.definition.start_line) == ("src/shop/models.py", "class", 4)
+    assert '"""Something the shop sells."""' in item.definition.snippet
+    utils = next(b for b in graph.files["src/shop/__init__.py"].bindings if b.local == "utils")
+    assert (utils.imported, utils.target) == (MODULE, "src/shop/utils.py")  # from . import utils: a submodule
+    assert target(graph, "tests/test_models.py", "Item") == "src/shop/models.py"  # from the src/ package root
+    # Circular imports resolve both ways.
+    assert graph.find("src/shop/api/ping.py", "pong_b").path == "src/shop/api/pong.py"
+    assert graph.find("src/shop/api/pong.py", "ping_a").path == "src/shop/api/ping.py"
+
+
+def test_renaming_an_export_updates_the_graph_and_reuses_unchanged_files(monorepo) -> None:
+    before = harvest_graph(monorepo)
+    monorepo.write("packages/utils/src/money.ts", MONOREPO["packages/utils/src/money.ts"].replace(
+        "formatPrice", "formatCents"))
+    monorepo.write("packages/utils/src/main.ts", "export { formatCents as price } from './money';\n")
+    monorepo.commit("refactor: formatPrice is formatCents")
+    after = harvest_graph(monorepo)
+    assert after.find("packages/utils/src/main.ts", "price").definition.name == "formatCents"
+    assert [d.name for d in after.files["packages/utils/src/money.ts"].definitions] == ["formatCents"]
+    assert after.files["packages/ui/src/Button.tsx"] == before.files["packages/ui/src/Button.tsx"]
+    assert after.files["packages/utils/src/money.ts"].blob != before.files["packages/utils/src/money.ts"].blob
+
+
+def test_pnpm_workspaces_and_a_broken_tsconfig(make_repo) -> None:
+    repo = make_repo("pnpm")
+    repo.write("pnpm-workspace.yaml", "packages:\n  - 'libs/*'\n")
+    repo.write("tsconfig.json", "{ this is not json")
+    repo.write("libs/core/package.json", '{"name": "core"}\n')
+    repo.write("libs/core/index.ts", "export const core = 1;\n")
+    repo.write("libs/core/deep/util.ts", "export const util = 2;\n")
+    repo.write("app/main.ts", "import { core } from 'core';\nimport { util } from 'core/deep/util';\n")
+    repo.commit("feat: pnpm workspace")
+    graph = harvest_graph(repo)
+    assert target(graph, "app/main.ts", "core") == "libs/core/index.ts"
+    assert target(graph, "app/main.ts", "util") == "libs/core/deep/util.ts"
+
+
+def test_jsonc_keeps_slashes_inside_strings() -> None:
+    assert parse_jsonc('{"a": "http://x/*y*/", /* c */ "b": [1,],}') == {"a": "http://x/*y*/", "b": [1]}
