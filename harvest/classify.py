@@ -51,6 +51,7 @@ GENERATED_MARKER = re.compile(
 )
 DEPRECATED_MARKER = re.compile(r"^\s*(?:#|//|/?\*+|\"\"\"|''')?\s*@deprecated\b|^\s*(?:#|\"\"\"|''')\s*deprecated\b",
                                re.IGNORECASE | re.MULTILINE)
+DIRECTIVE = re.compile(r"""^['"]use [\w ]+['"];?$""")  # 'use client', "use strict"
 HEAD_BYTES = 2048  # markers must sit at the top of a file to describe the whole module
 
 
@@ -111,11 +112,32 @@ def content_exclusion(data: bytes) -> tuple[str, str] | None:
     marker = GENERATED_MARKER.search(head)
     if marker:
         return "generated", f"marker {marker.group(1)!r} in a comment near the top"
-    if DEPRECATED_MARKER.search(head):
+    if DEPRECATED_MARKER.search(preamble(head)):
         return "deprecated", "module is marked @deprecated"
     if _looks_minified(data):
         return "generated", "minified (very long lines)"
     return None
+
+
+def preamble(head: str) -> str:
+    """The file's opening comments, docstring and directives, up to its first statement: a deprecation
+    marker there describes the module; one further down (`/** @deprecated */` on one export) does not."""
+    kept: list[str] = []
+    closing = ""
+    for line in head.splitlines():
+        stripped = line.strip()
+        if closing:
+            kept.append(line)
+            closing = "" if closing in stripped else closing
+            continue
+        opener = next((o for o in ('"""', "'''", "/*", "<!--") if stripped.startswith(o)), "")
+        if opener:
+            closing = {"/*": "*/", "<!--": "-->"}.get(opener, opener)
+            closing = "" if closing in stripped[len(opener):] else closing
+        elif stripped and not stripped.startswith(("#", "//", "--", ";")) and not DIRECTIVE.match(stripped):
+            break
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _looks_minified(data: bytes) -> bool:

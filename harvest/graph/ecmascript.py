@@ -8,7 +8,7 @@ from tree_sitter import Node
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition
 from harvest.graph.snippets import compact
 from harvest.units.ecmascript import FUNCTIONS, HOOK, PASCAL
-from harvest.units.nodes import Source, comments_above, string_value
+from harvest.units.nodes import Source, comments_above, string_value, walk
 
 DECLARATION_KINDS = {
     "function_declaration": "function", "generator_function_declaration": "function",
@@ -100,12 +100,29 @@ def _declarations(source: Source, statement: Node, node: Node, exported: bool) -
     found = []
     for declarator in node.named_children:
         target = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
-        if target is None or target.type != "identifier":
+        if target is None:
             continue
-        name = source.of(target)
         value = declarator.child_by_field_name("value")
-        found.append(_definition(source, statement, declarator, name, _value_kind(name, value), exported))
+        if target.type == "identifier":
+            name = source.of(target)
+            found.append(_definition(source, statement, declarator, name, _value_kind(name, value), exported))
+        elif target.type in ("array_pattern", "object_pattern"):
+            # `const [createContext, createScope] = createContextScope(…)` defines both names.
+            found += [_definition(source, statement, declarator, name, "constant", exported)
+                      for name in _bound_names(source, target)]
     return found
+
+
+def _bound_names(source: Source, pattern: Node) -> list[str]:
+    """Names a destructuring pattern binds: `[a, b]`, `{ c, d: e, ...rest }` → a, b, c, e, rest (defaults skipped)."""
+    names = []
+    for node in walk(pattern):
+        parent = node.parent
+        default = parent is not None and parent.type.endswith("assignment_pattern") and \
+            parent.child_by_field_name("right") == node
+        if node.type in ("identifier", "shorthand_property_identifier_pattern") and not default:
+            names.append(source.of(node))
+    return names
 
 
 def _value_kind(name: str, value: Node | None) -> str:

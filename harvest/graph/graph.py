@@ -22,7 +22,7 @@ from harvest.store import atomic_write_json, write_jsonl
 from harvest.units.languages import grammar, parse
 from harvest.units.nodes import Source
 
-VERSION = 1  # bump when extraction changes, so cached facts are parsed again
+VERSION = 2  # bump when extraction changes, so cached facts are parsed again
 MAX_HOPS = 12  # re-export chains longer than this are cycles in disguise
 IDENTIFIERS = {
     "python": "(identifier) @name",

@@ -28,6 +28,12 @@ def python_definitions(source: Source, root: Node) -> list[Definition]:
         elif node.type == "expression_statement" and node.named_children and \
                 node.named_children[0].type == "assignment":
             target = node.named_children[0].child_by_field_name("left")
+            if target is not None and target.type in ("pattern_list", "tuple_pattern"):
+                start, end = node.start_point.row, node.end_point.row
+                found += [Definition(source.of(n), "constant", start + 1, end + 1, not source.of(n).startswith("_"),
+                                     compact(source.lines, start, end))
+                          for n in target.named_children if n.type == "identifier"]
+                continue
             if target is None or target.type != "identifier":
                 continue
             name, kind = source.of(target), "constant"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from harvest.classify import content_exclusion
 from harvest.deprecation import judge_pairs, mark_units
 from harvest.records import CommitRecord, Exclusion, FileChange, Pair, Unit
 
@@ -54,3 +57,15 @@ def test_history_pairs_are_judged_by_what_became_of_their_files() -> None:
     assert "src/old.ts → src/new.ts" in weights["commit-src/old.ts"][1]
     assert weights["vanished"] == (0.5, "defines symbols that no longer exist: vanished")
     assert weights["commit-message-src/gone.ts"] == (1.0, "")
+
+
+@pytest.mark.parametrize(("text", "whole_module"), [
+    (b'"""Old API.\n\n@deprecated: use shop.v2.\n"""\nimport x\n', True),
+    (b"# coding: utf-8\n# @deprecated\nimport x\n", True),
+    (b"'use client';\n/**\n * @deprecated use Popover\n */\nexport {};\n", True),
+    # A barrel that deprecates one of its exports is not a deprecated module (radix-ui's index.ts files).
+    (b"'use client';\nexport {\n  Dialog,\n  /** @deprecated Noop */\n  WarningProvider,\n} from './dialog';\n", False),
+    (b"import x\n\n/** @deprecated */\nexport const a = 1;\n", False),
+])
+def test_only_a_marker_above_the_first_statement_deprecates_a_file(text: bytes, whole_module: bool) -> None:
+    assert (content_exclusion(text) == ("deprecated", "module is marked @deprecated")) is whole_module

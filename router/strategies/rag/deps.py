@@ -9,7 +9,7 @@ but not used yet come last. Third-party imports resolve to nothing and are skipp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, file_facts
 from harvest.graph.graph import IDENTIFIERS
@@ -60,20 +60,24 @@ def _bindings(graph: CodeGraph, focus: Focus) -> list[Binding]:
 
 
 def _through(graph: CodeGraph, focus: Focus, binding: Binding, note: str = "") -> list[Dependency]:
-    """The definitions a binding leads to: the imported name, or the members used of an imported module."""
-    statement = _statement(binding)
-    if binding.imported != MODULE:
-        resolution = graph.find(binding.target, binding.imported) or Resolution(binding.target, None)
-        return [_dependency(binding.local, resolution, (statement, note) if note else (statement,))]
+    """The definitions a binding leads to: the imported name, or for a module (`import * as ns`,
+    `import a.b`, a re-exported namespace) the members the code uses of it."""
+    why = (_statement(binding), note) if note else (_statement(binding),)
+    resolution = graph.find(binding.target, binding.imported)
+    if resolution is None:
+        return [_dependency(binding.local, Resolution(binding.target, None), (*why, "definition not found there"))]
+    if resolution.definition is not None:
+        return [_dependency(binding.local, resolution, why)]
     found = []
     for member in _members(focus, binding):
-        resolution = graph.find(binding.target, member)
-        if resolution is None and focus.language == "python":
-            submodule = graph.resolver.submodule(binding.target, member)
-            resolution = Resolution(submodule, None) if submodule else None
-        if resolution is not None:
-            found.append(_dependency(f"{binding.local}.{member}", resolution, (statement,)))
-    return found or [_dependency(binding.local, Resolution(binding.target, None), (statement, note or "module"))]
+        inner = graph.find(resolution.path, member)
+        if inner is None and focus.language == "python":
+            submodule = graph.resolver.submodule(resolution.path, member)
+            inner = Resolution(submodule, None) if submodule else None
+        if inner is not None:
+            inner = replace(inner, via=(*resolution.via, *inner.via))
+            found.append(_dependency(f"{binding.local}.{member}", inner, why))
+    return found or [_dependency(binding.local, resolution, (*why, "module"))]
 
 
 def _members(focus: Focus, binding: Binding) -> list[str]:
@@ -94,6 +98,5 @@ def _statement(binding: Binding) -> str:
 
 
 def _dependency(name: str, resolution: Resolution, why: tuple[str, ...]) -> Dependency:
-    hops = tuple(f"re-export via {p}" for p in resolution.via)
-    missing = () if resolution.definition is not None or why[-1:] == ("module",) else ("definition not found there",)
-    return Dependency(name, resolution.path, resolution.definition, why + hops + missing)
+    return Dependency(name, resolution.path, resolution.definition,
+                      why + tuple(f"re-export via {p}" for p in resolution.via))
