@@ -23,6 +23,9 @@ demo: $(STAMP)
 	$(VENV)/bin/idiom conventions export examples/acme-web
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom index examples/acme-web
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom search --repo examples/acme-web "debounce a value in a hook" -k 3
+	@echo "what the editor gets at the cursor in Tooltip.tsx: its imports' definitions, then other components"
+	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom search --repo examples/acme-web --file src/components/Tooltip/Tooltip.tsx \
+	  --line 36 -k 4
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom model tiny examples/acme-web/.idiom/models/tiny --repo examples/acme-web
 	@echo "(the tiny model is untrained: its text is noise; it shows the whole path runs offline)"
 	for strategy in few_shot rag; do \
@@ -39,6 +42,7 @@ bench: $(STAMP)
 	$(PY) bench/history_bench.py
 	$(PY) bench/dataset_bench.py
 	HF_HUB_OFFLINE=1 $(PY) bench/index_bench.py
+	HF_HUB_OFFLINE=1 $(PY) bench/deps_bench.py
 
 clean:
 	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json

@@ -40,7 +40,8 @@ MIRRORS = ROOT.parent / ".mirror"
 MODES = ("bm25", "embedding", "text", "deps", "hybrid")
 PER_FILE = 2  # tasks per file, so a few long files do not decide the result
 NAME = re.compile(r"[A-Za-z_$][\w$]*")
-DEFINES = re.compile(r"^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:declare\s+)?(?:abstract\s+)?"
+STRING_OR_COMMENT = re.compile(r"""(['"`])(?:\\.|(?!\1).)*\1|//.*$|#.*$""")
+DEFINES = re.compile(r"^\s*(?:/\*.*?\*/\s*)?(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:declare\s+)?(?:abstract\s+)?"
                      r"(?:function\*?|class|interface|type|enum|const|let|var|def)\s+([A-Za-z_$][\w$]*)|"
                      r"^([A-Za-z_][\w]*)\s*(?::[^=]*)?=[^=]", re.MULTILINE)
 
@@ -75,7 +76,7 @@ def tasks_of(work: Path, graph, count: int) -> list[Task]:
             if number <= last_import:
                 continue
             uses = []
-            for name in dict.fromkeys(NAME.findall(line)):
+            for name in dict.fromkeys(NAME.findall(STRING_OR_COMMENT.sub(" ", line))):  # names used as code
                 binding = by_local.get(name)
                 if binding is None:
                     continue

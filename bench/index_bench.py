@@ -8,10 +8,8 @@ printed next to a baseline measured in the same run:
 1. build with MiniLM against `SentenceTransformer.encode` of the same documents (throughput ratio);
 2. re-index after a one-file change against the full build (share of the time);
 3. query latency p50/p95 (BM25 + embeddings + fusion) at each size, with the deterministic hash
-   embedding so 100k units build in minutes; MiniLM's own query encoding is timed apart;
-4. recall@1/5/10 of BM25 alone, embeddings alone and hybrid on a task set built from the repository:
-   for a file that imports a name from another file of the repo, the query is the file's code (imports
-   removed) up to the first line that uses the name; a hit is any unit of the imported file.
+   embedding so 100k units build in minutes; MiniLM's own query encoding is timed apart.
+Retrieval quality is measured by bench/deps_bench.py.
 """
 
 from __future__ import annotations
@@ -121,43 +119,6 @@ def latency(units_file: Path, sizes: list[int]) -> None:
           f"p95 {query_times[94]:.1f} ms (added to the figures above when MiniLM is the model)")
 
 
-def quality(work: Path, units_file: Path, folder: Path) -> None:
-    from router.config import IndexConfig
-    from router.strategies.rag.retrieve import Retriever
-
-    indexed = {orjson.loads(line)["path"] for line in units_file.read_bytes().splitlines()}
-    tasks = []
-    for path in sorted(indexed):
-        if not path.endswith((".ts", ".tsx")) or ".test." in path or ".story." in path:
-            continue
-        text = (work / path).read_text(encoding="utf-8", errors="replace")
-        for names, module in RELATIVE_IMPORT.findall(text):
-            target = _resolve(path, module, indexed)
-            name = next((n.strip().split(" as ")[-1] for n in names.split(",") if n.strip()), "")
-            body = RELATIVE_IMPORT.sub("", text)
-            use = re.search(rf"\b{re.escape(name)}\b", body) if name else None
-            if target and use and target != path:
-                query = "\n".join(body[: use.start()].strip().splitlines()[-30:]) or name
-                tasks.append((path, target, query))
-                break
-    retriever = Retriever(folder, IndexConfig())
-    print(f"4. retrieval quality on {len(tasks)} tasks from {work.name} (query: code before the first use of "
-          "an imported name; hit: any unit of the imported file; the querying file itself is left out)")
-    for mode in ("bm25", "embedding", "hybrid"):
-        found = {1: 0, 5: 0, 10: 0}
-        for path, target, query in tasks:
-            hits = [h.path for h in retriever.search(query, k=11, mode=mode) if h.path != path][:10]
-            for k in found:
-                found[k] += target in hits[:k]
-        print(f"   {mode:>9}: recall@1 {found[1] / len(tasks):.0%}, @5 {found[5] / len(tasks):.0%}, "
-              f"@10 {found[10] / len(tasks):.0%}")
-
-
-def _resolve(path: str, module: str, indexed: set[str]) -> str:
-    base = os.path.normpath(os.path.join(os.path.dirname(path), module))
-    return next((base + ext for ext in EXTENSIONS if base + ext in indexed), "")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo", default="artsy+palette")
@@ -172,7 +133,6 @@ def main() -> int:
     folder = Path(os.environ["IDIOM_HOME"]) / "index"
     print(f"## {args.repo}")
     build_and_encode(units_file, folder)
-    quality(work, units_file, folder)
     latency(units_file, [int(s) for s in args.sizes.split(",") if s])
     return 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, file_facts
+from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, document_bindings
 from harvest.graph.graph import IDENTIFIERS
 from router.strategies.rag.focus import IDENTIFIER, Focus
 
@@ -55,8 +55,8 @@ def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
 def _bindings(graph: CodeGraph, focus: Focus) -> list[Binding]:
     if focus.language not in IDENTIFIERS or not focus.document.strip():
         return []
-    facts = file_facts(focus.path, focus.language, focus.document)
-    return graph.bind(focus.path or "_", focus.language, facts.bindings)
+    bindings = document_bindings(focus.path, focus.language, focus.document)
+    return graph.bind(focus.path or "_", focus.language, bindings)
 
 
 def _through(graph: CodeGraph, focus: Focus, binding: Binding, note: str = "") -> list[Dependency]:

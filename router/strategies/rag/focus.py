@@ -43,9 +43,9 @@ class Focus:
         ordered.update(dict.fromkeys(IDENTIFIER.findall(self.instruction)))
         return list(ordered)
 
-    def query(self) -> str:
+    def query(self, lines: int = QUERY_LINES) -> str:
         """The text query for the similarity retrievers: instruction, path and the code at the cursor."""
-        above = self.prefix.splitlines()[-QUERY_LINES:]
+        above = self.prefix.splitlines()[-lines:] if lines else []
         return "\n".join(part for part in (self.instruction, self.path, *above, self.line) if part)
 
 

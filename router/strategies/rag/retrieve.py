@@ -29,6 +29,8 @@ from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import client
 
 CANDIDATES = 50  # from each list before fusion
+DENSE_QUERY_LINES = 4  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
+FILTER_SHARE = 0.2  # Chroma filters by path when at most this share of units is allowed
 
 
 @dataclass
@@ -87,7 +89,7 @@ class Retriever:
             focus = Focus(instruction=focus)
         mask = self._mask(language, kind, path) & (self.paths != focus.path)
         if mode not in ("deps", "hybrid"):
-            return self.look_alikes(focus, k, mask) if mode == "similar" else self._text(focus.query(), k, mask, mode)
+            return self.look_alikes(focus, k, mask) if mode == "similar" else self._text(focus, k, mask, mode)
         deps = [h for h in self.dependencies(focus) if (not language or h.language == language)
                 and (not kind or h.kind == kind) and (not path or matches_glob(h.path, path))]
         return deps[:k] if mode == "deps" else pack(deps, self.look_alikes(focus, k, mask), k)
@@ -103,7 +105,7 @@ class Retriever:
         """Units of files with the focus's role, ranked by text similarity; then of its file pattern;
         then any unit of its language, so there are always `k` when the index has them."""
         query = focus.query()
-        vector = self.embed([query])[0] if query else None
+        vector = self._vector(focus)
         tiers: list[tuple[numpy.ndarray, str]] = []
         if focus.path:
             role = self.roles.of(focus.path)
@@ -123,11 +125,17 @@ class Retriever:
                 taken[index] = True
         return hits
 
-    def _text(self, query: str, k: int, mask: numpy.ndarray, mode: str) -> list[Hit]:
-        return [self._unit_hit(i, score, why) for i, score, why in self._ranked(query, k, mask, mode)]
+    def _text(self, focus: Focus, k: int, mask: numpy.ndarray, mode: str) -> list[Hit]:
+        vector = self._vector(focus) if mode != "bm25" else None
+        return [self._unit_hit(i, score, why) for i, score, why in self._ranked(focus.query(), k, mask, mode, vector)]
+
+    def _vector(self, focus: Focus) -> Any:
+        """The query embedding, from fewer lines than BM25 reads: encoding time grows with the text."""
+        query = focus.query(DENSE_QUERY_LINES)
+        return self.embed([query])[0] if query else None
 
     def _ranked(self, query: str, k: int, mask: numpy.ndarray, mode: str,
-                vector: Any = None) -> list[tuple[int, float, list[str]]]:
+                vector: Any) -> list[tuple[int, float, list[str]]]:
         """BM25 and/or embedding similarity over the units `mask` allows, fused by reciprocal rank."""
         if not mask.any() or not query:
             return []
@@ -140,8 +148,7 @@ class Retriever:
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
                 shared = sorted(set(terms) & set(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"])))
                 why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
-        if mode != "bm25":
-            vector = self.embed([query])[0] if vector is None else vector
+        if mode != "bm25" and vector is not None:
             for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
                 why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
@@ -151,10 +158,10 @@ class Retriever:
         """Nearest units by cosine among those `mask` allows (Chroma filters by path when few are allowed)."""
         allowed = int(mask.sum())
         where: dict[str, Any] | None = None
-        if allowed < len(self.rows):
-            paths = sorted(set(self.paths[mask].tolist()))
-            where = {"path": {"$in": paths}} if len(paths) <= 1_000 else None
-        found = self.collection.query(query_embeddings=[vector], n_results=max(1, min(CANDIDATES, allowed)),
+        if allowed <= FILTER_SHARE * len(self.rows):  # a filtered search costs more than over-fetching a few
+            where = {"path": {"$in": sorted(set(self.paths[mask].tolist()))}}
+        wanted = min(CANDIDATES, allowed) if where else min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
+        found = self.collection.query(query_embeddings=[vector], n_results=max(1, wanted),
                                       where=where, include=["distances"])
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
