@@ -107,8 +107,8 @@ def latency(units_file: Path, sizes: list[int]) -> None:
         built, _ = timed(lambda: build_index(synthetic, folder / "index", config))
         retriever = Retriever(folder / "index", config)
         for q in queries[:10]:
-            retriever.search(q)
-        times = [timed(lambda q=q: retriever.search(q, k=10))[0] * 1000 for q in queries]
+            retriever.search(q, mode="text")
+        times = [timed(lambda q=q: retriever.search(q, k=10, mode="text"))[0] * 1000 for q in queries]
         times.sort()
         print(f"3. {size:>7} units (built in {built:.0f} s, hash embedding): query p50 "
               f"{statistics.median(times):.1f} ms, p95 {times[int(0.95 * len(times)) - 1]:.1f} ms (target p95 <= 20 ms)")

@@ -61,6 +61,7 @@ class DatasetSummary:
     rejected: dict[str, dict[str, int]] = field(default_factory=dict)  # stage -> reason -> count
     conventions: list[dict[str, Any]] = field(default_factory=list)  # best first: id, message, support, confidence
     formatted: dict[str, int] = field(default_factory=dict)
+    graph: dict[str, int] = field(default_factory=dict)  # files, definitions, imports resolved / outside the repo
     seconds: float = 0.0
 
 
@@ -111,7 +112,7 @@ def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) ->
         graph = build_graph(files, CodeGraph.load(out / "graph"), lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
-                             asdict(format_stats))
+                             asdict(format_stats), graph.counts())
     with staged_dir(out) as stage:
         write_jsonl(stage / "units.jsonl", units)
         graph.save(stage / "graph")

@@ -15,6 +15,11 @@ def print_dataset(summary: DatasetSummary) -> None:
     console = Console()
     units = ", ".join(f"{kind} {n}" for kind, n in summary.units.items()) or "none"
     console.print(f"[bold]units[/bold] {sum(summary.units.values())}: {units}")
+    if summary.graph:
+        graph = summary.graph
+        console.print(f"[bold]code graph[/bold] {graph['files']} files, {graph['definitions']} definitions; imports: "
+                      f"{graph['imports_in_repo']} resolved to repository files, {graph['imports_elsewhere']} "
+                      "third-party or unresolved")
     pairs = Table(title=f"pairs of {summary.name}")
     for column in ("kind", "train", "eval", "test"):
         pairs.add_column(column, justify="left" if column == "kind" else "right")

@@ -102,6 +102,13 @@ class CodeGraph:
                         self._exported.setdefault(d.name, []).append(facts.path)
         return self._exported.get(name, [])
 
+    def counts(self) -> dict[str, int]:
+        """Files, definitions, and imports resolved to a repository file or not (third-party, unknown)."""
+        bindings = [b for f in self.files.values() for b in f.bindings]
+        resolved = sum(bool(b.target) for b in bindings)
+        return {"files": len(self.files), "definitions": sum(len(f.definitions) for f in self.files.values()),
+                "imports_in_repo": resolved, "imports_elsewhere": len(bindings) - resolved}
+
     def save(self, folder: Path) -> None:
         """Write `files.jsonl` and `modules.json` into `folder` (a staged directory)."""
         folder.mkdir(parents=True, exist_ok=True)

@@ -29,8 +29,8 @@ from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import client
 
 CANDIDATES = 50  # from each list before fusion
-DENSE_QUERY_LINES = 4  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
-FILTER_SHARE = 0.2  # Chroma filters by path when at most this share of units is allowed
+DENSE_QUERY_LINES = 2  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
+FILTER_SHARE = 0.2  # at most this share of units allowed: exact search over their vectors instead of HNSW
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Retriever:
         self.strict_roles = numpy.array([self.roles.of(p).strict for p in self.paths])
         self.loose_roles = numpy.array([self.roles.of(p).loose for p in self.paths])
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
+        self._vector_cache: dict[int, numpy.ndarray] = {}
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
             self.rows_of_path.setdefault(row["path"], []).append(index)
@@ -155,17 +156,30 @@ class Retriever:
         return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
 
     def _dense(self, vector: Any, mask: numpy.ndarray) -> list[tuple[int, float]]:
-        """Nearest units by cosine among those `mask` allows (Chroma filters by path when few are allowed)."""
+        """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
+        (a role, a folder: fetched once and kept), else Chroma's HNSW with enough candidates to filter."""
         allowed = int(mask.sum())
-        where: dict[str, Any] | None = None
-        if allowed <= FILTER_SHARE * len(self.rows):  # a filtered search costs more than over-fetching a few
-            where = {"path": {"$in": sorted(set(self.paths[mask].tolist()))}}
-        wanted = min(CANDIDATES, allowed) if where else min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
-        found = self.collection.query(query_embeddings=[vector], n_results=max(1, wanted),
-                                      where=where, include=["distances"])
+        if allowed <= FILTER_SHARE * len(self.rows):
+            indices = numpy.flatnonzero(mask)
+            query = numpy.asarray(vector, dtype=numpy.float32)
+            similarities = self._vectors(indices) @ (query / (numpy.linalg.norm(query) or 1.0))
+            best = numpy.argsort(-similarities)[:CANDIDATES]
+            return [(int(indices[i]), float(similarities[i])) for i in best]
+        wanted = min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
+        found = self.collection.query(query_embeddings=[vector], n_results=max(1, wanted), include=["distances"])
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
+
+    def _vectors(self, indices: numpy.ndarray) -> numpy.ndarray:
+        """Unit-length embeddings of the rows `indices`, read from Chroma on first use."""
+        missing = [self.rows[i]["key"] for i in indices.tolist() if i not in self._vector_cache]
+        if missing:
+            stored = self.collection.get(ids=missing, include=["embeddings"])
+            for key, embedding in zip(stored["ids"], stored["embeddings"], strict=True):
+                row = numpy.asarray(embedding, dtype=numpy.float32)
+                self._vector_cache[self.position[key]] = row / (numpy.linalg.norm(row) or 1.0)
+        return numpy.stack([self._vector_cache[i] for i in indices.tolist()])
 
     def _mask(self, language: str, kind: str, path: str) -> numpy.ndarray:
         mask = numpy.ones(len(self.rows), dtype=bool)
