@@ -1,4 +1,5 @@
-"""Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`.
+"""Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`,
+`idiom train`, `idiom models`.
 
 Also runs alone as `python -m router`.
 """
@@ -9,6 +10,7 @@ import click
 
 from harvest.cli import FriendlyGroup
 from router.generate import generate_command, model_group
+from router.strategies.finetuned.command import models_group, train_command
 from router.strategies.rag.command import index_command, search_command
 
 
@@ -21,3 +23,5 @@ cli.add_command(index_command)
 cli.add_command(search_command)
 cli.add_command(generate_command)
 cli.add_command(model_group)
+cli.add_command(train_command)
+cli.add_command(models_group)

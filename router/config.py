@@ -42,6 +42,8 @@ class RouterConfig:
                                "the shipped model facts and prices (e.g. your negotiated prices, a self-hosted "
                                "model's gpu_hour).", "")
     adapter: str = setting("For provider local: a PEFT (LoRA) adapter directory applied on top of the model.", "")
+    finetuned_model: str = setting("Which registered fine-tuned model the finetuned strategy serves (its promoted "
+                                   "version); empty = the only one.", "")
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
                               "(RepoCoder-style) before answering.", 1)
 

@@ -11,3 +11,7 @@ class RouterError(HarvestError):
 
 class IndexStoreError(RouterError):
     """The retrieval index is missing, locked, built with another model, or unreachable."""
+
+
+class TrainingError(RouterError):
+    """Fine-tuning cannot start or failed: no CUDA for QLoRA, no data, a failed remote job."""

@@ -15,8 +15,9 @@ import click
 @click.option("--line", type=int, default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
-@click.option("--strategy", "strategy_name", type=click.Choice(["few_shot", "rag"]), default="rag", show_default=True,
-              help="few_shot: team examples in the prompt; rag: retrieved team code in the prompt.")
+@click.option("--strategy", "strategy_name", type=click.Choice(["few_shot", "rag", "finetuned"]), default="rag",
+              show_default=True, help="few_shot: team examples in the prompt; rag: retrieved team code in the prompt; "
+                                      "finetuned: the promoted fine-tuned model, short prompt.")
 @click.option("--provider", "provider_name", help="openai, anthropic or local (default: [router] provider).")
 @click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
 @click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for the answer.")

@@ -7,6 +7,8 @@ reaches a hub (`local_files_only`). Usage is counted with the model's own tokeni
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +22,8 @@ from router.providers.base import cost
 
 
 @lru_cache(maxsize=2)
-def load(directory: str, adapter: str = "") -> tuple[Any, Any]:
-    """(model, tokenizer) from a local directory, with a PEFT adapter on top if given; CUDA when there is one."""
+def base_model(directory: str) -> tuple[Any, Any]:
+    """(model, tokenizer) from a local directory, on CUDA when there is one; loaded once per directory."""
     quiet_transformers()
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -31,14 +33,35 @@ def load(directory: str, adapter: str = "") -> tuple[Any, Any]:
                           "`idiom model tiny DIR` or point [router] model at a downloaded CodeLlama")
     tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(directory, local_files_only=True)
-    if adapter:
-        from peft import PeftModel
+    return model.to("cuda" if torch.cuda.is_available() else "cpu").eval(), tokenizer
 
-        if not Path(adapter, "adapter_config.json").is_file():
-            raise RouterError(f"local: {adapter} is not a PEFT adapter (no adapter_config.json); fix [router] adapter")
-        model = PeftModel.from_pretrained(model, adapter, is_trainable=False)
-    model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
-    return model, tokenizer
+
+_ADAPTED: dict[str, Any] = {}  # base directory -> its PeftModel, holding every adapter loaded so far
+
+
+def load(directory: str, adapter: str = "") -> tuple[Any, Any, contextlib.AbstractContextManager[Any]]:
+    """(model, tokenizer, context to generate in) with the PEFT adapter `adapter` active, if given.
+
+    Adapters are added to one PeftModel per base and switched by name, so moving between fine-tuned
+    versions never reloads the base weights; without an adapter, generation runs with adapters off.
+    """
+    model, tokenizer = base_model(directory)
+    wrapped = _ADAPTED.get(directory)
+    if not adapter:
+        return (wrapped, tokenizer, wrapped.disable_adapter()) if wrapped is not None else \
+            (model, tokenizer, contextlib.nullcontext())
+    if not Path(adapter, "adapter_config.json").is_file():
+        raise RouterError(f"local: {adapter} is not a PEFT adapter (no adapter_config.json); fix [router] adapter")
+    from peft import PeftModel
+
+    name = hashlib.sha256(str(Path(adapter).resolve()).encode()).hexdigest()[:12]
+    if wrapped is None:
+        wrapped = _ADAPTED[directory] = PeftModel.from_pretrained(model, adapter, adapter_name=name,
+                                                                  is_trainable=False).eval()
+    elif name not in wrapped.peft_config:
+        wrapped.load_adapter(adapter, adapter_name=name, is_trainable=False)
+    wrapped.set_adapter(name)
+    return wrapped, tokenizer, contextlib.nullcontext()
 
 
 def render(messages: tuple[Message, ...], tokenizer: Any) -> str:
@@ -53,12 +76,12 @@ def local_generate(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """Generate with the model in `request.model` (a directory), greedy at temperature 0."""
     import torch
 
-    model, tokenizer = load(request.model, config.adapter)
+    model, tokenizer, adapters = load(request.model, config.adapter)
     prompt = render(request.messages, tokenizer)
     inputs = tokenizer(prompt, return_tensors="pt").to(model.device)
     sampling = {"do_sample": True, "temperature": request.temperature} if request.temperature > 0 else {"do_sample": False}
     started = time.perf_counter()
-    with torch.no_grad():
+    with torch.no_grad(), adapters:
         output = model.generate(**inputs, max_new_tokens=request.max_tokens, pad_token_id=tokenizer.pad_token_id,
                                 **sampling)
     new_tokens = output[0][inputs["input_ids"].shape[1]:]

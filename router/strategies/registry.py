@@ -34,9 +34,18 @@ def _rag(request: CompletionRequest, repo: Path, config: RouterConfig, index: In
     return rag(request, config, idiom_home(repo) / "index", index)
 
 
+def _finetuned(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
+    """The promoted version of the team's fine-tuned model."""
+    from router.strategies.finetuned.registry import model_folder
+    from router.strategies.finetuned.strategy import finetuned
+
+    return finetuned(request, config, model_folder(repo, config.finetuned_model))
+
+
 STRATEGIES: dict[str, Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]] = {
     "few_shot": _few_shot,
     "rag": _rag,
+    "finetuned": _finetuned,
 }
 
 

@@ -1,0 +1,43 @@
+"""Training data for a fine-tuning run: the dataset's TRL (or OpenAI chat) rows of a split, optionally
+only some pair kinds, and the prompt format the model is trained with and later served with."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from harvest.records import Pair, read_records
+from router.contracts import Message
+from router.errors import TrainingError
+
+
+def split_rows(dataset: Path, split: str, kinds: tuple[str, ...] = (), form: str = "trl") -> list[dict[str, Any]]:
+    """Rows of `<dataset>/<form>/<split>.jsonl`, only those of `kinds` when given.
+
+    Rows are written in the order of the split's pairs in `pairs.jsonl`, which carry the kind.
+    """
+    path = dataset / form / f"{split}.jsonl"
+    if not path.is_file():
+        raise TrainingError(f"no {path}; build the dataset with `idiom harvest` or `idiom dataset build`")
+    rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    if not kinds:
+        return rows
+    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == split]
+    if len(pairs) != len(rows):
+        raise TrainingError(f"{path} and pairs.jsonl disagree ({len(rows)} rows, {len(pairs)} pairs); "
+                            "rebuild the dataset with `idiom dataset build`")
+    return [row for row, pair in zip(rows, pairs, strict=True) if pair.kind in kinds]
+
+
+def dataset_hash(dataset: Path) -> str:
+    """The dataset manifest's hash: which data a version was trained on."""
+    manifest = dataset / "manifest.json"
+    return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
+
+
+def prompt_messages(user: str) -> tuple[Message, ...]:
+    """What a fine-tuned model is asked: the request alone, no examples (what makes it cheap)."""
+    return (Message("user", user),)

@@ -1,0 +1,41 @@
+"""Serving a version without Idiomatic's provider: a merged full model, or a vLLM multi-LoRA server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from router.errors import TrainingError
+from router.hush import quiet_transformers
+from router.strategies.finetuned.registry import describe, promoted, versions
+from router.strategies.finetuned.strategy import lora_module_name
+
+
+def merge_version(version_dir: Path, out: Path) -> Path:
+    """Fold the adapter into its base (`merge_and_unload`) and save model and tokenizer in `out`."""
+    record = describe(version_dir)
+    if record["backend"] != "local":
+        raise TrainingError(f"{version_dir.name} is a remote {record['backend']} model; there are no weights to merge")
+    quiet_transformers()
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    local_only = Path(record["base_model"]).is_dir()
+    base = AutoModelForCausalLM.from_pretrained(record["base_model"], local_files_only=local_only)
+    merged = PeftModel.from_pretrained(base, str(version_dir)).merge_and_unload()
+    merged.save_pretrained(out)
+    AutoTokenizer.from_pretrained(record["base_model"], local_files_only=local_only).save_pretrained(out)
+    return out
+
+
+def vllm_command(folder: Path, port: int) -> str:
+    """The `vllm serve` command for every local version of the model in `folder`, and the router block."""
+    local = [v for v in versions(folder) if describe(folder / v)["backend"] == "local"]
+    if not local:
+        raise TrainingError(f"{folder.name} has no local (LoRA) versions to serve with vLLM")
+    base = describe(folder / local[-1])["base_model"]
+    modules = " ".join(f"{lora_module_name(folder.name, v)}={(folder / v).resolve()}" for v in local)
+    return (f"vllm serve {base} --enable-lora --max-lora-rank 64 --port {port} \\\n  --lora-modules {modules}\n\n"
+            f"# idiom.toml: the finetuned strategy then asks the server for "
+            f"{lora_module_name(folder.name, promoted(folder) or local[-1])}\n"
+            f"[router]\nprovider = \"openai\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\n"
+            f"finetuned_model = \"{folder.name}\"\n")

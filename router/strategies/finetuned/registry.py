@@ -1,0 +1,90 @@
+"""The model registry: `.idiom/models/<name>/v<N>/` per training run, and which version is served.
+
+A version holds the adapter (PEFT layout) or `remote.json` (a provider's model id), `training.json`
+(the exact config, base model, backend, dataset hash), `metrics.json` and the model card `README.md`.
+`registry.json` records the promoted version and the ones promoted before it, so rollback is one step.
+Versions are written through a staging folder: a crash never leaves half a version.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from harvest.store import atomic_write_json, idiom_home
+from router.errors import TrainingError
+
+VERSION = re.compile(r"^v(\d+)$")
+
+
+def models_home(repo: Path) -> Path:
+    """`<idiom home>/models`."""
+    return idiom_home(repo) / "models"
+
+
+def versions(folder: Path) -> list[str]:
+    """The versions of the model in `folder`, oldest first."""
+    found = [p.name for p in folder.iterdir() if p.is_dir() and VERSION.match(p.name)] if folder.is_dir() else []
+    return sorted(found, key=lambda v: int(v[1:]))
+
+
+def next_version(folder: Path) -> str:
+    """The version a new run of this model becomes."""
+    existing = versions(folder)
+    return f"v{int(existing[-1][1:]) + 1 if existing else 1}"
+
+
+def state(folder: Path) -> dict[str, Any]:
+    """`registry.json`: {"promoted": "v2", "history": ["v1"]} (empty when nothing was promoted)."""
+    path = folder / "registry.json"
+    return orjson.loads(path.read_bytes()) if path.is_file() else {"promoted": "", "history": []}
+
+
+def promoted(folder: Path) -> str:
+    """The version the `finetuned` strategy serves ("" when none)."""
+    return state(folder)["promoted"]
+
+
+def promote(folder: Path, version: str) -> None:
+    """Serve `version` from now on; the one served before is remembered for rollback."""
+    if version not in versions(folder):
+        raise TrainingError(f"{folder.name} has no version {version} (have: {', '.join(versions(folder)) or 'none'})")
+    current = state(folder)
+    if current["promoted"] == version:
+        return
+    history = current["history"] + ([current["promoted"]] if current["promoted"] else [])
+    atomic_write_json(folder / "registry.json", {"promoted": version, "history": history})
+
+
+def rollback(folder: Path) -> str:
+    """Serve the previously promoted version again; returns it."""
+    current = state(folder)
+    if not current["history"]:
+        raise TrainingError(f"{folder.name}: nothing to roll back to (promoted: {current['promoted'] or 'none'})")
+    *history, previous = current["history"]
+    atomic_write_json(folder / "registry.json", {"promoted": previous, "history": history})
+    return previous
+
+
+def describe(version_dir: Path) -> dict[str, Any]:
+    """A version's training record and metrics."""
+    if not (version_dir / "training.json").is_file():
+        raise TrainingError(f"{version_dir} is not a registered version (no training.json)")
+    record = orjson.loads((version_dir / "training.json").read_bytes())
+    metrics = version_dir / "metrics.json"
+    return record | {"metrics": orjson.loads(metrics.read_bytes()) if metrics.is_file() else {}}
+
+
+def model_folder(repo: Path, name: str) -> Path:
+    """The folder of model `name`, or the only model when `name` is empty."""
+    home = models_home(repo)
+    names = sorted(p.name for p in home.iterdir() if versions(p)) if home.is_dir() else []
+    if not name and len(names) == 1:
+        name = names[0]
+    if name not in names:
+        raise TrainingError(f"no fine-tuned model {name!r} under {home} (have: {', '.join(names) or 'none'}); "
+                            "train one with `idiom train`")
+    return home / name

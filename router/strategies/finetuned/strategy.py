@@ -1,0 +1,42 @@
+"""The `finetuned` strategy: the promoted version of a registered model answers a short prompt.
+
+A local adapter is served by the `local` provider on its base model (adapters switch without
+reloading the base), or by an OpenAI-compatible server running it as a LoRA module (vLLM
+`--enable-lora`: `[router] provider = "openai"` with a `base_url`); an OpenAI fine-tune by its model id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from router.config import RouterConfig
+from router.contracts import Completion, CompletionRequest, Message
+from router.errors import TrainingError
+from router.strategies.finetuned.data import prompt_messages
+from router.strategies.finetuned.registry import describe, promoted
+from router.strategies.prompting import answer, task_text
+
+
+def lora_module_name(name: str, version: str) -> str:
+    """The name a vLLM server knows a version's adapter by (`--lora-modules NAME=PATH`)."""
+    return f"{name}-{version}"
+
+
+def finetuned(request: CompletionRequest, config: RouterConfig, folder: Path) -> Completion:
+    """Answer `request` with the promoted version of the model in `folder`."""
+    version = promoted(folder)
+    if not version:
+        raise TrainingError(f"{folder.name} has no promoted version; run `idiom models promote {folder.name} vN`")
+    record = describe(folder / version)
+    messages = prompt_messages(task_text(request))
+    if record["backend"] == "openai":
+        serving = dataclasses.replace(config, provider="openai", model=record["remote_model"], base_url="")
+        messages = (Message("system", record.get("system_prompt", "")), *messages) if record.get("system_prompt") \
+            else messages
+    elif config.provider == "openai" and config.base_url:
+        serving = dataclasses.replace(config, model=lora_module_name(folder.name, version))
+    else:
+        serving = dataclasses.replace(config, provider="local", model=record["base_model"],
+                                      adapter=str(folder / version))
+    return answer("finetuned", messages, request, serving, (f"{folder.name} {version} ({record['backend']})",))

@@ -1,0 +1,114 @@
+"""`idiom train`, end to end: pick the dataset, plan, check the hardware, train (locally or as an
+OpenAI job), and register the result as the next version with its record, metrics and model card."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harvest.dataset.validate import estimate_tokens
+from harvest.records import Pair, read_records
+from harvest.store import atomic_write_json, atomic_write_text, idiom_home, staged_dir
+from router.errors import TrainingError
+from router.strategies.finetuned.card import render_card
+from router.strategies.finetuned.config import FinetuneConfig
+from router.strategies.finetuned.data import dataset_hash, split_rows
+from router.strategies.finetuned.plan import Plan, plan
+from router.strategies.finetuned.registry import models_home, next_version, promote, promoted
+
+ANTHROPIC = ("Anthropic has no public fine-tuning API (Claude fine-tuning is offered only through Amazon "
+             "Bedrock for some models); use backend local or openai, or the few_shot and rag strategies")
+
+
+@dataclass
+class Trained:
+    """A registered version."""
+
+    name: str
+    version: str
+    folder: str
+    promoted: bool
+    metrics: dict[str, Any]
+
+
+def dataset_dir(repo: Path, name: str) -> Path:
+    """`<idiom home>/datasets/<name>`, the only dataset when `name` is empty."""
+    home = idiom_home(repo) / "datasets"
+    names = sorted(p.parent.name for p in home.glob("*/manifest.json")) if home.is_dir() else []
+    if not name and len(names) == 1:
+        name = names[0]
+    if name not in names:
+        raise TrainingError(f"no dataset {name!r} under {home} (have: {', '.join(names) or 'none'}); "
+                            "run `idiom harvest` first or pass --dataset")
+    return home / name
+
+
+def plan_for(config: FinetuneConfig, method: str, dataset: Path) -> Plan:
+    """The plan on the dataset's training rows, counted with the base model's tokenizer when it is local."""
+    rows = split_rows(dataset, "train", config.kinds)
+    texts = [r["prompt"] + r["completion"] for r in rows]
+    return plan(config, method, len(rows), _count_tokens(config.base_model, texts))
+
+
+def _count_tokens(base_model: str, texts: list[str]) -> int:
+    if (Path(base_model) / "tokenizer.json").is_file() or (Path(base_model) / "tokenizer.model").is_file():
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
+        return sum(len(ids) for ids in tokenizer(texts)["input_ids"]) if texts else 0
+    return sum(estimate_tokens(t) for t in texts)
+
+
+def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str = "", resume: bool = False,
+          promote_new: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None) -> Trained:
+    """Train `config` on the repository's dataset and register the result."""
+    if config.backend == "anthropic":
+        raise TrainingError(ANTHROPIC)
+    if config.backend not in ("local", "openai"):
+        raise TrainingError(f"[finetune] backend = {config.backend!r}; valid: local, openai")
+    dataset = dataset_dir(repo, dataset_name)
+    folder = models_home(repo) / (name or dataset.name)
+    version = _pending(folder) if resume else next_version(folder)
+    record: dict[str, Any] = {"name": folder.name, "version": version, "backend": config.backend,
+                              "base_model": config.base_model, "dataset": dataset.name,
+                              "dataset_sha256": dataset_hash(dataset), "config": dataclasses.asdict(config),
+                              "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    with staged_dir(folder / version) as stage:
+        if config.backend == "openai":
+            from router.strategies.finetuned.openai_jobs import train_openai
+
+            metrics, remote = train_openai(config, dataset, stage)
+            record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
+                       "cost_usd": remote.get("cost_usd", 0.0)}
+        else:
+            from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
+
+            method = resolve_method(config)
+            check_hardware(config, method, lambda: plan_for(config, method, dataset))
+            run = train_local(config, dataset, folder / "runs" / version, stage, method, resume, on_step)
+            metrics, record["method"] = run.metrics, method
+        atomic_write_json(stage / "training.json", record)
+        atomic_write_json(stage / "metrics.json", metrics)
+        kinds = Counter(p.kind for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train")
+        chosen = Counter({k: n for k, n in kinds.items() if not config.kinds or k in config.kinds})
+        atomic_write_text(stage / "README.md", render_card(folder.name, version, record, metrics, chosen, kinds))
+    shutil.rmtree(folder / "runs" / version, ignore_errors=True)
+    serve = promote_new or not promoted(folder)
+    if serve:
+        promote(folder, version)
+    return Trained(folder.name, version, str(folder / version), serve, metrics)
+
+
+def _pending(folder: Path) -> str:
+    """The version of the interrupted run to resume."""
+    runs = sorted((p.name for p in (folder / "runs").iterdir() if p.is_dir()), key=lambda v: int(v[1:])) \
+        if (folder / "runs").is_dir() else []
+    if not runs:
+        raise TrainingError(f"no interrupted run of {folder.name} to resume; run `idiom train` without --resume")
+    return runs[-1]
