@@ -47,6 +47,9 @@ def load(directory: str, adapter: str = "") -> tuple[Any, Any, contextlib.Abstra
     """
     model, tokenizer = base_model(directory)
     wrapped = _ADAPTED.get(directory)
+    if wrapped is not None and wrapped.get_base_model() is not model:  # the base was reloaded since
+        del _ADAPTED[directory]
+        wrapped = None
     if not adapter:
         return (wrapped, tokenizer, wrapped.disable_adapter()) if wrapped is not None else \
             (model, tokenizer, contextlib.nullcontext())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,31 +13,12 @@ from click.testing import CliRunner
 from harvest.records import Pair, read_records
 from router.config import RouterConfig
 from router.contracts import ChatRequest, CompletionRequest, Message
-from router.models.tiny import build_tiny_model
 from router.providers import provider
 from router.strategies.few_shot import choose_examples
 from router.strategies.registry import STRATEGIES, strategy
 from router.errors import RouterError
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    texts = [p.read_text() for p in (Path(__file__).parents[2] / "harvest").rglob("*.py")]
-    return build_tiny_model(texts, tmp_path_factory.mktemp("tiny"))
-
-
-@pytest.fixture
-def repo(acme_harvest) -> Path:
-    """The example with its harvest, dataset and a hash-embedding index under this test's IDIOM_HOME."""
-    source, harvest_dir = acme_harvest
-    shutil.copytree(harvest_dir, Path(os.environ["IDIOM_HOME"]) / "harvest" / harvest_dir.name)
-    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
-    runner = CliRunner()
-    assert runner.invoke(idiom, ["dataset", "build", str(source)]).exit_code == 0
-    assert runner.invoke(idiom, ["index", str(source)], env=env).exit_code == 0
-    return source
 
 
 def test_the_local_provider_loads_the_tiny_llama_like_codellama(tiny: Path) -> None:
@@ -59,7 +39,7 @@ def test_few_shot_examples_are_similar_of_the_language_one_per_file_within_budge
     assert choose_examples(pairs, CompletionRequest("x", language="tsx", budget_tokens=10)) == []
 
 
-@pytest.mark.parametrize("name", list(STRATEGIES))
+@pytest.mark.parametrize("name", ["few_shot", "rag"])  # finetuned: test_finetune.py
 def test_generate_through_the_tiny_model(repo: Path, tiny: Path, name: str) -> None:
     env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_PROVIDER": "local", "IDIOM_ROUTER_MODEL": str(tiny)}
     result = CliRunner().invoke(idiom, ["generate", "Give the tooltip a delay prop", "--repo", str(repo),
