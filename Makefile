@@ -27,8 +27,14 @@ demo: $(STAMP)
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom search --repo examples/acme-web --file src/components/Tooltip/Tooltip.tsx \
 	  --line 36 -k 4
 	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom model tiny examples/acme-web/.idiom/models/tiny --repo examples/acme-web
-	@echo "(the tiny model is untrained: its text is noise; it shows the whole path runs offline)"
-	for strategy in few_shot rag; do \
+	@echo "(the tiny model starts untrained; even after the short fine-tune below its text is noise: it shows the whole path runs offline)"
+	HF_HUB_OFFLINE=1 $(VENV)/bin/idiom train examples/acme-web --plan --base-model codellama/CodeLlama-7b-hf \
+	  --method qlora
+	HF_HUB_OFFLINE=1 IDIOM_FINETUNE_BATCH_SIZE=4 IDIOM_FINETUNE_GRADIENT_ACCUMULATION=1 IDIOM_FINETUNE_EVAL_STEPS=20 \
+	  IDIOM_FINETUNE_GRADIENT_CHECKPOINTING=false $(VENV)/bin/idiom train examples/acme-web \
+	  --base-model examples/acme-web/.idiom/models/tiny --max-steps 40 --max-length 512 --lr 3e-3 --train-lm-head
+	$(VENV)/bin/idiom models list --repo examples/acme-web
+	for strategy in few_shot rag finetuned; do \
 	  HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
 	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \
 	    --file src/components/Tag/Tag.tsx --strategy $$strategy --max-tokens 24 || exit 1; \
