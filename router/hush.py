@@ -6,8 +6,11 @@ import logging
 
 
 def quiet_transformers() -> None:
-    """No transformers progress bars, no bitsandbytes CPU notice."""
+    """No transformers or datasets progress bars, no bitsandbytes CPU notice."""
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    import datasets
+
+    datasets.disable_progress_bars()
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()

@@ -78,6 +78,7 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer, EarlyStoppingCallback, TrainerCallback
+    from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
     local_only = Path(config.base_model).is_dir()
@@ -120,6 +121,7 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
     trainer = SFTTrainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation,
                          processing_class=tokenizer, peft_config=lora, callbacks=callbacks)
+    trainer.remove_callback(PrinterCallback)  # progress is ours (rich); metrics go to metrics.json
     started = time.perf_counter()
     checkpoint = _last_checkpoint(run_dir / "checkpoints") if resume else None
     if resume and checkpoint is None:

@@ -72,6 +72,8 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
         raise TrainingError(ANTHROPIC)
     if config.backend not in ("local", "openai"):
         raise TrainingError(f"[finetune] backend = {config.backend!r}; valid: local, openai")
+    if Path(config.base_model).is_dir():  # recorded for serving from anywhere, so made absolute
+        config = dataclasses.replace(config, base_model=str(Path(config.base_model).resolve()))
     dataset = dataset_dir(repo, dataset_name)
     folder = models_home(repo) / (name or dataset.name)
     version = _pending(folder) if resume else next_version(folder)
