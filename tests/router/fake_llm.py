@@ -1,4 +1,5 @@
-"""A local HTTP server speaking OpenAI's chat-completions and Anthropic's messages wire formats.
+"""A local HTTP server speaking OpenAI's chat-completions, Files and Fine-tuning APIs and Anthropic's
+messages wire format.
 
 The real SDKs talk to it over real HTTP. Tests script its answers (status codes, delays) and read
 back every request it received, headers and body, to check what left the client.
@@ -23,6 +24,9 @@ class Script:
     replies: list[tuple[int, float]] = field(default_factory=list)
     text: str = "export const Answer = () => null;\n"
     requests: list[dict] = field(default_factory=list)
+    job_polls: int = 2  # status checks a fine-tuning job stays "running" for
+    job_fails: bool = False
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> content
 
 
 def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
@@ -30,8 +34,35 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:
             return
 
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            script.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                                    "body": None})
+            path = self.path.split("?")[0]
+            if path.endswith("/events"):
+                self._send(200, _page([{"object": "fine_tuning.job.event", "id": "ev1", "created_at": 1,
+                                        "level": "info", "message": "Fine-tuning job started"}]))
+            elif path.endswith("/checkpoints"):
+                self._send(200, _page([{"object": "fine_tuning.job.checkpoint", "id": f"ckpt{n}", "created_at": n,
+                                        "fine_tuned_model_checkpoint": f"ft:gpt-4o-mini:acme::ckpt{n}",
+                                        "fine_tuning_job_id": "ftjob-1", "step_number": n * 10,
+                                        "metrics": {"train_loss": 2.0 / n, "valid_loss": 2.5 / n}}
+                                       for n in (1, 2)]))
+            elif "/fine_tuning/jobs/" in path:
+                script.job_polls -= 1
+                status = "running" if script.job_polls > 0 else ("failed" if script.job_fails else "succeeded")
+                self._send(200, _job(status))
+            else:
+                self._send(404, {"error": {"message": "no such endpoint"}})
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+            raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+            if self.path.endswith("/files"):
+                file_id = f"file-{len(script.uploads) + 1}"
+                script.uploads[file_id] = raw
+                self._send(200, {"object": "file", "id": file_id, "bytes": len(raw), "created_at": 0,
+                                 "filename": "train.jsonl", "purpose": "fine-tune", "status": "processed"})
+                return
+            body = json.loads(raw or b"{}")
             script.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
                                     "body": body})
             status, delay = script.replies.pop(0) if script.replies else (200, 0.0)
@@ -43,6 +74,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                                  "choices": [{"index": 0, "finish_reason": "stop",
                                               "message": {"role": "assistant", "content": script.text}}],
                                  "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}})
+            elif self.path.endswith("/fine_tuning/jobs"):
+                self._send(200, _job("queued"))
             elif self.path.endswith("/messages"):
                 self._send(200, {"id": "m1", "type": "message", "role": "assistant", "model": body["model"],
                                  "content": [{"type": "text", "text": script.text}], "stop_reason": "end_turn",
@@ -60,6 +93,22 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
 
     return Handler
+
+
+def _page(items: list[dict]) -> dict:
+    return {"object": "list", "data": items, "has_more": False}
+
+
+def _job(status: str) -> dict:
+    """A fine-tuning job object in `status`."""
+    done = status in ("succeeded", "failed")
+    return {"object": "fine_tuning.job", "id": "ftjob-1", "created_at": 100, "finished_at": 160 if done else None,
+            "model": "gpt-4o-mini-2024-07-18", "organization_id": "org", "result_files": [], "seed": 42,
+            "status": status, "training_file": "file-1", "validation_file": "file-2", "hyperparameters": {},
+            "fine_tuned_model": "ft:gpt-4o-mini-2024-07-18:acme::abc123" if status == "succeeded" else None,
+            "trained_tokens": 240_000 if status == "succeeded" else None,
+            "error": {"code": "invalid_training_file", "message": "Too few examples", "param": None}
+            if status == "failed" else None}
 
 
 @contextmanager

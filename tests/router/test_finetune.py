@@ -182,3 +182,37 @@ def test_the_finetuned_strategy_says_when_nothing_is_promoted(repo: Path) -> Non
 
     with pytest.raises(TrainingError, match="no fine-tuned model"):
         strategy("finetuned")(CompletionRequest("x"), repo, RouterConfig(), None)
+
+
+def test_an_openai_job_through_the_real_sdk(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.router.fake_llm import fake_llm
+
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.setenv("IDIOM_FINETUNE_POLL_SECONDS", "0")
+        runner = CliRunner()
+        done = runner.invoke(idiom, ["train", str(repo), "--backend", "openai", "--epochs", "2", "--json"])
+        assert done.exit_code == 0, done.output
+        trained = json.loads(done.output)
+        created = next(r["body"] for r in script.requests if r["path"].endswith("/fine_tuning/jobs"))
+        assert created["method"]["supervised"]["hyperparameters"] == {
+            "n_epochs": 2, "batch_size": "auto", "learning_rate_multiplier": "auto"}
+        assert created["training_file"] == "file-1" and created["validation_file"] == "file-2"
+        uploaded = script.uploads["file-1"].decode()
+        assert '"messages"' in uploaded and "AKIA" not in uploaded  # the scrubbed chat rows went up
+        record = json.loads(runner.invoke(idiom, ["models", "show", trained["name"], "--repo", str(repo)]).output)
+        assert record["remote_model"] == "ft:gpt-4o-mini-2024-07-18:acme::abc123" and record["job"] == "ftjob-1"
+        assert record["cost_usd"] == 0.72  # 240,000 trained tokens × $3.00 per 1M
+        assert record["metrics"]["eval_loss"] == [[10, 2.5], [20, 1.25]] and record["metrics"]["events"]
+        assert record["system_prompt"]
+        # The finetuned strategy now asks OpenAI for that model id, with the training system prompt.
+        answer = runner.invoke(idiom, ["generate", "Create a Tag component", "--repo", str(repo),
+                                       "--strategy", "finetuned", "--json"])
+        assert answer.exit_code == 0, answer.output
+        sent = script.requests[-1]["body"]
+        assert sent["model"] == "ft:gpt-4o-mini-2024-07-18:acme::abc123" and sent["messages"][0]["role"] == "system"
+        script.job_polls, script.job_fails = 2, True
+        failed = runner.invoke(idiom, ["train", str(repo), "--backend", "openai"])
+        assert failed.exit_code == 1 and "ftjob-1 failed: Too few examples" in failed.output
+        assert [v.name for v in (models_home(repo) / "acme-web").glob("v*")] == ["v1"]  # nothing half-registered

@@ -87,7 +87,7 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
 
             metrics, remote = train_openai(config, dataset, stage)
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
-                       "cost_usd": remote.get("cost_usd", 0.0)}
+                       "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
             from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
 
