@@ -216,3 +216,44 @@ def test_an_openai_job_through_the_real_sdk(repo: Path, monkeypatch: pytest.Monk
         failed = runner.invoke(idiom, ["train", str(repo), "--backend", "openai"])
         assert failed.exit_code == 1 and "ftjob-1 failed: Too few examples" in failed.output
         assert [v.name for v in (models_home(repo) / "acme-web").glob("v*")] == ["v1"]  # nothing half-registered
+
+
+def test_a_sweep_records_every_run_and_keeps_the_best(repo: Path, tiny: Path) -> None:
+    from router.strategies.finetuned.sweep import sweep_points
+
+    assert sweep_points("lr=1e-4,2e-4 r=8,16") == [
+        {"learning_rate": 1e-4, "lora_r": 8}, {"learning_rate": 1e-4, "lora_r": 16},
+        {"learning_rate": 2e-4, "lora_r": 8}, {"learning_rate": 2e-4, "lora_r": 16}]
+    with pytest.raises(TrainingError, match="KEY=V1,V2"):
+        sweep_points("speed=fast")
+    trained = train(repo, tiny_config(tiny, max_steps=2, eval_steps=2), sweep="lr=1e-5,3e-3")
+    record = json.loads((Path(trained.folder) / "training.json").read_text())
+    losses = {run["params"]["learning_rate"]: run["final_eval_loss"] for run in record["sweep"]}
+    assert set(losses) == {1e-5, 3e-3}
+    assert record["config"]["learning_rate"] == min(losses, key=losses.get)
+    assert trained.metrics["final_eval_loss"] == min(losses.values())
+    assert not list(Path(trained.folder).glob("trial-*")) and (Path(trained.folder) / "adapter_config.json").is_file()
+
+
+@pytest.mark.parametrize(("name", "kind"), [("ddp", "MULTI_GPU"), ("fsdp", "FSDP"), ("deepspeed", "DEEPSPEED")])
+def test_the_shipped_accelerate_configs_are_accepted(name: str, kind: str) -> None:
+    from accelerate.commands.config.config_args import load_config_from_file
+
+    config = load_config_from_file(str(Path(__file__).parents[2] / "examples" / "accelerate" / f"{name}.yaml"))
+    assert config.distributed_type.name == kind and config.num_processes == 2
+
+
+def test_the_entry_point_runs_under_accelerate_launch(repo: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "cpu.yaml"
+    config.write_text("compute_environment: LOCAL_MACHINE\ndistributed_type: 'NO'\nnum_processes: 1\n"
+                      "num_machines: 1\nmachine_rank: 0\nmixed_precision: 'no'\nuse_cpu: true\n")
+    launcher = Path(sys.executable).with_name("accelerate")
+    done = subprocess.run([str(launcher), "launch", "--config_file", str(config), "-m", "server", "train", str(repo),
+                           "--plan", "--json"], capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"},
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout[done.stdout.index("{"):])["trainable_params"] == 16_777_216

@@ -29,10 +29,12 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.option("--plan", "show_plan", is_flag=True, help="Print what the run needs (parameters, memory, steps, time, "
                                                          "cost) without loading weights, and stop.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run from its last checkpoint.")
+@click.option("--sweep", default="", help='A small grid, e.g. "lr=1e-4,2e-4 r=8,16 epochs=3,5": every run is '
+                                          "recorded, the best by eval loss becomes the version.")
 @click.option("--promote", is_flag=True, help="Serve the new version at once (the first version always is).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, resume: bool, promote: bool,
-                  as_json: bool, **overrides: object) -> None:
+def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, resume: bool, sweep: str,
+                  promote: bool, as_json: bool, **overrides: object) -> None:
     """Fine-tune a model on the repository's dataset and register it as the next version.
 
     Locally (transformers + peft + trl): QLoRA on a GPU, LoRA elsewhere; the same entry point runs
@@ -57,7 +59,7 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("training", total=None)
         trained = train(repo, config, name, dataset_name, resume, promote,
-                        lambda step, total: bar.update(task, completed=step, total=total))
+                        lambda step, total: bar.update(task, completed=step, total=total), sweep)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(trained), indent=2))
         return

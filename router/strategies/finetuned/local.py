@@ -10,6 +10,7 @@ provider renders it at serving time.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,9 +99,11 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
         kinds = f" of kinds {', '.join(config.kinds)}" if config.kinds else ""
         raise TrainingError(f"no training pairs{kinds} in {dataset}; check --kinds or harvest more history")
     cuda = torch.cuda.is_available()
+    # A 4-bit model must be placed on its process's GPU when each process of `accelerate launch` loads one.
+    placement = {"": int(os.environ.get("LOCAL_RANK", "0"))} if method == "qlora" and cuda else None
     model = AutoModelForCausalLM.from_pretrained(
         config.base_model, local_files_only=local_only, quantization_config=quantization(method),
-        dtype=torch.bfloat16 if cuda else torch.float32)
+        dtype=torch.bfloat16 if cuda else torch.float32, device_map=placement)
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.modules), task_type="CAUSAL_LM",
                       modules_to_save=["lm_head"] if config.train_lm_head else None)

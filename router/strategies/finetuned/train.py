@@ -4,7 +4,9 @@ OpenAI job), and register the result as the next version with its record, metric
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from router.strategies.finetuned.config import FinetuneConfig
 from router.strategies.finetuned.data import dataset_hash, split_rows
 from router.strategies.finetuned.plan import Plan, plan
 from router.strategies.finetuned.registry import models_home, next_version, promote, promoted
+from router.strategies.finetuned.sweep import best_trial, sweep_points
 
 ANTHROPIC = ("Anthropic has no public fine-tuning API (Claude fine-tuning is offered only through Amazon "
              "Bedrock for some models); use backend local or openai, or the few_shot and rag strategies")
@@ -66,8 +69,9 @@ def _count_tokens(base_model: str, texts: list[str]) -> int:
 
 
 def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str = "", resume: bool = False,
-          promote_new: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None) -> Trained:
-    """Train `config` on the repository's dataset and register the result."""
+          promote_new: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None,
+          sweep: str = "") -> Trained:
+    """Train `config` on the repository's dataset and register the result (the best run of a sweep)."""
     if config.backend == "anthropic":
         raise TrainingError(ANTHROPIC)
     if config.backend not in ("local", "openai"):
@@ -81,7 +85,9 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
                               "base_model": config.base_model, "dataset": dataset.name,
                               "dataset_sha256": dataset_hash(dataset), "config": dataclasses.asdict(config),
                               "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    with staged_dir(folder / version) as stage:
+    main = os.environ.get("RANK", "0") == "0"  # under `accelerate launch` every process trains; rank 0 registers
+    with staged_dir(folder / version) if main else tempfile.TemporaryDirectory() as stage_name:
+        stage = Path(stage_name)
         if config.backend == "openai":
             from router.strategies.finetuned.openai_jobs import train_openai
 
@@ -89,12 +95,10 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
                        "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
-            from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
-
-            method = resolve_method(config)
-            check_hardware(config, method, lambda: plan_for(config, method, dataset))
-            run = train_local(config, dataset, folder / "runs" / version, stage, method, resume, on_step)
-            metrics, record["method"] = run.metrics, method
+            metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, sweep, on_step)
+            record |= extra
+            if not main:
+                return Trained(folder.name, version, "", False, metrics)
         atomic_write_json(stage / "training.json", record)
         atomic_write_json(stage / "metrics.json", metrics)
         kinds = Counter(p.kind for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train")
@@ -105,6 +109,32 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
     if serve:
         promote(folder, version)
     return Trained(folder.name, version, str(folder / version), serve, metrics)
+
+
+def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: Path, resume: bool, sweep: str,
+                   on_step: Callable[[int, int], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One run, or every point of a sweep with the best one's adapter kept; (metrics, record fields)."""
+    from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
+
+    method = resolve_method(config)
+    check_hardware(config, method, lambda: plan_for(config, method, dataset))
+    points = sweep_points(sweep)
+    if len(points) == 1:
+        run = train_local(dataclasses.replace(config, **points[0]), dataset, run_dir, stage, method, resume, on_step)
+        return run.metrics, {"method": method}
+    if resume:
+        raise TrainingError("--resume continues one run; re-run the sweep without it")
+    trials = [train_local(dataclasses.replace(config, **point), dataset, run_dir / f"trial-{n}",
+                          stage / f"trial-{n}", method, False, on_step) for n, point in enumerate(points)]
+    best = best_trial([t.metrics.get("final_eval_loss") for t in trials])
+    for kept in (stage / f"trial-{best}").iterdir():
+        kept.rename(stage / kept.name)
+    for n in range(len(trials)):
+        shutil.rmtree(stage / f"trial-{n}", ignore_errors=True)
+    sweep_record = [{"params": point, "final_eval_loss": t.metrics["final_eval_loss"], "steps": t.metrics["steps"]}
+                    for point, t in zip(points, trials, strict=True)]
+    chosen = dataclasses.replace(config, **points[best])
+    return trials[best].metrics, {"method": method, "config": dataclasses.asdict(chosen), "sweep": sweep_record}
 
 
 def _pending(folder: Path) -> str:
