@@ -91,8 +91,8 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
 
     def rows(split: str) -> Any:
         found = split_rows(dataset, split, config.kinds)
-        return Dataset.from_list([{"prompt": render(prompt_messages(r["prompt"]), tokenizer),
-                                   "completion": r["completion"]} for r in found]) if found else None
+        return Dataset.from_list([_example(render(prompt_messages(r["prompt"]), tokenizer), r["completion"])
+                                  for r in found]) if found else None
 
     train, evaluation = rows("train"), rows("eval")
     if train is None:
@@ -134,6 +134,14 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
     metrics = _metrics(trainer, evaluating, seconds)
     trainer.model.save_pretrained(str(adapter_dir))
     return LocalRun(method, metrics)
+
+
+def _example(prompt: str, completion: str) -> dict[str, str]:
+    """A prompt/completion row whose boundary is a token boundary: the prompt's trailing newline moves to
+    the completion, so byte-level BPE cannot merge it with the completion's first characters (which would
+    train on a prompt that differs from the one served)."""
+    head = prompt.rstrip("\n")
+    return {"prompt": head, "completion": prompt[len(head):] + completion}
 
 
 def _last_checkpoint(folder: Path) -> str | None:
