@@ -59,7 +59,8 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("training", total=None)
         trained = train(repo, config, name, dataset_name, resume, promote,
-                        lambda step, total: bar.update(task, completed=step, total=total), sweep)
+                        lambda step, total: bar.update(task, completed=step, total=total), sweep,
+                        lambda status, tokens: bar.update(task, description=f"OpenAI job {status}, {tokens:,} tokens"))
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(trained), indent=2))
         return

@@ -70,7 +70,7 @@ def _count_tokens(base_model: str, texts: list[str]) -> int:
 
 def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str = "", resume: bool = False,
           promote_new: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None,
-          sweep: str = "") -> Trained:
+          sweep: str = "", on_status: Callable[[str, int], None] = lambda status, tokens: None) -> Trained:
     """Train `config` on the repository's dataset and register the result (the best run of a sweep)."""
     if config.backend == "anthropic":
         raise TrainingError(ANTHROPIC)
@@ -91,7 +91,7 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
         if config.backend == "openai":
             from router.strategies.finetuned.openai_jobs import train_openai
 
-            metrics, remote = train_openai(config, dataset, stage)
+            metrics, remote = train_openai(config, dataset, stage, on_status)
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
                        "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
