@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 
 def quiet_transformers() -> None:
-    """No transformers or datasets progress bars, no bitsandbytes CPU notice."""
+    """No transformers or datasets progress bars, no bitsandbytes CPU notice, no deprecation notices
+    about the libraries' own argument names (transformers 5 renames what trl 1.x still passes)."""
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"transformers\.")
     import datasets
 
     datasets.disable_progress_bars()
