@@ -1,0 +1,121 @@
+"""`idiom suite generate` and `idiom validate`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from harvest.errors import InputError
+
+REPO = click.Path(path_type=Path, file_okay=False)
+STRATEGY_NAMES = ("few_shot", "rag", "finetuned")
+
+
+def default_suite(repo: Path) -> Path:
+    """`.idiom/suites/default.yaml`, where `idiom suite generate` writes."""
+    from harvest.store import idiom_home
+
+    return idiom_home(repo) / "suites" / "default.yaml"
+
+
+@click.group("suite")
+def suite_group() -> None:
+    """Validation suites: cases with the rules their completions must follow."""
+
+
+@suite_group.command("generate")
+@click.argument("repo", type=REPO, default=".")
+@click.option("--dataset", "dataset_name", default="", help="Which dataset (default: the only one).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where to write (default: "
+                                                                           ".idiom/suites/default.yaml).")
+@click.option("--max-cases", type=int, default=40, show_default=True, help="At most this many cases.")
+def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int) -> None:
+    """Write a default suite from the held-out test pairs and the mined conventions (no training pair is reused)."""
+    from router.strategies.finetuned.train import dataset_dir
+    from router.validation.generate import generate_suite
+    from router.validation.suite import write_suite
+
+    suite = generate_suite(dataset_dir(repo, dataset_name), max_cases)
+    if not suite.cases:
+        raise InputError("the dataset's test split holds no code pairs to build cases from; harvest more history "
+                         "or raise [harvest] test_share")
+    target = out or default_suite(repo)
+    write_suite(target, suite)
+    kinds = sorted({c.kind for c in suite.cases})
+    click.echo(f"wrote {len(suite.cases)} cases ({', '.join(kinds)}) to {target}; edit it freely")
+
+
+@click.command("validate")
+@click.argument("repo", type=REPO, default=".")
+@click.option("--suite", "suite_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The suite (default: .idiom/suites/default.yaml).")
+@click.option("--strategies", default="few_shot,rag,finetuned", show_default=True,
+              help="Comma-separated strategies to run every case through.")
+@click.option("--allow-commands", is_flag=True, help="Run `command` rules (linters, type checkers) from the suite. "
+                                                     "Off by default: a suite from a repository is untrusted.")
+@click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for each answer.")
+@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here (for CI).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow_commands: bool, max_tokens: int,
+                     junit: Path | None, as_json: bool) -> None:
+    """Run every case of a suite through each strategy; store the results in .idiom/idiom.db and print pass
+    rates (95% Wilson intervals), cost, latency and paired comparisons per strategy × kind."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from harvest.conventions.store import load_conventions
+    from router.config import load_index_config, load_router_config
+    from router.strategies.finetuned.train import dataset_dir
+    from router.validation.rules import Context
+    from router.validation.run import as_json as run_json
+    from router.validation.run import run_suite, summary, write_junit
+    from router.validation.suite import load_suite
+
+    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    unknown = sorted(set(names) - set(STRATEGY_NAMES))
+    if unknown or not names:
+        raise InputError(f"--strategies: unknown {', '.join(unknown) or 'none given'}; valid: {', '.join(STRATEGY_NAMES)}")
+    path = suite_path or default_suite(repo)
+    if not path.is_file():
+        raise InputError(f"no suite at {path}; write one or run `idiom suite generate {repo}`")
+    suite = load_suite(path)
+    conventions_file = dataset_dir(repo, "") / "conventions.yaml"
+    conventions = {r.id: r for r in load_conventions(conventions_file)} if conventions_file.is_file() else {}
+    allowed = allow_commands or os.environ.get("IDIOM_ALLOW_COMMANDS", "") in ("1", "true")
+    skipped = sorted({c.id for c in suite.cases for a in c.asserts if a.type.removeprefix("not-") == "command"})
+    if skipped and not allowed:
+        click.echo(f"not running `command` rules in {len(skipped)} case(s) ({', '.join(skipped[:5])}): pass "
+                   "--allow-commands if you trust this suite", err=True)
+    config = load_router_config(repo)
+    offline = config.provider == "local"
+    with Progress(transient=True, disable=as_json) as bar:
+        task = bar.add_task("validating", total=len(suite.cases) * len(names))
+        run_id, results = run_suite(repo, suite, path.read_text(encoding="utf-8"), names, config,
+                                    load_index_config(repo), Context(conventions, allowed), max_tokens, offline,
+                                    lambda: bar.advance(task))
+    if junit:
+        write_junit(junit, suite, results)
+    if as_json:
+        click.echo(json.dumps(run_json(run_id, results), indent=2))
+        return
+    facts = summary(results)
+    table = Table(title=f"validation run {run_id}: suite {suite.name}, {len(suite.cases)} cases")
+    for column in ("strategy", "kind", "cases", "pass rate (95% CI)", "mean cost", "p50 / p95 latency"):
+        table.add_column(column)
+    for row in facts["rows"]:
+        cost = "n/a" if row["mean_cost_usd"] is None else f"${row['mean_cost_usd']:.6f}"
+        table.add_row(row["strategy"], row["kind"], str(row["cases"]),
+                      f"{row['pass_rate']:.0%} ({row['wilson_low']:.0%}–{row['wilson_high']:.0%})", cost,
+                      f"{row['p50_latency_s']:.2f} / {row['p95_latency_s']:.2f} s")
+    console = Console()
+    console.print(table)
+    for c in facts["comparisons"]:
+        console.print(f"{c['first']} vs {c['second']}: only {c['first']} passed {c['only_first']}, only "
+                      f"{c['second']} passed {c['only_second']} (McNemar p = {c['p_value']})")
+    if offline:
+        console.print("[bold]note[/bold]: answered by a local model; with the tiny offline model these numbers check "
+                      "the pipeline, not a model's quality")

@@ -1,0 +1,35 @@
+"""`.idiom/idiom.db`: the SQLite database of validation runs and their results (and, as later stages
+arrive, the request log and feedback). Schema changes are numbered migrations applied on open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from harvest.store import idiom_home
+
+MIGRATIONS = (
+    """CREATE TABLE runs (
+        id TEXT PRIMARY KEY, started_at TEXT NOT NULL, suite TEXT NOT NULL, suite_sha256 TEXT NOT NULL,
+        strategies TEXT NOT NULL, offline_model INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE results (
+        run_id TEXT NOT NULL REFERENCES runs(id), strategy TEXT NOT NULL, case_id TEXT NOT NULL,
+        kind TEXT NOT NULL, language TEXT NOT NULL, passed INTEGER NOT NULL, reasons TEXT NOT NULL,
+        model TEXT NOT NULL, model_version TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL, cost_usd REAL, latency_s REAL NOT NULL, error TEXT NOT NULL,
+        PRIMARY KEY (run_id, strategy, case_id))""",
+)
+
+
+def connect(repo: Path) -> sqlite3.Connection:
+    """The repository's database, migrated to the current schema."""
+    path = idiom_home(repo) / "idiom.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, statement in enumerate(MIGRATIONS[version:], version + 1):
+        with connection:
+            connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+    return connection

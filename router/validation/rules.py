@@ -1,0 +1,244 @@
+"""The rules a completion is checked against: small pure functions in a registry, each returning a
+`RuleResult`. A `not-` prefix inverts any rule and is handled once, in `check`.
+
+Suites and the mined conventions use the same assertion format: `{type: contains, value: "import
+styled"}`, `{type: not-contains, value: "test("}`, `{type: convention, value: <rule id>}`. `command`
+rules run a program on the output and are untrusted input: they run only when allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+import subprocess
+import tempfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from harvest.conventions.checks import applies, run_check
+from harvest.conventions.rules import Rule, Subject
+from harvest.errors import ConfigError
+from harvest.units import count_parse_errors, extract_units
+from harvest.units.languages import GRAMMARS, grammar, parse
+
+COMMAND_TIMEOUT_S = 30.0
+LOOP_COMPRESSION = 0.12  # zlib ratio under which a long output is a repetition loop
+LOOP_MIN_CHARS = 200
+COMMENT = re.compile(r"^\s*(#|//|/\*|\*|\*/|<!--|--)")
+
+
+@dataclass(frozen=True)
+class Output:
+    """A completion and what was asked: the text, where it goes, the reference answer, the call's cost."""
+
+    text: str
+    language: str = ""
+    path: str = ""
+    kind: str = ""
+    reference: str = ""
+    tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules may use beyond the output: the team's conventions, and whether commands may run."""
+
+    conventions: dict[str, Rule] = field(default_factory=dict)
+    allow_commands: bool = False
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """Whether the output follows the rule, a 0–1 score, and why; `skipped` rules count for nothing."""
+
+    passed: bool
+    score: float
+    reason: str
+    skipped: bool = False
+
+
+def verdict(passed: bool, reason: str, score: float | None = None) -> RuleResult:
+    return RuleResult(passed, float(passed) if score is None else score, reason)
+
+
+def _contains(value: Any, out: Output, ctx: Context) -> RuleResult:
+    return verdict(str(value) in out.text, f"contains `{value}`" if str(value) in out.text else f"lacks `{value}`")
+
+
+def _icontains(value: Any, out: Output, ctx: Context) -> RuleResult:
+    found = str(value).lower() in out.text.lower()
+    return verdict(found, f"{'contains' if found else 'lacks'} `{value}` (any case)")
+
+
+def _contains_any(value: Any, out: Output, ctx: Context) -> RuleResult:
+    found = [v for v in _items(value) if v in out.text]
+    return verdict(bool(found), f"contains `{found[0]}`" if found else f"lacks all of {_items(value)}")
+
+
+def _contains_all(value: Any, out: Output, ctx: Context) -> RuleResult:
+    items = _items(value)
+    missing = [v for v in items if v not in out.text]
+    return verdict(not missing, f"lacks {missing}" if missing else f"contains all {len(items)}",
+                   1 - len(missing) / len(items) if items else 1.0)
+
+
+def _regex(value: Any, out: Output, ctx: Context) -> RuleResult:
+    try:
+        found = re.search(str(value), out.text, re.MULTILINE)
+    except re.error as exc:
+        raise ConfigError(f"regex rule: invalid pattern {value!r} ({exc})") from None
+    return verdict(found is not None, f"matches `{found.group(0)[:60]}`" if found else f"does not match `{value}`")
+
+
+def _starts_with(value: Any, out: Output, ctx: Context) -> RuleResult:
+    ok = out.text.lstrip().startswith(str(value))
+    return verdict(ok, f"{'starts' if ok else 'does not start'} with `{value}`")
+
+
+def _parses(value: Any, out: Output, ctx: Context) -> RuleResult:
+    language = str(value or out.language)
+    if language not in GRAMMARS:
+        return verdict(False, f"cannot parse {language or 'an unknown language'}")
+    errors = count_parse_errors(language, out.text)
+    return verdict(errors == 0, f"parses as {language}" if not errors else f"{errors} syntax errors as {language}")
+
+
+def _ts_query(value: Any, out: Output, ctx: Context) -> RuleResult:
+    from tree_sitter import Query, QueryCursor
+
+    if out.language not in GRAMMARS:
+        return verdict(False, f"no grammar for {out.language or 'an unknown language'}")
+    try:
+        query = Query(grammar(out.language), str(value))
+    except Exception as exc:  # tree-sitter raises QueryError subclasses per problem
+        raise ConfigError(f"ts-query rule: invalid query for {out.language} ({exc})") from None
+    matches = QueryCursor(query).matches(parse(out.language, out.text.encode("utf-8", "surrogatepass")).root_node)
+    return verdict(bool(matches), f"{len(matches)} match(es) of the query" if matches else "the query does not match")
+
+
+def _no_secret(value: Any, out: Output, ctx: Context) -> RuleResult:
+    from harvest.scrub import scrub
+
+    findings = scrub(out.text, path=out.path or None).findings
+    return verdict(not findings, "no secret" if not findings else
+                   f"{len(findings)} secret(s): {', '.join(sorted({f.rule for f in findings}))}")
+
+
+def _max_tokens(value: Any, out: Output, ctx: Context) -> RuleResult:
+    return verdict(out.tokens <= float(value), f"{out.tokens} tokens (max {value})")
+
+
+def _max_cost(value: Any, out: Output, ctx: Context) -> RuleResult:
+    if out.cost_usd is None:
+        return RuleResult(True, 1.0, "no price known for the model", skipped=True)
+    return verdict(out.cost_usd <= float(value), f"${out.cost_usd:.6f} (max ${float(value):.6f})")
+
+
+def _max_latency(value: Any, out: Output, ctx: Context) -> RuleResult:
+    return verdict(out.latency_s <= float(value), f"{out.latency_s:.2f} s (max {value} s)")
+
+
+def _similar(value: Any, out: Output, ctx: Context) -> RuleResult:
+    if not out.reference:
+        return verdict(False, "no reference completion to compare with")
+    ratio = difflib.SequenceMatcher(None, out.text, out.reference, autojunk=False).ratio()
+    return verdict(ratio >= float(value or 0.5), f"edit similarity {ratio:.2f} (min {value or 0.5})", ratio)
+
+
+def _not_degenerate(value: Any, out: Output, ctx: Context) -> RuleResult:
+    text = out.text.strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return verdict(False, "empty output")
+    if all(COMMENT.match(line) for line in lines):
+        return verdict(False, "only comments")
+    ratio = len(zlib.compress(text.encode())) / len(text.encode())
+    if len(text) >= LOOP_MIN_CHARS and ratio < LOOP_COMPRESSION:
+        return verdict(False, f"a repetition loop (compresses to {ratio:.0%})")
+    repeated = max((lines[i:].count(lines[i]) for i in range(len(lines)) if len(lines[i].strip()) > 3), default=0)
+    if repeated >= 4 and repeated * 2 > len(lines):
+        return verdict(False, f"one line repeated {repeated} times")
+    return verdict(True, "not degenerate")
+
+
+def _defines(value: Any, out: Output, ctx: Context) -> RuleResult:
+    from harvest.graph import file_facts
+    from harvest.graph.graph import IDENTIFIERS
+
+    path = out.path or f"output.{out.language}"
+    names = {u.name for u in extract_units(path, out.language, out.text)}
+    if out.language in IDENTIFIERS:
+        names |= {d.name for d in file_facts(path, out.language, out.text).definitions}
+    found = str(value) in names
+    return verdict(found, f"defines `{value}`" if found else f"does not define `{value}` (defines {sorted(names)[:5]})")
+
+
+def _command(value: Any, out: Output, ctx: Context) -> RuleResult:
+    if not ctx.allow_commands:
+        return RuleResult(True, 1.0, f"skipped: `{value}` needs --allow-commands", skipped=True)
+    suffix = PurePosixPath(out.path).suffix or ".txt"
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"output{suffix}"
+        file.write_text(out.text, encoding="utf-8")
+        argv = [part.replace("{file}", str(file)) for part in shlex.split(str(value))]
+        if "{file}" not in str(value):
+            argv.append(str(file))
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, cwd=folder)
+        except FileNotFoundError:
+            return verdict(False, f"`{argv[0]}` is not installed")
+        except subprocess.TimeoutExpired:
+            return verdict(False, f"`{argv[0]}` took over {COMMAND_TIMEOUT_S:.0f} s")
+    first = (done.stdout + done.stderr).strip().splitlines()[:1]
+    return verdict(done.returncode == 0, f"`{argv[0]}` exit {done.returncode}" + (f": {first[0][:120]}" if first else ""))
+
+
+def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
+    rule = ctx.conventions.get(str(value))
+    if rule is None:
+        return RuleResult(True, 1.0, f"skipped: no convention {value!r} in conventions.yaml", skipped=True)
+    if out.path and not applies(rule, out.path, out.language):
+        return RuleResult(True, 1.0, f"skipped: {rule.id} does not apply to {out.path}", skipped=True)
+    units = tuple(extract_units(out.path or f"output.{out.language}", out.language, out.text))
+    hits = run_check(rule, Subject(out.path, out.text, units))
+    return verdict(not hits, rule.message if not hits else f"{rule.message}: line {hits[0].line} {hits[0].message}")
+
+
+Check = Callable[[Any, Output, Context], RuleResult]
+RULES: dict[str, Check] = {
+    "contains": _contains, "icontains": _icontains, "contains-any": _contains_any, "contains-all": _contains_all,
+    "regex": _regex, "starts-with": _starts_with, "parses": _parses, "ts-query": _ts_query,
+    "no-secret": _no_secret, "max-tokens": _max_tokens, "max-cost": _max_cost, "max-latency": _max_latency,
+    "similar": _similar, "not-degenerate": _not_degenerate, "defines": _defines, "command": _command,
+    "convention": _convention,
+}
+FAST = frozenset({"contains", "icontains", "contains-any", "contains-all", "regex", "starts-with", "parses",
+                  "no-secret", "not-degenerate", "convention"})  # cheap enough for the request path
+
+
+def rule_name(kind: str) -> tuple[str, bool]:
+    """(registered name, negated) for `kind`; an unknown rule is a ConfigError listing the known ones."""
+    negated = kind.startswith("not-") and kind[4:] in RULES
+    name = kind[4:] if negated else kind
+    if name not in RULES:
+        raise ConfigError(f"unknown rule {kind!r}; rules: {', '.join(RULES)} (each may be prefixed not-)")
+    return name, negated
+
+
+def check(kind: str, value: Any, out: Output, ctx: Context = Context()) -> RuleResult:
+    """Run rule `kind` (maybe `not-`-prefixed) with `value` on `out`."""
+    name, negated = rule_name(kind)
+    result = RULES[name](value, out, ctx)
+    if not negated or result.skipped:
+        return result
+    return RuleResult(not result.passed, 1.0 - result.score, f"not: {result.reason}")
+
+
+def _items(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]

@@ -1,0 +1,148 @@
+"""`idiom validate`: every case of a suite through each strategy, every rule checked, results stored
+in one transaction (a crashed run leaves nothing half-written), then summarised per strategy × kind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from harvest.errors import HarvestError
+from harvest.store import atomic_write_text
+from router.config import IndexConfig, RouterConfig
+from router.contracts import CompletionRequest
+from router.strategies.registry import strategy
+from router.validation.db import connect
+from router.validation.rules import Context, Output, check
+from router.validation.stats import mcnemar, percentile, wilson
+from router.validation.suite import Case, Suite
+
+DEFAULT_VALUES = {"defines": lambda case: case.symbol}  # rules whose value defaults to a case field
+
+
+@dataclass
+class CaseResult:
+    """One case answered by one strategy, and what every rule said."""
+
+    strategy: str
+    case_id: str
+    kind: str
+    language: str
+    passed: bool
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    model: str = ""
+    model_version: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    error: str = ""
+
+
+def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: IndexConfig, ctx: Context,
+             max_tokens: int) -> CaseResult:
+    """Ask strategy `name` for `case` and check its answer; a failing strategy is a failed case, with why."""
+    request = CompletionRequest(case.prompt, case.prefix, case.suffix, case.path, case.language, max_tokens=max_tokens)
+    try:
+        completion = strategy(name)(request, repo, config, index)
+    except HarvestError as exc:
+        return CaseResult(name, case.id, case.kind, case.language, False, error=str(exc).splitlines()[0])
+    out = Output(completion.text, case.language, case.path, case.kind, case.reference,
+                 completion.usage.output_tokens, completion.cost_usd, completion.latency_s)
+    reasons = []
+    for assertion in case.asserts:
+        value = assertion.value if assertion.value is not None else DEFAULT_VALUES.get(
+            assertion.type.removeprefix("not-"), lambda c: None)(case)
+        result = check(assertion.type, value, out, ctx)
+        reasons.append({"type": assertion.type, "passed": result.passed, "score": round(result.score, 3),
+                        "reason": result.reason, "skipped": result.skipped})
+    passed = all(r["passed"] for r in reasons if not r["skipped"])
+    return CaseResult(name, case.id, case.kind, case.language, passed, reasons, completion.model,
+                      "; ".join(completion.sources) if name == "finetuned" else "",
+                      completion.usage.input_tokens, completion.usage.output_tokens, completion.cost_usd,
+                      completion.latency_s)
+
+
+def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[str], config: RouterConfig,
+              index: IndexConfig, ctx: Context, max_tokens: int = 256, offline_model: bool = False,
+              advance: Callable[[], None] = lambda: None) -> tuple[str, list[CaseResult]]:
+    """Run and store; returns (run id, results)."""
+    results = []
+    for name in strategies:
+        for case in suite.cases:
+            results.append(run_case(case, name, repo, config, index, ctx, max_tokens))
+            advance()
+    run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    connection = connect(repo)
+    with connection:
+        connection.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)",
+                           (run_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), suite.name,
+                            hashlib.sha256(suite_text.encode()).hexdigest(), ",".join(strategies), int(offline_model)))
+        connection.executemany(
+            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, r.strategy, r.case_id, r.kind, r.language, int(r.passed), json.dumps(r.reasons), r.model,
+              r.model_version, r.input_tokens, r.output_tokens, r.cost_usd, r.latency_s, r.error) for r in results])
+    connection.close()
+    return run_id, results
+
+
+def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
+    """Per strategy × kind (and per strategy overall): pass rate with its Wilson interval, mean cost,
+    p50/p95 latency; and McNemar's test for each pair of strategies on the cases both ran."""
+    rows = []
+    groups: dict[tuple[str, str], list[CaseResult]] = {}
+    for r in results:
+        groups.setdefault((r.strategy, r.kind), []).append(r)
+        groups.setdefault((r.strategy, "all"), []).append(r)
+    order = list(dict.fromkeys(r.strategy for r in results))
+    for (name, kind), group in sorted(groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1] == "all", g[0][1])):
+        passed = sum(r.passed for r in group)
+        low, high = wilson(passed, len(group))
+        costs = [r.cost_usd for r in group if r.cost_usd is not None]
+        latencies = [r.latency_s for r in group if not r.error]
+        rows.append({"strategy": name, "kind": kind, "cases": len(group), "passed": passed,
+                     "pass_rate": round(passed / len(group), 3), "wilson_low": round(low, 3),
+                     "wilson_high": round(high, 3), "mean_cost_usd": round(sum(costs) / len(costs), 6) if costs else None,
+                     "p50_latency_s": round(percentile(latencies, 0.5), 3),
+                     "p95_latency_s": round(percentile(latencies, 0.95), 3)})
+    by_strategy: dict[str, dict[str, bool]] = {}
+    for r in results:
+        by_strategy.setdefault(r.strategy, {})[r.case_id] = r.passed
+    names = list(by_strategy)
+    comparisons = []
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            shared = sorted(set(by_strategy[first]) & set(by_strategy[second]))
+            only_first, only_second, p = mcnemar([by_strategy[first][c] for c in shared],
+                                                 [by_strategy[second][c] for c in shared])
+            comparisons.append({"first": first, "second": second, "only_first": only_first,
+                                "only_second": only_second, "p_value": round(p, 4)})
+    return {"rows": rows, "comparisons": comparisons}
+
+
+def write_junit(path: Path, suite: Suite, results: Sequence[CaseResult]) -> None:
+    """JUnit XML: one testsuite per strategy, one testcase per case, failures with every failed rule."""
+    root = ElementTree.Element("testsuites", name=suite.name)
+    for name in dict.fromkeys(r.strategy for r in results):
+        mine = [r for r in results if r.strategy == name]
+        element = ElementTree.SubElement(root, "testsuite", name=f"{suite.name}.{name}", tests=str(len(mine)),
+                                         failures=str(sum(not r.passed for r in mine)))
+        for r in mine:
+            case = ElementTree.SubElement(element, "testcase", classname=f"{name}.{r.kind}", name=r.case_id,
+                                          time=f"{r.latency_s:.3f}")
+            if not r.passed:
+                failed = [f"{x['type']}: {x['reason']}" for x in r.reasons if not x["passed"] and not x["skipped"]]
+                message = r.error or "; ".join(failed)
+                ElementTree.SubElement(case, "failure", message=message[:500]).text = message
+    atomic_write_text(path, ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n")
+
+
+def as_json(run_id: str, results: Sequence[CaseResult]) -> dict[str, Any]:
+    """The run for `--json`: id, summary and every result."""
+    return {"run": run_id, **summary(results), "results": [asdict(r) for r in results]}

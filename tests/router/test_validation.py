@@ -1,0 +1,158 @@
+"""Validation: every rule (pass, fail, inverted), suites and their errors, generated suites, stats, and
+runs through the real strategies against the tiny model and the OpenAI fake, stored in idiom.db."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from harvest.conventions.rules import Rule
+from harvest.errors import ConfigError
+from harvest.records import Pair, read_records
+from harvest.dedup import normalize
+from router.validation.rules import RULES, Context, Output, check
+from router.validation.stats import mcnemar, percentile, wilson
+from router.validation.suite import load_suite
+from server.cli import idiom
+from tests.router.fake_llm import fake_llm
+
+COMPONENT = """import styled from 'styled-components';
+import type { FC } from 'react';
+
+const Root = styled.div`
+  padding: 4px;
+`;
+
+export const Modal: FC<{ title: string }> = ({ title }) => <Root>{title}</Root>;
+"""
+TSX = Output(COMPONENT, "tsx", "src/components/Modal/Modal.tsx", "component", reference=COMPONENT, tokens=40,
+             cost_usd=0.0004, latency_s=0.8)
+LOOP = Output("return x;\n" * 60, "python")
+TEST_STYLE = Output("describe('x', () => {\n  it('works', () => { expect(1).toBe(1); });\n});\n", "typescript")
+NO_ANY = Rule("no-explicit-any", "not-regex", r":\s*any\b", "Types are explicit, never `any`")
+
+CASES = [  # rule, value, output, passes
+    ("contains", "import styled", TSX, True), ("contains", "import './styles.css'", TSX, False),
+    ("icontains", "IMPORT STYLED", TSX, True), ("icontains", "vue", TSX, False),
+    ("contains-any", ["vue", "FC<"], TSX, True), ("contains-any", ["vue", "svelte"], TSX, False),
+    ("contains-all", ["describe(", "it(", "expect("], TEST_STYLE, True), ("contains-all", ["describe(", "test("], TEST_STYLE, False),
+    ("regex", r"export const \w+: FC<", TSX, True), ("regex", r"^class ", TSX, False),
+    ("starts-with", "import", TSX, True), ("starts-with", "export", TSX, False),
+    ("parses", None, TSX, True), ("parses", None, Output("const = ;", "typescript"), False),
+    ("ts-query", "(type_identifier) @t (#eq? @t \"FC\")", TSX, True), ("ts-query", "(class_declaration) @c", TSX, False),
+    ("no-secret", None, TSX, True), ("no-secret", None, Output('key = "AKIA' + 'Z7Q2R4T6Y3W3K5M7"\n', "python"), False),
+    ("max-tokens", 100, TSX, True), ("max-tokens", 10, TSX, False),
+    ("max-cost", 0.001, TSX, True), ("max-cost", 0.0001, TSX, False),
+    ("max-latency", 1.0, TSX, True), ("max-latency", 0.5, TSX, False),
+    ("similar", 0.9, TSX, True), ("similar", 0.9, Output("x", reference="something else entirely"), False),
+    ("not-degenerate", None, TSX, True), ("not-degenerate", None, LOOP, False),
+    ("not-degenerate", None, Output("// TODO\n// later\n", "typescript"), False),
+    ("defines", "Modal", TSX, True), ("defines", "Dialog", TSX, False),
+    ("convention", "no-explicit-any", TSX, True), ("convention", "no-explicit-any", Output("let a: any = 1;\n", "typescript",
+                                                                                         "src/a.ts"), False),
+]
+
+
+@pytest.mark.parametrize(("rule", "value", "output", "passes"), CASES, ids=[f"{c[0]}-{c[3]}" for c in CASES])
+def test_every_rule_passes_fails_and_inverts(rule: str, value: object, output: Output, passes: bool) -> None:
+    context = Context({"no-explicit-any": NO_ANY})
+    result = check(rule, value, output, context)
+    assert result.passed is passes and not result.skipped, result.reason
+    inverted = check(f"not-{rule}", value, output, context)
+    assert inverted.passed is (not passes) and inverted.reason.startswith("not: ")
+
+
+def test_every_registered_rule_is_covered_and_commands_need_permission(tmp_path: Path) -> None:
+    assert {c[0] for c in CASES} | {"command"} == set(RULES)
+    skipped = check("command", "false", TSX)
+    assert skipped.skipped and "--allow-commands" in skipped.reason
+    assert check("command", "true", TSX, Context(allow_commands=True)).passed
+    assert not check("command", "false", TSX, Context(allow_commands=True)).passed
+    assert "not installed" in check("command", "no-such-linter {file}", TSX, Context(allow_commands=True)).reason
+    with pytest.raises(ConfigError, match="unknown rule 'magic'"):
+        check("magic", None, TSX)
+
+
+def test_suites_load_and_their_errors_name_the_line(tmp_path: Path) -> None:
+    good = tmp_path / "suite.yaml"
+    good.write_text("name: seeds\ncases:\n  - id: component\n    prompt: Create a Modal component\n"
+                    "    path: src/components/Modal/Modal.tsx\n    kind: component\n    assert:\n"
+                    "      - {type: contains, value: import styled}\n      - {type: not-contains, value: test(}\n")
+    suite = load_suite(good)
+    assert suite.name == "seeds" and suite.cases[0].language == "tsx"
+    assert [a.type for a in suite.cases[0].asserts] == ["contains", "not-contains"]
+    broken = {"cases:\n  - id: a\n    prompt: x\n    assert:\n      - {type: magic}\n": r"suite.yaml:5: unknown rule 'magic'",
+              "cases:\n  - id: a\n    prompt: [unclosed\n": r"suite.yaml:\d+: not valid YAML",
+              "cases:\n  - id: a\n    colour: red\n    prompt: x\n": r"suite.yaml:2: unknown key\(s\) colour",
+              "cases:\n  - id: a\n    kind: test\n": r"suite.yaml:2: a case needs a `prompt`",
+              "cases: nope\n": r"a mapping with a `cases:` list"}
+    for text, message in broken.items():
+        (tmp_path / "suite.yaml").write_text(text)
+        with pytest.raises(ConfigError, match=message):
+            load_suite(tmp_path / "suite.yaml")
+
+
+def test_wilson_and_mcnemar_against_hand_computed_values() -> None:
+    low, high = wilson(8, 10)
+    assert (round(low, 3), round(high, 3)) == (0.49, 0.943)
+    assert wilson(0, 0) == (0.0, 0.0) and round(wilson(3, 3)[0], 3) == 0.439  # three lucky cases are not 100%
+    assert mcnemar([True] * 6, [False] * 6) == (6, 0, 0.03125)  # exact: 2 × 0.5^6
+    assert mcnemar([True, False], [True, False]) == (0, 0, 1.0)
+    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0 and percentile([], 0.95) == 0.0
+
+
+def test_generate_then_validate_through_real_strategies(repo: Path, tiny: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from harvest.store import idiom_home
+
+    runner = CliRunner()
+    made = runner.invoke(idiom, ["suite", "generate", str(repo)])
+    assert made.exit_code == 0, made.output
+    suite = load_suite(idiom_home(repo) / "suites" / "default.yaml")
+    dataset = idiom_home(repo) / "datasets" / "acme-web"
+    trained = {normalize(p.completion) for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train"}
+    assert suite.cases and all(normalize(c.reference) not in trained for c in suite.cases)
+    assert all({"parses", "not-degenerate", "no-secret"} <= {a.type for a in c.asserts} for c in suite.cases)
+    # The tiny model answers few_shot and rag; its noise fails the rules, and the run is stored.
+    monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "local")
+    monkeypatch.setenv("IDIOM_ROUTER_MODEL", str(tiny))
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
+    junit = tmp_path / "junit.xml"
+    ran = runner.invoke(idiom, ["validate", str(repo), "--strategies", "few_shot,rag", "--max-tokens", "8",
+                                "--junit", str(junit), "--json"])
+    assert ran.exit_code == 0, ran.output
+    report = json.loads(ran.output)
+    overall = [r for r in report["rows"] if r["kind"] == "all"]
+    assert [r["strategy"] for r in overall] == ["few_shot", "rag"]
+    assert all(r["cases"] == len(suite.cases) and r["wilson_low"] <= r["pass_rate"] <= r["wilson_high"] for r in overall)
+    assert report["comparisons"][0]["first"] == "few_shot"
+    failures = ElementTree.parse(junit).getroot().findall(".//failure")
+    assert failures and "syntax errors" in failures[0].get("message") + "".join(f.get("message") for f in failures)
+    with sqlite3.connect(idiom_home(repo) / "idiom.db") as db:
+        assert db.execute("SELECT offline_model FROM runs").fetchone()[0] == 1
+        rows = db.execute("SELECT strategy, passed, reasons FROM results").fetchall()
+    assert len(rows) == 2 * len(suite.cases) and all(json.loads(r[2]) for r in rows)
+    # The same suite through OpenAI's wire format: the fake answers with the reference's shape.
+    monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "openai")
+    monkeypatch.setenv("IDIOM_ROUTER_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
+        script.text = suite.cases[0].reference
+        ran = runner.invoke(idiom, ["validate", str(repo), "--strategies", "few_shot", "--json"])
+    first = next(r for r in json.loads(ran.output)["results"] if r["case_id"] == suite.cases[0].id)
+    assert first["passed"], first["reasons"]
+    assert first["input_tokens"] == 120 and first["cost_usd"] is not None
+
+
+def test_validate_says_what_is_missing(repo: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(idiom, ["validate", str(repo)])
+    assert missing.exit_code == 1 and "idiom suite generate" in missing.output
+    wrong = runner.invoke(idiom, ["validate", str(repo), "--strategies", "oracle"])
+    assert wrong.exit_code == 1 and "unknown oracle" in wrong.output
