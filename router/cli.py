@@ -1,5 +1,5 @@
 """Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`,
-`idiom train`, `idiom models`, `idiom suite`, `idiom validate`.
+`idiom train`, `idiom models`, `idiom suite`, `idiom validate`, `idiom route`.
 
 Also runs alone as `python -m router`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from harvest.cli import FriendlyGroup
-from router.generate import generate_command, model_group
+from router.generate import generate_command, model_group, route_command
 from router.strategies.finetuned.command import models_group, train_command
 from router.strategies.rag.command import index_command, search_command
 from router.validation.command import suite_group, validate_command
@@ -23,6 +23,7 @@ def cli() -> None:
 cli.add_command(index_command)
 cli.add_command(search_command)
 cli.add_command(generate_command)
+cli.add_command(route_command)
 cli.add_command(model_group)
 cli.add_command(train_command)
 cli.add_command(models_group)

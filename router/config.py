@@ -44,6 +44,10 @@ class RouterConfig:
     adapter: str = setting("For provider local: a PEFT (LoRA) adapter directory applied on top of the model.", "")
     finetuned_model: str = setting("Which registered fine-tuned model the finetuned strategy serves (its promoted "
                                    "version); empty = the only one.", "")
+    min_pass_rate: float = setting("Pass rate a strategy must reach (lower bound of its 95% interval on the "
+                                   "validation suite) to be chosen for a kind of request.", 0.8)
+    latency_budget_s: float = setting("Seconds the cascade may spend escalating to the next strategy when an "
+                                      "answer fails the fast rules or a provider fails.", 10.0)
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
                               "(RepoCoder-style) before answering.", 1)
 

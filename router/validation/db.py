@@ -1,9 +1,12 @@
-"""`.idiom/idiom.db`: the SQLite database of validation runs and their results (and, as later stages
-arrive, the request log and feedback). Schema changes are numbered migrations applied on open."""
+"""`.idiom/idiom.db`: the SQLite database of validation runs and their results, and the request log
+(every routed request: strategy, reason, attempts, tokens, cost, latency, outcome). Schema changes are
+numbered migrations applied on open."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from harvest.store import idiom_home
@@ -18,6 +21,11 @@ MIGRATIONS = (
         model TEXT NOT NULL, model_version TEXT NOT NULL, input_tokens INTEGER NOT NULL,
         output_tokens INTEGER NOT NULL, cost_usd REAL, latency_s REAL NOT NULL, error TEXT NOT NULL,
         PRIMARY KEY (run_id, strategy, case_id))""",
+    """CREATE TABLE requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, language TEXT NOT NULL,
+        path TEXT NOT NULL, strategy TEXT NOT NULL, reason TEXT NOT NULL, attempts TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL, latency_s REAL NOT NULL,
+        outcome TEXT NOT NULL)""",
 )
 
 
@@ -33,3 +41,14 @@ def connect(repo: Path) -> sqlite3.Connection:
             connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number}")
     return connection
+
+
+@contextlib.contextmanager
+def database(repo: Path) -> Iterator[sqlite3.Connection]:
+    """The database for one transaction: committed on success, rolled back on error, then closed."""
+    connection = connect(repo)
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()

@@ -28,6 +28,7 @@ from harvest.units.languages import GRAMMARS, grammar, parse
 COMMAND_TIMEOUT_S = 30.0
 LOOP_COMPRESSION = 0.12  # zlib ratio under which a long output is a repetition loop
 LOOP_MIN_CHARS = 200
+REPOSITORY_CHECKS = frozenset({"path-layout", "commit-format"})  # conventions one output cannot break
 COMMENT = re.compile(r"^\s*(#|//|/\*|\*|\*/|<!--|--)")
 
 
@@ -203,6 +204,9 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
     rule = ctx.conventions.get(str(value))
     if rule is None:
         return RuleResult(True, 1.0, f"skipped: no convention {value!r} in conventions.yaml", skipped=True)
+    if rule.type.removeprefix("not-") in REPOSITORY_CHECKS:
+        return RuleResult(True, 1.0, f"skipped: {rule.id} is about the repository's folders, not this code",
+                          skipped=True)
     if out.path and not applies(rule, out.path, out.language):
         return RuleResult(True, 1.0, f"skipped: {rule.id} does not apply to {out.path}", skipped=True)
     units = tuple(extract_units(out.path or f"output.{out.language}", out.language, out.text))

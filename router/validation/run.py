@@ -18,7 +18,7 @@ from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
 from router.strategies.registry import strategy
-from router.validation.db import connect
+from router.validation.db import database
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import Case, Suite
@@ -79,8 +79,7 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
             results.append(run_case(case, name, repo, config, index, ctx, max_tokens))
             advance()
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    connection = connect(repo)
-    with connection:
+    with database(repo) as connection:
         connection.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)",
                            (run_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), suite.name,
                             hashlib.sha256(suite_text.encode()).hexdigest(), ",".join(strategies), int(offline_model)))
@@ -88,7 +87,6 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
             "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id, r.strategy, r.case_id, r.kind, r.language, int(r.passed), json.dumps(r.reasons), r.model,
               r.model_version, r.input_tokens, r.output_tokens, r.cost_usd, r.latency_s, r.error) for r in results])
-    connection.close()
     return run_id, results
 
 

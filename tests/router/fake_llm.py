@@ -23,6 +23,7 @@ class Script:
 
     replies: list[tuple[int, float]] = field(default_factory=list)
     text: str = "export const Answer = () => null;\n"
+    texts: list[str] = field(default_factory=list)  # answers for the next requests, before `text`
     requests: list[dict] = field(default_factory=list)
     job_polls: int = 2  # status checks a fine-tuning job stays "running" for
     job_fails: bool = False
@@ -72,7 +73,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             elif self.path.endswith("/chat/completions"):
                 self._send(200, {"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
                                  "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant", "content": script.text}}],
+                                              "message": {"role": "assistant",
+                                                          "content": script.texts.pop(0) if script.texts
+                                                          else script.text}}],
                                  "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}})
             elif self.path.endswith("/fine_tuning/jobs"):
                 self._send(200, _job("queued"))

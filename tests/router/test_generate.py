@@ -69,7 +69,7 @@ def test_generate_through_openai_scrubs_the_file_context(repo: Path) -> None:
             env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_BASE_URL": f"{url}/v1",
                    "OPENAI_API_KEY": "sk-test"}
             result = CliRunner().invoke(idiom, ["generate", "Add a Scratch component", "--repo", str(repo),
-                                                "--file", "src/Scratch.tsx", "--json"], env=env)
+                                                "--file", "src/Scratch.tsx", "--strategy", "rag", "--json"], env=env)
             assert result.exit_code == 0, result.output
             assert secret not in json.dumps(script.requests) and secret not in result.output
             assert json.loads(result.output)["cost_usd"] > 0

@@ -1,0 +1,175 @@
+"""The request path: decide a strategy from measured statistics, then cascade.
+
+The chosen strategy's answer is checked against the fast rules for the request (not degenerate, no
+secret, parses, and the mined conventions that apply to its path) before it is returned; when it fails,
+or its provider fails, the next strategy is asked, within `[router] latency_budget_s`. A request that no
+strategy answers well returns nothing rather than code that breaks the team's rules. Every request is
+logged to `.idiom/idiom.db`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+from harvest.classify import kind_of
+from harvest.conventions.checks import applies
+from harvest.conventions.rules import Rule
+from harvest.errors import HarvestError
+from harvest.store import idiom_home
+from harvest.units.languages import GRAMMARS
+from router.config import IndexConfig, RouterConfig
+from router.contracts import Completion, CompletionRequest
+from router.policy import Decision, Measured, decide
+from router.strategies.registry import strategy
+from router.validation.db import database
+from router.validation.rules import Context, Output, check
+
+DEFAULT_ORDER = ("few_shot", "rag", "finetuned")  # cheapest prompt first when nothing is measured
+
+
+def conventions_of(repo: Path) -> dict[str, Rule]:
+    """The mined conventions of the repository's dataset (of the index's dataset when there are several)."""
+    from harvest.conventions.store import load_conventions
+
+    files = sorted(idiom_home(repo).glob("datasets/*/conventions.yaml"))
+    indexed = idiom_home(repo) / "index" / "manifest.json"
+    if len(files) > 1 and indexed.is_file():
+        chosen = Path(json.loads(indexed.read_text())["units_file"]).with_name("conventions.yaml")
+        files = [chosen] if chosen.is_file() else files[:1]
+    return {r.id: r for r in load_conventions(files[0])} if files else {}
+
+
+def request_kind(path: str, instruction: str = "") -> str:
+    """The kind of unit a request is for, from its path (and words of the instruction)."""
+    name = PurePosixPath(path).name
+    stem = name.split(".")[0]
+    if (path and kind_of(path) == "test") or re.search(r"\b(test|spec)s?\b", instruction, re.IGNORECASE):
+        return "test"
+    if re.match(r"use[A-Z0-9]", stem) or re.search(r"\bhook\b", instruction, re.IGNORECASE):
+        return "hook"
+    if ".styles." in name or re.search(r"\bstyled\b", instruction, re.IGNORECASE):
+        return "styled"
+    if re.search(r"(^|/)(routers?|routes|api|endpoints)/", path) or re.search(r"\b(route|endpoint)\b", instruction,
+                                                                             re.IGNORECASE):
+        return "route"
+    if (name.endswith((".tsx", ".jsx")) and stem[:1].isupper()) or re.search(r"\bcomponent\b", instruction,
+                                                                            re.IGNORECASE):
+        return "component"
+    return "function"
+
+
+def available(repo: Path) -> list[str]:
+    """Strategies this repository can run now: a dataset (few_shot), an index (rag), a promoted model (finetuned)."""
+    home = idiom_home(repo)
+    found = ["few_shot"] if any(home.glob("datasets/*/pairs.jsonl")) else []
+    found += ["rag"] if (home / "index" / "manifest.json").is_file() else []
+    registries = [p for p in home.glob("models/*/registry.json") if json.loads(p.read_text()).get("promoted")]
+    return found + (["finetuned"] if registries else [])
+
+
+def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
+    """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it)."""
+    if not (idiom_home(repo) / "idiom.db").is_file():
+        return []
+    found = []
+    with database(repo) as db:
+        for name in strategies:
+            row = db.execute("SELECT run_id FROM results WHERE strategy = ? ORDER BY run_id DESC LIMIT 1",
+                             (name,)).fetchone()
+            if row is None:
+                continue
+            rows = db.execute("SELECT passed, cost_usd, kind FROM results WHERE run_id = ? AND strategy = ?",
+                              (row[0], name)).fetchall()
+            chosen = [r for r in rows if r[2] == kind] or rows
+            costs = [r[1] for r in chosen if r[1] is not None]
+            found.append(Measured(name, sum(r[0] for r in chosen), len(chosen), sum(costs) / len(costs) if costs else 0.0))
+    return found
+
+
+def route(request: CompletionRequest, repo: Path, config: RouterConfig, kind: str = "") -> tuple[str, Decision]:
+    """(kind, decision) for `request`, without calling any model."""
+    kind = kind or request_kind(request.path, request.instruction)
+    names = available(repo)
+    if not names:
+        raise HarvestError(f"no strategy can answer yet for {repo}; run `idiom harvest` (and `idiom index`) first")
+    return kind, decide(measured(repo, kind, names), config.min_pass_rate, [n for n in DEFAULT_ORDER if n in names])
+
+
+@dataclass
+class Attempt:
+    """One strategy asked on the way: whether its answer passed the fast rules, and why not."""
+
+    strategy: str
+    passed: bool
+    reason: str
+    latency_s: float = 0.0
+    cost_usd: float | None = None
+
+
+@dataclass
+class Routed:
+    """The answer (None when no strategy's answer passed), the decision and every attempt."""
+
+    completion: Completion | None
+    kind: str
+    decision: Decision
+    attempts: list[Attempt] = field(default_factory=list)
+
+
+def fast_failures(text: str, request: CompletionRequest, kind: str, conventions: dict[str, Rule]) -> list[str]:
+    """Why `text` breaks the fast rules for this request ([] when it passes)."""
+    out = Output(text, request.language, request.path, kind)
+    checks: list[tuple[str, object]] = [("not-degenerate", None), ("no-secret", None)]
+    checks += [("parses", None)] if request.language in GRAMMARS else []
+    checks += [("convention", r.id) for r in conventions.values() if r.status == "proposed" and
+               (not request.path or applies(r, request.path, request.language))]
+    context = Context(conventions)
+    failures = []
+    for name, value in checks:
+        result = check(name, value, out, context)
+        if not result.passed and not result.skipped:
+            failures.append(f"{name}: {result.reason}")
+    return failures
+
+
+def answer(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig,
+           conventions: dict[str, Rule], kind: str = "") -> Routed:
+    """Route, cascade and log one request."""
+    kind, decision = route(request, repo, config, kind)
+    routed = Routed(None, kind, decision)
+    started = time.perf_counter()
+    for name in decision.order:
+        if routed.attempts and time.perf_counter() - started > config.latency_budget_s:
+            routed.attempts.append(Attempt(name, False, "skipped: latency budget spent"))
+            break
+        try:
+            completion = strategy(name)(request, repo, config, index)
+        except HarvestError as exc:
+            routed.attempts.append(Attempt(name, False, f"failed: {str(exc).splitlines()[0]}"))
+            continue
+        failures = fast_failures(completion.text, request, kind, conventions)
+        routed.attempts.append(Attempt(name, not failures, "; ".join(failures) or "passed the fast rules",
+                                       completion.latency_s, completion.cost_usd))
+        if not failures:
+            routed.completion = completion
+            break
+    _log(repo, request, routed, time.perf_counter() - started)
+    return routed
+
+
+def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float) -> None:
+    completion = routed.completion
+    costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
+    with database(repo) as db:
+        db.execute("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
+                   "output_tokens, cost_usd, latency_s, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (time.strftime("%Y-%m-%dT%H:%M:%S%z"), routed.kind, request.language, request.path,
+                    completion.strategy if completion else routed.decision.strategy, routed.decision.reason,
+                    json.dumps([asdict(a) for a in routed.attempts]),
+                    completion.usage.input_tokens if completion else 0,
+                    completion.usage.output_tokens if completion else 0,
+                    sum(costs) if costs else None, round(seconds, 4), "answered" if completion else "nothing passed"))

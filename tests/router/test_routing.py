@@ -1,0 +1,106 @@
+"""The policy (a pure function) and the request path: decision, cascade on failed rules and on provider
+failures, and the request log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from router.policy import Measured, decide, expected_costs
+from router.routing import request_kind
+from server.cli import idiom
+from tests.router.fake_llm import fake_llm
+
+GOOD_TSX = "import styled from 'styled-components';\n\nexport const Tag = () => <span>tag</span>;\n"
+
+
+def test_the_lower_confidence_bound_keeps_three_lucky_cases_from_winning() -> None:
+    lucky = Measured("few_shot", 3, 3, 0.001)  # 100% observed, at least 44% at 95% confidence
+    proven = Measured("rag", 92, 100, 0.004)
+    decision = decide([lucky, proven], 0.8)
+    assert decision.strategy == "rag" and decision.order == ("rag", "few_shot")
+    assert "92/100" in decision.reason and "few_shot would be cheaper" in decision.reason
+
+
+def test_the_cheapest_per_accepted_request_wins_counting_the_fallback() -> None:
+    cheap = Measured("few_shot", 180, 200, 0.002)  # 90%, lower bound ≈ 85%
+    reliable = Measured("finetuned", 198, 200, 0.010)  # 99%
+    costs = expected_costs([cheap, reliable])
+    fallback = 0.010 / 0.99
+    assert costs["finetuned"] == pytest.approx(fallback)
+    assert costs["few_shot"] == pytest.approx(0.002 + 0.10 * fallback)  # the call, plus the failures' fallback
+    assert decide([cheap, reliable], 0.8).strategy == "few_shot"
+    assert decide([cheap, reliable], 0.95).strategy == "finetuned"  # only it meets a 95% target
+
+
+def test_ties_go_to_the_higher_pass_rate_and_no_data_uses_the_default() -> None:
+    a = Measured("rag", 95, 100, 0.0)
+    b = Measured("few_shot", 99, 100, 0.0)
+    assert decide([a, b], 0.8).strategy == "few_shot"
+    assert decide([Measured("rag", 1, 10, 0.0), Measured("few_shot", 2, 10, 0.0)], 0.8).reason.startswith(
+        "no strategy is known to pass 80%")
+    empty = decide([], 0.8, ["few_shot", "rag"])
+    assert empty.strategy == "few_shot" and "no validation results yet" in empty.reason
+
+
+@pytest.mark.parametrize(("path", "instruction", "kind"), [
+    ("src/components/Tag/Tag.spec.tsx", "", "test"), ("src/hooks/useTimer.ts", "", "hook"),
+    ("src/components/Tag/Tag.styles.ts", "", "styled"), ("service/app/routers/tags.py", "", "route"),
+    ("src/components/Tag/Tag.tsx", "", "component"), ("src/utils/format.ts", "", "function"),
+    ("", "write the tests for the cart", "test")])
+def test_request_kinds(path: str, instruction: str, kind: str) -> None:
+    assert request_kind(path, instruction) == kind
+
+
+def test_the_cascade_escalates_on_broken_output_and_provider_failures(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "openai")
+    monkeypatch.setenv("IDIOM_ROUTER_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(idiom, ["route", "Create a Tag component", "--file", "src/components/Tag/Tag.tsx",
+                                             "--repo", str(repo), "--json"]).output)
+    assert shown["kind"] == "component" and shown["order"] == ["few_shot", "rag"]  # no model registered
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
+        script.texts = ["const = ;", GOOD_TSX]  # few_shot's answer does not parse; rag's does
+        done = runner.invoke(idiom, ["generate", "Create a Tag component", "--file", "src/components/Tag/Tag.tsx",
+                                     "--repo", str(repo), "--json"])
+        routed = json.loads(done.output)
+        assert routed["completion"]["strategy"] == "rag" and routed["completion"]["text"] == GOOD_TSX
+        assert [(a["strategy"], a["passed"]) for a in routed["attempts"]] == [("few_shot", False), ("rag", True)]
+        assert "syntax errors" in routed["attempts"][0]["reason"]
+        # A provider that times out falls back the same way; with nothing acceptable, nothing is returned.
+        monkeypatch.setenv("IDIOM_ROUTER_TIMEOUT", "0.2")
+        monkeypatch.setenv("IDIOM_ROUTER_MAX_RETRIES", "0")
+        script.replies = [(200, 1.0)]
+        script.texts = ["", "// only a comment\n"]  # the timed-out call still takes the first
+        failed = json.loads(runner.invoke(idiom, ["generate", "Create a Tag component", "--file",
+                                                  "src/components/Tag/Tag.tsx", "--repo", str(repo), "--json"]).output)
+    assert failed["completion"] is None
+    assert failed["attempts"][0]["reason"].startswith("failed: openai") and not failed["attempts"][1]["passed"]
+    from harvest.store import idiom_home
+
+    with sqlite3.connect(idiom_home(repo) / "idiom.db") as db:
+        outcomes = [r[0] for r in db.execute("SELECT outcome FROM requests ORDER BY id")]
+    assert outcomes == ["answered", "nothing passed"]
+
+
+def test_validation_results_drive_the_route(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from router.validation.db import database
+
+    with database(repo) as db:
+        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,rag', 0)")
+        rows = [("r1", "few_shot", f"c{n}", "component", "tsx", int(n < 5), "[]", "m", "", 10, 5, 0.001, 0.1, "")
+                for n in range(20)]
+        rows += [("r1", "rag", f"c{n}", "component", "tsx", int(n < 19), "[]", "m", "", 10, 5, 0.003, 0.1, "")
+                 for n in range(20)]
+        db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    monkeypatch.setenv("IDIOM_ROUTER_MIN_PASS_RATE", "0.7")
+    shown = json.loads(CliRunner().invoke(idiom, ["route", "Create a Tag component", "--file",
+                                                  "src/components/Tag/Tag.tsx", "--repo", str(repo), "--json"]).output)
+    assert shown["strategy"] == "rag" and "19/20" in shown["reason"]
