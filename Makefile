@@ -34,6 +34,11 @@ demo: $(STAMP)
 	  IDIOM_FINETUNE_GRADIENT_CHECKPOINTING=false $(VENV)/bin/idiom train examples/acme-web \
 	  --base-model examples/acme-web/.idiom/models/tiny --max-steps 40 --max-length 512 --lr 3e-3 --train-lm-head
 	$(VENV)/bin/idiom models list --repo examples/acme-web
+	$(VENV)/bin/idiom suite generate examples/acme-web
+	HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
+	  $(VENV)/bin/idiom validate examples/acme-web --max-tokens 24
+	$(VENV)/bin/idiom route "Create a Tag component with a tone prop" --file src/components/Tag/Tag.tsx \
+	  --repo examples/acme-web
 	for strategy in few_shot rag finetuned; do \
 	  HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
 	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \
