@@ -55,6 +55,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) bench/index_bench.py
 	HF_HUB_OFFLINE=1 $(PY) bench/deps_bench.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_bench.py
+	$(PY) bench/router_bench.py
 
 clean:
 	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json
