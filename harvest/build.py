@@ -40,7 +40,7 @@ from harvest.progress import progress_bar
 from harvest.quality import filter_pairs
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
 from harvest.split import decontaminate, exclude_files, split_pairs
-from harvest.store import atomic_write_json, atomic_write_text, idiom_home, staged_dir, write_jsonl
+from harvest.store import atomic_write_json, atomic_write_text, choose, idiom_home, staged_dir, write_jsonl
 from harvest.units import SUPPORTED, extract_units
 
 SPLITS = ("train", "eval", "test")
@@ -69,12 +69,11 @@ def harvest_dir(root: Path, name: str) -> Path:
     """The first half's output for repository `root`, checked to be there."""
     home = idiom_home(root) / "harvest"
     names = sorted(p.name for p in home.iterdir() if (p / "manifest.json").is_file()) if home.is_dir() else []
-    if not name and len(names) == 1:
-        name = names[0]
-    if name not in names:
+    chosen = choose(names, name)
+    if not chosen:
         known = f"harvests there: {', '.join(names)}" if names else "none there yet"
         raise InputError(f"no harvest {name!r} under {home} ({known}); run `idiom harvest {root}` or pass --name")
-    return home / name
+    return home / chosen
 
 
 def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,13 @@ def idiom_home(repo: Path) -> Path:
         # Keep the tool's own output out of the team's `git status`.
         atomic_write_text(ignore, "*\n")
     return home
+
+
+def choose(names: Sequence[str], name: str) -> str:
+    """`name` when it is one of `names`, the only name when `name` is empty, else "" (the caller says why)."""
+    if not name and len(names) == 1:
+        return names[0]
+    return name if name in names else ""
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from harvest.store import atomic_write_json, idiom_home
+from harvest.store import atomic_write_json, choose, idiom_home
 from router.errors import TrainingError
 
 VERSION = re.compile(r"^v(\d+)$")
@@ -82,9 +82,8 @@ def model_folder(repo: Path, name: str) -> Path:
     """The folder of model `name`, or the only model when `name` is empty."""
     home = models_home(repo)
     names = sorted(p.name for p in home.iterdir() if versions(p)) if home.is_dir() else []
-    if not name and len(names) == 1:
-        name = names[0]
-    if name not in names:
+    chosen = choose(names, name)
+    if not chosen:
         raise TrainingError(f"no fine-tuned model {name!r} under {home} (have: {', '.join(names) or 'none'}); "
                             "train one with `idiom train`")
-    return home / name
+    return home / chosen

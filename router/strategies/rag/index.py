@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from harvest.records import Unit, read_records
-from harvest.store import atomic_write_json, atomic_write_text, staged_dir
+from harvest.store import atomic_write_json, atomic_write_text, choose, staged_dir
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.embeddings import default_model, embedding_function
@@ -143,12 +143,11 @@ def _drop(store: Any, name: str) -> None:
 def units_file_for(datasets: Path, name: str) -> Path:
     """`<datasets>/<name>/units.jsonl`, the only dataset when `name` is empty."""
     names = sorted(p.parent.name for p in datasets.glob("*/units.jsonl")) if datasets.is_dir() else []
-    if not name and len(names) == 1:
-        name = names[0]
-    if name not in names:
+    chosen = choose(names, name)
+    if not chosen:
         raise IndexStoreError(f"no dataset {name!r} under {datasets} (have: {', '.join(names) or 'none'}); "
                               "run `idiom harvest` first or pass --name")
-    return datasets / name / "units.jsonl"
+    return datasets / chosen / "units.jsonl"
 
 
 def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
