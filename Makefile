@@ -12,6 +12,10 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@# Debian's Chromium renders the ROI report in the tests (headless); installed when missing and possible.
+	command -v chromium >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && \
+	   apt-get install -y -q chromium >/dev/null)); } || echo "no chromium: the report's browser test will be skipped"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -39,6 +43,7 @@ demo: $(STAMP)
 	  $(VENV)/bin/idiom validate examples/acme-web --max-tokens 24
 	$(VENV)/bin/idiom route "Create a Tag component with a tone prop" --file src/components/Tag/Tag.tsx \
 	  --repo examples/acme-web
+	$(VENV)/bin/idiom roi examples/acme-web
 	for strategy in few_shot rag finetuned; do \
 	  HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
 	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \

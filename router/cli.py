@@ -1,5 +1,5 @@
 """Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`,
-`idiom train`, `idiom models`, `idiom suite`, `idiom validate`, `idiom route`.
+`idiom train`, `idiom models`, `idiom suite`, `idiom validate`, `idiom route`, `idiom roi`.
 
 Also runs alone as `python -m router`.
 """
@@ -12,6 +12,7 @@ from harvest.cli import FriendlyGroup
 from router.generate import generate_command, model_group, route_command
 from router.strategies.finetuned.command import models_group, train_command
 from router.strategies.rag.command import index_command, search_command
+from router.reports.command import roi_command
 from router.validation.command import suite_group, validate_command
 
 
@@ -29,3 +30,4 @@ cli.add_command(train_command)
 cli.add_command(models_group)
 cli.add_command(suite_group)
 cli.add_command(validate_command)
+cli.add_command(roi_command)

@@ -55,3 +55,25 @@ class RouterConfig:
 def load_router_config(repo: Path) -> RouterConfig:
     """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides."""
     return load_section(read_toml(repo), "router", RouterConfig)
+
+
+@dataclass(frozen=True)
+class RoiConfig:
+    """`[roi]`: the assumptions an ROI report states beside its numbers."""
+
+    team_size: int = setting("Developers using the assistant.", 8)
+    requests_per_developer_per_day: float = setting("Completions each developer asks for per working day.", 40.0)
+    working_days_per_month: float = setting("Working days in a month.", 21.0)
+    minutes_saved_per_accepted: float = setting("Minutes an accepted suggestion saves against writing it by hand.", 2.0)
+    minutes_to_fix_failed: float = setting("Minutes a developer loses on a suggestion that breaks the rules.", 1.0)
+    hourly_cost_usd: float = setting("Loaded cost of a developer hour.", 90.0)
+    training_runs_per_month: float = setting("Fine-tuning runs per month (retraining as the code moves).", 1.0)
+    training_cost_usd: float = setting("Cost of one training run when the registry has no figure (GPU time, "
+                                       "or the OpenAI job's cost).", 10.0)
+    drift_margin: float = setting("Flag drift when the promoted model's pass rate falls by more than this between "
+                                  "validation runs.", 0.1)
+
+
+def load_roi_config(repo: Path) -> RoiConfig:
+    """The `[roi]` section for `repo`, with IDIOM_ROI_* overrides."""
+    return load_section(read_toml(repo), "roi", RoiConfig)

@@ -1,0 +1,111 @@
+"""`idiom roi`: gather the latest validation figures and the registry's training cost, work out the
+economics, draw the charts, and write `.idiom/reports/roi.html` (self-contained), `roi.md` and `roi.json`."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harvest.store import atomic_write_text, idiom_home
+from router.config import RoiConfig
+from router.reports import charts
+from router.reports.roi import (StrategyEconomics, StrategyFigures, break_even, drift, economics, monthly_requests,
+                                recommend, usd)
+from router.validation.db import database
+
+PROMPTING = ("few_shot", "rag")
+
+
+def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
+    """Each strategy's figures from its latest validation run, and whether any came from a local model."""
+    if not (idiom_home(repo) / "idiom.db").is_file():
+        return [], False
+    found, offline = [], False
+    with database(repo) as db:
+        names = [r[0] for r in db.execute("SELECT DISTINCT strategy FROM results ORDER BY strategy")]
+        for name in names:
+            run, local = db.execute("SELECT r.id, r.offline_model FROM runs r JOIN results x ON x.run_id = r.id "
+                                    "WHERE x.strategy = ? ORDER BY r.id DESC LIMIT 1", (name,)).fetchone()
+            rows = db.execute("SELECT passed, cost_usd, latency_s FROM results WHERE run_id = ? AND strategy = ?",
+                              (run, name)).fetchall()
+            costs = sorted(r[1] or 0.0 for r in rows)
+            latencies = sorted(r[2] for r in rows)
+            found.append(StrategyFigures(name, len(rows), sum(r[0] for r in rows), sum(costs) / len(costs),
+                                         latencies[len(latencies) // 2]))
+            offline = offline or bool(local)
+    return found, offline
+
+
+def run_history(repo: Path) -> list[tuple[str, str, float]]:
+    """(run id, strategy, pass rate) for every validation run, oldest first."""
+    if not (idiom_home(repo) / "idiom.db").is_file():
+        return []
+    with database(repo) as db:
+        return [(r[0], r[1], r[2]) for r in db.execute(
+            "SELECT run_id, strategy, AVG(passed) FROM results GROUP BY run_id, strategy ORDER BY run_id")]
+
+
+def training_cost(repo: Path, config: RoiConfig) -> tuple[float, str]:
+    """The promoted model's training cost from the registry (its OpenAI bill, or GPU hours at
+    `[finetune] gpu_hour_usd`), else the `[roi]` assumption; with where the figure came from."""
+    from router.strategies.finetuned.config import load_finetune_config
+
+    for registry in sorted(idiom_home(repo).glob("models/*/registry.json")):
+        version = json.loads(registry.read_text()).get("promoted")
+        record = registry.parent / version / "training.json" if version else None
+        if record and record.is_file():
+            facts = json.loads(record.read_text())
+            if facts.get("cost_usd"):
+                return float(facts["cost_usd"]), f"{registry.parent.name} {version}: the provider's bill"
+            seconds = json.loads((record.parent / "metrics.json").read_text()).get("wall_seconds", 0)
+            hours = seconds / 3600
+            return round(hours * load_finetune_config(repo).gpu_hour_usd, 4), \
+                f"{registry.parent.name} {version}: {hours:.3f} GPU hours at [finetune] gpu_hour_usd"
+    return config.training_cost_usd, "[roi] training_cost_usd (no trained model in the registry)"
+
+
+def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the JSON output)."""
+    figures, offline = latest_figures(repo)
+    train, train_source = training_cost(repo, config)
+    month = [economics(f, config, train) for f in figures]
+    by_name = {m.strategy: m for m in month}
+    crossings = {}
+    if "finetuned" in by_name:
+        for name in PROMPTING:
+            if name in by_name:
+                requests = break_even(train, by_name[name].cost_per_request, by_name["finetuned"].cost_per_request)
+                if requests is not None:
+                    crossings[name] = round(requests)
+    history = run_history(repo)
+    return {"generated": time.strftime("%Y-%m-%d %H:%M"), "offline_model": offline, "assumptions": asdict(config),
+            "monthly_requests": monthly_requests(config), "training_cost_usd": train,
+            "training_cost_source": train_source, "strategies": [asdict(m) for m in month],
+            "latency": {f.strategy: f.p50_latency_s for f in figures}, "cases": {f.strategy: f.cases for f in figures},
+            "break_even_requests": crossings, "recommendation": recommend(month, config),
+            "drift": drift([(run, rate) for run, name, rate in history if name == "finetuned"], config.drift_margin),
+            "history": history}
+
+
+def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
+    """Write the HTML, Markdown and JSON reports; returns their paths."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    data = build_report(repo, config)
+    month = [StrategyEconomics(**m) for m in data["strategies"]]
+    horizon = max([data["monthly_requests"], *[3 * r for r in data["break_even_requests"].values()]])
+    svg = {"cumulative": charts.cumulative_cost(month, data["training_cost_usd"], horizon,
+                                                data["break_even_requests"]) if month else "",
+           "pareto": charts.pass_rate_vs_cost(month) if month else "", "history": charts.history(data["history"])}
+    env = Environment(loader=PackageLoader("router.reports", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["usd"] = usd
+    folder = idiom_home(repo) / "reports"
+    paths = {"html": folder / "roi.html", "md": folder / "roi.md", "json": folder / "roi.json"}
+    atomic_write_text(paths["html"], env.get_template("roi.html.j2").render(data=data, svg=svg))
+    atomic_write_text(paths["md"], env.get_template("roi.md.j2").render(data=data))
+    atomic_write_text(paths["json"], json.dumps(data, indent=2) + "\n")
+    return paths

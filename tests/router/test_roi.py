@@ -1,0 +1,91 @@
+"""ROI: the arithmetic against hand-computed figures, and the report built from stored validation runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from router.config import RoiConfig
+from router.reports.roi import StrategyFigures, break_even, drift, economics, monthly_requests, recommend
+from router.validation.db import database
+from server.cli import idiom
+
+
+def test_break_even_matches_the_seeds_example() -> None:
+    # Prompting at $0.075 a request against a fine-tuned model at $0.0092 after $100 of training.
+    assert round(break_even(100, 0.075, 0.0092)) == 1520
+    assert break_even(100, 0.001, 0.002) is None  # never, when fine-tuning is dearer per request
+
+
+def test_a_month_at_the_team_volume() -> None:
+    config = RoiConfig(team_size=10, requests_per_developer_per_day=50, working_days_per_month=20,
+                       minutes_saved_per_accepted=2, minutes_to_fix_failed=1, hourly_cost_usd=60,
+                       training_runs_per_month=2)
+    assert monthly_requests(config) == 10_000
+    tuned = economics(StrategyFigures("finetuned", 100, 90, 0.001, 0.3), config, training_cost=25)
+    # 10,000 × $0.001 + 2 runs × $25; saved (9,000 × 2 − 1,000 × 1) minutes = 283.3 h × $60 − $60.
+    assert (tuned.monthly_cost, tuned.hours_saved, tuned.net_value) == (60.0, 283.3, 16940.0)
+    assert tuned.cost_per_accepted == pytest.approx(0.001 / 0.9)
+    prompt = economics(StrategyFigures("few_shot", 100, 90, 0.001, 0.3), config, training_cost=25)
+    assert prompt.monthly_cost == 10.0  # no training cost for prompting
+    assert "suggests rag" in recommend([tuned, prompt], config) and "Run few_shot." in recommend([tuned, prompt], config)
+    assert "improve the pass rates first" in recommend(
+        [economics(StrategyFigures("rag", 10, 0, 0.01, 1.0), config, 0)], config)
+
+
+def test_drift_is_flagged_past_the_margin() -> None:
+    assert drift([("r1", 0.9), ("r2", 0.75)], 0.1).startswith("drift: the fine-tuned model passed 75% in run r2")
+    assert drift([("r1", 0.9), ("r2", 0.85)], 0.1) == "" and drift([("r1", 0.9)], 0.1) == ""
+
+
+def test_the_report_from_stored_runs(repo: Path) -> None:
+    from harvest.store import idiom_home
+
+    with database(repo) as db:
+        for run, tuned_passes in (("20260101-a", 19), ("20260102-b", 12)):
+            db.execute("INSERT INTO runs VALUES (?, 'now', 's', 'x', 'few_shot,rag,finetuned', 0)", (run,))
+            for name, passes, cost in (("few_shot", 15, 0.075), ("rag", 17, 0.09), ("finetuned", tuned_passes, 0.0092)):
+                db.executemany("INSERT INTO results VALUES (?, ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 900, 100, "
+                               "?, 0.4, '')", [(run, name, f"c{n}", int(n < passes), cost) for n in range(20)])
+    done = CliRunner().invoke(idiom, ["roi", str(repo), "--json"], env={"IDIOM_ROI_TRAINING_COST_USD": "100"})
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.output)
+    assert data["break_even_requests"] == {"few_shot": 1520, "rag": 1238}
+    assert data["drift"].startswith("drift: the fine-tuned model passed 60%") and not data["offline_model"]
+    html = (idiom_home(repo) / "reports" / "roi.html").read_text()
+    assert html.count("<svg") == 3 and 'id="strategies"' in html and "1,520" in html
+    assert not re.search(r"(src|href)=[\"']https?:", html)  # self-contained: nothing fetched to view it
+    assert "| finetuned | 20 | 60% |" in (idiom_home(repo) / "reports" / "roi.md").read_text()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (make test installs it)")
+def test_the_report_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from harvest.store import idiom_home
+
+    with database(repo) as db:
+        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,finetuned', 1)")
+        for name, passes, cost in (("few_shot", 14, 0.002), ("finetuned", 18, 0.0009)):
+            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, ?, 0.2, '')",
+                           [(name, f"c{n}", int(n < passes), cost) for n in range(20)])
+    assert CliRunner().invoke(idiom, ["roi", str(repo)]).exit_code == 0
+    page = (idiom_home(repo) / "reports" / "roi.html").as_uri()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--window-size=1200,1800"]
+    dom = subprocess.run(["chromium", *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
+    assert dom.count("<svg") == 2 and 'id="offline-note"' in dom and "finetuned" in dom  # rendered, not just read
+    shot = tmp_path / "roi.png"
+    subprocess.run(["chromium", *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)
+    image = Image.open(shot).convert("RGB")
+    pixels = list(image.getdata())
+    assert sum(p != (255, 255, 255) for p in pixels) / len(pixels) > 0.02  # not a blank page
+    green = sum(abs(r - 0x55) < 12 and abs(g - 0xA8) < 12 and abs(b - 0x68) < 12 for r, g, b in pixels)
+    assert green > 200  # the fine-tuned model's line and point, drawn in its colour
