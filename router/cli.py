@@ -1,5 +1,5 @@
 """Command line of the router: `idiom index`, `idiom search`, `idiom generate`, `idiom model tiny`,
-`idiom train`, `idiom models`, `idiom suite`, `idiom validate`, `idiom route`, `idiom roi`.
+`idiom train`, `idiom models`, `idiom suite`, `idiom validate`, `idiom route`, `idiom roi`, `idiom feedback`.
 
 Also runs alone as `python -m router`.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from harvest.cli import FriendlyGroup
+from router.feedback_command import feedback_group
 from router.generate import generate_command, model_group, route_command
 from router.strategies.finetuned.command import models_group, train_command
 from router.strategies.rag.command import index_command, search_command
@@ -31,3 +32,4 @@ cli.add_command(models_group)
 cli.add_command(suite_group)
 cli.add_command(validate_command)
 cli.add_command(roi_command)
+cli.add_command(feedback_group)

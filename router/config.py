@@ -46,6 +46,8 @@ class RouterConfig:
                                    "version); empty = the only one.", "")
     min_pass_rate: float = setting("Pass rate a strategy must reach (lower bound of its 95% interval on the "
                                    "validation suite) to be chosen for a kind of request.", 0.8)
+    exploration: float = setting("Share of requests routed to a less-known strategy that could still meet the "
+                                 "target, so an improved one gets noticed (0 = never).", 0.05)
     latency_budget_s: float = setting("Seconds the cascade may spend escalating to the next strategy when an "
                                       "answer fails the fast rules or a provider fails.", 10.0)
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "

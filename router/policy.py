@@ -33,6 +33,10 @@ class Measured:
     def lower_bound(self) -> float:
         return wilson(self.passed, self.total)[0]
 
+    @property
+    def upper_bound(self) -> float:
+        return wilson(self.passed, self.total)[1]
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -51,8 +55,28 @@ def expected_costs(measured: Sequence[Measured]) -> dict[str, float]:
     return {m.strategy: own if m is fallback else m.cost_usd + (1 - m.pass_rate) * own for m in measured}
 
 
-def decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequence[str] = ()) -> Decision:
-    """The decision for one kind of request; with nothing measured, `default`'s order and a reason saying so."""
+def decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequence[str] = (), draw: float = 1.0,
+           exploration: float = 0.0) -> Decision:
+    """The decision for one kind of request; with nothing measured, `default`'s order and a reason saying so.
+
+    Bounded exploration: when `draw` (uniform in [0, 1)) falls below `exploration`, the least-known other
+    strategy that could still meet the target (the upper end of its interval reaches it) is asked first,
+    so a strategy that improved after a retrain gets noticed without risking more than that share.
+    """
+    chosen = _decide(measured, min_pass_rate, default)
+    if draw >= exploration:
+        return chosen
+    plausible = [m for m in measured if m.strategy != chosen.strategy and m.upper_bound >= min_pass_rate]
+    if not plausible:
+        return chosen
+    trial = min(plausible, key=lambda m: (m.total, m.cost_usd))
+    order = (trial.strategy, *[s for s in chosen.order if s != trial.strategy])
+    return Decision(trial.strategy, f"exploring ({exploration:.0%} of requests): {trial.strategy} has only "
+                    f"{trial.total} results and could reach the target (up to {trial.upper_bound:.0%}); "
+                    f"otherwise: {chosen.reason}", order, chosen.expected_cost_usd)
+
+
+def _decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequence[str]) -> Decision:
     known = [m for m in measured if m.total]
     if not known:
         order = tuple(default)
@@ -70,7 +94,13 @@ def decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequence
         if cheaper:
             reason += f"; {', '.join(m.strategy for m in cheaper)} would be cheaper but may not pass often enough"
     else:
+        untried = [s for s in default if s not in {m.strategy for m in known}]
         best = by_reliability[0]
+        if untried:  # nothing measured is good enough: an unmeasured strategy may be
+            order = (untried[0], *[m.strategy for m in by_reliability], *untried[1:])
+            return Decision(untried[0], f"no measured strategy passes {min_pass_rate:.0%} of the time (best: "
+                            f"{best.strategy}, {best.passed}/{best.total}); trying {untried[0]}, which has no "
+                            "results yet", order)
         reason = (f"no strategy is known to pass {min_pass_rate:.0%} of the time; {best.strategy} is the most "
                   f"reliable ({best.passed}/{best.total}, at least {best.lower_bound:.0%})")
     order = (best.strategy, *[m.strategy for m in by_reliability if m is not best],

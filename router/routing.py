@@ -10,6 +10,7 @@ logged to `.idiom/idiom.db`.
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -72,31 +73,41 @@ def available(repo: Path) -> list[str]:
 
 
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
-    """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it)."""
+    """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it),
+    plus the developers' feedback on its answers (accepted counts as a pass)."""
+    from router.feedback import feedback_counts
+
     if not (idiom_home(repo) / "idiom.db").is_file():
         return []
     found = []
+    used = feedback_counts(repo, kind)
     with database(repo) as db:
         for name in strategies:
             row = db.execute("SELECT run_id FROM results WHERE strategy = ? ORDER BY run_id DESC LIMIT 1",
                              (name,)).fetchone()
-            if row is None:
-                continue
             rows = db.execute("SELECT passed, cost_usd, kind FROM results WHERE run_id = ? AND strategy = ?",
-                              (row[0], name)).fetchall()
+                              (row[0], name)).fetchall() if row else []
             chosen = [r for r in rows if r[2] == kind] or rows
-            costs = [r[1] for r in chosen if r[1] is not None]
-            found.append(Measured(name, sum(r[0] for r in chosen), len(chosen), sum(costs) / len(costs) if costs else 0.0))
+            costs = [r[1] for r in chosen if r[1] is not None] or [
+                r[0] for r in db.execute("SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL",
+                                         (name,))]
+            accepted, answered = used.get(name, (0, 0))
+            if chosen or answered:
+                found.append(Measured(name, sum(r[0] for r in chosen) + accepted, len(chosen) + answered,
+                                      sum(costs) / len(costs) if costs else 0.0))
     return found
 
 
-def route(request: CompletionRequest, repo: Path, config: RouterConfig, kind: str = "") -> tuple[str, Decision]:
-    """(kind, decision) for `request`, without calling any model."""
+def route(request: CompletionRequest, repo: Path, config: RouterConfig, kind: str = "",
+          explore: bool = False) -> tuple[str, Decision]:
+    """(kind, decision) for `request`, without calling any model; `explore` lets the policy try a
+    less-known strategy on `[router] exploration` of requests."""
     kind = kind or request_kind(request.path, request.instruction)
     names = available(repo)
     if not names:
         raise HarvestError(f"no strategy can answer yet for {repo}; run `idiom harvest` (and `idiom index`) first")
-    return kind, decide(measured(repo, kind, names), config.min_pass_rate, [n for n in DEFAULT_ORDER if n in names])
+    return kind, decide(measured(repo, kind, names), config.min_pass_rate, [n for n in DEFAULT_ORDER if n in names],
+                        random.random() if explore else 1.0, config.exploration)
 
 
 @dataclass
@@ -118,6 +129,7 @@ class Routed:
     kind: str
     decision: Decision
     attempts: list[Attempt] = field(default_factory=list)
+    request_id: int = 0  # in the request log; feedback refers to it
 
 
 def fast_failures(text: str, request: CompletionRequest, kind: str, conventions: dict[str, Rule]) -> list[str]:
@@ -139,7 +151,7 @@ def fast_failures(text: str, request: CompletionRequest, kind: str, conventions:
 def answer(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig,
            conventions: dict[str, Rule], kind: str = "") -> Routed:
     """Route, cascade and log one request."""
-    kind, decision = route(request, repo, config, kind)
+    kind, decision = route(request, repo, config, kind, explore=True)
     routed = Routed(None, kind, decision)
     started = time.perf_counter()
     for name in decision.order:
@@ -157,19 +169,24 @@ def answer(request: CompletionRequest, repo: Path, config: RouterConfig, index: 
         if not failures:
             routed.completion = completion
             break
-    _log(repo, request, routed, time.perf_counter() - started)
+    routed.request_id = _log(repo, request, routed, time.perf_counter() - started)
     return routed
 
 
-def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float) -> None:
+def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float) -> int:
+    """Write the request to the log (instruction and completion scrubbed); returns its id."""
+    from harvest.scrub import scrub
+
     completion = routed.completion
     costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
     with database(repo) as db:
-        db.execute("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
-                   "output_tokens, cost_usd, latency_s, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (time.strftime("%Y-%m-%dT%H:%M:%S%z"), routed.kind, request.language, request.path,
-                    completion.strategy if completion else routed.decision.strategy, routed.decision.reason,
-                    json.dumps([asdict(a) for a in routed.attempts]),
-                    completion.usage.input_tokens if completion else 0,
-                    completion.usage.output_tokens if completion else 0,
-                    sum(costs) if costs else None, round(seconds, 4), "answered" if completion else "nothing passed"))
+        cursor = db.execute(
+            "INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, output_tokens, "
+            "cost_usd, latency_s, outcome, instruction, completion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (time.strftime("%Y-%m-%dT%H:%M:%S%z"), routed.kind, request.language, request.path,
+             completion.strategy if completion else routed.decision.strategy, routed.decision.reason,
+             json.dumps([asdict(a) for a in routed.attempts]), completion.usage.input_tokens if completion else 0,
+             completion.usage.output_tokens if completion else 0, sum(costs) if costs else None, round(seconds, 4),
+             "answered" if completion else "nothing passed", scrub(request.instruction).text,
+             scrub(completion.text).text if completion else ""))
+        return int(cursor.lastrowid)

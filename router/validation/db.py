@@ -1,6 +1,7 @@
 """`.idiom/idiom.db`: the SQLite database of validation runs and their results, and the request log
-(every routed request: strategy, reason, attempts, tokens, cost, latency, outcome). Schema changes are
-numbered migrations applied on open."""
+(every routed request: strategy, reason, attempts, tokens, cost, latency, outcome, and its scrubbed
+instruction and completion) with the developer's feedback on it. Schema changes are numbered
+migrations applied on open."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ MIGRATIONS = (
         path TEXT NOT NULL, strategy TEXT NOT NULL, reason TEXT NOT NULL, attempts TEXT NOT NULL,
         input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL, latency_s REAL NOT NULL,
         outcome TEXT NOT NULL)""",
+    "ALTER TABLE requests ADD COLUMN instruction TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE requests ADD COLUMN completion TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, request_id INTEGER NOT NULL REFERENCES requests(id),
+        at TEXT NOT NULL, outcome TEXT NOT NULL, final_text TEXT NOT NULL)""",
 )
 
 

@@ -59,6 +59,7 @@ def test_request_kinds(path: str, instruction: str, kind: str) -> None:
 def test_the_cascade_escalates_on_broken_output_and_provider_failures(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "openai")
     monkeypatch.setenv("IDIOM_ROUTER_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("IDIOM_ROUTER_EXPLORATION", "0")  # the cascade's order must not be an exploration draw
     monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     runner = CliRunner()
@@ -104,3 +105,48 @@ def test_validation_results_drive_the_route(repo: Path, monkeypatch: pytest.Monk
     shown = json.loads(CliRunner().invoke(idiom, ["route", "Create a Tag component", "--file",
                                                   "src/components/Tag/Tag.tsx", "--repo", str(repo), "--json"]).output)
     assert shown["strategy"] == "rag" and "19/20" in shown["reason"]
+
+
+def test_exploration_is_bounded_to_plausible_less_known_strategies() -> None:
+    known = Measured("rag", 95, 100, 0.004)
+    new = Measured("finetuned", 4, 5, 0.001)  # 80% of 5: could reach 80% (upper bound 96%), not proven
+    hopeless = Measured("few_shot", 10, 100, 0.001)  # upper bound 17%: never explored
+    assert decide([known, new, hopeless], 0.8, draw=0.5, exploration=0.05).strategy == "rag"
+    explored = decide([known, new, hopeless], 0.8, draw=0.01, exploration=0.05)
+    assert explored.strategy == "finetuned" and explored.reason.startswith("exploring (5% of requests)")
+    assert explored.order[:2] == ("finetuned", "rag")
+    assert decide([known, hopeless], 0.8, draw=0.01, exploration=0.05).strategy == "rag"
+
+
+def test_feedback_moves_the_route_and_exports_candidates(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "openai")
+    monkeypatch.setenv("IDIOM_ROUTER_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("IDIOM_ROUTER_EXPLORATION", "0")
+    monkeypatch.setenv("IDIOM_ROUTER_MIN_PASS_RATE", "0.5")
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    runner = CliRunner()
+    ids = []
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
+        script.text = GOOD_TSX
+        for _ in range(12):
+            done = runner.invoke(idiom, ["generate", "Create a Tag component", "--file", "src/components/Tag/Tag.tsx",
+                                         "--repo", str(repo), "--json"])
+            ids.append(json.loads(done.output)["request_id"])
+    secret = "ghp_" + "R8mT2vXq9LzK4wNc7PbJ5sYd3HfG6aQe1UoZ"
+    kept = tmp_path / "kept.tsx"
+    kept.write_text(f"// token {secret}\nexport const Tag = () => <b>tag</b>;\n")
+    for request_id in ids[:10]:
+        assert runner.invoke(idiom, ["feedback", "record", str(request_id), "rejected", "--final", str(kept),
+                                     "--repo", str(repo)]).exit_code == 0
+    shown = json.loads(runner.invoke(idiom, ["route", "Create a Tag component", "--file", "src/components/Tag/Tag.tsx",
+                                             "--repo", str(repo), "--json"]).output)
+    # few_shot answered every request and was rejected 10 times in 12: rag, never judged, goes first now.
+    assert shown["strategy"] == "rag" and shown["order"] == ["rag", "few_shot"]
+    exported = [json.loads(line) for line in runner.invoke(idiom, ["feedback", "export", str(repo)]).output.splitlines()]
+    assert len(exported) == 10 and exported[0]["rejected"] == GOOD_TSX and "export const Tag" in exported[0]["completion"]
+    assert secret not in json.dumps(exported)  # what the developer kept is scrubbed before it is stored
+    bad = runner.invoke(idiom, ["feedback", "record", "99999", "accepted", "--repo", str(repo)])
+    assert bad.exit_code == 1 and "no request 99999" in bad.output
