@@ -1,5 +1,5 @@
-"""`idiom roi`: gather the latest validation figures and the registry's training cost, work out the
-economics, draw the charts, and write `.idiom/reports/roi.html` (self-contained), `roi.md` and `roi.json`."""
+"""`idiom roi`: gather the latest validation figures, the request log with its feedback, and the
+registry's training cost; work out the economics, draw the charts, and write `.idiom/reports/roi.html` (self-contained), `roi.md` and `roi.json`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from typing import Any
 from harvest.store import atomic_write_text, idiom_home
 from router.config import RoiConfig
 from router.reports import charts
-from router.reports.roi import (StrategyEconomics, StrategyFigures, break_even, drift, economics, monthly_requests,
-                                recommend, usd)
+from router.reports.roi import (StrategyEconomics, StrategyFigures, acceptance_drift, break_even, drift, economics,
+                                monthly_requests, recommend, usd)
 from router.validation.db import database
 
 PROMPTING = ("few_shot", "rag")
+DRIFT_WINDOW = 20  # answers per window when comparing acceptance rates
 
 
 def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
@@ -46,6 +47,25 @@ def run_history(repo: Path) -> list[tuple[str, str, float]]:
     with database(repo) as db:
         return [(r[0], r[1], r[2]) for r in db.execute(
             "SELECT run_id, strategy, AVG(passed) FROM results GROUP BY run_id, strategy ORDER BY run_id")]
+
+
+def usage(repo: Path) -> dict[str, dict[str, Any]]:
+    """From the request log: answered requests, their cost, and the developers' verdicts, per strategy."""
+    if not (idiom_home(repo) / "idiom.db").is_file():
+        return {}
+    with database(repo) as db:
+        served = db.execute("SELECT strategy, COUNT(*), SUM(cost_usd) FROM requests WHERE outcome = 'answered' "
+                            "GROUP BY strategy").fetchall()
+        judged = db.execute("SELECT r.strategy, f.outcome FROM feedback f JOIN requests r ON r.id = f.request_id "
+                            "ORDER BY f.id").fetchall()
+    found: dict[str, dict[str, Any]] = {}
+    for strategy, count, cost in served:
+        verdicts = [outcome == "accepted" for name, outcome in judged if name == strategy]
+        found[strategy] = {"requests": count, "cost_usd": round(cost or 0.0, 4), "with_feedback": len(verdicts),
+                           "accepted": sum(verdicts),
+                           "acceptance": round(sum(verdicts) / len(verdicts), 3) if verdicts else None,
+                           "verdicts": verdicts}
+    return found
 
 
 def training_cost(repo: Path, config: RoiConfig) -> tuple[float, str]:
@@ -81,13 +101,16 @@ def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
                 if requests is not None:
                     crossings[name] = round(requests)
     history = run_history(repo)
+    live = usage(repo)
+    warnings = [drift([(run, rate) for run, name, rate in history if name == "finetuned"], config.drift_margin),
+                acceptance_drift(live.get("finetuned", {}).get("verdicts", []), DRIFT_WINDOW, config.drift_margin)]
     return {"generated": time.strftime("%Y-%m-%d %H:%M"), "offline_model": offline, "assumptions": asdict(config),
             "monthly_requests": monthly_requests(config), "training_cost_usd": train,
             "training_cost_source": train_source, "strategies": [asdict(m) for m in month],
             "latency": {f.strategy: f.p50_latency_s for f in figures}, "cases": {f.strategy: f.cases for f in figures},
             "break_even_requests": crossings, "recommendation": recommend(month, config),
-            "drift": drift([(run, rate) for run, name, rate in history if name == "finetuned"], config.drift_margin),
-            "history": history}
+            "drift": " ".join(w for w in warnings if w), "history": history,
+            "usage": {name: {k: v for k, v in facts.items() if k != "verdicts"} for name, facts in live.items()}}
 
 
 def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:

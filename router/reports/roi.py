@@ -97,3 +97,16 @@ def drift(history: Sequence[tuple[str, float]], margin: float) -> str:
         return (f"drift: the fine-tuned model passed {after:.0%} in run {after_run} against {before:.0%} in "
                 f"{before_run}; retrain it on the current code (`idiom harvest`, then `idiom train`)")
     return ""
+
+
+def acceptance_drift(accepted: Sequence[bool], window: int, margin: float) -> str:
+    """A warning when the share of accepted answers in the latest `window` fell by more than `margin`
+    against the window before it ("" when there are not two full windows or it did not fall)."""
+    if len(accepted) < 2 * window:
+        return ""
+    before = sum(accepted[-2 * window:-window]) / window
+    after = sum(accepted[-window:]) / window
+    if before - after > margin:
+        return (f"drift: developers accepted {after:.0%} of the fine-tuned model's last {window} answers against "
+                f"{before:.0%} of the {window} before; retrain it on the current code")
+    return ""

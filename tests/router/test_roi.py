@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from router.config import RoiConfig
-from router.reports.roi import StrategyFigures, break_even, drift, economics, monthly_requests, recommend
+from router.reports.roi import (StrategyFigures, acceptance_drift, break_even, drift, economics, monthly_requests,
+                               recommend)
 from router.validation.db import database
 from server.cli import idiom
 
@@ -42,6 +43,9 @@ def test_a_month_at_the_team_volume() -> None:
 def test_drift_is_flagged_past_the_margin() -> None:
     assert drift([("r1", 0.9), ("r2", 0.75)], 0.1).startswith("drift: the fine-tuned model passed 75% in run r2")
     assert drift([("r1", 0.9), ("r2", 0.85)], 0.1) == "" and drift([("r1", 0.9)], 0.1) == ""
+    used = [True] * 18 + [False] * 2 + [True] * 12 + [False] * 8  # 90% accepted, then 60%
+    assert acceptance_drift(used, 20, 0.1).startswith("drift: developers accepted 60%")
+    assert acceptance_drift(used[:30], 20, 0.1) == ""  # not two full windows yet
 
 
 def test_the_report_from_stored_runs(repo: Path) -> None:
@@ -53,13 +57,21 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
             for name, passes, cost in (("few_shot", 15, 0.075), ("rag", 17, 0.09), ("finetuned", tuned_passes, 0.0092)):
                 db.executemany("INSERT INTO results VALUES (?, ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 900, 100, "
                                "?, 0.4, '')", [(run, name, f"c{n}", int(n < passes), cost) for n in range(20)])
+        for n in range(4):  # the request log: four answers served by rag, three judged, two accepted
+            db.execute("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
+                       "output_tokens, cost_usd, latency_s, outcome) VALUES ('now', 'component', 'tsx', 'a.tsx', "
+                       "'rag', 'r', '[]', 900, 100, 0.09, 0.4, 'answered')")
+        db.executemany("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, 'now', ?, '')",
+                       [(1, "accepted"), (2, "accepted"), (3, "rejected")])
     done = CliRunner().invoke(idiom, ["roi", str(repo), "--json"], env={"IDIOM_ROI_TRAINING_COST_USD": "100"})
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
     assert data["break_even_requests"] == {"few_shot": 1520, "rag": 1238}
     assert data["drift"].startswith("drift: the fine-tuned model passed 60%") and not data["offline_model"]
+    assert data["usage"]["rag"] == {"requests": 4, "cost_usd": 0.36, "with_feedback": 3, "accepted": 2,
+                                    "acceptance": 0.667}
     html = (idiom_home(repo) / "reports" / "roi.html").read_text()
-    assert html.count("<svg") == 3 and 'id="strategies"' in html and "1,520" in html
+    assert html.count("<svg") == 3 and 'id="strategies"' in html and 'id="usage"' in html and "1,520" in html
     assert not re.search(r"(src|href)=[\"']https?:", html)  # self-contained: nothing fetched to view it
     assert "| finetuned | 20 | 60% |" in (idiom_home(repo) / "reports" / "roi.md").read_text()
 
