@@ -145,9 +145,17 @@ def test_generate_then_validate_through_real_strategies(repo: Path, tiny: Path, 
         monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
         script.text = suite.cases[0].reference
         ran = runner.invoke(idiom, ["validate", str(repo), "--strategies", "few_shot", "--json"])
+        first = next(r for r in json.loads(ran.output)["results"] if r["case_id"] == suite.cases[0].id)
+        assert first["passed"], first["reasons"]
+        assert first["input_tokens"] == 120 and first["cost_usd"] is not None
+        # And through Anthropic's wire format, with the same verdict.
+        monkeypatch.setenv("IDIOM_ROUTER_PROVIDER", "anthropic")
+        monkeypatch.setenv("IDIOM_ROUTER_MODEL", "claude-haiku-4-5")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+        ran = runner.invoke(idiom, ["validate", str(repo), "--strategies", "rag", "--json"])
     first = next(r for r in json.loads(ran.output)["results"] if r["case_id"] == suite.cases[0].id)
     assert first["passed"], first["reasons"]
-    assert first["input_tokens"] == 120 and first["cost_usd"] is not None
+    assert first["input_tokens"] == 200 and first["model"] == "claude-haiku-4-5"
 
 
 def test_validate_says_what_is_missing(repo: Path) -> None:
