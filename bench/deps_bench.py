@@ -116,13 +116,9 @@ def regex_definitions(work: Path, paths: list[str]) -> dict[str, set[str]]:
     return defined
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(round(share * len(ordered))) - 1)]
-
-
 def recall(work: Path, retriever, tasks: list[Task], defined: dict[str, set[str]]) -> dict[str, float]:
     from router.strategies.rag.focus import focus_of_file
+    from router.validation.stats import percentile
 
     focuses = [focus_of_file(work, t.path, t.line) for t in tasks]
     for focus in focuses[:5]:  # warm-up: first calls load the model and fill caches

@@ -26,7 +26,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.policy import Decision, Measured, decide
 from router.strategies.registry import strategy
-from router.validation.db import database
+from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
 
 DEFAULT_ORDER = ("few_shot", "rag", "finetuned")  # cheapest prompt first when nothing is measured
@@ -83,17 +83,14 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     used = feedback_counts(repo, kind)
     with database(repo) as db:
         for name in strategies:
-            row = db.execute("SELECT run_id FROM results WHERE strategy = ? ORDER BY run_id DESC LIMIT 1",
-                             (name,)).fetchone()
-            rows = db.execute("SELECT passed, cost_usd, kind FROM results WHERE run_id = ? AND strategy = ?",
-                              (row[0], name)).fetchall() if row else []
-            chosen = [r for r in rows if r[2] == kind] or rows
-            costs = [r[1] for r in chosen if r[1] is not None] or [
+            _, rows = latest_results(db, name)
+            chosen = [r for r in rows if r["kind"] == kind] or rows
+            costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None] or [
                 r[0] for r in db.execute("SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL",
                                          (name,))]
             accepted, answered = used.get(name, (0, 0))
             if chosen or answered:
-                found.append(Measured(name, sum(r[0] for r in chosen) + accepted, len(chosen) + answered,
+                found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
                                       sum(costs) / len(costs) if costs else 0.0))
     return found
 

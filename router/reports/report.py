@@ -14,7 +14,7 @@ from router.config import RoiConfig
 from router.reports import charts
 from router.reports.roi import (StrategyEconomics, StrategyFigures, acceptance_drift, break_even, drift, economics,
                                 monthly_requests, recommend, usd)
-from router.validation.db import database
+from router.validation.db import database, latest_results
 
 PROMPTING = ("few_shot", "rag")
 DRIFT_WINDOW = 20  # answers per window when comparing acceptance rates
@@ -28,13 +28,10 @@ def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
     with database(repo) as db:
         names = [r[0] for r in db.execute("SELECT DISTINCT strategy FROM results ORDER BY strategy")]
         for name in names:
-            run, local = db.execute("SELECT r.id, r.offline_model FROM runs r JOIN results x ON x.run_id = r.id "
-                                    "WHERE x.strategy = ? ORDER BY r.id DESC LIMIT 1", (name,)).fetchone()
-            rows = db.execute("SELECT passed, cost_usd, latency_s FROM results WHERE run_id = ? AND strategy = ?",
-                              (run, name)).fetchall()
-            costs = sorted(r[1] or 0.0 for r in rows)
-            latencies = sorted(r[2] for r in rows)
-            found.append(StrategyFigures(name, len(rows), sum(r[0] for r in rows), sum(costs) / len(costs),
+            local, rows = latest_results(db, name)
+            costs = [r["cost_usd"] or 0.0 for r in rows]
+            latencies = sorted(r["latency_s"] for r in rows)
+            found.append(StrategyFigures(name, len(rows), sum(r["passed"] for r in rows), sum(costs) / len(costs),
                                          latencies[len(latencies) // 2]))
             offline = offline or bool(local)
     return found, offline

@@ -13,7 +13,7 @@ from harvest.config import HarvestConfig
 from harvest.graph import MODULE, CodeGraph
 from harvest.graph.workspace import parse_jsonc
 from harvest.pipeline import mine
-from tests.fixtures.code_graph import MONOREPO, PACKAGE
+from tests.fixtures.code_graph import MONOREPO, PACKAGE, commit_files
 
 
 def harvest_graph(repo) -> CodeGraph:
@@ -26,20 +26,12 @@ def harvest_graph(repo) -> CodeGraph:
 
 @pytest.fixture
 def monorepo(make_repo):
-    repo = make_repo("shop-web")
-    for path, text in MONOREPO.items():
-        repo.write(path, text)
-    repo.commit("feat: shop monorepo")
-    return repo
+    return commit_files(make_repo("shop-web"), MONOREPO)
 
 
 @pytest.fixture
 def package(make_repo):
-    repo = make_repo("shop-py")
-    for path, text in PACKAGE.items():
-        repo.write(path, text)
-    repo.commit("feat: shop package")
-    return repo
+    return commit_files(make_repo("shop-py"), PACKAGE)
 
 
 def target(graph: CodeGraph, path: str, local: str) -> str:

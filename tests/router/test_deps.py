@@ -14,16 +14,13 @@ from router.contracts import CompletionRequest
 from router.strategies.rag.focus import Focus, focus_of_file, focus_of_request
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 from server.cli import idiom
-from tests.fixtures.code_graph import MONOREPO, PACKAGE
+from tests.fixtures.code_graph import MONOREPO, PACKAGE, commit_files
 
 HASH = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
 
 
 def indexed(make_repo, name: str, files: dict[str, str]):
-    repo = make_repo(name)
-    for path, text in files.items():
-        repo.write(path, text)
-    repo.commit("feat: code")
+    repo = commit_files(make_repo(name), files)
     runner = CliRunner()
     assert runner.invoke(idiom, ["harvest", str(repo.path), "--json"]).exit_code == 0
     built = runner.invoke(idiom, ["index", str(repo.path), "--json"], env=HASH)
