@@ -10,6 +10,7 @@ logged to `.idiom/idiom.db`.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 import time
@@ -21,6 +22,7 @@ from harvest.conventions.checks import applies
 from harvest.conventions.rules import Rule
 from harvest.errors import HarvestError
 from harvest.store import idiom_home
+from harvest.units import count_parse_errors
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
@@ -96,13 +98,15 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
 
 
 def route(request: CompletionRequest, repo: Path, config: RouterConfig, kind: str = "",
-          explore: bool = False) -> tuple[str, Decision]:
+          explore: bool = False, allowed: tuple[str, ...] = ()) -> tuple[str, Decision]:
     """(kind, decision) for `request`, without calling any model; `explore` lets the policy try a
-    less-known strategy on `[router] exploration` of requests."""
+    less-known strategy on `[router] exploration` of requests; `allowed` narrows the strategies."""
     kind = kind or request_kind(request.path, request.instruction)
-    names = available(repo)
+    names = [n for n in available(repo) if not allowed or n in allowed]
     if not names:
-        raise HarvestError(f"no strategy can answer yet for {repo}; run `idiom harvest` (and `idiom index`) first")
+        narrowed = f" among {', '.join(allowed)}" if allowed else ""
+        raise HarvestError(f"no strategy{narrowed} can answer yet for {repo}; run `idiom harvest` "
+                           "(and `idiom index`) first")
     return kind, decide(measured(repo, kind, names), config.min_pass_rate, [n for n in DEFAULT_ORDER if n in names],
                         random.random() if explore else 1.0, config.exploration)
 
@@ -130,25 +134,37 @@ class Routed:
 
 
 def fast_failures(text: str, request: CompletionRequest, kind: str, conventions: dict[str, Rule]) -> list[str]:
-    """Why `text` breaks the fast rules for this request ([] when it passes)."""
-    out = Output(text, request.language, request.path, kind)
-    checks: list[tuple[str, object]] = [("not-degenerate", None), ("no-secret", None)]
-    checks += [("parses", None)] if request.language in GRAMMARS else []
-    checks += [("convention", r.id) for r in conventions.values() if r.status == "proposed" and
-               (not request.path or applies(r, request.path, request.language))]
+    """Why `text` breaks the fast rules for this request ([] when it passes).
+
+    An answer for the cursor (the request has code around it) is a fragment: whether it parses and
+    follows the conventions is judged on the file with the answer in place, and only what the answer
+    breaks counts, not what the half-typed file already broke.
+    """
+    fragment = Output(text, request.language, request.path, kind)
+    in_place = bool(request.prefix or request.suffix)
+    whole = Output(request.prefix + text + request.suffix, request.language, request.path, kind)
+    before = Output(request.prefix + request.suffix, request.language, request.path, kind)
     context = Context(conventions)
-    failures = []
-    for name, value in checks:
-        result = check(name, value, out, context)
-        if not result.passed and not result.skipped:
-            failures.append(f"{name}: {result.reason}")
+    failures = [f"{name}: {result.reason}" for name in ("not-degenerate", "no-secret")
+                if not (result := check(name, None, fragment, context)).passed]
+    if request.language in GRAMMARS:
+        added = count_parse_errors(request.language, whole.text) - (
+            count_parse_errors(request.language, before.text) if in_place else 0)
+        failures += [f"parses: {added} syntax error(s) as {request.language}" +
+                     (" that the file did not have" if in_place else "")] if added > 0 else []
+    for rule in conventions.values():
+        if rule.status != "proposed" or (request.path and not applies(rule, request.path, request.language)):
+            continue
+        result = check("convention", rule.id, whole if in_place else fragment, context)
+        if not result.passed and not (in_place and not check("convention", rule.id, before, context).passed):
+            failures.append(f"convention: {result.reason}")
     return failures
 
 
 def answer(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig,
-           conventions: dict[str, Rule], kind: str = "") -> Routed:
-    """Route, cascade and log one request."""
-    kind, decision = route(request, repo, config, kind, explore=True)
+           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = ()) -> Routed:
+    """Route, cascade and log one request (among the `allowed` strategies, when given)."""
+    kind, decision = route(request, repo, config, kind, explore=True, allowed=allowed)
     routed = Routed(None, kind, decision)
     started = time.perf_counter()
     for name in decision.order:
@@ -157,8 +173,11 @@ def answer(request: CompletionRequest, repo: Path, config: RouterConfig, index: 
             break
         try:
             completion = strategy(name)(request, repo, config, index)
-        except HarvestError as exc:
-            routed.attempts.append(Attempt(name, False, f"failed: {str(exc).splitlines()[0]}"))
+        except Exception as exc:  # one failing strategy must not cost the developer the answer
+            if not isinstance(exc, HarvestError):  # a bug, not a provider or index problem: keep its traceback
+                logging.getLogger(__name__).exception("strategy %s failed", name)
+            reason = str(exc).splitlines()[0] if str(exc) else ""
+            routed.attempts.append(Attempt(name, False, f"failed: {reason or type(exc).__name__}"))
             continue
         failures = fast_failures(completion.text, request, kind, conventions)
         routed.attempts.append(Attempt(name, not failures, "; ".join(failures) or "passed the fast rules",

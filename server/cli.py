@@ -11,6 +11,7 @@ from harvest import __version__
 from harvest.cli import FriendlyGroup
 from harvest.cli import cli as harvest_cli
 from router.cli import cli as router_cli
+from server.serve import serve_command
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,7 @@ def idiom() -> None:
 for group in (harvest_cli, router_cli):
     for command in group.commands.values():
         idiom.add_command(command)
+idiom.add_command(serve_command)
 
 
 def main() -> None:

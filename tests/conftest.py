@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,3 +156,19 @@ def acme_harvest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         else:
             os.environ["IDIOM_HOME"] = previous
     return repo, Path(summary.output)
+
+
+@pytest.fixture
+def repo(acme_harvest) -> Path:
+    """The example with its harvest, dataset and a hash-embedding index under this test's IDIOM_HOME."""
+    source, harvest_dir = acme_harvest
+    shutil.copytree(harvest_dir, Path(os.environ["IDIOM_HOME"]) / "harvest" / harvest_dir.name)
+    from click.testing import CliRunner
+
+    from server.cli import idiom
+
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
+    runner = CliRunner()
+    assert runner.invoke(idiom, ["dataset", "build", str(source)]).exit_code == 0
+    assert runner.invoke(idiom, ["index", str(source)], env=env).exit_code == 0
+    return source

@@ -41,36 +41,46 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
     """Violations of the proposed `rules` in the repo-relative `paths` under `root`.
 
     Files the harvester leaves out (vendored, generated, deprecated, binary; `config` says which paths)
-    are not the team's current code, so conventions are not held against them. Nor, unless `strict`,
-    are the lines a rule lists as exceptions: they broke it when it was mined, and conventions.yaml
-    shows them to the tech lead; lint is about new breaks.
+    are not the team's current code, so conventions are not held against them. A folder-layout break
+    is reported once per folder.
     """
     config = config or HarvestConfig()
-    active = [r for r in rules if r.status == "proposed"]
     violations: list[Violation] = []
     reported_folders: set[tuple[str, str]] = set()
+    layout_rules = {r.id for r in rules if parse_type(r)[0] == "path-layout"}
     for path in sorted(set(paths)):
-        language = language_of(path)
-        relevant = [r for r in active if applies(r, path, language)]
-        if not relevant:
-            continue
         raw = (root / path).read_bytes()
         if path_exclusion(path, len(raw), config) or content_exclusion(raw):
             continue
-        text = raw.decode("utf-8", "replace")
-        needs_units = any(parse_type(r)[0] in NEEDS_UNITS for r in relevant)
-        folder = (root / path).parent
-        subject = Subject(path, text, tuple(extract_units(path, language, text)) if needs_units else (),
-                          frozenset(p.name for p in folder.iterdir()))
-        for rule in relevant:
-            if parse_type(rule)[0] == "path-layout":
-                key = (rule.id, str(PurePosixPath(path).parent))
+        for violation in lint_text(root, path, raw.decode("utf-8", "replace"), rules, strict):
+            if violation.rule in layout_rules:
+                key = (violation.rule, str(PurePosixPath(path).parent))
                 if key in reported_folders:
                     continue
                 reported_folders.add(key)
-            known = set() if strict else set(rule.exceptions)
-            violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
-                           for hit in run_check(rule, subject) if f"{path}:{hit.line}" not in known]
+            violations.append(violation)
+    return violations
+
+
+def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: bool = False) -> list[Violation]:
+    """Violations of the proposed `rules` by `text` as the file `path` (the editor's unsaved buffer).
+
+    Unless `strict`, the lines a rule lists as exceptions are not held against it: they broke it when
+    it was mined, and conventions.yaml shows them to the tech lead; lint is about new breaks.
+    """
+    language = language_of(path)
+    relevant = [r for r in rules if r.status == "proposed" and applies(r, path, language)]
+    if not relevant:
+        return []
+    needs_units = any(parse_type(r)[0] in NEEDS_UNITS for r in relevant)
+    folder = (root / path).parent
+    siblings = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
+    subject = Subject(path, text, tuple(extract_units(path, language, text)) if needs_units else (), siblings)
+    violations = []
+    for rule in relevant:
+        known = set() if strict else set(rule.exceptions)
+        violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
+                       for hit in run_check(rule, subject) if f"{path}:{hit.line}" not in known]
     return violations
 
 

@@ -1,10 +1,9 @@
-"""Router fixtures: the example's dataset built once, a real `chroma run` server on 127.0.0.1, the tiny
-model, and the example with dataset and index under a test's own IDIOM_HOME."""
+"""Router fixtures: the example's dataset built once, a real `chroma run` server on 127.0.0.1 and the tiny
+model."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,12 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from harvest.build import build_dataset
 from harvest.config import HarvestConfig
 from router.models.tiny import build_tiny_model
-from server.cli import idiom
 
 
 @pytest.fixture(scope="session")
@@ -67,15 +64,3 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Llama with a tokenizer trained on the harvester's own code."""
     texts = [p.read_text() for p in (Path(__file__).parents[2] / "harvest").rglob("*.py")]
     return build_tiny_model(texts, tmp_path_factory.mktemp("tiny"))
-
-
-@pytest.fixture
-def repo(acme_harvest) -> Path:
-    """The example with its harvest, dataset and a hash-embedding index under this test's IDIOM_HOME."""
-    source, harvest_dir = acme_harvest
-    shutil.copytree(harvest_dir, Path(os.environ["IDIOM_HOME"]) / "harvest" / harvest_dir.name)
-    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
-    runner = CliRunner()
-    assert runner.invoke(idiom, ["dataset", "build", str(source)]).exit_code == 0
-    assert runner.invoke(idiom, ["index", str(source)], env=env).exit_code == 0
-    return source

@@ -74,7 +74,7 @@ def test_the_cascade_escalates_on_broken_output_and_provider_failures(repo: Path
         routed = json.loads(done.output)
         assert routed["completion"]["strategy"] == "rag" and routed["completion"]["text"] == GOOD_TSX
         assert [(a["strategy"], a["passed"]) for a in routed["attempts"]] == [("few_shot", False), ("rag", True)]
-        assert "syntax errors" in routed["attempts"][0]["reason"]
+        assert "syntax error" in routed["attempts"][0]["reason"]
         # A provider that times out falls back the same way; with nothing acceptable, nothing is returned.
         monkeypatch.setenv("IDIOM_ROUTER_TIMEOUT", "0.2")
         monkeypatch.setenv("IDIOM_ROUTER_MAX_RETRIES", "0")

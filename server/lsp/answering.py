@@ -1,0 +1,76 @@
+"""From an editor position to a routed answer: build the request, wait for a model slot, run the
+router's cascade off the event loop, then tell the editor what was decided."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from lsprotocol import types
+
+from harvest.classify import language_of
+from router.contracts import CompletionRequest
+from server.lsp.state import IdiomServer, decision_payload
+
+DECISION = "idiom/decision"  # notification after every answer, for the status bar
+
+
+def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Position | None = None,
+               instruction: str = "", max_tokens: int = 0) -> CompletionRequest:
+    """The router's request for the code around `start` (or replacing start..end) in the open document."""
+    document = ls.workspace.get_text_document(uri)
+    text = document.source  # offsets from the client's UTF-16 (or UTF-8/32) positions, clamped to the text
+    head, tail = (min(document.offset_at_position(p), len(text)) for p in (start, end or start))
+    path = ls.path_of(uri)
+    if tail > head:
+        instruction = f"{instruction}\n\nThe selected code, to be replaced by your answer:\n{text[head:tail]}"
+    return CompletionRequest(instruction=instruction, prefix=text[:head], suffix=text[tail:], path=path,
+                             language=language_of(path),
+                             **({"max_tokens": max_tokens} if max_tokens else {}))
+
+
+def _route(ls: IdiomServer, request: CompletionRequest) -> Any:
+    """The cascade, with the editor's settings over the repository's idiom.toml (runs in a worker thread)."""
+    from router.config import load_index_config, load_router_config
+    from router.routing import answer, conventions_of
+
+    repo, settings = ls.root(), ls.settings
+    config, index = ls.cached("router", lambda: load_router_config(repo)), ls.cached("index",
+                                                                                    lambda: load_index_config(repo))
+    overrides = {"latency_budget_s": settings.latency_budget_s, "min_pass_rate": settings.min_pass_rate,
+                 "base_url": settings.provider_base_url}
+    config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v})
+    index = dataclasses.replace(index, url=settings.index_url or index.url)
+    conventions = ls.cached("conventions", lambda: conventions_of(repo))
+    return answer(request, repo, config, index, conventions, allowed=settings.strategies)
+
+
+async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
+                        ticket: int = 0) -> tuple[str, dict[str, Any]] | None:
+    """(text, decision) for `request`; "" when nothing passed the rules; None when a newer request for
+    the document superseded it (`ticket`) before or while the model ran. Never raises for a model,
+    provider, index or strategy failure: those become the reason, logged for the developer."""
+    async with ls.slots():
+        if ticket and ls.superseded(uri, ticket):
+            return None
+        try:
+            routed = await ls.off_loop(_route, ls, request)
+        except Exception as exc:  # the editor gets no suggestion, never an error
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
+            return "", _notify(ls, {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "",
+                                    "reason": reason, "costUsd": None, "latencyS": 0.0, "attempts": [],
+                                    "sources": []})
+    for attempt in routed.attempts:
+        if not attempt.passed:
+            ls.log(f"{request.path}: {attempt.strategy} {attempt.reason}", types.MessageType.Info)
+    decision = _notify(ls, decision_payload(uri, routed))
+    if ticket and ls.superseded(uri, ticket):
+        return None
+    return (routed.completion.text if routed.completion else ""), decision
+
+
+def _notify(ls: IdiomServer, decision: dict[str, Any]) -> dict[str, Any]:
+    ls.decisions[decision["uri"]] = decision
+    ls.protocol.notify(DECISION, {k: v for k, v in decision.items() if k not in ("attempts", "sources")})
+    return decision

@@ -1,0 +1,46 @@
+"""Builds the language server from its feature modules and starts it on stdio or TCP."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from lsprotocol import types
+
+from server.lsp import commands, completion, diagnostics
+from server.lsp.state import IdiomServer
+
+FEATURES = (completion, diagnostics, commands)
+
+
+def build_server(repo: Path | None = None) -> IdiomServer:
+    """An IdiomServer with every feature registered; `repo` overrides the workspace root."""
+    ls = IdiomServer(repo.resolve() if repo else None)
+    for feature in FEATURES:
+        feature.register(ls)
+
+    @ls.feature(types.INITIALIZE)
+    def initialize(ls: IdiomServer, params: types.InitializeParams) -> None:
+        ls.configure(params.initialization_options)
+
+    @ls.feature(types.INITIALIZED)
+    def initialized(ls: IdiomServer, params: types.InitializedParams) -> None:
+        ls.log(f"Idiomatic serving {ls.root()}")
+
+    @ls.feature(types.SHUTDOWN)
+    def shutdown(ls: IdiomServer, params: None) -> None:
+        ls.shutting_down = True
+
+    @ls.feature(types.EXIT)
+    def exit_now(ls: IdiomServer, params: None) -> None:
+        # A model call still in flight must not keep the editor waiting: its worker thread would be
+        # joined at interpreter exit, for as long as the provider's timeout.
+        sys.stdout.flush()
+        os._exit(0 if ls.shutting_down else 1)
+
+    @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def changed(ls: IdiomServer, params: types.DidChangeConfigurationParams) -> None:
+        ls.configure(params.settings)
+
+    return ls

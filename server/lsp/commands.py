@@ -1,0 +1,158 @@
+"""`workspace/executeCommand`: generate code from an instruction, explain the last decision, record
+feedback, re-index, check a file against the conventions, and build the ROI report.
+
+Each command takes one object argument and returns one object (docs/editor-protocol.md). A command
+that cannot do its job answers with a JSON-RPC error saying what to run; the server stays up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
+
+from harvest.errors import HarvestError
+from server.lsp.answering import request_at, routed_answer
+from server.lsp.diagnostics import publish
+from server.lsp.state import CONVERTER, IdiomServer
+
+
+def _argument(name: str, args: tuple[Any, ...], *required: str) -> dict[str, Any]:
+    """The command's one object argument, with its required keys."""
+    argument = args[0] if args else {}
+    missing = [key for key in required if not isinstance(argument, dict) or key not in argument]
+    if not isinstance(argument, dict) or missing:
+        raise JsonRpcInvalidParams(f"{name} takes one object with {', '.join(required) or 'no required keys'}; "
+                                   f"missing {', '.join(missing) or 'the object'}")
+    return argument
+
+
+def _document(ls: IdiomServer, name: str, uri: str) -> Any:
+    if uri not in ls.workspace.text_documents:
+        raise JsonRpcInvalidParams(f"{name}: {uri} is not open in the editor; open it first (didOpen)")
+    return ls.workspace.get_text_document(uri)
+
+
+async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
+    """Run `function` off the loop; the project's own errors become a JSON-RPC error with their message."""
+    try:
+        return await ls.off_loop(function, *args)
+    except HarvestError as exc:
+        raise JsonRpcServerError(str(exc), -32000) from None
+
+
+async def generate(ls: IdiomServer, *args: Any) -> dict[str, Any]:
+    """idiom.generate: the instruction (with the selection, when there is one) → code applied to the document."""
+    argument = _argument("idiom.generate", args, "uri", "instruction")
+    uri = argument["uri"]
+    document = _document(ls, "idiom.generate", uri)
+    if argument.get("range"):
+        chosen = CONVERTER.structure(argument["range"], types.Range)
+    else:
+        end = types.Position(len(document.lines), 0)
+        at = CONVERTER.structure(argument["position"], types.Position) if argument.get("position") else end
+        chosen = types.Range(at, at)
+    request = request_at(ls, uri, chosen.start, chosen.end, str(argument["instruction"]))
+    text, decision = await routed_answer(ls, uri, request) or ("", {})
+    applied = False
+    if text:
+        if request.prefix and not request.prefix.endswith("\n") and chosen.start == chosen.end:
+            text = "\n" + text
+        edit = types.WorkspaceEdit(changes={uri: [types.TextEdit(chosen, text)]})
+        result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit, label="Idiomatic: generate"))
+        applied = bool(result.applied)
+    return {**{k: decision.get(k) for k in ("requestId", "strategy", "kind", "reason", "costUsd", "latencyS")},
+            "text": text, "applied": applied}
+
+
+def explain(ls: IdiomServer, *args: Any) -> dict[str, Any] | None:
+    """idiom.explain: the last decision for the document (None before its first request)."""
+    return ls.decisions.get(_argument("idiom.explain", args, "uri")["uri"])
+
+
+async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
+    """idiom.feedback: accepted, rejected or edited (with the final text) for a logged request."""
+    from router.feedback import record_feedback
+
+    argument = _argument("idiom.feedback", args, "requestId", "outcome")
+    request_id = argument["requestId"]
+    if not isinstance(request_id, int) or request_id <= 0:
+        raise JsonRpcInvalidParams(f"idiom.feedback: requestId must be a logged request's id, not {request_id!r}")
+    await _blocking(ls, record_feedback, ls.root(), request_id, str(argument["outcome"]),
+                    str(argument.get("finalText", "")))
+    return {"recorded": True, "requestId": request_id}
+
+
+async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
+    """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`."""
+    from harvest.store import idiom_home
+    from router.config import load_index_config
+    from router.strategies.rag.index import build_index, units_file_for
+
+    repo = ls.root()
+    index = load_index_config(repo)
+    index = dataclasses.replace(index, url=ls.settings.index_url or index.url)
+    token = await _progress_token(ls)
+    if token:
+        ls.work_done_progress.begin(token, types.WorkDoneProgressBegin("Idiomatic: re-indexing", percentage=0))
+    loop, done = asyncio.get_running_loop(), [0]
+
+    def advanced(count: int) -> None:
+        done[0] += count
+        if token:
+            loop.call_soon_threadsafe(ls.work_done_progress.report, token,
+                                      types.WorkDoneProgressReport(message=f"{done[0]} units embedded"))
+
+    home = idiom_home(repo)
+    try:
+        stats = await _blocking(ls, lambda: build_index(units_file_for(home / "datasets", ""), home / "index", index,
+                                                        progress=advanced))
+    finally:
+        if token:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+    ls.forget()
+    return {"units": stats.units, "embedded": stats.embedded, "kept": stats.kept, "removed": stats.deleted,
+            "seconds": stats.seconds}
+
+
+async def _progress_token(ls: IdiomServer) -> str:
+    """A work-done progress token created on the client, or "" when it cannot show progress."""
+    window = ls.client_capabilities.window
+    if not (window and window.work_done_progress):
+        return ""
+    token = f"idiom-{uuid.uuid4().hex[:8]}"
+    await ls.work_done_progress.create_async(token)
+    return token
+
+
+async def validate_file(ls: IdiomServer, *args: Any) -> dict[str, Any]:
+    """idiom.validateFile: the document's convention breaks (also published as diagnostics)."""
+    uri = _argument("idiom.validateFile", args, "uri")["uri"]
+    _document(ls, "idiom.validateFile", uri)
+    found = await publish(ls, uri)
+    return {"uri": uri, "violations": [{"rule": v.rule, "line": v.line, "message": f"{v.message} — {v.evidence}"}
+                                       for v in found]}
+
+
+async def report(ls: IdiomServer, *args: Any) -> dict[str, str]:
+    """idiom.report: build the ROI report from the stored runs and the request log; returns its paths."""
+    from router.config import load_roi_config
+    from router.reports.report import write_report
+
+    repo = ls.root()
+    paths = await _blocking(ls, lambda: write_report(repo, load_roi_config(repo)))
+    return {"html": str(paths["html"]), "markdown": str(paths["md"]), "json": str(paths["json"])}
+
+
+COMMANDS = {"idiom.generate": generate, "idiom.explain": explain, "idiom.feedback": feedback,
+            "idiom.reindex": reindex, "idiom.validateFile": validate_file, "idiom.report": report}
+
+
+def register(ls: IdiomServer) -> None:
+    """Wire every command into the server."""
+    for name, handler in COMMANDS.items():
+        ls.command(name)(handler)

@@ -1,0 +1,94 @@
+"""Convention breaks as you type: on open and save, and `debounceMs` after the last change, the mined
+conventions run on the document and publish `Diagnostic`s; a code action asks Idiomatic to fix one."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types
+
+from server.lsp.state import CONVERTER, IdiomServer
+
+SOURCE = "idiom"
+
+
+def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
+    """The open document's convention breaks (runs in a worker thread: it may parse the file)."""
+    from harvest.conventions.lint import lint_text
+    from router.routing import conventions_of
+
+    repo = ls.root()
+    rules = list(ls.cached("conventions", lambda: conventions_of(repo)).values())
+    return lint_text(repo, ls.path_of(uri), ls.workspace.get_text_document(uri).source, rules)
+
+
+def diagnostic(violation: Any) -> types.Diagnostic:
+    """One break as an editor warning: the convention, what broke it, and the evidence for it."""
+    line = max(violation.line - 1, 0)
+    return types.Diagnostic(range=types.Range(types.Position(line, 0), types.Position(line + 1, 0)),
+                            message=f"{violation.message} — {violation.evidence}",
+                            severity=types.DiagnosticSeverity.Warning, source=SOURCE, code=violation.rule)
+
+
+async def publish(ls: IdiomServer, uri: str) -> list[Any]:
+    """Check the document now and publish its diagnostics; returns the violations."""
+    try:
+        found = await ls.off_loop(violations_of, ls, uri) if ls.settings.diagnostics_enabled else []
+    except Exception as exc:  # a broken conventions file must not take the server down
+        ls.log(f"cannot check {uri} against the conventions: {exc}", types.MessageType.Warning)
+        found = []
+    document = ls.workspace.get_text_document(uri)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+        uri=uri, version=document.version, diagnostics=[diagnostic(v) for v in found]))
+    return found
+
+
+def schedule(ls: IdiomServer, uri: str, delay_s: float) -> None:
+    """Check `uri` after `delay_s` of quiet; a newer change restarts the wait."""
+    pending = ls.debounced.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+
+    async def later() -> None:
+        await asyncio.sleep(delay_s)
+        await publish(ls, uri)
+
+    ls.debounced[uri] = asyncio.ensure_future(later())
+
+
+def code_actions(ls: IdiomServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line."""
+    uri = params.text_document.uri
+    return [types.CodeAction(
+        title=f"Ask Idiomatic to fix: {d.code}", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
+        command=types.Command(title=f"Ask Idiomatic to fix: {d.code}", command="idiom.generate", arguments=[{
+            "uri": uri, "range": CONVERTER.unstructure(d.range),
+            "instruction": f"Rewrite this code so it follows the team's convention ({d.code}): {d.message}"}]))
+        for d in params.context.diagnostics if d.source == SOURCE]
+
+
+def register(ls: IdiomServer) -> None:
+    """Wire this module's features into the server."""
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: IdiomServer, params: types.DidOpenTextDocumentParams) -> None:
+        await publish(ls, params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: IdiomServer, params: types.DidSaveTextDocumentParams) -> None:
+        await publish(ls, params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri, ls.settings.debounce_ms / 1000)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: IdiomServer, params: types.DidCloseTextDocumentParams) -> None:
+        pending = ls.debounced.pop(params.text_document.uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
+
+    ls.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+               types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))(code_actions)

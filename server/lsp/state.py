@@ -1,0 +1,117 @@
+"""The server's state: settings, the repository it serves, what it last decided per document, and the
+bookkeeping that drops superseded requests and bounds model calls in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from lsprotocol.converters import get_converter
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from harvest import __version__
+from server.lsp.settings import ServerSettings, updated
+
+CONVERTER = get_converter()  # LSP types <-> the JSON of command arguments
+WORKERS = 8  # threads for model calls, lint and index work; model calls are further bounded by a semaphore
+
+
+class IdiomServer(LanguageServer):
+    """pygls server holding Idiomatic's state; features live in their own modules."""
+
+    def __init__(self, repo: Path | None = None) -> None:
+        super().__init__("idiomatic", __version__, max_workers=WORKERS)
+        self.repo = repo  # --repo, else the workspace root sent with initialize
+        self.settings = ServerSettings()
+        self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="idiom")
+        self.decisions: dict[str, dict[str, Any]] = {}  # uri → the last decision payload (idiom.explain)
+        self.debounced: dict[str, asyncio.Task[None]] = {}  # uri → pending diagnostics run
+        self._tickets = itertools.count(1)
+        self._latest: dict[str, int] = {}  # uri → newest completion request's ticket
+        self._slots: asyncio.Semaphore | None = None
+        self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs)
+        self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
+
+    def configure(self, sent: Any) -> None:
+        """Apply settings from the editor; log what was ignored and why."""
+        before = self.settings.max_concurrency
+        self.settings, problems = updated(self.settings, sent)
+        for problem in problems:
+            self.log(problem, types.MessageType.Warning)
+        if self.settings.max_concurrency != before:
+            self._slots = None
+        self.forget()
+
+    def root(self) -> Path:
+        """The repository being served: --repo, else the workspace root, else the working directory."""
+        if self.repo is None:
+            root = self.workspace.root_path or (to_fs_path(self.workspace.root_uri) if self.workspace.root_uri
+                                                else None)
+            self.repo = Path(root or ".").resolve()
+        return self.repo
+
+    def cached(self, key: str, load: Any) -> Any:
+        """`load()` once until the settings change or the index is rebuilt."""
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
+
+    def forget(self) -> None:
+        """Drop cached repository facts (after a re-index)."""
+        self._cache.clear()
+
+    def slots(self) -> asyncio.Semaphore:
+        """The semaphore bounding model calls in flight (`maxConcurrency`)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(max(1, self.settings.max_concurrency))
+        return self._slots
+
+    def ticket(self, uri: str) -> int:
+        """A new completion request for `uri`: it supersedes every older one for that document."""
+        number = next(self._tickets)
+        self._latest[uri] = number
+        return number
+
+    def superseded(self, uri: str, ticket: int) -> bool:
+        """Whether a newer completion request for `uri` arrived after `ticket`."""
+        return self._latest.get(uri, ticket) != ticket
+
+    async def off_loop(self, function: Any, *args: Any) -> Any:
+        """Run blocking work (models, parsing, sqlite) in a worker thread, never on the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+
+    def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
+        """`window/logMessage`: the editor's output panel, never a popup."""
+        self.window_log_message(types.LogMessageParams(level, message))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log errors in notification handlers instead of pygls' default error popup."""
+        self.log(f"internal error: {error}", types.MessageType.Error)
+
+    def path_of(self, uri: str) -> str:
+        """The document's path relative to the repository (its file name when outside it)."""
+        path = Path(to_fs_path(uri) or uri)
+        try:
+            return path.resolve().relative_to(self.root()).as_posix()
+        except ValueError:
+            return path.name
+
+
+def decision_payload(uri: str, routed: Any) -> dict[str, Any]:
+    """What the editor is told about a routed answer (the `idiom/decision` notification, idiom.explain)."""
+    completion = routed.completion
+    costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
+    return {"uri": uri, "requestId": routed.request_id, "kind": routed.kind, "answered": completion is not None,
+            "strategy": completion.strategy if completion else routed.decision.strategy,
+            "reason": routed.decision.reason if completion else "no answer passed the fast rules: " + "; ".join(
+                f"{a.strategy}: {a.reason}" for a in routed.attempts),
+            "costUsd": round(sum(costs), 8) if costs else None,
+            "latencyS": round(sum(a.latency_s for a in routed.attempts), 4),
+            "attempts": [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
+                          "latencyS": a.latency_s} for a in routed.attempts],
+            "sources": list(completion.sources) if completion else []}

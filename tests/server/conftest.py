@@ -1,0 +1,35 @@
+"""Language-server fixtures: the example repository served by `idiom serve` against a local fake model
+provider, and the command and environment that start the real server as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.router.fake_llm import Script, fake_llm
+
+
+@dataclass
+class Served:
+    """What a client needs to start the real server on the example: its command, environment and the
+    fake provider's script (set `script.text` to choose what the "model" answers)."""
+
+    repo: Path
+    command: list[str]
+    env: dict[str, str]
+    script: Script
+
+
+@pytest.fixture
+def served(repo: Path) -> Iterator[Served]:
+    """The indexed example, a fake OpenAI-compatible provider on 127.0.0.1, and `idiom serve` for it."""
+    with fake_llm() as (url, script):
+        env = {**os.environ, "IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_BASE_URL": url,
+               "IDIOM_ROUTER_MAX_RETRIES": "0", "OPENAI_API_KEY": "sk-test", "HF_HUB_OFFLINE": "1",
+               "IDIOM_HOME": os.environ["IDIOM_HOME"]}
+        yield Served(repo, [sys.executable, "-m", "server", "serve", "--repo", str(repo)], env, script)
