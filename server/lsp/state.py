@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from harvest import __version__
@@ -21,11 +25,26 @@ CONVERTER = get_converter()  # LSP types <-> the JSON of command arguments
 WORKERS = 8  # threads for model calls, lint and index work; model calls are further bounded by a semaphore
 
 
+class IdiomProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that a request whose params do not fit its method gets a JSON-RPC error
+    back (pygls only logs it, and the client would wait forever)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException:
+            if "id" not in data or "method" not in data:
+                raise
+            self._send_response(data["id"], error=JsonRpcInvalidParams(
+                f"invalid params for {data['method']}: see the LSP specification").to_response_error())
+            return SimpleNamespace(jsonrpc="answered")  # handle_message ignores it
+
+
 class IdiomServer(LanguageServer):
     """pygls server holding Idiomatic's state; features live in their own modules."""
 
     def __init__(self, repo: Path | None = None) -> None:
-        super().__init__("idiomatic", __version__, max_workers=WORKERS)
+        super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
         self.repo = repo  # --repo, else the workspace root sent with initialize
         self.settings = ServerSettings()
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="idiom")
@@ -90,7 +109,11 @@ class IdiomServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(level, message))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log errors in notification handlers instead of pygls' default error popup."""
+        """Log errors in notification handlers instead of pygls' default error popup; answer a message
+        that is not JSON with JSON-RPC's parse error."""
+        if isinstance(error, json.JSONDecodeError):
+            self.protocol._send_response(None, error=JsonRpcParseError(  # noqa: SLF001 - no public way
+                f"the message is not valid JSON: {error}").to_response_error())
         self.log(f"internal error: {error}", types.MessageType.Error)
 
     def path_of(self, uri: str) -> str:
