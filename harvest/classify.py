@@ -7,6 +7,7 @@ the first few kilobytes of what was read.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePosixPath
 
@@ -63,6 +64,7 @@ def language_of(path: str) -> str:
     return LANGUAGES.get(PurePosixPath(name).suffix.lower(), "")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every path by every convention on the editor's request path
 def kind_of(path: str) -> str:
     """source, test, example, config, docs, build or other, from the path alone."""
     pure = PurePosixPath(path)

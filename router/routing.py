@@ -32,6 +32,7 @@ from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
 
 DEFAULT_ORDER = ("few_shot", "rag", "finetuned")  # cheapest prompt first when nothing is measured
+RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 
 
 def conventions_of(repo: Path) -> dict[str, Rule]:
@@ -88,8 +89,8 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
             _, rows = latest_results(db, name)
             chosen = [r for r in rows if r["kind"] == kind] or rows
             costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None] or [
-                r[0] for r in db.execute("SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL",
-                                         (name,))]
+                r[0] for r in db.execute("SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
+                                         "ORDER BY id DESC LIMIT ?", (name, RECENT_COSTS))]
             accepted, answered = used.get(name, (0, 0))
             if chosen or answered:
                 found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,

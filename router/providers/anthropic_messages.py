@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from typing import Any
 
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
 from router.providers.base import cost, guard, with_retries
+
+
+@functools.lru_cache(maxsize=8)
+def _client(key: str, base_url: str, timeout: float) -> Any:
+    """One client per endpoint, as for OpenAI: certificates loaded once, connections reused."""
+    import anthropic
+
+    return anthropic.Anthropic(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
 def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
@@ -18,7 +28,7 @@ def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult
     key = os.environ.get("ANTHROPIC_API_KEY", "")
     if not key:
         raise RouterError("anthropic: ANTHROPIC_API_KEY is not set; export it to use Anthropic models")
-    client = anthropic.Anthropic(api_key=key, base_url=config.base_url or None, timeout=config.timeout, max_retries=0)
+    client = _client(key, config.base_url, config.timeout)
     sent = guard(request.messages)
     system = "\n\n".join(m.content for m in sent if m.role == "system")
     turns = [{"role": m.role, "content": m.content} for m in sent if m.role != "system"]

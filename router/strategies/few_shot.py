@@ -6,6 +6,7 @@ shared identifiers with the request), at most one per file so they show range, w
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from harvest.records import Pair, read_records
@@ -39,9 +40,20 @@ def choose_examples(pairs: list[Pair], request: CompletionRequest) -> list[Pair]
     return chosen[:keep]
 
 
+def team_pairs(path: Path) -> tuple[Pair, ...]:
+    """The dataset's pairs, read once per version of the file (the editor asks many times a minute)."""
+    stat = path.stat()
+    return _read_pairs(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_pairs(path: Path, mtime_ns: int, size: int) -> tuple[Pair, ...]:
+    return tuple(read_records(path, Pair))
+
+
 def few_shot(request: CompletionRequest, config: RouterConfig, dataset: Path) -> Completion:
     """Answer `request` with team examples from `dataset` (a datasets/<name>/ folder) in the prompt."""
-    examples = choose_examples(list(read_records(dataset / "pairs.jsonl", Pair)), request)
+    examples = choose_examples(list(team_pairs(dataset / "pairs.jsonl")), request)
     messages = [Message("system", SYSTEM)]
     for pair in examples:
         messages += [Message("user", pair.prompt), Message("assistant", pair.completion)]

@@ -32,6 +32,7 @@ MIGRATIONS = (
     """CREATE TABLE feedback (
         id INTEGER PRIMARY KEY AUTOINCREMENT, request_id INTEGER NOT NULL REFERENCES requests(id),
         at TEXT NOT NULL, outcome TEXT NOT NULL, final_text TEXT NOT NULL)""",
+    "CREATE INDEX requests_by_strategy ON requests (strategy, id)",  # the router reads recent costs per request
 )
 
 
@@ -39,14 +40,23 @@ def connect(repo: Path) -> sqlite3.Connection:
     """The repository's database, migrated to the current schema."""
     path = idiom_home(repo) / "idiom.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path)
+    # The language server logs requests from several threads at once: WAL lets readers and one writer
+    # proceed together, and the timeout waits out another writer instead of failing.
+    connection = sqlite3.connect(path, timeout=30)
     connection.row_factory = sqlite3.Row
+    if _migrated.get(path) == path.stat().st_ino:  # the editor's requests skip the schema check
+        return connection
+    connection.execute("PRAGMA journal_mode=WAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     for number, statement in enumerate(MIGRATIONS[version:], version + 1):
         with connection:
             connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number}")
+    _migrated[path] = path.stat().st_ino
     return connection
+
+
+_migrated: dict[Path, int] = {}  # database file -> its inode once migrated by this process
 
 
 @contextlib.contextmanager

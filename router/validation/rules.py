@@ -9,6 +9,7 @@ rules run a program on the output and are untrusted input: they run only when al
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import shlex
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 from harvest.conventions.checks import applies, run_check
 from harvest.conventions.rules import Rule, Subject
 from harvest.errors import ConfigError
+from harvest.records import Unit
 from harvest.units import count_parse_errors, extract_units
 from harvest.units.languages import GRAMMARS, grammar, parse
 
@@ -200,6 +202,12 @@ def _command(value: Any, out: Output, ctx: Context) -> RuleResult:
     return verdict(done.returncode == 0, f"`{argv[0]}` exit {done.returncode}" + (f": {first[0][:120]}" if first else ""))
 
 
+@functools.lru_cache(maxsize=16)
+def _units(path: str, language: str, text: str) -> tuple[Unit, ...]:
+    """Units of a checked text, parsed once for all the conventions checked on it."""
+    return tuple(extract_units(path, language, text))
+
+
 def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
     rule = ctx.conventions.get(str(value))
     if rule is None:
@@ -209,8 +217,8 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
                           skipped=True)
     if out.path and not applies(rule, out.path, out.language):
         return RuleResult(True, 1.0, f"skipped: {rule.id} does not apply to {out.path}", skipped=True)
-    units = tuple(extract_units(out.path or f"output.{out.language}", out.language, out.text))
-    hits = run_check(rule, Subject(out.path, out.text, units))
+    hits = run_check(rule, Subject(out.path, out.text, _units(out.path or f"output.{out.language}", out.language,
+                                                              out.text)))
     return verdict(not hits, rule.message if not hits else f"{rule.message}: line {hits[0].line} {hits[0].message}")
 
 
