@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The editor extension's packages (npm registry only), installed exactly as package-lock.json pins them.
+NODE_STAMP := editor-extension/node_modules/.installed
 
 .PHONY: setup demo test bench clean
 
@@ -16,9 +18,17 @@ $(STAMP): pyproject.toml
 	command -v chromium >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
 	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && \
 	   apt-get install -y -q chromium >/dev/null)); } || echo "no chromium: the report's browser test will be skipped"
+	@# Debian's Neovim (0.7) is the headless editor the Neovim client is tested in.
+	command -v nvim >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+	  (apt-get install -y -q neovim >/dev/null 2>&1 || (apt-get update -q >/dev/null && \
+	   apt-get install -y -q neovim >/dev/null)); } || echo "no nvim: the Neovim client's test will be skipped"
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(NODE_STAMP): editor-extension/package-lock.json
+	cd editor-extension && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+demo: $(STAMP) $(NODE_STAMP)
 	$(PY) examples/build_example.py examples/acme-web
 	$(VENV)/bin/idiom harvest examples/acme-web --prs examples/acme-web-prs.json
 	$(VENV)/bin/idiom scrub examples/acme-web/.idiom --json > /dev/null && echo "no secret left in anything written under .idiom/"
@@ -49,8 +59,13 @@ demo: $(STAMP)
 	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \
 	    --file src/components/Tag/Tag.tsx --strategy $$strategy --max-tokens 24 || exit 1; \
 	done
+	@echo "in the editor: the Node client speaks to idiom serve as the VS Code extension does"
+	HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
+	  node editor-extension/client/drive.js --repo examples/acme-web --file src/components/Tag/Tag.tsx \
+	  --instruction "Create a Tag component with a tone prop" -- $(VENV)/bin/idiom serve --repo examples/acme-web
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
+	cd editor-extension && npm test --silent
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q
 
 bench: $(STAMP)
@@ -61,6 +76,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) bench/deps_bench.py
 	HF_HUB_OFFLINE=1 $(PY) bench/finetune_bench.py
 	$(PY) bench/router_bench.py
+	HF_HUB_OFFLINE=1 $(PY) bench/server_bench.py
 
 clean:
-	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json
+	rm -rf $(VENV) examples/acme-web examples/acme-web-prs.json editor-extension/node_modules editor-extension/out

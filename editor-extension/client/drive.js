@@ -61,7 +61,9 @@ function indent(text) {
 }
 
 async function drive(options) {
-  const [command, ...args] = options.command;
+  const [given, ...args] = options.command;
+  // The server starts in the repository; a relative command path means relative to where we were run.
+  const command = given.includes(path.sep) ? path.resolve(given) : given;
   const deadline = Date.now() + options.timeout * 1000;
   const session = await Session.start({ command, args, rootPath: options.repo, timeoutMs: options.timeout * 1000 });
   try {
