@@ -13,7 +13,7 @@ from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
@@ -114,7 +114,8 @@ class IdiomServer(LanguageServer):
         if isinstance(error, json.JSONDecodeError):
             self.protocol._send_response(None, error=JsonRpcParseError(  # noqa: SLF001 - no public way
                 f"the message is not valid JSON: {error}").to_response_error())
-        self.log(f"internal error: {error}", types.MessageType.Error)
+        if source is not FeatureRequestError:  # a request's error already went back in its response
+            self.log(f"internal error: {error}", types.MessageType.Error)
 
     def path_of(self, uri: str) -> str:
         """The document's path relative to the repository (its file name when outside it)."""
