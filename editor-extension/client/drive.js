@@ -61,11 +61,11 @@ function indent(text) {
 }
 
 async function drive(options) {
-  const [given, ...args] = options.command;
-  // The server starts in the repository; a relative command path means relative to where we were run.
-  const command = given.includes(path.sep) ? path.resolve(given) : given;
+  const [command, ...args] = options.command;
   const deadline = Date.now() + options.timeout * 1000;
-  const session = await Session.start({ command, args, rootPath: options.repo, timeoutMs: options.timeout * 1000 });
+  // The server runs where we were run, so relative paths in its command and environment mean the same.
+  const session = await Session.start({ command, args, rootPath: options.repo, cwd: process.cwd(),
+    timeoutMs: options.timeout * 1000 });
   try {
     return await session.bounded(`the whole run (${options.timeout} s)`, run(session, options), deadline - Date.now());
   } finally {
