@@ -3,7 +3,7 @@
     python bench/server_bench.py [--requests 1000] [--clients 20]
 
 The bundled example is built, harvested and indexed (real MiniLM), and a local fake OpenAI server
-answers every model call at once. Over stdio, a pygls client asks the real `idiom serve` for inline
+(its own process) answers every model call at once. Over stdio, a pygls client asks the real `idiom serve` for inline
 completions: one client at a time, then `--clients` documents in flight together, then `--requests`
 requests of which half are cancelled right after they are sent. Overhead = what the editor waits minus
 the model call as the provider client timed it. The baseline, in this process, is the router's own
@@ -18,12 +18,14 @@ import argparse
 import asyncio
 import dataclasses
 import importlib.util
+import multiprocessing
 import os
 import random
 import shutil
 import subprocess
 import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,17 +208,31 @@ async def run(repo: Path, url: str, requests: int, clients: int) -> None:
           f"memory growth < 10%: {'met' if growth < 0.10 else 'NOT met'}")
 
 
+def provider(answer: str, channel: Connection) -> None:
+    """The instant provider, in a process of its own so that it takes no CPU from the client's."""
+    from tests.router.fake_llm import fake_llm
+
+    with fake_llm() as (url, script):
+        script.text = answer
+        channel.send(url)
+        channel.recv()  # serve until the bench is done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=20)
     args = parser.parse_args()
     repo = prepare()
-    from tests.router.fake_llm import fake_llm
-
-    with fake_llm() as (url, script):
-        script.text = ANSWER
-        asyncio.run(run(repo, url, args.requests, args.clients))
+    spawn = multiprocessing.get_context("spawn")
+    ours, theirs = spawn.Pipe()
+    serving = spawn.Process(target=provider, args=(ANSWER, theirs), daemon=True)
+    serving.start()
+    try:
+        asyncio.run(run(repo, ours.recv(), args.requests, args.clients))
+    finally:
+        ours.send("done")
+        serving.join(10)
 
 
 if __name__ == "__main__":

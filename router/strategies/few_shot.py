@@ -25,7 +25,7 @@ def choose_examples(pairs: list[Pair], request: CompletionRequest) -> list[Pair]
                   and p.kind not in ("commit", "commit-message")]
 
     def similarity(pair: Pair) -> float:
-        have = set(tokens(pair.prompt + " " + pair.path))
+        have = _identifiers(pair.prompt, pair.path)
         return len(wanted & have) / (len(wanted | have) or 1)
 
     chosen: list[Pair] = []
@@ -38,6 +38,12 @@ def choose_examples(pairs: list[Pair], request: CompletionRequest) -> list[Pair]
             break
     keep = fits([p.prompt + p.completion for p in chosen], request.budget_tokens)
     return chosen[:keep]
+
+
+@functools.lru_cache(maxsize=16384)
+def _identifiers(prompt: str, path: str) -> frozenset[str]:
+    """A pair's words, tokenized once: every request compares itself with every pair."""
+    return frozenset(tokens(prompt + " " + path))
 
 
 def team_pairs(path: Path) -> tuple[Pair, ...]:

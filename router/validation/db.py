@@ -44,6 +44,9 @@ def connect(repo: Path) -> sqlite3.Connection:
     # proceed together, and the timeout waits out another writer instead of failing.
     connection = sqlite3.connect(path, timeout=30)
     connection.row_factory = sqlite3.Row
+    # In WAL mode NORMAL syncs at checkpoints, not on every commit: a crash of the process loses
+    # nothing, a power cut may lose the last few log entries.
+    connection.execute("PRAGMA synchronous=NORMAL")
     if _migrated.get(path) == path.stat().st_ino:  # the editor's requests skip the schema check
         return connection
     connection.execute("PRAGMA journal_mode=WAL")
