@@ -25,9 +25,9 @@ def idiom_home(repo: Path) -> Path:
     """The artifact root for `repo`: `$IDIOM_HOME` when set, else `<repo>/.idiom`."""
     override = os.environ.get(HOME_ENV)
     home = Path(override).expanduser() if override else repo / ".idiom"
-    home.mkdir(parents=True, exist_ok=True)
     ignore = home / ".gitignore"
-    if not ignore.exists():
+    if not ignore.exists():  # one stat on the editor's request path once the folder is set up
+        home.mkdir(parents=True, exist_ok=True)
         # Keep the tool's own output out of the team's `git status`.
         atomic_write_text(ignore, "*\n")
     return home

@@ -39,13 +39,14 @@ def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
     if not (idiom_home(repo) / "idiom.db").is_file():
         return {}
     with database(repo) as db:
-        rows = db.execute("SELECT r.strategy, r.kind, f.outcome FROM feedback f JOIN requests r ON r.id = f.request_id "
-                          "WHERE r.outcome = 'answered'").fetchall()
+        rows = db.execute("SELECT r.strategy, r.kind, SUM(f.outcome = 'accepted'), COUNT(*) FROM feedback f "
+                          "JOIN requests r ON r.id = f.request_id WHERE r.outcome = 'answered' "
+                          "GROUP BY r.strategy, r.kind").fetchall()
     chosen = [row for row in rows if row[1] == kind] or rows
     counts: dict[str, tuple[int, int]] = {}
-    for strategy, _, outcome in chosen:
-        accepted, total = counts.get(strategy, (0, 0))
-        counts[strategy] = (accepted + (outcome == "accepted"), total + 1)
+    for strategy, _, accepted, total in chosen:
+        before = counts.get(strategy, (0, 0))
+        counts[strategy] = (before[0] + accepted, before[1] + total)
     return counts
 
 

@@ -88,13 +88,15 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
         for name in strategies:
             _, rows = latest_results(db, name)
             chosen = [r for r in rows if r["kind"] == kind] or rows
-            costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None] or [
-                r[0] for r in db.execute("SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
-                                         "ORDER BY id DESC LIMIT ?", (name, RECENT_COSTS))]
             accepted, answered = used.get(name, (0, 0))
-            if chosen or answered:
-                found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
-                                      sum(costs) / len(costs) if costs else 0.0))
+            if not (chosen or answered):
+                continue
+            costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None]
+            mean_cost = sum(costs) / len(costs) if costs else db.execute(
+                "SELECT AVG(cost_usd) FROM (SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
+                "ORDER BY id DESC LIMIT ?)", (name, RECENT_COSTS)).fetchone()[0]
+            found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
+                                  mean_cost or 0.0))
     return found
 
 

@@ -6,7 +6,10 @@ migrations applied on open."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,40 +40,59 @@ MIGRATIONS = (
 
 
 def connect(repo: Path) -> sqlite3.Connection:
-    """The repository's database, migrated to the current schema."""
+    """This thread's connection to the repository's database, migrated to the current schema.
+
+    Opened once per thread and file: the language server touches the database several times per
+    completion, and opening it (with the WAL's files) was most of the request log's cost.
+    """
     path = idiom_home(repo) / "idiom.db"
+    opened: OrderedDict[Path, tuple[int, sqlite3.Connection]] = _per_thread.__dict__.setdefault("opened",
+                                                                                                OrderedDict())
+    try:
+        inode = os.stat(path).st_ino
+    except FileNotFoundError:
+        inode = -1
+    known = opened.pop(path, None)
+    if known and known[0] == inode:
+        opened[path] = known
+        return known[1]
+    if known:  # the file was replaced under us
+        known[1].close()
+    connection = _open(path)
+    opened[path] = (os.stat(path).st_ino, connection)
+    while len(opened) > OPEN_PER_THREAD:
+        opened.popitem(last=False)[1][1].close()
+    return connection
+
+
+def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The language server logs requests from several threads at once: WAL lets readers and one writer
-    # proceed together, and the timeout waits out another writer instead of failing.
+    # proceed together, and the timeout waits out another writer instead of failing. In WAL mode
+    # synchronous=NORMAL syncs at checkpoints, not on every commit: a crash of the process loses
+    # nothing, a power cut may lose the last few log entries.
     connection = sqlite3.connect(path, timeout=30)
     connection.row_factory = sqlite3.Row
-    # In WAL mode NORMAL syncs at checkpoints, not on every commit: a crash of the process loses
-    # nothing, a power cut may lose the last few log entries.
-    connection.execute("PRAGMA synchronous=NORMAL")
-    if _migrated.get(path) == path.stat().st_ino:  # the editor's requests skip the schema check
-        return connection
     connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     for number, statement in enumerate(MIGRATIONS[version:], version + 1):
         with connection:
             connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number}")
-    _migrated[path] = path.stat().st_ino
     return connection
 
 
-_migrated: dict[Path, int] = {}  # database file -> its inode once migrated by this process
+OPEN_PER_THREAD = 4  # databases a thread keeps open (tests switch between many)
+_per_thread = threading.local()
 
 
 @contextlib.contextmanager
 def database(repo: Path) -> Iterator[sqlite3.Connection]:
-    """The database for one transaction: committed on success, rolled back on error, then closed."""
+    """The database for one transaction: committed on success, rolled back on error."""
     connection = connect(repo)
-    try:
-        with connection:
-            yield connection
-    finally:
-        connection.close()
+    with connection:
+        yield connection
 
 
 def latest_results(db: sqlite3.Connection, strategy: str) -> tuple[bool, list[sqlite3.Row]]:

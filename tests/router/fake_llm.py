@@ -32,6 +32,7 @@ class Script:
 
 def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real providers do: clients reuse their connection
         def log_message(self, *args: object) -> None:
             return
 
