@@ -4,6 +4,7 @@ bookkeeping that drops superseded requests and bounds model calls in flight."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -119,11 +120,17 @@ class IdiomServer(LanguageServer):
 
     def path_of(self, uri: str) -> str:
         """The document's path relative to the repository (its file name when outside it)."""
-        path = Path(to_fs_path(uri) or uri)
-        try:
-            return path.resolve().relative_to(self.root()).as_posix()
-        except ValueError:
-            return path.name
+        return relative_path(uri, self.root())
+
+
+@functools.lru_cache(maxsize=1024)  # resolving symlinks is the costliest step of a request on the loop
+def relative_path(uri: str, root: Path) -> str:
+    """`uri`'s path relative to `root`, or its file name when it lies outside."""
+    path = Path(to_fs_path(uri) or uri)
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def decision_payload(uri: str, routed: Any) -> dict[str, Any]:
