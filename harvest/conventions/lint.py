@@ -49,6 +49,8 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
     reported_folders: set[tuple[str, str]] = set()
     layout_rules = {r.id for r in rules if parse_type(r)[0] == "path-layout"}
     for path in sorted(set(paths)):
+        if not _relevant(rules, path):  # most files of a repository: not worth reading
+            continue
         raw = (root / path).read_bytes()
         if path_exclusion(path, len(raw), config) or content_exclusion(raw):
             continue
@@ -68,10 +70,10 @@ def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: b
     Unless `strict`, the lines a rule lists as exceptions are not held against it: they broke it when
     it was mined, and conventions.yaml shows them to the tech lead; lint is about new breaks.
     """
-    language = language_of(path)
-    relevant = [r for r in rules if r.status == "proposed" and applies(r, path, language)]
+    relevant = _relevant(rules, path)
     if not relevant:
         return []
+    language = language_of(path)
     needs_units = any(parse_type(r)[0] in NEEDS_UNITS for r in relevant)
     folder = (root / path).parent
     siblings = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
@@ -82,6 +84,12 @@ def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: b
         violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
                        for hit in run_check(rule, subject) if f"{path}:{hit.line}" not in known]
     return violations
+
+
+def _relevant(rules: Sequence[Rule], path: str) -> list[Rule]:
+    """The proposed rules that look at `path`."""
+    language = language_of(path)
+    return [r for r in rules if r.status == "proposed" and applies(r, path, language)]
 
 
 def lint_commit_message(text: str, rules: Sequence[Rule]) -> list[Violation]:
