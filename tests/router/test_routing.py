@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from router.policy import Measured, decide, expected_costs
-from router.routing import request_kind
+from router.contracts import CompletionRequest
+from router.routing import fast_failures, request_kind
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
 
@@ -150,3 +151,13 @@ def test_feedback_moves_the_route_and_exports_candidates(repo: Path, monkeypatch
     assert secret not in json.dumps(exported)  # what the developer kept is scrubbed before it is stored
     bad = runner.invoke(idiom, ["feedback", "record", "99999", "accepted", "--repo", str(repo)])
     assert bad.exit_code == 1 and "no request 99999" in bad.output
+
+
+def test_an_answer_for_the_cursor_is_judged_with_the_file_around_it() -> None:
+    inside = CompletionRequest(prefix="const broken = ;\nconst sizes = [\n", suffix="\n];\n", path="src/a.ts",
+                               language="typescript")
+    assert fast_failures("1, 2,", inside, "function", {}) == []  # a fragment, fine in place; the old break is not its
+    [failure] = fast_failures("1, (2", inside, "function", {})
+    assert failure.startswith("parses:") and "that the file did not have" in failure
+    alone = CompletionRequest(instruction="a list", path="src/a.ts", language="typescript")
+    assert fast_failures("1, 2,", alone, "function", {})[0].startswith("parses:")
