@@ -12,34 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.server.conftest import TAG_TSX
+
 PLUGIN = Path(__file__).resolve().parents[2] / "editor-extension" / "nvim"
 NVIM = shutil.which("nvim")
 needs_nvim = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (apt-get install neovim)")
 
-# What the fake provider answers: a component the way acme-web writes them (FC, exported props
-# interface, styled-components with theme values). No `styled.span<...>` generic before the template
-# literal: the tsx grammar counts that as a syntax error, and the server's fast rules would drop it.
-TAG_TSX = """\
-import type { FC, ReactNode } from 'react';
-import styled from 'styled-components';
-
-export type TagTone = 'neutral' | 'success' | 'danger';
-
-export interface TagProps {
-  tone?: TagTone;
-  children: ReactNode;
-}
-
-const StyledTag = styled.span`
-  padding: 0 ${({ theme }) => theme.space.sm};
-  border-radius: ${({ theme }) => theme.radii.round};
-  color: ${({ theme }) => theme.colors.text};
-`;
-
-export const Tag: FC<TagProps> = ({ tone = 'neutral', children }) => (
-  <StyledTag data-tone={tone}>{children}</StyledTag>
-);
-"""
 
 # Shared by the drivers: load the plugin from the work tree, print one tagged JSON value per line.
 PRELUDE = """

@@ -26,10 +26,10 @@ def free_port() -> int:
 
 async def test_tcp_server_answers_on_loopback(served):
     port = free_port()
-    server = subprocess.Popen([*served.command, "--tcp", str(port)], env=served.env, stderr=subprocess.PIPE,
-                              text=True)
+    server = await asyncio.create_subprocess_exec(*served.command, "--tcp", str(port), env=served.env,
+                                                  stderr=asyncio.subprocess.PIPE)
     try:
-        assert "listening on 127.0.0.1" in server.stderr.readline()
+        assert b"listening on 127.0.0.1" in await asyncio.wait_for(server.stderr.readline(), WAIT_S)
         client = LanguageClient("tcp-test", "1")
         for _ in range(100):  # the listener opens right after the line above
             try:
@@ -45,8 +45,9 @@ async def test_tcp_server_answers_on_loopback(served):
         client.exit(None)
         await client.stop()
     finally:
-        server.terminate()
-        server.wait(10)
+        if server.returncode is None:
+            server.terminate()
+        await asyncio.wait_for(server.wait(), WAIT_S)
 
 
 def test_host_needs_tcp() -> None:

@@ -160,7 +160,7 @@ async def test_malformed_requests_get_errors_and_the_server_stays_up(client, ser
     with pytest.raises(Exception, match="no request 999"):
         await client.workspace_execute_command_async(types.ExecuteCommandParams(
             "idiom.feedback", [{"requestId": 999, "outcome": "accepted"}]))
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="Method Not Found"):
         await client.protocol.send_request_async("idiom/noSuchMethod", {})
     assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
         "idiom.explain", [{"uri": "file:///nowhere.tsx"}])) is None
