@@ -90,7 +90,7 @@ class Bench:
         decisions = self.decisions
 
         @self.client.feature("idiom/decision")
-        def decided(params):  # noqa: ANN001 - pygls would take an annotated first parameter for the client
+        def decided(params):  # unannotated: pygls would take an annotated first parameter for the client
             decisions[params.uri] = params
 
         for quiet in ("textDocument/publishDiagnostics", "window/logMessage"):  # not what is measured
@@ -165,7 +165,7 @@ class Bench:
         return cancelled
 
     def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.client._server.pid}/status").read_text()  # noqa: SLF001 - its process
+        status = Path(f"/proc/{self.client._server.pid}/status").read_text()  # the client owns the process
         return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
     async def stop(self) -> None:

@@ -55,7 +55,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
             return None
         try:
             routed = await ls.off_loop(_route, ls, request)
-        except Exception as exc:  # the editor gets no suggestion, never an error
+        except Exception as exc:  # noqa: BLE001 - the editor gets no suggestion, never an error
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
             return "", _notify(ls, {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "",

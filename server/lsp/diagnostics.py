@@ -35,7 +35,7 @@ async def publish(ls: IdiomServer, uri: str) -> list[Any]:
     """Check the document now and publish its diagnostics; returns the violations."""
     try:
         found = await ls.off_loop(violations_of, ls, uri) if ls.settings.diagnostics_enabled else []
-    except Exception as exc:  # a broken conventions file must not take the server down
+    except Exception as exc:  # noqa: BLE001 - a broken conventions file must not take the server down
         ls.log(f"cannot check {uri} against the conventions: {exc}", types.MessageType.Warning)
         found = []
     document = ls.workspace.get_text_document(uri)

@@ -14,7 +14,12 @@ from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
-from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
+from pygls.exceptions import (
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
@@ -113,7 +118,7 @@ class IdiomServer(LanguageServer):
         """Log errors in notification handlers instead of pygls' default error popup; answer a message
         that is not JSON with JSON-RPC's parse error."""
         if isinstance(error, json.JSONDecodeError):
-            self.protocol._send_response(None, error=JsonRpcParseError(  # noqa: SLF001 - no public way
+            self.protocol._send_response(None, error=JsonRpcParseError(
                 f"the message is not valid JSON: {error}").to_response_error())
         if source is not FeatureRequestError:  # a request's error already went back in its response
             self.log(f"internal error: {error}", types.MessageType.Error)
