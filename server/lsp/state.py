@@ -117,7 +117,7 @@ class IdiomServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log errors in notification handlers instead of pygls' default error popup; answer a message
         that is not JSON with JSON-RPC's parse error."""
-        if isinstance(error, json.JSONDecodeError):
+        if isinstance(error, json.JSONDecodeError):  # pygls has no public call to answer without an id
             self.protocol._send_response(None, error=JsonRpcParseError(
                 f"the message is not valid JSON: {error}").to_response_error())
         if source is not FeatureRequestError:  # a request's error already went back in its response
