@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
-from server.lsp.state import IdiomServer, decision_payload
+from server.lsp.state import IdiomServer, decision_payload, failure_payload
 
 DECISION = "idiom/decision"  # notification after every answer, for the status bar
 
@@ -29,20 +29,32 @@ def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Posi
                              **({"max_tokens": max_tokens} if max_tokens else {}))
 
 
-def _route(ls: IdiomServer, request: CompletionRequest) -> Any:
-    """The cascade, with the editor's settings over the repository's idiom.toml (runs in a worker thread)."""
-    from router.config import load_index_config, load_router_config
-    from router.routing import answer, conventions_of
+def index_config(ls: IdiomServer) -> Any:
+    """`[index]` of the repository's idiom.toml, with the editor's `indexUrl` over it."""
+    from router.config import load_index_config
 
-    repo, settings = ls.root(), ls.settings
-    config, index = ls.cached("router", lambda: load_router_config(repo)), ls.cached("index",
-                                                                                    lambda: load_index_config(repo))
+    index = ls.cached("index", lambda: load_index_config(ls.root()))
+    return dataclasses.replace(index, url=ls.settings.index_url or index.url)
+
+
+def router_config(ls: IdiomServer) -> Any:
+    """`[router]` of the repository's idiom.toml, with the editor's non-zero settings over it."""
+    from router.config import load_router_config
+
+    settings = ls.settings
     overrides = {"latency_budget_s": settings.latency_budget_s, "min_pass_rate": settings.min_pass_rate,
                  "base_url": settings.provider_base_url}
-    config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v})
-    index = dataclasses.replace(index, url=settings.index_url or index.url)
+    config = ls.cached("router", lambda: load_router_config(ls.root()))
+    return dataclasses.replace(config, **{k: v for k, v in overrides.items() if v})
+
+
+def _route(ls: IdiomServer, request: CompletionRequest) -> Any:
+    """The cascade with the editor's settings (runs in a worker thread)."""
+    from router.routing import answer, conventions_of
+
+    repo = ls.root()
     conventions = ls.cached("conventions", lambda: conventions_of(repo))
-    return answer(request, repo, config, index, conventions, allowed=settings.strategies)
+    return answer(request, repo, router_config(ls), index_config(ls), conventions, allowed=ls.settings.strategies)
 
 
 async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
@@ -58,9 +70,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
         except Exception as exc:  # noqa: BLE001 - the editor gets no suggestion, never an error
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
-            return "", _notify(ls, {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "",
-                                    "reason": reason, "costUsd": None, "latencyS": 0.0, "attempts": [],
-                                    "sources": []})
+            return "", _notify(ls, failure_payload(uri, reason))
     for attempt in routed.attempts:
         if not attempt.passed:
             ls.log(f"{request.path}: {attempt.strategy} {attempt.reason}", types.MessageType.Info)

@@ -8,7 +8,6 @@ that cannot do its job answers with a JSON-RPC error saying what to run; the ser
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import uuid
 from typing import Any
 
@@ -16,7 +15,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
 
 from harvest.errors import HarvestError
-from server.lsp.answering import request_at, routed_answer
+from server.lsp.answering import index_config, request_at, routed_answer
 from server.lsp.diagnostics import publish
 from server.lsp.state import CONVERTER, IdiomServer
 
@@ -90,12 +89,10 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`."""
     from harvest.store import idiom_home
-    from router.config import load_index_config
     from router.strategies.rag.index import build_index, units_file_for
 
     repo = ls.root()
-    index = load_index_config(repo)
-    index = dataclasses.replace(index, url=ls.settings.index_url or index.url)
+    index = index_config(ls)
     token = await _progress_token(ls)
     if token:
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin("Idiomatic: re-indexing", percentage=0))

@@ -151,3 +151,9 @@ def decision_payload(uri: str, routed: Any) -> dict[str, Any]:
             "attempts": [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
                           "latencyS": a.latency_s} for a in routed.attempts],
             "sources": list(completion.sources) if completion else []}
+
+
+def failure_payload(uri: str, reason: str) -> dict[str, Any]:
+    """The same shape when the router could not even start (no dataset yet, a broken index, …)."""
+    return {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "", "reason": reason,
+            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": []}
