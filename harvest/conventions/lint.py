@@ -49,12 +49,13 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
     reported_folders: set[tuple[str, str]] = set()
     layout_rules = {r.id for r in rules if parse_type(r)[0] == "path-layout"}
     for path in sorted(set(paths)):
-        if not _relevant(rules, path):  # most files of a repository: not worth reading
+        relevant = _relevant(rules, path)
+        if not relevant:  # most files of a repository: not worth reading
             continue
         raw = (root / path).read_bytes()
         if path_exclusion(path, len(raw), config) or content_exclusion(raw):
             continue
-        for violation in lint_text(root, path, raw.decode("utf-8", "replace"), rules, strict):
+        for violation in _violations(root, path, raw.decode("utf-8", "replace"), relevant, strict):
             if violation.rule in layout_rules:
                 key = (violation.rule, str(PurePosixPath(path).parent))
                 if key in reported_folders:
@@ -70,7 +71,11 @@ def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: b
     Unless `strict`, the lines a rule lists as exceptions are not held against it: they broke it when
     it was mined, and conventions.yaml shows them to the tech lead; lint is about new breaks.
     """
-    relevant = _relevant(rules, path)
+    return _violations(root, path, text, _relevant(rules, path), strict)
+
+
+def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], strict: bool) -> list[Violation]:
+    """Violations of `relevant` (the proposed rules that look at `path`) by `text`."""
     if not relevant:
         return []
     language = language_of(path)
