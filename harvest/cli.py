@@ -18,6 +18,7 @@ from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
 from harvest.scrub.command import scrub_command
+from harvest.trust_command import trust_command
 
 
 class FriendlyGroup(click.Group):
@@ -145,3 +146,4 @@ cli.add_command(scrub_command)
 cli.add_command(dataset_group)
 cli.add_command(lint_command)
 cli.add_command(conventions_group)
+cli.add_command(trust_command)

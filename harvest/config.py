@@ -1,9 +1,11 @@
 """`idiom.toml` → frozen, documented dataclasses, one per section.
 
-Precedence, lowest first: field defaults, `idiom.toml`, `IDIOM_<SECTION>_<FIELD>` environment
-variables, then CLI flags (applied by the caller with `dataclasses.replace`). Higher packages define
-their own section dataclasses and load them with `load_section`, so every section obeys one rule:
-an unknown key is an error that lists the valid keys.
+Precedence, lowest first: field defaults, the user's own `config.toml` (harvest/trust.py), the
+repository's `idiom.toml` (without its trusted-only settings until the user trusts the file),
+`IDIOM_<SECTION>_<FIELD>` environment variables, then CLI flags (applied by the caller with
+`dataclasses.replace`). Higher packages define their own section dataclasses and load them with
+`load_section`, so every section obeys one rule: an unknown key, a wrong type or a value out of range is
+an error that says what is valid.
 """
 
 from __future__ import annotations
@@ -26,18 +28,20 @@ SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validati
 T = TypeVar("T")
 
 
-def setting(text: str, default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
-    """A dataclass field whose help text travels in its metadata (shown by `idiom config`)."""
+def setting(text: str, default: Any = dataclasses.MISSING, *, low: float | None = None, high: float | None = None,
+            choices: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """A dataclass field whose help text and valid range (`low`..`high` inclusive, or `choices`) travel in
+    its metadata, so loading can reject a bad value with the range in the message."""
     if isinstance(default, (list, dict, set)):
         raise TypeError("use a tuple for sequence defaults so the config stays frozen")
-    return field(default=default, metadata={"help": text}, **kwargs)
+    return field(default=default, metadata={"help": text, "low": low, "high": high, "choices": choices}, **kwargs)
 
 
 @dataclass(frozen=True)
 class HarvestConfig:
     """`[harvest]`: what to mine from the repository and what to leave out."""
 
-    max_file_bytes: int = setting("Files larger than this (bytes) are skipped with a reason.", 1024 * 1024)
+    max_file_bytes: int = setting("Files larger than this (bytes) are skipped with a reason.", 1024 * 1024, low=1)
     deprecated_paths: tuple[str, ...] = setting(
         "Extra glob patterns (repo-relative, `**` allowed) whose files are treated as deprecated.", ()
     )
@@ -49,71 +53,121 @@ class HarvestConfig:
     refs: tuple[str, ...] = setting("Refs whose history is mined; empty means the default branch.", ())
     all_refs: bool = setting("Mine every branch, tag and pull ref instead of `refs`.", False)
     since: str = setting("Only commits after this date (anything `git log --since` accepts).", "")
-    max_commits: int = setting("Stop after this many commits (0 = no limit).", 0)
-    max_hunk_bytes: int = setting("A single file's diff larger than this in one commit is skipped.", 256 * 1024)
+    max_commits: int = setting("Stop after this many commits (0 = no limit).", 0, low=0)
+    max_hunk_bytes: int = setting("A single file's diff larger than this in one commit is skipped.", 256 * 1024, low=1)
     prs_file: str = setting("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
     # Second half: units, pairs, conventions, datasets.
     format_command: str = setting(
         "The team's formatter, reading code on stdin and writing it to stdout, with {path} for the file "
         "name (e.g. `npx prettier --stdin-filepath {path}`, `ruff format --stdin-filename {path} -`). "
         "Completions are formatted with it before writing; empty = no formatting.", "")
-    min_completion_chars: int = setting("Completions shorter than this (after trimming) are dropped as trivial.", 40)
-    max_completion_chars: int = setting("Completions longer than this are dropped as too long.", 12_000)
-    max_prompt_chars: int = setting("Prompts (instruction + context) longer than this are dropped.", 16_000)
+    min_completion_chars: int = setting("Completions shorter than this (after trimming) are dropped as trivial.", 40, low=0)
+    max_completion_chars: int = setting("Completions longer than this are dropped as too long.", 12_000, low=1)
+    max_prompt_chars: int = setting("Prompts (instruction + context) longer than this are dropped.", 16_000, low=1)
     max_non_code_share: float = setting(
         "Code completions whose share of characters outside printable ASCII and whitespace exceeds this "
-        "are dropped (data blobs, mojibake).", 0.2)
+        "are dropped (data blobs, mojibake).", 0.2, low=0, high=1)
     near_duplicate_jaccard: float = setting("Pairs whose completions have at least this Jaccard similarity "
-                                          "on token 5-grams (MinHash LSH) count as near-duplicates.", 0.7)
+                                          "on token 5-grams (MinHash LSH) count as near-duplicates.", 0.7, low=0.05, high=1)
     split: str = setting("How pairs are split: `file` (grouped by file, hashed) or `temporal` "
-                       "(the newest changes form the test split).", "file")
-    eval_share: float = setting("Share of pairs (by file group) in the eval split.", 0.1)
-    test_share: float = setting("Share of pairs (by file group) in the test split.", 0.1)
+                       "(the newest changes form the test split).", "file", choices=("file", "temporal"))
+    eval_share: float = setting("Share of pairs (by file group) in the eval split.", 0.1, low=0, high=0.5)
+    test_share: float = setting("Share of pairs (by file group) in the test split.", 0.1, low=0, high=0.5)
     exclude_files: tuple[str, ...] = setting("Files (paths or globs) removed from every output, e.g. to hold "
                                            "them out for evaluation.", ())
-    min_support: int = setting("A mined convention needs at least this many places it applies to.", 5)
-    min_confidence: float = setting("A mined convention needs at least this share of places following it.", 0.9)
+    min_support: int = setting("A mined convention needs at least this many places it applies to.", 5, low=1)
+    min_confidence: float = setting("A mined convention needs at least this share of places following it.", 0.9, low=0, high=1)
     system_prompt: str = setting("The system message of OpenAI chat exports; {team} is the repository name.",
                                "You write code the way the {team} team writes it: their structure, naming, "
                                "tests and error handling.")
 
 
-def read_toml(repo: Path) -> dict[str, Any]:
-    """Parse `<repo>/idiom.toml` (missing file = empty) and reject unknown sections."""
+class Settings(dict):
+    """Parsed settings by section, remembering which file each `(section, key)` came from (for messages)."""
+
+    def __init__(self, data: dict[str, Any] | None = None, origins: dict[tuple[str, str], str] | None = None) -> None:
+        super().__init__(data or {})
+        self.origins = origins or {}
+
+    def origin(self, section: str, key: str = "") -> str:
+        return self.origins.get((section, key)) or self.origins.get((section, ""), CONFIG_FILE)
+
+
+def read_toml(repo: Path) -> Settings:
+    """The settings files for `repo`, merged: the user's config.toml, then the repository's idiom.toml over
+    it (missing files = empty). The repository's trusted-only settings are dropped, with one line saying
+    so, until the user trusts that version of the file (`idiom trust`)."""
+    from harvest.trust import config_dir, user_config
+
+    merged = Settings()
+    for path, data in ((config_dir() / "config.toml", user_config()), (repo / CONFIG_FILE, _repo_toml(repo))):
+        _check_sections(path, data)
+        for section, values in data.items():
+            merged.setdefault(section, {})
+            if not isinstance(values, dict):
+                raise ConfigError(f"{path}: [{section}] must be a table of keys")
+            merged[section] = {**merged[section], **values}
+            merged.origins[(section, "")] = str(path)
+            merged.origins.update({(section, key): str(path) for key in values})
+    return merged
+
+
+def _repo_toml(repo: Path) -> dict[str, Any]:
+    from harvest.trust import file_trust, sha256, tell_once, untrusted_keys, without_untrusted
+
     path = repo / CONFIG_FILE
     if not path.is_file():
         return {}
+    data = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        parsed = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or remove it") from None
+    held = untrusted_keys(parsed)
+    if not held:
+        return parsed
+    state = file_trust(path, data)
+    if state == "trusted":
+        return parsed
+    why = "has changed since you trusted it" if state == "changed" else "is not trusted"
+    tell_once(path, sha256(data), f"{path} {why}: ignoring {', '.join(held)} (settings that run programs, read "
+                                  "files outside the repository or choose where code and keys are sent); review "
+                                  f"the file, then run `idiom trust {repo}`")
+    return without_untrusted(parsed)
+
+
+def _check_sections(path: Path, data: dict[str, Any]) -> None:
     unknown = sorted(set(data) - set(SECTIONS))
     if unknown:
         raise ConfigError(
             f"{path}: unknown section(s) {', '.join(unknown)}; valid sections are {', '.join(SECTIONS)}"
         )
-    return data
 
 
 def load_section(raw: dict[str, Any], name: str, cls: type[T], env: dict[str, str] | None = None) -> T:
-    """Build section `name` of `cls` from the parsed TOML, then `IDIOM_<NAME>_<FIELD>` overrides."""
+    """Build section `name` of `cls` from the parsed settings, then `IDIOM_<NAME>_<FIELD>` overrides; every
+    value is checked against its field's type and range."""
     env = os.environ if env is None else env
-    values = dict(raw.get(name, {}))
+    origin = raw.origin if isinstance(raw, Settings) else (lambda section, key="": CONFIG_FILE)
     if not isinstance(raw.get(name, {}), dict):
-        raise ConfigError(f"{CONFIG_FILE}: [{name}] must be a table of keys")
+        raise ConfigError(f"{origin(name)}: [{name}] must be a table of keys")
+    values = dict(raw.get(name, {}))
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise ConfigError(
-            f"{CONFIG_FILE}: unknown key(s) {', '.join(unknown)} in [{name}]; "
+            f"{origin(name, unknown[0])}: unknown key(s) {', '.join(unknown)} in [{name}]; "
             f"valid keys are {', '.join(fields)}"
         )
     hints = typing.get_type_hints(cls)
+    where = {key: f"{origin(name, key)}: [{name}] {key}" for key in values}
     for key in fields:
         var = f"IDIOM_{name.upper()}_{key.upper()}"
         if var in env:
             values[key] = _parse_env(var, env[var], hints[key])
-    typed = {key: _coerce(name, key, value, hints[key]) for key, value in values.items()}
+            where[key] = var
+    typed = {key: _in_range(where[key], fields[key], _coerce(where[key], value, hints[key]))
+             for key, value in values.items()}
     return cls(**typed)
 
 
@@ -139,9 +193,8 @@ def _parse_env(var: str, text: str, hint: Any) -> Any:
     return text
 
 
-def _coerce(section: str, key: str, value: Any, hint: Any) -> Any:
-    """Check a TOML value against the field's type; lists become tuples so configs stay frozen."""
-    where = f"{CONFIG_FILE}: [{section}] {key}"
+def _coerce(where: str, value: Any, hint: Any) -> Any:
+    """Check a value against the field's type; lists become tuples so configs stay frozen."""
     origin = typing.get_origin(hint)
     if origin is tuple:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
@@ -156,4 +209,19 @@ def _coerce(section: str, key: str, value: Any, hint: Any) -> Any:
         return float(value)
     if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
         raise ConfigError(f"{where} must be {hint.__name__}, got {value!r}")
+    return value
+
+
+def _in_range(where: str, spec: dataclasses.Field, value: Any) -> Any:
+    """`value` when it lies in the field's declared range or choices, else a ConfigError giving them."""
+    low, high, choices = (spec.metadata.get(k) for k in ("low", "high", "choices"))
+    if choices and value not in choices:
+        raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+            raise ConfigError(f"{where} must be a finite number, got {value!r}")
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = (f"between {low:g} and {high:g}" if low is not None and high is not None
+                    else f"at least {low:g}" if low is not None else f"at most {high:g}")
+            raise ConfigError(f"{where} must be {span}, got {value!r}")
     return value

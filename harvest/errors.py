@@ -16,5 +16,9 @@ class RepoError(HarvestError):
     """The repository cannot be mined: not a repo, empty, corrupt, or a ref that does not exist."""
 
 
+class TrustError(HarvestError):
+    """The repository asks for something the user has not trusted: a committed or symlinked `.idiom/`."""
+
+
 class InputError(HarvestError):
     """A user-supplied input file (PR export, allowlist, corpus) is malformed."""

@@ -30,7 +30,7 @@ from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, Pul
 from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
-from harvest.store import atomic_write_json, idiom_home, staged_dir, write_jsonl
+from harvest.store import atomic_write_json, ensure_home, staged_dir, write_jsonl
 from harvest.testmap import map_tests
 
 
@@ -54,13 +54,13 @@ def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool 
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
-    name = name or _safe_name(root.resolve().name)
+    name = _safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
     redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
     shallow = (Path(repo.git_dir) / "shallow").exists()
-    out = idiom_home(root) / "harvest" / name
+    out = ensure_home(root) / "harvest" / name
     with staged_dir(out) as stage, progress_bar(progress) as bar, start_log(repo, revisions, config) as log:
         files, excluded = _collect_files(repo, head, config, bar)
         wanted = {item.get("merge_commit_sha") for item in export}

