@@ -7,7 +7,6 @@ run succeeded, so a failed re-harvest leaves the previous result intact.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -30,7 +29,7 @@ from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, Pul
 from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
-from harvest.store import atomic_write_json, ensure_home, staged_dir, write_jsonl
+from harvest.store import atomic_write_json, ensure_home, safe_name, staged_dir, write_jsonl
 from harvest.testmap import map_tests
 
 
@@ -54,7 +53,7 @@ def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool 
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
-    name = _safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
+    name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
@@ -157,7 +156,7 @@ def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[d
 
     def diff_of(head_sha: str) -> tuple[str, tuple[FileChange, ...]]:
         base = repo.git.merge_base(head_sha, repo.head.commit.hexsha)
-        patch = repo.git.diff(base, head_sha, "--no-color", "--no-ext-diff", "-M")
+        patch = repo.git.diff(base, head_sha, "--no-color", "--no-ext-diff", "--no-textconv", "-M")
         raw = parse_patch(patch + "\n", lambda p, s: not _history_skip(p, s, config))
         return base, tuple(_file_change(c, head_sha, redactor, config) for c in raw)
 
@@ -191,6 +190,3 @@ def _count_reasons(excluded: list[Exclusion]) -> dict[str, int]:
         counts[item.reason] = counts.get(item.reason, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
-
-def _safe_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "repo"

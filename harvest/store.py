@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -56,6 +57,11 @@ def ensure_home(repo: Path) -> Path:
         home.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ignore, "*\n")
     return home
+
+
+def safe_name(name: str) -> str:
+    """`name` as a single folder name (harvests, datasets, models): no separators, no leading dots."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "repo"
 
 
 def choose(names: Sequence[str], name: str) -> str:

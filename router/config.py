@@ -50,6 +50,9 @@ class RouterConfig:
                                  "target, so an improved one gets noticed (0 = never).", 0.05, low=0, high=1)
     latency_budget_s: float = setting("Seconds the cascade may spend escalating to the next strategy when an "
                                       "answer fails the fast rules or a provider fails.", 10.0, low=0)
+    max_prompt_chars: int = setting("Longest prompt sent to a model, in characters; a longer one (a huge selection "
+                                    "or instruction) is refused with a message instead of being sent.", 100_000,
+                                    low=1_000)
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
                               "(RepoCoder-style) before answering.", 1, low=1, high=4)
 

@@ -6,26 +6,26 @@ every line that has what the rule forbids. Unit checks look at the units tree-si
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import Any
 
 from harvest.classify import kind_of
 from harvest.conventions.rules import Hit, Rule, Subject
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
+from harvest.patterns import linear
 
 Check = Callable[[Rule, Subject, bool], list[Hit]]  # (rule, subject, negated) -> hits
 
 
-@lru_cache(maxsize=1024)
-def compiled(rule_id: str, pattern: str) -> re.Pattern[str]:
-    """The rule's regex, or a ConfigError naming the rule."""
+def compiled(rule_id: str, pattern: str) -> Any:
+    """The rule's regex on RE2 (linear time: a rule can come from a stranger's repository), or a ConfigError
+    naming the rule."""
     try:
-        return re.compile(pattern, re.MULTILINE)
-    except re.error as exc:
-        raise ConfigError(f"rule {rule_id}: invalid regex {pattern!r} ({exc}); fix or delete it in conventions.yaml") from None
+        return linear(pattern)
+    except ConfigError as exc:
+        raise ConfigError(f"rule {rule_id}: {exc}; fix or delete it in conventions.yaml") from None
 
 
 def _line_of(text: str, offset: int) -> int:

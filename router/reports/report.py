@@ -112,7 +112,7 @@ def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
 
 def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     """Write the HTML, Markdown and JSON reports; returns their paths."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
 
     data = build_report(repo, config)
     month = [StrategyEconomics(**m) for m in data["strategies"]]
@@ -120,7 +120,10 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     svg = {"cumulative": charts.cumulative_cost(month, data["training_cost_usd"], horizon,
                                                 data["break_even_requests"]) if month else "",
            "pareto": charts.pass_rate_vs_cost(month) if month else "", "history": charts.history(data["history"])}
-    env = Environment(loader=PackageLoader("router.reports", "templates"), autoescape=select_autoescape(["html"]),
+    # Every value is escaped, in both templates: strategy and model names come from idiom.db and the registry,
+    # which may have been made by someone else, and the editor opens this page. (select_autoescape(["html"])
+    # missed `roi.html.j2`.) Only the charts, SVG that matplotlib escaped itself, are marked safe.
+    env = Environment(loader=PackageLoader("router.reports", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd
     folder = idiom_home(repo) / "reports"

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from harvest.dataset.validate import estimate_tokens
 from router.config import RouterConfig
 from router.contracts import ChatRequest, Completion, CompletionRequest, Message
+from router.errors import RouterError
 from router.providers import provider
 
 SYSTEM = ("You write code the way this team writes it: their structure, naming, tests and error handling. "
           "Answer with code only.")
 CONTEXT_LINES = 60
+CONTEXT_CHARS = 6_000  # per side of the cursor: a minified or generated one-line file must not go whole
 
 
 def task_text(request: CompletionRequest) -> str:
@@ -20,9 +22,11 @@ def task_text(request: CompletionRequest) -> str:
     if request.path:
         parts.append(f"File: {request.path}")
     if request.prefix:
-        parts.append("Code before the cursor:\n" + "\n".join(request.prefix.splitlines()[-CONTEXT_LINES:]))
+        before = "\n".join(request.prefix.splitlines()[-CONTEXT_LINES:])
+        parts.append("Code before the cursor:\n" + before[-CONTEXT_CHARS:])
     if request.suffix:
-        parts.append("Code after the cursor:\n" + "\n".join(request.suffix.splitlines()[:CONTEXT_LINES]))
+        after = "\n".join(request.suffix.splitlines()[:CONTEXT_LINES])
+        parts.append("Code after the cursor:\n" + after[:CONTEXT_CHARS])
     return "\n\n".join(parts)
 
 
@@ -38,7 +42,12 @@ def fits(texts: Sequence[str], budget: int) -> int:
 
 def answer(strategy: str, messages: tuple[Message, ...], request: CompletionRequest, config: RouterConfig,
            sources: tuple[str, ...]) -> Completion:
-    """Send `messages` to the configured provider and wrap the result as a Completion."""
+    """Send `messages` to the configured provider and wrap the result as a Completion; a prompt over
+    `[router] max_prompt_chars` is refused before anything is sent."""
+    size = sum(len(m.content) for m in messages)
+    if size > config.max_prompt_chars:
+        raise RouterError(f"{strategy}: the prompt would be {size:,} characters, over [router] max_prompt_chars "
+                          f"({config.max_prompt_chars:,}); select less code, or raise the limit")
     result = provider(config.provider)(ChatRequest(config.model, messages, max_tokens=request.max_tokens), config)
     return Completion(result.text, strategy, result.model, result.usage, result.cost_usd, result.latency_s,
                       result.sent or messages, sources)

@@ -23,6 +23,7 @@ from typing import Any
 from harvest.conventions.checks import applies, run_check
 from harvest.conventions.rules import Rule, Subject
 from harvest.errors import ConfigError
+from harvest.patterns import linear
 from harvest.records import Unit
 from harvest.units import count_parse_errors, extract_units
 from harvest.units.languages import GRAMMARS, grammar, parse
@@ -93,9 +94,9 @@ def _contains_all(value: Any, out: Output, ctx: Context) -> RuleResult:
 
 def _regex(value: Any, out: Output, ctx: Context) -> RuleResult:
     try:
-        found = re.search(str(value), out.text, re.MULTILINE)
-    except re.error as exc:
-        raise ConfigError(f"regex rule: invalid pattern {value!r} ({exc})") from None
+        found = linear(str(value)).search(out.text)
+    except ConfigError as exc:
+        raise ConfigError(f"regex rule: {exc}") from None
     return verdict(found is not None, f"matches `{found.group(0)[:60]}`" if found else f"does not match `{value}`")
 
 

@@ -19,7 +19,9 @@ from harvest.records import FileRecord
 
 JS = frozenset({"javascript", "typescript", "tsx"})
 TS = frozenset({"typescript", "tsx"})
-HEX_COLOUR = r"""(?<![\w&])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b"""
+# Not after a word character or `&` (`&#123;` is an HTML entity); RE2 has no lookbehind, so the character
+# before is part of the match (never a newline, so the hit stays on its own line).
+HEX_COLOUR = r"""(?:^|[^\w&\n])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b"""
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,9 @@ def _import_names(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
         if len(files[module]) < max(config.min_support, WIDELY_IMPORTED * js_files):
             continue
         (namespace, name), _ = counts.most_common(1)[0]
-        name_re, module_re = re.escape(name), re.escape(module)
-        other = (rf"\*\s*as\s+(?!{name_re}\b)[\w$]+|[\w$]+" if namespace else rf"\*\s*as\s+[\w$]+|(?!{name_re}\b)[\w$]+")
+        module_re = re.escape(module)
+        other = (rf"\*\s*as\s+{identifier_other_than(name)}|[\w$]+" if namespace
+                 else rf"\*\s*as\s+[\w$]+|{identifier_other_than(name)}")
         slug = re.sub(r"[^a-z0-9]+", "-", module.lower()).strip("-")
         rules.append(Rule(
             f"import-{slug}-as-{name.lower()}" + ("-namespace" if namespace else ""), "not-regex",
@@ -53,6 +54,19 @@ def _import_names(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
             f"Import `{module}` as `{'* as ' if namespace else ''}{name}`", folder_globs(sorted(files[module])),
             source="imports"))
     return rules
+
+
+def identifier_other_than(name: str) -> str:
+    """A regex for an identifier (`[\\w$]+`) that is not `name`, without lookahead (rules run on RE2): one of
+    another length, or of the same length differing at some position. The caller's pattern must end the
+    identifier (here: whitespace, a comma or `from` follows)."""
+    def unlike(char: str) -> str:
+        return r"\w" if char == "$" else rf"(?:[^\W{re.escape(char)}]|\$)"
+
+    size = len(name)
+    shorter = [rf"[\w$]{{1,{size - 1}}}"] if size > 1 else []
+    differing = [re.escape(name[:i]) + unlike(char) + rf"[\w$]{{{size - i - 1}}}" for i, char in enumerate(name)]
+    return "(?:" + "|".join([*shorter, rf"[\w$]{{{size + 1},}}", *differing]) + ")"
 
 
 def _aliases(corpus: Corpus) -> list[Rule]:

@@ -25,8 +25,9 @@ def routes(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     for keyword, n in sorted(counts.items()):
         if n >= config.min_support and n / len(python_routes) >= config.min_confidence:
             rules.append(Rule(f"routes-declare-{keyword.replace('_', '-')}", "unit-regex",
-                              # In the decorators, before `def`: the same keyword in the body does not count.
-                              rf"\A\s*@(?:(?!\bdef\s)[\s\S])*?\b{keyword}\s*=",
+                              # In the decorators, before a `def` line: the same keyword in the body does not
+                              # count (unless a nested def follows it, which RE2's lack of lookahead allows).
+                              rf"\A\s*@[\s\S]*?\b{keyword}\s*=[\s\S]*?^[ \t]*(?:async[ \t]+)?def\s",
                               f"Route decorators declare `{keyword}=`", folder_globs(u.path for u in python_routes),
                               unit_kind="route", source="routes"))
     components = [u for u in corpus.units if u.kind == "component"]

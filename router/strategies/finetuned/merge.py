@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 from router.errors import TrainingError
@@ -32,10 +34,12 @@ def vllm_command(folder: Path, port: int) -> str:
     local = [v for v in versions(folder) if describe(folder / v)["backend"] == "local"]
     if not local:
         raise TrainingError(f"{folder.name} has no local (LoRA) versions to serve with vLLM")
-    base = describe(folder / local[-1])["base_model"]
-    modules = " ".join(f"{lora_module_name(folder.name, v)}={(folder / v).resolve()}" for v in local)
+    # Every value from the registry is quoted: training.json may come from someone else's repository, and a
+    # base_model of `x; rm -rf ~` must stay one argument of the command the user pastes into a shell.
+    base = shlex.quote(str(describe(folder / local[-1])["base_model"]))
+    modules = " ".join(shlex.quote(f"{lora_module_name(folder.name, v)}={(folder / v).resolve()}") for v in local)
+    served = lora_module_name(folder.name, promoted(folder) or local[-1])
     return (f"vllm serve {base} --enable-lora --max-lora-rank 64 --port {port} \\\n  --lora-modules {modules}\n\n"
-            f"# idiom.toml: the finetuned strategy then asks the server for "
-            f"{lora_module_name(folder.name, promoted(folder) or local[-1])}\n"
+            f"# idiom.toml: the finetuned strategy then asks the server for {json.dumps(served)}\n"
             f"[router]\nprovider = \"openai\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\n"
-            f"finetuned_model = \"{folder.name}\"\n")
+            f"finetuned_model = {json.dumps(folder.name)}\n")

@@ -16,7 +16,7 @@ from typing import Any
 
 from harvest.dataset.validate import estimate_tokens
 from harvest.records import Pair, read_records
-from harvest.store import atomic_write_json, atomic_write_text, choose, idiom_home, staged_dir
+from harvest.store import atomic_write_json, atomic_write_text, choose, idiom_home, safe_name, staged_dir
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
@@ -78,7 +78,7 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
     if Path(config.base_model).is_dir():  # recorded for serving from anywhere, so made absolute
         config = dataclasses.replace(config, base_model=str(Path(config.base_model).resolve()))
     dataset = dataset_dir(repo, dataset_name)
-    folder = models_home(repo) / (name or dataset.name)
+    folder = models_home(repo) / safe_name(name or dataset.name)
     version = _pending(folder) if resume else next_version(folder)
     record: dict[str, Any] = {"name": folder.name, "version": version, "backend": config.backend,
                               "base_model": config.base_model, "dataset": dataset.name,
