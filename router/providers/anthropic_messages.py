@@ -28,7 +28,7 @@ def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult
     key = os.environ.get("ANTHROPIC_API_KEY", "")
     if not key:
         raise RouterError("anthropic: ANTHROPIC_API_KEY is not set; export it to use Anthropic models")
-    client = _client(key, config.base_url, config.timeout)
+    client = _client(key, config.base_url or os.environ.get("ANTHROPIC_BASE_URL", ""), config.timeout)
     sent = guard(request.messages)
     system = "\n\n".join(m.content for m in sent if m.role == "system")
     turns = [{"role": m.role, "content": m.content} for m in sent if m.role != "system"]

@@ -30,7 +30,8 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
     if not key:
         raise RouterError("openai: OPENAI_API_KEY is not set; export it, or set [router] base_url to a local "
                           "OpenAI-compatible server")
-    client = _client(key, config.base_url, config.timeout)
+    # The endpoint is resolved here, not by the SDK from OPENAI_BASE_URL, so the cached client follows it.
+    client = _client(key, config.base_url or os.environ.get("OPENAI_BASE_URL", ""), config.timeout)
     sent = guard(request.messages)
     started = time.perf_counter()
     response = with_retries("openai", lambda: client.chat.completions.create(

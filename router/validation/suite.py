@@ -27,6 +27,7 @@ import yaml
 
 from harvest.classify import language_of
 from harvest.errors import ConfigError
+from harvest.patterns import linear
 from harvest.store import atomic_write_text
 from router.validation.rules import rule_name
 
@@ -119,7 +120,9 @@ def _assertion(path: Path, case_line: int, raw: Any) -> Assertion:
     if not isinstance(raw, dict) or "type" not in raw:
         raise ConfigError(f"{path}:{line}: an assertion is a mapping with `type` (and usually `value`)")
     try:
-        rule_name(str(raw["type"]))
+        name, _ = rule_name(str(raw["type"]))
+        if name == "regex":  # compiled now, so a pattern RE2 cannot run fails before any model is paid for
+            linear(str(raw.get("value")))
     except ConfigError as exc:
         raise ConfigError(f"{path}:{line}: {exc}") from None
     return Assertion(str(raw["type"]), raw.get("value"), line)
