@@ -86,14 +86,22 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def bench(name: str) -> None:
+def clone_snapshot(name: str) -> Path | None:
+    """bench/.work/<name> cloned from the fetched snapshot (once); None, saying so, when it was not fetched."""
     source = MIRRORS / name / "repo"
     if not source.exists():
         print(f"{name}: skipped, no snapshot at {source} (bring it with the fetch tool)")
-        return
+        return None
     work = ROOT / "bench" / ".work" / name.split("+", 1)[1]
     if not work.exists():
         subprocess.run(["git", "clone", "-q", str(source), str(work)], check=True)
+    return work
+
+
+def bench(name: str) -> None:
+    work = clone_snapshot(name)
+    if work is None:
+        return
 
     import git
 
