@@ -2,7 +2,10 @@
 
 `[harvest] format_command` is a command reading code on stdin and writing it on stdout, with `{path}`
 standing for the file name so the formatter picks the right parser (prettier, ruff format, gofmt, …).
-A completion the formatter rejects (a fragment it cannot parse) is kept as it was and counted.
+It is split into arguments and run without a shell; `{path}` fills one argument. A command that wraps
+a shell script (`sh -c '…'`) should read the name from `$IDIOM_FILE_PATH` instead: file names come from
+the repository and may hold shell syntax. A completion the formatter rejects (a fragment it cannot
+parse) is kept as it was and counted.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ def _run(argv: list[str], path: str, code: str) -> str | None:
     """The formatter's output for `code`, or None when it refused it."""
     args = [part.replace("{path}", path) for part in argv]
     try:
-        done = subprocess.run(args, input=code, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        done = subprocess.run(args, input=code, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                              env={**os.environ, "IDIOM_FILE_PATH": path})
     except subprocess.TimeoutExpired:
         return None
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None

@@ -186,7 +186,9 @@ def _defines(value: Any, out: Output, ctx: Context) -> RuleResult:
 def _command(value: Any, out: Output, ctx: Context) -> RuleResult:
     if not ctx.allow_commands:
         return RuleResult(True, 1.0, f"skipped: `{value}` needs --allow-commands", skipped=True)
-    suffix = PurePosixPath(out.path).suffix or ".txt"
+    # The temporary file's name is ours, bar the extension, which is cut to safe characters: a command
+    # such as `sh -c "tsc {file}"` must not find shell syntax in a path a suite chose.
+    suffix = re.sub(r"[^A-Za-z0-9.]", "", PurePosixPath(out.path).suffix) or ".txt"
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / f"output{suffix}"
         file.write_text(out.text, encoding="utf-8")
