@@ -16,6 +16,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { FEEDBACK_COMMAND, FeedbackTracker, Rejection, acceptedRequestId, requestIdOf } from "./feedback";
+import { findProgram } from "./program";
 import { LANGUAGES, SECTION, initializationOptions, launch, serverSettings } from "./settings";
 import {
   DECISION_NOTIFICATION,
@@ -53,7 +54,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const config = () => vscode.workspace.getConfiguration(SECTION);
   const tracker = new FeedbackTracker();
   const { command, args } = launch(config());
-  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
+  // An absolute path, so the workspace folder the server runs in cannot supply the program.
+  let program = command;
+  let unavailable: Error | undefined;
+  try {
+    program = findProgram(command, process.env);
+  } catch (error) {
+    unavailable = error as Error;
+  }
+  const serverOptions: ServerOptions = { command: program, args, transport: TransportKind.stdio };
 
   // Rejections are fire-and-forget: a lost one only costs the router one data point, never the user.
   const reject = (rejections: Rejection[]) => {
@@ -123,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   // Commands wait for the start instead of failing while the server is still coming up.
-  const started = languageClient.start().then(
+  const started = (unavailable ? Promise.reject(unavailable) : languageClient.start()).then(
     () => true,
     (error: Error) => {
       void vscode.window.showErrorMessage(
