@@ -1,6 +1,9 @@
 """The Neovim plugin (editor-extension/nvim) against the real `idiom serve`: a headless Neovim loads the
 plugin, opens a file of the example repository, asks for a completion and generates a component, which
-the server applies to the buffer with workspace/applyEdit."""
+the server applies to the buffer with workspace/applyEdit.
+
+Trees with root markers use marker names unique to the test, so a `.git` or `.idiom` in a folder above
+the temporary directory (another process's leftover) cannot change which root the plugin finds."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -109,7 +113,8 @@ end
 out("api_with_start", idiomatic.api())
 vim.cmd("edit loose.tsx") -- opened before setup: attached by setup
 idiomatic.setup({ cmd = { vim.v.progpath, "--version" }, filetypes = { "typescriptreact", "typescript" },
-                  settings = { inline_enabled = false, maxTokens = 64, strategies = { "rag" } } })
+                  settings = { inline_enabled = false, maxTokens = 64, strategies = { "rag" } },
+                  root_markers = vim.fn.json_decode(os.getenv("IDIOM_NVIM_MARKERS")) })
 vim.cmd("edit proj/src/deep/a.tsx")
 vim.cmd("edit proj/pkg/b.ts")
 vim.cmd("edit proj/src/c.py") -- not a configured filetype
@@ -190,21 +195,37 @@ def test_neovim_completes_and_generates_against_the_real_server(served, tmp_path
     assert source.read_text() == before  # the buffer was never written
 
 
+def unique_markers() -> tuple[str, str]:
+    """Root markers standing for `.git` and `.idiom` that no folder above the test's tree can hold."""
+    token = uuid.uuid4().hex[:12]
+    return f".git-{token}", f".idiom-{token}"
+
+
+def build_tree(base: Path, files: list[str]) -> None:
+    for rel in files:
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text("\n")
+
+
 @needs_nvim
-def test_the_plugin_uses_vim_lsp_start_where_it_exists(tmp_path: Path) -> None:
-    for rel in ("proj/.git/HEAD", "proj/src/deep/a.tsx", "proj/pkg/.idiom/keep", "proj/pkg/b.ts", "proj/src/c.py",
-                "loose.tsx"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("\n")
-    code, out = run_nvim(NEWER_API, tmp_path, tmp_path, {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, 30)
+@pytest.mark.parametrize("stray_markers_above", [False, True], ids=["clean", "stray-markers-above"])
+def test_the_plugin_uses_vim_lsp_start_where_it_exists(tmp_path: Path, stray_markers_above: bool) -> None:
+    git, idiom = unique_markers()
+    tree = tmp_path / "tree"
+    build_tree(tree, [f"proj/{git}/HEAD", "proj/src/deep/a.tsx", f"proj/pkg/{idiom}/keep", "proj/pkg/b.ts",
+                      "proj/src/c.py", "loose.tsx"])
+    if stray_markers_above:  # what a `/tmp/.idiom` left by another process looks like from the tree
+        build_tree(tmp_path, [".git/HEAD", ".idiom/keep"])
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "IDIOM_NVIM_MARKERS": json.dumps([git, idiom])}
+    code, out = run_nvim(NEWER_API, tmp_path, tree, env, 30)
 
     assert code == 0, out.get("error")
     assert out["api"] == "vim.lsp.start_client" and out["api_with_start"] == "vim.lsp.start"
     calls = out["calls"]
-    assert [(Path(c["file"]).relative_to(tmp_path).as_posix(), c["root_dir"]) for c in calls] == [
-        ("loose.tsx", str(tmp_path)),  # no marker above: the cwd
-        ("proj/src/deep/a.tsx", str(tmp_path / "proj")),  # .git
-        ("proj/pkg/b.ts", str(tmp_path / "proj/pkg")),  # .idiom, nearer than .git
+    assert [(Path(c["file"]).relative_to(tree).as_posix(), c["root_dir"]) for c in calls] == [
+        ("loose.tsx", str(tree)),  # no marker above: the cwd
+        ("proj/src/deep/a.tsx", str(tree / "proj")),  # the .git stand-in
+        ("proj/pkg/b.ts", str(tree / "proj/pkg")),  # the .idiom stand-in, nearer than the .git one
     ]
     settings = {"inlineEnabled": False, "maxTokens": 64, "strategies": ["rag"]}
     for call in calls:
