@@ -64,7 +64,8 @@ async function drive(options) {
   const [command, ...args] = options.command;
   const deadline = Date.now() + options.timeout * 1000;
   // The server runs where we were run, so relative paths in its command and environment mean the same.
-  const session = await Session.start({ command, args, rootPath: options.repo, cwd: process.cwd(),
+  // Trusted: the repository and the server command are the ones the user typed on this command line.
+  const session = await Session.start({ command, args, rootPath: options.repo, cwd: process.cwd(), trusted: true,
     timeoutMs: options.timeout * 1000 });
   try {
     return await session.bounded(`the whole run (${options.timeout} s)`, run(session, options), deadline - Date.now());

@@ -113,10 +113,16 @@ function editsByUri(edit) {
 
 class Session extends EventEmitter {
   /**
-   * Starts the server, sends initialize (with `settings` as initializationOptions) and initialized.
+   * Starts the server, sends initialize (initializationOptions: `settings` and `trusted`) and initialized.
+   * `trusted` says whether the user trusts the repository, as VS Code's workspace trust does: false
+   * asks the server to only check conventions. There is no default: every caller says which.
    * `timeoutMs` bounds each request and wait (initialize included) unless the call says otherwise.
    */
-  static async start({ command, args = [], cwd, env, rootPath, settings = defaultSettings(), timeoutMs = 60_000 }) {
+  static async start({ command, args = [], cwd, env, rootPath, settings = defaultSettings(), trusted,
+    timeoutMs = 60_000 }) {
+    if (typeof trusted !== "boolean") {
+      throw new Error("Session.start needs trusted: true or false (does the user trust this repository?)");
+    }
     const session = new Session(command, args, cwd, env, rootPath, settings, timeoutMs);
     try {
       session.initializeResult = await session.request("initialize", {
@@ -127,7 +133,7 @@ class Session extends EventEmitter {
         rootUri: session.rootUri,
         workspaceFolders: [{ uri: session.rootUri, name: path.basename(session.rootPath) }],
         capabilities: CAPABILITIES,
-        initializationOptions: settings,
+        initializationOptions: { ...settings, trusted },
         trace: "off",
       });
     } catch (error) {

@@ -1,6 +1,8 @@
 // The VS Code side of Idiomatic: starts `idiom serve` as a language client, registers the five
 // `idiomatic.*` commands, shows the last decision in the status bar and reports dismissed inline
-// suggestions. Everything it sends is listed in docs/editor-protocol.md.
+// suggestions. Everything it sends is listed in docs/editor-protocol.md. In a workspace the user has not
+// trusted it still starts the server, told `trusted: false` (conventions only), and restarts it trusted
+// once the user grants trust.
 
 import * as path from "node:path";
 import * as vscode from "vscode";
@@ -14,8 +16,18 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { FEEDBACK_COMMAND, FeedbackTracker, Rejection, acceptedRequestId, requestIdOf } from "./feedback";
-import { LANGUAGES, SECTION, launch, serverSettings } from "./settings";
-import { DECISION_NOTIFICATION, Decision, Explanation, IDLE, StatusText, formatExplanation, formatStatus } from "./status";
+import { findProgram } from "./program";
+import { LANGUAGES, SECTION, initializationOptions, launch, serverSettings } from "./settings";
+import {
+  DECISION_NOTIFICATION,
+  Decision,
+  Explanation,
+  IDLE,
+  RESTRICTED,
+  StatusText,
+  formatExplanation,
+  formatStatus,
+} from "./status";
 
 interface GenerateResult {
   requestId: number;
@@ -42,7 +54,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const config = () => vscode.workspace.getConfiguration(SECTION);
   const tracker = new FeedbackTracker();
   const { command, args } = launch(config());
-  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
+  // An absolute path, so the workspace folder the server runs in cannot supply the program.
+  let program = command;
+  let unavailable: Error | undefined;
+  try {
+    program = findProgram(command, process.env);
+  } catch (error) {
+    unavailable = error as Error;
+  }
+  const serverOptions: ServerOptions = { command: program, args, transport: TransportKind.stdio };
 
   // Rejections are fire-and-forget: a lost one only costs the router one data point, never the user.
   const reject = (rejections: Rejection[]) => {
@@ -55,7 +75,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
-    initializationOptions: () => serverSettings(config()), // read again on every (re)start
+    // Read again on every (re)start: granting trust restarts the client.
+    initializationOptions: () => initializationOptions(config(), vscode.workspace.isTrusted),
     outputChannel: output,
     synchronize: { configurationSection: SECTION },
     middleware: {
@@ -96,28 +117,39 @@ export function activate(context: vscode.ExtensionContext): void {
   client = languageClient;
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
-  status.command = "idiomatic.explain";
   const showStatus = ({ text, tooltip }: StatusText) => {
     status.text = text;
     status.tooltip = tooltip;
   };
-  showStatus(IDLE);
+  const showTrust = () => {
+    status.command = vscode.workspace.isTrusted ? "idiomatic.explain" : "workbench.trust.manage";
+    showStatus(vscode.workspace.isTrusted ? IDLE : RESTRICTED);
+  };
+  showTrust();
   status.show();
   languageClient.onNotification(new NotificationType<Decision>(DECISION_NOTIFICATION), (decision) =>
     showStatus(formatStatus(decision)),
   );
 
   // Commands wait for the start instead of failing while the server is still coming up.
-  const started = languageClient.start().then(
+  const started = (unavailable ? Promise.reject(unavailable) : languageClient.start()).then(
     () => true,
     (error: Error) => {
       void vscode.window.showErrorMessage(
         `Idiomatic: could not start \`${[command, ...args].join(" ")}\` (${error.message}). ` +
-          "Set idiomatic.launch.command and reload the window.",
+          "Set idiomatic.launch.command in your user settings and reload the window.",
       );
       return false;
     },
   );
+
+  // The server learns trust only at initialize, so granting it means a new server told `trusted: true`.
+  async function restartTrusted(): Promise<void> {
+    showTrust();
+    if (await started) {
+      await languageClient.restart();
+    }
+  }
 
   async function run<T>(serverCommand: string, argument: object): Promise<T> {
     if (!(await started)) {
@@ -208,17 +240,25 @@ export function activate(context: vscode.ExtensionContext): void {
     "idiomatic.openReport": openReport,
     "idiomatic.validateFile": validateFile,
   };
+  // In an untrusted workspace the server refuses what needs trust; the error then offers the way to grant it.
+  async function showFailure(error: Error): Promise<void> {
+    const manage = vscode.workspace.isTrusted ? [] : ["Manage Workspace Trust"];
+    if (await vscode.window.showErrorMessage(`Idiomatic: ${error.message}`, ...manage)) {
+      await vscode.commands.executeCommand("workbench.trust.manage");
+    }
+  }
   for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, () =>
-        handler().catch((error: Error) => vscode.window.showErrorMessage(`Idiomatic: ${error.message}`)),
-      ),
-    );
+    context.subscriptions.push(vscode.commands.registerCommand(id, () => handler().catch(showFailure)));
   }
 
   context.subscriptions.push(
     output,
     status,
+    vscode.workspace.onDidGrantWorkspaceTrust(() =>
+      restartTrusted().catch((error: Error) =>
+        vscode.window.showErrorMessage(`Idiomatic: restarting the server after trust failed: ${error.message}`),
+      ),
+    ),
     vscode.workspace.onDidChangeTextDocument((event) =>
       reject(tracker.changed(event.document.uri.toString(), event.contentChanges)),
     ),

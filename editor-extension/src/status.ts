@@ -25,6 +25,14 @@ export interface StatusText {
 /** The status bar before the server has answered anything. */
 export const IDLE: StatusText = { text: "$(sparkle) Idiomatic", tooltip: "Idiomatic: no suggestion yet" };
 
+/** The status bar in a workspace the user has not trusted (VS Code's restricted mode). */
+export const RESTRICTED: StatusText = {
+  text: "$(shield) Idiomatic: conventions only",
+  tooltip:
+    "Idiomatic: this workspace is not trusted, so the server only checks conventions: no completions, " +
+    "no generation, no model calls. Click to manage workspace trust.",
+};
+
 /** `$0.0003`: two significant digits below a dollar, so a cheap call never reads as free. */
 export function formatCost(costUsd: number | null | undefined): string {
   if (costUsd === null || costUsd === undefined) {

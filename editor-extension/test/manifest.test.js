@@ -1,5 +1,6 @@
 // package.json against the code and docs/editor-protocol.md: every contributed command is registered,
-// the settings are the protocol's table plus launch.*, and the .vsix leaves the sources out.
+// the settings are the protocol's table plus launch.*, the settings a workspace may not choose are
+// declared restricted, and the .vsix leaves the sources out.
 "use strict";
 
 const { test } = require("node:test");
@@ -46,6 +47,17 @@ test("the other settings are the protocol's table: same keys, types and defaults
     .map(([key, schema]) => [key, { type: schema.type, default: schema.default }]));
   assert.deepEqual(contributed, expected);
   assert.deepEqual(properties["idiomatic.strategies"].items.enum, ["few_shot", "rag", "finetuned"]);
+});
+
+test("untrusted workspaces get limited support; the restricted settings are machine-scoped", () => {
+  const { RESTRICTED_SETTINGS } = require("../out/settings");
+  const restricted = RESTRICTED_SETTINGS.map((key) => `idiomatic.${key}`);
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, "limited");
+  assert.match(untrusted.description, /only checks files against the team's conventions/);
+  assert.deepEqual(untrusted.restrictedConfigurations, restricted);
+  const machineScoped = Object.keys(properties).filter((key) => properties[key].scope === "machine");
+  assert.deepEqual(machineScoped.sort(), [...restricted].sort(), "a workspace's settings.json cannot set them");
 });
 
 test("the .vsix holds the compiled extension, not its sources, tests or the Neovim client", () => {

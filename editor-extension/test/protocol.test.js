@@ -1,6 +1,8 @@
 // The real `idiom serve` against docs/editor-protocol.md, driven by the client that sends what the
-// extension sends (client/session.js). Needs IDIOM_TEST_SERVER (a JSON array: the server command) and
-// IDIOM_TEST_REPO (an indexed repository); tests/server/test_node_client.py sets both.
+// extension sends in a trusted workspace (client/session.js). Needs IDIOM_TEST_SERVER (a JSON array: the
+// server command) and IDIOM_TEST_REPO (an indexed repository); tests/server/test_node_client.py sets both.
+// While the server side of initializationOptions.trusted is not merged, that test also sets
+// IDIOM_TEST_TRUST_PENDING (the reason), and the assertions that need it are skipped.
 "use strict";
 
 const { test } = require("node:test");
@@ -15,6 +17,7 @@ const FILE = "src/components/Button/Button.tsx";
 const COMMANDS = ["idiom.generate", "idiom.explain", "idiom.feedback", "idiom.reindex", "idiom.validateFile", "idiom.report"];
 const skip = SERVER && REPO ? false
   : "set IDIOM_TEST_SERVER (JSON array: the server command) and IDIOM_TEST_REPO (an indexed repository) to run it";
+const trustPending = process.env.IDIOM_TEST_TRUST_PENDING || false;
 
 const isDecision = (uri, requestId) => (m) =>
   m.method === "idiom/decision" && m.params.uri === uri && (requestId === undefined || m.params.requestId === requestId);
@@ -47,7 +50,7 @@ test("idiom serve speaks docs/editor-protocol.md to the extension's client", { s
   const [command, ...args] = JSON.parse(SERVER);
   // debounceMs differs from its default so the server uses what the client sent.
   const settings = { ...defaultSettings(), debounceMs: 50 };
-  const session = await Session.start({ command, args, rootPath: REPO, settings, timeoutMs: 120_000 });
+  const session = await Session.start({ command, args, rootPath: REPO, settings, trusted: true, timeoutMs: 120_000 });
   t.after(() => session.kill());
   const explain = explainer(session);
   let uri;
@@ -63,6 +66,12 @@ test("idiom serve speaks docs/editor-protocol.md to the extension's client", { s
       assert.ok(capabilities.executeCommandProvider.commands.includes(name), name);
     }
   });
+
+  await t.test("initialize: every key of initializationOptions is known to the server, trusted included",
+    { skip: trustPending }, () => {
+      const warnings = session.notifications("window/logMessage").filter((m) => /unknown setting/.test(m.params.message));
+      assert.deepEqual(warnings, []);
+    });
 
   await t.test("didOpen and didChange: the document's conventions are checked", async () => {
     const since = session.mark();
@@ -195,10 +204,12 @@ test("idiom serve speaks docs/editor-protocol.md to the extension's client", { s
   });
 
   await t.test("didChangeConfiguration: inlineEnabled false turns inline completions off", async () => {
+    const since = session.mark();
     session.changeSettings({ inlineEnabled: false });
     const result = await session.inlineCompletion(uri, endOf(session.text(uri)));
     assert.deepEqual(result.items, []);
-    const warnings = session.notifications("window/logMessage").filter((m) => /unknown setting/.test(m.params.message));
+    const warnings = session.notifications("window/logMessage", since)
+      .filter((m) => /unknown setting/.test(m.params.message));
     assert.deepEqual(warnings, [], "every setting the client sends is known to the server");
   });
 

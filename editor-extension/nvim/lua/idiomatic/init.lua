@@ -1,19 +1,27 @@
 -- Idiomatic for Neovim: starts `idiom serve` (one client per project root) for the configured
 -- filetypes and exposes its commands (docs/editor-protocol.md) as :Idiom* commands and a keymap.
--- Works on 0.7 (vim.lsp.start_client + buf_attach_client) and on 0.8+ (vim.lsp.start).
+-- A root the user has not trusted (trust.lua) is asked about first; "diagnostics only" starts the server
+-- with initializationOptions.trusted = false. Works on 0.7 (vim.lsp.start_client + buf_attach_client)
+-- and on 0.8+ (vim.lsp.start).
+local program = require("idiomatic.program")
+local trust = require("idiomatic.trust")
+
 local M = {}
 
 local defaults = {
-  cmd = { "idiom", "serve" },
+  cmd = { "idiom", "serve" }, -- only ever from the user's setup(): no project file can set it
   settings = {}, -- the server's settings (camelCase keys; snake_case is converted)
   keymap = "<leader>ig", -- generate (normal: at the cursor, visual: rewrite the selection); false = none
   filetypes = { "typescript", "typescriptreact", "javascript", "javascriptreact", "python" },
   root_markers = { ".git", ".idiom" },
+  trusted_roots = {}, -- project roots (and the folders inside them) started trusted without asking
   decision_level = vim.log.levels.DEBUG, -- vim.notify level of each idiom/decision; false = keep silent
 }
 
 M.config = vim.deepcopy(defaults)
 local clients = {} -- root directory -> client id
+local restarting = {} -- client id -> true while it stops to be started again with a new trust answer
+local answered = {} -- root directory -> this session's answer when it is not remembered (or cannot be)
 local decisions = {} -- document uri -> its last idiom/decision
 local last_request = {} -- document uri -> requestId of the last answer (for :IdiomAccept / :IdiomReject)
 M.messages = {} -- the last window/logMessage texts (also written to the LSP log)
@@ -39,6 +47,14 @@ local function client_notify(client, method, params)
     return client:notify(method, params)
   end
   return client.notify(method, params)
+end
+
+-- A client that is shutting down (its server restarts with a new trust answer) serves no buffer.
+local function stopped(client)
+  if has("0.11") then
+    return client:is_stopped()
+  end
+  return client.is_stopped()
 end
 
 --- Which Neovim API starts the server here: "vim.lsp.start" (0.8+) or "vim.lsp.start_client" (0.7).
@@ -76,7 +92,7 @@ function M.client(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local attached = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
   for _, client in pairs(attached) do
-    if client.name == "idiomatic" then
+    if client.name == "idiomatic" and not stopped(client) then
       return client
     end
   end
@@ -128,14 +144,17 @@ local function on_attach(client, bufnr)
   end
 end
 
-local function client_config(root)
+local attach_root
+
+local function client_config(root, cmd, trusted)
   local settings = camel(M.config.settings)
   return {
     name = "idiomatic",
-    cmd = M.config.cmd,
+    cmd = cmd,
     cmd_cwd = root,
     root_dir = root,
-    init_options = settings,
+    -- Trust goes to the server at initialize only; changing it restarts the server.
+    init_options = vim.tbl_extend("force", settings, { trusted = trusted }),
     settings = { idiomatic = settings },
     handlers = handlers,
     on_attach = on_attach,
@@ -146,8 +165,39 @@ local function client_config(root)
       if clients[root] == client_id then
         clients[root] = nil
       end
+      if restarting[client_id] then
+        restarting[client_id] = nil
+        vim.schedule(function() attach_root(root) end) -- on_exit runs in a loop callback
+      end
     end,
   }
+end
+
+--- How the server may start for `root`: trusted when setup()'s trusted_roots hold it, else this
+--- session's latest answer or the remembered one, else the user's, asked once. A root nobody can answer
+--- for is not started, with one line saying so.
+local function decide(root)
+  local answer, source = trust.answer(root, M.config.trusted_roots)
+  if source ~= "trusted_roots" then
+    answer = answered[root] or answer
+  end
+  if answer then
+    return answer
+  end
+  local why
+  answer, why = trust.ask(root)
+  if not answer then
+    answered[root] = trust.NEVER
+    notify(string.format("not started for %s (%s); :IdiomTrust or :IdiomUntrust there, or add it to "
+      .. "trusted_roots in setup()", root, why), vim.log.levels.WARN)
+    return trust.NEVER
+  end
+  answered[root] = answer
+  local ok, not_kept = trust.remember(root, answer)
+  if not ok then
+    notify(not_kept, vim.log.levels.WARN)
+  end
+  return answer
 end
 
 --- Attach a buffer to the client of its root, starting the server when the root has none.
@@ -157,24 +207,67 @@ function M.attach(bufnr)
   if name == "" or vim.bo[bufnr].buftype ~= "" or M.client(bufnr) then
     return
   end
-  if vim.fn.executable(M.config.cmd[1]) == 0 then
-    vim.notify_once("Idiomatic: `" .. M.config.cmd[1] .. "` is not executable; install idiomatic or set cmd",
-      vim.log.levels.WARN)
+  local path, problem = program.find(M.config.cmd[1])
+  if not path then
+    vim.notify_once("Idiomatic: " .. problem, vim.log.levels.WARN)
     return
   end
   local root = M.root(name)
+  local answer = decide(root)
+  if answer == trust.NEVER then
+    return
+  end
+  local config = client_config(root, vim.list_extend({ path }, M.config.cmd, 2), answer == trust.TRUSTED)
   if M.api() == "vim.lsp.start" then
-    clients[root] = vim.lsp.start(client_config(root), { bufnr = bufnr }) -- reuses a client per name + root
+    clients[root] = vim.lsp.start(config, { bufnr = bufnr }) -- reuses a client per name + root
     return clients[root]
   end
   local existing = clients[root] and vim.lsp.get_client_by_id(clients[root])
-  if not existing or existing.is_stopped() then
-    clients[root] = vim.lsp.start_client(client_config(root))
+  if not existing or stopped(existing) then
+    clients[root] = vim.lsp.start_client(config)
   end
   if clients[root] then
     vim.lsp.buf_attach_client(bufnr, clients[root])
   end
   return clients[root]
+end
+
+--- Attach every loaded buffer of the configured filetypes whose project root is `root`.
+function attach_root(root)
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
+      and M.root(vim.api.nvim_buf_get_name(bufnr)) == root then
+      M.attach(bufnr)
+    end
+  end
+end
+
+--- Change how the server runs for the current buffer's root (trust.TRUSTED, DIAGNOSTICS or NEVER),
+--- remember it, and restart the root's server accordingly (stop it, for NEVER).
+function M.set_trust(answer, bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == "" then
+    return notify("open a file of the project first", vim.log.levels.ERROR)
+  end
+  local root = M.root(name)
+  local _, source = trust.answer(root, M.config.trusted_roots)
+  if source == "trusted_roots" and answer ~= trust.TRUSTED then
+    return notify(root .. " is in trusted_roots of your setup(); remove it there first", vim.log.levels.ERROR)
+  end
+  answered[root] = answer
+  local ok, not_kept = trust.remember(root, answer)
+  if not ok then
+    notify(not_kept, vim.log.levels.WARN)
+  end
+  notify(root .. ": " .. trust.describe(answer))
+  local client = clients[root] and vim.lsp.get_client_by_id(clients[root])
+  if not client then
+    attach_root(root)
+  elseif answer == trust.NEVER or client.config.init_options.trusted ~= (answer == trust.TRUSTED) then
+    restarting[client.id] = true -- its on_exit attaches the root's buffers again, under the new answer
+    vim.lsp.stop_client(client.id)
+  end
 end
 
 local function not_attached()
@@ -375,7 +468,7 @@ end
 
 function M.setup(opts)
   M.config = vim.tbl_deep_extend("force", vim.deepcopy(defaults), opts or {})
-  for _, key in ipairs({ "cmd", "filetypes", "root_markers" }) do
+  for _, key in ipairs({ "cmd", "filetypes", "root_markers", "trusted_roots" }) do
     M.config[key] = (opts or {})[key] or M.config[key] -- a list replaces the default list, not merged
   end
   local group = vim.api.nvim_create_augroup("idiomatic", { clear = true })
@@ -397,6 +490,10 @@ function M.setup(opts)
   command("IdiomReject", function(c)
     M.feedback("rejected", { request_id = tonumber(c.args) })
   end, { nargs = "?", desc = "Idiomatic: the last answer was dismissed" })
+  command("IdiomTrust", function() M.set_trust(trust.TRUSTED) end,
+    { desc = "Idiomatic: trust this project (completions and generation) and restart its server" })
+  command("IdiomUntrust", function(c) M.set_trust(c.bang and trust.NEVER or trust.DIAGNOSTICS) end,
+    { bang = true, desc = "Idiomatic: diagnostics only for this project (with !: do not start its server)" })
 
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do -- buffers opened before setup
     if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype) then
