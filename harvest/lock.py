@@ -75,7 +75,8 @@ def writing(home: Path, what: str) -> Iterator[None]:
 
 def _sweep(home: Path) -> None:
     """Clear killed writers' leftovers where the locked commands write (models/ has writers of its own)."""
-    remove_leftovers(home, temp_files=False)  # other writers (the request log) put files here unlocked
+    # Only the index's own in the home itself: others write there unlocked, and IDIOM_HOME may be any folder.
+    remove_leftovers(home, temp_files=False, only="index")
     remove_leftovers(home / "index")
     for folder in WRITTEN:
         remove_leftovers(home / folder)

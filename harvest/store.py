@@ -142,29 +142,42 @@ def staged_dir(final: Path) -> Iterator[Path]:
     shutil.rmtree(stage, ignore_errors=True)  # now the previous result, if there was one
 
 
-def remove_leftovers(folder: Path, temp_files: bool = True) -> None:
+def remove_leftovers(folder: Path, temp_files: bool = True, only: str = "") -> None:
     """Clear what killed writers left in `folder`: staging folders (and, with `temp_files`, temporary
-    files), and a previous result half-swapped by `_swap_in`'s fallback, which is put back.
+    files), and a previous result half-swapped by `_swap_in`'s fallback, which is put back. With `only`,
+    just the leftovers of the artifact of that name.
 
     Only under the writer lock (harvest/lock.py): a live writer's staging looks just the same.
     """
     if not folder.is_dir():
         return
     for entry in folder.iterdir():
-        name = entry.name
-        if not name.startswith("."):
+        owner = _leftover_of(entry.name)
+        if not owner or (only and owner != only):
             continue
-        if name.endswith(STAGING_SUFFIX) and entry.is_dir():
+        if entry.name.endswith(STAGING_SUFFIX) and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
-        elif name.endswith(OLD_SUFFIX) and entry.is_dir():
-            final = folder / name[1:-len(OLD_SUFFIX)]
-            if final.exists():
+        elif entry.name.endswith(OLD_SUFFIX) and entry.is_dir():
+            if (folder / owner).exists():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
-                os.replace(entry, final)
-        elif temp_files and name.endswith(TEMP_SUFFIX) and entry.is_file():
+                os.replace(entry, folder / owner)
+        elif temp_files and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
             with contextlib.suppress(FileNotFoundError):
                 entry.unlink()
+
+
+def _leftover_of(name: str) -> str:
+    """The artifact or file a leftover's name belongs to: `.NAME.<random>.staging`, `.NAME.<random>.tmp`
+    (tempfile's random part has no dot) or `.NAME.old`; "" for any other name."""
+    if not name.startswith("."):
+        return ""
+    if name.endswith(OLD_SUFFIX):
+        return name[1:-len(OLD_SUFFIX)]
+    for suffix in (STAGING_SUFFIX, TEMP_SUFFIX):
+        if name.endswith(suffix) and "." in name[1:-len(suffix)]:
+            return name[1:-len(suffix)].rsplit(".", 1)[0]
+    return ""
 
 
 def _swap_in(stage: Path, final: Path) -> None:

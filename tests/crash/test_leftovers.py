@@ -90,3 +90,12 @@ def test_a_damaged_harvest_manifest_is_one_line(make_repo) -> None:
     (home() / "harvest" / "small" / "manifest.json").write_text("{not json")
     line = one_line_error(run("dataset", "build", str(repo)))
     assert "manifest.json is damaged" in line and "run `idiom harvest` again" in line
+
+
+def test_the_sweep_leaves_what_is_not_its_own_in_the_home(make_repo) -> None:
+    # IDIOM_HOME may be any folder: only the index's leftovers are cleared in the home itself.
+    for name in (".config", ".config.old", ".cache.ab12.staging"):
+        (home() / name).mkdir(parents=True)
+    repo = small_repo(make_repo("small")).path
+    assert run("harvest", str(repo)).exit_code == 0
+    assert {".config", ".config.old", ".cache.ab12.staging"} <= {p.name for p in home().iterdir()}
