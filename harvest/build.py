@@ -1,8 +1,9 @@
 """The harvester's second half: scrubbed records → units, pairs, conventions and datasets.
 
 Reads `.idiom/harvest/<name>/`, writes `.idiom/datasets/<name>/` through a staging directory that
-replaces the old dataset only when the whole build succeeded. Every text it reads was scrubbed by the
-first half, so nothing here can reintroduce a secret.
+replaces the old dataset only when the whole build succeeded, holding the repository's writer lock
+(harvest/lock.py). Every text it reads was scrubbed by the first half, so nothing here can reintroduce
+a secret.
 """
 
 from __future__ import annotations
@@ -34,13 +35,23 @@ from harvest.errors import InputError
 from harvest.formatting import format_pairs
 from harvest.globs import matches_glob
 from harvest.lastchange import last_changes
+from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.quality import filter_pairs
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
 from harvest.split import decontaminate, exclude_files, split_pairs
-from harvest.store import atomic_write_json, atomic_write_text, choose, idiom_home, staged_dir, write_jsonl
+from harvest.store import (
+    MANIFEST,
+    atomic_write_json,
+    atomic_write_text,
+    choose,
+    complete_artifacts,
+    idiom_home,
+    staged_dir,
+    write_jsonl,
+)
 from harvest.units import SUPPORTED, extract_units
 
 SPLITS = ("train", "eval", "test")
@@ -68,7 +79,7 @@ class DatasetSummary:
 def harvest_dir(root: Path, name: str) -> Path:
     """The first half's output for repository `root`, checked to be there."""
     home = idiom_home(root) / "harvest"
-    names = sorted(p.name for p in home.iterdir() if (p / "manifest.json").is_file()) if home.is_dir() else []
+    names = complete_artifacts(home)
     chosen = choose(names, name)
     if not chosen:
         known = f"harvests there: {', '.join(names)}" if names else "none there yet"
@@ -78,9 +89,7 @@ def harvest_dir(root: Path, name: str) -> Path:
 
 def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:
     """The harvest in `source` with its units found, held-out files left out; plus exclusions and HEAD."""
-    if not (source / "manifest.json").is_file():
-        raise InputError(f"{source}: not a finished harvest (no manifest.json); run `idiom harvest` again")
-    head = orjson.loads((source / "manifest.json").read_bytes())["inputs"]["head"]
+    head = _harvest_head(source)
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = tuple(read_records(source / "commits.jsonl", CommitRecord))
     prs = tuple(read_records(source / "prs.jsonl", PullRequest))
@@ -90,6 +99,11 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Cor
 
 def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) -> DatasetSummary:
     """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`)."""
+    with writing(source.parents[1], "dataset"):
+        return _build_dataset(source, config, progress)
+
+
+def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> DatasetSummary:
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
@@ -127,17 +141,32 @@ def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) ->
                              config.split, formats, _examples(pairs), tokens)
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
-        atomic_write_json(stage / "manifest.json", _manifest(source, summary, config, formats, tokens))
+        atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
     return summary
 
 
 def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Path:
-    """Mine conventions alone from the harvest in `source`; write and return the conventions.yaml path."""
-    with progress_bar(progress) as bar:
-        corpus, _, head = load_corpus(source, config, bar)
-    target = source.parents[1] / "datasets" / source.name / "conventions.yaml"
-    write_conventions(target, mine_conventions(corpus, config), source.name, head)
-    return target
+    """Mine conventions alone from the harvest in `source`; write and return the conventions.yaml path.
+
+    Into the dataset when there is one; else a dataset folder holding only the conventions and a
+    manifest that says so, so it counts like any finished artifact.
+    """
+    with writing(source.parents[1], "conventions"):
+        with progress_bar(progress) as bar:
+            corpus, _, head = load_corpus(source, config, bar)
+        rules = mine_conventions(corpus, config)
+        dataset = source.parents[1] / "datasets" / source.name
+        if source.name in complete_artifacts(dataset.parent):
+            write_conventions(dataset / "conventions.yaml", rules, source.name, head)
+            return dataset / "conventions.yaml"
+        with staged_dir(dataset) as stage:
+            write_conventions(stage / "conventions.yaml", rules, source.name, head)
+            atomic_write_json(stage / MANIFEST, {
+                "tool": f"idiomatic {__version__}", "conventions_only": True,
+                "inputs": {"harvest": str(source), "harvest_manifest_sha256": _sha256(source / MANIFEST),
+                           "head": head},
+                "counts": {"conventions": len(rules)}})
+        return dataset / "conventions.yaml"
 
 
 def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], head: str, bar: Progress) -> list[Unit]:
@@ -155,6 +184,21 @@ def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], hea
     last_of_file = {f.path: f.last_commit for f in files}
     dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
     return mark_units(dated)
+
+
+def _harvest_head(source: Path) -> str:
+    """The HEAD commit the harvest in `source` was mined at, from its manifest (checked to be whole)."""
+    rebuild = f"run `idiom harvest` again to rebuild {source.name}"
+    try:
+        manifest = orjson.loads((source / MANIFEST).read_bytes())
+        head = manifest["inputs"]["head"]
+    except FileNotFoundError:
+        raise InputError(f"{source}: not a finished harvest (no {MANIFEST}); {rebuild}") from None
+    except (orjson.JSONDecodeError, TypeError, KeyError):
+        raise InputError(f"{source / MANIFEST} is damaged (not a harvest manifest); {rebuild}") from None
+    if not isinstance(head, str) or not head:
+        raise InputError(f"{source / MANIFEST} is damaged (no HEAD commit in it); {rebuild}")
+    return head
 
 
 def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
@@ -203,10 +247,9 @@ def _examples(pairs: Sequence[Pair]) -> list[Pair]:
 def _manifest(source: Path, summary: DatasetSummary, config: HarvestConfig, formats: dict[str, Any],
               tokens: dict[str, int]) -> dict[str, Any]:
     """Inputs by content hash (the harvest manifest, which hashes the repo inputs), config, versions, counts."""
-    harvest_manifest = (source / "manifest.json").read_bytes()
     return {
         "tool": f"idiomatic {__version__}",
-        "inputs": {"harvest": str(source), "harvest_manifest_sha256": hashlib.sha256(harvest_manifest).hexdigest(),
+        "inputs": {"harvest": str(source), "harvest_manifest_sha256": _sha256(source / MANIFEST),
                    "head": summary.head},
         "config": asdict(config),
         "versions": {pkg: importlib.metadata.version(pkg) for pkg in VERSIONED},
@@ -215,3 +258,7 @@ def _manifest(source: Path, summary: DatasetSummary, config: HarvestConfig, form
         "estimated_tokens": tokens,
         "seconds": summary.seconds,
     }
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

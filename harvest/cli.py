@@ -74,15 +74,13 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
 
     Settings come from REPO/idiom.toml [harvest], then IDIOM_HARVEST_* variables, then these flags.
     """
-    from harvest.build import build_dataset
-    from harvest.pipeline import mine
+    from harvest.pipeline import harvest
     from harvest.report import print_dataset
 
     config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
                         split=split, exclude_files=exclude_files or None)
-    summary = mine(repo, config, name=name, progress=not as_json)
-    dataset = None if no_dataset else build_dataset(Path(summary.output), config, progress=not as_json)
+    summary, dataset = harvest(repo, config, name=name, build=not no_dataset, progress=not as_json)
     if as_json:
         data = dataclasses.asdict(summary)
         if dataset:

@@ -22,3 +22,7 @@ class TrustError(HarvestError):
 
 class InputError(HarvestError):
     """A user-supplied input file (PR export, allowlist, corpus) is malformed."""
+
+
+class BusyError(HarvestError):
+    """Another process is writing the same artifact home (a harvest, dataset build or index is running)."""

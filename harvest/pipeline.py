@@ -1,7 +1,8 @@
 """`idiom harvest`: mine a repository (files at HEAD, history, PRs, reviews), scrub it, write it.
 
 Everything goes to a staging directory that replaces `.idiom/harvest/<name>/` only when the whole
-run succeeded, so a failed re-harvest leaves the previous result intact.
+run succeeded, so a failed or killed re-harvest leaves the previous result intact. The whole command
+(mining, then the dataset build) holds the repository's writer lock (harvest/lock.py).
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ import git
 from rich.progress import Progress
 
 from harvest import __version__
+from harvest.build import DatasetSummary, build_dataset
 from harvest.classify import path_exclusion
 from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
 from harvest.files import RawFile, walk_head
 from harvest.history import LogStream, count_commits, start_log, walk_history
+from harvest.lock import writing
 from harvest.progress import progress_bar
 from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
 from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
 from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
-from harvest.store import atomic_write_json, ensure_home, safe_name, staged_dir, write_jsonl
+from harvest.store import atomic_write_json, ensure_home, idiom_home, safe_name, staged_dir, write_jsonl
 from harvest.testmap import map_tests
 
 
@@ -48,18 +51,30 @@ class Summary:
     seconds: float = 0.0
 
 
-def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
-    """The first half: mine `repo_path` with `config` into `.idiom/harvest/<name>/`; return the summary."""
+def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool = True,
+            progress: bool = True) -> tuple[Summary, DatasetSummary | None]:
+    """`idiom harvest`: mine `repo_path`, then (with `build`) build its dataset, as one writer throughout."""
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
+    with writing(ensure_home(root), "harvest"):
+        summary = _mine(repo, root, config, name, progress, started)
+        return summary, build_dataset(Path(summary.output), config, progress) if build else None
+
+
+def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
+    """The first half: mine `repo_path` with `config` into `.idiom/harvest/<name>/`; return the summary."""
+    return harvest(repo_path, config, name, build=False, progress=progress)[0]
+
+
+def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float) -> Summary:
     name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
     redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
     shallow = (Path(repo.git_dir) / "shallow").exists()
-    out = ensure_home(root) / "harvest" / name
+    out = idiom_home(root) / "harvest" / name
     with staged_dir(out) as stage, progress_bar(progress) as bar, start_log(repo, revisions, config) as log:
         files, excluded = _collect_files(repo, head, config, bar)
         wanted = {item.get("merge_commit_sha") for item in export}

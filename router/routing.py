@@ -21,13 +21,13 @@ from harvest.classify import kind_of
 from harvest.conventions.checks import applies
 from harvest.conventions.rules import Rule
 from harvest.errors import HarvestError
-from harvest.store import idiom_home
+from harvest.store import MANIFEST, complete_artifacts, idiom_home
 from harvest.units import count_parse_errors
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.policy import Decision, Measured, decide
-from router.strategies.registry import strategy
+from router.strategies.registry import request_datasets, strategy
 from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
 
@@ -36,15 +36,13 @@ RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy wi
 
 
 def conventions_of(repo: Path) -> dict[str, Rule]:
-    """The mined conventions of the repository's dataset (of the index's dataset when there are several)."""
+    """The mined conventions of the repository's dataset (of the index's dataset when there are several,
+    else of the first)."""
     from harvest.conventions.store import load_conventions
 
-    files = sorted(idiom_home(repo).glob("datasets/*/conventions.yaml"))
-    indexed = idiom_home(repo) / "index" / "manifest.json"
-    if len(files) > 1 and indexed.is_file():
-        chosen = Path(json.loads(indexed.read_text())["units_file"]).with_name("conventions.yaml")
-        files = [chosen] if chosen.is_file() else files[:1]
-    return {r.id: r for r in load_conventions(files[0])} if files else {}
+    datasets = request_datasets(repo)
+    path = datasets[0] / "conventions.yaml" if datasets else None
+    return {r.id: r for r in load_conventions(path)} if path and path.is_file() else {}
 
 
 def request_kind(path: str, instruction: str = "") -> str:
@@ -69,10 +67,11 @@ def request_kind(path: str, instruction: str = "") -> str:
 def available(repo: Path) -> list[str]:
     """Strategies this repository can run now: a dataset (few_shot), an index (rag), a promoted model (finetuned)."""
     home = idiom_home(repo)
-    found = ["few_shot"] if any(home.glob("datasets/*/pairs.jsonl")) else []
-    found += ["rag"] if (home / "index" / "manifest.json").is_file() else []
-    registries = [p for p in home.glob("models/*/registry.json") if json.loads(p.read_text()).get("promoted")]
-    return found + (["finetuned"] if registries else [])
+    found = ["few_shot"] if complete_artifacts(home / "datasets") else []
+    found += ["rag"] if (home / "index" / MANIFEST).is_file() else []
+    promoted = [name for name in complete_artifacts(home / "models", "registry.json")
+                if json.loads((home / "models" / name / "registry.json").read_text()).get("promoted")]
+    return found + (["finetuned"] if promoted else [])
 
 
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:

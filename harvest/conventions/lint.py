@@ -16,7 +16,7 @@ from harvest.config import HarvestConfig
 from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
 from harvest.conventions.rules import Rule, Subject
 from harvest.errors import InputError
-from harvest.store import idiom_home
+from harvest.store import complete_artifacts, idiom_home
 from harvest.units import extract_units
 
 
@@ -115,7 +115,7 @@ def repo_root(start: Path) -> Path:
 def find_conventions(root: Path, name: str = "") -> Path:
     """`<idiom home>/datasets/<name>/conventions.yaml` for the repository at `root`."""
     datasets = idiom_home(root) / "datasets"
-    names = sorted(p.parent.name for p in datasets.glob("*/conventions.yaml")) if datasets.is_dir() else []
+    names = complete_artifacts(datasets)
     if name:
         if name not in names:
             raise InputError(f"no conventions for dataset {name!r} under {datasets}; known: {', '.join(names) or 'none'}")

@@ -5,28 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from harvest.store import idiom_home
+from harvest.store import complete_artifacts, dataset_file, idiom_home
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
 from router.strategies.few_shot import few_shot
-from router.strategies.rag.index import read_manifest
+from router.strategies.rag.index import indexed_dataset
 from router.strategies.rag.strategy import rag
+
+
+def request_datasets(repo: Path) -> list[Path]:
+    """The repository's datasets; of several, only the one the index was built from, when it names one
+    (without an index, which to use is the user's call)."""
+    home = idiom_home(repo)
+    datasets = [home / "datasets" / name for name in complete_artifacts(home / "datasets")]
+    indexed = indexed_dataset(home / "index") if len(datasets) > 1 else None
+    return [indexed] if indexed in datasets else datasets
 
 
 def _few_shot(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
     """Team examples from the dataset's training pairs."""
-    datasets = sorted(p.parent for p in (idiom_home(repo) / "datasets").glob("*/pairs.jsonl"))
+    datasets = request_datasets(repo)
     if not datasets:
         raise RouterError(f"no dataset for {repo}; run `idiom harvest {repo}` first")
     if len(datasets) > 1:
-        # The index names the dataset it was built from; without one, which to use is the user's call.
-        indexed = Path(read_manifest(idiom_home(repo) / "index").get("units_file", "")).parent
-        if indexed not in datasets:
-            raise RouterError(f"several datasets for {repo} ({', '.join(d.name for d in datasets)}); "
-                              "run `idiom index` on the one to use")
-        datasets = [indexed]
-    return few_shot(request, config, datasets[0])
+        raise RouterError(f"several datasets for {repo} ({', '.join(d.name for d in datasets)}); "
+                          "run `idiom index` on the one to use")
+    return few_shot(request, config, dataset_file(datasets[0], "pairs.jsonl").parent)
 
 
 def _rag(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:

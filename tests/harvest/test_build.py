@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
+from harvest.errors import InputError
 from harvest.records import Pair, Rejection, Unit, read_records
+from harvest.store import complete_artifacts, dataset_file
 
 
 @pytest.fixture
@@ -91,6 +93,10 @@ def test_conventions_mine_and_export_on_their_own(harvested) -> None:
     runner = CliRunner()
     mined = runner.invoke(cli, ["conventions", "mine", str(repo)])
     assert mined.exit_code == 0 and "conventions.yaml" in mined.output
+    datasets = Path(os.environ["IDIOM_HOME"]) / "datasets"
+    assert complete_artifacts(datasets) == ["acme-web"]  # a dataset of conventions alone, with its manifest
+    with pytest.raises(InputError, match=r"has no pairs.jsonl \(only its conventions were mined\); build the dataset"):
+        dataset_file(datasets / "acme-web", "pairs.jsonl")
     shown = runner.invoke(cli, ["conventions", "show", str(repo), "--json"])
     assert any(r["id"] == "specs-use-it-not-test" for r in json.loads(shown.output))
     exported = runner.invoke(cli, ["conventions", "export", str(repo), "--format", "agents"])

@@ -78,10 +78,11 @@ def test_commit_messages() -> None:
 def test_find_conventions(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="run `idiom harvest"):
         find_conventions(tmp_path)
-    for name in ("a", "b"):
+    for name in ("a", "b", ".c.x1y2.staging"):  # a killed writer's staging folder never counts
         write_conventions(Path(os.environ["IDIOM_HOME"]) / "datasets" / name / "conventions.yaml",
                           RULES, name, "h")
-    with pytest.raises(InputError, match="pass --name"):
+        (Path(os.environ["IDIOM_HOME"]) / "datasets" / name / "manifest.json").write_text("{}")
+    with pytest.raises(InputError, match=r"several datasets .* \(a, b\); pass --name"):
         find_conventions(tmp_path)
     assert find_conventions(tmp_path, "b").parent.name == "b"
 

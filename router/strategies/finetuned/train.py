@@ -16,7 +16,8 @@ from typing import Any
 
 from harvest.dataset.validate import estimate_tokens
 from harvest.records import Pair, read_records
-from harvest.store import atomic_write_json, atomic_write_text, choose, idiom_home, safe_name, staged_dir
+from harvest.store import (atomic_write_json, atomic_write_text, choose, complete_artifacts, idiom_home, safe_name,
+                           staged_dir)
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
@@ -43,7 +44,7 @@ class Trained:
 def dataset_dir(repo: Path, name: str) -> Path:
     """`<idiom home>/datasets/<name>`, the only dataset when `name` is empty."""
     home = idiom_home(repo) / "datasets"
-    names = sorted(p.parent.name for p in home.glob("*/manifest.json")) if home.is_dir() else []
+    names = complete_artifacts(home)
     chosen = choose(names, name)
     if not chosen:
         raise TrainingError(f"no dataset {name!r} under {home} (have: {', '.join(names) or 'none'}); "

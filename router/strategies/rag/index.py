@@ -4,6 +4,11 @@ the dataset's code graph (built by harvest, reparsed only for changed files) alo
 Units are keyed by a hash of their path, kind, name and text: a unit that only moved keeps its
 embedding (its line numbers are updated), a changed unit is re-embedded, a vanished one deleted. The
 manifest records the embedding model; reopening with another model is an error that says to rebuild.
+
+The new index is built in a staging folder, from a copy of the current embedded store, and swapped in
+whole (harvest/store.py `staged_dir`) under the repository's writer lock: an interrupted run leaves the
+previous index serving. With a Chroma server the collection is synced in place and the manifest, written
+last, is what a reader checks it against (retrieve.py).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +24,26 @@ from typing import Any
 
 import orjson
 
+from harvest.lock import writing
 from harvest.records import Unit, read_records
-from harvest.store import atomic_write_json, atomic_write_text, choose, staged_dir
+from harvest.store import (
+    MANIFEST,
+    atomic_write_json,
+    atomic_write_text,
+    choose,
+    complete_artifacts,
+    dataset_file,
+    staged_dir,
+)
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.embeddings import default_model, embedding_function
 from router.strategies.rag.lexical import Lexical
-from router.strategies.rag.store import client, writer_lock
+from router.strategies.rag.store import chroma_errors, client, copy_local, damaged
 
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
+MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
+ROW_FIELDS = frozenset(("key", "unit", "path", "name", "kind", "language", "start_line", "end_line"))
 
 
 @dataclass
@@ -64,43 +81,76 @@ def model_name(config: IndexConfig) -> str:
 
 def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bool = False,
                 progress: Callable[[int], None] = lambda n: None) -> IndexStats:
-    """Bring the index in `folder` (and the Chroma collection) up to date with `units_file`."""
+    """Bring the index in `folder` (and the Chroma collection) up to date with `units_file`.
+
+    `folder` is `<idiom home>/index`: the home's writer lock is held throughout.
+    """
     started = time.perf_counter()
     units = [u for u in read_records(units_file, Unit) if not u.deprecated]
     if not units:
         raise IndexStoreError(f"{units_file} holds no code units to index; is the repository's code in a "
                               "language Idiomatic parses (Python, JS/TS, Go, Java)?")
     model = model_name(config)
-    with writer_lock(folder):
-        manifest = read_manifest(folder)
-        if manifest and manifest["model"] != model and not rebuild:
-            raise IndexStoreError(f"the index was built with {manifest['model']!r} and [index] embedding_model is "
+    with writing(folder.parent, "index"):
+        previous = {} if rebuild else read_manifest(folder)
+        if previous and previous["model"] != model:
+            raise IndexStoreError(f"the index was built with {previous['model']!r} and [index] embedding_model is "
                                   f"now {model!r}; re-index with `idiom index --rebuild`")
-        store = client(config, folder)
-        if rebuild:
-            _drop(store, config.collection)
-        function = embedding_function(model)
-        collection = store.get_or_create_collection(config.collection, embedding_function=function,
-                                                    metadata={"hnsw:space": "cosine"})
-        stats = _sync(collection, {key_of(u): u for u in units}, config.batch_size, progress)
-        stats.model = model
-        keys = [key_of(u) for u in units]
-        Lexical.build([document_of(u) for u in units]).save(folder / "bm25")
-        graph = _copy_graph(units_file.parent / "graph", folder / "graph")
-        atomic_write_text(folder / "units.jsonl", "".join(
-            orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n" for k, u in zip(keys, units, strict=True)))
-        atomic_write_json(folder / "manifest.json", {
-            "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
-            "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
-            "graph_files": graph})
+        with staged_dir(folder) as stage:
+            if previous and not config.url:
+                copy_local(folder / "chroma", stage / "chroma")  # unchanged units keep their embeddings
+            with chroma_errors(folder):
+                stats = _sync_store(config, stage, rebuild, {key_of(u): u for u in units}, model, progress)
+            keys = [key_of(u) for u in units]
+            Lexical.build([document_of(u) for u in units]).save(stage / "bm25")
+            graph = _copy_graph(units_file.parent / "graph", stage / "graph")
+            atomic_write_text(stage / "units.jsonl", "".join(
+                orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n" for k, u in zip(keys, units, strict=True)))
+            atomic_write_json(stage / MANIFEST, {
+                "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
+                "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
+                "graph_files": graph, "build": uuid.uuid4().hex})
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """The index manifest, or {} when there is no index yet."""
-    path = folder / "manifest.json"
-    return orjson.loads(path.read_bytes()) if path.is_file() else {}
+    """The index manifest, or {} when there is no index yet; a damaged one is a one-line error."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError:
+        raise damaged(folder, f"{MANIFEST} is not JSON") from None
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(k), t) for k, t in MANIFEST_FIELDS.items()):
+        raise damaged(folder, f"{MANIFEST} lacks one of {', '.join(MANIFEST_FIELDS)}")
+    return manifest
+
+
+def indexed_dataset(folder: Path) -> Path | None:
+    """The dataset folder the index in `folder` was built from (None with no index or an unreadable one)."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexStoreError:
+        return None
+    return Path(manifest["units_file"]).parent if manifest else None
+
+
+def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,
+                progress: Callable[[int], None]) -> IndexStats:
+    """Sync the collection (the staged embedded store, or the server's) with `wanted`."""
+    store = client(config, stage)
+    try:
+        if rebuild:
+            _drop(store, config.collection)
+        collection = store.get_or_create_collection(config.collection, embedding_function=embedding_function(model),
+                                                    metadata={"hnsw:space": "cosine"})
+        stats = _sync(collection, wanted, config.batch_size, progress)
+    finally:
+        store.close()  # the embedded store's files are whole on disk once it is closed
+    stats.model = model
+    return stats
 
 
 def _sync(collection: Any, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
@@ -129,9 +179,9 @@ def _copy_graph(source: Path, target: Path) -> int:
     """Keep the dataset's code graph with the index, so units and graph always come from one harvest."""
     if not (source / "modules.json").is_file():
         return 0
-    with staged_dir(target) as stage:
-        for name in ("files.jsonl", "modules.json"):
-            shutil.copyfile(source / name, stage / name)
+    target.mkdir()
+    for name in ("files.jsonl", "modules.json"):
+        shutil.copyfile(source / name, target / name)
     return sum(1 for line in (target / "files.jsonl").open("rb") if line.strip())
 
 
@@ -142,12 +192,12 @@ def _drop(store: Any, name: str) -> None:
 
 def units_file_for(datasets: Path, name: str) -> Path:
     """`<datasets>/<name>/units.jsonl`, the only dataset when `name` is empty."""
-    names = sorted(p.parent.name for p in datasets.glob("*/units.jsonl")) if datasets.is_dir() else []
+    names = complete_artifacts(datasets)
     chosen = choose(names, name)
     if not chosen:
         raise IndexStoreError(f"no dataset {name!r} under {datasets} (have: {', '.join(names) or 'none'}); "
                               "run `idiom harvest` first or pass --name")
-    return datasets / chosen / "units.jsonl"
+    return dataset_file(datasets / chosen, "units.jsonl")
 
 
 def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
@@ -155,4 +205,15 @@ def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
     path = folder / "units.jsonl"
     if not path.is_file():
         raise IndexStoreError(f"no index at {folder}; run `idiom index` first")
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    rows = []
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            row = None
+        if not isinstance(row, dict) or not ROW_FIELDS <= row.keys():
+            raise damaged(folder, f"units.jsonl line {number} is not an indexed unit")
+        rows.append(row)
+    return rows

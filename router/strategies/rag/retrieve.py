@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy
 
+from harvest.errors import HarvestError
 from harvest.globs import matches_glob
 from harvest.graph import CodeGraph
 from router.config import IndexConfig
@@ -26,7 +27,7 @@ from router.strategies.rag.index import model_name, read_manifest, unit_rows
 from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
 from router.strategies.rag.roles import Roles
-from router.strategies.rag.store import client
+from router.strategies.rag.store import chroma_errors, client, damaged
 
 CANDIDATES = 50  # from each list before fusion
 DENSE_QUERY_LINES = 2  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
@@ -61,11 +62,15 @@ class Retriever:
             raise IndexStoreError(f"the index was built with {manifest['model']!r}, not {model_name(config)!r}; "
                                   "re-index with `idiom index --rebuild`")
         self.config = config
+        self.manifest = manifest
         self.rows = list(unit_rows(folder))
-        self.lexical = Lexical.load(folder / "bm25")
+        self.lexical = _lexical(folder)
+        if not len(self.rows) == self.lexical.size == manifest["units"]:
+            raise damaged(folder, f"its manifest lists {manifest['units']} units, units.jsonl {len(self.rows)}, "
+                                  f"BM25 {self.lexical.size}")
         self.embed = embedding_function(manifest["model"])
-        self.collection = client(config, folder).get_collection(manifest["collection"], embedding_function=self.embed)
-        self.graph = CodeGraph.load(folder / "graph")
+        self.collection = _collection(folder, config, manifest, self.embed, len({r["key"] for r in self.rows}))
+        self.graph = _graph(folder)
         self.languages = numpy.array([r["language"] for r in self.rows])
         self.kinds = numpy.array([r["kind"] for r in self.rows])
         self.paths = numpy.array([r["path"] for r in self.rows])
@@ -207,6 +212,41 @@ class Retriever:
                      if self.rows[i]["start_line"] <= definition.start_line <= self.rows[i]["end_line"]), "")
         return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
                    definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
+
+
+def _lexical(folder: Path) -> Lexical:
+    try:
+        lexical = Lexical.load(folder / "bm25")
+        lexical.size  # noqa: B018 - reading it proves the parameters are there
+        return lexical
+    except (OSError, ValueError, EOFError, KeyError, TypeError) as exc:  # what bm25s and numpy raise on bad files
+        raise damaged(folder, f"its BM25 files cannot be read: {type(exc).__name__}") from None
+
+
+def _graph(folder: Path) -> CodeGraph | None:
+    try:
+        return CodeGraph.load(folder / "graph")
+    except (OSError, ValueError, KeyError, TypeError, HarvestError):  # a malformed modules.json or files.jsonl
+        raise damaged(folder, "its code graph cannot be read") from None
+
+
+def _collection(folder: Path, config: IndexConfig, manifest: dict[str, Any], embed: Any, vectors: int) -> Any:
+    """The index's Chroma collection, checked once to hold one vector per indexed unit."""
+    if manifest.get("url", "") != config.url:
+        built = f"on the Chroma server at {manifest['url']}" if manifest.get("url") else "in the embedded store"
+        raise IndexStoreError(f"the index at {folder} was built {built} and [index] url is now "
+                              f"{config.url or 'unset'}; run `idiom index` to build it there")
+    with chroma_errors(folder):
+        collection = client(config, folder, manifest.get("build", "")).get_collection(
+            manifest["collection"], embedding_function=embed)
+        count = collection.count()
+    if count != vectors and not config.url:
+        raise damaged(folder, f"its Chroma store holds {count} vectors for {vectors} units")
+    if count != vectors:  # the collection is synced in place; the manifest, written last, is the older
+        raise IndexStoreError(f"the Chroma collection {manifest['collection']!r} at {config.url} holds {count} "
+                              f"vectors but the index at {folder} lists {vectors} units: an `idiom index` was "
+                              "interrupted; run `idiom index` again")
+    return collection
 
 
 def pack(deps: Sequence[Hit], alikes: Sequence[Hit], budget: float,

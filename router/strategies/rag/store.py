@@ -1,14 +1,18 @@
 """Where the index lives: an embedded Chroma under `.idiom/index/`, or a Chroma server (`[index] url`).
 
 The same code talks to both; collections are always opened with an explicit embedding function, so
-chromadb never falls back to its default (which downloads a model).
+chromadb never falls back to its default (which downloads a model). `idiom index` builds the embedded
+store in a staging folder and swaps it in (router/strategies/rag/index.py); chromadb keeps one open
+system per path in the process, so a reader opening a newer build than the one cached for its path
+gets a fresh system, never the previous build's files.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
+import shutil
+import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +21,36 @@ from urllib.parse import urlparse
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 
+SQLITE = "chroma.sqlite3"
 
-def client(config: IndexConfig, folder: Path) -> Any:
-    """A Chroma client: HttpClient for `config.url`, else a PersistentClient in `folder/chroma`."""
+_opened_builds: dict[str, str] = {}  # embedded store path → the index build its cached system was opened on
+_opened_guard = threading.Lock()
+
+
+def damaged(folder: Path, what: str) -> IndexStoreError:
+    """The one-line error for an index that cannot be read: what is broken, how to rebuild it."""
+    return IndexStoreError(f"the index at {folder} is damaged ({what}); rebuild it with `idiom index --rebuild`")
+
+
+def client(config: IndexConfig, folder: Path, build: str | None = None) -> Any:
+    """A Chroma client: HttpClient for `config.url`, else a PersistentClient in `folder/chroma`.
+
+    `build` (a reader's: the index manifest's build id) makes sure the embedded store is opened afresh
+    when the index was rebuilt since this process last opened it.
+    """
     import chromadb
     from chromadb.config import Settings
 
     settings = Settings(anonymized_telemetry=False)
     if not config.url:
-        return chromadb.PersistentClient(path=str(folder / "chroma"), settings=settings)
+        path = str(folder / "chroma")
+        if build is not None:
+            _forget_stale(path, build)
+        try:
+            return chromadb.PersistentClient(path=path, settings=settings)
+        except BaseException:
+            _forget(path)  # chromadb caches a system before starting it: one that failed to start would stick
+            raise
     parsed = urlparse(config.url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise IndexStoreError(f"[index] url = {config.url!r} is not an http(s)://host:port address")
@@ -39,16 +64,47 @@ def client(config: IndexConfig, folder: Path) -> Any:
     return remote
 
 
+def _forget_stale(path: str, build: str) -> None:
+    """Drop chromadb's cached system for `path` when it was opened on another build of the index.
+
+    chromadb exposes only `clear_system_cache`, which drops every path's system, a writer's staging
+    included; so this one entry is removed from its cache (`SharedSystemClient`) by hand. The old
+    system is not stopped: a reader still holding it finishes on the files it opened.
+    """
+    with _opened_guard:
+        if _opened_builds.get(path, build) != build:
+            _forget(path)
+        _opened_builds[path] = build
+
+
+def _forget(path: str) -> None:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+def copy_local(source: Path, target: Path) -> None:
+    """Copy the embedded store in `source` (if there is one) to `target`; its SQLite database through
+    SQLite's backup API, since readers in other processes may hold it open (and opening it writes to it)."""
+    if not (source / SQLITE).is_file():
+        return
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(f"{SQLITE}*"))
+    try:
+        with contextlib.closing(sqlite3.connect(f"{(source / SQLITE).resolve().as_uri()}?mode=ro", uri=True)) as old, \
+                contextlib.closing(sqlite3.connect(target / SQLITE)) as new:
+            old.backup(new)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(source.parent, f"its Chroma database cannot be read: {exc}") from None
+
+
 @contextlib.contextmanager
-def writer_lock(folder: Path) -> Iterator[None]:
-    """Hold the index's writer lock; a second writer fails at once instead of corrupting it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexStoreError(f"{folder} is being indexed by another process (pid in {folder / '.lock'}); "
-                                  "wait for it to finish") from None
-        handle.write(str(os.getpid()))
-        handle.flush()
+def chroma_errors(folder: Path) -> Iterator[None]:
+    """Turn chromadb's errors about unreadable stored data into the one-line "damaged" error."""
+    from chromadb.errors import ChromaError
+
+    try:
         yield
+    except ChromaError as exc:
+        raise damaged(folder, f"Chroma: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None

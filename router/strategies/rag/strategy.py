@@ -10,9 +10,9 @@ from harvest.dataset.validate import estimate_tokens
 from harvest.records import Unit, read_records
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
+from router.errors import IndexStoreError
 from router.strategies.prompting import SYSTEM, answer, task_text
 from router.strategies.rag.focus import Focus, focus_of_request
-from router.strategies.rag.index import read_manifest
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
@@ -22,7 +22,11 @@ def rag(request: CompletionRequest, config: RouterConfig, index_folder: Path, in
     """Answer `request` with retrieved team code in the prompt; with `rag_rounds` 2, retrieve again using
     the first draft (RepoCoder's iterative retrieval) and answer with what that finds."""
     retriever = Retriever(index_folder, index_config)
-    texts = {u.id: u.text for u in read_records(Path(read_manifest(index_folder)["units_file"]), Unit)}
+    units_file = Path(retriever.manifest["units_file"])
+    if not units_file.is_file():
+        raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
+                              "run `idiom index` again")
+    texts = {u.id: u.text for u in read_records(units_file, Unit)}
     focus = focus_of_request(request)
     completion = _round(retriever, texts, focus, request, config)
     for _ in range(config.rag_rounds - 1):
