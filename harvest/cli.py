@@ -1,7 +1,8 @@
 """Command line of the harvester: `idiom harvest REPO` and `idiom scrub PATH...`.
 
 Also runs alone as `python -m harvest`. Errors the harvester raises on purpose print as one line
-and exit 1; anything else is a bug and keeps its traceback.
+and exit 1, and so does an `OSError` naming a file (a path given, permissions, a full disk: the world's
+doing, harvest/io_errors.py); anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from harvest.config import HarvestConfig, load_harvest_config
 from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
+from harvest.io_errors import describe
 from harvest.scrub.command import scrub_command
 from harvest.trust_command import trust_command
 
 
 class FriendlyGroup(click.Group):
-    """A click group that shows the project's own errors as one line on stderr, exit code 1."""
+    """A click group that shows the project's own errors, and files it could not use, as one line on
+    stderr, exit code 1."""
 
     handled: tuple[type[Exception], ...] = (HarvestError,)
 
@@ -31,6 +34,10 @@ class FriendlyGroup(click.Group):
             return super().invoke(ctx)
         except self.handled as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.filename is None:  # not about a file (a socket, a bug): keep the traceback
+                raise
+            raise click.ClickException(describe(exc)) from None
 
 
 @click.group(cls=FriendlyGroup)
