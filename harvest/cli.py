@@ -18,6 +18,7 @@ from harvest.config import HarvestConfig, load_harvest_config
 from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
+from harvest.glob_settings import check_globs
 from harvest.io_errors import describe
 from harvest.scrub.command import scrub_command
 from harvest.trust_command import trust_command
@@ -125,9 +126,9 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
 
 
 def _configure(repo: Path, **flags: object) -> HarvestConfig:
-    """`[harvest]` for REPO with the flags that were given applied last."""
-    config = load_harvest_config(repo)
-    return dataclasses.replace(config, **{k: v for k, v in flags.items() if v is not None})
+    """`[harvest]` for REPO with the flags that were given applied last, its globs checked."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    return check_globs(repo, dataclasses.replace(load_harvest_config(repo), **given), tuple(given))
 
 
 def _print_summary(summary: object) -> None:

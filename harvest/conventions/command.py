@@ -118,5 +118,6 @@ def export_command(repo: Path, formats: str, out: Path | None, name: str) -> Non
 
 def _config(repo: Path):
     from harvest.config import load_harvest_config
+    from harvest.glob_settings import check_globs
 
-    return load_harvest_config(repo)
+    return check_globs(repo, load_harvest_config(repo))
