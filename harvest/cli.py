@@ -20,6 +20,7 @@ from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
 from harvest.glob_settings import check_globs
 from harvest.io_errors import describe
+from harvest.options import setting_type
 from harvest.scrub.command import scrub_command
 from harvest.trust_command import trust_command
 
@@ -64,10 +65,12 @@ def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--ref", "refs", multiple=True, help="Ref whose history to mine (repeatable; default: the default branch).")
 @click.option("--all-refs", is_flag=True, default=None, help="Mine the history of every branch, tag and pull ref.")
 @click.option("--since", help="Only commits after this date (e.g. 2024-01-01 or '6 months ago').")
-@click.option("--max-commits", type=int, help="Mine at most this many commits, newest first (0 = all).")
+@click.option("--max-commits", type=setting_type(HarvestConfig, "max_commits"),
+              help="Mine at most this many commits, newest first (0 = all).")
 @click.option("--prs", "prs_file", type=click.Path(path_type=Path, dir_okay=False),
               help="PR/review export: a JSON array of GitHub /pulls objects with 'reviews' and 'comments'.")
-@click.option("--max-file-bytes", type=int, help="Skip files larger than this (default 1 MiB).")
+@click.option("--max-file-bytes", type=setting_type(HarvestConfig, "max_file_bytes"),
+              help="Skip files larger than this (default 1 MiB).")
 @dataset_options
 @click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")

@@ -14,7 +14,7 @@ import click
 @click.command("generate")
 @click.argument("instruction")
 @click.option("--file", "file_path", default="", help="The file the code is for (its text is the context).")
-@click.option("--line", type=int, default=0,
+@click.option("--line", type=click.IntRange(min=0), default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
 @click.option("--strategy", "strategy_name", type=click.Choice(["auto", "few_shot", "rag", "finetuned"]),
@@ -22,9 +22,10 @@ import click
               help="auto: the router picks by measured pass rate and cost, checks the answer against the fast rules "
                    "and falls back; few_shot: team examples in the prompt; rag: retrieved team code in the prompt; "
                    "finetuned: the promoted fine-tuned model, short prompt.")
-@click.option("--provider", "provider_name", help="openai, anthropic or local (default: [router] provider).")
+@click.option("--provider", "provider_name", type=click.Choice(["openai", "anthropic", "local"]),
+              help="Who answers (default: [router] provider).")
 @click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
-@click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for the answer.")
+@click.option("--max-tokens", type=click.IntRange(min=1), default=256, show_default=True, help="Room for the answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print text, usage, cost, latency, sources and the prompt as JSON.")
 def generate_command(instruction: str, file_path: str, line: int, repo: Path, strategy_name: str, provider_name: str | None,
                      model: str | None, max_tokens: int, as_json: bool) -> None:

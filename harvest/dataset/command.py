@@ -20,8 +20,10 @@ def dataset_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
               help="Fine-tunable OpenAI model whose limits and price to use.")
-@click.option("--max-tokens", type=int, help="Flag examples longer than this (default: the model's limit).")
-@click.option("--epochs", type=int, default=3, show_default=True, help="Epochs the cost estimate assumes.")
+@click.option("--max-tokens", type=click.IntRange(min=1),
+              help="Flag examples longer than this (default: the model's limit).")
+@click.option("--epochs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Epochs the cost estimate assumes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int, as_json: bool) -> None:
     """Check PATH (a JSONL file or a dataset folder) against OpenAI's fine-tuning format rules.

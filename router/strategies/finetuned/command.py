@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from harvest.options import setting_type
+from router.strategies.finetuned.config import FinetuneConfig
+
 REPO = click.Path(path_type=Path, file_okay=False)
 
 
@@ -19,11 +22,12 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.option("--base-model", help="Base model: a local directory or a hub name ([finetune] base_model).")
 @click.option("--method", type=click.Choice(["auto", "lora", "qlora"]), help="LoRA, or QLoRA on a 4-bit base (CUDA).")
 @click.option("--kinds", help="Train on these pair kinds only, comma-separated (component,hook,test,…).")
-@click.option("--epochs", type=float, help="Passes over the training split.")
-@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
-@click.option("--lr", "learning_rate", type=float, help="Peak learning rate.")
-@click.option("--r", "lora_r", type=int, help="LoRA rank.")
-@click.option("--max-length", type=int, help="Tokens per training sequence.")
+@click.option("--epochs", type=setting_type(FinetuneConfig, "epochs"), help="Passes over the training split.")
+@click.option("--max-steps", type=setting_type(FinetuneConfig, "max_steps"),
+              help="Stop after this many optimizer steps (-1 = run all epochs).")
+@click.option("--lr", "learning_rate", type=setting_type(FinetuneConfig, "learning_rate"), help="Peak learning rate.")
+@click.option("--r", "lora_r", type=setting_type(FinetuneConfig, "lora_r"), help="LoRA rank.")
+@click.option("--max-length", type=setting_type(FinetuneConfig, "max_length"), help="Tokens per training sequence.")
 @click.option("--all-linear", is_flag=True, default=None, help="Adapt the MLP projections too.")
 @click.option("--train-lm-head", is_flag=True, default=None, help="Also train the output layer (for tiny bases).")
 @click.option("--plan", "show_plan", is_flag=True, help="Print what the run needs (parameters, memory, steps, time, "
@@ -155,7 +159,8 @@ def merge_command(name: str, version: str | None, out: Path, repo: Path) -> None
 @models_group.command("export-vllm")
 @click.argument("name")
 @click.option("--repo", type=REPO, default=".", help="The repository.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port the vLLM server will listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port the vLLM server will listen on.")
 def export_vllm_command(name: str, repo: Path, port: int) -> None:
     """Print the `vllm serve` command that serves every local version of NAME as a LoRA module, and the
     idiom.toml block that points the router at it."""
