@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from harvest.errors import InputError
+
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
 
 
@@ -29,7 +31,8 @@ def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int
     """Check PATH (a JSONL file or a dataset folder) against OpenAI's fine-tuning format rules.
 
     Reports examples, estimated tokens (≈: OpenAI's tokenizer files cannot be downloaded here, so counts
-    are estimates), examples over the token limit, and the estimated training cost. Exit 1 on any error.
+    are estimates), examples over the token limit, and the estimated training cost. Exit 1 on any error,
+    with one line on stderr that counts them.
     """
     from harvest.dataset.validate import validate_path
 
@@ -38,8 +41,9 @@ def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int
         click.echo(json.dumps({**dataclasses.asdict(report), "ok": report.ok}, indent=2))
     else:
         _print(report, path)
-    if not report.ok:
-        raise SystemExit(1)
+    errors = [line for f in report.files for line in f.errors]
+    if errors:
+        raise InputError(f"{path} is not a valid fine-tuning dataset: {len(errors)} error(s), the first: {errors[0]}")
 
 
 def _print(report: object, root: Path) -> None:
@@ -62,4 +66,5 @@ def _print(report: object, root: Path) -> None:
             console.print(f"[yellow]warning[/yellow] {line}", highlight=False)
     console.print(f"training tokens ≈ {report.train_tokens:,} × {report.epochs} epochs = {report.billed_tokens:,} "
                   f"billed ≈ ${report.cost_usd:.2f} (prices as of {report.price_as_of}; check current pricing)")
-    console.print("[green]valid[/green]" if report.ok else "[red]invalid[/red]")
+    if report.ok:
+        console.print("[green]valid[/green]")
