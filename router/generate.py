@@ -13,7 +13,8 @@ import click
 
 @click.command("generate")
 @click.argument("instruction")
-@click.option("--file", "file_path", default="", help="The file the code is for (its text is the context).")
+@click.option("--file", "file_path", default="",
+              help="The file the code is for, relative to --repo: its text is the context (a new file: none).")
 @click.option("--line", type=click.IntRange(min=0), default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
@@ -47,14 +48,25 @@ def generate_command(instruction: str, file_path: str, line: int, repo: Path, st
 
 
 def request_at(repo: Path, instruction: str, file_path: str, line: int, max_tokens: int = 256) -> Any:
-    """The request for INSTRUCTION with the cursor at the end of `line` of `file_path` (default: its end)."""
+    """The request for INSTRUCTION with the cursor at the end of `line` of `file_path` (default: its end).
+
+    A `file_path` that does not exist yet is the new file the code is for (no context); a line in it, a
+    folder, or a line past the end of an existing file is an error."""
     from harvest.classify import language_of
+    from harvest.errors import InputError
     from router.contracts import CompletionRequest
 
     target = repo / file_path if file_path else None
+    if target and target.exists() and not target.is_file():
+        raise InputError(f"--file {file_path}: {target} is a folder; give the file the code is for")
     lines = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
         if target and target.is_file() else []
-    cursor = line if 0 < line <= len(lines) else len(lines)
+    if line and not (target and target.is_file()):
+        missing = f"{target} does not exist" if target else "no --file was given"
+        raise InputError(f"--line {line} needs an existing --file ({missing}); leave --line out to write a new file")
+    if line > len(lines):
+        raise InputError(f"--line {line}: {file_path} has {len(lines)} line(s)")
+    cursor = line or len(lines)
     return CompletionRequest(instruction=instruction, prefix="".join(lines[:cursor]), suffix="".join(lines[cursor:]),
                              path=file_path, language=language_of(file_path) if file_path else "",
                              max_tokens=max_tokens)
