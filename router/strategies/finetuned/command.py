@@ -113,10 +113,9 @@ def list_command(repo: Path, as_json: bool) -> None:
 @click.option("--repo", type=REPO, default=".", help="The repository.")
 def show_command(name: str, version: str | None, repo: Path) -> None:
     """A version's training record and metrics as JSON (default: the promoted one)."""
-    from router.strategies.finetuned.registry import describe, model_folder, promoted
+    from router.strategies.finetuned.registry import chosen_version, describe, model_folder
 
-    folder = model_folder(repo, name)
-    click.echo(json.dumps(describe(folder / (version or promoted(folder))), indent=2))
+    click.echo(json.dumps(describe(chosen_version(model_folder(repo, name), version)), indent=2))
 
 
 @models_group.command("promote")
@@ -150,10 +149,9 @@ def merge_command(name: str, version: str | None, out: Path, repo: Path) -> None
     """Write base + adapter of VERSION (default: the promoted one) as one full model into OUT,
     for servers without PEFT support."""
     from router.strategies.finetuned.merge import merge_version
-    from router.strategies.finetuned.registry import model_folder, promoted
+    from router.strategies.finetuned.registry import chosen_version, model_folder
 
-    folder = model_folder(repo, name)
-    click.echo(f"wrote {merge_version(folder / (version or promoted(folder)), out)}")
+    click.echo(f"wrote {merge_version(chosen_version(model_folder(repo, name), version), out)}")
 
 
 @models_group.command("export-vllm")
