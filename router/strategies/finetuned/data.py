@@ -31,6 +31,15 @@ def split_rows(dataset: Path, split: str, kinds: tuple[str, ...] = (), form: str
     return [row for row, pair in zip(rows, pairs, strict=True) if pair.kind in kinds]
 
 
+def training_rows(dataset: Path, kinds: tuple[str, ...] = (), form: str = "trl") -> list[dict[str, Any]]:
+    """The training split's rows (only those of `kinds` when given); none is an error: nothing to train on."""
+    rows = split_rows(dataset, "train", kinds, form)
+    if not rows:
+        which = f" of kinds {', '.join(kinds)}" if kinds else ""
+        raise TrainingError(f"no training pairs{which} in {dataset}; check --kinds or harvest more history")
+    return rows
+
+
 def dataset_hash(dataset: Path) -> str:
     """The dataset manifest's hash: which data a version was trained on."""
     manifest = dataset / "manifest.json"
