@@ -78,7 +78,8 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     unknown = sorted(set(names) - set(STRATEGY_NAMES))
     if unknown or not names:
-        raise InputError(f"--strategies: unknown {', '.join(unknown) or 'none given'}; valid: {', '.join(STRATEGY_NAMES)}")
+        problem = f"unknown {', '.join(unknown)}" if unknown else "none given"
+        raise InputError(f"--strategies: {problem}; valid: {', '.join(STRATEGY_NAMES)}")
     path = suite_path or default_suite(repo)
     if not path.is_file():
         raise InputError(f"no suite at {path}; write one or run `idiom suite generate {repo}`")
