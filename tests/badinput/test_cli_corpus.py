@@ -281,6 +281,7 @@ CASES: tuple[Case, ...] = (
     Case("harvest/not-a-repository", "harvest {scratch}", error("not inside a git repository")),
     Case("harvest/unknown-ref", "harvest {repo} --ref no-such-branch", error("'no-such-branch' does not name a commit")),
     Case("harvest/since-garbage", "harvest {repo} --since garbage", error("--since")),
+    Case("harvest/since-in-the-future", "harvest {repo} --since 2099-06-01", error("git reads it as now or later")),
     Case("harvest/since-garbage-in-config", "harvest {repo}", error("since"),
          setup=(toml('[harvest]\nsince = "three monkeys ago"\n'),)),
     Case("harvest/max-commits-negative", "harvest {repo} --max-commits -5", usage("--max-commits")),
@@ -440,6 +441,7 @@ CASES: tuple[Case, ...] = (
     # idiom train (--plan only: nothing is trained)
     Case("train/plan-negative-epochs", "train {repo} --plan --epochs -1", usage("--epochs")),
     Case("train/plan-zero-epochs", "train {repo} --plan --epochs 0", usage("--epochs")),
+    Case("train/plan-epochs-nan", "train {repo} --plan --epochs nan", usage("'nan' is not a finite number")),
     Case("train/plan-negative-max-steps", "train {repo} --plan --max-steps -5", usage("--max-steps")),
     Case("train/plan-negative-lr", "train {repo} --plan --lr -0.1", usage("--lr")),
     Case("train/plan-zero-rank", "train {repo} --plan --r 0", usage("--r")),
