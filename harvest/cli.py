@@ -1,7 +1,8 @@
 """Command line of the harvester: `idiom harvest REPO` and `idiom scrub PATH...`.
 
 Also runs alone as `python -m harvest`. Errors the harvester raises on purpose print as one line
-and exit 1; anything else is a bug and keeps its traceback.
+and exit 1, and so does an `OSError` naming a file (a path given, permissions, a full disk: the world's
+doing, harvest/io_errors.py); anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from harvest.config import HarvestConfig, load_harvest_config
 from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
 from harvest.errors import HarvestError
+from harvest.glob_settings import check_globs
+from harvest.io_errors import describe
+from harvest.options import setting_type
 from harvest.scrub.command import scrub_command
 from harvest.trust_command import trust_command
 
 
 class FriendlyGroup(click.Group):
-    """A click group that shows the project's own errors as one line on stderr, exit code 1."""
+    """A click group that shows the project's own errors, and files it could not use, as one line on
+    stderr, exit code 1."""
 
     handled: tuple[type[Exception], ...] = (HarvestError,)
 
@@ -31,6 +36,10 @@ class FriendlyGroup(click.Group):
             return super().invoke(ctx)
         except self.handled as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.filename is None:  # not about a file (a socket, a bug): keep the traceback
+                raise
+            raise click.ClickException(describe(exc)) from None
 
 
 @click.group(cls=FriendlyGroup)
@@ -56,10 +65,12 @@ def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--ref", "refs", multiple=True, help="Ref whose history to mine (repeatable; default: the default branch).")
 @click.option("--all-refs", is_flag=True, default=None, help="Mine the history of every branch, tag and pull ref.")
 @click.option("--since", help="Only commits after this date (e.g. 2024-01-01 or '6 months ago').")
-@click.option("--max-commits", type=int, help="Mine at most this many commits, newest first (0 = all).")
+@click.option("--max-commits", type=setting_type(HarvestConfig, "max_commits"),
+              help="Mine at most this many commits, newest first (0 = all).")
 @click.option("--prs", "prs_file", type=click.Path(path_type=Path, dir_okay=False),
               help="PR/review export: a JSON array of GitHub /pulls objects with 'reviews' and 'comments'.")
-@click.option("--max-file-bytes", type=int, help="Skip files larger than this (default 1 MiB).")
+@click.option("--max-file-bytes", type=setting_type(HarvestConfig, "max_file_bytes"),
+              help="Skip files larger than this (default 1 MiB).")
 @dataset_options
 @click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -116,9 +127,9 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
 
 
 def _configure(repo: Path, **flags: object) -> HarvestConfig:
-    """`[harvest]` for REPO with the flags that were given applied last."""
-    config = load_harvest_config(repo)
-    return dataclasses.replace(config, **{k: v for k, v in flags.items() if v is not None})
+    """`[harvest]` for REPO with the flags that were given applied last, its globs checked."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    return check_globs(repo, dataclasses.replace(load_harvest_config(repo), **given), tuple(given))
 
 
 def _print_summary(summary: object) -> None:

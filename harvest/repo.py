@@ -1,7 +1,7 @@
 """Open the repository to mine and decide which refs its history walk covers.
 
 Every way a repository can be unusable (missing, not git, empty, corrupt, unknown ref) becomes one
-`RepoError` line that says what to do.
+`RepoError` line that says what to do; a `since` date git cannot read is a `ConfigError`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 
 from harvest.config import HarvestConfig
-from harvest.errors import RepoError
+from harvest.errors import ConfigError, RepoError
 
 
 def open_repo(path: Path) -> git.Repo:
@@ -31,8 +31,15 @@ def open_repo(path: Path) -> git.Repo:
     return repo
 
 
+# git reads a word it does not know as "now" (approxidate), so this string reads as now; see _check_since.
+NOT_A_DATE = "idiom-not-a-date"
+
+
 def default_revisions(repo: git.Repo, config: HarvestConfig) -> list[str]:
-    """What `git log` walks: `--all`, the configured refs, or the default branch."""
+    """What `git log` walks: `--all`, the configured refs, or the default branch (from `since` on, which is
+    checked here, before anything is written)."""
+    if config.since:
+        _check_since(repo, config.since)
     if config.all_refs:
         return ["--all"]
     if config.refs:
@@ -62,3 +69,17 @@ def _verify(repo: git.Repo, ref: str) -> None:
     except git.GitCommandError:
         raise RepoError(f"ref {ref!r} does not name a commit in {repo.working_tree_dir or repo.git_dir}; "
                         "check `git branch -a` for its name") from None
+
+
+def _check_since(repo: git.Repo, since: str) -> None:
+    """Refuse a `since` that git reads as now or later: no commit would be mined.
+
+    git's date parser never fails: `--since=garbage` means now, and the walk silently finds nothing. So the
+    value is parsed by git itself, in one process beside a string that cannot be a date, and must come out
+    earlier than that string's "now" (a second apart at most, should the clock tick between the two).
+    """
+    parsed = repo.git.rev_parse(f"--since={since}", f"--since={NOT_A_DATE}").split()
+    value, now = (int(word.rpartition("=")[2]) for word in parsed)
+    if value >= now - 1:
+        raise ConfigError(f"since = {since!r} (--since or [harvest] since): git reads it as now or later, so no "
+                          "commit would be mined; give a date such as 2024-01-01 or '6 months ago'")

@@ -27,6 +27,9 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
 
     if outcome not in OUTCOMES:
         raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
+    if not (idiom_home(repo) / "idiom.db").is_file():  # nothing was logged, so nothing to make here
+        raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
+                         "log the requests they answer)")
     with database(repo) as db:
         if db.execute("SELECT 1 FROM requests WHERE id = ?", (request_id,)).fetchone() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
@@ -52,6 +55,8 @@ def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
 
 def candidates(repo: Path) -> Iterator[dict[str, Any]]:
     """Rejected and edited answers with what the developer kept: review them before using them."""
+    if not (idiom_home(repo) / "idiom.db").is_file():  # reading must not make an empty database
+        return
     with database(repo) as db:
         rows = db.execute("SELECT r.id, r.kind, r.language, r.path, r.strategy, r.instruction, r.completion, "
                           "f.outcome, f.final_text FROM feedback f JOIN requests r ON r.id = f.request_id "

@@ -13,8 +13,9 @@ import click
 
 @click.command("generate")
 @click.argument("instruction")
-@click.option("--file", "file_path", default="", help="The file the code is for (its text is the context).")
-@click.option("--line", type=int, default=0,
+@click.option("--file", "file_path", default="",
+              help="The file the code is for, relative to --repo: its text is the context (a new file: none).")
+@click.option("--line", type=click.IntRange(min=0), default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
 @click.option("--strategy", "strategy_name", type=click.Choice(["auto", "few_shot", "rag", "finetuned"]),
@@ -22,9 +23,10 @@ import click
               help="auto: the router picks by measured pass rate and cost, checks the answer against the fast rules "
                    "and falls back; few_shot: team examples in the prompt; rag: retrieved team code in the prompt; "
                    "finetuned: the promoted fine-tuned model, short prompt.")
-@click.option("--provider", "provider_name", help="openai, anthropic or local (default: [router] provider).")
+@click.option("--provider", "provider_name", type=click.Choice(["openai", "anthropic", "local"]),
+              help="Who answers (default: [router] provider).")
 @click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
-@click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for the answer.")
+@click.option("--max-tokens", type=click.IntRange(min=1), default=256, show_default=True, help="Room for the answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print text, usage, cost, latency, sources and the prompt as JSON.")
 def generate_command(instruction: str, file_path: str, line: int, repo: Path, strategy_name: str, provider_name: str | None,
                      model: str | None, max_tokens: int, as_json: bool) -> None:
@@ -46,14 +48,25 @@ def generate_command(instruction: str, file_path: str, line: int, repo: Path, st
 
 
 def request_at(repo: Path, instruction: str, file_path: str, line: int, max_tokens: int = 256) -> Any:
-    """The request for INSTRUCTION with the cursor at the end of `line` of `file_path` (default: its end)."""
+    """The request for INSTRUCTION with the cursor at the end of `line` of `file_path` (default: its end).
+
+    A `file_path` that does not exist yet is the new file the code is for (no context); a line in it, a
+    folder, or a line past the end of an existing file is an error."""
     from harvest.classify import language_of
+    from harvest.errors import InputError
     from router.contracts import CompletionRequest
 
     target = repo / file_path if file_path else None
+    if target and target.exists() and not target.is_file():
+        raise InputError(f"--file {file_path}: {target} is a folder; give the file the code is for")
     lines = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
         if target and target.is_file() else []
-    cursor = line if 0 < line <= len(lines) else len(lines)
+    if line and not (target and target.is_file()):
+        missing = f"{target} does not exist" if target else "no --file was given"
+        raise InputError(f"--line {line} needs an existing --file ({missing}); leave --line out to write a new file")
+    if line > len(lines):
+        raise InputError(f"--line {line}: {file_path} has {len(lines)} line(s)")
+    cursor = line or len(lines)
     return CompletionRequest(instruction=instruction, prefix="".join(lines[:cursor]), suffix="".join(lines[cursor:]),
                              path=file_path, language=language_of(file_path) if file_path else "",
                              max_tokens=max_tokens)

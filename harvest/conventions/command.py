@@ -16,7 +16,7 @@ from harvest.errors import InputError
 @click.option("--conventions", "conventions_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A conventions.yaml to use (default: the one mined for this repository).")
 @click.option("--name", default="", help="Which dataset's conventions, when the repository has several.")
-@click.option("--commit-message", "commit_message", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--commit-message", "commit_message", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Also check a commit message file; as a git hook: `idiom lint --commit-message \"$1\"` in "
                    ".git/hooks/commit-msg.")
 @click.option("--strict", is_flag=True, help="Also report the lines recorded as exceptions when the rules were mined.")
@@ -118,5 +118,6 @@ def export_command(repo: Path, formats: str, out: Path | None, name: str) -> Non
 
 def _config(repo: Path):
     from harvest.config import load_harvest_config
+    from harvest.glob_settings import check_globs
 
-    return load_harvest_config(repo)
+    return check_globs(repo, load_harvest_config(repo))

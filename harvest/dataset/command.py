@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from harvest.errors import InputError
+
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
 
 
@@ -20,14 +22,17 @@ def dataset_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
               help="Fine-tunable OpenAI model whose limits and price to use.")
-@click.option("--max-tokens", type=int, help="Flag examples longer than this (default: the model's limit).")
-@click.option("--epochs", type=int, default=3, show_default=True, help="Epochs the cost estimate assumes.")
+@click.option("--max-tokens", type=click.IntRange(min=1),
+              help="Flag examples longer than this (default: the model's limit).")
+@click.option("--epochs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Epochs the cost estimate assumes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int, as_json: bool) -> None:
     """Check PATH (a JSONL file or a dataset folder) against OpenAI's fine-tuning format rules.
 
     Reports examples, estimated tokens (≈: OpenAI's tokenizer files cannot be downloaded here, so counts
-    are estimates), examples over the token limit, and the estimated training cost. Exit 1 on any error.
+    are estimates), examples over the token limit, and the estimated training cost. Exit 1 on any error,
+    with one line on stderr that counts them.
     """
     from harvest.dataset.validate import validate_path
 
@@ -36,8 +41,9 @@ def validate_command(path: Path, model: str, max_tokens: int | None, epochs: int
         click.echo(json.dumps({**dataclasses.asdict(report), "ok": report.ok}, indent=2))
     else:
         _print(report, path)
-    if not report.ok:
-        raise SystemExit(1)
+    errors = [line for f in report.files for line in f.errors]
+    if errors:
+        raise InputError(f"{path} is not a valid fine-tuning dataset: {len(errors)} error(s), the first: {errors[0]}")
 
 
 def _print(report: object, root: Path) -> None:
@@ -60,4 +66,5 @@ def _print(report: object, root: Path) -> None:
             console.print(f"[yellow]warning[/yellow] {line}", highlight=False)
     console.print(f"training tokens ≈ {report.train_tokens:,} × {report.epochs} epochs = {report.billed_tokens:,} "
                   f"billed ≈ ${report.cost_usd:.2f} (prices as of {report.price_as_of}; check current pricing)")
-    console.print("[green]valid[/green]" if report.ok else "[red]invalid[/red]")
+    if report.ok:
+        console.print("[green]valid[/green]")

@@ -148,6 +148,9 @@ def validate_file(path: Path, model: ModelFacts, max_tokens: int | None = None) 
                 report.warnings.append(f"{where}: ≈{tokens} tokens, over the {limit}-token limit (it would be truncated)")
     if counts:
         report.tokens, report.min_tokens, report.max_tokens = sum(counts), min(counts), max(counts)
+    if not report.examples:  # an empty eval or test split is a choice; an empty training file is a mistake
+        empty = f"{path.name}: no examples (no JSON lines in it)"
+        (report.warnings if path.name in ("eval.jsonl", "test.jsonl") else report.errors).append(empty)
     if report.format == "openai" and path.name not in ("eval.jsonl", "test.jsonl"):
         if report.examples < MIN_EXAMPLES:
             report.errors.append(f"{path.name}: {report.examples} examples; OpenAI needs at least {MIN_EXAMPLES}")

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvest.errors import InputError
+from harvest.errors import ConfigError, InputError
 from harvest.globs import glob_regex
 
 IGNORE_FILE = ".idiomignore"
@@ -57,7 +57,8 @@ class Allowlist:
 
 
 def parse_allowlist(text: str, source: str = IGNORE_FILE) -> Allowlist:
-    """Parse `.idiomignore` content; a malformed section header is an `InputError` naming the line."""
+    """Parse `.idiomignore` content; a malformed section header or a glob that does not compile is an
+    `InputError` naming the line."""
     paths: list[str] = []
     values: set[str] = set()
     section = "paths"
@@ -74,8 +75,13 @@ def parse_allowlist(text: str, source: str = IGNORE_FILE) -> Allowlist:
             continue
         if section == "values":
             values.add(line)
-        else:
-            paths.append(re.sub(r"\s+#.*$", "", line))
+            continue
+        glob = re.sub(r"\s+#.*$", "", line)
+        try:
+            glob_regex(glob.lstrip("!"))
+        except ConfigError as exc:
+            raise InputError(f"{source}:{number}: {exc}") from None
+        paths.append(glob)
     return Allowlist(tuple(paths), frozenset(values))
 
 

@@ -31,7 +31,7 @@ def suite_group() -> None:
 @click.option("--dataset", "dataset_name", default="", help="Which dataset (default: the only one).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where to write (default: "
                                                                            ".idiom/suites/default.yaml).")
-@click.option("--max-cases", type=int, default=40, show_default=True, help="At most this many cases.")
+@click.option("--max-cases", type=click.IntRange(min=1), default=40, show_default=True, help="At most this many cases.")
 def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int) -> None:
     """Write a default suite from the held-out test pairs and the mined conventions (no training pair is reused)."""
     from router.strategies.finetuned.train import dataset_dir
@@ -56,7 +56,7 @@ def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases:
               help="Comma-separated strategies to run every case through.")
 @click.option("--allow-commands", is_flag=True, help="Run `command` rules (linters, type checkers) from the suite. "
                                                      "Off by default: a suite from a repository is untrusted.")
-@click.option("--max-tokens", type=int, default=256, show_default=True, help="Room for each answer.")
+@click.option("--max-tokens", type=click.IntRange(min=1), default=256, show_default=True, help="Room for each answer.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
 def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow_commands: bool, max_tokens: int,
@@ -78,7 +78,8 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     unknown = sorted(set(names) - set(STRATEGY_NAMES))
     if unknown or not names:
-        raise InputError(f"--strategies: unknown {', '.join(unknown) or 'none given'}; valid: {', '.join(STRATEGY_NAMES)}")
+        problem = f"unknown {', '.join(unknown)}" if unknown else "none given"
+        raise InputError(f"--strategies: {problem}; valid: {', '.join(STRATEGY_NAMES)}")
     path = suite_path or default_suite(repo)
     if not path.is_file():
         raise InputError(f"no suite at {path}; write one or run `idiom suite generate {repo}`")

@@ -18,7 +18,7 @@ from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
 from router.strategies.registry import strategy
-from router.validation.db import database
+from router.validation.db import connect, database
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import Case, Suite
@@ -73,6 +73,7 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
               index: IndexConfig, ctx: Context, max_tokens: int = 256, offline_model: bool = False,
               advance: Callable[[], None] = lambda: None) -> tuple[str, list[CaseResult]]:
     """Run and store; returns (run id, results)."""
+    connect(repo)  # a database that cannot take the results fails the run before any model is paid for
     results = []
     for name in strategies:
         for case in suite.cases:

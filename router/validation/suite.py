@@ -14,11 +14,13 @@
           - {type: not-contains, value: "import './styles.css'"}
           - {type: parses}
 
-A malformed suite is an error naming the file and line.
+A malformed suite is an error naming the file and line, found when the suite is loaded: before any
+model is asked (and paid) for an answer.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,8 @@ from harvest.store import atomic_write_text
 from router.validation.rules import rule_name
 
 LINE = "__line__"
+# Rules whose value is a number, with its range (None: unbounded); `similar` alone may leave it out.
+NUMERIC = {"max-tokens": (0, None), "max-cost": (0, None), "max-latency": (0, None), "similar": (0, 1)}
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,17 @@ def _assertion(path: Path, case_line: int, raw: Any) -> Assertion:
             linear(str(raw.get("value")))
     except ConfigError as exc:
         raise ConfigError(f"{path}:{line}: {exc}") from None
-    return Assertion(str(raw["type"]), raw.get("value"), line)
+    value = raw.get("value")
+    if name in NUMERIC and not (name == "similar" and value is None) and not _in_range(value, *NUMERIC[name]):
+        low, high = NUMERIC[name]
+        span = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{path}:{line}: {raw['type']} takes a number {span} as its value, got {value!r}")
+    return Assertion(str(raw["type"]), value, line)
+
+
+def _in_range(value: Any, low: float, high: float | None) -> bool:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return number and low <= value and (high is None or value <= high)
 
 
 def write_suite(path: Path, suite: Suite) -> None:

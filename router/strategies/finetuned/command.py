@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from harvest.options import setting_type
+from router.strategies.finetuned.config import FinetuneConfig
+
 REPO = click.Path(path_type=Path, file_okay=False)
 
 
@@ -19,11 +22,12 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.option("--base-model", help="Base model: a local directory or a hub name ([finetune] base_model).")
 @click.option("--method", type=click.Choice(["auto", "lora", "qlora"]), help="LoRA, or QLoRA on a 4-bit base (CUDA).")
 @click.option("--kinds", help="Train on these pair kinds only, comma-separated (component,hook,test,…).")
-@click.option("--epochs", type=float, help="Passes over the training split.")
-@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
-@click.option("--lr", "learning_rate", type=float, help="Peak learning rate.")
-@click.option("--r", "lora_r", type=int, help="LoRA rank.")
-@click.option("--max-length", type=int, help="Tokens per training sequence.")
+@click.option("--epochs", type=setting_type(FinetuneConfig, "epochs"), help="Passes over the training split.")
+@click.option("--max-steps", type=setting_type(FinetuneConfig, "max_steps"),
+              help="Stop after this many optimizer steps (-1 = run all epochs).")
+@click.option("--lr", "learning_rate", type=setting_type(FinetuneConfig, "learning_rate"), help="Peak learning rate.")
+@click.option("--r", "lora_r", type=setting_type(FinetuneConfig, "lora_r"), help="LoRA rank.")
+@click.option("--max-length", type=setting_type(FinetuneConfig, "max_length"), help="Tokens per training sequence.")
 @click.option("--all-linear", is_flag=True, default=None, help="Adapt the MLP projections too.")
 @click.option("--train-lm-head", is_flag=True, default=None, help="Also train the output layer (for tiny bases).")
 @click.option("--plan", "show_plan", is_flag=True, help="Print what the run needs (parameters, memory, steps, time, "
@@ -109,10 +113,9 @@ def list_command(repo: Path, as_json: bool) -> None:
 @click.option("--repo", type=REPO, default=".", help="The repository.")
 def show_command(name: str, version: str | None, repo: Path) -> None:
     """A version's training record and metrics as JSON (default: the promoted one)."""
-    from router.strategies.finetuned.registry import describe, model_folder, promoted
+    from router.strategies.finetuned.registry import chosen_version, describe, model_folder
 
-    folder = model_folder(repo, name)
-    click.echo(json.dumps(describe(folder / (version or promoted(folder))), indent=2))
+    click.echo(json.dumps(describe(chosen_version(model_folder(repo, name), version)), indent=2))
 
 
 @models_group.command("promote")
@@ -146,16 +149,16 @@ def merge_command(name: str, version: str | None, out: Path, repo: Path) -> None
     """Write base + adapter of VERSION (default: the promoted one) as one full model into OUT,
     for servers without PEFT support."""
     from router.strategies.finetuned.merge import merge_version
-    from router.strategies.finetuned.registry import model_folder, promoted
+    from router.strategies.finetuned.registry import chosen_version, model_folder
 
-    folder = model_folder(repo, name)
-    click.echo(f"wrote {merge_version(folder / (version or promoted(folder)), out)}")
+    click.echo(f"wrote {merge_version(chosen_version(model_folder(repo, name), version), out)}")
 
 
 @models_group.command("export-vllm")
 @click.argument("name")
 @click.option("--repo", type=REPO, default=".", help="The repository.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port the vLLM server will listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port the vLLM server will listen on.")
 def export_vllm_command(name: str, repo: Path, port: int) -> None:
     """Print the `vllm serve` command that serves every local version of NAME as a LoRA module, and the
     idiom.toml block that points the router at it."""

@@ -7,8 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from harvest.artifacts import read_json_lines
 from harvest.records import Pair, read_records
 from router.contracts import Message
 from router.errors import TrainingError
@@ -22,7 +21,7 @@ def split_rows(dataset: Path, split: str, kinds: tuple[str, ...] = (), form: str
     path = dataset / form / f"{split}.jsonl"
     if not path.is_file():
         raise TrainingError(f"no {path}; build the dataset with `idiom harvest` or `idiom dataset build`")
-    rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    rows = read_json_lines(path, "rebuild the dataset with `idiom dataset build`")
     if not kinds:
         return rows
     pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == split]
@@ -30,6 +29,15 @@ def split_rows(dataset: Path, split: str, kinds: tuple[str, ...] = (), form: str
         raise TrainingError(f"{path} and pairs.jsonl disagree ({len(rows)} rows, {len(pairs)} pairs); "
                             "rebuild the dataset with `idiom dataset build`")
     return [row for row, pair in zip(rows, pairs, strict=True) if pair.kind in kinds]
+
+
+def training_rows(dataset: Path, kinds: tuple[str, ...] = (), form: str = "trl") -> list[dict[str, Any]]:
+    """The training split's rows (only those of `kinds` when given); none is an error: nothing to train on."""
+    rows = split_rows(dataset, "train", kinds, form)
+    if not rows:
+        which = f" of kinds {', '.join(kinds)}" if kinds else ""
+        raise TrainingError(f"no training pairs{which} in {dataset}; check --kinds or harvest more history")
+    return rows
 
 
 def dataset_hash(dataset: Path) -> str:

@@ -21,7 +21,7 @@ from router.errors import TrainingError
 from router.hush import quiet_transformers
 from router.providers.local import render
 from router.strategies.finetuned.config import FinetuneConfig
-from router.strategies.finetuned.data import prompt_messages, split_rows
+from router.strategies.finetuned.data import prompt_messages, split_rows, training_rows
 from router.strategies.finetuned.plan import Plan, architecture_of
 
 CPU_LIMIT_PARAMS = 2e9  # bases above this are GPU work; a CPU would take days
@@ -89,15 +89,11 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
 
-    def rows(split: str) -> Any:
-        found = split_rows(dataset, split, config.kinds)
+    def rows(found: list[dict[str, Any]]) -> Any:
         return Dataset.from_list([_example(render(prompt_messages(r["prompt"]), tokenizer), r["completion"])
                                   for r in found]) if found else None
 
-    train, evaluation = rows("train"), rows("eval")
-    if train is None:
-        kinds = f" of kinds {', '.join(config.kinds)}" if config.kinds else ""
-        raise TrainingError(f"no training pairs{kinds} in {dataset}; check --kinds or harvest more history")
+    train, evaluation = rows(training_rows(dataset, config.kinds)), rows(split_rows(dataset, "eval", config.kinds))
     cuda = torch.cuda.is_available()
     # A 4-bit model must be placed on its process's GPU when each process of `accelerate launch` loads one.
     placement = {"": int(os.environ.get("LOCAL_RANK", "0"))} if method == "qlora" and cuda else None

@@ -22,10 +22,16 @@ def merge_version(version_dir: Path, out: Path) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     local_only = Path(record["base_model"]).is_dir()
-    base = AutoModelForCausalLM.from_pretrained(record["base_model"], local_files_only=local_only)
-    merged = PeftModel.from_pretrained(base, str(version_dir)).merge_and_unload()
+    try:
+        base = AutoModelForCausalLM.from_pretrained(record["base_model"], local_files_only=local_only)
+        merged = PeftModel.from_pretrained(base, str(version_dir)).merge_and_unload()
+        tokenizer = AutoTokenizer.from_pretrained(record["base_model"], local_files_only=local_only)
+    except (OSError, ValueError) as exc:  # transformers' and the hub's ways of saying the files are not there
+        raise TrainingError(f"cannot load {version_dir.name} of {version_dir.parent.name} on its base model "
+                            f"{record['base_model']} ({str(exc).splitlines()[0]}); put the base model back there "
+                            "or train the version again") from None
     merged.save_pretrained(out)
-    AutoTokenizer.from_pretrained(record["base_model"], local_files_only=local_only).save_pretrained(out)
+    tokenizer.save_pretrained(out)
     return out
 
 

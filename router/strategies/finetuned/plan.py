@@ -18,12 +18,12 @@ The memory model, per component:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harvest.artifacts import read_json
 from router.errors import TrainingError
 from router.strategies.finetuned.config import FinetuneConfig
 
@@ -85,14 +85,14 @@ def architecture_of(base_model: str) -> Architecture:
     """Shapes from `<base_model>/config.json`, else from the CodeLlama table by name."""
     config = Path(base_model) / "config.json"
     if config.is_file():
-        facts = json.loads(config.read_text(encoding="utf-8"))
-        try:
-            return Architecture(facts["hidden_size"], facts["intermediate_size"], facts["num_hidden_layers"],
-                                facts["num_attention_heads"],
-                                facts.get("num_key_value_heads") or facts["num_attention_heads"],
-                                facts["vocab_size"], bool(facts.get("tie_word_embeddings", False)))
-        except KeyError as missing:
-            raise TrainingError(f"{config} has no {missing}; is it a Llama-family model?") from None
+        shapes = ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "vocab_size")
+        facts = read_json(config, "is it a Llama-family model's config.json?", **dict.fromkeys(shapes, int))
+        if any(facts[key] < 1 for key in shapes):
+            raise TrainingError(f"{config}: {', '.join(shapes)} must be positive; is it a Llama-family model?")
+        heads = facts["num_attention_heads"]
+        return Architecture(facts["hidden_size"], facts["intermediate_size"], facts["num_hidden_layers"], heads,
+                            facts.get("num_key_value_heads") or heads, facts["vocab_size"],
+                            bool(facts.get("tie_word_embeddings", False)))
     size = re.search(r"codellama-(7|13|34)b", base_model, re.IGNORECASE)
     if size is None:
         raise TrainingError(f"{base_model}: no config.json there and not a CodeLlama name; give the directory of a "

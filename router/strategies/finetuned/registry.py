@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from harvest.artifacts import read_json
 from harvest.store import atomic_write_json, choose, idiom_home
 from router.errors import TrainingError
 
@@ -40,7 +39,10 @@ def next_version(folder: Path) -> str:
 def state(folder: Path) -> dict[str, Any]:
     """`registry.json`: {"promoted": "v2", "history": ["v1"]} (empty when nothing was promoted)."""
     path = folder / "registry.json"
-    return orjson.loads(path.read_bytes()) if path.is_file() else {"promoted": "", "history": []}
+    if not path.is_file():
+        return {"promoted": "", "history": []}
+    return read_json(path, f"delete it and promote the version to serve again (`idiom models promote {folder.name} "
+                           "VERSION`)", promoted=str, history=list)
 
 
 def promoted(folder: Path) -> str:
@@ -69,13 +71,23 @@ def rollback(folder: Path) -> str:
     return previous
 
 
+def chosen_version(folder: Path, version: str | None) -> Path:
+    """The folder of `version` of the model in `folder`, the promoted one when `version` is not given."""
+    chosen = version or promoted(folder)
+    if not chosen:
+        raise TrainingError(f"{folder.name} has no promoted version; name one (have: "
+                            f"{', '.join(versions(folder)) or 'none'}) or promote one with `idiom models promote`")
+    return folder / chosen
+
+
 def describe(version_dir: Path) -> dict[str, Any]:
     """A version's training record and metrics."""
     if not (version_dir / "training.json").is_file():
         raise TrainingError(f"{version_dir} is not a registered version (no training.json)")
-    record = orjson.loads((version_dir / "training.json").read_bytes())
+    rebuild = f"remove {version_dir} and train it again (`idiom train`)"
+    record = read_json(version_dir / "training.json", rebuild, backend=str, base_model=str)
     metrics = version_dir / "metrics.json"
-    return record | {"metrics": orjson.loads(metrics.read_bytes()) if metrics.is_file() else {}}
+    return record | {"metrics": read_json(metrics, rebuild) if metrics.is_file() else {}}
 
 
 def model_folder(repo: Path, name: str) -> Path:

@@ -21,7 +21,7 @@ from harvest.store import (atomic_write_json, atomic_write_text, choose, complet
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
-from router.strategies.finetuned.data import dataset_hash, split_rows
+from router.strategies.finetuned.data import dataset_hash, training_rows
 from router.strategies.finetuned.plan import Plan, plan
 from router.strategies.finetuned.registry import models_home, next_version, promote, promoted
 from router.strategies.finetuned.sweep import best_trial, sweep_points
@@ -54,7 +54,7 @@ def dataset_dir(repo: Path, name: str) -> Path:
 
 def plan_for(config: FinetuneConfig, method: str, dataset: Path) -> Plan:
     """The plan on the dataset's training rows, counted with the base model's tokenizer when it is local."""
-    rows = split_rows(dataset, "train", config.kinds)
+    rows = training_rows(dataset, config.kinds)
     texts = [r["prompt"] + r["completion"] for r in rows]
     return plan(config, method, len(rows), _count_tokens(config.base_model, texts))
 
@@ -76,6 +76,9 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
         raise TrainingError(ANTHROPIC)
     if config.backend not in ("local", "openai"):
         raise TrainingError(f"[finetune] backend = {config.backend!r}; valid: local, openai")
+    points = sweep_points(sweep)  # read before anything is made: a bad grid must not leave a model folder
+    if resume and len(points) > 1:
+        raise TrainingError("--resume continues one run; re-run the sweep without it")
     if Path(config.base_model).is_dir():  # recorded for serving from anywhere, so made absolute
         config = dataclasses.replace(config, base_model=str(Path(config.base_model).resolve()))
     dataset = dataset_dir(repo, dataset_name)
@@ -95,7 +98,7 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
                        "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
-            metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, sweep, on_step)
+            metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, points, on_step)
             record |= extra
             if not main:
                 return Trained(folder.name, version, "", False, metrics)
@@ -111,19 +114,17 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
     return Trained(folder.name, version, str(folder / version), serve, metrics)
 
 
-def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: Path, resume: bool, sweep: str,
-                   on_step: Callable[[int, int], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: Path, resume: bool,
+                   points: list[dict[str, Any]], on_step: Callable[[int, int], None]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One run, or every point of a sweep with the best one's adapter kept; (metrics, record fields)."""
     from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
 
     method = resolve_method(config)
     check_hardware(config, method, lambda: plan_for(config, method, dataset))
-    points = sweep_points(sweep)
     if len(points) == 1:
         run = train_local(dataclasses.replace(config, **points[0]), dataset, run_dir, stage, method, resume, on_step)
         return run.metrics, {"method": method}
-    if resume:
-        raise TrainingError("--resume continues one run; re-run the sweep without it")
     trials = [train_local(dataclasses.replace(config, **point), dataset, run_dir / f"trial-{n}",
                           stage / f"trial-{n}", method, False, on_step) for n, point in enumerate(points)]
     best = best_trial([t.metrics.get("final_eval_loss") for t in trials])
