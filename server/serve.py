@@ -24,6 +24,7 @@ def serve_command(repo: Path | None, port: int | None, host: str, log_file: Path
     """Run the language server for editors (VS Code extension, Neovim plugin): inline completions
     through the router, convention diagnostics, and the idiom.* commands (docs/editor-protocol.md)."""
     from server.lsp.app import build_server
+    from server.lsp.connection import serve_stdio
 
     if host != "127.0.0.1" and port is None:
         raise InputError("--host only applies with --tcp PORT")
@@ -31,7 +32,7 @@ def serve_command(repo: Path | None, port: int | None, host: str, log_file: Path
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     server = build_server(repo)
     if port is None:
-        server.start_io()
+        serve_stdio(server)
     else:
         click.echo(f"idiom serve listening on {host}:{port}", err=True)
         server.start_tcp(host, port)

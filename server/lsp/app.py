@@ -1,4 +1,4 @@
-"""Builds the language server from its feature modules and starts it on stdio or TCP."""
+"""Builds the language server from its feature modules (connection.py runs it on stdio)."""
 
 from __future__ import annotations
 
