@@ -1,15 +1,18 @@
 """The JSON-RPC layer of one connection: between framing.py (message bodies) and pygls' dispatch.
 
 Every body is checked before any handler sees it: it must be UTF-8 JSON, one object, a request,
-notification or response of the right shape, with params that fit its method. Until `initialize`
-nothing else is processed; after `shutdown` only `exit` is. What is refused gets a JSON-RPC error when a reply is due (a one-line message, never
+notification or response of the right shape, with params that fit its method. Until a good
+`initialize` (with the token, when the server has one) nothing else is processed; after `shutdown`
+only `exit` is. What is refused gets a JSON-RPC error when a reply is due (a one-line message, never
 a traceback: those go to the server's own log) and one log line otherwise.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -23,6 +26,7 @@ from pygls.exceptions import (
     JsonRpcInvalidRequest,
     JsonRpcMethodNotFound,
     JsonRpcParseError,
+    JsonRpcServerError,
     JsonRpcServerNotInitialized,
 )
 from pygls.protocol import LanguageServerProtocol
@@ -41,6 +45,10 @@ LOG = logging.getLogger(__name__)
 
 # Idiomatic's own error codes (JSON-RPC leaves -32099..-32000 to the server); docs/editor-protocol.md.
 COMMAND_FAILED = -32000  # a command cannot do its job (no dataset yet, …): the message says what to run
+TOKEN_REFUSED = -32010  # --tcp: initialize without the right initializationOptions.token
+BUSY = -32011  # --tcp: another client is connected
+BUSY_MESSAGE = ("idiom serve already has a client and serves one at a time; close the other client, or start "
+                "another server with --tcp OTHER_PORT")
 
 _OPEN_DOCUMENT_NOTIFICATIONS = (types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE,
                                 types.TEXT_DOCUMENT_DID_SAVE)
@@ -49,9 +57,10 @@ _OPEN_DOCUMENT_NOTIFICATIONS = (types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUM
 class Refused(Exception):
     """A message turned away before any handler ran."""
 
-    def __init__(self, error: JsonRpcException, msg_id: MsgId | None = None, reply: bool = True) -> None:
+    def __init__(self, error: JsonRpcException, msg_id: MsgId | None = None, reply: bool = True,
+                 close: bool = False) -> None:
         super().__init__(error.message)
-        self.error, self.msg_id, self.reply = error, msg_id, reply
+        self.error, self.msg_id, self.reply, self.close = error, msg_id, reply, close
 
 
 class IdiomProtocol(LanguageServerProtocol):
@@ -60,7 +69,10 @@ class IdiomProtocol(LanguageServerProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.token = ""  # what initialize must carry (TCP); "" = no token (stdio)
+        self.claim: Callable[[], bool] = lambda: True  # TCP: may this client take the server? (one at a time)
         self.initialized = False
+        self.closing = False  # the connection is to be closed (refused token, busy server)
 
     def receive(self, body: bytes | TooLarge) -> None:
         """Handle one message body from the stream; never raises."""
@@ -103,7 +115,7 @@ class IdiomProtocol(LanguageServerProtocol):
                 raise Refused(exc, msg_id) from None
         message = self._structured(data, method, msg_id, request)
         if method == types.INITIALIZE:
-            self.initialized = True
+            self._authenticate(message)
         elif method in _OPEN_DOCUMENT_NOTIFICATIONS and open_document(self.workspace,
                                                                       message.params.text_document.uri) is None:
             raise Refused(JsonRpcInvalidParams(f"{method}: {message.params.text_document.uri} is not open "
@@ -117,13 +129,30 @@ class IdiomProtocol(LanguageServerProtocol):
                 raise Refused(JsonRpcInvalidRequest(f"{method}: the server is shutting down; only exit is "
                                                     f"accepted after shutdown"), msg_id, reply=request)
         elif not self.initialized:
-            # An editor may end a server it never initialized.
-            if not ((method == types.INITIALIZE and request) or method == types.EXIT):
+            # An editor may end a stdio server it never initialized; a TCP client must prove itself first.
+            if not ((method == types.INITIALIZE and request) or (method == types.EXIT and not self.token)):
+                token = " with initializationOptions.token" if self.token else ""
                 raise Refused(JsonRpcServerNotInitialized(f"{method}: the server is not initialized; send "
-                                                          f"initialize first"), msg_id, reply=request)
+                                                          f"initialize{token} first"), msg_id, reply=request)
         elif method == types.INITIALIZE:
             raise Refused(JsonRpcInvalidRequest("initialize was already received on this connection"), msg_id,
                           reply=request)
+
+    def _authenticate(self, message: Any) -> None:
+        """A TCP client's initialize must carry the token, and find the server free."""
+        if self.token:
+            options = message.params.initialization_options
+            sent = options.get("token") if isinstance(options, dict) else None
+            if not isinstance(sent, str):
+                raise Refused(JsonRpcServerError("this server needs a token: send it as initializationOptions.token "
+                                          "(idiom serve printed it, and the file it is kept in)", TOKEN_REFUSED),
+                              message.id, close=True)
+            if not hmac.compare_digest(sent.encode(), self.token.encode()):
+                raise Refused(JsonRpcServerError("wrong initializationOptions.token: use the one idiom serve printed "
+                                          "(or read its token file)", TOKEN_REFUSED), message.id, close=True)
+            if not self.claim():
+                raise Refused(JsonRpcServerError(BUSY_MESSAGE, BUSY), message.id, close=True)
+        self.initialized = True
 
     def _structured(self, data: dict[str, Any], method: str, msg_id: MsgId | None, request: bool) -> Any:
         """The message as its lsprotocol type (pygls' fallbacks for methods LSP does not define)."""
@@ -157,6 +186,7 @@ class IdiomProtocol(LanguageServerProtocol):
             if self.initialized and not self._shutdown:
                 self.notify(types.WINDOW_LOG_MESSAGE, types.LogMessageParams(
                     types.MessageType.Warning, f"ignored a message: {refused.error.message}"))
+        self.closing = self.closing or refused.close
 
     def _send_response(self, msg_id: MsgId | None, result: Any | None = None,
                        error: types.ResponseError | None = None) -> None:

@@ -32,8 +32,9 @@ class IdiomServer(LanguageServer):
 
     protocol: IdiomProtocol
 
-    def __init__(self, repo: Path | None = None) -> None:
+    def __init__(self, repo: Path | None = None, token: str = "") -> None:
         super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
+        self.protocol.token = token
         self.repo = repo  # --repo, else the workspace root sent with initialize
         self.settings = ServerSettings()
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="idiom")
@@ -116,6 +117,13 @@ class IdiomServer(LanguageServer):
             return (f"{self.path_of(uri)} has {len(document.source)} characters, over the {MAX_DOCUMENT_CHARS} "
                     f"Idiomatic works on")
         return ""
+
+    def close(self) -> None:
+        """End this client's session (its connection closed): pending checks and requests are cancelled
+        and the worker threads let go, without waiting for a model call in flight."""
+        for pending in [*self.debounced.values(), *self.protocol._request_futures.values()]:
+            pending.cancel()
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
     def path_of(self, uri: str) -> str:
         """The document's path relative to the repository (its file name when outside it)."""
