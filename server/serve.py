@@ -33,7 +33,10 @@ CONSENT = "--i-understand-this-exposes-code"
 def serve_command(repo: Path | None, port: int | None, host: str, token_file: Path | None, exposed: bool,
                   log_file: Path | None) -> None:
     """Run the language server for editors (VS Code extension, Neovim plugin): inline completions
-    through the router, convention diagnostics, and the idiom.* commands (docs/editor-protocol.md)."""
+    through the router, convention diagnostics, and the idiom.* commands (docs/editor-protocol.md).
+
+    An editor that has not trusted the workspace sends initializationOptions.trusted = false: the
+    server then only checks conventions and never contacts a model provider or index server."""
     from server.lsp.access import is_loopback
 
     if port is None:

@@ -11,6 +11,7 @@ from lsprotocol import types
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
+from server.lsp.trust import REASON
 
 DECISION = "idiom/decision"  # notification after every answer, for the status bar
 
@@ -63,6 +64,8 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
     """(text, decision) for `request`; "" when nothing passed the rules; None when a newer request for
     the document superseded it (`ticket`) before or while the model ran. Never raises for a model,
     provider, index or strategy failure: those become the reason, logged for the developer."""
+    if not ls.trusted:  # the one way to a model provider or index server: closed in limited mode
+        return "", declined(ls, uri, REASON)
     async with ls.slots():
         if ticket and ls.superseded(uri, ticket):
             return None

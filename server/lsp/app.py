@@ -11,6 +11,7 @@ from lsprotocol import types
 from server.lsp import commands, completion, diagnostics
 from server.lsp.settings import SESSION_KEYS
 from server.lsp.state import IdiomServer
+from server.lsp.trust import REASON, trusted_from
 
 FEATURES = (completion, diagnostics, commands)
 
@@ -25,6 +26,11 @@ def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
     @ls.feature(types.INITIALIZE)
     def initialize(ls: IdiomServer, params: types.InitializeParams) -> None:
         options = params.initialization_options
+        ls.trusted, problem = trusted_from(options)
+        if problem:
+            ls.log(problem, types.MessageType.Warning)
+        if not ls.trusted:
+            ls.log(REASON, types.MessageType.Warning)
         ls.configure({k: v for k, v in options.items() if k not in SESSION_KEYS} if isinstance(options, dict)
                      else options)
 

@@ -20,6 +20,7 @@ from server.lsp.answering import index_config, request_at, routed_answer
 from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
 from server.lsp.state import CONVERTER, IdiomServer
+from server.lsp.trust import require_trust
 
 
 def _argument(name: str, args: tuple[Any, ...], *required: str) -> dict[str, Any]:
@@ -69,6 +70,7 @@ async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
 
 async def generate(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.generate: the instruction (with the selection, when there is one) → code applied to the document."""
+    require_trust(ls.trusted, "idiom.generate")
     argument = _argument("idiom.generate", args, "uri", "instruction")
     uri = _uri("idiom.generate", argument)
     document = _document(ls, "idiom.generate", uri)
@@ -101,6 +103,7 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.feedback: accepted, rejected or edited (with the final text) for a logged request."""
     from router.feedback import record_feedback
 
+    require_trust(ls.trusted, "idiom.feedback")
     argument = _argument("idiom.feedback", args, "requestId", "outcome")
     request_id = argument["requestId"]
     if not isinstance(request_id, int) or isinstance(request_id, bool) or request_id <= 0:
@@ -115,6 +118,7 @@ async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     from harvest.store import idiom_home
     from router.strategies.rag.index import build_index, units_file_for
 
+    require_trust(ls.trusted, "idiom.reindex")
     repo = ls.root()
     index = index_config(ls)
     token = await _progress_token(ls)
@@ -164,6 +168,7 @@ async def report(ls: IdiomServer, *args: Any) -> dict[str, str]:
     from router.config import load_roi_config
     from router.reports.report import write_report
 
+    require_trust(ls.trusted, "idiom.report")
     repo = ls.root()
     paths = await _blocking(ls, lambda: write_report(repo, load_roi_config(repo)))
     return {"html": str(paths["html"]), "markdown": str(paths["md"]), "json": str(paths["json"])}

@@ -62,8 +62,11 @@ def schedule(ls: IdiomServer, uri: str, delay_s: float) -> None:
 
 
 def code_actions(ls: IdiomServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line."""
+    """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line (none
+    in limited mode, where idiom.generate is refused)."""
     uri = params.text_document.uri
+    if not ls.trusted:
+        return []
     return [types.CodeAction(
         title=f"Ask Idiomatic to fix: {d.code}", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
         command=types.Command(title=f"Ask Idiomatic to fix: {d.code}", command="idiom.generate", arguments=[{

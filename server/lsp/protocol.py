@@ -47,6 +47,7 @@ LOG = logging.getLogger(__name__)
 COMMAND_FAILED = -32000  # a command cannot do its job (no dataset yet, …): the message says what to run
 TOKEN_REFUSED = -32010  # --tcp: initialize without the right initializationOptions.token
 BUSY = -32011  # --tcp: another client is connected
+UNTRUSTED = -32012  # limited mode: the command needs a trusted workspace
 BUSY_MESSAGE = ("idiom serve already has a client and serves one at a time; close the other client, or start "
                 "another server with --tcp OTHER_PORT")
 

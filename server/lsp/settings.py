@@ -16,7 +16,7 @@ from harvest.config import setting
 
 STRATEGIES = ("few_shot", "rag", "finetuned")
 LAUNCH = "launch"  # the VS Code extension's own settings (how to start this server): never the server's
-SESSION_KEYS = ("token",)  # read once from initialize (protocol.py), never a setting
+SESSION_KEYS = ("trusted", "token")  # read once from initialize (trust.py, protocol.py), never settings
 
 
 @dataclass(frozen=True)

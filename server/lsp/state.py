@@ -36,6 +36,7 @@ class IdiomServer(LanguageServer):
         super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
         self.protocol.token = token
         self.repo = repo  # --repo, else the workspace root sent with initialize
+        self.trusted = True  # initialize's `trusted`; False = limited mode (trust.py)
         self.settings = ServerSettings()
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="idiom")
         self.decisions: dict[str, dict[str, Any]] = {}  # uri → the last decision payload (idiom.explain)

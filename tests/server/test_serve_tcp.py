@@ -237,5 +237,5 @@ def test_serve_help_names_the_protocol_token_and_consent() -> None:
     done = subprocess.run([sys.executable, "-m", "server", "serve", "--help"], capture_output=True, text=True,
                           check=True)
     for text in ("--tcp", "docs/editor-protocol.md", "initializationOptions.token", "--token-file",
-                 "--i-understand-this-exposes-code"):
+                 "--i-understand-this-exposes-code", "trusted"):
         assert text in done.stdout
