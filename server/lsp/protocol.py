@@ -106,8 +106,8 @@ class IdiomProtocol(LanguageServerProtocol):
             raise Refused(JsonRpcInvalidRequest(f"{method}: id must be a string or an integer, not "
                                                 f"{kind_of_json(data['id'])}"))
         if data.get("params") is not None and not isinstance(data["params"], (dict, list)):
-            raise Refused(JsonRpcInvalidParams(f"{method}: params must be an object, not {kind_of_json(data['params'])}"),
-                          msg_id, reply=request)
+            raise Refused(JsonRpcInvalidParams(f"{method}: params must be an object, not "
+                                               f"{kind_of_json(data['params'])}"), msg_id, reply=request)
         self._gate(method, msg_id, request)
         if request:
             try:
@@ -146,11 +146,11 @@ class IdiomProtocol(LanguageServerProtocol):
             sent = options.get("token") if isinstance(options, dict) else None
             if not isinstance(sent, str):
                 raise Refused(JsonRpcServerError("this server needs a token: send it as initializationOptions.token "
-                                          "(idiom serve printed it, and the file it is kept in)", TOKEN_REFUSED),
-                              message.id, close=True)
+                                                 "(idiom serve printed it, and the file it is kept in)",
+                                                 TOKEN_REFUSED), message.id, close=True)
             if not hmac.compare_digest(sent.encode(), self.token.encode()):
                 raise Refused(JsonRpcServerError("wrong initializationOptions.token: use the one idiom serve printed "
-                                          "(or read its token file)", TOKEN_REFUSED), message.id, close=True)
+                                                 "(or read its token file)", TOKEN_REFUSED), message.id, close=True)
             if not self.claim():
                 raise Refused(JsonRpcServerError(BUSY_MESSAGE, BUSY), message.id, close=True)
         self.initialized = True
