@@ -1,4 +1,4 @@
-"""`idiom serve`: the language server editors start (stdio), or a TCP server on 127.0.0.1."""
+"""`idiom serve`: the language server editors start (stdio), or a TCP server that asks for a token."""
 
 from __future__ import annotations
 
@@ -9,29 +9,68 @@ import click
 
 from harvest.errors import InputError
 
+DEFAULT_HOST = "127.0.0.1"
+CONSENT = "--i-understand-this-exposes-code"
+
 
 @click.command("serve")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The repository to serve (default: the workspace root the editor sends).")
 @click.option("--tcp", "port", type=click.IntRange(0, 65535), default=None,
-              help="Listen on this TCP port instead of talking over stdin/stdout.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="With --tcp: the address to listen on. Anything but loopback exposes your code and "
-                   "model keys to the network.")
+              help="Listen on this TCP port instead of talking over stdin/stdout. One client at a time; it "
+                   "must send the token as initializationOptions.token. A client leaving does not stop the "
+                   "server; shutdown + exit does.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
+              help=f"With --tcp: the address to listen on. Anything but loopback (127.0.0.0/8, ::1, localhost) "
+                   f"exposes your code and model keys to the network, and needs {CONSENT}.")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --tcp: read the token from this file, or write a new one there (mode 0600) when it does "
+                   "not exist [default: serve-PORT.token in your runtime folder].")
+@click.option(CONSENT, "exposed", is_flag=True,
+              help="With --tcp: allow a --host that is not loopback.")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the server's own log here (stdout belongs to the protocol).")
-def serve_command(repo: Path | None, port: int | None, host: str, log_file: Path | None) -> None:
+def serve_command(repo: Path | None, port: int | None, host: str, token_file: Path | None, exposed: bool,
+                  log_file: Path | None) -> None:
     """Run the language server for editors (VS Code extension, Neovim plugin): inline completions
-    through the router, convention diagnostics, and the idiom.* commands (docs/editor-protocol.md)."""
-    from server.lsp.app import build_server
+    through the router, convention diagnostics, and the idiom.* commands (docs/editor-protocol.md).
 
-    if host != "127.0.0.1" and port is None:
-        raise InputError("--host only applies with --tcp PORT")
+    An editor that has not trusted the workspace sends initializationOptions.trusted = false: the
+    server then only checks conventions and never contacts a model provider or index server."""
+    from server.lsp.access import is_loopback
+
+    if port is None:
+        given = [flag for flag, used in (("--host", host != DEFAULT_HOST), ("--token-file", token_file),
+                                         (CONSENT, exposed)) if used]
+        if given:
+            raise InputError(f"{given[0]} only applies with --tcp PORT")
+    elif not is_loopback(host) and not exposed:
+        raise InputError(f"--host {host} is not a loopback address: anyone who can reach it could try the server "
+                         f"with your code and model keys; pass {CONSENT} to listen there anyway")
     logging.basicConfig(filename=log_file, level=logging.INFO if log_file else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    server = build_server(repo)
+    from server.lsp.app import build_server
+    from server.lsp.connection import serve_stdio, serve_tcp
+
     if port is None:
-        server.start_io()
-    else:
-        click.echo(f"idiom serve listening on {host}:{port}", err=True)
-        server.start_tcp(host, port)
+        serve_stdio(build_server(repo))
+        return
+
+    def token_for(bound: int) -> str:
+        from server.lsp.access import default_token_file, token_from
+
+        path = token_file or default_token_file(bound)
+        token = token_from(path)
+        say(f"idiom serve listening on {host}:{bound} (one client at a time)")
+        if not is_loopback(host):
+            say(f"warning: {host} is not loopback; whoever reaches it and has the token gets your code and keys")
+        say(f"token file: {path}")
+        say(f"token: {token} (clients send it as initializationOptions.token)")
+        return token
+
+    serve_tcp(lambda token: build_server(repo, token), host, port, token_for, say)
+
+
+def say(line: str) -> None:
+    """A line for the person who started the server (stderr: stdout may carry the protocol)."""
+    click.echo(line, err=True)

@@ -11,14 +11,16 @@ from lsprotocol import types
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
+from server.lsp.trust import REASON
 
 DECISION = "idiom/decision"  # notification after every answer, for the status bar
 
 
 def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Position | None = None,
                instruction: str = "", max_tokens: int = 0) -> CompletionRequest:
-    """The router's request for the code around `start` (or replacing start..end) in the open document."""
-    document = ls.workspace.get_text_document(uri)
+    """The router's request for the code around `start` (or replacing start..end) in the open document
+    (the caller made sure it is open: `document_problem`)."""
+    document = ls.open_document(uri)
     text = document.source  # offsets from the client's UTF-16 (or UTF-8/32) positions, clamped to the text
     head, tail = (min(document.offset_at_position(p), len(text)) for p in (start, end or start))
     path = ls.path_of(uri)
@@ -62,6 +64,8 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
     """(text, decision) for `request`; "" when nothing passed the rules; None when a newer request for
     the document superseded it (`ticket`) before or while the model ran. Never raises for a model,
     provider, index or strategy failure: those become the reason, logged for the developer."""
+    if not ls.trusted:  # the one way to a model provider or index server: closed in limited mode
+        return "", declined(ls, uri, REASON)
     async with ls.slots():
         if ticket and ls.superseded(uri, ticket):
             return None
@@ -70,7 +74,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
         except Exception as exc:  # noqa: BLE001 - the editor gets no suggestion, never an error
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
-            return "", _notify(ls, failure_payload(uri, reason))
+            return "", declined(ls, uri, reason)
     for attempt in routed.attempts:
         if not attempt.passed:
             ls.log(f"{request.path}: {attempt.strategy} {attempt.reason}", types.MessageType.Info)
@@ -78,6 +82,11 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
     if ticket and ls.superseded(uri, ticket):
         return None
     return (routed.completion.text if routed.completion else ""), decision
+
+
+def declined(ls: IdiomServer, uri: str, reason: str) -> dict[str, Any]:
+    """Tell the editor no suggestion comes for `uri`, and why (the router did not run)."""
+    return _notify(ls, failure_payload(uri, reason))
 
 
 def _notify(ls: IdiomServer, decision: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Builds the language server from its feature modules and starts it on stdio or TCP."""
+"""Builds the language server from its feature modules (connection.py runs it on stdio or TCP)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,30 @@ from pathlib import Path
 from lsprotocol import types
 
 from server.lsp import commands, completion, diagnostics
+from server.lsp.settings import SESSION_KEYS
 from server.lsp.state import IdiomServer
+from server.lsp.trust import REASON, trusted_from
 
 FEATURES = (completion, diagnostics, commands)
 
 
-def build_server(repo: Path | None = None) -> IdiomServer:
-    """An IdiomServer with every feature registered; `repo` overrides the workspace root."""
-    ls = IdiomServer(repo.resolve() if repo else None)
+def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
+    """An IdiomServer with every feature registered; `repo` overrides the workspace root; `token`, when
+    set, is what initialize must carry."""
+    ls = IdiomServer(repo.resolve() if repo else None, token)
     for feature in FEATURES:
         feature.register(ls)
 
     @ls.feature(types.INITIALIZE)
     def initialize(ls: IdiomServer, params: types.InitializeParams) -> None:
-        ls.configure(params.initialization_options)
+        options = params.initialization_options
+        ls.trusted, problem = trusted_from(options)
+        if problem:
+            ls.log(problem, types.MessageType.Warning)
+        if not ls.trusted:
+            ls.log(REASON, types.MessageType.Warning)
+        ls.configure({k: v for k, v in options.items() if k not in SESSION_KEYS} if isinstance(options, dict)
+                     else options)
 
     @ls.feature(types.INITIALIZED)
     def initialized(ls: IdiomServer, params: types.InitializedParams) -> None:

@@ -8,6 +8,7 @@ that cannot do its job answers with a JSON-RPC error saying what to run; the ser
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
@@ -17,7 +18,9 @@ from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
 from harvest.errors import HarvestError
 from server.lsp.answering import index_config, request_at, routed_answer
 from server.lsp.diagnostics import publish
+from server.lsp.protocol import COMMAND_FAILED, kind_of_json
 from server.lsp.state import CONVERTER, IdiomServer
+from server.lsp.trust import require_trust
 
 
 def _argument(name: str, args: tuple[Any, ...], *required: str) -> dict[str, Any]:
@@ -30,10 +33,31 @@ def _argument(name: str, args: tuple[Any, ...], *required: str) -> dict[str, Any
     return argument
 
 
+def _uri(name: str, argument: dict[str, Any]) -> str:
+    uri = argument["uri"]
+    if not isinstance(uri, str):
+        raise JsonRpcInvalidParams(f"{name}: uri must be a string, not {kind_of_json(uri)}")
+    return uri
+
+
+EXAMPLES = {types.Position: {"line": 0, "character": 0},  # shown when a command argument does not fit
+            types.Range: {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}}}
+
+
+def _structured(name: str, key: str, value: Any, kind: type) -> Any:
+    """An LSP value from a command argument (a Range, a Position), or the error saying what is wrong."""
+    try:
+        return CONVERTER.structure(value, kind)
+    except Exception:  # noqa: BLE001 - cattrs raises several kinds; each means the value does not fit
+        raise JsonRpcInvalidParams(f"{name}: {key} must be an LSP {kind.__name__}, e.g. "
+                                   f"{json.dumps(EXAMPLES[kind])}") from None
+
+
 def _document(ls: IdiomServer, name: str, uri: str) -> Any:
-    if uri not in ls.workspace.text_documents:
-        raise JsonRpcInvalidParams(f"{name}: {uri} is not open in the editor; open it first (didOpen)")
-    return ls.workspace.get_text_document(uri)
+    problem = ls.document_problem(uri)
+    if problem:
+        raise JsonRpcInvalidParams(f"{name}: {problem}")
+    return ls.open_document(uri)
 
 
 async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
@@ -41,19 +65,21 @@ async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
     try:
         return await ls.off_loop(function, *args)
     except HarvestError as exc:
-        raise JsonRpcServerError(str(exc), -32000) from None
+        raise JsonRpcServerError(str(exc), COMMAND_FAILED) from None
 
 
 async def generate(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.generate: the instruction (with the selection, when there is one) → code applied to the document."""
+    require_trust(ls.trusted, "idiom.generate")
     argument = _argument("idiom.generate", args, "uri", "instruction")
-    uri = argument["uri"]
+    uri = _uri("idiom.generate", argument)
     document = _document(ls, "idiom.generate", uri)
     if argument.get("range"):
-        chosen = CONVERTER.structure(argument["range"], types.Range)
+        chosen = _structured("idiom.generate", "range", argument["range"], types.Range)
     else:
         end = types.Position(len(document.lines), 0)
-        at = CONVERTER.structure(argument["position"], types.Position) if argument.get("position") else end
+        at = _structured("idiom.generate", "position", argument["position"], types.Position) \
+            if argument.get("position") else end
         chosen = types.Range(at, at)
     request = request_at(ls, uri, chosen.start, chosen.end, str(argument["instruction"]))
     text, decision = await routed_answer(ls, uri, request) or ("", {})
@@ -70,16 +96,17 @@ async def generate(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 
 def explain(ls: IdiomServer, *args: Any) -> dict[str, Any] | None:
     """idiom.explain: the last decision for the document (None before its first request)."""
-    return ls.decisions.get(_argument("idiom.explain", args, "uri")["uri"])
+    return ls.decisions.get(_uri("idiom.explain", _argument("idiom.explain", args, "uri")))
 
 
 async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.feedback: accepted, rejected or edited (with the final text) for a logged request."""
     from router.feedback import record_feedback
 
+    require_trust(ls.trusted, "idiom.feedback")
     argument = _argument("idiom.feedback", args, "requestId", "outcome")
     request_id = argument["requestId"]
-    if not isinstance(request_id, int) or request_id <= 0:
+    if not isinstance(request_id, int) or isinstance(request_id, bool) or request_id <= 0:
         raise JsonRpcInvalidParams(f"idiom.feedback: requestId must be a logged request's id, not {request_id!r}")
     await _blocking(ls, record_feedback, ls.root(), request_id, str(argument["outcome"]),
                     str(argument.get("finalText", "")))
@@ -91,6 +118,7 @@ async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     from harvest.store import idiom_home
     from router.strategies.rag.index import build_index, units_file_for
 
+    require_trust(ls.trusted, "idiom.reindex")
     repo = ls.root()
     index = index_config(ls)
     token = await _progress_token(ls)
@@ -128,7 +156,7 @@ async def _progress_token(ls: IdiomServer) -> str:
 
 async def validate_file(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.validateFile: the document's convention breaks (also published as diagnostics)."""
-    uri = _argument("idiom.validateFile", args, "uri")["uri"]
+    uri = _uri("idiom.validateFile", _argument("idiom.validateFile", args, "uri"))
     _document(ls, "idiom.validateFile", uri)
     found = await publish(ls, uri)
     return {"uri": uri, "violations": [{"rule": v.rule, "line": v.line, "message": f"{v.message} — {v.evidence}"}
@@ -140,6 +168,7 @@ async def report(ls: IdiomServer, *args: Any) -> dict[str, str]:
     from router.config import load_roi_config
     from router.reports.report import write_report
 
+    require_trust(ls.trusted, "idiom.report")
     repo = ls.root()
     paths = await _blocking(ls, lambda: write_report(repo, load_roi_config(repo)))
     return {"html": str(paths["html"]), "markdown": str(paths["md"]), "json": str(paths["json"])}

@@ -8,7 +8,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from server.lsp.answering import request_at, routed_answer
+from server.lsp.answering import declined, request_at, routed_answer
 from server.lsp.state import IdiomServer
 
 FEEDBACK = "idiom.feedback"
@@ -22,11 +22,16 @@ def accepted_command(request_id: int) -> types.Command:
 
 async def suggestion(ls: IdiomServer, uri: str, position: types.Position,
                      invoked: bool) -> tuple[str, dict[str, Any]] | None:
-    """The suggestion at `position`, or None (disabled, superseded, nothing passed). Typing triggers
-    only while `inlineEnabled`; an explicit request from the developer is always answered."""
+    """The suggestion at `position`, or None (disabled, superseded, nothing passed, a document the
+    server will not work on, limited mode). Typing triggers only while `inlineEnabled`; an explicit
+    request from the developer is always answered."""
     if not (invoked or ls.settings.inline_enabled):
         return None
     ticket = ls.ticket(uri)
+    problem = ls.document_problem(uri)
+    if problem:
+        declined(ls, uri, problem)
+        return None
     found = await routed_answer(ls, uri, request_at(ls, uri, position, max_tokens=ls.settings.max_tokens), ticket)
     return found if found and found[0] else None
 

@@ -20,7 +20,7 @@ def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
 
     repo = ls.root()
     rules = list(ls.cached("conventions", lambda: conventions_of(repo)).values())
-    return lint_text(repo, ls.path_of(uri), ls.workspace.get_text_document(uri).source, rules)
+    return lint_text(repo, ls.path_of(uri), ls.open_document(uri).source, rules)
 
 
 def diagnostic(violation: Any) -> types.Diagnostic:
@@ -33,14 +33,18 @@ def diagnostic(violation: Any) -> types.Diagnostic:
 
 async def publish(ls: IdiomServer, uri: str) -> list[Any]:
     """Check the document now and publish its diagnostics; returns the violations."""
-    try:
-        found = await ls.off_loop(violations_of, ls, uri) if ls.settings.diagnostics_enabled else []
-    except Exception as exc:  # noqa: BLE001 - a broken conventions file must not take the server down
-        ls.log(f"cannot check {uri} against the conventions: {exc}", types.MessageType.Warning)
-        found = []
-    document = ls.workspace.get_text_document(uri)
+    found = []
+    problem = ls.document_problem(uri)
+    if problem:
+        ls.log(f"not checked against the conventions: {problem}", types.MessageType.Warning)
+    elif ls.settings.diagnostics_enabled:
+        try:
+            found = await ls.off_loop(violations_of, ls, uri)
+        except Exception as exc:  # noqa: BLE001 - a broken conventions file must not take the server down
+            ls.log(f"cannot check {uri} against the conventions: {exc}", types.MessageType.Warning)
+    document = ls.open_document(uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-        uri=uri, version=document.version, diagnostics=[diagnostic(v) for v in found]))
+        uri=uri, version=document.version if document else None, diagnostics=[diagnostic(v) for v in found]))
     return found
 
 
@@ -58,8 +62,11 @@ def schedule(ls: IdiomServer, uri: str, delay_s: float) -> None:
 
 
 def code_actions(ls: IdiomServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line."""
+    """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line (none
+    in limited mode, where idiom.generate is refused)."""
     uri = params.text_document.uri
+    if not ls.trusted:
+        return []
     return [types.CodeAction(
         title=f"Ask Idiomatic to fix: {d.code}", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
         command=types.Command(title=f"Ask Idiomatic to fix: {d.code}", command="idiom.generate", arguments=[{

@@ -15,6 +15,8 @@ from typing import Any
 from harvest.config import setting
 
 STRATEGIES = ("few_shot", "rag", "finetuned")
+LAUNCH = "launch"  # the VS Code extension's own settings (how to start this server): never the server's
+SESSION_KEYS = ("trusted", "token")  # read once from initialize (trust.py, protocol.py), never settings
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,10 @@ def updated(current: ServerSettings, sent: Any) -> tuple[ServerSettings, list[st
     changes: dict[str, Any] = {}
     problems = []
     for key, value in sent.items():
-        if key == "launch":  # the VS Code extension's own settings: how to start this server
+        if key == LAUNCH:
+            continue
+        if key in SESSION_KEYS:
+            problems.append(f"{key} is only read from initialize; ignored")
             continue
         field = fields.get(_snake(key))
         if field is None:

@@ -6,52 +6,37 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
-from pygls.exceptions import (
-    FeatureRequestError,
-    JsonRpcException,
-    JsonRpcInvalidParams,
-    JsonRpcParseError,
-)
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from harvest import __version__
+from harvest.config import HarvestConfig
+from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
 CONVERTER = get_converter()  # LSP types <-> the JSON of command arguments
 WORKERS = 8  # threads for model calls, lint and index work; model calls are further bounded by a semaphore
-
-
-class IdiomProtocol(LanguageServerProtocol):
-    """pygls' protocol, except that a request whose params do not fit its method gets a JSON-RPC error
-    back (pygls only logs it, and the client would wait forever)."""
-
-    def structure_message(self, data: dict[str, Any]) -> Any:
-        try:
-            return super().structure_message(data)
-        except JsonRpcException:
-            if "id" not in data or "method" not in data:
-                raise
-            self._send_response(data["id"], error=JsonRpcInvalidParams(
-                f"invalid params for {data['method']}: see the LSP specification").to_response_error())
-            return SimpleNamespace(jsonrpc="answered")  # handle_message ignores it
+MAX_DOCUMENT_CHARS = HarvestConfig().max_file_bytes  # the harvester skips larger files as not the team's code
 
 
 class IdiomServer(LanguageServer):
     """pygls server holding Idiomatic's state; features live in their own modules."""
 
-    def __init__(self, repo: Path | None = None) -> None:
+    protocol: IdiomProtocol
+
+    def __init__(self, repo: Path | None = None, token: str = "") -> None:
         super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
+        self.protocol.token = token
         self.repo = repo  # --repo, else the workspace root sent with initialize
+        self.trusted = True  # initialize's `trusted`; False = limited mode (trust.py)
         self.settings = ServerSettings()
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="idiom")
         self.decisions: dict[str, dict[str, Any]] = {}  # uri → the last decision payload (idiom.explain)
@@ -115,13 +100,31 @@ class IdiomServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(level, message))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log errors in notification handlers instead of pygls' default error popup; answer a message
-        that is not JSON with JSON-RPC's parse error."""
-        if isinstance(error, json.JSONDecodeError):  # pygls has no public call to answer without an id
-            self.protocol._send_response(None, error=JsonRpcParseError(
-                f"the message is not valid JSON: {error}").to_response_error())
+        """Log errors in notification handlers instead of pygls' default error popup."""
         if source is not FeatureRequestError:  # a request's error already went back in its response
             self.log(f"internal error: {error}", types.MessageType.Error)
+
+    def open_document(self, uri: str) -> TextDocument | None:
+        """The document the client opened at `uri`, or None."""
+        return open_document(self.workspace, uri)
+
+    def document_problem(self, uri: str) -> str:
+        """Why the server will not work on `uri` ("" when it will): not open, or larger than any file
+        the harvester learns from (generated or minified code; it would only slow every request)."""
+        document = self.open_document(uri)
+        if document is None:
+            return f"{uri} is not open in the editor; open it first (didOpen)"
+        if len(document.source) > MAX_DOCUMENT_CHARS:
+            return (f"{self.path_of(uri)} has {len(document.source)} characters, over the {MAX_DOCUMENT_CHARS} "
+                    f"Idiomatic works on")
+        return ""
+
+    def close(self) -> None:
+        """End this client's session (its connection closed): pending checks and requests are cancelled
+        and the worker threads let go, without waiting for a model call in flight."""
+        for pending in [*self.debounced.values(), *self.protocol._request_futures.values()]:
+            pending.cancel()
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
     def path_of(self, uri: str) -> str:
         """The document's path relative to the repository (its file name when outside it)."""

@@ -39,15 +39,17 @@ async def start(command: list[str], env: dict[str, str]) -> LanguageClient:
                                     client_factory=recording_client).start()
 
 
-async def initialize(client: LanguageClient, repo: Path, settings: dict[str, Any]) -> types.InitializeResult:
-    """initialize (with the editor's settings) + initialized, as an editor with every capability sends them."""
+async def initialize(client: LanguageClient, repo: Path, settings: dict[str, Any],
+                     **session: Any) -> types.InitializeResult:
+    """initialize (with the editor's settings, and `session` keys such as trusted beside them) + initialized,
+    as an editor with every capability sends them."""
     capabilities = types.ClientCapabilities(
         window=types.WindowClientCapabilities(work_done_progress=True),
         workspace=types.WorkspaceClientCapabilities(apply_edit=True),
         text_document=types.TextDocumentClientCapabilities(
             inline_completion=types.InlineCompletionClientCapabilities()))
     return await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities, root_uri=repo.as_uri(), initialization_options={"idiomatic": settings}))
+        capabilities=capabilities, root_uri=repo.as_uri(), initialization_options={"idiomatic": settings, **session}))
 
 
 async def until(condition: Callable[[], Any], timeout: float = WAIT_S) -> Any:

@@ -4,15 +4,12 @@ popup, and the server stays up for the next request."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from asyncio.subprocess import DEVNULL, PIPE
-
 import pytest
 from lsprotocol import types
 
-from tests.server.lsp_client import WAIT_S, end_of, initialize, open_file, start, until
+from tests.server.lsp_client import end_of, initialize, open_file, start, until
 from tests.server.test_server import GROUP, inline_params
+from tests.server.wire import Wire
 
 pytestmark = pytest.mark.slow
 BUTTON = "src/components/Button/Button.tsx"
@@ -75,34 +72,20 @@ async def test_a_corrupted_index_costs_rag_only(served):
 
 
 async def test_malformed_json_rpc_gets_an_error_and_the_server_stays_up(served):
-    # Raw bytes on the wire: a real client library would refuse to send these.
-    server = await asyncio.create_subprocess_exec(*served.command, env=served.env, stdin=PIPE, stdout=PIPE,
-                                                  stderr=DEVNULL)
-
-    def send(body: bytes) -> None:
-        server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-
-    async def answer_to(request_id: object) -> dict:
-        while True:
-            header = await asyncio.wait_for(server.stdout.readuntil(b"\r\n\r\n"), WAIT_S)
-            length = int(header.split(b"Content-Length: ")[1].split(b"\r\n")[0])
-            message = json.loads(await server.stdout.readexactly(length))
-            if "method" not in message and message.get("id") == request_id:
-                return message
-
-    send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).encode())
-    assert "capabilities" in (await answer_to(1))["result"]
-    send(b'{"jsonrpc": "2.0", "id": 2, "method": ')  # cut short: not JSON
-    assert (await answer_to(None))["error"]["code"] == -32700
-    send(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "textDocument/inlineCompletion",
-                     "params": {"position": "x"}}).encode())
-    assert (await answer_to(3))["error"]["code"] == -32602
-    send(json.dumps({"jsonrpc": "2.0", "id": 4, "method": "idiom/unknown", "params": {}}).encode())
-    assert (await answer_to(4))["error"]["code"] == -32601
-    send(json.dumps({"jsonrpc": "2.0", "id": 5, "method": "workspace/executeCommand",
-                     "params": {"command": "idiom.explain", "arguments": [{"uri": "file:///a.ts"}]}}).encode())
-    assert (await answer_to(5)) == {"jsonrpc": "2.0", "id": 5, "result": None}  # still serving
-    send(json.dumps({"jsonrpc": "2.0", "id": 6, "method": "shutdown"}).encode())
-    await answer_to(6)
-    send(json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode())
-    assert await asyncio.wait_for(server.wait(), WAIT_S) == 0
+    # Raw bytes on the wire: a real client library would refuse to send these (tests/badinput/ has many more).
+    wire = await Wire.stdio(served.command, served.env)
+    try:
+        assert "capabilities" in (await wire.initialize())["result"]
+        wire.send(b'{"jsonrpc": "2.0", "id": 2, "method": ')  # cut short: not JSON
+        assert (await wire.reply(None))["error"]["code"] == -32700
+        wire.request(3, "textDocument/inlineCompletion", {"position": "x"})
+        assert (await wire.reply(3))["error"]["code"] == -32602
+        wire.request(4, "idiom/unknown", {})
+        assert (await wire.reply(4))["error"]["code"] == -32601
+        wire.send_raw(b"Content-Type: application/json\r\n\r\n{}")  # no Content-Length: dropped
+        wire.request(5, "workspace/executeCommand", {"command": "idiom.explain", "arguments": [{"uri": "file:///a.ts"}]})
+        assert (await wire.reply(5)) == {"jsonrpc": "2.0", "id": 5, "result": None}  # still serving
+        assert await wire.end() == 0
+        assert b"Traceback" not in wire.raw and all("data" not in m.get("error", {}) for m in wire.received)
+    finally:
+        await wire.stop()
