@@ -1,8 +1,6 @@
 // The real `idiom serve` against docs/editor-protocol.md, driven by the client that sends what the
 // extension sends in a trusted workspace (client/session.js). Needs IDIOM_TEST_SERVER (a JSON array: the
 // server command) and IDIOM_TEST_REPO (an indexed repository); tests/server/test_node_client.py sets both.
-// While the server side of initializationOptions.trusted is not merged, that test also sets
-// IDIOM_TEST_TRUST_PENDING (the reason), and the assertions that need it are skipped.
 "use strict";
 
 const { test } = require("node:test");
@@ -17,7 +15,6 @@ const FILE = "src/components/Button/Button.tsx";
 const COMMANDS = ["idiom.generate", "idiom.explain", "idiom.feedback", "idiom.reindex", "idiom.validateFile", "idiom.report"];
 const skip = SERVER && REPO ? false
   : "set IDIOM_TEST_SERVER (JSON array: the server command) and IDIOM_TEST_REPO (an indexed repository) to run it";
-const trustPending = process.env.IDIOM_TEST_TRUST_PENDING || false;
 
 const isDecision = (uri, requestId) => (m) =>
   m.method === "idiom/decision" && m.params.uri === uri && (requestId === undefined || m.params.requestId === requestId);
@@ -68,7 +65,7 @@ test("idiom serve speaks docs/editor-protocol.md to the extension's client", { s
   });
 
   await t.test("initialize: every key of initializationOptions is known to the server, trusted included",
-    { skip: trustPending }, () => {
+    () => {
       const warnings = session.notifications("window/logMessage").filter((m) => /unknown setting/.test(m.params.message));
       assert.deepEqual(warnings, []);
     });

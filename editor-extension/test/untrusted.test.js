@@ -2,8 +2,7 @@
 // user has not trusted: it still checks conventions, but answers no completion, refuses the commands
 // that need a model or the index (with an error saying so) and calls no model provider.
 // tests/server/test_node_client.py runs it (IDIOM_TEST_SERVER, IDIOM_TEST_REPO as for protocol.test.js)
-// and checks that its fake provider received nothing. While the server side of
-// initializationOptions.trusted is not merged, IDIOM_TEST_TRUST_PENDING skips the assertions that need it.
+// and checks that its fake provider received nothing.
 "use strict";
 
 const { test } = require("node:test");
@@ -15,7 +14,6 @@ const REPO = process.env.IDIOM_TEST_REPO;
 const FILE = "src/components/Button/Button.tsx";
 const skip = SERVER && REPO ? false
   : "set IDIOM_TEST_SERVER (JSON array: the server command) and IDIOM_TEST_REPO (an indexed repository) to run it";
-const trustPending = process.env.IDIOM_TEST_TRUST_PENDING || false;
 
 /** A JSON-RPC error whose message tells the user that trust is what is missing. */
 const refusedForTrust = (error) => typeof error.code === "number" && /trust/i.test(error.message);
@@ -41,18 +39,18 @@ test("idiom serve in an untrusted workspace only checks conventions", { skip, ti
     await session.executeCommand("idiom.explain", { uri });
   });
 
-  await t.test("initialize: `trusted` is a key the server knows", { skip: trustPending }, () => {
+  await t.test("initialize: `trusted` is a key the server knows", () => {
     const warnings = session.notifications("window/logMessage").filter((m) => /unknown setting/.test(m.params.message));
     assert.deepEqual(warnings, []);
   });
 
-  await t.test("inline and list completions answer nothing", { skip: trustPending }, async () => {
+  await t.test("inline and list completions answer nothing", async () => {
     const position = endOf(session.text(uri));
     assert.deepEqual((await session.inlineCompletion(uri, position)).items, []);
     assert.deepEqual((await session.completion(uri, position)).items, []);
   });
 
-  await t.test("idiom.generate and idiom.reindex are refused, saying trust is missing", { skip: trustPending },
+  await t.test("idiom.generate and idiom.reindex are refused, saying trust is missing",
     async () => {
       await assert.rejects(session.executeCommand("idiom.generate",
         { uri, instruction: "Create a Tag component with a tone prop", position: endOf(session.text(uri)) }),

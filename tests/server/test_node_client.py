@@ -26,28 +26,16 @@ pytestmark = [
                        reason="editor-extension/node_modules is missing (run `npm ci` in editor-extension)"),
 ]
 
-# The server side of `initializationOptions.trusted` (issue 14) is built on another branch. The contract:
-# trusted=false → the server only checks conventions (diagnostics, idiom.validateFile, idiom.explain), makes
-# no provider or index call, and answers the other commands with an error naming trust; `trusted` is a
-# known key. Until that is merged the Node tests skip the assertions that need it, with this reason; set
-# it to None once the server implements the contract.
-TRUST_CONTRACT_PENDING: str | None = (
-    "the server does not implement initializationOptions.trusted yet (issue 14 contract: untrusted = "
-    "conventions only, no provider or index calls, other commands refused naming trust)")
-
 
 def run_node_test(file: str, served: Served) -> None:
-    """Run one node test file against the served example; it must pass, skipping only what waits for trust."""
+    """Run one node test file against the served example; it must pass whole, nothing skipped."""
     env = {**served.env, "IDIOM_TEST_SERVER": json.dumps(served.command), "IDIOM_TEST_REPO": str(served.repo)}
-    if TRUST_CONTRACT_PENDING:
-        env["IDIOM_TEST_TRUST_PENDING"] = TRUST_CONTRACT_PENDING
     done = subprocess.run([NODE, "--test", file], cwd=EXTENSION, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     report = f"{done.stdout[-12000:]}\n--- stderr ---\n{done.stderr[-4000:]}"
     assert done.returncode == 0, report
     assert "# fail 0" in done.stdout and "# pass 0\n" not in done.stdout, report
-    skipped = re.findall(r"# SKIP(.*)$", done.stdout, re.MULTILINE)
-    assert all(TRUST_CONTRACT_PENDING and TRUST_CONTRACT_PENDING in reason for reason in skipped), skipped
+    assert not re.findall(r"# SKIP(.*)$", done.stdout, re.MULTILINE), report
 
 
 def test_the_node_client_drives_the_real_server_through_the_protocol(served) -> None:
