@@ -11,7 +11,9 @@ an error that says what is valid.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import tomllib
 import types
 import typing
@@ -29,12 +31,14 @@ T = TypeVar("T")
 
 
 def setting(text: str, default: Any = dataclasses.MISSING, *, low: float | None = None, high: float | None = None,
-            choices: tuple[str, ...] = (), **kwargs: Any) -> Any:
-    """A dataclass field whose help text and valid range (`low`..`high` inclusive, or `choices`) travel in
-    its metadata, so loading can reject a bad value with the range in the message."""
+            choices: tuple[str, ...] = (), form: tuple[str, str] = (), **kwargs: Any) -> Any:
+    """A dataclass field whose help text and valid values (`low`..`high` inclusive, `choices`, or a `form`:
+    a regex a string must match in full, and how to say it) travel in its metadata, so loading can reject a
+    bad value with what is valid in the message."""
     if isinstance(default, (list, dict, set)):
         raise TypeError("use a tuple for sequence defaults so the config stays frozen")
-    return field(default=default, metadata={"help": text, "low": low, "high": high, "choices": choices}, **kwargs)
+    return field(default=default, metadata={"help": text, "low": low, "high": high, "choices": choices, "form": form},
+                 **kwargs)
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,13 @@ def read_toml(repo: Path) -> Settings:
 
 
 def _repo_toml(repo: Path) -> dict[str, Any]:
-    from harvest.trust import file_trust, sha256, tell_once, untrusted_keys, without_untrusted
+    from harvest.trust import (
+        file_trust,
+        sha256,
+        tell_once,
+        untrusted_keys,
+        without_untrusted,
+    )
 
     path = repo / CONFIG_FILE
     if not path.is_file():
@@ -214,11 +224,13 @@ def _coerce(where: str, value: Any, hint: Any) -> Any:
 
 def _in_range(where: str, spec: dataclasses.Field, value: Any) -> Any:
     """`value` when it lies in the field's declared range or choices, else a ConfigError giving them."""
-    low, high, choices = (spec.metadata.get(k) for k in ("low", "high", "choices"))
+    low, high, choices, form = (spec.metadata.get(k) for k in ("low", "high", "choices", "form"))
     if choices and value not in choices:
         raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
+    if form and isinstance(value, str) and not re.fullmatch(form[0], value):
+        raise ConfigError(f"{where} must be {form[1]}, got {value!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+        if not math.isfinite(value):
             raise ConfigError(f"{where} must be a finite number, got {value!r}")
         if (low is not None and value < low) or (high is not None and value > high):
             span = (f"between {low:g} and {high:g}" if low is not None and high is not None

@@ -54,7 +54,8 @@ def user_config() -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.strerror}); fix its permissions or remove it") from None
+        raise ConfigError(f"cannot read {path} ({exc.strerror}): the user config folder must be a folder you can "
+                          f"read; fix it or point {CONFIG_DIR_ENV} elsewhere") from None
     return _parsed(path, data)
 
 
@@ -76,7 +77,10 @@ def _record() -> dict[str, dict[str, str]]:
         found = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         return {"files": {}, "artifacts": {}}
-    except (OSError, orjson.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path} ({exc.strerror}): the user config folder must be a folder you can "
+                          f"read; fix it or point {CONFIG_DIR_ENV} elsewhere") from None
+    except orjson.JSONDecodeError as exc:
         raise ConfigError(f"{path}: unreadable record of trusted repositories ({exc}); delete it and run "
                           "`idiom trust` again for the repositories you trust") from None
     if not isinstance(found, dict):

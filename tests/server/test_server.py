@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcRequestCancelled
+from pygls.exceptions import JsonRpcRequestCancelled, JsonRpcServerError
 
+from router.validation.db import database
 from tests.server.lsp_client import end_of, initialize, open_file, start, until
 
 pytestmark = pytest.mark.slow
@@ -113,6 +114,10 @@ async def test_reindex_reports_progress_and_report_is_written(client, served):
     assert result["units"] > 0 and result["embedded"] == 0  # nothing changed since the fixture indexed
     [reports] = client.progress_reports.values()
     assert [type(r).__name__ for r in (reports[0], reports[-1])] == ["WorkDoneProgressBegin", "WorkDoneProgressEnd"]
+    with pytest.raises(JsonRpcServerError, match="no validation results or request log"):
+        await client.workspace_execute_command_async(types.ExecuteCommandParams("idiom.report", [{}]))
+    with database(served.repo):  # an empty request log is enough for a report (of no figures)
+        pass
     paths = await client.workspace_execute_command_async(types.ExecuteCommandParams("idiom.report", [{}]))
     assert Path(paths["html"]).is_file() and Path(paths["markdown"]).is_file()
 

@@ -59,8 +59,9 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
 @click.argument("query", required=False)
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
 @click.option("--file", "file", default="", help="Take the query from this file (relative to --repo), as the editor would.")
-@click.option("--line", type=int, default=0, help="With --file: the line the cursor is on (1-based).")
-@click.option("-k", "k", type=int, default=10, show_default=True, help="How many results.")
+@click.option("--line", type=click.IntRange(min=0), default=0,
+              help="With --file: the line the cursor is on (1-based).")
+@click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
 @click.option("--lang", "language", default="", help="Only units of this language (python, typescript, tsx, …).")
 @click.option("--kind", default="", help="Only units of this kind (function, component, test, route, …).")
 @click.option("--path", default="", help="Only units whose path matches this glob.")
