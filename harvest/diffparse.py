@@ -15,7 +15,7 @@ from harvest.records import Hunk
 
 FILE_HEADER = "diff --git "
 HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@.*$", re.MULTILINE)
-HEADER_LINE = re.compile(r"^(---|\+\+\+|rename from|rename to|copy from|copy to|new file mode|deleted file mode) ?(.*)$",
+HEADER_LINE = re.compile(r"^(---|\+\+\+|rename from|rename to|copy from|copy to|new file mode|deleted file mode|index) ?(.*)$",
                          re.MULTILINE)
 
 
@@ -29,13 +29,19 @@ class RawChange:
     binary: bool
     size: int
     hunks: tuple[Hunk, ...]
+    missing_object: bool = False  # a blob of the change is not in the repository: no hunks (harvest/objects.py)
 
 
-def parse_patch(patch: str, keep_hunks: Callable[[str, int], bool] = lambda path, size: True) -> Iterator[RawChange]:
-    """Split `git diff`/`git log -p` output into per-file changes; hunks only where `keep_hunks` agrees."""
+def parse_patch(patch: str, keep_hunks: Callable[[str, int], bool] = lambda path, size: True,
+                missing: frozenset[str] = frozenset()) -> Iterator[RawChange]:
+    """Split `git diff`/`git log -p` output into per-file changes; hunks only where `keep_hunks` agrees.
+
+    `missing` are blobs the repository lacks; a change whose `index` line (full, `--full-index`) names one
+    is marked `missing_object` (git diffed a placeholder for it).
+    """
     starts = _file_starts(patch)
     for begin, end in zip(starts, [*starts[1:], len(patch)][: len(starts)], strict=True):
-        yield _parse_file(patch[begin:end], keep_hunks)
+        yield _parse_file(patch[begin:end], keep_hunks, missing)
 
 
 def _file_starts(patch: str) -> list[int]:
@@ -48,7 +54,7 @@ def _file_starts(patch: str) -> list[int]:
     return starts
 
 
-def _parse_file(section: str, keep_hunks: Callable[[str, int], bool]) -> RawChange:
+def _parse_file(section: str, keep_hunks: Callable[[str, int], bool], missing: frozenset[str]) -> RawChange:
     first_hunk = section.find("\n@@ ")
     header = section if first_hunk < 0 else section[: first_hunk + 1]
     fields: dict[str, str] = {}
@@ -70,6 +76,8 @@ def _parse_file(section: str, keep_hunks: Callable[[str, int], bool]) -> RawChan
     path = old if status == "deleted" else new
     old_path = old if status in ("renamed", "copied") else ""
     binary = first_hunk < 0 and "\nBinary files " in header or "\nGIT binary patch" in header
+    if missing and missing.intersection(fields.get("index", "").split(" ", 1)[0].split("..")):
+        return RawChange(path, status, old_path, False, len(section), (), missing_object=True)
     hunks: tuple[Hunk, ...] = ()
     if first_hunk >= 0 and keep_hunks(path, len(section)):
         hunks = tuple(_hunks(section[first_hunk + 1:]))

@@ -3,7 +3,8 @@
 Contents come from the commit's tree, never the working directory, so a dirty checkout, a detached
 HEAD or a symlink pointing outside the repository cannot change or leak what is mined. One
 `ls-tree` lists the tree with sizes and one `cat-file --batch` reads every kept blob, instead of
-two object-database round trips per file.
+two object-database round trips per file. A blob the repository lacks (a partial clone, a damaged
+mirror; harvest/objects.py) is excluded as `missing-object`, never fetched.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import git
 from harvest.classify import content_exclusion, kind_of, language_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.errors import RepoError
+from harvest.objects import MISSING_OBJECT, ObjectAccess
 from harvest.records import Exclusion
 
 SYMLINK_MODE = "120000"
@@ -42,17 +44,22 @@ class RawFile:
 class _Entry:
     mode: str
     sha: str
-    size: int
+    size: int | None  # None: the blob is not in the repository
     path: str
 
 
-def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig) -> Iterator[RawFile | Exclusion]:
-    """Yield every file of `commit`'s tree as a RawFile to keep or an Exclusion with its reason."""
-    entries = _list_tree(repo, commit.hexsha)
+def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig,
+              objects: ObjectAccess | None = None) -> Iterator[RawFile | Exclusion]:
+    """Yield every file of `commit`'s tree as a RawFile to keep or an Exclusion with its reason; blobs are
+    read through `objects` (the repository itself when None)."""
+    objects = objects or ObjectAccess(repo.git_dir, [])
+    entries = _list_tree(objects, commit.hexsha)
     ignored = _gitignored(repo, [e.path for e in entries if e.mode not in (SYMLINK_MODE, SUBMODULE_MODE)])
     to_read: list[_Entry] = []
     for entry in entries:
-        if entry.mode == SUBMODULE_MODE:
+        if entry.size is None:
+            yield _missing(entry)
+        elif entry.mode == SUBMODULE_MODE:
             yield Exclusion(entry.path, "submodule", f"gitlink to {entry.sha[:12]}; submodules are not mined")
         elif entry.path in ignored:
             yield Exclusion(entry.path, "gitignored", "tracked but matched by .gitignore")
@@ -62,8 +69,16 @@ def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig) -> Iter
             to_read.append(entry)
     for start in range(0, len(to_read), BLOBS_PER_READ):
         group = to_read[start:start + BLOBS_PER_READ]
-        for entry, data in zip(group, _read_blobs(repo, group), strict=True):
-            yield _symlink_exclusion(entry, data) if entry.mode == SYMLINK_MODE else _classify(entry, data)
+        for entry, data in zip(group, _read_blobs(objects, group), strict=True):
+            if data is None:
+                yield _missing(entry)
+            else:
+                yield _symlink_exclusion(entry, data) if entry.mode == SYMLINK_MODE else _classify(entry, data)
+
+
+def _missing(entry: _Entry) -> Exclusion:
+    return Exclusion(entry.path, MISSING_OBJECT, f"blob {entry.sha[:12]} is not in the repository (a partial clone "
+                                                 "or a damaged mirror); it is never fetched")
 
 
 def _classify(entry: _Entry, data: bytes) -> RawFile | Exclusion:
@@ -86,29 +101,33 @@ def _symlink_exclusion(entry: _Entry, data: bytes) -> Exclusion:
     return Exclusion(entry.path, "symlink", f"alias of {resolved}; mined under that path")
 
 
-def _list_tree(repo: git.Repo, sha: str) -> list[_Entry]:
-    """Every non-tree entry of the commit's tree, with blob sizes, from one `git ls-tree`."""
-    out = _git(repo, ["ls-tree", "-r", "-l", "-z", "--full-tree", sha])
+def _list_tree(objects: ObjectAccess, sha: str) -> list[_Entry]:
+    """Every non-tree entry of the commit's tree, with blob sizes (None for a blob the repository lacks),
+    from one `git ls-tree`."""
+    out = _git(objects, ["ls-tree", "-r", "-l", "-z", "--full-tree", sha])
     entries = []
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, path = record.partition(b"\t")
         mode, _kind, object_sha, size = (part.decode() for part in meta.split())
-        entry = _Entry(mode, object_sha, int(size) if size.isdigit() else 0, path.decode("utf-8", "replace"))
-        if size != "-" and not size.isdigit():  # ls-tree prints BAD for an object it cannot read
-            raise _corrupt(entry)
-        entries.append(entry)
+        # ls-tree prints `-` for a gitlink and BAD for a blob it cannot find
+        entries.append(_Entry(mode, object_sha, int(size) if size.isdigit() else 0 if size == "-" else None,
+                              path.decode("utf-8", "replace")))
     return entries
 
 
-def _read_blobs(repo: git.Repo, entries: list[_Entry]) -> Iterator[bytes]:
-    """Contents of `entries`' blobs, in order, from one `git cat-file --batch`."""
-    out = _git(repo, ["cat-file", "--batch"], "".join(f"{e.sha}\n" for e in entries).encode())
+def _read_blobs(objects: ObjectAccess, entries: list[_Entry]) -> Iterator[bytes | None]:
+    """Contents of `entries`' blobs, in order (None for one the repository lacks), from one `git cat-file --batch`."""
+    out = _git(objects, ["cat-file", "--batch"], "".join(f"{e.sha}\n" for e in entries).encode())
     pos = 0
     for entry in entries:
         end = out.index(b"\n", pos)
         header = out[pos:end].split()
+        if header[-1:] == [b"missing"]:
+            yield None
+            pos = end + 1
+            continue
         if len(header) != 3 or header[1] != b"blob":
             raise _corrupt(entry)
         size = int(header[2])
@@ -117,12 +136,12 @@ def _read_blobs(repo: git.Repo, entries: list[_Entry]) -> Iterator[bytes]:
 
 
 def _corrupt(entry: _Entry) -> RepoError:
-    return RepoError(f"cannot read {entry.path}: object {entry.sha[:12]} is missing or corrupt; "
-                     "run `git fsck` to see the damage")
+    return RepoError(f"cannot read {entry.path}: object {entry.sha[:12]} is corrupt; run `git fsck` to see the damage")
 
 
-def _git(repo: git.Repo, args: list[str], stdin: bytes = b"") -> bytes:
-    result = subprocess.run(["git", "-C", repo.git_dir, *args], input=stdin, capture_output=True, check=False)
+def _git(objects: ObjectAccess, args: list[str], stdin: bytes = b"") -> bytes:
+    """git's output; a missing blob must read as missing, not as a view's placeholder."""
+    result = subprocess.run(objects.command(*args, placeholders=False), input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         first = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
         raise RepoError(f"git {args[0]} failed: {first[0] if first else result.returncode}; "

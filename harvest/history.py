@@ -2,7 +2,9 @@
 
 One git process for the whole walk (not one per commit) keeps a whole-history harvest within a
 small factor of `git log -p` itself. Merges come with their diff against the first parent, which
-for a merged pull request is the PR's combined change.
+for a merged pull request is the PR's combined change. Should git stop on a blob the repository lacks
+(a damaged mirror), the walk resumes after the commits it read, through a view that stands a
+placeholder in for each missing blob (harvest/objects.py); those diffs are marked `missing_object`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import git
 from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
 from harvest.errors import RepoError
+from harvest.objects import ObjectAccess
 
 # NUL never appears in text diffs (git calls such files binary), so it safely separates fields.
 FORMAT = "%x00%H%x00%P%x00%an%x00%aI%x00%B%x00"
@@ -39,16 +42,23 @@ class RawCommit:
     changes: tuple[RawChange, ...]
 
 
-def log_command(repo: git.Repo, revisions: list[str], config: HarvestConfig, patches: bool = True) -> list[str]:
-    """The `git log` argv the walk runs; the benchmark runs its floor on the same revisions."""
-    argv = ["git", "-C", repo.git_dir, "-c", "core.quotePath=false", "log", f"--format={FORMAT}",
+def log_command(repo: git.Repo, revisions: list[str], config: HarvestConfig, patches: bool = True,
+                objects: ObjectAccess | None = None, skip: int = 0) -> list[str]:
+    """The `git log` argv the walk runs (on `objects`' view when it has one, past the first `skip` commits);
+    the benchmark runs its floor on the same revisions."""
+    git_argv = objects.command() if objects else ["git", "-C", repo.git_dir]
+    argv = [*git_argv, "-c", "core.quotePath=false", "log", f"--format={FORMAT}",
             "--no-color", "--no-ext-diff", "--no-textconv", "-M"]
     if patches:
         argv += ["-p", "--diff-merges=first-parent"]
+    if objects and objects.missing:
+        argv.append("--full-index")  # whole blob names, to tell which diffs stand on a placeholder
     if config.since:
         argv.append(f"--since={config.since}")
     if config.max_commits:
-        argv.append(f"--max-count={config.max_commits}")
+        argv.append(f"--max-count={config.max_commits - skip}")
+    if skip:
+        argv.append(f"--skip={skip}")
     return argv + revisions + ["--"]
 
 
@@ -59,13 +69,20 @@ def count_commits(repo: git.Repo, revisions: list[str], config: HarvestConfig) -
     return min(total, config.max_commits) if config.max_commits else total
 
 
+class LogFailed(RepoError):
+    """git log exited with an error; the commit it was writing is incomplete."""
+
+
 class LogStream:
     """A running `git log -p` whose output a thread drains into memory, so git never waits for us.
 
     Started before the HEAD files are read, git produces the history on the other core meanwhile.
+    `restart(skip)` starts the same walk again past its first `skip` commits (through the object view, if
+    one was opened since).
     """
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], restart: Callable[[int], LogStream] | None = None) -> None:
+        self.restart = restart
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.chunks: queue.Queue[bytes] = queue.Queue(maxsize=BUFFERED_CHUNKS)
         self.stopped = threading.Event()
@@ -104,7 +121,7 @@ class LogStream:
         return self.chunks.get()
 
     def close(self, check: bool = True) -> None:
-        """Stop reading and reap git; a failed git becomes a RepoError with its first stderr line."""
+        """Stop reading and reap git; a failed git becomes a LogFailed with its first stderr line."""
         if self.stopped.is_set():
             return
         self.stopped.set()
@@ -114,21 +131,37 @@ class LogStream:
         code = self.process.wait()
         if check and code not in (0, -signal.SIGPIPE):
             first = stderr.splitlines()[0] if stderr else f"exit code {code}"
-            raise RepoError(f"git log failed: {first}; check the refs given and run `git fsck`")
+            raise LogFailed(f"git log failed: {first}; check the refs given and run `git fsck`")
 
 
-def start_log(repo: git.Repo, revisions: list[str], config: HarvestConfig) -> LogStream:
+def start_log(repo: git.Repo, revisions: list[str], config: HarvestConfig, objects: ObjectAccess | None = None,
+              skip: int = 0) -> LogStream:
     """Start the history walk in the background."""
-    return LogStream(log_command(repo, revisions, config))
+    return LogStream(log_command(repo, revisions, config, objects=objects, skip=skip),
+                     lambda done: start_log(repo, revisions, config, objects, done))
 
 
-def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lambda path, size: True
-                 ) -> Iterator[RawCommit]:
-    """Yield commits newest first, parsing the stream as git writes it."""
+def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lambda path, size: True,
+                 objects: ObjectAccess | None = None) -> Iterator[RawCommit]:
+    """Yield commits newest first, parsing the stream as git writes it.
+
+    When git fails and `objects` finds blobs missing, the walk goes on through its view from the commit
+    git stopped at (the first not yielded); any other failure, or one the view does not cure, is raised.
+    """
+    done = 0
     try:
-        for sha, parents, author, date, message, patch in _records(stream):
-            yield RawCommit(sha, tuple(parents.split()), author, date, message.rstrip("\n"),
-                            tuple(parse_patch(patch, keep_hunks)))
+        while True:
+            try:
+                for sha, parents, author, date, message, patch in _records(stream):
+                    missing = objects.missing if objects else frozenset()
+                    yield RawCommit(sha, tuple(parents.split()), author, date, message.rstrip("\n"),
+                                    tuple(parse_patch(patch, keep_hunks, missing)))
+                    done += 1
+                return
+            except LogFailed:
+                if objects is None or stream.restart is None or not objects.open_view():
+                    raise
+                stream = stream.restart(done)
     finally:
         stream.close()
 
@@ -147,5 +180,6 @@ def _records(stream: LogStream) -> Iterator[list[str]]:
         while len(tokens) > FIELDS_PER_COMMIT:
             yield [t.decode("utf-8", "replace") for t in tokens[1:FIELDS_PER_COMMIT + 1]]
             del tokens[1:FIELDS_PER_COMMIT + 1]
+    stream.close()  # a failed git raises here: its last commit may be cut short, so it is not yielded
     if len(tokens) == FIELDS_PER_COMMIT:  # the last commit's patch runs to the end of the stream
         yield [t.decode("utf-8", "replace") for t in tokens[1:] + [b"".join(tail)]]

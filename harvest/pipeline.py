@@ -26,6 +26,7 @@ from harvest.diffparse import RawChange, parse_patch
 from harvest.files import RawFile, walk_head
 from harvest.history import LogStream, count_commits, start_log, walk_history
 from harvest.lock import writing
+from harvest.objects import MISSING_OBJECT, ObjectAccess, object_access
 from harvest.progress import progress_bar
 from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
 from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
@@ -75,15 +76,17 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
     shallow = (Path(repo.git_dir) / "shallow").exists()
     out = idiom_home(root) / "harvest" / name
-    with staged_dir(out) as stage, progress_bar(progress) as bar, start_log(repo, revisions, config) as log:
-        files, excluded = _collect_files(repo, head, config, bar)
+    with (staged_dir(out) as stage, progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
+          start_log(repo, revisions, config, objects) as log):
+        files, excluded = _collect_files(repo, head, config, bar, objects)
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
         last_touch: dict[str, str] = {}
-        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch)
+        missing_diffs = [0]
+        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch, objects, missing_diffs)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         records = _file_records(files, redactor, last_touch)
-        prs = _pull_requests(repo, kept, export, redactor, config)
+        prs = _pull_requests(repo, kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
             "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
@@ -92,6 +95,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             "merges": sum(1 for c in kept.values() if c.is_merge),
             "prs": write_jsonl(stage / "prs.jsonl", sorted(prs.values(), key=lambda p: p.number)),
             "review_comments": sum(len(p.comments) for p in prs.values()),
+            "missing_objects": len(objects.missing),  # blobs the repository lacks, never fetched
+            "missing_diffs": missing_diffs[0],  # history diffs recorded without hunks for lack of them
         }
         report = redactor.report()
         atomic_write_json(stage / "scrub-report.json", report)
@@ -102,12 +107,12 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     return summary
 
 
-def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig,
-                   bar: Progress) -> tuple[list[RawFile], list[Exclusion]]:
+def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig, bar: Progress,
+                   objects: ObjectAccess) -> tuple[list[RawFile], list[Exclusion]]:
     files: list[RawFile] = []
     excluded: list[Exclusion] = []
     task = bar.add_task("files at HEAD", total=None)
-    for item in walk_head(repo, head, config):
+    for item in walk_head(repo, head, config, objects):
         (files if isinstance(item, RawFile) else excluded).append(item)
         bar.advance(task)
     return files, excluded
@@ -124,15 +129,18 @@ def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str
 
 
 def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, redactor: Redactor, bar: Progress,
-             wanted: set[str], kept: dict[str, CommitRecord], last_touch: dict[str, str]) -> Iterator[CommitRecord]:
-    """Scrubbed commits, newest first; fills `kept` (commits PRs need) and `last_touch` on the way."""
+             wanted: set[str], kept: dict[str, CommitRecord], last_touch: dict[str, str], objects: ObjectAccess,
+             missing_diffs: list[int]) -> Iterator[CommitRecord]:
+    """Scrubbed commits, newest first; fills `kept` (commits PRs need), `last_touch` and the count of diffs
+    that lacked a blob on the way."""
     task = bar.add_task("commits", total=count_commits(repo, revisions, config))
 
     def keep_hunks(path: str, size: int) -> bool:
         return not _history_skip(path, size, config)
 
-    for raw in walk_history(log, keep_hunks):
+    for raw in walk_history(log, keep_hunks, objects):
         changes = tuple(_file_change(c, raw.sha, redactor, config) for c in raw.changes)
+        missing_diffs[0] += sum(1 for c in raw.changes if c.missing_object)
         record = CommitRecord(raw.sha, raw.parents, raw.author, raw.author_date,
                               redactor.clean(raw.message, "commit-message", commit=raw.sha), changes)
         for change in changes:
@@ -159,20 +167,22 @@ def _path_skip(path: str, config: HarvestConfig) -> str:
 def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
     hunks = tuple(replace(h, text=redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha))
                   for h in change.hunks)
-    skipped = "binary" if change.binary else _history_skip(change.path, change.size, config)
+    skipped = MISSING_OBJECT if change.missing_object else "binary" if change.binary else \
+        _history_skip(change.path, change.size, config)
     return FileChange(change.path, change.status, change.old_path, change.binary, skipped, hunks)
 
 
 def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[dict[str, Any]],
-                   redactor: Redactor, config: HarvestConfig) -> dict[int, PullRequest]:
+                   redactor: Redactor, config: HarvestConfig, objects: ObjectAccess) -> dict[int, PullRequest]:
     prs = prs_from_history(kept.values())
     refs = repo.git.for_each_ref("--format=%(refname) %(objectname)", "refs/pull/").splitlines()
     heads = pull_refs(tuple(line.split(" ", 1)) for line in refs if " " in line)
 
     def diff_of(head_sha: str) -> tuple[str, tuple[FileChange, ...]]:
         base = repo.git.merge_base(head_sha, repo.head.commit.hexsha)
-        patch = repo.git.diff(base, head_sha, "--no-color", "--no-ext-diff", "--no-textconv", "-M")
-        raw = parse_patch(patch + "\n", lambda p, s: not _history_skip(p, s, config))
+        patch = repo.git.execute(objects.command("diff", base, head_sha, "--no-color", "--no-ext-diff", "--no-textconv",
+                                                 "-M", *(["--full-index"] if objects.missing else [])))
+        raw = parse_patch(patch + "\n", lambda p, s: not _history_skip(p, s, config), objects.missing)
         return base, tuple(_file_change(c, head_sha, redactor, config) for c in raw)
 
     add_pull_refs(prs, heads, diff_of)
