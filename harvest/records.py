@@ -154,7 +154,8 @@ class Unit:
     id: str  # "<path>#<name>@<start_line>", stable while the code does not move
     path: str
     language: str
-    kind: str  # function, method, class, component, styled, hook, test, test-suite, route, config
+    kind: str  # function, method, constructor, class, component, styled, hook, test, test-suite, route, config,
+    # constant, variable
     name: str
     start_line: int  # 1-based, inclusive
     end_line: int
@@ -166,6 +167,7 @@ class Unit:
     parent: str = ""  # enclosing class or describe block
     parse_errors: int = 0  # tree-sitter ERROR/MISSING nodes inside the span
     deprecated: str = ""  # why the unit is deprecated ("" when it is not)
+    subkind: str = ""  # what sort of its kind: class → struct, interface, enum, record…; test → table, benchmark…
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,44 @@
-"""Java units: classes, interfaces, enums and records with their methods; `@Test` methods as tests."""
+"""Java units: types (kind `class`, subkind `class`, `interface`, `enum`, `record` or `annotation`) with their
+members, nested types at any depth; constructors (kind `constructor`, never `method`: their name is the
+class's); `static final` fields and interface fields as `constant`s; tests and Spring routes.
+
+A test is what JUnit runs: a method annotated `@Test` (JUnit 4 and 5, TestNG), `@ParameterizedTest`
+(subkind `parameterized`), `@RepeatedTest`, `@TestFactory` or `@TestTemplate`, or a JUnit 3 `testXxx()`
+method of a `TestCase` subclass. A class that holds tests is a `test-suite`, like a pytest class.
+"""
 
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
 from harvest.records import Unit
 from harvest.units.nodes import Import, Source, comment_above
 
-TYPES = frozenset({"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"})
-ROUTE_ANNOTATIONS = ("@GetMapping", "@PostMapping", "@PutMapping", "@PatchMapping", "@DeleteMapping",
-                     "@RequestMapping")
+TYPES = {"class_declaration": "class", "interface_declaration": "interface", "enum_declaration": "enum",
+         "record_declaration": "record", "annotation_type_declaration": "annotation"}
+METHODS = frozenset({"method_declaration", "annotation_type_element_declaration"})
+CONSTRUCTORS = frozenset({"constructor_declaration", "compact_constructor_declaration"})
+FIELDS = frozenset({"field_declaration", "constant_declaration"})
+# Annotation (last segment of its name) → test subkind; JUnit 5's test templates and factories run too.
+TEST_ANNOTATIONS = {"Test": "", "ParameterizedTest": "parameterized", "RepeatedTest": "repeated",
+                    "TestFactory": "factory", "TestTemplate": "template"}
+ROUTE_ANNOTATIONS = frozenset({"GetMapping", "PostMapping", "PutMapping", "PatchMapping", "DeleteMapping",
+                               "RequestMapping"})
+JUNIT3_BASE = re.compile(r"\bextends\s+(?:[\w.]+\.)?TestCase\b")
+JAVADOC_TAGS = re.compile(r"^@\w+.*", re.MULTILINE | re.DOTALL)  # @param, @return…: everything after the summary
+INLINE_TAG = re.compile(r"\{@\w+\s+([^}]*)\}")  # {@code x}, {@link Foo#bar} → their text
+HTML_TAG = re.compile(r"</?\w+[^>]*>")
 
 
 def java_units(source: Source, root: Node) -> list[Unit]:
-    """Top-level types, their methods and nested types."""
+    """Top-level types with their members and nested types, in source order."""
     imports = java_imports(source, root)
     units: list[Unit] = []
     for node in root.named_children:
-        _type(source, node, imports, "", units)
+        if node.type in TYPES:
+            _type(source, node, imports, "", units)
     return units
 
 
@@ -32,22 +53,81 @@ def java_imports(source: Source, root: Node) -> list[Import]:
     return found
 
 
+def javadoc(source: Source, node: Node) -> str:
+    """The comment above `node` as prose: its summary without block tags, inline tags or HTML."""
+    text = JAVADOC_TAGS.sub("", comment_above(source, node))
+    return HTML_TAG.sub("", INLINE_TAG.sub(r"\1", text)).strip()
+
+
 def _type(source: Source, node: Node, imports: list[Import], parent: str, units: list[Unit]) -> None:
-    if node.type not in TYPES:
-        return
+    """The type's unit, then its members'; its kind waits for them (a class holding tests is a test-suite)."""
     name = source.of(node.child_by_field_name("name"))
     body = node.child_by_field_name("body")
     header = source.between(node.start_byte, body.start_byte if body else node.end_byte)
-    units.append(source.unit(node, "class", name, header, comment_above(source, node), imports, parent))
-    for member in body.named_children if body else ():
-        if member.type in ("method_declaration", "constructor_declaration"):
-            modifiers = next((c for c in member.named_children if c.type == "modifiers"), None)
-            annotations = source.of(modifiers)
-            kind = ("test" if "@Test" in annotations else
-                    "route" if any(a in annotations for a in ROUTE_ANNOTATIONS) else "method")
-            method_body = member.child_by_field_name("body")
-            signature = source.between(member.start_byte, method_body.start_byte if method_body else member.end_byte)
-            units.append(source.unit(member, kind, source.of(member.child_by_field_name("name")), signature,
-                                     comment_above(source, member), imports, parent=name))
-        else:
+    junit3 = JUNIT3_BASE.search(header) is not None
+    at = len(units)
+    for member in _members(body):
+        if member.type in TYPES:
             _type(source, member, imports, name, units)
+        elif member.type in METHODS or member.type in CONSTRUCTORS:
+            units.append(_method(source, member, imports, name, junit3))
+        elif member.type in FIELDS and (member.type == "constant_declaration" or _static_final(source, member)):
+            units += _constants(source, member, imports, name)
+    # A class whose tests (or its @Nested classes' tests) JUnit runs.
+    kind = "test-suite" if any(u.kind == "test" for u in units[at:]) else "class"
+    units.insert(at, source.unit(node, kind, name, header, javadoc(source, node), imports, parent,
+                                 subkind=TYPES[node.type]))
+
+
+def _members(body: Node | None) -> list[Node]:
+    """A type body's declarations; an enum's follow its constants in `enum_body_declarations`."""
+    members = []
+    for child in body.named_children if body else ():
+        members += child.named_children if child.type == "enum_body_declarations" else [child]
+    return members
+
+
+def _method(source: Source, member: Node, imports: list[Import], owner: str, junit3: bool) -> Unit:
+    name = source.of(member.child_by_field_name("name"))
+    annotations = _annotations(source, member)
+    test = next((TEST_ANNOTATIONS[a] for a in annotations if a in TEST_ANNOTATIONS), None)
+    if test is None and junit3 and name.startswith("test") and _takes_nothing(member):
+        test = ""
+    if member.type in CONSTRUCTORS:
+        kind = "constructor"
+    elif test is not None:
+        kind = "test"
+    else:
+        kind = "route" if ROUTE_ANNOTATIONS & set(annotations) else "method"
+    body = member.child_by_field_name("body") or next((c for c in member.named_children if c.type == "block"), None)
+    signature = source.between(member.start_byte, body.start_byte if body else member.end_byte).rstrip(" ;")
+    return source.unit(member, kind, name, signature, javadoc(source, member), imports, parent=owner,
+                       subkind=test or "")
+
+
+def _constants(source: Source, field: Node, imports: list[Import], owner: str) -> list[Unit]:
+    """One unit per name a constant field declares: `static final int A = 1, B = 2;` gives `A` and `B`."""
+    declarators = [d for d in field.named_children if d.type == "variable_declarator"]
+    modifiers_and_type = source.between(field.start_byte, declarators[0].start_byte) if declarators else ""
+    return [source.unit(field, "constant", name, modifiers_and_type + name, javadoc(source, field), imports,
+                        parent=owner)
+            for name in (source.of(d.child_by_field_name("name")) for d in declarators)]
+
+
+def _annotations(source: Source, member: Node) -> list[str]:
+    """The simple names of a declaration's annotations: `@org.junit.Test` → `Test`."""
+    modifiers = next((c for c in member.named_children if c.type == "modifiers"), None)
+    return [source.of(a.child_by_field_name("name")).rsplit(".", 1)[-1]
+            for a in (modifiers.named_children if modifiers else ()) if a.type in ("marker_annotation", "annotation")]
+
+
+def _static_final(source: Source, field: Node) -> bool:
+    modifiers = next((c for c in field.named_children if c.type == "modifiers"), None)
+    words = {source.of(c) for c in modifiers.children} if modifiers else set()
+    return {"static", "final"} <= words
+
+
+def _takes_nothing(member: Node) -> bool:
+    parameters = member.child_by_field_name("parameters")
+    return parameters is not None and not parameters.named_children
+

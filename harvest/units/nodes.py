@@ -14,6 +14,9 @@ from tree_sitter import Node
 
 from harvest.records import Unit
 
+MEMBER_KINDS = frozenset({"method", "constructor", "class", "constant"})  # `Parent.name` in ids; others `Parent > name`
+COMMENTS = frozenset({"comment", "line_comment", "block_comment"})  # Java's grammar names its two kinds
+
 
 @dataclass(frozen=True)
 class Import:
@@ -44,20 +47,20 @@ class Source:
         return self.data[start:end].decode("utf-8", "replace")
 
     def unit(self, node: Node, kind: str, name: str, signature: str, doc: str, imports: Sequence[Import],
-             parent: str = "", first: Node | None = None) -> Unit:
+             parent: str = "", first: Node | None = None, subkind: str = "") -> Unit:
         """A Unit spanning whole lines from `first` (decorators, `export`) or `node` to the end of `node`."""
         start = (first or node).start_point.row
         end = node.end_point.row
         if node.end_point.column == 0 and end > start:
             end -= 1
         text = "".join(self.lines[start:end + 1])
-        qualified = f"{parent}.{name}" if parent and kind in ("method", "class") else (
+        qualified = f"{parent}.{name}" if parent and kind in MEMBER_KINDS else (
             f"{parent} > {name}" if parent else name)
         return Unit(
             id=f"{self.path}#{qualified}@{start + 1}", path=self.path, language=self.language, kind=kind,
             name=name, start_line=start + 1, end_line=end + 1, signature=" ".join(signature.split()),
             doc=doc, imports=used_imports(text, imports), text=text, parent=parent,
-            parse_errors=count_errors(first or node) + (count_errors(node) if first else 0),
+            parse_errors=count_errors(first or node) + (count_errors(node) if first else 0), subkind=subkind,
         )
 
 
@@ -90,7 +93,7 @@ def comments_above(node: Node) -> list[Node]:
     found: list[Node] = []
     sibling = node.prev_sibling
     row = node.start_point.row
-    while sibling is not None and sibling.type == "comment" and sibling.end_point.row >= row - 1:
+    while sibling is not None and sibling.type in COMMENTS and sibling.end_point.row >= row - 1:
         found.insert(0, sibling)
         row = sibling.start_point.row
         sibling = sibling.prev_sibling

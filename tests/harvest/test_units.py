@@ -148,7 +148,7 @@ def test_go_and_java() -> None:
     assert go[0].doc == "Store keeps items." and go[2].imports == ("testing",)
     java = extract_units("src/ItemTest.java", "java", "import org.junit.jupiter.api.Test;\n\nclass ItemTest {\n"
                          "    @Test\n    void addsItem() {}\n\n    private int size() { return 0; }\n}\n")
-    assert [(u.kind, u.name) for u in java] == [("class", "ItemTest"), ("test", "addsItem"), ("method", "size")]
+    assert [(u.kind, u.name) for u in java] == [("test-suite", "ItemTest"), ("test", "addsItem"), ("method", "size")]
 
 
 def test_broken_code_yields_what_parsed_and_counts_errors() -> None:
