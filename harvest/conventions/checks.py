@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from harvest.classify import kind_of
-from harvest.conventions.rules import Hit, Rule, Subject
+from harvest.conventions.rules import Hit, Rule, Subject, of_kind
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
 from harvest.patterns import linear
@@ -58,14 +58,14 @@ def _naming(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
     """Every unit of kind `unit_kind` has a name matching `value`."""
     pattern = compiled(rule.id, rule.value)
     return [Hit(u.start_line, f"{u.kind} `{u.name}`") for u in subject.units
-            if u.kind == rule.unit_kind and (pattern.search(u.name) is not None) == negated]
+            if of_kind(u, rule.unit_kind) and (pattern.search(u.name) is not None) == negated]
 
 
 def _unit_regex(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
     """Every unit of kind `unit_kind` matches the regex `value` in its text (not-: none does)."""
     pattern = compiled(rule.id, rule.value)
     return [Hit(u.start_line, f"{u.kind} `{u.name}`") for u in subject.units
-            if u.kind == rule.unit_kind and (pattern.search(u.text) is not None) == negated]
+            if of_kind(u, rule.unit_kind) and (pattern.search(u.text) is not None) == negated]
 
 
 def _path_layout(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import applies, parse_type, run_check
-from harvest.conventions.rules import Rule, Subject
+from harvest.conventions.rules import Rule, Subject, of_kind
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
 
 MAX_EVIDENCE = 5
@@ -84,7 +84,7 @@ def measure(rule: Rule, corpus: Corpus) -> Rule:
                 # Each unit is a place: a file with three hooks, one misnamed, counts 2 of 3.
                 lines = {hit.line for hit in hits}
                 for unit in corpus.units_by_path.get(record.path, ()):
-                    if unit.kind == rule.unit_kind:
+                    if of_kind(unit, rule.unit_kind):
                         place = f"{record.path}:{unit.start_line}"
                         (broken if unit.start_line in lines else follows).append(place)
             elif parse_type(rule)[0] == "path-layout":

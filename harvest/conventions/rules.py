@@ -22,7 +22,7 @@ class Rule:
     message: str  # one sentence a person reads in a report: "Specs use it(), not test()"
     paths: tuple[str, ...] = ()  # globs of repo-relative files it applies to (empty = every file)
     language: str = ""  # restricts it to files of this language when set
-    unit_kind: str = ""  # for unit-level checks: which unit kind (component, hook, route, ...)
+    unit_kind: str = ""  # for unit-level checks: which unit kind (component, hook, route, ...), or `kind:subkind`
     support: int = 0  # places it applies to (files, units, folders or commits)
     followed: int = 0  # places that follow it
     confidence: float = 0.0  # followed / support
@@ -48,3 +48,10 @@ class Hit:
 
     line: int  # 1-based; 1 when the rule is about the file as a whole
     message: str
+
+
+def of_kind(unit: Unit, unit_kind: str) -> bool:
+    """Whether a unit-level rule looks at `unit`: its kind is `unit_kind`, or `kind:subkind` names both
+    (`test:table` is a table-driven Go test, `class:interface` an interface)."""
+    kind, _, subkind = unit_kind.partition(":")
+    return unit.kind == kind and (not subkind or unit.subkind == subkind)

@@ -120,14 +120,33 @@ func ExampleNew() {{
 '''
 
 
-def go_module(repo, packages: tuple[str, ...] = PACKAGES) -> None:
-    """A Go module with one package per name: a source file, an internal table test, an external test."""
+GO_TESTIFY_TEST = '''package {pkg}
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAdd(t *testing.T) {{
+	c := New()
+	require.NoError(t, c.Add("apple", 2))
+	assert.Equal(t, 2, c.Count("apple"))
+}}
+'''
+
+
+def go_module(repo, packages: tuple[str, ...] = PACKAGES, testify: bool = False) -> None:
+    """A Go module with one package per name: a source file, an internal test (table-driven with the standard
+    library, or asserting with testify) and an external test."""
     repo.write("go.mod", "module example.com/shop\n\ngo 1.22\n")
     for pkg in packages:
         values = {"pkg": pkg, "Pkg": pkg.capitalize()}
         repo.write(f"{pkg}/{pkg}.go", GO_SOURCE.format(**values))
-        repo.write(f"{pkg}/{pkg}_test.go", GO_TABLE_TEST.format(**values))
-        repo.write(f"{pkg}/example_test.go", GO_EXTERNAL_TEST.format(**values))
+        repo.write(f"{pkg}/{pkg}_test.go", (GO_TESTIFY_TEST if testify else GO_TABLE_TEST).format(**values))
+        if not testify:
+            repo.write(f"{pkg}/example_test.go", GO_EXTERNAL_TEST.format(**values))
 
 
 JAVA_SOURCE = '''package com.acme.shop.{pkg};

@@ -17,6 +17,14 @@ from harvest.pipeline import mine
 from harvest.progress import progress_bar
 from harvest.records import FileRecord, PullRequest, ReviewComment
 from harvest.units import extract_units
+from tests.harvest.gojava_repos import (
+    GO_TABLE_TEST,
+    GO_TESTIFY_TEST,
+    JUNIT4_TEST,
+    JUNIT5_TEST,
+    go_module,
+    maven_project,
+)
 
 ROUTE = '@router.{verb}("/{name}"{extra})\ndef {name}() -> dict:\n    return {{"ok": True}}\n\n\n'
 
@@ -205,3 +213,69 @@ def test_one_miners_rules_on_different_folders_stay_apart_two_miners_alike_merge
                  source="forbidden")
     asked = replace(mined, paths=("src/b/*.ts",), support=3, evidence=('PR #2 review by @rev: "no `var`"',), source="review")
     assert merge([utils, hooks, mined, asked]) == [utils, hooks, replace(mined, evidence=(asked.evidence[0], "src/a.ts"))]
+
+
+def _breaks(rule: Rule, path: str, language: str, text: str) -> bool:
+    """Whether lint would flag a new file `text` at `path` for `rule`."""
+    units = tuple(extract_units(path, language, text))
+    return bool(run_check(rule, Subject(path, text, units)))
+
+
+def test_go_table_tests_with_subtests_and_the_standard_library(make_repo) -> None:
+    repo = make_repo("shop")
+    go_module(repo)
+    repo.commit("feat: shop")
+    rules = _rules(repo)
+    subtests = rules["go-table-tests-run-subtests"]
+    assert (subtests.type, subtests.unit_kind, subtests.support, subtests.followed) == ("unit-regex", "test:table", 12, 12)
+    assert subtests.paths == ("*/*_test.go",)
+    stdlib = rules["go-tests-assert-with-the-standard-library"]
+    assert (stdlib.type, stdlib.support, stdlib.confidence) == ("not-regex", 12, 1.0)
+    # A table test looping without t.Run, and a test file asserting with testify, each break one.
+    loop = GO_TABLE_TEST.format(pkg="cart").replace("t.Run(tt.name, func(t *testing.T) {", "func() {").replace("})", "}()")
+    assert _breaks(subtests, "cart/more_test.go", "go", loop)
+    assert not _breaks(subtests, "cart/more_test.go", "go", GO_TABLE_TEST.format(pkg="cart"))
+    assert _breaks(stdlib, "cart/more_test.go", "go", GO_TESTIFY_TEST.format(pkg="cart"))
+    assert "go-tests-assert-with-testify" not in rules
+
+
+def test_go_tests_asserting_with_testify(make_repo) -> None:
+    repo = make_repo("shop")
+    go_module(repo, testify=True)
+    repo.commit("feat: shop")
+    rules = _rules(repo)
+    testify = rules["go-tests-assert-with-testify"]
+    assert (testify.type, testify.support, testify.followed) == ("regex", 6, 6)
+    assert _breaks(testify, "cart/more_test.go", "go", GO_TABLE_TEST.format(pkg="cart"))
+    assert "go-table-tests-run-subtests" not in rules  # no table test: nothing to measure
+
+
+def test_java_junit_5_assertj_and_test_class_names(make_repo) -> None:
+    repo = make_repo("shop")
+    maven_project(repo)
+    repo.commit("feat: shop")
+    rules = _rules(repo)
+    junit5, assertj, names = (rules[r] for r in ("java-tests-on-junit-5", "java-tests-assert-with-assertj",
+                                                  "java-test-classes-named-test"))
+    assert [(r.support, r.confidence) for r in (junit5, assertj, names)] == [(6, 1.0)] * 3
+    assert junit5.paths == ("src/test/java/com/acme/shop/*/*.java",)
+    # Constructors are not methods: every method name is camelCase.
+    assert rules["java-method-names-camelcase"].confidence == 1.0
+    old_style = JUNIT4_TEST.format(pkg="cart", Name="CartBook")
+    path = "src/test/java/com/acme/shop/cart/CartBookMoreTest.java"
+    assert _breaks(junit5, path, "java", old_style) and _breaks(assertj, path, "java", old_style)
+    assert not _breaks(junit5, path, "java", JUNIT5_TEST.format(pkg="cart", Name="CartBook"))
+    assert _breaks(names, path.replace("Test.java", "Tests.java"), "java", "class CartBookMoreTests {}")
+
+
+def test_java_junit_4_with_its_own_assertions(make_repo) -> None:
+    repo = make_repo("shop")
+    maven_project(repo, junit=4)
+    repo.commit("feat: shop")
+    rules = _rules(repo)
+    junit4, asserts = rules["java-tests-on-junit-4"], rules["java-tests-assert-with-junit-assertions"]
+    assert (junit4.support, junit4.confidence, asserts.confidence) == (6, 1.0, 1.0)
+    new_style = JUNIT5_TEST.format(pkg="cart", Name="CartBook")
+    path = "src/test/java/com/acme/shop/cart/CartBookMoreTest.java"
+    assert _breaks(junit4, path, "java", new_style) and _breaks(asserts, path, "java", new_style)
+    assert not _breaks(asserts, path, "java", JUNIT4_TEST.format(pkg="cart", Name="CartBook"))

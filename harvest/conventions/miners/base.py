@@ -20,15 +20,16 @@ def suffix(path: str) -> str:
     return name[name.find("."):] if "." in name.lstrip(".") else ""
 
 
-def folder_globs(paths: Iterable[str]) -> tuple[str, ...]:
+def folder_globs(paths: Iterable[str], ending: str = "") -> tuple[str, ...]:
     """Globs covering `paths` folder by folder (`src/hooks/*.ts`); sibling folders collapse to `parent/*/`.
+    `ending` replaces the files' compound extension (`_test.go` names Go's test files, whatever the rest).
 
     Tight on purpose: a rule measured on some folders should not be applied to unrelated ones.
     """
     by_folder: dict[tuple[str, str], set[str]] = {}
     for path in paths:
         pure = PurePosixPath(path)
-        ext = suffix(path) or pure.name
+        ext = ending or suffix(path) or pure.name
         by_folder.setdefault((str(pure.parent), ext), set()).add(path)
     parents: dict[tuple[str, str], set[str]] = {}
     for folder, ext in by_folder:
@@ -39,6 +40,6 @@ def folder_globs(paths: Iterable[str]) -> tuple[str, ...]:
         base = f"{PurePosixPath(folder).parent}/*" if len(siblings) > 1 and folder not in (".", "") else folder
         # A leading slash anchors root files: `*.setup.ts` alone would match at any depth.
         base = "/" if base in (".", "") else base.removeprefix("./") + "/"
-        globs.add(f"{base}*{ext}" if ext.startswith(".") else f"{base}{ext}")
+        globs.add(f"{base}*{ext}" if ext.startswith(".") or ending else f"{base}{ext}")
     return tuple(sorted(globs))
 

@@ -1,22 +1,56 @@
-"""Test style: `it(` or `test(` in JS/TS specs, `.spec.` or `.test.` file names, pytest asserts or unittest."""
+"""Test style, per language family: `it(` or `test(` in JS/TS specs and `.spec.`/`.test.` file names; pytest
+asserts over unittest; Go table-driven tests run as `t.Run` subtests and testify or the standard library;
+Java's test framework (JUnit 5, JUnit 4, TestNG), assertion library (AssertJ, Hamcrest, Truth, JUnit's
+own) and test class names (`*Test.java` or `*Tests.java`).
+
+Where the team chose between alternatives, the rule forbids the ones it did not choose, so a test written
+the other way is caught; `mine` keeps a rule only when the code bears it out.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 from harvest.config import HarvestConfig
 from harvest.conventions.mine import Corpus
 from harvest.conventions.miners.base import folder_globs
 from harvest.conventions.rules import Rule
+from harvest.records import FileRecord
 
 JS = frozenset({"javascript", "typescript", "tsx"})
 CALLS = {"it": re.compile(r"^\s*it(?:\.\w+)*\(", re.MULTILINE), "test": re.compile(r"^\s*test(?:\.\w+)*\(", re.MULTILINE)}
 FORBID = {"it": r"^\s*test(?:\.\w+)*\(", "test": r"^\s*it(?:\.\w+)*\("}
 SPEC_NAME = re.compile(r"\.(spec|test)\.[cm]?[jt]sx?$")
 
+GO_IMPORT = r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"'  # an import line, grouped or not, aliased or not
+JAVA_IMPORT = r"^\s*import\s+(?:static\s+)?"
+# What a Go test file imports to assert; importing none of them, it asserts with the standard library.
+GO_ASSERTIONS = {name: GO_IMPORT + path for name, path in {
+    "testify": r"github\.com/stretchr/testify/", "gomega": r"github\.com/onsi/gomega",
+    "gotest.tools": r"gotest\.tools/", "quicktest": r"github\.com/frankban/quicktest", "is": r"github\.com/matryer/is\b",
+}.items()}
+GO_STANDARD = "the standard library"
+# Java: the framework a test class runs on, by what it imports.
+JAVA_FRAMEWORKS = {"JUnit 5": JAVA_IMPORT + r"org\.junit\.jupiter\.",
+                   "JUnit 4": JAVA_IMPORT + r"org\.junit\.(?:[A-Z]|rules\.|runners?\.|experimental\.)",
+                   "TestNG": JAVA_IMPORT + r"org\.testng\."}
+# The library it asserts with: by import, and JUnit's own by its value assertions (a team asserting with
+# another library may still import JUnit's `assertThrows`).
+JAVA_ASSERTIONS = {"AssertJ": JAVA_IMPORT + r"org\.assertj\.", "Hamcrest": JAVA_IMPORT + r"org\.hamcrest\.",
+                   "Truth": JAVA_IMPORT + r"com\.google\.common\.truth\.",
+                   "JUnit assertions": r"\bassert(?:Equals|NotEquals|True|False|Null|NotNull|Same|NotSame|ArrayEquals)\s*\("}
+JAVA_TEST_NAMES = {"Test": r"Tests\.java$", "Tests": r"[^s]Test\.java$"}  # class suffix → the names it forbids
 
-def testing_style(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
-    """Which test call and which test file naming the team uses, and pytest over unittest."""
+
+def testing_style(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
+    """Every language family's test-style rules."""
+    return [rule for family in FAMILIES for rule in family(corpus, config)]
+
+
+def _js(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
+    """Which test call and which test file naming the team uses."""
     specs = [f for f in corpus.files if f.kind == "test" and f.language in JS]
     rules = []
     uses = {call: [f.path for f in specs if pattern.search(f.text)] for call, pattern in CALLS.items()}
@@ -34,10 +68,90 @@ def testing_style(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
         rules.append(Rule(f"test-files-named-{style}", "not-filename", rf"\.{other}\.[cm]?[jt]sx?$",
                           f"Name test files `*.{style}.ts(x)`, not `*.{other}.ts(x)`", folder_globs(sources),
                           source="test-style"))
+    return rules
+
+
+def _python(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
+    """pytest's plain asserts over unittest's methods."""
     pytest_files = [f.path for f in corpus.files if f.kind == "test" and f.language == "python"
                     and f.path.rsplit("/", 1)[-1].startswith("test_")]
-    if pytest_files:
-        rules.append(Rule("pytest-plain-asserts", "not-regex", r"\bself\.assert\w+\(|\(unittest\.TestCase\)",
-                          "Write pytest tests with plain `assert`, not unittest's `self.assert…` methods",
-                          folder_globs(pytest_files), source="test-style"))
+    if not pytest_files:
+        return []
+    return [Rule("pytest-plain-asserts", "not-regex", r"\bself\.assert\w+\(|\(unittest\.TestCase\)",
+                 "Write pytest tests with plain `assert`, not unittest's `self.assert…` methods",
+                 folder_globs(pytest_files), source="test-style")]
+
+
+def _go(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
+    """Table-driven tests run their cases as `t.Run` subtests; one assertion library, or none."""
+    files = _test_files(corpus, "go")
+    if not files:
+        return []
+    globs = folder_globs((f.path for f in files), ending="_test.go")
+    rules = []
+    if any(u.subkind == "table" for f in files for u in corpus.units_by_path.get(f.path, ())):
+        rules.append(Rule("go-table-tests-run-subtests", "unit-regex", r"\.Run\(",
+                          "Run each case of a table-driven test as a subtest with `t.Run(tt.name, …)`", globs,
+                          unit_kind="test:table", source="test-style"))
+    library = _dominant(files, GO_ASSERTIONS, none=GO_STANDARD)
+    if library == GO_STANDARD:
+        rules.append(Rule("go-tests-assert-with-the-standard-library", "not-regex", "|".join(GO_ASSERTIONS.values()),
+                          "Assert with the standard library (`if got != want { t.Errorf(…) }`), not "
+                          f"{_others(GO_ASSERTIONS, '')}", globs, source="test-style"))
+    elif library:
+        rules.append(Rule(f"go-tests-assert-with-{_slug(library)}", "regex", GO_ASSERTIONS[library],
+                          f"Assert with {library} in tests, not with bare `if … {{ t.Errorf(…) }}`", globs,
+                          source="test-style"))
     return rules
+
+
+def _java(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
+    """One test framework, one assertion library, one test class suffix."""
+    files = _test_files(corpus, "java")
+    if not files:
+        return []
+    globs = folder_globs(f.path for f in files)
+    rules = []
+    for aspect, choices in (("on", JAVA_FRAMEWORKS), ("assert-with", JAVA_ASSERTIONS)):
+        chosen = _dominant(files, choices)
+        if chosen:
+            rules.append(Rule(f"java-tests-{aspect}-{_slug(chosen)}", "not-regex",
+                              "|".join(p for name, p in choices.items() if name != chosen),
+                              f"{'Write tests for' if aspect == 'on' else 'Assert with'} {chosen}, not "
+                              f"{_others(choices, chosen)}", globs, source="test-style"))
+    suffixes = Counter(m.group(1) for f in files if (m := re.search(r"(Tests?)\.java$", f.path)))
+    if suffixes:
+        style = max(JAVA_TEST_NAMES, key=lambda s: suffixes[s])
+        other = "Tests" if style == "Test" else "Test"
+        rules.append(Rule(f"java-test-classes-named-{style.lower()}", "not-filename", JAVA_TEST_NAMES[style],
+                          f"Name test classes `*{style}.java`, not `*{other}.java`", globs, source="test-style"))
+    return rules
+
+
+def _test_files(corpus: Corpus, language: str) -> list[FileRecord]:
+    """The language's test files that hold tests a runner would collect."""
+    return [f for f in corpus.files if f.kind == "test" and f.language == language
+            and any(u.kind == "test" for u in corpus.units_by_path.get(f.path, ()))]
+
+
+def _dominant(files: list[FileRecord], choices: dict[str, str], none: str = "") -> str:
+    """The choice whose pattern most files match ("" when none does); with `none`, the files matching no
+    choice count for that one."""
+    using = {name: {f.path for f in files if re.search(pattern, f.text, re.MULTILINE)} for name, pattern in choices.items()}
+    counts = Counter({name: len(paths) for name, paths in using.items()})
+    if none:
+        counts[none] = len({f.path for f in files} - set().union(*using.values()))
+    best = max(counts, key=counts.__getitem__, default="")
+    return best if best and counts[best] else ""
+
+
+def _others(choices: dict[str, str], chosen: str) -> str:
+    names = [name for name in choices if name != chosen]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+FAMILIES: tuple[Callable[[Corpus, HarvestConfig], list[Rule]], ...] = (_js, _python, _go, _java)
