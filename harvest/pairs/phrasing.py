@@ -11,16 +11,32 @@ from harvest.records import Unit
 
 LANGUAGE_NAMES = {"python": "Python", "typescript": "TypeScript", "tsx": "TypeScript (TSX)",
                   "javascript": "JavaScript", "go": "Go", "java": "Java"}
+# How a type's subkind (harvest.units) is said: Go's struct, interface, defined type and alias; Java's
+# class, interface, enum, record and annotation type. No subkind: a class.
+TYPE_WORDS = {"alias": "type alias", "annotation": "annotation type"}
+# What holds a language's test cases: a class (pytest, JUnit), a testify suite's type, else a `describe` block.
+TEST_CONTAINERS = {"python": "the class `{}`", "java": "the class `{}`", "go": "the suite `{}`"}
 FRAMEWORKS = (("fastapi", "FastAPI"), ("flask", "Flask"), ("express", "Express"), ("django", "Django"))
 
 _DESTRUCTURED = re.compile(r"\(\s*\{([^{}]*)\}")
 _PY_PARAMS = re.compile(r"\((.*)\)", re.DOTALL)
 _IDENT = re.compile(r"^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)")
+_JAVA_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:\[\s*\]\s*)*$")  # `final List<String>... items` → items
 
 
 def language_name(language: str) -> str:
     """How people write the language's name."""
     return LANGUAGE_NAMES.get(language, language or "plain text")
+
+
+def type_word(subkind: str) -> str:
+    """`struct`, `interface`, `enum`, … for a type unit's subkind; `class` when it has none."""
+    return TYPE_WORDS.get(subkind, subkind or "class")
+
+
+def test_container(language: str, parent: str) -> str:
+    """A test's parent as the language calls it: "the class `X`", "the suite `X`", "the `X` block"."""
+    return TEST_CONTAINERS.get(language, "the `{}` block").format(parent)
 
 
 def first_sentence(doc: str) -> str:
@@ -46,23 +62,53 @@ def props_of(unit: Unit, file_text: str) -> list[str]:
 
 
 def parameters_of(unit: Unit) -> list[str]:
-    """Parameter names from the signature, without `self`/`cls` and type annotations."""
-    match = _PY_PARAMS.search(unit.signature)
-    if not match:
+    """Parameter names from the signature, without `self`/`cls`, a Go receiver, types and annotations."""
+    group = _parameter_group(unit)
+    if group is None:
         return []
+    # Go has no angle-bracket generics but has channel arrows (`<-chan T`): only Go leaves `<>` out.
+    parts = _top_level_split(group, *(("([{", ")]}") if unit.language == "go" else ("([{<", ")]}>")))
+    if unit.language == "go" and parts and len(parts[-1].split()) < 2:
+        return []  # `func(int, string)`: Go names every parameter or none, and the last one shows which
     names = []
-    depth, part = 0, ""
-    for char in match.group(1) + ",":
-        depth += char in "([{<"
-        depth -= char in ")]}>"
+    for part in parts:
+        ident = _JAVA_NAME.search(part) if unit.language == "java" else _IDENT.match(part)
+        if ident and ident.group(1) not in ("self", "cls"):
+            names.append(ident.group(1))
+    return names
+
+
+def _parameter_group(unit: Unit) -> str | None:
+    """The text between the parentheses of the parameter list.
+
+    Go and Java: the list right after the unit's name (Go's receiver and Java's annotations come before
+    it, with parentheses of their own); the other languages: from the first `(` to the last `)`.
+    """
+    if unit.language not in ("go", "java"):
+        match = _PY_PARAMS.search(unit.signature)
+        return match.group(1) if match else None
+    named = re.search(rf"(?<![\w$]){re.escape(unit.name)}\s*(?:\[[^\]]*\]\s*)?\(", unit.signature)
+    if not named:
+        return None
+    depth, start = 1, named.end()
+    for end in range(start, len(unit.signature)):
+        depth += {"(": 1, ")": -1}.get(unit.signature[end], 0)
+        if depth == 0:
+            return unit.signature[start:end]
+    return None
+
+
+def _top_level_split(text: str, opening: str, closing: str) -> list[str]:
+    """`text` split at the commas outside brackets, parts stripped, empty ones dropped."""
+    parts, depth, part = [], 0, ""
+    for char in text + ",":
+        depth += (char in opening) - (char in closing)
         if char == "," and depth == 0:
-            ident = _IDENT.match(part)
-            if ident and ident.group(1) not in ("self", "cls"):
-                names.append(ident.group(1))
+            parts.append(part.strip())
             part = ""
         else:
             part += char
-    return names
+    return [p for p in parts if p]
 
 
 def framework_of(unit: Unit) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harvest.build import load_corpus
@@ -9,7 +11,9 @@ from harvest.config import HarvestConfig
 from harvest.errors import ConfigError
 from harvest.pairs import PAIR_BUILDERS, build_pairs
 from harvest.pairs.sources import Sources
+from harvest.pipeline import mine
 from harvest.progress import progress_bar
+from tests.harvest.gojava_repos import go_module, maven_project
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +97,70 @@ def test_files_most_commits_touch_are_hubs() -> None:
                     for n in range(HUB_MIN_COMMITS))
     assert hub_files(commits) == {"CHANGELOG.md"}
     assert hub_files(commits[:5]) == frozenset()  # too little history to tell
+
+
+def _sources_of(repo) -> Sources:
+    """Mine a synthetic repository and load what the pair builders read."""
+    summary = mine(repo.path, HarvestConfig(), progress=False)
+    with progress_bar(False) as bar:
+        corpus, _, head = load_corpus(Path(summary.output), HarvestConfig(), bar)
+    return Sources({f.path: f for f in corpus.files}, corpus.units, corpus.commits, corpus.prs, head,
+                   {c.sha: c.author_date for c in corpus.commits})
+
+
+def test_go_methods_are_taught_apart_from_their_type(make_repo) -> None:
+    repo = make_repo("shop")
+    go_module(repo, packages=("cart",))
+    repo.commit("feat: cart")
+    pairs = list(PAIR_BUILDERS["code"](_sources_of(repo)))
+    prompts = {p.prompt.split(" in `")[0]: p for p in pairs}
+    # Go declares methods outside the struct: each is its own pair, worded from its receiver and parameters.
+    add = prompts["Write the Go method `Cart.Add` taking `name` and `qty`"]
+    assert add.kind == "method"
+    assert add.prompt.endswith("that does this: Add adds qty of the named item. It uses `strings`.")
+    assert add.completion.startswith("func (c *Cart) Add(name string, qty int) error {")
+    struct = prompts["Write the Go struct `Cart` (`type Cart struct`)"]
+    assert struct.kind == "class" and struct.prompt.endswith("Its purpose: Cart keeps named quantities.")
+    assert "Write the Go interface `Store` (`type Store interface`)" in prompts
+    assert {p.kind for p in pairs} == {"function", "method", "class"}  # constants and variables teach no pair
+
+
+def test_java_constructors_are_taught_as_methods_of_long_classes(make_repo) -> None:
+    repo = make_repo("shop")
+    maven_project(repo, packages=("cart",))
+    many = "".join(f"    /** Reads field {n}. */\n    public int field{n}() {{\n        return {n};\n    }}\n\n"
+                   for n in range(25))
+    repo.write("src/main/java/com/acme/shop/cart/Ledger.java",
+               "package com.acme.shop.cart;\n\npublic class Ledger {\n    private final String owner;\n\n"
+               "    /** Opens the ledger of {@code owner}. */\n    public Ledger(final String owner, int... pages) {\n"
+               "        this.owner = owner;\n    }\n\n" + many + "}\n")
+    repo.commit("feat: cart")
+    pairs = list(PAIR_BUILDERS["code"](_sources_of(repo)))
+    by_unit = {p.unit.split("#", 1)[1].rsplit("@", 1)[0]: p for p in pairs}
+    # A short class is one pair; its members are in it.
+    assert by_unit["CartBook"].prompt.startswith("Write the Java class `CartBook` (`public class CartBook`) in ")
+    assert not any(key.startswith("CartBook.") for key in by_unit)
+    assert "Unit" not in by_unit and "CartBookTest" not in by_unit  # nested in a short class; a test suite
+    # A long class is taught member by member; its constructor as a method pair worded as a constructor.
+    assert "Ledger" not in by_unit and by_unit["Ledger.field3"].kind == "method"
+    ctor = by_unit["Ledger.Ledger"]
+    assert ctor.kind == "method" and ctor.prompt == (
+        "Write the Java constructor of `Ledger` taking `owner` and `pages` in "
+        "`src/main/java/com/acme/shop/cart/Ledger.java` that does this: Opens the ledger of owner.")
+
+
+def test_long_junit_files_are_taught_case_by_case_in_their_class(make_repo) -> None:
+    repo = make_repo("shop")
+    maven_project(repo, packages=("cart",))
+    cases = "".join(f"    @Test\n    void adds{n}() {{\n        CartBook it = new CartBook(\"a\");\n"
+                    f"        it.addItem(\"x\", {n});\n        assertThat(it.countOf(\"x\")).isEqualTo({n});\n    }}\n\n"
+                    for n in range(30))
+    repo.write("src/test/java/com/acme/shop/cart/CartBookTest.java",
+               "package com.acme.shop.cart;\n\nimport static org.assertj.core.api.Assertions.assertThat;\n\n"
+               "import org.junit.jupiter.api.Test;\n\nclass CartBookTest {\n" + cases + "}\n")
+    repo.commit("feat: cart")
+    pairs = _by(PAIR_BUILDERS["test"](_sources_of(repo)), "test", "CartBookTest.java")
+    assert len(pairs) == 30 and pairs[0].prompt == (
+        'Write the test "adds0" in the class `CartBookTest` of `src/test/java/com/acme/shop/cart/CartBookTest.java` '
+        "for `CartBook`.")
+    assert pairs[0].context.startswith("src/main/java/com/acme/shop/cart/CartBook.java:\n")
