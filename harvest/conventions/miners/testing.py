@@ -36,9 +36,11 @@ GO_STANDARD = "the standard library"
 JAVA_FRAMEWORKS = {"JUnit 5": JAVA_IMPORT + r"org\.junit\.jupiter\.",
                    "JUnit 4": JAVA_IMPORT + r"org\.junit\.(?:[A-Z]|rules\.|runners?\.|experimental\.)",
                    "TestNG": JAVA_IMPORT + r"org\.testng\."}
-# The library it asserts with: by import, and JUnit's own by its value assertions (a team asserting with
-# another library may still import JUnit's `assertThrows`).
-JAVA_ASSERTIONS = {"AssertJ": JAVA_IMPORT + r"org\.assertj\.", "Hamcrest": JAVA_IMPORT + r"org\.hamcrest\.",
+# The library it asserts with: by import, Hamcrest by its assertThat (its matchers alone also serve Spring's
+# MockMvc and Mockito), JUnit's own by its value assertions (a team asserting with another library may still
+# import JUnit's `assertThrows`).
+JAVA_ASSERTIONS = {"AssertJ": JAVA_IMPORT + r"org\.assertj\.",
+                   "Hamcrest": JAVA_IMPORT + r"org\.(?:hamcrest\.MatcherAssert|junit\.Assert\.assertThat)\b",
                    "Truth": JAVA_IMPORT + r"com\.google\.common\.truth\.",
                    "JUnit assertions": r"\bassert(?:Equals|NotEquals|True|False|Null|NotNull|Same|NotSame|ArrayEquals)\s*\("}
 JAVA_TEST_NAMES = {"Test": r"Tests\.java$", "Tests": r"[^s]Test\.java$"}  # class suffix → the names it forbids
