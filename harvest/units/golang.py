@@ -137,14 +137,15 @@ def _types(source: Source, node: Node, doc: str, imports: list[Import]) -> list[
 
 
 def _values(source: Source, node: Node, doc: str, imports: list[Import]) -> list[Unit]:
-    """One `constant` or `variable` unit per name declared (`const ( A = iota; B )` gives two)."""
+    """One `constant` or `variable` unit per name declared (`const ( A = iota; B )` gives two); the blank
+    identifier declares nothing (`var _ Handler = (*mux)(nil)` only checks an interface)."""
     spec_type, kind = DECLARATIONS[node.type]
     specs = [s for s in node.named_children if s.type == spec_type]
     units = []
     for spec in specs:
         span, spec_doc = (node, doc) if len(specs) == 1 else (spec, comment_above(source, spec) or doc)
         keyword = "const" if kind == "constant" else "var"
-        for name in _names(spec):
+        for name in (n for n in _names(spec) if source.of(n) != "_"):
             units.append(source.unit(span, kind, source.of(name), f"{keyword} {source.of(spec)}".split("\n", 1)[0],
                                      spec_doc, imports))
     return units

@@ -56,7 +56,7 @@ def test_only_what_go_test_runs_is_a_test() -> None:
 def test_go_type_groups_generics_and_aliases() -> None:
     text = ("package shop\n\ntype (\n\t// ID names an item.\n\tID string\n\tHandlerFunc func(int) error\n"
             "\tName = string\n)\n\ntype List[T any] struct{ xs []T }\n\nfunc (l *List[T]) Len() int { return len(l.xs) }\n"
-            'import . "fmt"\n')
+            "var _ fmt.Stringer = (*List[int])(nil)\n")
     units = extract_units("shop/list.go", "go", text)
     assert _shape(units) == [("class", "type", "ID", ""), ("class", "type", "HandlerFunc", ""),
                              ("class", "alias", "Name", ""), ("class", "struct", "List", ""),
