@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from harvest.units import extract_units
+from harvest.units import extract_units, file_imports
 from tests.harvest.gojava_repos import (
     GO_EXTERNAL_TEST,
     GO_SOURCE,
@@ -117,3 +117,12 @@ def test_spring_routes_stay_routes() -> None:
             "    Owner show(@PathVariable int id) { return null; }\n}\n")
     assert _shape(extract_units("src/main/java/OwnerController.java", "java", text))[1] == (
         "route", "", "show", "OwnerController")
+
+
+def test_go_dot_and_blank_imports_bring_no_name() -> None:
+    text = 'package x\n\nimport (\n\t. "fmt"\n\t_ "embed"\n\tj "encoding/json"\n\t"net/http"\n)\n'
+    assert [(i.module, i.default) for i in file_imports("x/x.go", "go", text)] == [
+        ("fmt", ""), ("embed", ""), ("encoding/json", "j"), ("net/http", "http")]
+    # `_` and `.` are not names a unit could use: nothing is credited to them.
+    unit = extract_units("x/x.go", "go", text + "\nfunc F() { _ = j.Valid(nil) }\n")[0]
+    assert unit.imports == ("encoding/json",)
