@@ -12,6 +12,7 @@ written: Go says exported or unexported with the case of the first letter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
@@ -30,18 +31,19 @@ def go_units(source: Source, root: Node) -> list[Unit]:
     """Top-level functions, methods, type, constant and variable declarations, in source order."""
     imports = go_imports(source, root)
     test_file = source.path.endswith("_test.go")
+    tables = _tables(source, root) if test_file else frozenset()
     units: list[Unit] = []
     for node in root.named_children:
         doc = comment_above(source, node)
         if node.type == "function_declaration":
             name = source.of(node.child_by_field_name("name"))
-            subkind = _test_subkind(source, node, name) if test_file else None
+            subkind = _test_subkind(source, node, name, tables) if test_file else None
             kind = "function" if subkind is None else "test"
             units.append(source.unit(node, kind, name, _header(source, node), doc, imports, subkind=subkind or ""))
         elif node.type == "method_declaration":
             name = source.of(node.child_by_field_name("name"))
             suite_test = test_file and _test_name(name, "Test")  # a testify suite runs its TestXxx methods
-            kind, subkind = ("test", _table_subkind(source, node)) if suite_test else ("method", "")
+            kind, subkind = ("test", _table_subkind(source, node, tables)) if suite_test else ("method", "")
             units.append(source.unit(node, kind, name, _header(source, node), doc, imports,
                                      parent=_receiver_type(source, node), subkind=subkind))
         elif node.type == "type_declaration":
@@ -71,7 +73,7 @@ def _test_name(name: str, prefix: str) -> bool:
     return name.startswith(prefix) and not name[len(prefix):len(prefix) + 1].islower()
 
 
-def _test_subkind(source: Source, node: Node, name: str) -> str | None:
+def _test_subkind(source: Source, node: Node, name: str, tables: frozenset[str]) -> str | None:
     """The test's subkind if `go test` runs this function (`""` for a plain test), else None."""
     parameters = node.child_by_field_name("parameters")
     declared = [p for p in parameters.named_children if p.type == "parameter_declaration"] if parameters else []
@@ -81,23 +83,34 @@ def _test_subkind(source: Source, node: Node, name: str) -> str | None:
         return "main" if testing_types == ["M"] else None
     for prefix, parameter, subkind in TEST_FUNCTIONS:
         if _test_name(name, prefix) and (testing_types == [parameter] if parameter else not declared):
-            return subkind or _table_subkind(source, node)
+            return subkind or _table_subkind(source, node, tables)
     return None
 
 
-def _table_subkind(source: Source, node: Node) -> str:
-    """"table" when the test ranges over a table of cases: a composite literal, or a variable the test
-    assigned one to (`tests := []struct{…}{…}`; `for _, tt := range tests`)."""
+def _table_subkind(source: Source, node: Node, tables: frozenset[str]) -> str:
+    """"table" when the test ranges over a table of cases: a composite literal, or a variable assigned one
+    in the test (`tests := []struct{…}{…}`) or at package level (`tables`)."""
     body = node.child_by_field_name("body")
     if body is None:
         return ""
-    tables = {source.of(left) for n in walk(body) if n.type in ("short_var_declaration", "var_spec")
-              for left, value in _assignments(n) if value.type == "composite_literal"}
+    local = _literal_names(source, (n for n in walk(body) if n.type in ("short_var_declaration", "var_spec")))
     for clause in (n for n in walk(body) if n.type == "range_clause"):
         ranged = clause.child_by_field_name("right")
-        if ranged is not None and (ranged.type == "composite_literal" or source.of(ranged) in tables):
+        if ranged is not None and (ranged.type == "composite_literal" or source.of(ranged) in local | tables):
             return "table"
     return ""
+
+
+def _tables(source: Source, root: Node) -> frozenset[str]:
+    """Package-level variables the file assigns a composite literal (`var parseTests = []struct{…}{…}`)."""
+    specs = (s for d in root.named_children if d.type == "var_declaration" for s in walk(d) if s.type == "var_spec")
+    return _literal_names(source, specs)
+
+
+def _literal_names(source: Source, declarations: Iterator[Node]) -> frozenset[str]:
+    """The names these declarations assign a composite literal to."""
+    return frozenset(source.of(name) for n in declarations for name, value in _assignments(n)
+                     if value.type == "composite_literal")
 
 
 def _assignments(node: Node) -> list[tuple[Node, Node]]:

@@ -126,3 +126,11 @@ def test_go_dot_and_blank_imports_bring_no_name() -> None:
     # `_` and `.` are not names a unit could use: nothing is credited to them.
     unit = extract_units("x/x.go", "go", text + "\nfunc F() { _ = j.Valid(nil) }\n")[0]
     assert unit.imports == ("encoding/json",)
+
+
+def test_a_go_table_may_be_declared_at_package_level() -> None:
+    text = ('package shop\n\nimport "testing"\n\nvar parseTests = []struct{ in, out string }{{"a", "A"}}\n\n'
+            "func TestParse(t *testing.T) {\n\tfor _, tt := range parseTests {\n\t\t_ = tt\n\t}\n}\n\n"
+            "func TestLoop(t *testing.T) {\n\tfor i := range 3 {\n\t\t_ = i\n\t}\n}\n")
+    assert _shape(extract_units("shop/parse_test.go", "go", text)) == [
+        ("variable", "", "parseTests", ""), ("test", "table", "TestParse", ""), ("test", "", "TestLoop", "")]
