@@ -49,10 +49,9 @@ class _Entry:
 
 
 def walk_head(repo: git.Repo, commit: git.Commit, config: HarvestConfig,
-              objects: ObjectAccess | None = None) -> Iterator[RawFile | Exclusion]:
+              objects: ObjectAccess) -> Iterator[RawFile | Exclusion]:
     """Yield every file of `commit`'s tree as a RawFile to keep or an Exclusion with its reason; blobs are
-    read through `objects` (the repository itself when None)."""
-    objects = objects or ObjectAccess(repo.git_dir, [])
+    read through `objects`."""
     entries = _list_tree(objects, commit.hexsha)
     ignored = _gitignored(repo, [e.path for e in entries if e.mode not in (SYMLINK_MODE, SUBMODULE_MODE)])
     to_read: list[_Entry] = []

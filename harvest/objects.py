@@ -82,7 +82,8 @@ class ObjectAccess:
 
     def _missing_blobs(self) -> set[str]:
         """Objects reachable from the mined refs (or HEAD) that the repository does not have; listing them
-        never fetches."""
+        never fetches. A lost tree is listed too, but git cannot read a blob placeholder as a tree: the walk
+        then stops with git's own message, naming it."""
         listed = self._git(["rev-list", "--objects", "--missing=print", *self.revisions, "HEAD", "--"])
         return {line[1:].decode() for line in listed.splitlines() if line.startswith(b"?")}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -82,8 +83,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
         last_touch: dict[str, str] = {}
-        missing_diffs = [0]
-        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch, objects, missing_diffs)
+        skipped: Counter[str] = Counter()
+        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch, objects, skipped)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         records = _file_records(files, redactor, last_touch)
         prs = _pull_requests(repo, kept, export, redactor, config, objects)
@@ -96,7 +97,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             "prs": write_jsonl(stage / "prs.jsonl", sorted(prs.values(), key=lambda p: p.number)),
             "review_comments": sum(len(p.comments) for p in prs.values()),
             "missing_objects": len(objects.missing),  # blobs the repository lacks, never fetched
-            "missing_diffs": missing_diffs[0],  # history diffs recorded without hunks for lack of them
+            "missing_diffs": skipped[MISSING_OBJECT],  # history diffs recorded without hunks for lack of them
         }
         report = redactor.report()
         atomic_write_json(stage / "scrub-report.json", report)
@@ -130,9 +131,9 @@ def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str
 
 def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, redactor: Redactor, bar: Progress,
              wanted: set[str], kept: dict[str, CommitRecord], last_touch: dict[str, str], objects: ObjectAccess,
-             missing_diffs: list[int]) -> Iterator[CommitRecord]:
-    """Scrubbed commits, newest first; fills `kept` (commits PRs need), `last_touch` and the count of diffs
-    that lacked a blob on the way."""
+             skipped: Counter[str]) -> Iterator[CommitRecord]:
+    """Scrubbed commits, newest first; fills `kept` (commits PRs need), `last_touch` and `skipped` (file
+    changes recorded without hunks, by reason) on the way."""
     task = bar.add_task("commits", total=count_commits(repo, revisions, config))
 
     def keep_hunks(path: str, size: int) -> bool:
@@ -140,11 +141,12 @@ def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: Harve
 
     for raw in walk_history(log, keep_hunks, objects):
         changes = tuple(_file_change(c, raw.sha, redactor, config) for c in raw.changes)
-        missing_diffs[0] += sum(1 for c in raw.changes if c.missing_object)
         record = CommitRecord(raw.sha, raw.parents, raw.author, raw.author_date,
                               redactor.clean(raw.message, "commit-message", commit=raw.sha), changes)
         for change in changes:
             last_touch.setdefault(change.path, raw.sha)
+            if change.skipped:
+                skipped[change.skipped] += 1
         # Only merges, squash-style subjects and commits an export names can become PR records.
         if record.is_merge or raw.sha in wanted or "(#" in record.message.partition("\n")[0]:
             kept[raw.sha] = record
