@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -110,13 +111,22 @@ def clean_comment(text: str) -> str:
 
 
 def used_imports(text: str, imports: Sequence[Import]) -> tuple[str, ...]:
-    """Modules whose imported names occur in `text` as whole identifiers."""
-    used = []
-    for imp in imports:
-        names = [n for n in (imp.default, *imp.names) if n]
-        if any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", text) for n in names) and imp.module not in used:
-            used.append(imp.module)
-    return tuple(used)
+    """Modules whose imported names occur in `text` as whole identifiers, in import order."""
+    if not imports:
+        return ()
+    pattern, modules = _import_names(tuple(imports))
+    found = set(pattern.findall(text))
+    return tuple(dict.fromkeys(module for name, module in modules if name in found))
+
+
+@lru_cache(maxsize=64)
+def _import_names(imports: tuple[Import, ...]) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
+    """One regex finding any of the file's imported names, and (name, module) in import order: every unit
+    of a file is searched once, not once per import."""
+    modules = tuple((n, imp.module) for imp in imports for n in (imp.default, *imp.names) if n)
+    names = sorted({n for n, _ in modules}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, names)) or "(?!)"
+    return re.compile(rf"(?<![\w$])({alternatives})(?![\w$])"), modules
 
 
 def string_value(source: Source, node: Node | None) -> str:
