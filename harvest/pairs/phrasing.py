@@ -34,7 +34,7 @@ def type_word(subkind: str) -> str:
     return TYPE_WORDS.get(subkind, subkind or "class")
 
 
-def test_container(language: str, parent: str) -> str:
+def suite_phrase(language: str, parent: str) -> str:
     """A test's parent as the language calls it: "the class `X`", "the suite `X`", "the `X` block"."""
     return TEST_CONTAINERS.get(language, "the `{}` block").format(parent)
 

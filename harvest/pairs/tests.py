@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from harvest.pairs.phrasing import test_container
+from harvest.pairs.phrasing import suite_phrase
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import FileRecord, Pair
 
@@ -35,7 +35,7 @@ def team_test_pairs(sources: Sources) -> Iterator[Pair]:
                             context=context, commit=record.last_commit, files=files)
             continue
         for case in cases[record.path]:
-            where = f" in {test_container(case.language, case.parent)}" if case.parent else ""
+            where = f" in {suite_phrase(case.language, case.parent)}" if case.parent else ""
             prompt = f"Write the test \"{case.name}\"{where} of `{record.path}` for `{target}`."
             yield make_pair(sources, "test", case.language, record.path, prompt, case.text,
                             context=context, commit=case.commit or record.last_commit, files=files, key=case.id, unit=case.id)
