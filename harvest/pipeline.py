@@ -20,7 +20,7 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.build import DatasetSummary, build_dataset
-from harvest.classify import path_exclusion
+from harvest.classify import kind_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
 from harvest.files import RawFile, walk_head
@@ -33,6 +33,8 @@ from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
 from harvest.store import atomic_write_json, ensure_home, idiom_home, safe_name, staged_dir, write_jsonl
+from harvest.testkind.discover import discover_profile
+from harvest.testkind.profile import DiscoveryProfile
 from harvest.testmap import map_tests
 
 
@@ -77,6 +79,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     out = idiom_home(root) / "harvest" / name
     with staged_dir(out) as stage, progress_bar(progress) as bar, start_log(repo, revisions, config) as log:
         files, excluded = _collect_files(repo, head, config, bar)
+        profile = discover_profile({f.path: f.text for f in files})
+        files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
         last_touch: dict[str, str] = {}
@@ -87,6 +91,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
             "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
+            "tests": sum(1 for r in records if r.kind == "test"),
             "tests_mapped": sum(1 for r in records if r.tests),
             "commits": commit_count,
             "merges": sum(1 for c in kept.values() if c.is_merge),
@@ -98,7 +103,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         summary = Summary(name, str(out), head.hexsha, revisions, shallow, counts,
                           _count_reasons(excluded), {k: v for k, v in report.items() if k != "findings"})
         summary.seconds = round(time.perf_counter() - started, 2)
-        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config))
+        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config, profile))
     return summary
 
 
@@ -184,8 +189,9 @@ def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[d
     return prs
 
 
-def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig) -> dict[str, Any]:
-    """Inputs by content hash (commits, export, config), tool version and counts."""
+def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig, profile: DiscoveryProfile) -> dict[str, Any]:
+    """Inputs by content hash (commits, export, config), tool version, counts, and the test-discovery
+    profile every later stage classifies paths with."""
     export_hash = hashlib.sha256(Path(config.prs_file).read_bytes()).hexdigest() if config.prs_file else ""
     resolved = {rev: repo.git.rev_parse(rev) for rev in summary.revisions if not rev.startswith("-")}
     return {
@@ -195,6 +201,7 @@ def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig) -> dict[s
         "shallow": summary.shallow,
         "counts": summary.counts,
         "excluded": summary.excluded,
+        "tests": profile.to_json(),
         "seconds": summary.seconds,
     }
 
