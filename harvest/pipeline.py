@@ -119,8 +119,7 @@ def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig,
 
 
 def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str, str]) -> list[FileRecord]:
-    tests = map_tests({f.path: f.text for f in files if f.kind == "test"},
-                      [f.path for f in files if f.kind == "source"])
+    tests = map_tests({f.path: f.text for f in files}, {f.path: f.kind for f in files})
     return [
         FileRecord(f.path, f.kind, f.language, f.size, f.blob, redactor.clean(f.text, "head-file", f.path),
                    f.decode_errors, tests.get(f.path, ()), last_touch.get(f.path, ""))

@@ -84,6 +84,7 @@ def test_a_custom_python_files_and_python_functions(harvest_layout: Harvest) -> 
     kinds = _kinds(records)
     assert kinds["calc/check_add.py"] == "test"
     assert kinds["calc/test_legacy.py"] == "source"
+    assert records["calc/check_add.py"].tests == ("calc/add.py",)
 
 
 def test_jest_test_match_in_package_json(harvest_layout: Harvest) -> None:
@@ -99,6 +100,7 @@ def test_jest_test_match_in_package_json(harvest_layout: Harvest) -> None:
     assert kinds["src/math.unit.js"] == "test"
     assert kinds["src/math.test.js"] == "source"  # the configured runner would not run it
     assert kinds["jest.setup.js"] == "test-support"
+    assert records["src/math.unit.js"].tests == ("src/math.js",)
 
 
 def test_vitest_include_and_dir(harvest_layout: Harvest) -> None:
@@ -117,6 +119,7 @@ def test_vitest_include_and_dir(harvest_layout: Harvest) -> None:
     assert kinds["checks/kit.check.ts"] == "test"
     assert kinds["checks/setup.ts"] == kinds["checks/util.ts"] == "test-support"
     assert kinds["src/other.test.ts"] == "source"
+    assert records["checks/kit.check.ts"].tests == ("src/kit.ts",)
 
 
 def test_mocha_specs_from_the_package_script(harvest_layout: Harvest) -> None:
@@ -133,6 +136,8 @@ def test_mocha_specs_from_the_package_script(harvest_layout: Harvest) -> None:
     kinds = _kinds(records)
     assert kinds["test/web.serve.js"] == kinds["test/acceptance/home.js"] == "test"
     assert kinds["test/support/env.js"] == kinds["test/support/utils.js"] == "test-support"
+    assert records["test/web.serve.js"].tests == ("lib/web.js",)  # through `module.exports = require(...)`
+    assert records["test/acceptance/home.js"].tests == ("lib/web.js",)
 
 
 def test_go_tests_need_a_test_function(harvest_layout: Harvest) -> None:
@@ -169,6 +174,7 @@ def test_maven_surefire_includes_and_abstract_bases(harvest_layout: Harvest) -> 
     assert kinds["src/test/java/com/shop/CartTest.java"] == "test-support"
     assert kinds["src/test/java/com/shop/BaseSpec.java"] == "test-support"
     assert kinds["src/test/java/com/shop/Fixtures.java"] == "test-support"
+    assert records["src/test/java/com/shop/CartSpec.java"].tests == ("src/main/java/com/shop/Cart.java",)
 
 
 def test_a_workspace_package_configures_its_own_runner(harvest_layout: Harvest) -> None:
