@@ -56,6 +56,7 @@ DIRECTIVE = re.compile(r"""^['"]use [\w ]+['"];?$""")  # 'use client', "use stri
 HEAD_BYTES = 2048  # markers must sit at the top of a file to describe the whole module
 
 
+@functools.lru_cache(maxsize=8192)  # asked again for the same paths by every stage of a harvest
 def language_of(path: str) -> str:
     """The language of `path` by name or extension, or "" when unknown."""
     name = PurePosixPath(path).name

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from harvest.classify import language_of
 from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
@@ -43,14 +44,15 @@ def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, t
     targets = {p for p, k in kinds.items() if k in ("source", "example") and _family(p) in FAMILIES.values()}
     by_stem = _stems(targets)
     graph = on_demand_graph(texts)
-    jvm = _jvm_classes({p: texts[p] for p in targets if language_of(p) in ("java", "kotlin")})
+    go = _go_packages({p: texts[p] for p in targets if _family(p) == "go"})
+    jvm = _jvm_classes({p: texts[p] for p in targets if _family(p) == "jvm"})
     mapped = {}
     for test in (p for p, k in kinds.items() if k == "test"):
         language = language_of(test)
         if language in SCRIPT_LANGUAGES:
             used = _graph_uses(graph, test, texts[test])
         elif language == "go":
-            used = _go_uses(test, texts, targets)
+            used = _go_uses(texts[test], go.get(posixpath.dirname(test), {}))
         elif language in ("java", "kotlin"):
             used = _jvm_uses(test, texts[test], jvm)
         else:
@@ -187,50 +189,64 @@ def _through_barrels(graph: CodeGraph, path: str) -> str:
 
 # --- Go: the package is the folder ----------------------------------------------------------------
 
-def _go_uses(test: str, texts: Mapping[str, str], targets: set[str]) -> Counter[str]:
-    """The files of the test's folder, weighted by how often the test uses the identifiers each declares."""
-    folder = posixpath.dirname(test)
-    package = [p for p in targets if posixpath.dirname(p) == folder and _family(p) == "go"]
-    counts = Counter(IDENTIFIER.findall(texts[test]))
-    used: Counter[str] = Counter()
-    for path in package:
-        text = texts.get(path, "")
+def _go_packages(texts: Mapping[str, str]) -> dict[str, dict[str, frozenset[str]]]:
+    """Folder → its Go source files → the top-level identifiers each declares."""
+    found: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+    for path, text in texts.items():
         declared = set(GO_DECLARATION.findall(text)) | {n for block in GO_BLOCK.findall(text)
                                                       for n in GO_BLOCK_NAME.findall(block)}
-        declared -= {"_", "init", "main"}
-        used[path] = sum(counts[name] for name in declared)
-    return Counter({p: n for p, n in used.items() if n}) or Counter(dict.fromkeys(package, 1))
+        found[posixpath.dirname(path)][path] = frozenset(declared - {"_", "init", "main"})
+    return found
+
+
+def _go_uses(text: str, package: Mapping[str, frozenset[str]]) -> Counter[str]:
+    """The files of the test's package, weighted by how often the test uses the identifiers each declares
+    (all of them when it names none: it tests the package as a whole)."""
+    counts = Counter(IDENTIFIER.findall(text))
+    used = Counter({path: sum(counts[name] for name in declared) for path, declared in package.items()})
+    return +used or Counter(dict.fromkeys(package, 1))
 
 
 # --- Java and Kotlin: packages and classes --------------------------------------------------------
 
-def _jvm_classes(texts: Mapping[str, str]) -> dict[str, list[str]]:
-    """Fully qualified class name → files declaring it (the package line + the file's name)."""
-    found: dict[str, list[str]] = defaultdict(list)
+@dataclass(frozen=True)
+class _Classes:
+    """The repository's Java/Kotlin classes: by fully qualified name, and each package's class names."""
+
+    paths: dict[str, list[str]]  # com.shop.Cart → files declaring it (modules, source sets)
+    by_package: dict[str, list[str]]  # com.shop → its class names, longest first
+
+
+def _jvm_classes(texts: Mapping[str, str]) -> _Classes:
+    """Each file's class: its package line and its file name."""
+    paths: dict[str, list[str]] = defaultdict(list)
+    by_package: dict[str, set[str]] = defaultdict(set)
     for path, text in texts.items():
         package = JVM_PACKAGE.search(text[:4000])
         name = posixpath.basename(path).rsplit(".", 1)[0]
-        found[f"{package.group(1)}.{name}" if package else name].append(path)
-    return found
+        prefix = package.group(1) if package else ""
+        paths[f"{prefix}.{name}" if prefix else name].append(path)
+        by_package[prefix].add(name)
+    return _Classes(paths, {p: sorted(names, key=len, reverse=True) for p, names in by_package.items()})
 
 
-def _jvm_uses(test: str, text: str, classes: Mapping[str, list[str]]) -> Counter[str]:
+def _jvm_uses(test: str, text: str, classes: _Classes) -> Counter[str]:
     """The class the test's name names (or the longest class of its package its name starts with), then
     the repository classes it imports or names from its own package, by how often it uses them."""
     package_match = JVM_PACKAGE.search(text[:4000])
-    package = package_match.group(1) + "." if package_match else ""
+    package = package_match.group(1) if package_match else ""
+    qualified = (lambda name: f"{package}.{name}") if package else (lambda name: name)
     counts = Counter(IDENTIFIER.findall(text))
     used: Counter[str] = Counter()
-    name = posixpath.basename(test).rsplit(".", 1)[0]
-    subject = re.sub(r"(Tests?|IT|ITCase|TestCase)$", "", name).removeprefix("Test")
-    local = sorted((n for n in classes if n.startswith(package) and "." not in n[len(package):]), key=len, reverse=True)
-    named = next((n for n in local if subject.startswith(n[len(package):])), None)
+    subject = re.sub(r"(Tests?|IT|ITCase|TestCase)$", "", posixpath.basename(test).rsplit(".", 1)[0])
+    local = classes.by_package.get(package, [])
+    named = next((n for n in local if subject.removeprefix("Test").startswith(n)), None)
     if named:
-        used[_nearest(test, classes[named])] += 1 + sum(counts.values())  # the named class leads
-    imported = {name for name in JVM_IMPORT.findall(text) if name in classes}
-    imported |= {name.rsplit(".", 1)[0] for name in JVM_IMPORT.findall(text) if name.rsplit(".", 1)[0] in classes}
-    for name in imported | {n for n in local if counts[n[len(package):]]}:
-        used[_nearest(test, classes[name])] += counts[name.rsplit(".", 1)[-1]]
+        used[_nearest(test, classes.paths[qualified(named)])] += 1 + sum(counts.values())  # outweighs any use
+    imports = JVM_IMPORT.findall(text)
+    imported = {n for name in imports for n in (name, name.rsplit(".", 1)[0]) if n in classes.paths}
+    for name in imported | {qualified(n) for n in local if counts[n]}:
+        used[_nearest(test, classes.paths[name])] += counts[name.rsplit(".", 1)[-1]]
     return used
 
 
