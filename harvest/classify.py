@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.globs import matches_glob
-from harvest.testkind.profile import DiscoveryProfile
+from harvest.testkind.profile import FIXTURE_FOLDERS, DiscoveryProfile
 from harvest.testkind.runners import default_suites
 
 LANGUAGES = {
@@ -36,7 +36,7 @@ GENERATED_NAME = re.compile(r"(\.min\.(js|css|mjs)|\.map|\.pb\.go|_pb2(_grpc)?\.
 DEPRECATED_NAME = re.compile(r"\.(old|deprecated)\.[^/]+$|\.(old|deprecated)$")
 DEFAULT_PROFILE = DiscoveryProfile(default_suites())  # a repository with no recorded profile: the runners' defaults
 # Demos rather than product code: stories, mocks, fixtures, example and docs-snippet folders.
-EXAMPLE_PATH = re.compile(r"(^|/)(__mocks__|__fixtures__|fixtures|testdata|examples?|docs_src|stories)/"
+EXAMPLE_PATH = re.compile(rf"(^|/)({'|'.join(FIXTURE_FOLDERS)}|examples?|docs_src|stories)/"
                           r"|\.(?:story|stories)\.[cm]?[jt]sx?$")
 BUILD_NAMES = frozenset({"Makefile", "Dockerfile", "Jenkinsfile", "CMakeLists.txt", "build.gradle",
                          "pom.xml", "setup.py", "Procfile", "justfile", "Taskfile.yml"})

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from harvest.classify import language_of
 from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
+from harvest.testkind.profile import FIXTURE_PATH
 
 TEST_AFFIXES = re.compile(r"^(?:test_|Test(?=[A-Z_]))?(?P<stem>.+?)(?:[_.-](?:test|spec)|Tests?|IT|ITCase|TestCase)?$")
 BARE_TEST_NAME = re.compile(r"^(?:index\.)?(?:test|spec|tests|specs)$")
@@ -30,6 +31,7 @@ GO_BLOCK_NAME = re.compile(r"^\t([A-Za-z_]\w*)", re.MULTILINE)
 JVM_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 JVM_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+?)(?:\.\*)?\s*;?\s*$", re.MULTILINE)
 IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
+JS_INLINE_IMPORT = re.compile(r"""\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)(?:\.([A-Za-z_$][\w$]*))?""")
 PY_STRING = re.compile(r"""(?<![\w])['"]([A-Za-z_][\w.]*)['"]""")
 PY_FSTRING_PREFIX = re.compile(r"""\bf['"]([A-Za-z_][\w.]*\.)\{""")
 SCRIPT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
@@ -64,16 +66,17 @@ def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, t
 def _ranked(test: str, used: Mapping[str, int], by_stem: Mapping[str, list[str]],
             kinds: Mapping[str, str]) -> tuple[str, ...]:
     """The same-named file among those the test uses first (else the nearest same-named one of its
-    language), then the source files it uses, most used first. A library's own testing helpers
-    (`testing.py`, `test-utils.ts`) and examples count only when the test uses nothing else: then the
-    example is what it tests (a docs snippet's test)."""
+    language), then what it uses, most used first: an example program it imports (a docs tutorial's
+    test tests the tutorial), then source files. A library's own testing helpers (`testing.py`,
+    `test-utils.ts`) and fixtures count only when the test uses nothing else."""
     stem = _test_stem(test)
     same_language = [p for p in by_stem.get(stem, []) if _family(p) == _family(test)]
     named = [p for p in used if _stem_key(p) == stem] or \
         _closest(test, [p for p in same_language if kinds.get(p) == "source"])[:1]
     by_use = sorted(used, key=lambda p: (-used[p], p))
+    demos = [p for p in by_use if kinds.get(p) == "example" and not FIXTURE_PATH.search(p)]
     tested = [p for p in by_use if kinds.get(p) == "source" and not TESTING_HELPER.match(_stem_key(p))]
-    return tuple(dict.fromkeys(named + (tested or by_use)))
+    return tuple(dict.fromkeys(named + (demos + tested or by_use)))
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -160,7 +163,13 @@ def _graph_uses(graph: CodeGraph, test: str, text: str) -> Counter[str]:
     if facts.language == "python":
         for module in _dynamic_imports(text):
             used[graph.resolver.resolve(test, "python", module)] += 1
-        used.pop("", None)
+    else:  # `require('lib')` and `await import('lib')` inside the tests: loaded afresh per case
+        for module, member in JS_INLINE_IMPORT.findall(text):
+            target = graph.resolver.resolve(test, facts.language, module)
+            if target:
+                found = graph.find(target, member or "default")
+                used[found.path if found else _through_barrels(graph, target)] += 1
+    used.pop("", None)
     return used
 
 

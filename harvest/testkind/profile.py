@@ -21,6 +21,9 @@ from harvest.testkind.globs import runner_glob
 
 # Folders whose code is there for the tests: what is in them and not a test is test support.
 TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "e2e"})
+# Folders of data and stand-ins the tests use: neither what a test tests nor a project of their own.
+FIXTURE_FOLDERS = ("__mocks__", "__fixtures__", "fixtures", "testdata")
+FIXTURE_PATH = re.compile(rf"(^|/)({'|'.join(FIXTURE_FOLDERS)})/")
 # Test-support files by name wherever they are: pytest's fixtures, the runners' setup files.
 SUPPORT_NAME = re.compile(r"^(conftest\.py|(setup|jest|vitest)[.-]?(tests?|setup|env)\.[cm]?[jt]sx?|"
                           r"test[-_]?(utils?|helpers?)\.[cm]?[jt]sx?)$", re.IGNORECASE)

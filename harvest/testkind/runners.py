@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 import yaml
 
 from harvest.testkind.jsliteral import config_literals, strings
-from harvest.testkind.profile import Suite
+from harvest.testkind.profile import FIXTURE_FOLDERS, Suite
 
 JS_CODE = r"?([mc])[jt]s?(x)"
 JEST_DEFAULT = (f"**/__tests__/**/*.{JS_CODE}", f"**/?(*.)+(spec|test).{JS_CODE}")
@@ -39,7 +39,7 @@ JVM_TEST_ROOTS = ("src/test/java", "src/test/kotlin", "src/test/groovy")
 NODE_EXCLUDE = ("**/node_modules/**",)
 UNIT_RUNNERS = frozenset({"jest", "vitest", "mocha"})  # a package they cover needs no default suite
 
-FIXTURE_FOLDER = re.compile(r"(^|/)(node_modules|fixtures|__fixtures__|testdata)/")
+FIXTURE_FOLDER = re.compile(rf"(^|/)(node_modules|{'|'.join(FIXTURE_FOLDERS)})/")
 PYTEST_CONFIGS = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 JS_CONFIG = re.compile(r"^(jest|vitest|vite|playwright|cypress)\.(config|workspace)\.[cm]?[jt]s(on)?$"
                        r"|^\.mocharc(\.\w+)?$")

@@ -105,13 +105,28 @@ def test_a_mirrored_python_test_keeps_the_name_rule(harvest_layout: Harvest) -> 
 def test_a_docs_tutorial_imported_at_run_time_is_what_its_test_tests(harvest_layout: Harvest) -> None:
     records, _ = harvest_layout({
         "docs_src/__init__.py": "", "docs_src/tutorial/__init__.py": "",
-        "docs_src/tutorial/tutorial001.py": "def main():\n    print('hi')\n",
-        "tests/test_tutorial001.py": ("import importlib\n\nimport pytest\n\n\n@pytest.fixture(params=['tutorial001'])\n"
-                                      "def mod(request):\n    return importlib.import_module(f'docs_src.tutorial.{request.param}')\n\n\n"
-                                      "def test_main(mod):\n    mod.main()\n"),
+        "docs_src/tutorial/tutorial001.py": "from shop.session import Session\n\n\ndef main():\n    Session()\n",
+        "shop/__init__.py": "", "shop/session.py": "class Session:\n    pass\n",
+        "tests/fixtures/__init__.py": "", "tests/fixtures/data.py": "ROWS = [1, 2]\n",
+        "tests/test_tutorial001.py": (
+            "import importlib\n\nimport pytest\n\nfrom shop.session import Session\nfrom tests.fixtures.data import ROWS\n\n\n"
+            "@pytest.fixture(params=['tutorial001'])\ndef mod(request):\n"
+            "    return importlib.import_module(f'docs_src.tutorial.{request.param}')\n\n\n"
+            "def test_main(mod):\n    mod.main()\n    assert Session() and Session() and ROWS and ROWS and ROWS\n"),
     })
     assert records["docs_src/tutorial/tutorial001.py"].kind == "example"
-    assert records["tests/test_tutorial001.py"].tests == ("docs_src/tutorial/tutorial001.py",)
+    assert records["tests/test_tutorial001.py"].tests == ("docs_src/tutorial/tutorial001.py", "shop/session.py")
+
+
+def test_a_module_required_inside_the_tests(harvest_layout: Harvest) -> None:
+    records, _ = harvest_layout({
+        "package.json": '{"name": "hooky", "main": "dist/index.js"}',
+        "src/index.ts": "export { default } from './use-hooky'\n",
+        "src/use-hooky.ts": "export default function useHooky() { return 1 }\n",
+        "test/isolated.test.ts": ("let useHooky\n\nbeforeEach(() => {\n  jest.resetModules()\n"
+                                  "  useHooky = require('hooky').default\n})\n\ntest('fresh', () => { useHooky() })\n"),
+    })
+    assert records["test/isolated.test.ts"].tests == ("src/use-hooky.ts",)
 
 
 def test_go_tests_map_to_their_package_same_named_file_first(harvest_layout: Harvest) -> None:
