@@ -230,6 +230,16 @@ def _array(tokens: list[tuple[str, str]], i: int) -> tuple[Any, int]:
 
 def _skip_expression(tokens: list[tuple[str, str]], i: int) -> int:
     """Index of the `,` or closer ending the expression that continues at `i` (brackets balanced)."""
+    return _scan(tokens, i, stop_at_comma=True)
+
+
+def _skip(tokens: list[tuple[str, str]], i: int) -> int:
+    """Index after the `}` closing the object that `i` is inside."""
+    return min(_scan(tokens, i, stop_at_comma=False) + 1, len(tokens))
+
+
+def _scan(tokens: list[tuple[str, str]], i: int, stop_at_comma: bool) -> int:
+    """Index of the first closer (or, with `stop_at_comma`, comma) at the bracket depth of `i`."""
     depth = 0
     while i < len(tokens):
         value = tokens[i][1]
@@ -239,23 +249,8 @@ def _skip_expression(tokens: list[tuple[str, str]], i: int) -> int:
             if depth == 0:
                 return i
             depth -= 1
-        elif value == "," and depth == 0:
+        elif value == "," and depth == 0 and stop_at_comma:
             return i
-        i += 1
-    return i
-
-
-def _skip(tokens: list[tuple[str, str]], i: int) -> int:
-    """Index after the `}` closing the object that `i` is inside."""
-    depth = 0
-    while i < len(tokens):
-        value = tokens[i][1]
-        if value in CLOSING:
-            depth += 1
-        elif value in CLOSING.values():
-            if depth == 0:
-                return i + 1
-            depth -= 1
         i += 1
     return i
 
