@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.globs import matches_glob
+from harvest.testkind.profile import FIXTURE_FOLDERS, DiscoveryProfile
+from harvest.testkind.runners import default_suites
 
 LANGUAGES = {
     ".py": "python", ".pyi": "python", ".ts": "typescript", ".tsx": "tsx", ".js": "javascript",
@@ -32,12 +34,10 @@ LOCK_FILES = frozenset({
 })
 GENERATED_NAME = re.compile(r"(\.min\.(js|css|mjs)|\.map|\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.designer\.cs)$")
 DEPRECATED_NAME = re.compile(r"\.(old|deprecated)\.[^/]+$|\.(old|deprecated)$")
-TEST_PATH = re.compile(
-    r"(^|/)(test_[^/]+\.py|[^/]+_test\.(py|go)|conftest\.py|[^/]+\.(spec|test)\.[cm]?[jt]sx?"
-    r"|[^/]+(Test|Tests|IT)\.(java|kt))$|(^|/)(__tests__|tests?|spec)/[^/]+\.\w+$"
-)
+DEFAULT_PROFILE = DiscoveryProfile(default_suites())  # a repository with no recorded profile: the runners' defaults
 # Demos rather than product code: stories, mocks, fixtures, example and docs-snippet folders.
-EXAMPLE_PATH = re.compile(r"(^|/)(__mocks__|__fixtures__|fixtures|examples?|docs_src|stories)/|\.(?:story|stories)\.[cm]?[jt]sx?$")
+EXAMPLE_PATH = re.compile(rf"(^|/)({'|'.join(FIXTURE_FOLDERS)}|examples?|docs_src|stories)/"
+                          r"|\.(?:story|stories)\.[cm]?[jt]sx?$")
 BUILD_NAMES = frozenset({"Makefile", "Dockerfile", "Jenkinsfile", "CMakeLists.txt", "build.gradle",
                          "pom.xml", "setup.py", "Procfile", "justfile", "Taskfile.yml"})
 CONFIG_EXTS = frozenset({".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".xml", ".env", ".properties"})
@@ -56,6 +56,7 @@ DIRECTIVE = re.compile(r"""^['"]use [\w ]+['"];?$""")  # 'use client', "use stri
 HEAD_BYTES = 2048  # markers must sit at the top of a file to describe the whole module
 
 
+@functools.lru_cache(maxsize=8192)  # asked again for the same paths by every stage of a harvest
 def language_of(path: str) -> str:
     """The language of `path` by name or extension, or "" when unknown."""
     name = PurePosixPath(path).name
@@ -64,15 +65,26 @@ def language_of(path: str) -> str:
     return LANGUAGES.get(PurePosixPath(name).suffix.lower(), "")
 
 
-@functools.lru_cache(maxsize=4096)  # asked for every path by every convention on the editor's request path
-def kind_of(path: str) -> str:
-    """source, test, example, config, docs, build or other, from the path alone."""
+@functools.lru_cache(maxsize=8192)  # asked for every path by every convention on the editor's request path
+def kind_of(path: str, profile: DiscoveryProfile | None = None) -> str:
+    """source, test, test-support, example, config, docs, build or other, from the path and the
+    repository's test-discovery profile (the runners' defaults without one).
+
+    `test` is a file the repository's test runners would run; `test-support` is code that is there for
+    the tests without being one (conftest.py, setup files, helpers in test folders, a matched file that
+    declares no test): team code that conventions apply to, but neither a test to learn from nor a
+    source file for tests to map to.
+    """
     pure = PurePosixPath(path)
     name, suffix = pure.name, pure.suffix.lower()
-    if TEST_PATH.search(path) and suffix not in DOCS_EXTS:
+    code = bool(language_of(path)) and suffix not in DOCS_EXTS and suffix not in CONFIG_EXTS
+    verdict = (profile or DEFAULT_PROFILE).verdict(path) if code else ""
+    if verdict == "test":
         return "test"
     if EXAMPLE_PATH.search(path) and language_of(path) and suffix not in DOCS_EXTS:
         return "example"
+    if verdict == "support":
+        return "test-support"
     if name in BUILD_NAMES or path.startswith((".github/workflows/", ".circleci/", ".gitlab-ci")):
         return "build"
     if suffix in CONFIG_EXTS or CONFIG_NAME.match(name) or name.startswith(("tsconfig", ".env")):

@@ -21,7 +21,7 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.build import DatasetSummary, build_dataset
-from harvest.classify import path_exclusion
+from harvest.classify import kind_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.diffparse import RawChange, parse_patch
 from harvest.files import RawFile, walk_head
@@ -35,6 +35,8 @@ from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
 from harvest.store import atomic_write_json, ensure_home, idiom_home, safe_name, staged_dir, write_jsonl
+from harvest.testkind.discover import discover_profile
+from harvest.testkind.profile import DiscoveryProfile
 from harvest.testmap import map_tests
 
 
@@ -80,6 +82,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     with (staged_dir(out) as stage, progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
           start_log(repo, revisions, config, objects) as log):
         files, excluded = _collect_files(repo, head, config, bar, objects)
+        profile = discover_profile({f.path: f.text for f in files})
+        files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
         last_touch: dict[str, str] = {}
@@ -91,6 +95,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
             "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
+            "tests": sum(1 for r in records if r.kind == "test"),
             "tests_mapped": sum(1 for r in records if r.tests),
             "commits": commit_count,
             "merges": sum(1 for c in kept.values() if c.is_merge),
@@ -104,7 +109,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         summary = Summary(name, str(out), head.hexsha, revisions, shallow, counts,
                           _count_reasons(excluded), {k: v for k, v in report.items() if k != "findings"})
         summary.seconds = round(time.perf_counter() - started, 2)
-        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config))
+        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config, profile))
     return summary
 
 
@@ -120,8 +125,7 @@ def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig, bar:
 
 
 def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str, str]) -> list[FileRecord]:
-    tests = map_tests({f.path: f.text for f in files if f.kind == "test"},
-                      [f.path for f in files if f.kind == "source"])
+    tests = map_tests({f.path: f.text for f in files}, {f.path: f.kind for f in files})
     return [
         FileRecord(f.path, f.kind, f.language, f.size, f.blob, redactor.clean(f.text, "head-file", f.path),
                    f.decode_errors, tests.get(f.path, ()), last_touch.get(f.path, ""))
@@ -196,8 +200,9 @@ def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[d
     return prs
 
 
-def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig) -> dict[str, Any]:
-    """Inputs by content hash (commits, export, config), tool version and counts."""
+def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig, profile: DiscoveryProfile) -> dict[str, Any]:
+    """Inputs by content hash (commits, export, config), tool version, counts, and the test-discovery
+    profile every later stage classifies paths with."""
     export_hash = hashlib.sha256(Path(config.prs_file).read_bytes()).hexdigest() if config.prs_file else ""
     resolved = {rev: repo.git.rev_parse(rev) for rev in summary.revisions if not rev.startswith("-")}
     return {
@@ -207,6 +212,7 @@ def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig) -> dict[s
         "shallow": summary.shallow,
         "counts": summary.counts,
         "excluded": summary.excluded,
+        "tests": profile.to_json(),
         "seconds": summary.seconds,
     }
 

@@ -1,110 +1,264 @@
-"""Map each test file to the source files it tests, by naming convention first, then by imports.
+"""Map each test file to the source files it tests: by name first, then by what it uses.
 
-`Button.spec.tsx` → `Button.tsx`, `test_users.py` → `users.py`, `__tests__/x.ts` → `../x.ts`; when
-no name matches, the local modules a test imports are what it tests. Imports are read with small
-regexes here; the tree-sitter code graph of the next stage refines them.
+Python and JavaScript/TypeScript tests go through the code graph (harvest/graph): every import is
+resolved the way the repository resolves it (relative paths, tsconfig `paths`, workspace packages, a
+package importing itself by its own name, Python packages and `__init__.py` re-exports), and each name
+the test uses is followed through barrels to the file that defines it; the files used most come first.
+A Go test tests its own package: the files of its folder, the same-named one first, then those that
+define the identifiers it uses. A Java/Kotlin test tests its package: the class its name names
+(`FooTest` → `Foo`), then the classes it imports or uses.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
+from dataclasses import dataclass
 
-TEST_AFFIXES = re.compile(r"^(?:test_)?(?P<stem>.+?)(?:_test|\.spec|\.test|Tests?|IT)?$")
-JS_IMPORT = re.compile(r"""(?:from\s+|require\(\s*|import\s*\(\s*|import\s+)['"]([^'"]+)['"]""")
-PY_IMPORT = re.compile(r"^\s*(?:from\s+(\.*[\w.]*)\s+import\s+([\w, ()*]+)|import\s+([\w.]+))", re.MULTILINE)
-JS_EXTS = (".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs")
-TEST_DIRS = {"tests", "test", "__tests__", "spec", "specs"}
+from harvest.classify import language_of
+from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
+from harvest.testkind.profile import FIXTURE_PATH
+
+TEST_AFFIXES = re.compile(r"^(?:test_|Test(?=[A-Z_]))?(?P<stem>.+?)(?:[_.-](?:test|spec)|Tests?|IT|ITCase|TestCase)?$")
+BARE_TEST_NAME = re.compile(r"^(?:index\.)?(?:test|spec|tests|specs)$")
+TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "e2e", "unit", "integration"})
+BARRELS = frozenset({"__init__", "index"})
+GO_DECLARATION = re.compile(r"^(?:func\s+(?:\([^)]*\)\s*)?|type\s+|var\s+|const\s+)([A-Za-z_]\w*)", re.MULTILINE)
+GO_BLOCK = re.compile(r"^(?:var|const|type)\s*\(\n(.*?)^\)", re.MULTILINE | re.DOTALL)  # `const (\n\tA = 1\n)`
+GO_BLOCK_NAME = re.compile(r"^\t([A-Za-z_]\w*)", re.MULTILINE)
+JVM_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
+JVM_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+?)(?:\.\*)?\s*;?\s*$", re.MULTILINE)
+IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
+JS_INLINE_IMPORT = re.compile(r"""\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)(?:\.([A-Za-z_$][\w$]*))?""")
+PY_STRING = re.compile(r"""(?<![\w])['"]([A-Za-z_][\w.]*)['"]""")
+PY_FSTRING_PREFIX = re.compile(r"""\bf['"]([A-Za-z_][\w.]*\.)\{""")
+SCRIPT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
+FAMILIES = {"python": "python", "javascript": "ecmascript", "typescript": "ecmascript", "tsx": "ecmascript",
+            "go": "go", "java": "jvm", "kotlin": "jvm"}
+TESTING_HELPER = re.compile(r"^(testing|testutils?|testhelpers?)$")  # a library's helpers for its users' tests
 
 
-def map_tests(tests: Mapping[str, str], sources: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """For each test path (→ its text), the source paths it tests, best match first."""
-    source_set = set(sources)
-    by_stem: dict[str, list[str]] = defaultdict(list)
-    for path in sorted(source_set):
-        by_stem[_stem(path)].append(path)
-    modules = _python_modules(source_set)
+def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """For each file of kind `test` (path → text in `texts`), the files it tests, best match first:
+    `source` files, or `example` files when it tests nothing else (a docs snippet's test)."""
+    targets = {p for p, k in kinds.items() if k in ("source", "example") and _family(p) in FAMILIES.values()}
+    by_stem = _stems(targets)
+    graph = on_demand_graph(texts)
+    go = _go_packages({p: texts[p] for p in targets if _family(p) == "go"})
+    jvm = _jvm_classes({p: texts[p] for p in targets if _family(p) == "jvm"})
     mapped = {}
-    for test, text in tests.items():
-        imported = _python_imports(test, text, modules) if test.endswith(".py") else _js_imports(test, text, source_set)
-        named = _closest(test, by_stem.get(_test_stem(test), []))
-        preferred = [p for p in imported if _stem(p) == _test_stem(test)]
-        ordered = list(dict.fromkeys(preferred + named)) or imported
-        mapped[test] = tuple(ordered)
+    for test in (p for p, k in kinds.items() if k == "test"):
+        language = language_of(test)
+        if language in SCRIPT_LANGUAGES:
+            used = _graph_uses(graph, test, texts[test])
+        elif language == "go":
+            used = _go_uses(texts[test], go.get(posixpath.dirname(test), {}))
+        elif language in ("java", "kotlin"):
+            used = _jvm_uses(test, texts[test], jvm)
+        else:
+            used = Counter()
+        mapped[test] = _ranked(test, {p: n for p, n in used.items() if p in targets}, by_stem, kinds)
     return mapped
 
 
-def _stem(path: str) -> str:
-    return PurePosixPath(path).name.split(".")[0]
+def _ranked(test: str, used: Mapping[str, int], by_stem: Mapping[str, list[str]],
+            kinds: Mapping[str, str]) -> tuple[str, ...]:
+    """The same-named file among those the test uses first (else the nearest same-named one of its
+    language), then what it uses, most used first: an example program it imports (a docs tutorial's
+    test tests the tutorial), then source files. A library's own testing helpers (`testing.py`,
+    `test-utils.ts`) and fixtures count only when the test uses nothing else."""
+    stem = _test_stem(test)
+    same_language = [p for p in by_stem.get(stem, []) if _family(p) == _family(test)]
+    named = [p for p in used if _stem_key(p) == stem] or \
+        _closest(test, [p for p in same_language if kinds.get(p) == "source"])[:1]
+    by_use = sorted(used, key=lambda p: (-used[p], p))
+    demos = [p for p in by_use if kinds.get(p) == "example" and not FIXTURE_PATH.search(p)]
+    tested = [p for p in by_use if kinds.get(p) == "source" and not TESTING_HELPER.match(_stem_key(p))]
+    return tuple(dict.fromkeys(named + (demos + tested or by_use)))
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+def _stems(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Subject name → files: `Button.tsx` under "button"; `Button/index.tsx` and `utils/__init__.py`
+    under their folder's name too."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(paths):
+        found[_stem_key(path)].append(path)
+        if _is_barrel(path):
+            found[_normal(posixpath.basename(posixpath.dirname(path)))].append(path)
+    return found
+
+
+def _stem_key(path: str) -> str:
+    return _normal(posixpath.basename(path).split(".")[0])
 
 
 def _test_stem(path: str) -> str:
-    name = PurePosixPath(path).name
-    base = name.split(".")[0] if not re.search(r"\.(spec|test)\.", name) else name.rsplit(".", 2)[0]
+    """The subject a test's name names: `test_users.py`, `users_test.go`, `Users.spec.tsx`, `UsersTest.java`
+    → users; a bare `spec.tsx` or `__tests__/index.test.ts` is named after its folder."""
+    name = posixpath.basename(path)
+    base = re.sub(r"\.[cm]?[jt]sx?$|\.\w+$", "", name)
+    if BARE_TEST_NAME.match(base):
+        folders = [d for d in posixpath.dirname(path).split("/") if d and d not in TEST_DIRS]
+        return _normal(folders[-1]) if folders else ""
+    base = re.sub(r"\.(?:test|spec)$", "", base).split(".")[0]
     match = TEST_AFFIXES.match(base)
-    return match.group("stem") if match else base
+    return _normal(match.group("stem") if match else base)
+
+
+def _normal(name: str) -> str:
+    """`use-swr`, `use_swr`, `useSWR` and `_client`/`client` compare equal."""
+    return re.sub(r"[-_.]", "", name).lower()
 
 
 def _closest(test: str, candidates: list[str]) -> list[str]:
-    """Same-named sources ordered by how much directory they share with the test (mirrors count)."""
-    test_dirs = [d for d in PurePosixPath(test).parent.parts if d not in TEST_DIRS]
+    """Same-named files ordered by how much folder they share with the test (mirrored trees count)."""
+    test_dirs = [d for d in posixpath.dirname(test).split("/") if d not in TEST_DIRS]
 
-    def shared(path: str) -> int:
-        src_dirs = PurePosixPath(path).parent.parts
-        return sum(1 for d in test_dirs if d in src_dirs) - abs(len(src_dirs) - len(test_dirs)) * 0.1
+    def shared(path: str) -> float:
+        source_dirs = posixpath.dirname(path).split("/")
+        return sum(1 for d in test_dirs if d in source_dirs) - abs(len(source_dirs) - len(test_dirs)) * 0.1
 
     return sorted(candidates, key=lambda p: (-shared(p), p))
 
 
-def _js_imports(test: str, text: str, sources: set[str]) -> list[str]:
-    """Relative and `@/` alias imports of a JS/TS test, resolved to the repository's files."""
-    found = []
-    for spec in JS_IMPORT.findall(text):
-        if spec.startswith("."):
-            base = posixpath.normpath(posixpath.join(posixpath.dirname(test), spec))
-        elif spec.startswith(("@/", "~/")):
-            base = "src/" + spec[2:]
-        else:
+def _is_barrel(path: str) -> bool:
+    return posixpath.basename(path).split(".")[0] in BARRELS
+
+
+def _family(path: str) -> str:
+    """Languages whose files test one another: a `.ts` test may test a `.tsx` or `.js` file."""
+    language = language_of(path)
+    return FAMILIES.get(language, "")
+
+
+# --- Python and JavaScript/TypeScript: the code graph --------------------------------------------
+
+def _graph_uses(graph: CodeGraph, test: str, text: str) -> Counter[str]:
+    """Repository files that define what the test uses, by how often it uses them."""
+    facts = graph.files.get(test)
+    if facts is None:
+        return Counter()
+    counts = Counter(IDENTIFIER.findall(text))
+    used: Counter[str] = Counter()
+    for binding in facts.bindings:
+        if not binding.target or binding.reexport or binding.local == EVERYTHING:
             continue
-        hit = _resolve_js(base, sources)
-        if hit:
-            found.append(hit)
-    return list(dict.fromkeys(found))
-
-
-def _resolve_js(base: str, sources: set[str]) -> str | None:
-    candidates = [base] + [base + ext for ext in JS_EXTS] + [f"{base}/index{ext}" for ext in JS_EXTS]
-    return next((c for c in candidates if c in sources), None)
-
-
-def _python_modules(sources: set[str]) -> dict[str, str]:
-    """Every dotted suffix of every .py source → its path, so any package root resolves."""
-    modules: dict[str, str] = {}
-    for path in sorted(sources, key=lambda p: (p.count("/"), p)):
-        if not path.endswith(".py"):
+        uses = max(1, counts[binding.local] - 1)  # its own import statement aside
+        if binding.imported != MODULE:
+            found = graph.find(binding.target, binding.imported)
+            if found is not None:  # a name the repository only re-exports from elsewhere is not its code
+                used[found.path] += uses
             continue
-        parts = PurePosixPath(path).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        for start in range(len(parts)):
-            modules.setdefault(".".join(parts[start:]), path)
-    return modules
+        members = Counter(re.findall(rf"(?<![\w$.]){re.escape(binding.local)}\.([A-Za-z_$][\w$]*)", text))
+        for member, count in members.items():
+            found = graph.find(binding.target, member)
+            if found is not None:
+                used[found.path] += count
+        if not members:  # the module itself is used (`express()`): what its barrels pass on
+            used[_through_barrels(graph, binding.target)] += uses
+    if facts.language == "python":
+        for module in _dynamic_imports(text):
+            used[graph.resolver.resolve(test, "python", module)] += 1
+    else:  # `require('lib')` and `await import('lib')` inside the tests: loaded afresh per case
+        for module, member in JS_INLINE_IMPORT.findall(text):
+            target = graph.resolver.resolve(test, facts.language, module)
+            if target:
+                found = graph.find(target, member or "default")
+                used[found.path if found else _through_barrels(graph, target)] += 1
+    used.pop("", None)
+    return used
 
 
-def _python_imports(test: str, text: str, modules: dict[str, str]) -> list[str]:
-    """Resolve `from a.b import c`, `from . import c` and `import a.b` to source paths."""
-    names = []
-    for from_mod, imported, plain in PY_IMPORT.findall(text):
-        if plain:
-            names.append(plain)
-            continue
-        if from_mod.startswith("."):
-            depth = len(from_mod) - len(from_mod.lstrip("."))
-            package = ".".join(PurePosixPath(test).parents[depth - 1].parts)
-            from_mod = ".".join(filter(None, [package, from_mod.lstrip(".")]))
-        names.append(from_mod)
-        names.extend(f"{from_mod}.{n.strip()}" for n in imported.strip("()").split(",") if n.strip() not in ("", "*"))
-    return list(dict.fromkeys(modules[n] for n in names if n in modules))
+def _dynamic_imports(text: str) -> set[str]:
+    """Modules a Python test imports by name at run time: `importlib.import_module("pkg.mod")`, or
+    `import_module(f"docs.tutorial.{name}")` with the names given as string literals (a parametrized
+    fixture). Only the candidates that name a repository module are kept by the caller."""
+    if "import_module" not in text and "__import__" not in text:
+        return set()
+    literals = set(PY_STRING.findall(text))
+    prefixes = set(PY_FSTRING_PREFIX.findall(text))
+    return {s for s in literals if "." in s} | {p + s for p in prefixes for s in literals if "." not in s}
+
+
+def _through_barrels(graph: CodeGraph, path: str) -> str:
+    """The module a pure barrel (`module.exports = require('./lib/x')`, `export * from './x'` alone) passes on."""
+    seen = {path}
+    while True:
+        facts = graph.files.get(path)
+        onward = [b.target for b in facts.bindings if b.local == EVERYTHING and b.target] if facts else []
+        if facts is None or facts.definitions or len(onward) != 1 or onward[0] in seen:
+            return path
+        path = onward[0]
+        seen.add(path)
+
+
+# --- Go: the package is the folder ----------------------------------------------------------------
+
+def _go_packages(texts: Mapping[str, str]) -> dict[str, dict[str, frozenset[str]]]:
+    """Folder → its Go source files → the top-level identifiers each declares."""
+    found: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+    for path, text in texts.items():
+        declared = set(GO_DECLARATION.findall(text)) | {n for block in GO_BLOCK.findall(text)
+                                                      for n in GO_BLOCK_NAME.findall(block)}
+        found[posixpath.dirname(path)][path] = frozenset(declared - {"_", "init", "main"})
+    return found
+
+
+def _go_uses(text: str, package: Mapping[str, frozenset[str]]) -> Counter[str]:
+    """The files of the test's package, weighted by how often the test uses the identifiers each declares
+    (all of them when it names none: it tests the package as a whole)."""
+    counts = Counter(IDENTIFIER.findall(text))
+    used = Counter({path: sum(counts[name] for name in declared) for path, declared in package.items()})
+    return +used or Counter(dict.fromkeys(package, 1))
+
+
+# --- Java and Kotlin: packages and classes --------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Classes:
+    """The repository's Java/Kotlin classes: by fully qualified name, and each package's class names."""
+
+    paths: dict[str, list[str]]  # com.shop.Cart → files declaring it (modules, source sets)
+    by_package: dict[str, list[str]]  # com.shop → its class names, longest first
+
+
+def _jvm_classes(texts: Mapping[str, str]) -> _Classes:
+    """Each file's class: its package line and its file name."""
+    paths: dict[str, list[str]] = defaultdict(list)
+    by_package: dict[str, set[str]] = defaultdict(set)
+    for path, text in texts.items():
+        package = JVM_PACKAGE.search(text[:4000])
+        name = posixpath.basename(path).rsplit(".", 1)[0]
+        prefix = package.group(1) if package else ""
+        paths[f"{prefix}.{name}" if prefix else name].append(path)
+        by_package[prefix].add(name)
+    return _Classes(paths, {p: sorted(names, key=len, reverse=True) for p, names in by_package.items()})
+
+
+def _jvm_uses(test: str, text: str, classes: _Classes) -> Counter[str]:
+    """The class the test's name names (or the longest class of its package its name starts with), then
+    the repository classes it imports or names from its own package, by how often it uses them."""
+    package_match = JVM_PACKAGE.search(text[:4000])
+    package = package_match.group(1) if package_match else ""
+    qualified = (lambda name: f"{package}.{name}") if package else (lambda name: name)
+    counts = Counter(IDENTIFIER.findall(text))
+    used: Counter[str] = Counter()
+    subject = re.sub(r"(Tests?|IT|ITCase|TestCase)$", "", posixpath.basename(test).rsplit(".", 1)[0])
+    local = classes.by_package.get(package, [])
+    named = next((n for n in local if subject.removeprefix("Test").startswith(n)), None)
+    if named:
+        used[_nearest(test, classes.paths[qualified(named)])] += 1 + sum(counts.values())  # outweighs any use
+    imports = JVM_IMPORT.findall(text)
+    imported = {n for name in imports for n in (name, name.rsplit(".", 1)[0]) if n in classes.paths}
+    for name in imported | {qualified(n) for n in local if counts[n]}:
+        used[_nearest(test, classes.paths[name])] += counts[name.rsplit(".", 1)[-1]]
+    return used
+
+
+def _nearest(test: str, paths: list[str]) -> str:
+    """Of several files declaring one class (modules, source sets), the one sharing most of the test's path."""
+    return max(paths, key=lambda p: (len(posixpath.commonpath([p, test])) if "/" in p and "/" in test else 0, p))

@@ -22,6 +22,8 @@ from harvest.conventions.checks import applies
 from harvest.conventions.rules import Rule
 from harvest.errors import HarvestError
 from harvest.store import MANIFEST, complete_artifacts, idiom_home
+from harvest.testkind.profile import DiscoveryProfile
+from harvest.testkind.recorded import recorded_profile
 from harvest.units import count_parse_errors
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
@@ -46,11 +48,12 @@ def conventions_of(repo: Path) -> dict[str, Rule]:
     return {r.id: r for r in load_conventions(path)} if path and path.is_file() else {}
 
 
-def request_kind(path: str, instruction: str = "") -> str:
-    """The kind of unit a request is for, from its path (and words of the instruction)."""
+def request_kind(path: str, instruction: str = "", profile: DiscoveryProfile | None = None) -> str:
+    """The kind of unit a request is for, from its path (a test by the repository's recorded test
+    profile, else by the runners' defaults) and words of the instruction."""
     name = PurePosixPath(path).name
     stem = name.split(".")[0]
-    if (path and kind_of(path) == "test") or re.search(r"\b(test|spec)s?\b", instruction, re.IGNORECASE):
+    if (path and kind_of(path, profile) == "test") or re.search(r"\b(test|spec)s?\b", instruction, re.IGNORECASE):
         return "test"
     if re.match(r"use[A-Z0-9]", stem) or re.search(r"\bhook\b", instruction, re.IGNORECASE):
         return "hook"
@@ -63,6 +66,12 @@ def request_kind(path: str, instruction: str = "") -> str:
                                                                             re.IGNORECASE):
         return "component"
     return "function"
+
+
+def _dataset_name(repo: Path) -> str:
+    """The name of the dataset requests use (its harvest has the same name), "" when there is none."""
+    datasets = request_datasets(repo)
+    return datasets[0].name if len(datasets) == 1 else ""
 
 
 def available(repo: Path) -> list[str]:
@@ -104,7 +113,7 @@ def route(request: CompletionRequest, repo: Path, config: RouterConfig, kind: st
           explore: bool = False, allowed: tuple[str, ...] = ()) -> tuple[str, Decision]:
     """(kind, decision) for `request`, without calling any model; `explore` lets the policy try a
     less-known strategy on `[router] exploration` of requests; `allowed` narrows the strategies."""
-    kind = kind or request_kind(request.path, request.instruction)
+    kind = kind or request_kind(request.path, request.instruction, recorded_profile(repo, _dataset_name(repo)))
     names = [n for n in available(repo) if not allowed or n in allowed]
     if not names:
         narrowed = f" among {', '.join(allowed)}" if allowed else ""

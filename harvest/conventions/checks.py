@@ -110,12 +110,14 @@ def run_check(rule: Rule, subject: Subject) -> list[Hit]:
     return CHECKS[name](rule, subject, negated)
 
 
-def applies(rule: Rule, path: str, language: str) -> bool:
-    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders).
+def applies(rule: Rule, path: str, language: str, kind: str = "") -> bool:
+    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders). `kind` is
+    the file's kind when the caller knows it (a harvested record's, or from the repository's recorded
+    test profile); the path rules decide otherwise.
 
     Stories, mocks, fixtures and example folders are demos: the team's conventions are not held against them.
     """
-    if rule.type.removeprefix("not-") == "commit-format" or kind_of(path) == "example":
+    if rule.type.removeprefix("not-") == "commit-format" or (kind or kind_of(path)) == "example":
         return False
     if rule.language and rule.language != language:
         return False

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from harvest.classify import content_exclusion, language_of, path_exclusion
+from harvest.classify import content_exclusion, kind_of, language_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
 from harvest.conventions.rules import Rule, Subject
 from harvest.errors import InputError
 from harvest.store import complete_artifacts, idiom_home
+from harvest.testkind.profile import DiscoveryProfile
+from harvest.testkind.recorded import recorded_profile
 from harvest.units import extract_units
 
 
@@ -48,8 +50,9 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
     violations: list[Violation] = []
     reported_folders: set[tuple[str, str]] = set()
     layout_rules = {r.id for r in rules if parse_type(r)[0] == "path-layout"}
+    profile = recorded_profile(root)
     for path in sorted(set(paths)):
-        relevant = _relevant(rules, path)
+        relevant = _relevant(rules, path, profile)
         if not relevant:  # most files of a repository: not worth reading
             continue
         raw = (root / path).read_bytes()
@@ -71,7 +74,7 @@ def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: b
     Unless `strict`, the lines a rule lists as exceptions are not held against it: they broke it when
     it was mined, and conventions.yaml shows them to the tech lead; lint is about new breaks.
     """
-    return _violations(root, path, text, _relevant(rules, path), strict)
+    return _violations(root, path, text, _relevant(rules, path, recorded_profile(root)), strict)
 
 
 def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], strict: bool) -> list[Violation]:
@@ -91,10 +94,10 @@ def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], stri
     return violations
 
 
-def _relevant(rules: Sequence[Rule], path: str) -> list[Rule]:
-    """The proposed rules that look at `path`."""
-    language = language_of(path)
-    return [r for r in rules if r.status == "proposed" and applies(r, path, language)]
+def _relevant(rules: Sequence[Rule], path: str, profile: DiscoveryProfile | None) -> list[Rule]:
+    """The proposed rules that look at `path`, classified with the repository's recorded test profile."""
+    language, kind = language_of(path), kind_of(path, profile)
+    return [r for r in rules if r.status == "proposed" and applies(r, path, language, kind)]
 
 
 def lint_commit_message(text: str, rules: Sequence[Rule]) -> list[Violation]:

@@ -100,7 +100,7 @@ def measure(rule: Rule, corpus: Corpus) -> Rule:
 
 def _applicable(rule: Rule, corpus: Corpus) -> list[FileRecord]:
     """The files `rule` looks at; one per folder for a layout rule (it is about the folder)."""
-    records = [r for r in corpus.files if applies(rule, r.path, r.language)]
+    records = [r for r in corpus.files if applies(rule, r.path, r.language, r.kind)]
     if parse_type(rule)[0] != "path-layout":
         return records
     folders: dict[str, FileRecord] = {}

@@ -1,5 +1,6 @@
 """JavaScript/TypeScript facts for the code graph: top-level declarations (exported or not), ES imports,
-CommonJS `require`, and the re-exports barrels are made of (`export * from`, `export { X } from`)."""
+CommonJS `require` and `exports.x =`, and the re-exports barrels are made of (`export * from`,
+`export { X } from`, `module.exports = require(…)`)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,31 @@ def ecmascript_facts(source: Source, root: Node) -> tuple[list[Definition], list
             _export(source, statement, definitions, bindings, aliases)
         elif statement.type == "ambient_declaration" and statement.named_children:
             definitions += _declarations(source, statement, statement.named_children[0], False)
+        elif statement.type == "expression_statement":
+            _commonjs_export(source, statement, definitions, bindings)
         else:
             bindings += _requires(source, statement)
             definitions += _declarations(source, statement, statement, False)
     return definitions, bindings, aliases
+
+
+def _commonjs_export(source: Source, statement: Node, definitions: list[Definition], bindings: list[Binding]) -> None:
+    """`exports.x = …` and `module.exports.x = …` define `x`; `module.exports = require('m')` passes m on."""
+    assignment = statement.named_children[0] if statement.named_children else None
+    if assignment is None or assignment.type != "assignment_expression":
+        return
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    target = source.of(left) if left is not None else ""
+    if target == "module.exports" and right is not None and right.type == "call_expression" and \
+            source.of(right.child_by_field_name("function")) == "require":
+        arguments = right.child_by_field_name("arguments")
+        module = string_value(source, arguments.named_children[0]) if arguments and arguments.named_children else ""
+        if module:
+            bindings.append(Binding(EVERYTHING, EVERYTHING, module, statement.start_point.row + 1, reexport=True))
+    elif left is not None and left.type == "member_expression" and \
+            source.of(left.child_by_field_name("object")) in ("exports", "module.exports"):
+        name = source.of(left.child_by_field_name("property"))
+        definitions.append(_definition(source, statement, statement, name, _value_kind(name, right)))
 
 
 def _imports(source: Source, statement: Node) -> list[Binding]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
 from tree_sitter import Query, QueryCursor
 
+from harvest.classify import language_of
 from harvest.graph.ecmascript import ecmascript_facts
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition, FileFacts
 from harvest.graph.modules import ModuleResolver
@@ -22,7 +23,7 @@ from harvest.store import atomic_write_json, write_jsonl
 from harvest.units.languages import grammar, parse
 from harvest.units.nodes import Source
 
-VERSION = 2  # bump when extraction changes, so cached facts are parsed again
+VERSION = 3  # bump when extraction changes, so cached facts are parsed again
 MAX_HOPS = 12  # re-export chains longer than this are cycles in disguise
 IDENTIFIERS = {
     "python": "(identifier) @name",
@@ -46,7 +47,7 @@ class Resolution:
 class CodeGraph:
     """Facts of every code file plus the module tables, with name resolution across files."""
 
-    def __init__(self, files: dict[str, FileFacts], aliases: list[Aliases], packages: list[Package]) -> None:
+    def __init__(self, files: Mapping[str, FileFacts], aliases: list[Aliases], packages: list[Package]) -> None:
         self.files = files
         self.aliases = aliases
         self.packages = packages
@@ -128,7 +129,8 @@ class CodeGraph:
             return None
         files = {f.path: f for f in read_records(folder / "files.jsonl", FileFacts)}
         return cls(files, [Aliases(**a) for a in tables["aliases"]],
-                   [Package(p["name"], p["folder"], tuple(p["entries"])) for p in tables["packages"]])
+                   [Package(p["name"], p["folder"], tuple(p["entries"]),
+                            {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]])
 
 
 def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts:
@@ -173,6 +175,41 @@ def _identifier_query(language: str) -> Query:
     if language not in _QUERIES:
         _QUERIES[language] = Query(grammar(language), IDENTIFIERS[language])
     return _QUERIES[language]
+
+
+class _OnDemand(Mapping[str, FileFacts]):
+    """File facts parsed (and their imports resolved) the first time they are asked for."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = {p: t for p, t in texts.items() if language_of(p) in IDENTIFIERS}
+        self.parsed: dict[str, FileFacts] = {}
+        self.graph: CodeGraph | None = None
+
+    def __getitem__(self, path: str) -> FileFacts:
+        if path not in self.parsed:
+            language = language_of(path)
+            facts = file_facts(path, language, self.texts[path])  # KeyError: not a code file of the repository
+            self.parsed[path] = facts  # binding may look at files that import this one: they see it unbound
+            if self.graph is not None:
+                self.parsed[path] = replace(facts, bindings=tuple(self.graph.bind(path, language, facts.bindings)))
+        return self.parsed[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def on_demand_graph(texts: Mapping[str, str]) -> CodeGraph:
+    """A graph over the files at HEAD (path → text) that parses a file only when it is asked about: the
+    harvest's first half follows the imports of test files and the barrels they lead through, not the
+    whole repository, and the dataset build still parses every file once."""
+    configs = {p: t for p, t in texts.items() if TS_CONFIG.search(p) or posixpath.basename(p) in WORKSPACE_FILES}
+    facts = _OnDemand(texts)
+    graph = CodeGraph(facts, read_aliases(configs), read_packages(configs))
+    facts.graph = graph
+    return graph
 
 
 def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,

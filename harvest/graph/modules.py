@@ -95,8 +95,9 @@ class ModuleResolver:
                 return next((f for f in map(self._script_file, package.entries) if f), "")
             if module.startswith(package.name + "/"):
                 rest = module[len(package.name) + 1:]
-                return self._script_file(f"{package.folder}/{rest}") or self._script_file(
-                    f"{package.folder}/src/{rest}")
+                declared = next((f for f in map(self._script_file, package.subpaths.get(rest, ())) if f), "")
+                return declared or self._script_file(posixpath.join(package.folder, rest)) or \
+                    self._script_file(posixpath.join(package.folder, "src", rest))
         return ""
 
     def _aliased(self, aliases: Aliases, module: str) -> str:
@@ -119,6 +120,8 @@ class ModuleResolver:
         base = posixpath.normpath(base)
         if base.startswith("../") or base == "..":
             return ""
+        if base == ".":  # `require('..')` from a test folder: the repository root's index
+            return next((f"index{e}" for e in SCRIPT_EXTENSIONS if f"index{e}" in self.paths), "")
         stem, extension = posixpath.splitext(base)
         candidates = [base] if extension in SCRIPT_EXTENSIONS else []
         candidates += [stem + e for e in JS_TO_TS.get(extension, ())]

@@ -1,6 +1,7 @@
 """How a JavaScript/TypeScript repository names its own modules: `tsconfig.json`/`jsconfig.json`
-`baseUrl` and `paths` aliases (following `extends`), and workspace packages declared by the root
-`package.json` `workspaces` or `pnpm-workspace.yaml`, each with its entry points.
+`baseUrl` and `paths` aliases (following `extends`), workspace packages declared by the root
+`package.json` `workspaces` or `pnpm-workspace.yaml`, and the root package itself (a library's tests
+import it by its own name), each with its entry points and its `exports` subpaths.
 
 Config files are read from the harvested file texts, never from disk, so the graph sees HEAD.
 """
@@ -36,11 +37,13 @@ class Aliases:
 
 @dataclass(frozen=True)
 class Package:
-    """A workspace package: its name, folder, and the files its bare name may resolve to."""
+    """A package of the repository: its name, folder, the files its bare name may resolve to, and the
+    same for each `exports` subpath (`swr/infinite` → {"infinite": (...)})."""
 
     name: str
     folder: str
     entries: tuple[str, ...]
+    subpaths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_jsonc(text: str) -> Any:
@@ -94,24 +97,22 @@ def _compiler_options(path: str, configs: Mapping[str, str], seen: set[str]) -> 
 
 
 def read_packages(configs: Mapping[str, str]) -> list[Package]:
-    """Workspace packages named in the root `package.json` `workspaces` or `pnpm-workspace.yaml`."""
+    """The root package and the workspace packages named in its `workspaces` or `pnpm-workspace.yaml`."""
     globs = _workspace_globs(configs)
-    if not globs:
-        return []
     found = []
     for path, text in configs.items():
         folder = posixpath.dirname(path)
-        if posixpath.basename(path) != "package.json" or not folder:
+        if posixpath.basename(path) != "package.json":
             continue
-        if not any(matches_glob(folder, g) for g in globs if not g.startswith("!")) or \
-                any(matches_glob(folder, g[1:]) for g in globs if g.startswith("!")):
+        if folder and (not any(matches_glob(folder, g) for g in globs if not g.startswith("!")) or
+                       any(matches_glob(folder, g[1:]) for g in globs if g.startswith("!"))):
             continue
         try:
             data = json.loads(text)
         except ValueError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("name"), str):
-            found.append(Package(data["name"], folder, _entries(folder, data)))
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"]:
+            found.append(Package(data["name"], folder, _entries(folder, data), _subpaths(folder, data)))
     return found
 
 
@@ -139,10 +140,30 @@ def _entries(folder: str, data: dict[str, Any]) -> tuple[str, ...]:
     then `src/index` and `index`, all without extension (the resolver tries each one)."""
     declared = [data.get(k) for k in ("source", "types", "typings", "module", "main")]
     exports = data.get("exports")
-    dot = exports.get(".") if isinstance(exports, dict) else exports
-    while isinstance(dot, dict):
-        dot = next((v for k, v in dot.items() if k in ("source", "types", "import", "default", "require")), None)
-    declared.append(dot)
+    declared.append(_export_target(exports.get(".") if isinstance(exports, dict) else exports))
+    entries = _candidates(folder, declared)
+    return entries + tuple(c for c in (_join(folder, "src/index"), _join(folder, "index")) if c not in entries)
+
+
+def _subpaths(folder: str, data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """`exports` subpaths without wildcards (`"./infinite": {...}`) → the files each may resolve to."""
+    exports = data.get("exports")
+    if not isinstance(exports, dict):
+        return {}
+    return {key[2:]: _candidates(folder, [_export_target(value)]) for key, value in exports.items()
+            if key.startswith("./") and "*" not in key and not key.endswith(".json") and _export_target(value)}
+
+
+def _export_target(value: Any) -> Any:
+    """The file an `exports` entry names, through its condition objects (source and types first)."""
+    while isinstance(value, dict):
+        value = next((v for k, v in value.items() if k in ("source", "types", "import", "default", "require")),
+                     next(iter(value.values()), None))
+    return value
+
+
+def _candidates(folder: str, declared: list[Any]) -> tuple[str, ...]:
+    """Each declared entry as written, without its extension, and its source twin (dist/x → src/x)."""
     found: list[str] = []
     for entry in (e for e in declared if isinstance(e, str)):
         relative = posixpath.normpath(entry).removeprefix("./")
@@ -150,7 +171,6 @@ def _entries(folder: str, data: dict[str, Any]) -> tuple[str, ...]:
         for candidate in (relative, stem, BUILD_FOLDERS.sub("src/", stem)):
             if candidate not in found:
                 found.append(candidate)
-    found += [c for c in ("src/index", "index") if c not in found]
     return tuple(_join(folder, c) for c in found)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from harvest.build import build_dataset
 from harvest.config import HarvestConfig
-from harvest.graph import MODULE, CodeGraph
+from harvest.graph import MODULE, CodeGraph, on_demand_graph
 from harvest.graph.workspace import parse_jsonc
 from harvest.pipeline import mine
 from tests.fixtures.code_graph import MONOREPO, PACKAGE, commit_files
@@ -112,3 +112,41 @@ def test_pnpm_workspaces_and_a_broken_tsconfig(make_repo) -> None:
 
 def test_jsonc_keeps_slashes_inside_strings() -> None:
     assert parse_jsonc('{"a": "http://x/*y*/", /* c */ "b": [1,],}') == {"a": "http://x/*y*/", "b": [1]}
+
+
+def test_a_library_imports_itself_by_its_package_name_and_exports_subpaths(make_repo) -> None:
+    repo = make_repo("selfie")
+    repo.write("package.json", '{"name": "selfie", "main": "./dist/index.js", "exports": {".": "./dist/index.js",'
+                               ' "./extra": {"import": {"types": "./dist/extra/index.d.mts"}}}}\n')
+    repo.write("src/index.ts", "export const selfie = 1;\n")
+    repo.write("src/extra/index.ts", "export const extra = 2;\n")
+    repo.write("src/deep/util.ts", "export const util = 3;\n")
+    repo.write("test/selfie.test.ts", "import { selfie } from 'selfie';\nimport { extra } from 'selfie/extra';\n"
+                                      "import { util } from 'selfie/deep/util';\n")
+    repo.commit("feat: a library")
+    graph = harvest_graph(repo)
+    test = "test/selfie.test.ts"
+    assert (target(graph, test, "selfie"), target(graph, test, "extra")) == ("src/index.ts", "src/extra/index.ts")
+    assert target(graph, test, "util") == "src/deep/util.ts"
+
+
+def test_commonjs_exports_and_a_root_index_required_from_a_test_folder(make_repo) -> None:
+    repo = make_repo("cjs")
+    repo.write("index.js", "'use strict';\n\nmodule.exports = require('./lib/app');\n")
+    repo.write("lib/app.js", "exports.listen = function listen() {};\nmodule.exports.close = () => {};\n")
+    repo.write("test/app.js", "var app = require('..');\n")
+    repo.commit("feat: commonjs")
+    graph = harvest_graph(repo)
+    assert target(graph, "test/app.js", "app") == "index.js"
+    assert [(d.name, d.kind) for d in graph.files["lib/app.js"].definitions] == [("listen", "function"),
+                                                                                 ("close", "function")]
+    assert graph.find("index.js", "listen").path == "lib/app.js"  # module.exports = require(): a re-export
+
+
+def test_the_on_demand_graph_parses_only_what_it_is_asked_about() -> None:
+    texts = {"src/a.ts": "export * from './b';\n", "src/b.ts": "export const b = 1;\n",
+             "src/c.ts": "export const c = 1;\n", "README.md": "# no code\n"}
+    graph = on_demand_graph(texts)
+    assert sorted(graph.files) == ["src/a.ts", "src/b.ts", "src/c.ts"]
+    assert graph.find("src/a.ts", "b").path == "src/b.ts"
+    assert sorted(graph.files.parsed) == ["src/a.ts", "src/b.ts"]

@@ -32,12 +32,13 @@ KNOWN_CALLS = {"test(": FORBID["it"], "it(": FORBID["test"]}
 def review(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
     """A rule per rule-like statement in review comments and review summaries, scoped to files like theirs."""
     rules = []
+    kinds = {f.path: f.kind for f in corpus.files}  # as harvested; a path gone since by the path rules
     for pr in corpus.prs:
         stated = [(c.author, c.body, (c.path,)) for c in pr.comments if not c.in_reply_to and c.path]
         stated += [(r.author, r.body, _changed(pr)) for r in pr.reviews if r.body]
         for author, body, paths in stated:
             statement = _statement(body)
-            shapes = {(suffix(p), language_of(p), kind_of(p)) for p in paths}
+            shapes = {(suffix(p), language_of(p), kinds.get(p) or kind_of(p)) for p in paths}
             scope = [f.path for f in corpus.files if (suffix(f.path), f.language, f.kind) in shapes]
             if statement is None or not scope:
                 continue
