@@ -117,8 +117,9 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
         pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard)
-        pairs, leaks = decontaminate(split_pairs(pairs, config), config.near_duplicate_jaccard)
-        rejected += duplicates + leaks
+        pairs, leaks_across = split_pairs(pairs, config)
+        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard)
+        rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
