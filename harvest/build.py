@@ -41,7 +41,7 @@ from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.quality import filter_pairs
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
-from harvest.split import decontaminate, exclude_files, split_pairs
+from harvest.split import decontaminate, exclude_files, split_pairs, uncovered_kinds
 from harvest.store import (
     MANIFEST,
     atomic_write_json,
@@ -139,7 +139,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
                              summary.rejected, summary.units,
                              [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
-                             config.split, formats, _examples(pairs), tokens)
+                             config.split, formats, _examples(pairs), tokens, uncovered_kinds(pairs, config))
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))

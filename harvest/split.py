@@ -8,8 +8,9 @@ file feeds two splits. Pairs are split two ways:
   `Pair.files`), and a group goes to one split whole. Held-out groups are chosen kind by kind (the
   kind with the fewest choices first), so each kind gets its shares of test and eval pairs: at least
   MIN_TEST in test once it has MIN_COVERED pairs, never more than MAX_HELD_SHARE held out. `file` mode
-  walks the groups in the order of a seeded hash of their smallest file, so a file's split does not
-  depend on unrelated files; `temporal` mode walks them newest first, as a team's future work would come.
+  walks the groups in the order of a seeded hash of their smallest file, so each file's place is its own
+  and a file added or removed moves few others (most often none); `temporal` mode walks them newest
+  first, as a team's future work would come.
 - Commit pairs (commit, commit-message) reveal every file their commit changed: joined into the groups
   they would glue most of the repository into one group, which would land in train. They are split by
   time instead: the newest commits are held out (test, then eval), the rest train. A commit pair keeps
