@@ -102,7 +102,7 @@ def plan(repo: Repository, per_kind: int, targets: Sequence[str]) -> list[Edit]:
     kind (the same ones every run)."""
     edits: dict[str, dict[str, Edit]] = {}
     for path in targets:
-        if not repo.family(path) or not repo.text(path):
+        if not repo.family(path) or not repo.text(path) or path.endswith(".d.ts"):  # declarations hold no code
             continue
         for build in BUILDERS:
             for edit in build(repo, path):

@@ -157,14 +157,16 @@ JS_DEFAULT_IMPORT = re.compile(r"""(?m)^\s*import\s+([A-Za-z_$][\w$]*)\s*(?:,\s*
 
 
 def default_import(texts: Iterable[str]) -> tuple[str, str, str] | None:
-    """The module most often imported whole (`import X from 'm'`, `const X = require('m')`) under one usual
-    name: (module, name, syntax `import` or `require`), when some module has ≥ 5 such imports, ≥ 90% of them
-    under that name."""
+    """The package most often imported whole (`import X from 'm'`, `const X = require('m')`; relative paths
+    aside) under one usual name: (module, name, syntax `import` or `require`), when some package has ≥ 5 such
+    imports, ≥ 90% of them under that name."""
     names: dict[str, Counter[str]] = {}
     syntax: Counter[tuple[str, str]] = Counter()
     for text in texts:
         for match in JS_DEFAULT_IMPORT.finditer(text):
             local, module = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+            if module.startswith((".", "/")):  # the repository's own files: named after themselves, not a grain
+                continue
             names.setdefault(module, Counter())[local] += 1
             syntax[(module, "import" if match.group(1) else "require")] += 1
     candidates = [(sum(c.values()), module, c.most_common(1)[0][0]) for module, c in names.items()

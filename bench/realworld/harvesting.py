@@ -3,8 +3,10 @@
 Everything goes to a temporary IDIOM_HOME; the held-out files are given to the harvest through the user
 config (`[harvest] exclude_files` in IDIOM_CONFIG_DIR/config.toml), which takes a list of any length and
 leaves the clone untouched. The harvest's wall time is measured against `git log -p` on the same ref in
-the same run (`--diff-merges=first-parent`, the stream the harvester reads), and its peak memory is the
-child's maximum resident set (`os.wait4`, which covers the git processes it waits for).
+the same run (`--diff-merges=first-parent`, the stream the harvester reads). Its peak memory is the
+command's own high-water mark (`VmHWM`, read by the command's process as it exits): `ru_maxrss` of a
+child (`RUSAGE_CHILDREN`, `os.wait4`) would not do, since Linux carries the parent's resident set at
+`fork` into the child's maximum across `exec`, so every child of a grown runner would report the runner.
 """
 
 from __future__ import annotations
@@ -69,8 +71,7 @@ def harvest(clone: Path, workspace: Workspace) -> Harvested:
     """`idiom harvest CLONE --json` in a child process, timed, its peak memory read; `git log -p` timed first."""
     floor = _git_log_seconds(clone)
     started = time.perf_counter()
-    output, peak_kb = _run([sys.executable, "-m", "server", "harvest", str(clone), "--json"], workspace.environment(),
-                           "idiom harvest")
+    output, peak_kb = _run(["harvest", str(clone), "--json"], workspace.environment(), "idiom harvest")
     seconds = time.perf_counter() - started
     summary = json.loads(output)
     dataset = summary.get("dataset") or {}
@@ -79,17 +80,8 @@ def harvest(clone: Path, workspace: Workspace) -> Harvested:
 
 def index(clone: Path, workspace: Workspace, model: str) -> dict[str, Any]:
     """`idiom index CLONE --json` (the hash embedding unless `model` is minilm)."""
-    output, _ = _run([sys.executable, "-m", "server", "index", str(clone), "--json"], workspace.environment(model),
-                     "idiom index")
+    output, _ = _run(["index", str(clone), "--json"], workspace.environment(model), "idiom index")
     return json.loads(output)
-
-
-def search(clone: Path, workspace: Workspace, model: str, queries: Path, mode: str, k: int) -> list[dict[str, Any]]:
-    """`idiom search --queries FILE` in one child: the results of every row, in row order."""
-    output, _ = _run([sys.executable, "-m", "server", "search", "--repo", str(clone), "--queries", str(queries),
-                      "--mode", mode, "-k", str(k)], workspace.environment(model), "idiom search")
-    rows = [json.loads(line) for line in output.splitlines() if line.strip()]
-    return [row["results"] for row in sorted(rows, key=lambda r: r["id"])]
 
 
 def _git_log_seconds(clone: Path) -> float | None:
@@ -99,16 +91,34 @@ def _git_log_seconds(clone: Path) -> float | None:
     return time.perf_counter() - started if done.returncode == 0 else None
 
 
-def _run(command: list[str], env: dict[str, str], what: str) -> tuple[str, int]:
-    """The child's stdout and its peak resident set in KiB; a failure is a MatrixError with its last line."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)  # reaped here, so its own rusage can be read
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
-    if child.returncode != 0:
+# `idiom ARGS…` in this interpreter, writing its peak resident set (VmHWM, kB; or its git children's, when
+# larger) to the file named by the variable when it exits.
+COMMAND = """
+import atexit, os, re, resource, sys
+def peak():
+    found = re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # git, when it outgrows the command
+    open(os.environ["IDIOM_MATRIX_PEAK_FILE"], "w").write(str(max(int(found.group(1)) if found else 0, children)))
+atexit.register(peak)
+sys.argv[0] = "idiom"
+from server.cli import main
+main()
+"""
+
+
+def _run(arguments: list[str], env: dict[str, str], what: str) -> tuple[str, int]:
+    """`idiom ARGUMENTS…` in a child: its stdout and its peak resident set in KiB; a failure is a MatrixError
+    with its last line."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        with (Path(scratch) / "out").open("w+b") as out, (Path(scratch) / "err").open("w+b") as err:
+            done = subprocess.run([sys.executable, "-c", COMMAND, *arguments], env={**env, "IDIOM_MATRIX_PEAK_FILE":
+                                  str(peak_file)}, stdout=out, stderr=err, check=False)
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+        peak = int(peak_file.read_text() or 0) if peak_file.exists() else 0
+    if done.returncode != 0:
         detail = (stderr.strip().splitlines() or ["no output"])[-1]
-        raise MatrixError(f"{what} failed (exit {child.returncode}): {detail}")
-    return stdout, usage.ru_maxrss
+        raise MatrixError(f"{what} failed (exit {done.returncode}): {detail}")
+    return stdout, peak

@@ -99,10 +99,11 @@ def detail_rows(results: Sequence[Result]) -> dict[str, tuple[list[str], list[li
                 ", ".join(f"{k} {c}/{t}" for k, (c, t) in r["breaks"]["by_kind"].items()) or "none"] for r in results])
     retrieval = (["repository", "dep tasks (files)", "recall@5 deps / hybrid", "look-alike files", "same-role share"],
                  [[r["repo"], f"{r['retrieval']['deps'].get('tasks', 0)} ({r['retrieval']['deps'].get('files', 0)})",
-                   r["retrieval"]["deps"].get("error") or _pair(r["retrieval"]["deps"], "deps", "hybrid"),
+                   r["retrieval"]["deps"].get("error") or _pair(r["retrieval"]["deps"], "deps", "hybrid")
+                   + _failed(r["retrieval"]["deps"]),
                    str(r["retrieval"]["roles"].get("files", 0)),
-                   r["retrieval"]["roles"].get("error") or _fmt(r["retrieval"]["roles"].get("share"), _pct)]
-                  for r in results])
+                   (r["retrieval"]["roles"].get("error") or _fmt(r["retrieval"]["roles"].get("share"), _pct))
+                   + _failed(r["retrieval"]["roles"])] for r in results])
     cost = (["repository", "commits", "harvest s", "git log -p s", "ratio", "peak MB", "index s"],
             [[r["repo"], str(r["cost"]["commits"]), f"{r['cost']['harvest_s']:.1f}",
               _fmt(r["cost"]["git_log_s"], lambda v: f"{v:.2f}"), _fmt(r["cost"]["ratio"], lambda v: f"{v:.1f}x"),
@@ -171,6 +172,11 @@ def _examples(paths: Sequence[str]) -> str:
 
 def _pair(found: dict[str, Any], first: str, second: str) -> str:
     return f"{_fmt(found.get(first), lambda v: f'{v:.2f}')} / {_fmt(found.get(second), lambda v: f'{v:.2f}')}"
+
+
+def _failed(found: dict[str, Any]) -> str:
+    """", 3 queries failed (the first's error)" when the product failed on some queries."""
+    return f"; {found['failed']} queries failed ({found['failure']})" if found.get("failed") else ""
 
 
 def _fmt(value: float | None, show: Callable[[float], str]) -> str:

@@ -3,17 +3,20 @@
 - **Dependency recall@5**: positions in held-out files that use a name imported from another file of the
   repository, chosen and graded exactly as bench/deps_bench.py does (its `tasks_of`, over the held-out
   files instead of the indexed ones): the gold is the file the import names or the file defining the
-  name behind a re-export. Asked through `idiom search --queries` (modes `deps` and `hybrid`, k = 5).
+  name behind a re-export. Asked in modes `deps` and `hybrid`, k = 5.
 - **Same-role share**: for each held-out file whose role (bench/realworld/roles.py) has at least 5 indexed
   units, the cursor 3 lines below its last import, the share of the top-5 `similar` results of its role.
+
+Queries go to the product's retriever (`Retriever.search` on a `focus_of_file`, what `idiom search --file
+--line` runs) one at a time, so a query the product fails on counts as a miss and is reported with its
+error, without taking the others with it.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +30,6 @@ from harvest.units import file_imports
 K = 5
 TASKS = 300  # dependency tasks per repository at most (2 per file), as deps_bench samples them
 MIN_ROLE_UNITS = K  # a file is asked for look-alikes only when its role has this many units to find
-
-Search = Callable[[list[dict[str, Any]], str], list[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -47,54 +48,64 @@ class HeldOutGraph:
         self.find = graph.find
 
 
-def dependency_recall(clone: Path, index_folder: Path, held_out: Sequence[str], search: Search) -> dict[str, Any]:
+class Asker:
+    """Position queries against one index; failures are counted, with the first one's message."""
+
+    def __init__(self, clone: Path, retriever: Any) -> None:
+        self.clone = clone
+        self.retriever = retriever
+        self.failed = 0
+        self.first_failure = ""
+
+    def top(self, path: str, line: int, mode: str) -> list[str]:
+        """The paths of the top K results for the cursor at `line` of `path` ([] when the query fails)."""
+        from router.strategies.rag.focus import focus_of_file
+
+        try:
+            return [hit.path for hit in self.retriever.search(focus_of_file(self.clone, path, line), k=K, mode=mode)]
+        except Exception as exc:  # noqa: BLE001 - whatever the product raises on one query is a finding about it
+            self.failed += 1
+            self.first_failure = self.first_failure or f"{path}:{line} ({mode}): {type(exc).__name__}: {exc}"[:300]
+            return []
+
+    def failures(self) -> dict[str, Any]:
+        return {"failed": self.failed, "failure": self.first_failure} if self.failed else {}
+
+
+def dependency_recall(clone: Path, index_folder: Path, held_out: Sequence[str], retriever: Any) -> dict[str, Any]:
     """Recall@5 of `deps` and `hybrid` on dependency tasks in the held-out files."""
     graph = CodeGraph.load(index_folder / "graph")
-    if graph is None:
-        return {"tasks": 0}
-    tasks = tasks_of(clone, HeldOutGraph(graph, held_out), TASKS)
+    tasks = tasks_of(clone, HeldOutGraph(graph, held_out), TASKS) if graph is not None else []
     if not tasks:
         return {"tasks": 0}
-    rows = [{"id": n, "path": t.path, "line": t.line} for n, t in enumerate(tasks)]
+    asker = Asker(clone, retriever)
     found: dict[str, Any] = {"tasks": len(tasks), "files": len({t.path for t in tasks})}
     for mode in ("deps", "hybrid"):
-        results = search(rows, mode)
-        hits = [bool(t.gold & {r["path"] for r in result[:K]}) for t, result in zip(tasks, results, strict=True)]
+        hits = [bool(t.gold & set(asker.top(t.path, t.line, mode))) for t in tasks]
         found[mode] = sum(hits) / len(hits)
         found[f"{mode}_missed"] = [f"{t.path}:{t.line} {t.name} (gold {', '.join(sorted(t.gold))})"
                                    for t, hit in zip(tasks, hits, strict=True) if not hit][:3]
-    return found
+    return {**found, **asker.failures()}
 
 
 def same_role_share(clone: Path, units: Sequence[dict[str, Any]], held_out: Sequence[str], tests: frozenset[str],
-                    search: Search) -> dict[str, Any]:
+                    retriever: Any) -> dict[str, Any]:
     """The mean share of the top-5 `similar` results that share the held-out file's role."""
     units_per_path = Counter(u["path"] for u in units if not u.get("deprecated"))
-    indexed = sorted(units_per_path)
-    roles = {p: role_of(p, tests) for p in indexed}
-    rows, targets = [], []
+    roles = {p: role_of(p, tests) for p in units_per_path}
+    asker = Asker(clone, retriever)
+    shares, misses = [], []
     for path in held_out:
         role = role_of(path, tests)
-        members = sum(units_per_path[p] for p in indexed if same_role(role, roles[p]))
         text = (clone / path).read_text(encoding="utf-8", errors="replace")
-        if members < MIN_ROLE_UNITS or not text.strip():
+        lines = len(text.splitlines())
+        if not lines or sum(n for p, n in units_per_path.items() if same_role(role, roles[p])) < MIN_ROLE_UNITS:
             continue
         last_import = max((i.line for i in file_imports(path, language_of(path), text)), default=0)
-        rows.append({"id": len(rows), "path": path, "line": min(text.count("\n") + 1, last_import + 3)})
-        targets.append(path)
-    if not rows:
-        return {"files": 0}
-    shares, misses = [], []
-    for path, result in zip(targets, search(rows, "similar"), strict=True):
-        role = role_of(path, tests)
-        same = [same_role(role, role_of(r["path"], tests)) for r in result[:K]]
+        found = asker.top(path, min(lines, last_import + 3), "similar")
+        same = [same_role(role, role_of(p, tests)) for p in found]
         shares.append(sum(same) / len(same) if same else 0.0)
-        misses += [f"{path} → {r['path']}" for r, ok in zip(result[:K], same, strict=True) if not ok][:1]
-    return {"files": len(rows), "share": statistics.mean(shares), "examples": misses[:3]}
-
-
-def queries_file(folder: Path, rows: list[dict[str, Any]]) -> Path:
-    """`rows` written as an `idiom search --queries` file."""
-    path = folder / "queries.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
+        misses += [f"{path} → {p}" for p, ok in zip(found, same, strict=True) if not ok][:1]
+    if not shares:
+        return {"files": 0}
+    return {"files": len(shares), "share": statistics.mean(shares), "examples": misses[:3], **asker.failures()}

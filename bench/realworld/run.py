@@ -135,13 +135,8 @@ def measure(spec: RepoSpec, clones: Path, model: str, console: Console, label: s
         linted = [p for p in held if p in kept]
         with stage("lint and injected breaks"), _environment(workspace.environment(model)):
             lint, caught = _lint_and_breaks(clone, harvested.dataset_dir, paths, truth.tests, held, linted, units)
-        with stage("retrieval"):
-            def search(rows: list[dict[str, Any]], mode: str) -> list[list[dict[str, Any]]]:
-                queries = retrieval.queries_file(Path(scratch), rows)
-                return harvesting.search(clone, workspace, model, queries, mode, retrieval.K)
-
-            found = {"deps": _attempt(lambda: retrieval.dependency_recall(clone, workspace.home / "index", linted, search)),
-                     "roles": _attempt(lambda: retrieval.same_role_share(clone, units, linted, truth.tests, search))} \
+        with stage("retrieval"), _environment(workspace.environment(model)):
+            found = _retrieval(clone, workspace.home / "index", units, linted, truth.tests) \
                 if "error" not in indexing else {"deps": indexing, "roles": indexing}
         result = {
             "repo": spec.repo, "commit": spec.commit, "layout": spec.layout, "languages": list(spec.languages),
@@ -195,6 +190,17 @@ def _lint_and_breaks(clone: Path, dataset: Path, paths: list[str], tests: frozen
               "grain": {"units": {f"{f}:{k}": c for (f, k), c in repo.grain.unit_cases.items()},
                         "test_names": repo.grain.test_names, "absent": repo.grain.absent}}
     return lint, caught
+
+
+def _retrieval(clone: Path, index: Path, units: list[dict[str, Any]], linted: list[str],
+               tests: frozenset[str]) -> dict[str, Any]:
+    """Dependency recall and same-role share on the held-out files, from the product's retriever."""
+    from router.config import load_index_config
+    from router.strategies.rag.retrieve import Retriever
+
+    retriever = Retriever(index, load_index_config(clone))
+    return {"deps": retrieval.dependency_recall(clone, index, linted, retriever),
+            "roles": retrieval.same_role_share(clone, units, linted, tests, retriever)}
 
 
 def _attempt(figure: Callable[[], dict[str, Any]]) -> dict[str, Any]:

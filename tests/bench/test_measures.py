@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from bench.realworld import figures, report
-from bench.realworld.grain import MIXED_CAPS, against, cases_of, dominant_case, name_in
+from bench.realworld.grain import (
+    MIXED_CAPS,
+    against,
+    cases_of,
+    default_import,
+    dominant_case,
+    name_in,
+)
 from bench.realworld.holdout import code_files, draw, held_out
 from bench.realworld.roles import compound_suffix, role_of, same_role
 from bench.realworld.truth import Truth
@@ -65,6 +72,13 @@ def test_the_grain_is_the_style_most_names_fit() -> None:
     for grain in ("snake_case", "camelCase", "PascalCase", "UPPER_CASE", "kebab-case", MIXED_CAPS):
         broken = name_in(against(grain), ("injected", "helper", "value"))
         assert not cases_of(broken) & ({"camelCase", "PascalCase"} if grain == MIXED_CAPS else {grain})
+
+
+def test_the_usual_default_import_is_of_a_package_not_of_the_repository_files() -> None:
+    texts = ["import React from 'react'\nconst app = require('../')\n"] * 6
+    assert default_import(texts) == ("react", "React", "import")
+    assert default_import(["const express = require('express')\n"] * 5) == ("express", "express", "require")
+    assert default_import(["import a from 'x'\n", "import b from 'x'\n"] * 3) is None  # no usual name
 
 
 def test_recognition_recall_precision_and_mapping() -> None:
