@@ -32,7 +32,7 @@ from pathlib import Path
 from bench.realworld import grain as measure
 from bench.realworld.grain import Grain, against, family_of, name_in
 from bench.realworld.holdout import sample
-from bench.realworld.truth import language_of
+from bench.realworld.truth import Tree, language_of
 
 
 @dataclass(frozen=True)
@@ -46,26 +46,15 @@ class Edit:
     detail: str = ""
 
 
-class Repository:
+class Repository(Tree):
     """A clone with what the breaks need: its tracked files, test files (truth), held-out files and grain."""
 
     def __init__(self, root: Path, paths: Sequence[str], tests: frozenset[str], held_out: Sequence[str],
                  units: Sequence[dict]) -> None:
-        self.root = root
-        self.paths = sorted(paths)
-        self.path_set = frozenset(self.paths)
+        super().__init__(root, paths)
         self.tests = tests
         self.held_out = sorted(held_out)
-        self._texts: dict[str, str] = {}
         self.grain = measure_grain(self, units)
-
-    def text(self, path: str) -> str:
-        if path not in self._texts:
-            try:
-                self._texts[path] = (self.root / path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                self._texts[path] = ""
-        return self._texts[path]
 
     def family(self, path: str) -> str:
         return family_of(language_of(path))

@@ -151,7 +151,7 @@ class _Parser:
         if self.peek() == ("punct", "("):
             self.take()
             argument = self.value() if self.peek()[1] != ")" else None
-            self.skip_to(")")
+            self.skip_to_close()
             if name == "require" and isinstance(argument, str):
                 return self.constants["require"](argument)
             return argument if name.rsplit(".", 1)[-1] in WRAPPERS else None
@@ -211,17 +211,12 @@ class _Parser:
                 return
             self.take()
 
-    def skip_to(self, closing: str) -> None:
-        """Past the bracket `closing` that ends the current group."""
-        depth = 0
+    def skip_to_close(self) -> None:
+        """Past the bracket that closes the current group."""
         while self.peek()[0] != "end":
-            kind, text = self.take()
-            if kind == "punct" and text in CLOSERS:
-                depth += 1
-            elif kind == "punct" and text in (")", "]", "}"):
-                if depth == 0:
-                    return
-                depth -= 1
+            self.skip_expression()
+            if self.take()[1] in (")", "]", "}"):
+                return
 
 
 def _unquote(text: str) -> str:

@@ -175,7 +175,7 @@ def _pair(found: dict[str, Any], first: str, second: str) -> str:
 
 
 def _failed(found: dict[str, Any]) -> str:
-    """", 3 queries failed (the first's error)" when the product failed on some queries."""
+    """"; 3 queries failed (DuplicateIDError at path:line (mode))" when the product failed on some queries."""
     return f"; {found['failed']} queries failed ({found['failure']})" if found.get("failed") else ""
 
 

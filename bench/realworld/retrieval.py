@@ -55,7 +55,7 @@ class Asker:
         self.clone = clone
         self.retriever = retriever
         self.failed = 0
-        self.first_failure = ""
+        self.first_failure: tuple[str, str] | None = None
 
     def top(self, path: str, line: int, mode: str) -> list[str]:
         """The paths of the top K results for the cursor at `line` of `path` ([] when the query fails)."""
@@ -65,11 +65,15 @@ class Asker:
             return [hit.path for hit in self.retriever.search(focus_of_file(self.clone, path, line), k=K, mode=mode)]
         except Exception as exc:  # noqa: BLE001 - whatever the product raises on one query is a finding about it
             self.failed += 1
-            self.first_failure = self.first_failure or f"{path}:{line} ({mode}): {type(exc).__name__}: {exc}"[:300]
+            self.first_failure = self.first_failure or (f"{type(exc).__name__} at {path}:{line} ({mode})",
+                                                        str(exc)[:300])
             return []
 
     def failures(self) -> dict[str, Any]:
-        return {"failed": self.failed, "failure": self.first_failure} if self.failed else {}
+        """{"failed": count, "failure": where the first failed, "message": its error} (empty: none failed)."""
+        if not self.failed:
+            return {}
+        return {"failed": self.failed, "failure": self.first_failure[0], "message": self.first_failure[1]}
 
 
 def dependency_recall(clone: Path, index_folder: Path, held_out: Sequence[str], retriever: Any) -> dict[str, Any]:
