@@ -4,8 +4,9 @@ Runs in the dataset build (harvest/build.py) after dedup and before decontaminat
 file feeds two splits. Pairs are split two ways:
 
 - File pairs (code units, tests, config blocks, reviews) reveal one file or a few: a unit its file, a
-  test pair its test file and the files it tests. Pairs that share a file form a group (union-find over
-  `Pair.files`), and a group goes to one split whole. Held-out groups are chosen kind by kind (the
+  test pair its test file and the source it shows as context (its best match: the other files a test
+  uses appear in no pair's text, and counting them glued a library's tests into one group through its
+  core modules). Pairs that share a file form a group (union-find over `Pair.files`), and a group goes to one split whole. Held-out groups are chosen kind by kind (the
   kind with the fewest choices first), so each kind gets its shares of test and eval pairs: at least
   MIN_TEST in test once it has MIN_COVERED pairs, never more than MAX_HELD_SHARE held out. `file` mode
   walks the groups in the order of a seeded hash of their smallest file, so each file's place is its own

@@ -97,7 +97,7 @@ def _split(facts: DatasetFacts) -> str:
                if leaks else "")
     text = (f"## How it was split\n\nLeak-free by file: no file feeds two splits. Mode `{facts.split_mode}`.\n\n"
             f"- **Code, test, config and review pairs** are grouped by the files they reveal (a unit's file; a test "
-            f"file with the files it tests), and a group goes to one split whole. Held-out groups are chosen kind by "
+            f"file with the source it is shown), and a group goes to one split whole. Held-out groups are chosen kind by "
             f"kind, taken {order}: each kind with at least {MIN_COVERED} pairs gets at least {MIN_TEST} test pairs "
             f"and at most {MAX_HELD_SHARE:.0%} of its pairs in eval + test, where its files allow.\n"
             f"- **Commit and commit-message pairs** reveal every file their commit changed, so they are split by "

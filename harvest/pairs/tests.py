@@ -27,7 +27,7 @@ def team_test_pairs(sources: Sources) -> Iterator[Pair]:
             continue
         subject = sources.files.get(record.tests[0])
         context = _context(subject) if subject else ""
-        files = (record.path, *record.tests)
+        files = (record.path, record.tests[0])  # what the pair shows: the test, and the source as context
         target = _subject_name(record.tests[0])
         if record.text.count("\n") <= LONG_TEST_FILE_LINES or not cases.get(record.path):
             prompt = f"Write the tests for `{target}` ({record.tests[0]}) in `{record.path}`."

@@ -1,6 +1,6 @@
 """The split on real repositories of two layouts, end to end: a Python package with its tests in a mirrored
 `tests/` tree and a React app with each test beside its component, both with a release commit that touches
-every file. Every kind with 20 pairs is held out, no file feeds two splits, and the release commit that
+every file, and one whose tests all use a shared core module besides their own. Every kind with 20 pairs is held out, no file feeds two splits, and the release commit that
 would have glued them is what the split drops."""
 
 from __future__ import annotations
@@ -40,6 +40,17 @@ def _python(repo, modules: int) -> None:
             f"def test_{b}():\n    assert {b}('a{WORDS[i % len(WORDS)]}b') == 'b-a'\n"))
 
 
+def _python_sharing_a_core(repo, modules: int) -> None:
+    """Every test also uses the package's core module, as a library's tests use its models and errors."""
+    _python(repo, modules)
+    repo.write("shop/core.py", '"""Shared models."""\n\n\nclass Money:\n    def __init__(self, cents):\n'
+               "        self.cents = cents\n\n    def plus(self, other):\n        return Money(self.cents + other.cents)\n")
+    for i in range(modules):
+        test = repo.path / f"tests/test_mod_{i}.py"
+        test.write_text("from shop.core import Money\n" + test.read_text()
+                        + f"\n\ndef test_money_{i}():\n    assert Money({i}).plus(Money(1)).cents == {i + 1}\n")
+
+
 def _react(repo, components: int) -> None:
     rng = random.Random(2)
     for i in range(components):
@@ -72,6 +83,7 @@ def _history(repo, write) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("layout", "write", "kinds"), [
     ("python-mirrored-tests", lambda repo: _python(repo, 30), ("function", "class", "test")),
+    ("python-tests-sharing-a-core", lambda repo: _python_sharing_a_core(repo, 30), ("function", "class", "test")),
     ("react-tests-beside", lambda repo: _react(repo, 25), ("component", "hook", "test")),
 ])
 def test_every_kind_with_20_pairs_is_held_out_and_no_file_feeds_two_splits(make_repo, layout, write, kinds) -> None:
