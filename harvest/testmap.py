@@ -6,7 +6,8 @@ package importing itself by its own name, Python packages and `__init__.py` re-e
 the test uses is followed through barrels to the file that defines it; the files used most come first.
 A Go test tests its own package: the files of its folder, the same-named one first, then those that
 define the identifiers it uses. A Java/Kotlin test tests its package: the class its name names
-(`FooTest` → `Foo`), then the classes it imports or uses.
+(`FooTest` → `Foo`), then the classes it imports or uses. A browser test (Playwright, Cypress) tests the
+pages it opens (harvest/pageroutes.py), or what they use when they belong to a test-only site.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from harvest.classify import language_of
 from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
+from harvest.pageroutes import Route, page_routes, pages_visited
 from harvest.testkind.profile import FIXTURE_PATH
 
 TEST_AFFIXES = re.compile(r"^(?:test_|Test(?=[A-Z_]))?(?P<stem>.+?)(?:[_.-](?:test|spec)|Tests?|IT|ITCase|TestCase)?$")
@@ -37,6 +39,7 @@ PY_FSTRING_PREFIX = re.compile(r"""\bf['"]([A-Za-z_][\w.]*\.)\{""")
 SCRIPT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 FAMILIES = {"python": "python", "javascript": "ecmascript", "typescript": "ecmascript", "tsx": "ecmascript",
             "go": "go", "java": "jvm", "kotlin": "jvm"}
+SITE_DEPTH = 3  # a test-only site's modules followed this deep from its pages
 TESTING_HELPER = re.compile(r"^(testing|testutils?|testhelpers?)$")  # a library's helpers for its users' tests
 
 
@@ -48,11 +51,12 @@ def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, t
     graph = on_demand_graph(texts)
     go = _go_packages({p: texts[p] for p in targets if _family(p) == "go"})
     jvm = _jvm_classes({p: texts[p] for p in targets if _family(p) == "jvm"})
+    routes = page_routes(texts)
     mapped = {}
     for test in (p for p, k in kinds.items() if k == "test"):
         language = language_of(test)
         if language in SCRIPT_LANGUAGES:
-            used = _graph_uses(graph, test, texts[test])
+            used = _graph_uses(graph, test, texts[test]) + _visited_uses(graph, test, texts, kinds, routes)
         elif language == "go":
             used = _go_uses(texts[test], go.get(posixpath.dirname(test), {}))
         elif language in ("java", "kotlin"):
@@ -170,6 +174,29 @@ def _graph_uses(graph: CodeGraph, test: str, text: str) -> Counter[str]:
                 found = graph.find(target, member or "default")
                 used[found.path if found else _through_barrels(graph, target)] += 1
     used.pop("", None)
+    return used
+
+
+def _visited_uses(graph: CodeGraph, test: str, texts: Mapping[str, str], kinds: Mapping[str, str],
+                  routes: Mapping[str, Route]) -> Counter[str]:
+    """What a browser test tests through the pages it opens: an app's page itself; for a page of a
+    test-only site (a library's e2e fixture app), the code it uses, through the site's own modules."""
+    used: Counter[str] = Counter()
+    site = pages_visited(test, texts[test], routes)
+    seen = set(site)
+    for _ in range(SITE_DEPTH):
+        onward = []
+        for page in site:
+            if kinds.get(page) in ("source", "example"):
+                used[page] += 1
+                continue
+            for path, count in _graph_uses(graph, page, texts[page]).items():
+                if kinds.get(path) in ("source", "example"):
+                    used[path] += count
+                elif path not in seen:
+                    seen.add(path)
+                    onward.append(path)
+        site = onward
     return used
 
 

@@ -159,3 +159,26 @@ def test_java_tests_map_to_the_class_they_name_then_what_they_use(harvest_layout
     })
     assert records["core/src/test/java/com/shop/CartAddTest.java"].tests == (
         "core/src/main/java/com/shop/Cart.java", "core/src/main/java/com/shop/money/Price.java")
+
+
+def test_browser_tests_map_to_the_pages_they_open(harvest_layout: Harvest) -> None:
+    """A Cypress test of an app maps to the page serving the URL (route group and dynamic segment
+    included); a Playwright test of a library's fixture site maps to the library code the site uses."""
+    e2e = "import { test, expect } from '@playwright/test'\n\ntest('renders', async ({ page }) => {\n  {use}\n})\n"
+    records, _ = harvest_layout({
+        "package.json": '{"name": "fetchy"}',
+        "playwright.config.ts": "export default { testDir: './e2e' }\n",
+        "src/use-fetchy.ts": "export function useFetchy() { return 1 }\n",
+        "e2e/site/app/suspense/page.tsx": "import Demo from './demo'\n\nexport default function Page() { return Demo() }\n",
+        "e2e/site/app/suspense/demo.tsx": "import { useFetchy } from '../../../../src/use-fetchy'\n\n"
+                                          "export default function Demo() { return useFetchy() }\n",
+        "e2e/suspense.test.ts": e2e.replace("{use}", "await page.goto('./suspense')\n  await expect(page).toBeTruthy()"),
+        "shop/package.json": '{"name": "shop", "devDependencies": {"cypress": "13.0.0"}}',
+        "shop/cypress.config.ts": "import { defineConfig } from 'cypress'\n\nexport default defineConfig({ e2e: {} })\n",
+        "shop/app/(store)/items/[id]/page.tsx": "export default function Item() { return null }\n",
+        "shop/app/(store)/items/page.tsx": "export default function Items() { return null }\n",
+        "shop/cypress/e2e/item.cy.ts": "describe('item', () => {\n  it('opens', () => {\n"
+                                       "    cy.visit('http://localhost:3000/items/42?tab=1')\n  })\n})\n",
+    })
+    assert records["e2e/suspense.test.ts"].tests == ("src/use-fetchy.ts",)
+    assert records["shop/cypress/e2e/item.cy.ts"].tests == ("shop/app/(store)/items/[id]/page.tsx",)
