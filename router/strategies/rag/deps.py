@@ -30,12 +30,13 @@ class Dependency:
 
 def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
     """What the focus uses from other files of the repository, most relevant first."""
-    bindings = _bindings(graph, focus)
-    by_local = {b.local: b for b in bindings if b.local != EVERYTHING and not b.reexport}
+    usable = [b for b in _bindings(graph, focus) if b.local != EVERYTHING and not b.reexport]
+    by_local: dict[str, list[Binding]] = {}  # `import a` and `import a.b` both bind `a`
+    for binding in usable:
+        by_local.setdefault(binding.local, []).append(binding)
     found: dict[tuple[str, str], Dependency] = {}
     for name in focus.names():
-        binding = by_local.get(name)
-        if binding is not None and binding.target:
+        for binding in (b for b in by_local.get(name, ()) if b.target):
             for dependency in _through(graph, focus, binding):
                 found.setdefault((dependency.path, dependency.name), dependency)
     for name in dict.fromkeys(IDENTIFIER.findall(focus.instruction)):
@@ -45,7 +46,7 @@ def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
                     resolution = graph.find(path, name) or Resolution(path, None)
                     found.setdefault((path, name), _dependency(name, resolution, ("named in the instruction",)))
     used = {d.name.split(".")[0] for d in found.values()}
-    for binding in by_local.values():
+    for binding in usable:
         if binding.target and binding.local not in used:
             for dependency in _through(graph, focus, binding, "imported, not used yet"):
                 found.setdefault((dependency.path, dependency.name), dependency)
@@ -70,10 +71,7 @@ def _through(graph: CodeGraph, focus: Focus, binding: Binding, note: str = "") -
         return [_dependency(binding.local, resolution, why)]
     found = []
     for member in _members(focus, binding):
-        inner = graph.find(resolution.path, member)
-        if inner is None and focus.language == "python":
-            submodule = graph.resolver.submodule(resolution.path, member)
-            inner = Resolution(submodule, None) if submodule else None
+        inner = graph.member(resolution.path, member)
         if inner is not None:
             inner = replace(inner, via=(*resolution.via, *inner.via))
             found.append(_dependency(f"{binding.local}.{member}", inner, why))
