@@ -107,10 +107,12 @@ class CodeGraph:
         imported = any(b.local == name and not b.implicit for b in facts.bindings)
         return Resolution(path, None) if imported else None
 
-    def _go_scope(self, path: str) -> dict[str, tuple[str, Definition]]:
-        """Name → (file, definition) across the Go package of `path`: its folder's files that declare the
-        same package, `_test.go` ones only when `path` is one (a package's tests are not its API)."""
-        key = (posixpath.dirname(path), self.resolver.declared.get(path, ""), path.endswith("_test.go"))
+    def _go_scope(self, path: str, package: str | None = None) -> dict[str, tuple[str, Definition]]:
+        """Name → (file, definition) across the Go package of `path` (`package`, else the one it declares;
+        `path` need not be a file of the graph): its folder's files that declare the same package,
+        `_test.go` ones only when `path` is one (a package's tests are not its API)."""
+        key = (posixpath.dirname(path), self.resolver.declared.get(path, "") if package is None else package,
+               path.endswith("_test.go"))
         if key not in self._go_scopes:
             scope: dict[str, tuple[str, Definition]] = {}
             for member in self.resolver.go_package(*key):
@@ -151,8 +153,7 @@ class CodeGraph:
         aliased; a same-package name targets the sibling file defining it. Java: the class's file, kept
         for an in-scope candidate only when the class (or static member) is really there."""
         if language == "go" and binding.implicit:
-            scope = self._go_scope_of(importer, binding.module)
-            found = scope.get(binding.imported)
+            found = self._go_scope(importer, binding.module).get(binding.imported)
             return replace(binding, target=found[0] if found and found[0] != importer else "")
         target = self.resolver.resolve(importer, language, binding.module)
         if language == "go" and target and binding.local == package_name_guess(binding.module):
@@ -161,12 +162,6 @@ class CodeGraph:
                 d.name == binding.imported for d in self.definitions_of(target))):
             target = ""
         return replace(binding, target=target)
-
-    def _go_scope_of(self, importer: str, package: str) -> dict[str, tuple[str, Definition]]:
-        """The scope of Go package `package` as seen from `importer` (which may be no file of the graph)."""
-        folder, tests = posixpath.dirname(importer), importer.endswith("_test.go")
-        member = next(iter(self.resolver.go_package(folder, package, tests)), "")
-        return self._go_scope(member) if member else {}
 
     def defined_by_name(self, name: str) -> list[str]:
         """Files defining an exported top-level `name` (for names mentioned in an instruction)."""
