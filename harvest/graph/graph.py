@@ -304,7 +304,9 @@ def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
     facts: dict[str, FileFacts] = {}
     for record in files:
         if record.language in IDENTIFIERS:
-            kept = old.get(record.path)
+            # Go and Java files are parsed again: their saved bindings keep only the in-scope candidates
+            # that resolved, and another file of the package may now define one that did not.
+            kept = old.get(record.path) if record.language not in PACKAGE_LANGUAGES else None
             facts[record.path] = kept if kept is not None and kept.blob == record.blob and record.blob else \
                 file_facts(record.path, record.language, record.text, record.blob)
         advance()

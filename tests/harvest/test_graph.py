@@ -185,6 +185,17 @@ def test_go_imports_resolve_through_go_mod_and_names_through_the_package(make_re
     assert graph.files[main].references == ("pricing", "fmt", "shop", "m")
 
 
+def test_a_name_a_sibling_file_starts_defining_binds_in_an_unchanged_go_file(make_repo) -> None:
+    repo = commit_files(make_repo("shop-go"), GO_MODULE)
+    assert "discount" not in bound(harvest_graph(repo), "round.go")
+    repo.write("round.go", "package shop\n\nfunc rounding(n int) int { return n - discount }\n")
+    repo.commit("feat: discounts")
+    assert "discount" not in bound(harvest_graph(repo), "round.go")
+    repo.write("discount.go", "package shop\n\nconst discount = 1\n")
+    repo.commit("feat: the discount")
+    assert bound(harvest_graph(repo), "round.go")["discount"] == "discount.go"
+
+
 def test_java_imports_resolve_to_classes_under_roots_found_from_package_clauses(make_repo) -> None:
     graph = harvest_graph(commit_files(make_repo("shop-java"), JAVA_PROJECT))
     cart = "src/main/java/com/acme/shop/Cart.java"
