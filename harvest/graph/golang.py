@@ -14,7 +14,7 @@ import re
 
 from tree_sitter import Node
 
-from harvest.graph.identifiers import identifier_nodes
+from harvest.graph.identifiers import Mention
 from harvest.graph.model import MODULE, Binding, Definition
 from harvest.graph.snippets import compact
 from harvest.units.golang import go_imports
@@ -25,11 +25,11 @@ MAJOR_VERSION = re.compile(r"v\d+")  # `module/v2`: the path's version element, 
 HEADER = frozenset({"package_clause", "import_declaration"})  # names there are not uses
 
 
-def go_facts(source: Source, root: Node) -> tuple[list[Definition], list[Binding]]:
+def go_facts(source: Source, root: Node, mentioned: list[Mention]) -> tuple[list[Definition], list[Binding]]:
     """Definitions and bindings (imports, then same-package candidates) of a Go file."""
     definitions = go_definitions(source, root)
     imports = go_bindings(source, root)
-    return definitions, imports + _same_package(source, root, definitions, imports)
+    return definitions, imports + _same_package(source, root, mentioned, definitions, imports)
 
 
 def go_definitions(source: Source, root: Node) -> list[Definition]:
@@ -69,15 +69,15 @@ def package_name_guess(module: str) -> str:
     return re.sub(r"\.v\d+$", "", last)
 
 
-def _same_package(source: Source, root: Node, definitions: list[Definition], imports: list[Binding]) -> list[Binding]:
+def _same_package(source: Source, root: Node, mentioned: list[Mention], definitions: list[Definition],
+                  imports: list[Binding]) -> list[Binding]:
     """A candidate binding for every other name the file mentions: the graph keeps those another file of
     the same package defines (`module` is the package's name)."""
     package = next((source.of(c.named_children[0]) for c in root.named_children
                     if c.type == "package_clause" and c.named_children), "")
     header_end = max((c.end_byte for c in root.named_children if c.type in HEADER), default=0)
     known = {d.name for d in definitions} | {b.local for b in imports} | {"_"}
-    names = dict.fromkeys(source.of(n) for n in identifier_nodes("go", root)
-                          if n.start_byte >= header_end and n.type != "package_identifier")
+    names = dict.fromkeys(m.name for m in mentioned if m.start_byte >= header_end and m.type != "package_identifier")
     return [Binding(name, name, package, 0, implicit=True) for name in names if name not in known]
 
 

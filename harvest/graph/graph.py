@@ -16,7 +16,7 @@ from tree_sitter import Node
 from harvest.classify import language_of
 from harvest.graph.ecmascript import ecmascript_facts
 from harvest.graph.golang import go_facts, package_name_guess
-from harvest.graph.identifiers import IDENTIFIERS, identifier_nodes
+from harvest.graph.identifiers import IDENTIFIERS, Mention, mentions
 from harvest.graph.java import java_facts
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition, FileFacts
 from harvest.graph.modules import ModuleResolver
@@ -209,19 +209,21 @@ def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts
     """Parse one file: its definitions, its bindings (targets unresolved) and the imported names it uses."""
     source = Source(path, language, text)
     root = parse(language, source.data).root_node
-    definitions, bindings, aliases = _facts(source, root)
+    mentioned = mentions(source, root)
+    definitions, bindings, aliases = _facts(source, root, mentioned)
     return FileFacts(path, language, blob, tuple(definitions), tuple(bindings), aliases,
-                     tuple(used_names(source, root, bindings)))
+                     tuple(used_names(mentioned, bindings)))
 
 
-def _facts(source: Source, root: Node) -> tuple[list[Definition], list[Binding], dict[str, str]]:
+def _facts(source: Source, root: Node, mentioned: list[Mention]) -> tuple[list[Definition], list[Binding],
+                                                                           dict[str, str]]:
     """Definitions, bindings and export aliases, by the file's language."""
     if source.language == "python":
         return python_definitions(source, root), python_bindings(source, root), {}
     if source.language == "go":
-        return (*go_facts(source, root), {})
+        return (*go_facts(source, root, mentioned), {})
     if source.language == "java":
-        return (*java_facts(source, root), {})
+        return (*java_facts(source, root, mentioned), {})
     return ecmascript_facts(source, root)
 
 
@@ -229,21 +231,17 @@ def document_bindings(path: str, language: str, text: str) -> list[Binding]:
     """Only the imports of a document being edited (targets unresolved): what a request needs, fast."""
     source = Source(path, language, text)
     root = parse(language, source.data).root_node
-    return python_bindings(source, root) if language == "python" else _facts(source, root)[1]
+    if language == "python":
+        return python_bindings(source, root)
+    mentioned = mentions(source, root) if language in PACKAGE_LANGUAGES else []
+    return _facts(source, root, mentioned)[1]
 
 
-def used_names(source: Source, root: Node, bindings: Sequence[Binding]) -> list[str]:
+def used_names(mentioned: Sequence[Mention], bindings: Sequence[Binding]) -> list[str]:
     """Imported names the code uses outside its import statements, in order of first use."""
     wanted = {b.local for b in bindings if not b.reexport and b.local != EVERYTHING and not b.implicit}
-    if not wanted:
-        return []
     import_lines = {b.line for b in bindings}
-    seen: dict[str, None] = {}
-    for node in identifier_nodes(source.language, root):
-        name = source.of(node)
-        if name in wanted and node.start_point.row + 1 not in import_lines:
-            seen.setdefault(name)
-    return list(seen)
+    return list(dict.fromkeys(m.name for m in mentioned if m.name in wanted and m.line not in import_lines))
 
 
 class _OnDemand(Mapping[str, FileFacts]):

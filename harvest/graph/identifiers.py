@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from tree_sitter import Node, Query, QueryCursor
 
 from harvest.units.languages import grammar
+from harvest.units.nodes import Source
 
 IDENTIFIERS = {
     "python": "(identifier) @name",
@@ -19,9 +22,20 @@ IDENTIFIERS = {
 _QUERIES: dict[str, Query] = {}
 
 
-def identifier_nodes(language: str, root: Node) -> list[Node]:
-    """The identifier nodes under `root`, in source order."""
-    if language not in _QUERIES:
-        _QUERIES[language] = Query(grammar(language), IDENTIFIERS[language])
-    nodes = QueryCursor(_QUERIES[language]).captures(root).get("name", [])
-    return sorted(nodes, key=lambda n: n.start_byte)
+class Mention(NamedTuple):
+    """One identifier in the code: its text, its node type, where it starts (byte) and its line (1-based)."""
+
+    name: str
+    type: str
+    start_byte: int
+    line: int
+
+
+def mentions(source: Source, root: Node) -> list[Mention]:
+    """The identifiers under `root`, in source order (queried once per file: large files have many)."""
+    if source.language not in _QUERIES:
+        _QUERIES[source.language] = Query(grammar(source.language), IDENTIFIERS[source.language])
+    nodes = QueryCursor(_QUERIES[source.language]).captures(root).get("name", [])
+    data = source.data
+    return sorted((Mention(data[n.start_byte:n.end_byte].decode("utf-8", "replace"), n.type, n.start_byte,
+                           n.start_point.row + 1) for n in nodes), key=lambda m: m.start_byte)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from harvest.graph.identifiers import identifier_nodes
+from harvest.graph.identifiers import Mention
 from harvest.graph.model import Binding, Definition
 from harvest.graph.snippets import compact
 from harvest.units.java import TYPES, type_members
@@ -21,14 +21,14 @@ from harvest.units.nodes import Source, comments_above
 HEADER = frozenset({"package_declaration", "import_declaration"})  # names there are not uses
 
 
-def java_facts(source: Source, root: Node) -> tuple[list[Definition], list[Binding]]:
+def java_facts(source: Source, root: Node, mentioned: list[Mention]) -> tuple[list[Definition], list[Binding]]:
     """Definitions and bindings (imports, then in-scope candidates) of a Java file."""
     definitions: list[Definition] = []
     for node in root.named_children:
         if node.type in TYPES:
             _type(source, node, definitions, top=True)
     imports, on_demand = _imports(source, root)
-    return definitions, imports + _in_scope(source, root, definitions, imports, on_demand)
+    return definitions, imports + _in_scope(source, root, mentioned, definitions, imports, on_demand)
 
 
 def _type(source: Source, node: Node, definitions: list[Definition], top: bool) -> None:
@@ -65,15 +65,15 @@ def _imports(source: Source, root: Node) -> tuple[list[Binding], list[tuple[str,
     return bindings, on_demand
 
 
-def _in_scope(source: Source, root: Node, definitions: list[Definition], imports: list[Binding],
-              on_demand: list[tuple[str, bool]]) -> list[Binding]:
+def _in_scope(source: Source, root: Node, mentioned: list[Mention], definitions: list[Definition],
+              imports: list[Binding], on_demand: list[tuple[str, bool]]) -> list[Binding]:
     """Candidates for the names the file uses but neither defines nor imports by name: a class of its own
     package or of an on-demand imported one, or a static member of a class imported on demand."""
     package = next(("".join(source.of(c.named_children[0]).split()) for c in root.named_children
                     if c.type == "package_declaration" and c.named_children), "")
     header_end = max((c.end_byte for c in root.named_children if c.type in HEADER), default=0)
     known = {d.name for d in definitions} | {b.local for b in imports}
-    names = dict.fromkeys(source.of(n) for n in identifier_nodes("java", root) if n.start_byte >= header_end)
+    names = dict.fromkeys(m.name for m in mentioned if m.start_byte >= header_end)
     found = []
     for name in (n for n in names if n not in known):
         scopes = ([package] if name[:1].isupper() else []) + \
