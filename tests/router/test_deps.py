@@ -128,6 +128,7 @@ def test_go_dependencies_come_from_the_imported_package_and_the_own_one(make_rep
                                                     ("total.go", "Tax"), ("lib/go-tax/tax.go", "Rate")}
     sibling = retriever.search(focus_of_file(repo.path, "total.go", 9), k=5, mode="deps")
     assert [(h.path, h.name) for h in sibling] == [("shop.go", "Cart"), ("round.go", "rounding")]
+    assert sibling[1].why == ["rounding: in scope without an import (shop)"]
 
 
 def test_java_dependencies_come_from_static_on_demand_imports(make_repo) -> None:

@@ -2,8 +2,9 @@
 
 Names in the current line, then those used closest above the cursor, then those the instruction
 mentions, are resolved through the document's own imports (parsed live, so unsaved edits count) and
-followed through barrels and `__init__.py` re-exports to the file that defines them. Names imported
-but not used yet come last. Third-party imports resolve to nothing and are skipped.
+followed through barrels and `__init__.py` re-exports to the file that defines them (in Go and Java,
+also the names another file of the package defines). Names imported but not used yet come last.
+Third-party imports resolve to nothing and are skipped.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
                     resolution = graph.find(path, name) or Resolution(path, None)
                     found.setdefault((path, name), _dependency(name, resolution, ("named in the instruction",)))
     used = {d.name.split(".")[0] for d in found.values()}
-    for binding in usable:
-        if binding.target and binding.local not in used:
+    for binding in usable:  # in-scope names are ones the document uses, elsewhere than near the cursor
+        if binding.target and binding.local not in used and not binding.implicit:
             for dependency in _through(graph, focus, binding, "imported, not used yet"):
                 found.setdefault((dependency.path, dependency.name), dependency)
     return list(found.values())
@@ -89,6 +90,8 @@ def _members(focus: Focus, binding: Binding) -> list[str]:
 
 
 def _statement(binding: Binding) -> str:
+    if binding.implicit:  # a Go package's own name, a Java class of the package or of an on-demand import
+        return f"{binding.local}: in scope without an import ({binding.module})"
     if binding.imported == MODULE:
         return f"import {binding.local} ({binding.module})"
     alias = f" as {binding.local}" if binding.local != binding.imported else ""
