@@ -20,9 +20,21 @@ from harvest.graph.identifiers import IDENTIFIERS, Mention, mentions
 from harvest.graph.java import java_facts
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition, FileFacts
 from harvest.graph.modules import ModuleResolver
-from harvest.graph.packages import PACKAGE_LANGUAGES, GoModule, declared_packages, is_go_mod, read_go_modules
+from harvest.graph.packages import (
+    PACKAGE_LANGUAGES,
+    GoModule,
+    declared_packages,
+    is_go_mod,
+    read_go_modules,
+)
 from harvest.graph.python import python_bindings, python_definitions
-from harvest.graph.workspace import TS_CONFIG, Aliases, Package, read_aliases, read_packages
+from harvest.graph.workspace import (
+    TS_CONFIG,
+    Aliases,
+    Package,
+    read_aliases,
+    read_packages,
+)
 from harvest.records import FileRecord, read_records
 from harvest.store import atomic_write_json, write_jsonl
 from harvest.units.languages import parse

@@ -14,7 +14,14 @@ from harvest.config import HarvestConfig
 from harvest.graph import MODULE, CodeGraph, Resolution, on_demand_graph
 from harvest.graph.workspace import parse_jsonc
 from harvest.pipeline import mine
-from tests.fixtures.code_graph import GO_MODULE, JAVA_PROJECT, MONOREPO, PACKAGE, PACKAGE_REEXPORTS, commit_files
+from tests.fixtures.code_graph import (
+    GO_MODULE,
+    JAVA_PROJECT,
+    MONOREPO,
+    PACKAGE,
+    PACKAGE_REEXPORTS,
+    commit_files,
+)
 
 
 def harvest_graph(repo) -> CodeGraph:

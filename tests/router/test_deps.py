@@ -14,7 +14,14 @@ from router.contracts import CompletionRequest
 from router.strategies.rag.focus import Focus, focus_of_file, focus_of_request
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 from server.cli import idiom
-from tests.fixtures.code_graph import GO_MODULE, JAVA_PROJECT, MONOREPO, PACKAGE, PACKAGE_REEXPORTS, commit_files
+from tests.fixtures.code_graph import (
+    GO_MODULE,
+    JAVA_PROJECT,
+    MONOREPO,
+    PACKAGE,
+    PACKAGE_REEXPORTS,
+    commit_files,
+)
 
 HASH = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, document_bindings
+from harvest.graph import (
+    EVERYTHING,
+    MODULE,
+    Binding,
+    CodeGraph,
+    Definition,
+    Resolution,
+    document_bindings,
+)
 from harvest.graph.graph import IDENTIFIERS
 from router.strategies.rag.focus import IDENTIFIER, Focus
 
