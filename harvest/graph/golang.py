@@ -82,9 +82,9 @@ def _same_package(source: Source, root: Node, mentioned: list[Mention], definiti
 
 
 def _definition(source: Source, statement: Node, node: Node, name: str, kind: str) -> Definition:
-    """A definition spanning `node`, its snippet from the doc comment above `statement`."""
-    start = next((c.start_point.row for c in comments_above(statement)), statement.start_point.row)
-    first, end = (statement.start_point.row, statement.end_point.row) if node is statement else \
-        (node.start_point.row, node.end_point.row)
-    return Definition(name, kind, first + 1, end + 1, name[:1].isupper(),
-                      compact(source.lines, min(start, first), end))
+    """A definition spanning `node` with the doc comment above it: above the statement for `type X …`
+    and `const X = …`, above the spec itself inside a `const ( … )` group."""
+    anchor = statement if node.start_point.row == statement.start_point.row else node
+    start = next((c.start_point.row for c in comments_above(anchor)), anchor.start_point.row)
+    return Definition(name, kind, anchor.start_point.row + 1, node.end_point.row + 1, name[:1].isupper(),
+                      compact(source.lines, start, node.end_point.row))
