@@ -7,8 +7,9 @@ bench/.work/, harvested and indexed into a temporary IDIOM_HOME (skipped, saying
 
 Tasks, as issue 8 describes them: a file of the repository is the one being written (its own units are
 left out of every result); the cursor is on a line that uses a name the file imports from another file
-of the repository; the gold is the file that defines the name or the file the import statement names
-(the barrel that re-exports it). Every retriever sees the same position: BM25, embeddings and their
+of the repository (or, in Go and Java, takes from another file of its package); the gold is the file
+that defines the name or the file the import statement names (the barrel that re-exports it). A Go
+import names a folder, not a file: there the gold is the defining file alone when the name resolves. Every retriever sees the same position: BM25, embeddings and their
 fusion get the path, the 12 lines above and the line; `deps` and `hybrid` also read the file's imports.
 Reported: recall@1/5/10 and query latency p50/p95 per mode, with latency as a ratio to BM25 measured
 in the same run. The gold comes from the code graph's resolution, so it is checked apart: the share of
@@ -61,6 +62,7 @@ class Task:
 def tasks_of(work: Path, graph, count: int) -> list[Task]:
     """Positions that use an imported name of the repository, at most PER_FILE per file, sampled."""
     from harvest.graph import MODULE, file_facts
+    from harvest.graph.packages import FOLDER_PACKAGES
 
     rng = random.Random(8)
     chosen: list[Task] = []
@@ -69,7 +71,9 @@ def tasks_of(work: Path, graph, count: int) -> list[Task]:
         text = (work / path).read_text(encoding="utf-8", errors="replace")
         bindings = [b for b in graph.bind(path, language, file_facts(path, language, text).bindings)
                     if b.target and not b.reexport and b.local != "*"]
-        by_local = {b.local: b for b in bindings}
+        by_local: dict[str, list] = {}  # `import a` and `import a.b` both bind `a`
+        for b in bindings:
+            by_local.setdefault(b.local, []).append(b)
         last_import = max((b.line for b in bindings), default=0)
         found = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -77,10 +81,10 @@ def tasks_of(work: Path, graph, count: int) -> list[Task]:
                 continue
             uses = []
             for name in dict.fromkeys(NAME.findall(STRING_OR_COMMENT.sub(" ", line))):  # names used as code
-                binding = by_local.get(name)
-                if binding is None:
+                if name not in by_local:
                     continue
-                member = re.search(rf"(?<![\w$.]){re.escape(name)}\.([A-Za-z_$][\w$]*)", line)
+                binding, dotted = _dotted_use(by_local[name], line)
+                member = re.search(rf"(?<![\w$.]){re.escape(dotted)}\.([A-Za-z_$][\w$]*)", line)
                 imported = member.group(1) if binding.imported == MODULE and member else binding.imported
                 resolution = graph.find(binding.target, imported)
                 if resolution is not None and resolution.definition is None and member:  # a re-exported namespace
@@ -91,10 +95,22 @@ def tasks_of(work: Path, graph, count: int) -> list[Task]:
                 uses.append((name, binding.target, *defined, wanted))
             for name, target, defining, defined_as, wanted in uses:
                 rivals = len({u[2] or u[1] for u in uses} - {defining or target})
-                found.append(Task(path, number, name, frozenset({target, defining} - {""}), defining, defined_as,
+                named = "" if defining and language in FOLDER_PACKAGES else target
+                found.append(Task(path, number, name, frozenset({named, defining} - {""}), defining, defined_as,
                                   rivals, wanted))
         chosen += rng.sample(found, min(PER_FILE, len(found)))
     return sorted(rng.sample(chosen, min(count, len(chosen))), key=lambda t: (t.path, t.line))
+
+
+def _dotted_use(bindings: list, line: str) -> tuple:
+    """The binding a use on `line` goes through, and the dotted name it is used by: after `import a` and
+    `import a.b`, `a.b.X` goes through the second, `a.X` through the first."""
+    for binding in bindings:
+        if binding.module.startswith(binding.local + ".") and \
+                re.search(rf"(?<![\w$.]){re.escape(binding.module)}\.", line):
+            return binding, binding.module
+    plain = [b for b in bindings if not b.module.startswith(b.local + ".")]
+    return (plain or bindings)[0], bindings[0].local
 
 
 def gold_check(work: Path, tasks: list[Task]) -> float:

@@ -1,5 +1,6 @@
 """The code graph: per-file facts, import targets resolved to files, and name lookup through re-export
-chains. Built from the harvested HEAD files; a file whose blob did not change keeps its parsed facts."""
+chains (Python, JS/TS) or across the files of a package (Go). Built from the harvested HEAD files; a file
+whose blob did not change keeps its parsed facts."""
 
 from __future__ import annotations
 
@@ -10,27 +11,37 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
-from tree_sitter import Query, QueryCursor
+from tree_sitter import Node
 
 from harvest.classify import language_of
 from harvest.graph.ecmascript import ecmascript_facts
+from harvest.graph.golang import go_facts, package_name_guess
+from harvest.graph.identifiers import IDENTIFIERS, Mention, mentions
+from harvest.graph.java import java_facts
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition, FileFacts
 from harvest.graph.modules import ModuleResolver
+from harvest.graph.packages import (
+    PACKAGE_LANGUAGES,
+    GoModule,
+    declared_packages,
+    is_go_mod,
+    read_go_modules,
+)
 from harvest.graph.python import python_bindings, python_definitions
-from harvest.graph.workspace import TS_CONFIG, Aliases, Package, read_aliases, read_packages
+from harvest.graph.workspace import (
+    TS_CONFIG,
+    Aliases,
+    Package,
+    read_aliases,
+    read_packages,
+)
 from harvest.records import FileRecord, read_records
 from harvest.store import atomic_write_json, write_jsonl
-from harvest.units.languages import grammar, parse
+from harvest.units.languages import parse
 from harvest.units.nodes import Source
 
-VERSION = 3  # bump when extraction changes, so cached facts are parsed again
+VERSION = 4  # bump when extraction changes, so cached facts are parsed again
 MAX_HOPS = 12  # re-export chains longer than this are cycles in disguise
-IDENTIFIERS = {
-    "python": "(identifier) @name",
-    "javascript": "[(identifier) (shorthand_property_identifier)] @name",
-    "typescript": "[(identifier) (type_identifier) (shorthand_property_identifier)] @name",
-    "tsx": "[(identifier) (type_identifier) (shorthand_property_identifier)] @name",
-}
 WORKSPACE_FILES = frozenset({"package.json", "pnpm-workspace.yaml"})
 
 
@@ -45,14 +56,22 @@ class Resolution:
 
 
 class CodeGraph:
-    """Facts of every code file plus the module tables, with name resolution across files."""
+    """Facts of every code file plus the module tables, with name resolution across files.
 
-    def __init__(self, files: Mapping[str, FileFacts], aliases: list[Aliases], packages: list[Package]) -> None:
+    `definitions_of` gives a file's definitions without resolving its imports (the on-demand graph parses
+    a Go package's files to look a name up in them, and must not bind them all while doing so)."""
+
+    def __init__(self, files: Mapping[str, FileFacts], aliases: list[Aliases], packages: list[Package],
+                 go_modules: list[GoModule], declared: Mapping[str, str],
+                 definitions_of: Callable[[str], Sequence[Definition]] | None = None) -> None:
         self.files = files
         self.aliases = aliases
         self.packages = packages
-        self.resolver = ModuleResolver(files, aliases, packages)
+        self.go_modules = go_modules
+        self.resolver = ModuleResolver(files, aliases, packages, go_modules, declared)
+        self.definitions_of = definitions_of or (lambda path: self.files[path].definitions)
         self._exported: dict[str, list[str]] | None = None
+        self._go_scopes: dict[tuple[str, str, bool], dict[str, tuple[str, Definition]]] = {}
 
     def find(self, path: str, name: str) -> Resolution | None:
         """The definition `name` refers to when taken from module `path`, following re-exports."""
@@ -65,10 +84,15 @@ class CodeGraph:
         seen.add((path, name))
         if name == MODULE:
             return Resolution(path, None)
+        if facts.language == "go":
+            found = self._go_scope(path).get(name)
+            return Resolution(*found) if found else None
         local = facts.aliases.get(name, name)
         definition = next((d for d in facts.definitions if d.name == local), None)
         if definition is not None:
             return Resolution(path, definition)
+        if facts.language in PACKAGE_LANGUAGES:  # Go and Java import names, they never pass them on
+            return None
         onward = [(b.target, b.imported) for b in facts.bindings if b.local == local and b.target]
         onward += [(b.target, name) for b in facts.bindings if b.local == EVERYTHING and b.target]
         for target, imported in onward:
@@ -77,11 +101,54 @@ class CodeGraph:
                 return replace(found, via=(path, *found.via))
         return None
 
+    def member(self, path: str, name: str) -> Resolution | None:
+        """What `module.name` reaches when `module` is the file `path` (`import pkg` then `pkg.name`, a
+        namespace import, a Go package): the definition, through re-exports; for Python a submodule; else,
+        when the module itself imports `name` from a file the graph cannot follow (third-party, or not
+        in the index), the module: the file that brings the name in is the one the code depends on."""
+        found = self.find(path, name)
+        if found is not None:
+            return found
+        facts = self.files.get(path)
+        if facts is None:
+            return None
+        if facts.language == "python":
+            submodule = self.resolver.submodule(path, name)
+            if submodule:
+                return Resolution(submodule, None)
+        imported = any(b.local == name and not b.implicit for b in facts.bindings)
+        return Resolution(path, None) if imported else None
+
+    def _go_scope(self, path: str, package: str | None = None) -> dict[str, tuple[str, Definition]]:
+        """Name → (file, definition) across the Go package of `path` (`package`, else the one it declares;
+        `path` need not be a file of the graph): its folder's files that declare the same package,
+        `_test.go` ones only when `path` is one (a package's tests are not its API)."""
+        key = (posixpath.dirname(path), self.resolver.declared.get(path, "") if package is None else package,
+               path.endswith("_test.go"))
+        if key not in self._go_scopes:
+            scope: dict[str, tuple[str, Definition]] = {}
+            for member in self.resolver.go_package(*key):
+                for definition in self.definitions_of(member):
+                    scope.setdefault(definition.name, (member, definition))
+            self._go_scopes[key] = scope
+        return self._go_scopes[key]
+
     def bind(self, importer: str, language: str, bindings: Iterable[Binding]) -> list[Binding]:
-        """`bindings` with their targets resolved, as if `importer` were a file of the repository."""
-        return [self._target(importer, language, b) for b in bindings]
+        """`bindings` with their targets resolved, as if `importer` were a file of the repository. A
+        candidate for a name in scope without an import (`implicit`) is kept only when it resolves and no
+        import or earlier candidate binds the name."""
+        bound, taken = [], set()
+        for binding in bindings:
+            resolved = self._target(importer, language, binding)
+            if binding.implicit and (not resolved.target or resolved.local in taken):
+                continue
+            taken.add(resolved.local)
+            bound.append(resolved)
+        return bound
 
     def _target(self, importer: str, language: str, binding: Binding) -> Binding:
+        if language in PACKAGE_LANGUAGES:
+            return self._package_target(importer, language, binding)
         target = self.resolver.resolve(importer, language, binding.module)
         if language == "python" and target and binding.imported not in (MODULE, EVERYTHING):
             facts = self.files.get(target)
@@ -91,6 +158,21 @@ class CodeGraph:
             submodule = "" if known else self.resolver.submodule(target, binding.imported)
             if submodule:
                 return replace(binding, imported=MODULE, target=submodule)
+        return replace(binding, target=target)
+
+    def _package_target(self, importer: str, language: str, binding: Binding) -> Binding:
+        """Go: an import's target stands for its package, whose own name becomes the local one unless
+        aliased; a same-package name targets the sibling file defining it. Java: the class's file, kept
+        for an in-scope candidate only when the class (or static member) is really there."""
+        if language == "go" and binding.implicit:
+            found = self._go_scope(importer, binding.module).get(binding.imported)
+            return replace(binding, target=found[0] if found and found[0] != importer else "")
+        target = self.resolver.resolve(importer, language, binding.module)
+        if language == "go" and target and binding.local == package_name_guess(binding.module):
+            return replace(binding, local=self.resolver.declared.get(target) or binding.local, target=target)
+        if binding.implicit and target and (target == importer or not any(
+                d.name == binding.imported for d in self.definitions_of(target))):
+            target = ""
         return replace(binding, target=target)
 
     def defined_by_name(self, name: str) -> list[str]:
@@ -116,7 +198,8 @@ class CodeGraph:
         write_jsonl(folder / "files.jsonl", self.files.values())
         atomic_write_json(folder / "modules.json", {
             "version": VERSION, "aliases": [dataclasses.asdict(a) for a in self.aliases],
-            "packages": [dataclasses.asdict(p) for p in self.packages]})
+            "packages": [dataclasses.asdict(p) for p in self.packages],
+            "go_modules": [dataclasses.asdict(m) for m in self.go_modules], "declared": self.resolver.declared})
 
     @classmethod
     def load(cls, folder: Path) -> CodeGraph | None:
@@ -130,51 +213,47 @@ class CodeGraph:
         files = {f.path: f for f in read_records(folder / "files.jsonl", FileFacts)}
         return cls(files, [Aliases(**a) for a in tables["aliases"]],
                    [Package(p["name"], p["folder"], tuple(p["entries"]),
-                            {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]])
+                            {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]],
+                   [GoModule(**m) for m in tables["go_modules"]], tables["declared"])
 
 
 def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts:
     """Parse one file: its definitions, its bindings (targets unresolved) and the imported names it uses."""
     source = Source(path, language, text)
     root = parse(language, source.data).root_node
-    aliases: dict[str, str] = {}
-    if language == "python":
-        definitions, bindings = python_definitions(source, root), python_bindings(source, root)
-    else:
-        definitions, bindings, aliases = ecmascript_facts(source, root)
+    mentioned = mentions(source, root)
+    definitions, bindings, aliases = _facts(source, root, mentioned)
     return FileFacts(path, language, blob, tuple(definitions), tuple(bindings), aliases,
-                     tuple(used_names(source, root, bindings)))
+                     tuple(used_names(mentioned, bindings)))
+
+
+def _facts(source: Source, root: Node, mentioned: list[Mention]) -> tuple[list[Definition], list[Binding],
+                                                                           dict[str, str]]:
+    """Definitions, bindings and export aliases, by the file's language."""
+    if source.language == "python":
+        return python_definitions(source, root), python_bindings(source, root), {}
+    if source.language == "go":
+        return (*go_facts(source, root, mentioned), {})
+    if source.language == "java":
+        return (*java_facts(source, root, mentioned), {})
+    return ecmascript_facts(source, root)
 
 
 def document_bindings(path: str, language: str, text: str) -> list[Binding]:
     """Only the imports of a document being edited (targets unresolved): what a request needs, fast."""
     source = Source(path, language, text)
     root = parse(language, source.data).root_node
-    return python_bindings(source, root) if language == "python" else ecmascript_facts(source, root)[1]
+    if language == "python":
+        return python_bindings(source, root)
+    mentioned = mentions(source, root) if language in PACKAGE_LANGUAGES else []
+    return _facts(source, root, mentioned)[1]
 
 
-def used_names(source: Source, root: object, bindings: Sequence[Binding]) -> list[str]:
+def used_names(mentioned: Sequence[Mention], bindings: Sequence[Binding]) -> list[str]:
     """Imported names the code uses outside its import statements, in order of first use."""
-    wanted = {b.local for b in bindings if not b.reexport and b.local != EVERYTHING}
-    if not wanted:
-        return []
+    wanted = {b.local for b in bindings if not b.reexport and b.local != EVERYTHING and not b.implicit}
     import_lines = {b.line for b in bindings}
-    seen: dict[str, None] = {}
-    nodes = QueryCursor(_identifier_query(source.language)).captures(root).get("name", [])
-    for node in sorted(nodes, key=lambda n: n.start_byte):
-        name = source.of(node)
-        if name in wanted and node.start_point.row + 1 not in import_lines:
-            seen.setdefault(name)
-    return list(seen)
-
-
-_QUERIES: dict[str, Query] = {}
-
-
-def _identifier_query(language: str) -> Query:
-    if language not in _QUERIES:
-        _QUERIES[language] = Query(grammar(language), IDENTIFIERS[language])
-    return _QUERIES[language]
+    return list(dict.fromkeys(m.name for m in mentioned if m.name in wanted and m.line not in import_lines))
 
 
 class _OnDemand(Mapping[str, FileFacts]):
@@ -182,17 +261,26 @@ class _OnDemand(Mapping[str, FileFacts]):
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self.texts = {p: t for p, t in texts.items() if language_of(p) in IDENTIFIERS}
-        self.parsed: dict[str, FileFacts] = {}
+        self.parsed: dict[str, FileFacts] = {}  # imports unresolved
+        self.bound: dict[str, FileFacts] = {}
         self.graph: CodeGraph | None = None
 
     def __getitem__(self, path: str) -> FileFacts:
-        if path not in self.parsed:
-            language = language_of(path)
-            facts = file_facts(path, language, self.texts[path])  # KeyError: not a code file of the repository
-            self.parsed[path] = facts  # binding may look at files that import this one: they see it unbound
+        if path not in self.bound:
+            facts = self.unbound(path)
+            self.bound[path] = facts  # binding may look at files that import this one: they see it unbound
             if self.graph is not None:
-                self.parsed[path] = replace(facts, bindings=tuple(self.graph.bind(path, language, facts.bindings)))
+                self.bound[path] = replace(facts, bindings=tuple(self.graph.bind(path, facts.language, facts.bindings)))
+        return self.bound[path]
+
+    def unbound(self, path: str) -> FileFacts:
+        """The file's facts with its imports not resolved yet."""
+        if path not in self.parsed:
+            self.parsed[path] = file_facts(path, language_of(path), self.texts[path])  # KeyError: not a code file
         return self.parsed[path]
+
+    def definitions(self, path: str) -> tuple[Definition, ...]:
+        return self.unbound(path).definitions
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.texts)
@@ -205,27 +293,35 @@ def on_demand_graph(texts: Mapping[str, str]) -> CodeGraph:
     """A graph over the files at HEAD (path → text) that parses a file only when it is asked about: the
     harvest's first half follows the imports of test files and the barrels they lead through, not the
     whole repository, and the dataset build still parses every file once."""
-    configs = {p: t for p, t in texts.items() if TS_CONFIG.search(p) or posixpath.basename(p) in WORKSPACE_FILES}
+    configs = {p: t for p, t in texts.items() if _is_module_table(p)}
     facts = _OnDemand(texts)
-    graph = CodeGraph(facts, read_aliases(configs), read_packages(configs))
+    graph = CodeGraph(facts, read_aliases(configs), read_packages(configs), read_go_modules(configs),
+                      declared_packages(facts.texts), facts.definitions)
     facts.graph = graph
     return graph
+
+
+def _is_module_table(path: str) -> bool:
+    """tsconfig/jsconfig, workspace manifests and go.mod: the files that say how imports resolve."""
+    return bool(TS_CONFIG.search(path)) or posixpath.basename(path) in WORKSPACE_FILES or is_go_mod(path)
 
 
 def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
                 advance: Callable[[], None] = lambda: None) -> CodeGraph:
     """The graph of `files` (HEAD, scrubbed), reusing `previous` facts for files whose blob is unchanged."""
-    configs = {f.path: f.text for f in files
-               if TS_CONFIG.search(f.path) or posixpath.basename(f.path) in WORKSPACE_FILES}
+    configs = {f.path: f.text for f in files if _is_module_table(f.path)}
     old = previous.files if previous is not None else {}
     facts: dict[str, FileFacts] = {}
     for record in files:
         if record.language in IDENTIFIERS:
-            kept = old.get(record.path)
+            # Go and Java files are parsed again: their saved bindings keep only the in-scope candidates
+            # that resolved, and another file of the package may now define one that did not.
+            kept = old.get(record.path) if record.language not in PACKAGE_LANGUAGES else None
             facts[record.path] = kept if kept is not None and kept.blob == record.blob and record.blob else \
                 file_facts(record.path, record.language, record.text, record.blob)
         advance()
-    graph = CodeGraph(facts, read_aliases(configs), read_packages(configs))
+    graph = CodeGraph(facts, read_aliases(configs), read_packages(configs), read_go_modules(configs),
+                      declared_packages({f.path: f.text for f in files if f.path in facts}))
     for path, item in facts.items():
         facts[path] = replace(item, bindings=tuple(graph.bind(path, item.language, item.bindings)))
     return graph

@@ -27,6 +27,8 @@ class Binding:
 
     `reexport` marks `export … from` and `export *`, which pass names on without using them; `target`
     is the repository file the module resolved to ("" for third-party and unresolvable modules).
+    `implicit` marks a name in scope without an import statement naming it (another file of the same Go
+    or Java package, a Java on-demand import): a candidate the graph keeps only where it resolves.
     """
 
     local: str
@@ -35,6 +37,7 @@ class Binding:
     line: int
     reexport: bool = False
     target: str = ""
+    implicit: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,19 @@
 Python: relative imports from the importer's package, absolute imports from the package roots found
 by walking up `__init__.py` files (a `src/` layout needs nothing special), and submodules. JS/TS:
 relative paths with extension and `index.*` resolution (a `.js` specifier may name a `.ts` file),
-tsconfig `paths`/`baseUrl`, and workspace package names. Anything else is third-party: "".
+tsconfig `paths`/`baseUrl`, and workspace package names. Go: an import path under a `go.mod`'s module
+path names the folder below that `go.mod`; the package is represented by one of its files (the graph
+looks names up across all of them). Java: a dotted name's longest prefix that is a class, the class
+being its file's `package` clause plus its file name, wherever the source root is. Anything else is
+third-party: "".
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from harvest.graph.packages import GoModule
 from harvest.graph.workspace import Aliases, Package
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -21,10 +26,21 @@ JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs"
 class ModuleResolver:
     """Resolves specifiers against a fixed set of repository paths and the repo's alias tables."""
 
-    def __init__(self, paths: Iterable[str], aliases: list[Aliases], packages: list[Package]) -> None:
+    def __init__(self, paths: Iterable[str], aliases: list[Aliases], packages: list[Package],
+                 go_modules: list[GoModule], declared: Mapping[str, str]) -> None:
         self.paths = frozenset(paths)
         self.aliases = aliases
         self.packages = sorted(packages, key=lambda p: -len(p.name))
+        self.go_modules = sorted(go_modules, key=lambda m: -len(m.path))
+        self.declared = {p: d for p, d in declared.items() if p in self.paths}
+        self.go_folders: dict[str, list[str]] = {}  # folder → its Go files, tests included
+        self.java_classes: dict[str, list[str]] = {}  # a.b.C → the files declaring it (modules, source sets)
+        for path, package in sorted(self.declared.items()):
+            if path.endswith(".go"):
+                self.go_folders.setdefault(posixpath.dirname(path), []).append(path)
+            elif path.endswith(".java"):
+                name = posixpath.basename(path).removesuffix(".java")
+                self.java_classes.setdefault(f"{package}.{name}" if package else name, []).append(path)
         self.python_modules: dict[str, list[str]] = {}
         for path in sorted(self.paths):
             if path.endswith(PYTHON_SUFFIXES):
@@ -37,7 +53,16 @@ class ModuleResolver:
             return ""
         if language == "python":
             return self._python(importer, module)
+        if language == "go":
+            return self._go(module)
+        if language == "java":
+            return self._java(importer, module)
         return self._script(importer, module)
+
+    def go_package(self, folder: str, package: str, tests: bool) -> list[str]:
+        """The files of Go package `package` in `folder`; `_test.go` files only when `tests`."""
+        return [p for p in self.go_folders.get(folder, ()) if self.declared[p] == package and
+                (tests or not p.endswith("_test.go"))]
 
     def submodule(self, package_file: str, name: str) -> str:
         """`pkg/name.py` (or `pkg/name/__init__.py`) for `from pkg import name` when pkg/__init__.py is given."""
@@ -78,6 +103,31 @@ class ModuleResolver:
         for candidate in (*(stem + s for s in PYTHON_SUFFIXES), f"{stem}/__init__.py", f"{stem}/__init__.pyi"):
             if candidate.lstrip("/") in self.paths:
                 return candidate.lstrip("/")
+        return ""
+
+    def _go(self, module: str) -> str:
+        """The file standing for the package `module` names: the one named after its folder or package,
+        else the first (`pkg.Name` is then looked up in all of its files)."""
+        for go_module in self.go_modules:
+            if module == go_module.path or module.startswith(go_module.path + "/"):
+                folder = posixpath.join(go_module.folder, module[len(go_module.path):].strip("/")).strip("/")
+                files = [p for p in self.go_folders.get(folder, ()) if not p.endswith("_test.go")]
+                if not files:
+                    return ""
+                by_name = {posixpath.basename(p): p for p in files}
+                return by_name.get(posixpath.basename(folder) + ".go") or \
+                    by_name.get(self.declared[files[0]] + ".go") or files[0]
+        return ""
+
+    def _java(self, importer: str, module: str) -> str:
+        """`a.b.C` → the file declaring class a.b.C; `a.b.C.Inner` and `a.b.C.member` → the same file."""
+        parts = module.split(".")
+        while parts:
+            files = self.java_classes.get(".".join(parts))
+            if files:
+                return files[0] if len(files) == 1 else \
+                    max(files, key=lambda c: (len(posixpath.commonpath([c, importer])), -len(c)))
+            parts.pop()
         return ""
 
     def _script(self, importer: str, module: str) -> str:

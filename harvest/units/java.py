@@ -66,7 +66,7 @@ def _type(source: Source, node: Node, imports: list[Import], parent: str, units:
     header = source.between(node.start_byte, body.start_byte if body else node.end_byte)
     junit3 = JUNIT3_BASE.search(header) is not None
     at = len(units)
-    for member in _members(body):
+    for member in type_members(body):
         if member.type in TYPES:
             _type(source, member, imports, name, units)
         elif member.type in METHODS or member.type in CONSTRUCTORS:
@@ -79,7 +79,7 @@ def _type(source: Source, node: Node, imports: list[Import], parent: str, units:
                                  subkind=TYPES[node.type]))
 
 
-def _members(body: Node | None) -> list[Node]:
+def type_members(body: Node | None) -> list[Node]:
     """A type body's declarations; an enum's follow its constants in `enum_body_declarations`."""
     members = []
     for child in body.named_children if body else ():

@@ -1,5 +1,6 @@
-"""The code graph on real repositories: import resolution in TypeScript monorepos and Python packages,
-re-export chains, cycles, third-party imports, and incremental rebuilds."""
+"""The code graph on real repositories: import resolution in TypeScript monorepos, Python packages, Go
+modules and Java projects, re-export chains, package scopes, cycles, third-party imports, and incremental
+rebuilds."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import pytest
 
 from harvest.build import build_dataset
 from harvest.config import HarvestConfig
-from harvest.graph import MODULE, CodeGraph, on_demand_graph
+from harvest.graph import MODULE, CodeGraph, Resolution, on_demand_graph
 from harvest.graph.workspace import parse_jsonc
 from harvest.pipeline import mine
-from tests.fixtures.code_graph import MONOREPO, PACKAGE, commit_files
+from tests.fixtures.code_graph import (
+    GO_MODULE,
+    JAVA_PROJECT,
+    MONOREPO,
+    PACKAGE,
+    PACKAGE_REEXPORTS,
+    commit_files,
+)
 
 
 def harvest_graph(repo) -> CodeGraph:
@@ -150,3 +158,75 @@ def test_the_on_demand_graph_parses_only_what_it_is_asked_about() -> None:
     assert sorted(graph.files) == ["src/a.ts", "src/b.ts", "src/c.ts"]
     assert graph.find("src/a.ts", "b").path == "src/b.ts"
     assert sorted(graph.files.parsed) == ["src/a.ts", "src/b.ts"]
+
+
+def bound(graph: CodeGraph, path: str) -> dict[str, str]:
+    """Local name → target of the file's bindings that resolve in the repository."""
+    return {b.local: b.target for b in graph.files[path].bindings if b.target}
+
+
+def test_go_imports_resolve_through_go_mod_and_names_through_the_package(make_repo) -> None:
+    graph = harvest_graph(commit_files(make_repo("shop-go"), GO_MODULE))
+    main = "cmd/shop/main.go"
+    # Grouped imports under the go.mod module path; an alias; folders whose package has another name
+    # (`v2` holds `pricing`, `go-tax` holds `tax`): the local name is the package's own. The target
+    # stands for the package folder.
+    assert bound(graph, main) == {"shop": "shop.go", "m": "internal/money/money.go", "pricing": "pricing/v2/price.go",
+                                  "tax": "lib/go-tax/tax.go"}
+    assert graph.find(bound(graph, main)["tax"], "Rate").definition.kind == "variable"
+    assert next(b for b in graph.files[main].bindings if b.local == "fmt").target == ""  # standard library
+    # `pkg.Name` is looked up in every file of the package's folder.
+    tax = graph.find("shop.go", "Tax")
+    assert (tax.path, tax.definition.kind, tax.definition.start_line) == ("total.go", "constant", 5)
+    assert "Tax is added to every total." in tax.definition.snippet
+    assert graph.find("shop.go", "New").definition.snippet.startswith("// New makes an empty Cart.")
+    assert graph.find("shop.go", "Add") is None  # a method: reached through its receiver type
+    # Unqualified names defined by a sibling file of the same package; tests see the package and its
+    # test files, the package never sees its tests.
+    assert bound(graph, "total.go") == {"Cart": "shop.go", "rounding": "round.go"}
+    assert bound(graph, "shop_test.go") == {"Cart": "shop.go", "New": "shop.go", "Tax": "total.go",
+                                            "total": "total.go"}
+    assert graph.find("shop.go", "newFixture") is None
+    # An external test package (`shop_test`) sees only what it imports.
+    assert bound(graph, "shop_external_test.go") == {"shop": "shop.go"}
+    assert graph.files[main].references == ("pricing", "fmt", "shop", "m")
+
+
+def test_a_name_a_sibling_file_starts_defining_binds_in_an_unchanged_go_file(make_repo) -> None:
+    repo = commit_files(make_repo("shop-go"), GO_MODULE)
+    assert "discount" not in bound(harvest_graph(repo), "round.go")
+    repo.write("round.go", "package shop\n\nfunc rounding(n int) int { return n - discount }\n")
+    repo.commit("feat: discounts")
+    assert "discount" not in bound(harvest_graph(repo), "round.go")
+    repo.write("discount.go", "package shop\n\nconst discount = 1\n")
+    repo.commit("feat: the discount")
+    assert bound(harvest_graph(repo), "round.go")["discount"] == "discount.go"
+
+
+def test_java_imports_resolve_to_classes_under_roots_found_from_package_clauses(make_repo) -> None:
+    graph = harvest_graph(commit_files(make_repo("shop-java"), JAVA_PROJECT))
+    cart = "src/main/java/com/acme/shop/Cart.java"
+    money = "src/main/java/com/acme/shop/money/Money.java"
+    # A class, a nested class and a static import name Money.java; `model.*` brings Item; Price is the
+    # same package's; java.util is not the repository's.
+    assert bound(graph, cart) == {"Money": money, "Currency": money, "format": money, "Item":
+                                  "src/main/java/com/acme/shop/model/Item.java",
+                                  "Price": "src/main/java/com/acme/shop/Price.java"}
+    assert graph.find(money, "Currency").definition.snippet.startswith("    /** Currencies the shop takes. */")
+    assert graph.find(cart, "Cart").definition.snippet.startswith("/** The items being bought. */")
+    # A test under src/test/java shares its package with src/main/java; a static on-demand import brings
+    # static members only (`describe` is an instance method).
+    assert bound(graph, "src/test/java/com/acme/shop/CartTest.java") == {"Cart": cart, "format": money, "ZERO": money}
+    # A source root nobody configured: found from the package clause.
+    assert bound(graph, "tools/codegen/com/acme/tools/Gen.java") == {"Cart": cart}
+
+
+def test_a_member_of_an_imported_python_package_resolves_through_its_reexports(make_repo) -> None:
+    graph = harvest_graph(commit_files(make_repo("kit"), PACKAGE_REEXPORTS))
+    # `import kit` then `kit.Tool`: through kit/__init__.py to kit/core.py; `kit.extra` is a submodule;
+    # `kit.echo` comes from a third-party package: the file that imports it is as far as the graph goes.
+    tool = graph.member("kit/__init__.py", "Tool")
+    assert (tool.path, tool.definition.name, tool.via) == ("kit/core.py", "Tool", ("kit/__init__.py",))
+    assert graph.member("kit/__init__.py", "extra") == Resolution("kit/extra.py", None)
+    assert graph.member("kit/__init__.py", "echo") == Resolution("kit/__init__.py", None)
+    assert graph.member("kit/__init__.py", "missing") is None

@@ -14,7 +14,14 @@ from router.contracts import CompletionRequest
 from router.strategies.rag.focus import Focus, focus_of_file, focus_of_request
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 from server.cli import idiom
-from tests.fixtures.code_graph import MONOREPO, PACKAGE, commit_files
+from tests.fixtures.code_graph import (
+    GO_MODULE,
+    JAVA_PROJECT,
+    MONOREPO,
+    PACKAGE,
+    PACKAGE_REEXPORTS,
+    commit_files,
+)
 
 HASH = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
 
@@ -105,3 +112,35 @@ def test_pack_gives_dependencies_half_then_look_alikes_then_the_rest() -> None:
     assert [h.path for h in pack(deps, alikes, 5)] == ["d0", "d1", "d2", "s0", "s1"]
     assert [h.path for h in pack(deps, alikes[:1], 5)] == ["d0", "d1", "d2", "d3", "s0"]
     assert [h.path for h in pack(deps, alikes, 1)] == ["d0"]
+
+
+def test_a_python_package_imported_whole_leads_to_what_its_init_reexports(make_repo) -> None:
+    repo, retriever = indexed(make_repo, "kit", PACKAGE_REEXPORTS)
+    # `import kit` and `import kit.extra` both bind `kit`; `kit.Tool()` goes through kit/__init__.py.
+    tool = retriever.search(focus_of_file(repo.path, "app.py", 7), k=5, mode="deps")
+    assert (tool[0].path, tool[0].name) == ("kit/core.py", "Tool")
+    assert tool[0].why == ["import kit (kit)", "re-export via kit/__init__.py"]
+    # `kit.echo` is click's, re-exported: the package's __init__ is what the code depends on.
+    echo = retriever.search(focus_of_file(repo.path, "app.py", 6), k=5, mode="deps")
+    assert (echo[0].path, echo[0].name) == ("kit/__init__.py", "kit.echo")
+    limit = retriever.search(focus_of_file(repo.path, "app.py", 8), k=5, mode="deps")
+    assert ("kit/extra.py", "LIMIT") in [(h.path, h.name) for h in limit]
+
+
+def test_go_dependencies_come_from_the_imported_package_and_the_own_one(make_repo) -> None:
+    repo, retriever = indexed(make_repo, "shop-go", GO_MODULE)
+    line = GO_MODULE["cmd/shop/main.go"].splitlines().index("\tvar p pricing.Price") + 2  # the Println line
+    hits = retriever.search(focus_of_file(repo.path, "cmd/shop/main.go", line), k=5, mode="deps")
+    assert {(h.path, h.name) for h in hits[:4]} == {("shop.go", "New"), ("internal/money/money.go", "Format"),
+                                                    ("total.go", "Tax"), ("lib/go-tax/tax.go", "Rate")}
+    sibling = retriever.search(focus_of_file(repo.path, "total.go", 9), k=5, mode="deps")
+    assert [(h.path, h.name) for h in sibling] == [("shop.go", "Cart"), ("round.go", "rounding")]
+    assert sibling[1].why == ["rounding: in scope without an import (shop)"]
+
+
+def test_java_dependencies_come_from_static_on_demand_imports(make_repo) -> None:
+    repo, retriever = indexed(make_repo, "shop-java", JAVA_PROJECT)
+    test = "src/test/java/com/acme/shop/CartTest.java"
+    hits = retriever.search(focus_of_file(repo.path, test, 10), k=5, mode="deps")  # `format(ZERO, null);`
+    assert [(h.path, h.name) for h in hits][:2] == [("src/main/java/com/acme/shop/money/Money.java", "format"),
+                                                    ("src/main/java/com/acme/shop/money/Money.java", "ZERO")]

@@ -2,8 +2,9 @@
 
 Names in the current line, then those used closest above the cursor, then those the instruction
 mentions, are resolved through the document's own imports (parsed live, so unsaved edits count) and
-followed through barrels and `__init__.py` re-exports to the file that defines them. Names imported
-but not used yet come last. Third-party imports resolve to nothing and are skipped.
+followed through barrels and `__init__.py` re-exports to the file that defines them (in Go and Java,
+also the names another file of the package defines). Names imported but not used yet come last.
+Third-party imports resolve to nothing and are skipped.
 """
 
 from __future__ import annotations
@@ -11,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from harvest.graph import EVERYTHING, MODULE, Binding, CodeGraph, Definition, Resolution, document_bindings
+from harvest.graph import (
+    EVERYTHING,
+    MODULE,
+    Binding,
+    CodeGraph,
+    Definition,
+    Resolution,
+    document_bindings,
+)
 from harvest.graph.graph import IDENTIFIERS
 from router.strategies.rag.focus import IDENTIFIER, Focus
 
@@ -30,12 +39,13 @@ class Dependency:
 
 def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
     """What the focus uses from other files of the repository, most relevant first."""
-    bindings = _bindings(graph, focus)
-    by_local = {b.local: b for b in bindings if b.local != EVERYTHING and not b.reexport}
+    usable = [b for b in _bindings(graph, focus) if b.local != EVERYTHING and not b.reexport]
+    by_local: dict[str, list[Binding]] = {}  # `import a` and `import a.b` both bind `a`
+    for binding in usable:
+        by_local.setdefault(binding.local, []).append(binding)
     found: dict[tuple[str, str], Dependency] = {}
     for name in focus.names():
-        binding = by_local.get(name)
-        if binding is not None and binding.target:
+        for binding in (b for b in by_local.get(name, ()) if b.target):
             for dependency in _through(graph, focus, binding):
                 found.setdefault((dependency.path, dependency.name), dependency)
     for name in dict.fromkeys(IDENTIFIER.findall(focus.instruction)):
@@ -45,8 +55,8 @@ def dependencies(graph: CodeGraph, focus: Focus) -> list[Dependency]:
                     resolution = graph.find(path, name) or Resolution(path, None)
                     found.setdefault((path, name), _dependency(name, resolution, ("named in the instruction",)))
     used = {d.name.split(".")[0] for d in found.values()}
-    for binding in by_local.values():
-        if binding.target and binding.local not in used:
+    for binding in usable:  # in-scope names are ones the document uses, elsewhere than near the cursor
+        if binding.target and binding.local not in used and not binding.implicit:
             for dependency in _through(graph, focus, binding, "imported, not used yet"):
                 found.setdefault((dependency.path, dependency.name), dependency)
     return list(found.values())
@@ -70,10 +80,7 @@ def _through(graph: CodeGraph, focus: Focus, binding: Binding, note: str = "") -
         return [_dependency(binding.local, resolution, why)]
     found = []
     for member in _members(focus, binding):
-        inner = graph.find(resolution.path, member)
-        if inner is None and focus.language == "python":
-            submodule = graph.resolver.submodule(resolution.path, member)
-            inner = Resolution(submodule, None) if submodule else None
+        inner = graph.member(resolution.path, member)
         if inner is not None:
             inner = replace(inner, via=(*resolution.via, *inner.via))
             found.append(_dependency(f"{binding.local}.{member}", inner, why))
@@ -91,6 +98,8 @@ def _members(focus: Focus, binding: Binding) -> list[str]:
 
 
 def _statement(binding: Binding) -> str:
+    if binding.implicit:  # a Go package's own name, a Java class of the package or of an on-demand import
+        return f"{binding.local}: in scope without an import ({binding.module})"
     if binding.imported == MODULE:
         return f"import {binding.local} ({binding.module})"
     alias = f" as {binding.local}" if binding.local != binding.imported else ""
