@@ -69,7 +69,7 @@ class Retriever:
             raise damaged(folder, f"its manifest lists {manifest['units']} units, units.jsonl {len(self.rows)}, "
                                   f"BM25 {self.lexical.size}")
         self.embed = embedding_function(manifest["model"])
-        self.collection = _collection(folder, config, manifest, self.embed, len({r["key"] for r in self.rows}))
+        self.collection = _collection(folder, config, manifest, self.embed, len(self.rows))
         self.graph = _graph(folder)
         self.languages = numpy.array([r["language"] for r in self.rows])
         self.kinds = numpy.array([r["kind"] for r in self.rows])
