@@ -37,6 +37,7 @@ from harvest.store import (
     dataset_file,
     staged_dir,
 )
+from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.embeddings import default_model, embedding_function
@@ -120,7 +121,7 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             atomic_write_json(stage / MANIFEST, {
                 "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
                 "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
-                "graph_files": graph, "build": uuid.uuid4().hex})
+                "graph_files": graph, "tests": _recorded_tests(units_file), "build": uuid.uuid4().hex})
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
@@ -194,6 +195,14 @@ def _copy_graph(source: Path, target: Path) -> int:
     for name in ("files.jsonl", "modules.json"):
         shutil.copyfile(source / name, target / name)
     return sum(1 for line in (target / "files.jsonl").open("rb") if line.strip())
+
+
+def _recorded_tests(units_file: Path) -> dict[str, Any]:
+    """The test-discovery profile of the harvest the dataset was built from (`<home>/harvest/<name>/` beside
+    `<home>/datasets/<name>/`), kept with the index so retrieval judges files' kinds as the harvest did."""
+    home = units_file.parent.parent.parent
+    profile = harvest_profile(home / "harvest" / units_file.parent.name)
+    return profile.to_json() if profile else {}
 
 
 def _drop(store: Any, name: str) -> None:
