@@ -43,9 +43,10 @@ def test_affixes_that_recur_across_folders_are_roles_and_a_folder_s_own_prefix_i
     # Three `String*` files, all in one folder: a topic, not a role.
     assert roles.of("src/main/java/com/shop/StringFormat.java").pattern == "*.java"
     assert ("source", "String*.java") not in roles.affixes
-    # A new feature folder's controller: no member in its folder, the controllers elsewhere come next.
+    # A new feature folder's controller: no member in its folder; its sibling folders' controllers come next.
     levels = roles.of("src/main/java/com/shop/product/ProductController.java").levels()
-    assert levels[:2] == (("same role", "product/*Controller.java"), ("same file pattern", "*Controller.java"))
+    assert levels[:3] == (("same role", "product/*Controller.java"), ("same folder family", "shop/*/*Controller.java"),
+                          ("same file pattern", "*Controller.java"))
 
 
 def test_prefixes_suffixes_compound_suffixes_and_shared_basenames() -> None:
@@ -59,7 +60,9 @@ def test_prefixes_suffixes_compound_suffixes_and_shared_basenames() -> None:
     assert roles.of("src/hooks/useToast.ts").name == "hooks/use*.ts"
     assert roles.of("src/lib/format.ts").name == "lib/*.ts"
     assert roles.of("server/cart_test.go").name == "test server/*_test.go"
-    assert roles.of("tests/api/test_orders.py").levels()[1] == ("same file pattern", "test test_*.py")
+    assert [key for _, key in roles.of("tests/api/test_orders.py").levels()[:3]] == [
+        "test api/test_*.py", "test tests/*/test_*.py", "test test_*.py"]
+    assert roles.of("src/lib/format.ts").levels()[2] == ("same file pattern", "")  # no more than the file type
     assert roles.of("src/components/Button/Button.tsx").name == "components/*/*.tsx"  # an item folder
     assert roles.of("src/components/Card/index.ts").name == "components/*/index.ts"
     assert roles.of("src/components/Card/Card.styles.ts").pattern == "*.styles.ts"
@@ -113,8 +116,8 @@ def test_look_alikes_of_an_unseen_test_are_tests_by_the_harvest_s_own_discovery(
                              mode="similar")
     assert {h.path for h in tests} == {f"src/test/java/com/shop/{i}/{i.title()}Check.java" for i in ("cart", "order", "user")}
     assert [h.why[0] for h in tests[:2]] == ["same role (test user/*Check.java)"] * 2  # UserCheck's class and test
-    assert all(h.why[0] == "same file pattern (test *Check.java)" for h in tests[2:])
+    assert all(h.why[0] == "same folder family (test shop/*/*Check.java)" for h in tests[2:])
     code = retriever.search(focus_of_file(repo.path, "src/main/java/com/shop/product/ProductController.java", 3), k=3,
                             mode="similar")
-    assert code and all(h.path.startswith("src/main/") and h.why[0] == "same file pattern (*Controller.java)"
+    assert code and all(h.path.startswith("src/main/") and h.why[0] == "same folder family (shop/*/*Controller.java)"
                         for h in code)

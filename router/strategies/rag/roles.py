@@ -12,11 +12,13 @@ A role is read from three pieces of evidence about a path:
   beside `StringUtils.java`, names a topic, not a role); else a compound suffix (`*.spec.tsx`,
   `*.styles.ts`); else a basename several folders share (`index.ts`, `models.py`); else the file type;
 - its **folder**: the parent folder, or for an item folder (`Button/Button.tsx`, `Button/index.ts`) the
-  folder above with `*` (`components/*`).
+  folder above with `*` (`components/*`); and the folder's family, its siblings (`petclinic/*` holding
+  `owner/`, `vet/`), where a feature folder's counterparts sit.
 
 Look-alikes are taken level by level, the whole role first, then what remains of it while the role has too
-few other members: kind, folder and name pattern (`test lang3/*Test.java`); kind and name pattern anywhere
-(`test *Test.java`); kind, folder and file type (`test lang3/*.java`); kind and file type (`test *.java`).
+few other members: the name pattern in the file's folder (`test lang3/*Test.java`), in its folder family,
+the folder's siblings (`test commons/*/*Test.java`), anywhere (`test *Test.java`); then the file type in
+the same three (`test lang3/*.java` … `test *.java`). The kind is kept throughout.
 """
 
 from __future__ import annotations
@@ -33,34 +35,46 @@ AFFIX_FOLDERS = 2  # an affix is a role's mark when files of one kind carry it i
 AFFIX_FILES = 3  # ... and in this many files
 
 
+# Why a look-alike was taken, level by level: the name pattern, then the file type, each in the file's
+# folder, in its folder family (the folder's siblings), anywhere.
+REASONS = ("same role", "same folder family", "same file pattern",
+           "same folder and file type", "same folder family and file type", "same kind and file type")
+
+
 @dataclass(frozen=True)
 class Role:
-    """A path's role: its harvested kind, folder (pattern), name pattern and file type."""
+    """A path's role: its harvested kind, folder (pattern), folder family, name pattern and file type."""
 
     kind: str
     folder: str  # "lang3", "components/*", "" at the top
+    family: str | None  # the folder and its siblings: "commons/*" for "lang3" (None for an item or top folder)
     pattern: str  # "*Test.java", "*.spec.tsx", "index.ts", or the file type when nothing more is known
     file_type: str  # "*.java", "*.spec.tsx", "*.ts": the name from its first dot
 
     @property
     def name(self) -> str:
         """The whole role, as a hit's reason shows it: `test lang3/*Test.java`, `components/*/*.tsx`."""
-        return self._named(f"{self.folder}/{self.pattern}" if self.folder else self.pattern)
+        return self.levels()[0][1]
 
     def levels(self) -> tuple[tuple[str, str], ...]:
-        """(reason, key) from the whole role to its loosest part. The name pattern anywhere is a level only
-        when it says more than the file type (else it would come before the folder)."""
-        anywhere = self._named(self.pattern) if self.pattern != self.file_type else ""
-        in_folder = f"{self.folder}/{self.file_type}" if self.folder else self.file_type
-        return (("same role", self.name), ("same file pattern", anywhere),
-                ("same folder and file type", self._named(in_folder)),
-                ("same kind and file type", self._named(self.file_type)))
+        """(reason, key) from the whole role to its loosest part, one per REASONS; "" for a level that does
+        not apply (no family; a name pattern anywhere that is only the file type, which would come before
+        the folder). A level equal to an earlier one adds nothing and is skipped by the retriever."""
+        keys = [self._key(scope, name) for name in (self.pattern, self.file_type)
+                for scope in (self.folder, self.family, "")]
+        if self.pattern == self.file_type:
+            keys[2] = ""
+        return tuple(zip(REASONS, keys, strict=True))
 
-    def _named(self, text: str) -> str:
-        return text if self.kind == "source" else f"{self.kind} {text}"
+    def _key(self, scope: str | None, name: str) -> str:
+        """`kind scope/name`, the kind left out for source files; scope "" is anywhere (or the top folder)."""
+        if not name or scope is None:
+            return ""
+        where = f"{scope}/{name}" if scope else name
+        return where if self.kind == "source" else f"{self.kind} {where}"
 
 
-LEVELS = len(Role("", "", "", "").levels())
+LEVELS = len(REASONS)
 
 
 class Roles:
@@ -103,8 +117,11 @@ class Roles:
             pattern = file_type
         parent = posixpath.basename(folder)
         item_folder = parent and (parent == stem or pattern == name)
-        grandparent = posixpath.basename(posixpath.dirname(folder))
-        return Role(kind, f"{grandparent}/*" if item_folder else parent, pattern, file_type)
+        above = posixpath.dirname(folder)
+        grandparent = posixpath.basename(above)
+        if item_folder:
+            return Role(kind, f"{grandparent}/*", None, pattern, file_type)
+        return Role(kind, parent, f"{grandparent}/*" if grandparent else None, pattern, file_type)
 
 
 def _affix_patterns(name: str) -> tuple[str, ...]:
