@@ -81,6 +81,7 @@ class Retriever:
         self.role_levels = [numpy.array([levels[p][n] for p in self.paths.tolist()]) for n in range(LEVELS)]
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
         self._vector_cache: dict[int, numpy.ndarray] = {}
+        self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
             self.rows_of_path.setdefault(row["path"], []).append(index)
@@ -153,7 +154,7 @@ class Retriever:
         fused: dict[int, float] = {}
         why: dict[int, list[str]] = {}
         if mode != "embedding":
-            scores, terms = self.lexical.scores(query)
+            scores, terms = self._lexical_scores(query)
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
@@ -164,6 +165,13 @@ class Retriever:
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
                 why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
         return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
+
+    def _lexical_scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
+        """BM25 scores of every unit for `query`; the last query's are kept, as look-alikes ask once per
+        level of the role."""
+        if self._last_lexical[0] != query:
+            self._last_lexical = (query, self.lexical.scores(query))
+        return self._last_lexical[1]
 
     def _dense(self, vector: Any, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
