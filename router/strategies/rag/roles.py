@@ -9,8 +9,9 @@ A role is read from three pieces of evidence about a path:
 - its **name pattern**: a name affix that recurs across the repository (`*Test.java`, `*Controller.java`,
   `use*.ts`, `test_*.py`, `*_test.go`), counted over its files rather than taken from a list: an affix
   counts when files of one kind in at least two folders carry it (an affix of one folder, `String*.java`
-  beside `StringUtils.java`, names a topic, not a role); else a compound suffix (`*.spec.tsx`,
-  `*.styles.ts`); else a basename several folders share (`index.ts`, `models.py`); else the file type;
+  beside `StringUtils.java`, names a topic, not a role); else a basename several folders share
+  (`index.ts`, `models.py`); else the file type, the name from its first dot, which keeps a compound
+  suffix (`*.spec.tsx`, `*.styles.ts`);
 - its **folder**: the parent folder, or for an item folder (`Button/Button.tsx`, `Button/index.ts`) the
   folder above with `*` (`components/*`); and the folder's family, its siblings (`petclinic/*` holding
   `owner/`, `vet/`), where a feature folder's counterparts sit.
@@ -109,11 +110,9 @@ class Roles:
         learned = [a for a in _affix_patterns(name) if (kind, a) in self.affixes]
         if learned:  # the affix found in the most folders, then files
             pattern = max(learned, key=lambda a: self.affixes[kind, a])
-        elif rest.count(".") >= 1:  # Button.spec.tsx, user.service.ts, Modal.styles.ts
-            pattern = file_type
-        elif self.folders_per_name[name] >= 2:  # index.ts, spec.tsx, models.py in several folders
+        elif self.folders_per_name[name] >= 2 and not rest.count("."):  # index.ts, spec.tsx, models.py
             pattern = name
-        else:
+        else:  # the file type keeps a compound suffix: Button.spec.tsx, user.service.ts, Modal.styles.ts
             pattern = file_type
         parent = posixpath.basename(folder)
         item_folder = parent and (parent == stem or pattern == name)
