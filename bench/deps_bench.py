@@ -163,20 +163,20 @@ def recall(work: Path, retriever, tasks: list[Task], defined: dict[str, set[str]
 def look_alikes(work: Path, retriever, graph, count: int) -> None:
     from router.strategies.rag.focus import focus_of_file
 
-    rows_per_role = Counter(retriever.roles.of(p).strict for p in set(retriever.paths.tolist()))
+    rows_per_role = Counter(retriever.roles.of(p).name for p in set(retriever.paths.tolist()))
     targets = [p for p in sorted(set(retriever.paths.tolist())) if p in graph.files
-               and rows_per_role[retriever.roles.of(p).strict] >= 2]
+               and rows_per_role[retriever.roles.of(p).name] >= 2]
     targets = random.Random(8).sample(targets, min(count, len(targets)))
     shares: dict[str, list[float]] = {"similar": [], "text": []}
     for path in targets:
         lines = (work / path).read_text(encoding="utf-8", errors="replace").count("\n") + 1
         last_import = max((b.line for b in graph.files[path].bindings), default=0)
         focus = focus_of_file(work, path, min(lines, last_import + 3))
-        role = retriever.roles.of(path).strict
+        role = retriever.roles.of(path).name
         for mode in shares:
             hits = retriever.search(focus, k=5, mode=mode)
             if hits:
-                shares[mode].append(sum(retriever.roles.of(h.path).strict == role for h in hits) / len(hits))
+                shares[mode].append(sum(retriever.roles.of(h.path).name == role for h in hits) / len(hits))
     print(f"   look-alikes on {len(targets)} files whose role has other members: same-role share of the top 5 "
           f"is {statistics.mean(shares['similar']):.0%} for `similar` (target >= 80%) against "
           f"{statistics.mean(shares['text']):.0%} for text retrieval")

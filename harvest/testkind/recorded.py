@@ -17,9 +17,12 @@ def recorded_profile(repo: Path, name: str = "") -> DiscoveryProfile | None:
     no such harvest or it predates profiles: then the runners' defaults apply."""
     home = idiom_home(repo) / "harvest"
     chosen = choose(complete_artifacts(home), name)
-    if not chosen:
-        return None
-    manifest = home / chosen / MANIFEST
+    return harvest_profile(home / chosen) if chosen else None
+
+
+def harvest_profile(harvest: Path) -> DiscoveryProfile | None:
+    """The profile recorded in the harvest folder `harvest`; None when it has none."""
+    manifest = harvest / MANIFEST
     try:
         return _load(manifest, manifest.stat().st_mtime_ns)
     except OSError:

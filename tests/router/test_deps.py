@@ -59,7 +59,7 @@ def test_look_alikes_share_the_role_and_never_the_file_itself(monorepo) -> None:
     repo, retriever = monorepo
     focus = focus_of_file(repo.path, "packages/ui/src/Card.spec.tsx", 4)
     alikes = retriever.search(focus, k=3, mode="similar")
-    assert alikes[0].path == "packages/ui/src/Button.spec.tsx" and alikes[0].why[0] == "same role (src/*.spec.tsx)"
+    assert alikes[0].path == "packages/ui/src/Button.spec.tsx" and alikes[0].why[0] == "same role (test src/*.spec.tsx)"
     assert all(h.path != focus.path for h in alikes)
     both = retriever.search(focus, k=4, mode="hybrid")
     assert both[0].source == "deps" and both[0].path == "packages/ui/src/Card.tsx"

@@ -14,6 +14,7 @@ from harvest.config import HarvestConfig
 from harvest.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
+from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import build_index
 from router.strategies.rag.retrieve import Retriever
 from server.cli import idiom
@@ -66,6 +67,61 @@ def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -
     assert (second.units, second.embedded, second.deleted, second.kept) == (10, 1, 3, 9)
     hits = Retriever(home / "index", HASH).search("f3", k=1)
     assert hits[0].name == "f3" and hits[0].start_line == 4  # line numbers follow the move
+
+
+IDENTICAL_UNITS = {
+    # The same `__init__` in two classes, the same `toString` in two nested classes: units that share
+    # path, kind, name and text, told apart only by their place.
+    "pkg/errors.py": """class MissingValue(Exception):
+    def __init__(self, name):
+        self.name = name
+
+
+class ExtraValue(Exception):
+    def __init__(self, name):
+        self.name = name
+""",
+    "pkg/use.py": "from pkg.errors import MissingValue\n\n\ndef check(name):\n    raise MissingValue(name)\n",
+    "src/main/java/com/shop/Shapes.java": """package com.shop;
+
+public class Shapes {
+    public static class Square {
+        @Override
+        public String toString() {
+            return "shape";
+        }
+    }
+
+    public static class Circle {
+        @Override
+        public String toString() {
+            return "shape";
+        }
+    }
+}
+""",
+}
+
+
+def test_identical_units_of_one_file_each_get_a_vector(make_repo) -> None:
+    repo = make_repo("twins")
+    for path, text in IDENTICAL_UNITS.items():
+        repo.write(path, text)
+    for n in range(10):  # other code, so that a look-alike search reads the role's own vectors
+        repo.write(f"lib/m{n}.py", "".join(f"def f{n}_{m}(x):\n    return x + {m}\n\n\n" for m in range(4)))
+    repo.commit("feat: errors, shapes and helpers")
+    home = Path(os.environ["IDIOM_HOME"])
+    build_dataset(Path(mine(repo.path, HarvestConfig(), progress=False).output), HarvestConfig(), progress=False)
+    stats = build_index(home / "datasets" / "twins" / "units.jsonl", home / "index", HASH)
+    rows = [json.loads(line) for line in (home / "index" / "units.jsonl").read_text().splitlines()]
+    assert len([r for r in rows if r["name"] in ("__init__", "toString")]) == 4
+    assert len({r["key"] for r in rows}) == len(rows) == stats.embedded
+    retriever = Retriever(home / "index", HASH)
+    hits = retriever.search(Focus(path="pkg/more.py", language="python", line="def __init__(self, name):"), k=5,
+                            mode="similar")
+    assert {h.name for h in hits[:2]} == {"__init__"}  # both twins, each from its own vector
+    again = build_index(home / "datasets" / "twins" / "units.jsonl", home / "index", HASH)
+    assert (again.embedded, again.kept) == (0, stats.units)  # the keys are stable from one build to the next
 
 
 def test_a_model_mismatch_is_a_clear_error(acme_dataset: Path, tmp_path: Path) -> None:

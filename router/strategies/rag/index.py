@@ -2,7 +2,8 @@
 the dataset's code graph (built by harvest, reparsed only for changed files) alongside.
 
 Units are keyed by a hash of their path, kind, name and text: a unit that only moved keeps its
-embedding (its line numbers are updated), a changed unit is re-embedded, a vanished one deleted. The
+embedding (its line numbers are updated), a changed unit is re-embedded, a vanished one deleted.
+Identical units of one file (an `__init__` repeated in two classes) are told apart by their order. The
 manifest records the embedding model; reopening with another model is an error that says to rebuild.
 
 The new index is built in a staging folder, from a copy of the current embedded store, and swapped in
@@ -17,6 +18,7 @@ import hashlib
 import shutil
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from harvest.store import (
     dataset_file,
     staged_dir,
 )
+from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.embeddings import default_model, embedding_function
@@ -58,9 +61,18 @@ class IndexStats:
     seconds: float = 0.0
 
 
-def key_of(unit: Unit) -> str:
-    """The unit's identity in the index: its content, not its position."""
-    return hashlib.sha256("\x00".join((unit.path, unit.kind, unit.name, unit.text)).encode()).hexdigest()[:32]
+def keys_of(units: Sequence[Unit]) -> list[str]:
+    """Each unit's identity in the index, unique: a hash of its content, not its position. The second and
+    later of identical units in one file (same kind, name and text: an `__init__` or `toString` repeated in
+    two classes) add their order among them, so every row of the index has a vector of its own."""
+    keys: list[str] = []
+    seen: Counter[str] = Counter()
+    for unit in units:
+        content = hashlib.sha256("\x00".join((unit.path, unit.kind, unit.name, unit.text)).encode()).hexdigest()[:32]
+        repeat = seen[content]
+        seen[content] += 1
+        keys.append(content if not repeat else hashlib.sha256(f"{content}\x00{repeat}".encode()).hexdigest()[:32])
+    return keys
 
 
 def document_of(unit: Unit) -> str:
@@ -99,9 +111,9 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
         with staged_dir(folder) as stage:
             if previous and not config.url:
                 copy_local(folder / "chroma", stage / "chroma")  # unchanged units keep their embeddings
+            keys = keys_of(units)
             with chroma_errors(folder):
-                stats = _sync_store(config, stage, rebuild, {key_of(u): u for u in units}, model, progress)
-            keys = [key_of(u) for u in units]
+                stats = _sync_store(config, stage, rebuild, dict(zip(keys, units, strict=True)), model, progress)
             Lexical.build([document_of(u) for u in units]).save(stage / "bm25")
             graph = _copy_graph(units_file.parent / "graph", stage / "graph")
             atomic_write_text(stage / "units.jsonl", "".join(
@@ -109,7 +121,7 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             atomic_write_json(stage / MANIFEST, {
                 "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
                 "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
-                "graph_files": graph, "build": uuid.uuid4().hex})
+                "graph_files": graph, "tests": _recorded_tests(units_file), "build": uuid.uuid4().hex})
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
@@ -183,6 +195,14 @@ def _copy_graph(source: Path, target: Path) -> int:
     for name in ("files.jsonl", "modules.json"):
         shutil.copyfile(source / name, target / name)
     return sum(1 for line in (target / "files.jsonl").open("rb") if line.strip())
+
+
+def _recorded_tests(units_file: Path) -> dict[str, Any]:
+    """The test-discovery profile of the harvest the dataset was built from (`<home>/harvest/<name>/` beside
+    `<home>/datasets/<name>/`), kept with the index so retrieval judges files' kinds as the harvest did."""
+    home = units_file.parent.parent.parent
+    profile = harvest_profile(home / "harvest" / units_file.parent.name)
+    return profile.to_json() if profile else {}
 
 
 def _drop(store: Any, name: str) -> None:

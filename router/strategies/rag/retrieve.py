@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy
 
+from harvest.classify import kind_of
 from harvest.errors import HarvestError
 from harvest.globs import matches_glob
 from harvest.graph import CodeGraph
+from harvest.testkind.profile import DiscoveryProfile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.deps import Dependency, dependencies
@@ -26,7 +28,7 @@ from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import model_name, read_manifest, unit_rows
 from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
-from router.strategies.rag.roles import Roles
+from router.strategies.rag.roles import LEVELS, Roles
 from router.strategies.rag.store import chroma_errors, client, damaged
 
 CANDIDATES = 50  # from each list before fusion
@@ -69,16 +71,17 @@ class Retriever:
             raise damaged(folder, f"its manifest lists {manifest['units']} units, units.jsonl {len(self.rows)}, "
                                   f"BM25 {self.lexical.size}")
         self.embed = embedding_function(manifest["model"])
-        self.collection = _collection(folder, config, manifest, self.embed, len({r["key"] for r in self.rows}))
+        self.collection = _collection(folder, config, manifest, self.embed, len(self.rows))
         self.graph = _graph(folder)
         self.languages = numpy.array([r["language"] for r in self.rows])
         self.kinds = numpy.array([r["kind"] for r in self.rows])
         self.paths = numpy.array([r["path"] for r in self.rows])
-        self.roles = Roles(r["path"] for r in self.rows)
-        self.strict_roles = numpy.array([self.roles.of(p).strict for p in self.paths])
-        self.loose_roles = numpy.array([self.roles.of(p).loose for p in self.paths])
+        self.roles = _roles(manifest, self.rows)
+        levels = {p: [key for _, key in self.roles.of(p).levels()] for p in set(self.paths.tolist())}
+        self.role_levels = [numpy.array([levels[p][n] for p in self.paths.tolist()]) for n in range(LEVELS)]
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
         self._vector_cache: dict[int, numpy.ndarray] = {}
+        self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
             self.rows_of_path.setdefault(row["path"], []).append(index)
@@ -108,16 +111,19 @@ class Retriever:
         return [self._dependency_hit(d, 1.0 / rank) for rank, d in enumerate(found, 1)]
 
     def look_alikes(self, focus: Focus, k: int, mask: numpy.ndarray) -> list[Hit]:
-        """Units of files with the focus's role, ranked by text similarity; then of its file pattern;
-        then any unit of its language, so there are always `k` when the index has them."""
+        """Units of files with the focus's role, ranked by text similarity; then of what remains of the
+        role level by level (roles.py); then any unit of its language, so there are always `k` when the
+        index has them."""
         query = focus.query()
         vector = self._vector(focus)
         tiers: list[tuple[numpy.ndarray, str]] = []
         if focus.path:
-            role = self.roles.of(focus.path)
-            tiers.append((self.strict_roles == role.strict, f"same role ({role.strict})"))
-            if role.loose:
-                tiers.append((self.loose_roles == role.loose, f"same file pattern ({role.loose})"))
+            levels = self.roles.of(focus.path).levels()
+            seen = {""}
+            for (reason, key), keys in zip(levels, self.role_levels, strict=True):
+                if key not in seen:
+                    tiers.append((keys == key, f"{reason} ({key})"))
+                    seen.add(key)
         language = self.languages == focus.language if focus.language else numpy.ones(len(self.rows), dtype=bool)
         tiers.append((language, "similar text"))
         hits: list[Hit] = []
@@ -148,7 +154,7 @@ class Retriever:
         fused: dict[int, float] = {}
         why: dict[int, list[str]] = {}
         if mode != "embedding":
-            scores, terms = self.lexical.scores(query)
+            scores, terms = self._lexical_scores(query)
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
@@ -159,6 +165,13 @@ class Retriever:
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
                 why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
         return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
+
+    def _lexical_scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
+        """BM25 scores of every unit for `query`; the last query's are kept, as look-alikes ask once per
+        level of the role."""
+        if self._last_lexical[0] != query:
+            self._last_lexical = (query, self.lexical.scores(query))
+        return self._last_lexical[1]
 
     def _dense(self, vector: Any, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
@@ -221,6 +234,14 @@ def _lexical(folder: Path) -> Lexical:
         return lexical
     except (OSError, ValueError, EOFError, KeyError, TypeError) as exc:  # what bm25s and numpy raise on bad files
         raise damaged(folder, f"its BM25 files cannot be read: {type(exc).__name__}") from None
+
+
+def _roles(manifest: dict[str, Any], rows: Sequence[dict[str, Any]]) -> Roles:
+    """The roles of the indexed files, each file's kind judged by the test-discovery profile of the harvest
+    the index was built from (the runners' defaults for an index that predates it)."""
+    recorded = manifest.get("tests")
+    profile = DiscoveryProfile.from_json(recorded) if isinstance(recorded, dict) and recorded else None
+    return Roles((r["path"] for r in rows), lambda path: kind_of(path, profile))
 
 
 def _graph(folder: Path) -> CodeGraph | None:

@@ -1,61 +1,137 @@
-"""A file's role, read from its path: what kind of file it is in this repository's layout.
+"""A file's role in its repository, learned from the repository's own layout: what the look-alikes that
+RAG and few-shot put in a prompt share with the file being written (retrieve.py `look_alikes`).
 
-`src/components/Button/Button.spec.tsx` has the role `components/*/*.spec.tsx`: the folder pattern
-(a per-item folder like `Button/` becomes `*`) and the file pattern (the item's name becomes `*`, a
-distinctive suffix such as `.spec.tsx` or a shared basename such as `index.ts` is kept). Files of the
-same role are the team's look-alikes: other components' specs, other routers, other hooks. When a role
-has no other member, the file pattern alone (`*.spec.tsx`) is the looser fallback.
+A role is read from three pieces of evidence about a path:
+- its **kind**, as the harvest classified it with the repository's test-discovery profile (harvest/classify.py
+  `kind_of`): test, test-support, example or source. A test and the class it tests are never each other's
+  look-alikes, even when they sit in folders of the same name (`lang3/StringUtilsTest.java`,
+  `lang3/StringUtils.java`) or the test has no affix a fixed list would know;
+- its **name pattern**: a name affix that recurs across the repository (`*Test.java`, `*Controller.java`,
+  `use*.ts`, `test_*.py`, `*_test.go`), counted over its files rather than taken from a list: an affix
+  counts when files of one kind in at least two folders carry it (an affix of one folder, `String*.java`
+  beside `StringUtils.java`, names a topic, not a role); else a basename several folders share
+  (`index.ts`, `models.py`); else the file type, the name from its first dot, which keeps a compound
+  suffix (`*.spec.tsx`, `*.styles.ts`);
+- its **folder**: the parent folder, or for an item folder (`Button/Button.tsx`, `Button/index.ts`) the
+  folder above with `*` (`components/*`); and the folder's family, its siblings (`petclinic/*` holding
+  `owner/`, `vet/`), where a feature folder's counterparts sit.
+
+Look-alikes are taken level by level, the whole role first, then what remains of it while the role has too
+few other members: the name pattern in the file's folder (`test lang3/*Test.java`), in its folder family,
+the folder's siblings (`test commons/*/*Test.java`), anywhere (`test *Test.java`); then the file type in
+the same three (`test lang3/*.java` … `test *.java`). The kind is kept throughout.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-TEST_NAME = re.compile(r"^(test_.+\.py|.+_test\.(py|go))$")
+# Where a name's words meet: `_` or `-`, a lower-case letter or digit before a capital, an acronym's end.
+WORD_BOUNDARY = re.compile(r"[_-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+AFFIX_FOLDERS = 2  # an affix is a role's mark when files of one kind carry it in this many folders
+AFFIX_FILES = 3  # ... and in this many files
+
+
+# Why a look-alike was taken, level by level: the name pattern, then the file type, each in the file's
+# folder, in its folder family (the folder's siblings), anywhere.
+REASONS = ("same role", "same folder family", "same file pattern",
+           "same folder and file type", "same folder family and file type", "same kind and file type")
 
 
 @dataclass(frozen=True)
 class Role:
-    """A path's role at two strengths: `strict` (folder and file pattern) and `loose` (file pattern
-    when it says something on its own, else "")."""
+    """A path's role: its harvested kind, folder (pattern), folder family, name pattern and file type."""
 
-    strict: str
-    loose: str
+    kind: str
+    folder: str  # "lang3", "components/*", "" at the top
+    family: str | None  # the folder and its siblings: "commons/*" for "lang3" (None for an item or top folder)
+    pattern: str  # "*Test.java", "*.spec.tsx", "index.ts", or the file type when nothing more is known
+    file_type: str  # "*.java", "*.spec.tsx", "*.ts": the name from its first dot
+
+    @property
+    def name(self) -> str:
+        """The whole role, as a hit's reason shows it: `test lang3/*Test.java`, `components/*/*.tsx`."""
+        return self.levels()[0][1]
+
+    def levels(self) -> tuple[tuple[str, str], ...]:
+        """(reason, key) from the whole role to its loosest part, one per REASONS; "" for a level that does
+        not apply (no family; a name pattern anywhere that is only the file type, which would come before
+        the folder). A level equal to an earlier one adds nothing and is skipped by the retriever."""
+        keys = [self._key(scope, name) for name in (self.pattern, self.file_type)
+                for scope in (self.folder, self.family, "")]
+        if self.pattern == self.file_type:
+            keys[2] = ""
+        return tuple(zip(REASONS, keys, strict=True))
+
+    def _key(self, scope: str | None, name: str) -> str:
+        """`kind scope/name`, the kind left out for source files; scope "" is anywhere (or the top folder)."""
+        if not name or scope is None:
+            return ""
+        where = f"{scope}/{name}" if scope else name
+        return where if self.kind == "source" else f"{self.kind} {where}"
+
+
+LEVELS = len(REASONS)
 
 
 class Roles:
-    """Roles of the paths of one repository (shared basenames are judged against all of them)."""
+    """Roles of the paths of one repository, learned from all of them; `kind_of` is the harvest's file kind."""
 
-    def __init__(self, paths: Iterable[str]) -> None:
-        unique = set(paths)
+    def __init__(self, paths: Iterable[str], kind_of: Callable[[str], str]) -> None:
+        self.kind_of = kind_of
+        unique = sorted(set(paths))
         self.folders_per_name = Counter(posixpath.basename(p) for p in unique)
+        folders: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        files: Counter[tuple[str, str]] = Counter()
+        for path in unique:
+            kind = kind_of(path)
+            for affix in _affix_patterns(posixpath.basename(path)):
+                folders[kind, affix].add(posixpath.dirname(path))
+                files[kind, affix] += 1
+        self.affixes = {key: (len(where), files[key]) for key, where in folders.items()
+                        if len(where) >= AFFIX_FOLDERS and files[key] >= AFFIX_FILES}
         self._cache: dict[str, Role] = {}
 
     def of(self, path: str) -> Role:
-        """The role of `path` (a repository-relative POSIX path)."""
+        """The role of `path` (a repository-relative POSIX path), indexed or not."""
         if path not in self._cache:
             self._cache[path] = self._role(path)
         return self._cache[path]
 
     def _role(self, path: str) -> Role:
         folder, name = posixpath.split(path)
-        stem, _, rest = name.partition(".")
+        kind = self.kind_of(path)
+        stem, dot, rest = name.partition(".")
+        file_type = f"*{dot}{rest}"
+        learned = [a for a in _affix_patterns(name) if (kind, a) in self.affixes]
+        if learned:  # the affix found in the most folders, then files
+            pattern = max(learned, key=lambda a: self.affixes[kind, a])
+        elif self.folders_per_name[name] >= 2 and not rest.count("."):  # index.ts, spec.tsx, models.py
+            pattern = name
+        else:  # the file type keeps a compound suffix: Button.spec.tsx, user.service.ts, Modal.styles.ts
+            pattern = file_type
         parent = posixpath.basename(folder)
-        if TEST_NAME.match(name):
-            pattern = "test_*.py" if name.startswith("test_") else "*_" + name.rsplit("_", 1)[1]
-            distinctive = True
-        elif rest.count(".") >= 1:  # Button.spec.tsx, user.service.ts, Modal.styles.ts
-            pattern, distinctive = "*." + rest, True
-        elif self.folders_per_name[name] >= 2:  # index.ts, spec.tsx, models.py in several folders
-            pattern, distinctive = name, True
-        else:
-            pattern, distinctive = "*." + rest if rest else "*", False
-        item_folder = parent and (parent == stem or (distinctive and not pattern.startswith("*")))
-        grandparent = posixpath.basename(posixpath.dirname(folder))
-        folder_pattern = f"{grandparent}/*" if item_folder else parent
-        strict = f"{folder_pattern}/{pattern}" if folder_pattern else pattern
-        return Role(strict, pattern if distinctive else "")
+        item_folder = parent and (parent == stem or pattern == name)
+        above = posixpath.dirname(folder)
+        grandparent = posixpath.basename(above)
+        if item_folder:
+            return Role(kind, f"{grandparent}/*", None, pattern, file_type)
+        return Role(kind, parent, f"{grandparent}/*" if grandparent else None, pattern, file_type)
+
+
+def _affix_patterns(name: str) -> tuple[str, ...]:
+    """The name's first and last word as patterns: `OwnerControllerTest.java` → (`Owner*.java`, `*Test.java`),
+    `test_users.py` → (`test_*.py`,`*_users.py`), `useToast.ts` → (`use*.ts`, `*Toast.ts`); () for one word."""
+    stem, dot, rest = name.partition(".")
+    core = stem.lstrip("_")  # a leading underscore marks a private module, not a word
+    cuts = list(WORD_BOUNDARY.finditer(core))
+    if not cuts or not core:
+        return ()
+    first, last = core[:cuts[0].end()], core[cuts[-1].start():]
+    extension = f"{dot}{rest}"
+    return tuple(pattern for pattern, word in ((f"{first}*{extension}", first), (f"*{last}{extension}", last))
+                 if word.strip("_-"))
