@@ -41,7 +41,7 @@ from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.quality import filter_pairs
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
-from harvest.split import decontaminate, exclude_files, split_pairs
+from harvest.split import decontaminate, exclude_files, split_pairs, uncovered_kinds
 from harvest.store import (
     MANIFEST,
     atomic_write_json,
@@ -117,8 +117,9 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
         pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard)
-        pairs, leaks = decontaminate(split_pairs(pairs, config), config.near_duplicate_jaccard)
-        rejected += duplicates + leaks
+        pairs, leaks_across = split_pairs(pairs, config)
+        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard)
+        rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
@@ -138,7 +139,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
                              summary.rejected, summary.units,
                              [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
-                             config.split, formats, _examples(pairs), tokens)
+                             config.split, formats, _examples(pairs), tokens, uncovered_kinds(pairs, config))
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from harvest.pairs.commits import COMMIT_KINDS
 from harvest.records import Pair
+from harvest.split import MAX_HELD_SHARE, MIN_COVERED, MIN_TEST
 
 SPLITS = ("train", "eval", "test")
 EXAMPLE_LINES = 12
@@ -26,6 +28,7 @@ class DatasetFacts:
     formats: dict[str, dict[str, int]]
     examples: list[Pair]
     tokens: dict[str, int]
+    uncovered: dict[str, str] = field(default_factory=dict)  # kind -> why the split cannot validate it
 
 
 def render_card(facts: DatasetFacts) -> str:
@@ -64,9 +67,10 @@ DESCRIPTIONS = {"openai": "OpenAI chat fine-tuning (`messages`)", "trl": "TRL pr
 
 
 def _counts(facts: DatasetFacts) -> str:
-    lines = ["## Pairs by kind\n", "| kind | train | eval | test |", "|---|---:|---:|---:|"]
+    lines = ["## Pairs by kind\n", "| kind | train | eval | test | held out |", "|---|---:|---:|---:|---:|"]
     for kind, row in facts.pairs_by_kind_split.items():
-        lines.append(f"| {kind} | " + " | ".join(str(row.get(s, 0)) for s in SPLITS) + " |")
+        held = (row.get("eval", 0) + row.get("test", 0)) / max(sum(row.values()), 1)
+        lines.append(f"| {kind} | " + " | ".join(str(row.get(s, 0)) for s in SPLITS) + f" | {held:.0%} |")
     lines.append("\nEstimated tokens (≈, OpenAI-style counting): "
                  + ", ".join(f"{s} {facts.tokens.get(s, 0):,}" for s in SPLITS) + ".\n")
     return "\n".join(lines)
@@ -82,13 +86,29 @@ def _dropped(facts: DatasetFacts) -> str:
 
 
 def _split(facts: DatasetFacts) -> str:
-    how = ("the newest changes (by commit date) form the test split, the next newest eval: the model is "
-           "tested on work the team did after what it trained on"
-           if facts.split_mode == "temporal" else
-           "pairs are grouped by the files they reveal and each group is placed by a stable hash")
-    return (f"## How it was split\n\nLeak-free by file: pairs that share a file always land in the same "
-            f"split, so no file feeds two splits. Mode `{facts.split_mode}`: {how}. Train pairs that repeat "
-            f"an eval or test completion (exactly or as a near-duplicate, MinHash Jaccard) were removed.\n")
+    order = ("newest first (by their latest commit), so the model is tested on the team's latest work"
+             if facts.split_mode == "temporal" else
+             "in the order of a seeded hash of their first file, so a file added elsewhere seldom moves another")
+    leaks = sum(facts.rejected_by_stage_reason.get("split", {}).values())
+    history = leaks + sum(sum(facts.pairs_by_kind_split.get(kind, {}).values()) for kind in COMMIT_KINDS)
+    dropped = (f" {leaks} of {history} ({leaks / history:.0%}) were dropped rather than reveal a file of another "
+               f"split (stage `split` above): `reveals-eval-file` and `reveals-test-file` are older commits that "
+               f"changed a held-out file, `reveals-train-file` newer ones that also changed a file of train."
+               if leaks else "")
+    text = (f"## How it was split\n\nLeak-free by file: no file feeds two splits. Mode `{facts.split_mode}`.\n\n"
+            f"- **Code, test, config and review pairs** are grouped by the files they reveal (a unit's file; a test "
+            f"file with the files it tests), and a group goes to one split whole. Held-out groups are chosen kind by "
+            f"kind, taken {order}: each kind with at least {MIN_COVERED} pairs gets at least {MIN_TEST} test pairs "
+            f"and at most {MAX_HELD_SHARE:.0%} of its pairs in eval + test, where its files allow.\n"
+            f"- **Commit and commit-message pairs** reveal every file their commit changed, so they are split by "
+            f"time instead: the newest commits are held out, as the team's future work would be.{dropped}\n"
+            f"- Train pairs that repeat an eval or test completion (exactly or as a near-duplicate, MinHash Jaccard) "
+            f"were removed.\n")
+    if not facts.uncovered:
+        return text + f"\nEvery kind with at least {MIN_COVERED} pairs is covered.\n"
+    lines = ["\n### Kinds the split cannot validate\n", "| kind | why |", "|---|---|"]
+    lines += [f"| {kind} | {why} |" for kind, why in facts.uncovered.items()]
+    return text + "\n".join(lines) + "\n"
 
 
 def _conventions(facts: DatasetFacts) -> str:

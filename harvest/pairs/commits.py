@@ -14,6 +14,7 @@ from harvest.classify import language_of
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import CommitRecord, FileChange, Pair
 
+COMMIT_KINDS = frozenset({"commit", "commit-message"})  # one commit each, revealing every file it changed
 HUB_SHARE = 0.2  # a file changed by more than this share of commits is a hub
 HUB_MIN_COMMITS = 50
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -33,7 +34,8 @@ def suite_group() -> None:
                                                                            ".idiom/suites/default.yaml).")
 @click.option("--max-cases", type=click.IntRange(min=1), default=40, show_default=True, help="At most this many cases.")
 def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int) -> None:
-    """Write a default suite from the held-out test pairs and the mined conventions (no training pair is reused)."""
+    """Write a default suite from the held-out test pairs and the mined conventions, round-robin over the code
+    kinds (no training pair is reused)."""
     from router.strategies.finetuned.train import dataset_dir
     from router.validation.generate import generate_suite
     from router.validation.suite import write_suite
@@ -44,8 +46,9 @@ def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases:
                          "or raise [harvest] test_share")
     target = out or default_suite(repo)
     write_suite(target, suite)
-    kinds = sorted({c.kind for c in suite.cases})
-    click.echo(f"wrote {len(suite.cases)} cases ({', '.join(kinds)}) to {target}; edit it freely")
+    kinds = Counter(c.kind for c in suite.cases)
+    click.echo(f"wrote {len(suite.cases)} cases ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}) "
+               f"to {target}; edit it freely")
 
 
 @click.command("validate")

@@ -1,23 +1,30 @@
 """`idiom suite generate`: a default suite from the held-out test pairs, so a team gets one without
 writing it. Each case asks for a held-out unit; it must parse, not be degenerate, hold no secret,
 define the symbol asked for, follow every mined convention that applies to its path, and resemble the
-team's own answer. Cases never come from a training pair.
+team's own answer. Cases never come from a training pair, and they are drawn round-robin over the code
+kinds (and, within a kind, over files), so every kind the test split holds is represented and no one
+file or kind fills the suite.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from itertools import zip_longest
 from pathlib import Path
+from typing import TypeVar
 
 from harvest.conventions.checks import applies
 from harvest.conventions.store import load_conventions
 from harvest.dataset.formats import user_message
 from harvest.dedup import normalize
+from harvest.pairs.code import CODE_KINDS as UNIT_KINDS
 from harvest.records import Pair, read_records
 from harvest.units.languages import GRAMMARS
 from router.validation.suite import Assertion, Case, Suite
 
-CODE_KINDS = frozenset({"component", "function", "method", "class", "hook", "styled", "route", "test"})
+CODE_KINDS = UNIT_KINDS | {"test"}  # the kinds whose answer is code a case can check
 SIMILARITY = 0.3  # edit similarity to the team's answer: loose, a different but valid answer should pass
+T = TypeVar("T")
 
 
 def generate_suite(dataset: Path, max_cases: int = 40) -> Suite:
@@ -26,11 +33,12 @@ def generate_suite(dataset: Path, max_cases: int = 40) -> Suite:
     trained = {normalize(p.completion) for p in pairs if p.split == "train"}
     conventions = [r for r in load_conventions(dataset / "conventions.yaml") if r.status == "proposed"] \
         if (dataset / "conventions.yaml").is_file() else []
+    held = [p for p in pairs if p.split == "test" and p.kind in CODE_KINDS and normalize(p.completion) not in trained]
     cases: list[Case] = []
     seen: set[str] = set()
-    for pair in pairs:
-        if pair.split != "test" or pair.kind not in CODE_KINDS or normalize(pair.completion) in trained:
-            continue
+    for pair in round_robin(round_robin(_grouped(ps, lambda p: p.path)) for ps in _grouped(held, lambda p: p.kind)):
+        if len(cases) == max_cases:
+            break
         symbol = pair.unit.split("#", 1)[1].rsplit("@", 1)[0].split(" > ")[-1].split(".")[-1] if "#" in pair.unit \
             else ""
         asserts = [Assertion("not-degenerate"), Assertion("no-secret")]
@@ -41,9 +49,22 @@ def generate_suite(dataset: Path, max_cases: int = 40) -> Suite:
         case_id = _unique(f"{pair.kind}-{symbol or pair.path.rsplit('/', 1)[-1]}".lower().replace(" ", "-"), seen)
         cases.append(Case(case_id, prompt=user_message(pair), path=pair.path, language=pair.language,
                           kind=pair.kind, symbol=symbol, reference=pair.completion, asserts=tuple(asserts)))
-        if len(cases) == max_cases:
-            break
     return Suite(dataset.name, tuple(cases))
+
+
+def round_robin(sequences: Iterable[Iterable[T]]) -> Iterator[T]:
+    """One item from each sequence in turn, skipping the ones used up: [a1 a2 a3] [b1] → a1 b1 a2 a3."""
+    sentinel = object()
+    for row in zip_longest(*sequences, fillvalue=sentinel):
+        yield from (item for item in row if item is not sentinel)
+
+
+def _grouped(pairs: list[Pair], key: Callable[[Pair], str]) -> list[list[Pair]]:
+    """`pairs` in groups by `key`, groups in order of first appearance, each in the pairs' order."""
+    groups: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        groups.setdefault(key(pair), []).append(pair)
+    return list(groups.values())
 
 
 def _unique(name: str, seen: set[str]) -> str:

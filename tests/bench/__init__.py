@@ -1,0 +1,1 @@
+"""Tests of the benchmarks' own logic: the real-world matrix's measuring stick."""
