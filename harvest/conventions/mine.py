@@ -114,19 +114,22 @@ def measure(rule: Rule, corpus: Corpus, config: HarvestConfig, found: Places | N
     """`rule` with support, followed, confidence, severity, evidence and exceptions measured on the corpus (or
     on the places already `found` for it).
 
-    It is a warning when it holds at `warning_confidence` of its places and of the files they are in: a
-    rule kept by 98% of a thousand functions, its exceptions spread over one file in ten, would flag one new
-    file in ten. Exceptions list the lines that break the rule today, so lint can tell those from new breaks.
-    Evidence the miner gave (review quotes, counterpart lines) comes first, then places that follow it.
+    It is a warning when it holds at `warning_confidence` of its places and, when its exceptions sit in
+    more than one file, of the files they are in: a rule kept by 98% of a thousand functions, its exceptions
+    spread over one file in ten, would flag one new file in ten; one odd file (a compatibility shim naming
+    a class in lowercase) is a one-off that new files do not repeat. Exceptions list the lines that break
+    the rule today, so lint can tell those from new breaks. Evidence the miner gave (review quotes,
+    counterpart lines) comes first, then places that follow it.
     """
     found = places(rule, corpus) if found is None else found
     support = len(found.followed) + len(found.broken)
     follows = tuple(p.label for p in found.followed)
-    confidence = round(len(follows) / support, 3) if support else 0.0
+    share = len(follows) / support if support else 0.0
     files = {p.path for p in found.followed + found.broken}
-    files_followed = 1 - len({p.path for p in found.broken}) / len(files) if files else 0.0
-    warning = min(confidence, files_followed) >= config.warning_confidence
-    return replace(rule, support=support, followed=len(follows), confidence=confidence,
+    broken_files = {p.path for p in found.broken}
+    files_followed = 1 - len(broken_files) / len(files) if len(broken_files) > 1 else 1.0
+    warning = min(share, files_followed) >= config.warning_confidence
+    return replace(rule, support=support, followed=len(follows), confidence=round(share, 3),
                    severity="warning" if warning else "info",
                    evidence=tuple(dict.fromkeys(rule.evidence + follows))[:MAX_EVIDENCE],
                    exceptions=found.exceptions[:MAX_EXCEPTIONS])

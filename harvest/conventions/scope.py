@@ -6,10 +6,11 @@ rule "no `export default`" measures at 85% over all source files, its exceptions
 (`exclude: [pages/]`) it holds everywhere else, and `pages/` gets "every file has `export default`".
 
 A cluster is decided from the counts, never from a folder's name: a scope holding at least half of the
-rule's exceptions (and at least two) where the rule would not be mined on its own (its confidence there is
-below `min_confidence`), leaving the rule enough places elsewhere. Scopes are read from the paths of the places that break it: a
-folder, a folder name wherever it occurs (`pages/`), a file name or compound extension (`page.tsx`,
-`*.stories.tsx`), or a kind of file (tests). Up to MAX_SCOPES per rule, the one freeing most exceptions first.
+rule's exceptions (and at least two) but at most half of its places, where the rule would not be mined on
+its own (its confidence there is below `min_confidence`), leaving the rule enough places elsewhere.
+Scopes are read from the paths of the places that break it: a folder, a folder name wherever it occurs
+(`pages/`), a file name or compound extension (`page.tsx`, `*.stories.tsx`), or a kind of file (tests).
+Up to MAX_SCOPES per rule, the one freeing most exceptions first.
 """
 
 from __future__ import annotations
@@ -102,9 +103,11 @@ def _cluster(followed: list[Place], broken: list[Place], config: HarvestConfig) 
         return None
     followed_in = Counter(s for p in followed for s in set(scopes_of(p)) if s in broken_in)
     total = len(followed) + len(broken)
+    # A cluster is a corner of the code: it holds at most half the rule's places (a scope holding most of
+    # them is where the rule simply does not hold) and leaves the rule enough places elsewhere.
     fits = [s for s, n in broken_in.items()
             if n >= 2 and n >= CLUSTER_SHARE * len(broken) and followed_in[s] < config.min_confidence * (n + followed_in[s])
-            and total - n - followed_in[s] >= config.min_support]
+            and n + followed_in[s] <= CLUSTER_SHARE * total and total - n - followed_in[s] >= config.min_support]
     # The most exceptions freed for the fewest followed places lost; then roles over folders, deeper first.
     return max(fits, key=lambda s: (broken_in[s] - followed_in[s], -s.order, s.depth, s.glob), default=None)
 

@@ -160,16 +160,25 @@ def _go_aliases(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
         return []
     packages = "|".join(re.escape(p) for p in plain)
     shown = ", ".join(f"`{p}`" for p in plain[:4]) + (" …" if len(plain) > 4 else "")
-    return [Rule("go-imports-unaliased", "not-regex", rf'^\s*(?:import\s+)?[A-Za-z]\w*\s+"(?:{packages})"',
+    # An import spec with a name before the path: `import name "pkg"`, or an indented `name "pkg"` line alone
+    # in an import block (not `import "pkg"`, nor `return "fmt"` in a function).
+    alias = identifier_other_than("return")
+    return [Rule("go-imports-unaliased", "not-regex",
+                 rf'^(?:import[ \t]+|[ \t]+){alias}[ \t]+"(?:{packages})"[ \t]*(?://.*)?$',
                  f"Import packages under their own names, never aliased ({shown})",
                  extension_globs(f.path for f in code), kinds=CODE, source="imports")]
 
 
 def _java_wildcards(corpus: Corpus) -> list[Rule]:
-    """Java imports name each class (`import java.util.List;`), never a whole package (`.*`); static imports too."""
+    """Java imports name each class (`import java.util.List;`), never a whole package (`.*`); and static imports
+    each member (`import static org.junit.Assert.assertEquals;`). Two rules, measured apart: many teams ban
+    the first and allow the second (Checkstyle's AvoidStarImport `allowStaticMemberImports`)."""
     code = [f.path for f in corpus.files if f.language == "java"]
     if not code:
         return []
-    return [Rule("java-no-wildcard-imports", "not-regex", r"^\s*import\s+(?:static\s+)?[\w.]+\.\*\s*;",
+    return [Rule("java-no-wildcard-imports", "not-regex", r"^\s*import\s+[\w.]+\.\*\s*;",
                  "Import each class by name, never a whole package with `.*`", ("*.java",), kinds=CODE,
+                 source="imports"),
+            Rule("java-no-static-wildcard-imports", "not-regex", r"^\s*import\s+static\s+[\w.]+\.\*\s*;",
+                 "Import static members by name, never all of a class's with `.*`", ("*.java",), kinds=CODE,
                  source="imports")]

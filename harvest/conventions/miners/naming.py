@@ -11,7 +11,9 @@ A naming habit belongs to the language, not to the folders it was seen in: a rul
 the family, demo code included (an example or a story names things the way the team does); where part of
 the code names otherwise, mining narrows the rule (harvest.conventions.scope). Names the language or its
 tooling dictates are not the team's choice and are not judged: dunders, Java's `serialVersionUID`, barrel
-and package files, route-parameter file names (`[id].tsx`).
+and package files, route-parameter file names (`[id].tsx`). Nor are Python's module-level variables (a name
+bound to a computed value): their case says what they hold — a logger, a type alias, a TypeVar, a compiled
+pattern used as a constant — not how the team names things; Python's constants (literal values) are judged.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ PLURALS = {"class": "classes (types)", "styled": "styled components", "variable"
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
 CODE_KINDS = ("source", "test", "test-support", "example")  # the files whose names and units are judged
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
+UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
 TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
 HOOK = re.compile(r"^use[A-Z0-9][A-Za-z0-9]*$")  # React only treats `use` + capital as a hook
 UNIT_STYLES = ("snake_case", "camelCase", "PascalCase", "UPPER_SNAKE_CASE")
@@ -68,6 +71,9 @@ class Style:
 
     def fits(self, name: str) -> bool:
         return any(CASES[c].match(name) for c in self.cases)
+
+
+MIXED_CAPS = Style(("camelCase", "PascalCase"))
 
 
 def naming(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
@@ -156,7 +162,7 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     units: dict[tuple[str, str], list] = defaultdict(list)
     for unit in corpus.units:
         if (unit.kind in NAMED_KINDS and unit.language in FAMILIES and not unit.name.startswith("__")
-                and unit.name not in PLATFORM_NAMES):
+                and unit.name not in PLATFORM_NAMES and (FAMILIES[unit.language], unit.kind) not in UNJUDGED):
             units[(FAMILIES[unit.language], unit.kind)].append(unit)
     for (family, kind), group in sorted(units.items()):
         names = [u.name for u in group]
@@ -165,6 +171,10 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
             if len(names) >= config.min_support and sum(1 for n in names if HOOK.match(n)) >= config.min_confidence * len(names):
                 rules.append(Rule(f"{family}-hook-names-use-prefix", "naming", HOOK.pattern, "Name hooks `useSomething`",
                                   globs, unit_kind=kind, kinds=CODE_KINDS, source="naming"))
+            continue
+        if family == "go":  # the first letter is visibility, not style: MixedCaps is the only case to judge
+            if len(names) >= config.min_support and sum(map(MIXED_CAPS.fits, names)) >= config.min_confidence * len(names):
+                rules.append(_unit_rule(f"go-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
             continue
         rules += styled_rules(lambda style: _unit_rule(f"{family}-{kind}-names-{style.slug}", kind, style, globs),
                               names, corpus, config)
