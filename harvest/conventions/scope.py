@@ -37,6 +37,7 @@ KIND_NAMES = {"test": "test files", "test-support": "test support files", "examp
 # Preference between scopes that explain the same places: a role (a folder or file name wherever it occurs)
 # says more about where the next file goes than one folder does.
 ROLE, FILE_ROLE, KIND, FOLDER = range(4)
+GLOB_SYNTAX = re.compile(r"[][*?!]")
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,19 @@ class Scope:
 
 def scopes_of(place: Place) -> Iterator[Scope]:
     """Every scope `place` is in: its folders (anchored), their names, its file name and compound
-    extension (roles shared across folders), and its kind."""
+    extension (roles shared across folders), and its kind. A name with a glob's own characters (`[id]`,
+    Next.js's dynamic routes) cannot be written as a glob: no scope is read from it or below it."""
     path = PurePosixPath(place.path)
     folders = path.parent.parts
     for depth in range(1, len(folders) + 1):
+        if GLOB_SYNTAX.search(folders[depth - 1]):
+            break
         yield Scope(glob="/" + "/".join(folders[:depth]) + "/", order=FOLDER, depth=depth)
         yield Scope(glob=f"{folders[depth - 1]}/", order=ROLE, depth=depth)
-    yield Scope(glob=path.name, order=FILE_ROLE, depth=len(folders) + 1)
-    if suffix(place.path).count(".") > 1:  # `.stories.tsx`, `.styled.ts`: a role; `.py` is just a language
-        yield Scope(glob=f"*{suffix(place.path)}", order=FILE_ROLE, depth=len(folders) + 1)
+    if not GLOB_SYNTAX.search(path.name):
+        yield Scope(glob=path.name, order=FILE_ROLE, depth=len(folders) + 1)
+        if suffix(place.path).count(".") > 1:  # `.stories.tsx`, `.styled.ts`: a role; `.py` is just a language
+            yield Scope(glob=f"*{suffix(place.path)}", order=FILE_ROLE, depth=len(folders) + 1)
     if place.kind:
         yield Scope(kind=place.kind, order=KIND)
 

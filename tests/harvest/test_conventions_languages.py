@@ -129,3 +129,32 @@ def test_python_naming_reaches_the_examples_and_printing_there_is_left_to_them(m
     assert "python-variable-names" not in " ".join(rules)  # `logger = getLogger(…)`: a computed value, not judged
     app = EXAMPLE_APP.format(name="orders").replace("def show_orders", "def showOrders")
     assert _flagged(repo, "examples/new_app/app.py", app, rules) == {functions.id}
+
+
+MOCHA_TEST = """var request = require('supertest')
+var app = require('../lib/{name}')
+
+describe('{name}', function () {{
+  it('responds', function (done) {{
+    var test = request(app).get('/')
+    test.expect(200, done)
+    test.req.abort()
+  }})
+}})
+"""
+
+
+def test_mocha_tests_named_plainly_with_a_local_called_test(make_repo) -> None:
+    repo = make_repo("mocha")
+    repo.write("package.json", '{"name": "srv", "scripts": {"test": "mocha test/"}, "devDependencies": {"mocha": "10"}}\n')
+    for name in ("router", "request", "response", "view", "utils", "query"):
+        repo.write(f"lib/{name}.js", f"module.exports = function {name}Handler () {{ return 1 }}\n")
+        repo.write(f"test/{name}.js", MOCHA_TEST.format(name=name))
+    repo.commit("feat: server with mocha tests")
+    rules = _rules(repo)
+    call, names = rules["specs-use-it-not-test"], rules["test-files-named-plain"]
+    # `test.req.abort()` on a supertest request is no test case: every file keeps to `it(`.
+    assert (call.confidence, call.severity) == (1.0, "warning") and "specs-one-test-call-per-file" not in rules
+    test = MOCHA_TEST.format(name="view")
+    assert _flagged(repo, "test/view.js", test + "test('injected', function () {})\n", rules) == {call.id}
+    assert _flagged(repo, "test/view.spec.js", test, rules) == {names.id}

@@ -86,3 +86,13 @@ def test_naming_exceptions_clustered_in_a_folder_get_that_folders_case(make_repo
     compat = rules["compat-unlike-python-function-names-snake-case"]
     assert (compat.type, compat.unit_kind, compat.support, compat.confidence) == ("naming", "function", 5, 1.0)
     assert compat.message == "Name functions in `compat/` in camelCase"
+
+
+def test_names_with_glob_characters_are_never_read_as_scopes() -> None:
+    from harvest.conventions.mine import Place
+    from harvest.conventions.scope import scopes_of
+
+    found = {s.glob or s.kind for s in scopes_of(Place("app/[id]/page.tsx", "app/[id]/page.tsx", "source"))}
+    assert found == {"/app/", "app/", "page.tsx", "source"}  # `[id]` would be a character class
+    found = {s.glob or s.kind for s in scopes_of(Place("app/blog/[slug].tsx", "app/blog/[slug].tsx", "source"))}
+    assert found == {"/app/", "app/", "/app/blog/", "blog/", "source"}

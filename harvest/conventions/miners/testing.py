@@ -22,10 +22,13 @@ from harvest.conventions.rules import Rule
 from harvest.records import FileRecord
 
 JS = frozenset({"javascript", "typescript", "tsx"})
-CALLS = {"it": re.compile(r"^\s*it(?:\.\w+)*\(", re.MULTILINE), "test": re.compile(r"^\s*test(?:\.\w+)*\(", re.MULTILINE)}
-FORBID = {"it": r"^\s*test(?:\.\w+)*\(", "test": r"^\s*it(?:\.\w+)*\("}
+# A test case is the call with its title first (`it('renders', …)`, `test.skip("…", …)`) or a table (`test.each`):
+# a local named `test` (`test.req.abort()`, `test(app)` on a supertest request) is not one.
+CASE = r"^\s*{0}(?:\.(?:only|skip|todo|concurrent|failing|sequential))*\(\s*['\"`]|^\s*{0}\.each\b"
+FORBID = {"it": CASE.format("test"), "test": CASE.format("it")}
+CALLS = {call: re.compile(CASE.format(call), re.MULTILINE) for call in ("it", "test")}
 # A file calling both, whichever comes first (RE2 has no lookaround: the two orders are spelled out).
-MIXED_CALLS = rf"(?s){FORBID['test']}.*{FORBID['it']}|{FORBID['it']}.*{FORBID['test']}"
+MIXED_CALLS = rf"(?s)(?:{FORBID['test']}).*(?:{FORBID['it']})|(?:{FORBID['it']}).*(?:{FORBID['test']})"
 TESTS = ("test",)
 NAMED_FILES = ("source", "test", "test-support")  # where a test file's name could be given
 UNITTEST = re.compile(r"\bself\.assert\w+\(")
@@ -75,12 +78,14 @@ def _js(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
             rules.append(Rule("specs-one-test-call-per-file", "not-regex", MIXED_CALLS,
                               "Write a file's test cases with one of `it(` and `test(`, never both", globs, kinds=TESTS,
                               source="test-style"))
-    names = [m.group(1) for f in specs if (m := SPEC_NAME.search(f.path))]
+    # How test files are marked: `.spec.`, `.test.`, or not at all (mocha's `test/app.js`, `__tests__/x.ts`).
+    names = [m.group(1) if (m := SPEC_NAME.search(f.path)) else "plain" for f in specs]
     if names:
-        style = max(("spec", "test"), key=names.count)
-        other = "test" if style == "spec" else "spec"
-        rules.append(Rule(f"test-files-named-{style}", "not-filename", rf"\.{other}\.[cm]?[jt]sx?$",
-                          f"Name test files `*.{style}.ts(x)`, not `*.{other}.ts(x)`",
+        style = max(("spec", "test", "plain"), key=names.count)
+        others = [s for s in ("spec", "test") if s != style]
+        wanted = "named without `.spec.` or `.test.`" if style == "plain" else f"`*.{style}.ts(x)`"
+        rules.append(Rule(f"test-files-named-{style}", "not-filename", rf"\.(?:{'|'.join(others)})\.[cm]?[jt]sx?$",
+                          f"Name test files {wanted}, not {' or '.join(f'`*.{o}.ts(x)`' for o in others)}",
                           extension_globs(f.path for f in corpus.files if f.language in JS), kinds=NAMED_FILES,
                           source="test-style"))
     return rules
