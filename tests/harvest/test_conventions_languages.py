@@ -62,6 +62,9 @@ def test_typescript_functions_and_variables_in_snake_case_are_caught_in_a_new_fo
     assert _flagged(repo, "packages/tax/src/tax.ts", fine, rules) == set()
     snake = fine.replace("loadTaxItems", "load_tax_items").replace("taxCount", "tax_count")
     assert _flagged(repo, "packages/tax/src/tax.ts", snake, rules) == {functions.id, variables.id}
+    # A config file's functions are the team's too; its name is the tool's.
+    config = "export function make_config() {\n  return { port: 3000 }\n}\n"
+    assert _flagged(repo, "vite.config.ts", config, rules) == {functions.id}
 
 
 def test_go_names_are_mixedcaps_whichever_the_first_letter(make_repo) -> None:
@@ -158,3 +161,16 @@ def test_mocha_tests_named_plainly_with_a_local_called_test(make_repo) -> None:
     test = MOCHA_TEST.format(name="view")
     assert _flagged(repo, "test/view.js", test + "test('injected', function () {})\n", rules) == {call.id}
     assert _flagged(repo, "test/view.spec.js", test, rules) == {names.id}
+
+
+def test_a_ban_holds_for_demos_only_when_there_are_enough_demos_to_measure(make_repo) -> None:
+    repo = make_repo("shop")
+    repo.write("shop/__init__.py", "")
+    for name in ("orders", "billing", "stock", "users", "carts", "prices"):
+        repo.write(f"shop/{name}.py", PACKAGE_MODULE.format(name=name))
+    for name in ("orders", "billing"):  # two demos: too few to tell whether demos print
+        repo.write(f"examples/{name}_app/app.py", EXAMPLE_APP.format(name=name).replace("print(", "log("))
+    repo.commit("feat: shop")
+    printing = _rules(repo)["no-print"]
+    assert printing.kinds == ("source",) and printing.support == 7
+    assert _flagged(repo, "examples/new_app/app.py", EXAMPLE_APP.format(name="orders"), {"no-print": printing}) == set()

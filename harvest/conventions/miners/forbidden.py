@@ -3,11 +3,13 @@
 The entries are the usual lint bans of each language (ESLint's no-console, no-debugger, no-eval, no-var;
 flake8's print and breakpoint checks; golangci-lint's forbidigo on `fmt.Print…`; PMD and Checkstyle on
 `System.out`, `printStackTrace()` and `System.exit`), each on the kinds of file where it would be a smell:
-`console.log(` in source code, not in tests. Demo code (examples, stories, fixtures) is measured with the
-source: where the demos never do it either, a new demo is held to it; where they do (a tutorial prints),
-the exceptions cluster in the examples and mining leaves them out (harvest.conventions.scope). A rule
-reaches every file of those kinds in the language; hex colours are about styled code only, so their rule
-stays on the folders of the files measured.
+`console.log(` in source code, not in tests. Demo code (examples, stories, fixtures) is written to show,
+not to ship: it is held to a ban only when there are enough demos (`min_support`) to measure, with the
+source; where the demos never do it either, a new demo is held to it; where they do (a tutorial prints),
+the exceptions cluster in the examples and mining leaves them out (harvest.conventions.scope). The bans
+about the language rather than about shipped code (`var`, `debugger`, `import *`, silencing the type
+checker) hold for tests and config files too. A rule reaches every file of those kinds in the language;
+hex colours are about styled code only, so their rule stays on the folders of the files measured.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ PYTHON = frozenset({"python"})
 GO = frozenset({"go"})
 JAVA = frozenset({"java"})
 SOURCE = ("source", "example")
-CODE = ("source", "test", "test-support", "example")
+CODE = ("source", "test", "test-support", "example", "config")
 # Not after a word character or `&` (`&#123;` is an HTML entity); RE2 has no lookbehind, so the character
 # before is part of the match (never a newline, so the hit stays on its own line).
 HEX_COLOUR = r"""(?:^|[^\w&\n])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b"""
@@ -91,16 +93,20 @@ CATALOGUE = (
 )
 
 
-def forbidden(corpus: Corpus, _config: HarvestConfig) -> list[Rule]:
+def forbidden(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     """A not-regex rule per catalogue entry that has files to apply to (thresholds decide which stay)."""
     rules = []
     for candidate in CATALOGUE:
         scope = [f for f in corpus.files if f.language in candidate.languages and f.kind in candidate.kinds
                  and (candidate.within is None or candidate.within(f))]
+        kinds = candidate.kinds
+        if sum(1 for f in scope if f.kind == "example") < config.min_support:  # too few demos to say they keep it
+            kinds = tuple(k for k in kinds if k != "example")
+            scope = [f for f in scope if f.kind != "example"]
         if scope:
             paths = folder_globs(f.path for f in scope) if candidate.within else extension_globs(f.path for f in scope)
             rules.append(Rule(candidate.id, "not-regex", candidate.pattern, candidate.message, paths,
-                              kinds=candidate.kinds, evidence=_counterparts(candidate, scope), source="forbidden"))
+                              kinds=kinds, evidence=_counterparts(candidate, scope), source="forbidden"))
     return rules
 
 

@@ -18,7 +18,7 @@ from harvest.conventions.rules import Rule
 from harvest.units import file_imports
 
 JS = frozenset({"javascript", "typescript", "tsx"})
-CODE = ("source", "test", "test-support", "example")  # import habits hold in demos too: they import the same way
+CODE = ("source", "test", "test-support", "example", "config")  # import habits hold in demos and configs too
 TEST_SIDE = ("test", "test-support")
 DEEP_RELATIVE = r"""from\s+['"](?:\.\./){2,}"""
 ALIAS = re.compile(r"""from\s+['"][@~]/""")

@@ -34,7 +34,8 @@ FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "pyth
 PLURALS = {"class": "classes (types)", "styled": "styled components", "variable": "module-level variables",
            "constant": "constants"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
-CODE_KINDS = ("source", "test", "test-support", "example")  # the files whose names and units are judged
+NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose names are the team's to choose
+CODE_KINDS = (*NAMED_FILE_KINDS, "config")  # files whose units' names are judged (a config file's are the team's)
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
 UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
 TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
@@ -197,7 +198,7 @@ def _family_globs(corpus: Corpus, family: str) -> tuple[str, ...]:
 def _file_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     """A filename rule per language extension whose file names (before the first dot) share a style; where
     the language is mixed, per folder family, then per folder of a family that is mixed."""
-    files = [f.path for f in corpus.files if f.kind in CODE_KINDS and f.language in FAMILIES]
+    files = [f.path for f in corpus.files if f.kind in NAMED_FILE_KINDS and f.language in FAMILIES]
     by_extension: dict[str, list[str]] = defaultdict(list)
     for path in files:
         name = PurePosixPath(path).name
@@ -248,7 +249,7 @@ def _file_rule(rule_id: str, style: Style, paths: tuple[str, ...]) -> Rule:
     # The stem is checked, whatever compound extension follows (`Button.styles.ts`, `Button.spec.tsx`); names
     # the tooling dictates pass.
     return Rule(rule_id, "filename", rf"^{style.body}\.|{TOOLING_FILES.pattern}", f"Name files in {style.label}",
-                paths, kinds=CODE_KINDS, source="naming")
+                paths, kinds=NAMED_FILE_KINDS, source="naming")
 
 
 def _stems(paths: Iterable[str]) -> list[str]:
