@@ -60,7 +60,7 @@ CATALOGUE = (
               JS, counterpart=r"\btheme\.colou?rs?\.\w+", within=_styled),
     Candidate("no-console-log", r"\bconsole\.log\(", "Do not leave `console.log(` in source code", JS),
     Candidate("no-debugger", r"^\s*debugger\b", "Do not leave `debugger` statements in code", JS, CODE),
-    Candidate("no-eval", r"\beval\(", "Never call `eval(`", JS),
+    Candidate("no-eval", r"\beval\(", "Never call `eval(`", JS, CODE),
     Candidate("no-explicit-any", r":\s*any\b|<any>|as any\b", "Do not type values as `any`", TS, ("source", "test"),
               names=("any",)),
     Candidate("no-var", r"^\s*var\s", "Declare with `const`/`let`, never `var`", JS, CODE,
@@ -89,7 +89,8 @@ CATALOGUE = (
               JAVA),
     Candidate("java-no-print-stack-trace", r"\.printStackTrace\(\)", "Log or rethrow exceptions, never "
               "`printStackTrace()`", JAVA, CODE),
-    Candidate("java-no-system-exit", r"\bSystem\.exit\(", "Do not call `System.exit(`: throw or return", JAVA),
+    # In a test too: it stops the JVM the runner shares (Surefire: "the forked VM terminated").
+    Candidate("java-no-system-exit", r"\bSystem\.exit\(", "Do not call `System.exit(`: throw or return", JAVA, CODE),
 )
 
 
