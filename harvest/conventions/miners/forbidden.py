@@ -51,6 +51,13 @@ class Candidate:
     within: Callable[[FileRecord], bool] | None = None  # only files like these (styled code), on their folders
 
 
+def in_code(call: str, comment: str = "/*") -> str:
+    """`call` (a regex starting at a name) where it is code, not on a line that opens or continues a comment
+    (`// fmt.Println(x)` in a Go doc comment, ` * System.out.println(…)` in Javadoc, `# breakpoint()`).
+    `comment`: the characters a comment line starts with. A trailing comment after code still matches."""
+    return rf"^[ \t]*(?:[^{re.escape(comment)}\s][^\n]*[^\w.$])?(?:{call})"
+
+
 def _styled(f: FileRecord) -> bool:
     return "styled-components" in f.text or "@emotion" in f.text
 
@@ -58,9 +65,9 @@ def _styled(f: FileRecord) -> bool:
 CATALOGUE = (
     Candidate("no-hex-colours-in-styles", HEX_COLOUR, "Take colours from theme tokens, never hex literals, in styled code",
               JS, counterpart=r"\btheme\.colou?rs?\.\w+", within=_styled),
-    Candidate("no-console-log", r"\bconsole\.log\(", "Do not leave `console.log(` in source code", JS),
+    Candidate("no-console-log", in_code(r"console\.log\("), "Do not leave `console.log(` in source code", JS),
     Candidate("no-debugger", r"^\s*debugger\b", "Do not leave `debugger` statements in code", JS, CODE),
-    Candidate("no-eval", r"\beval\(", "Never call `eval(`", JS, CODE),
+    Candidate("no-eval", in_code(r"eval\("), "Never call `eval(`", JS, CODE),
     Candidate("no-explicit-any", r":\s*any\b|<any>|as any\b", "Do not type values as `any`", TS, ("source", "test"),
               names=("any",)),
     Candidate("no-var", r"^\s*var\s", "Declare with `const`/`let`, never `var`", JS, CODE,
@@ -72,25 +79,25 @@ CATALOGUE = (
               names=(".then", "then(")),
     Candidate("no-print", r"^\s*print\(", "Log instead of `print(` in application code", PYTHON,
               names=("print", "print()")),
-    Candidate("no-breakpoints", r"\bbreakpoint\(\)|\bpdb\.set_trace\(", "Do not leave `breakpoint()` or "
+    Candidate("no-breakpoints", in_code(r"breakpoint\(\)|pdb\.set_trace\(", "#"), "Do not leave `breakpoint()` or "
               "`pdb.set_trace()` in code", PYTHON, CODE),
     Candidate("no-bare-except", r"^\s*except\s*:", "Catch specific exceptions, never a bare `except:`", PYTHON, CODE),
     Candidate("no-star-imports", r"^from\s+\S+\s+import\s+\*", "Import names explicitly, never `import *`", PYTHON, CODE),
     Candidate("no-type-ignore", r"#\s*type:\s*ignore", "Do not silence the type checker with `# type: ignore`", PYTHON,
               CODE),
-    Candidate("go-no-printing", r"\bfmt\.Print(?:f|ln)?\(|^\s*print(?:ln)?\(",
+    Candidate("go-no-printing", in_code(r"fmt\.Print(?:f|ln)?\(|print(?:ln)?\("),
               "Do not print to stdout with `fmt.Print…` or `println(`: return values or log", GO),
-    Candidate("go-no-log-package", r"\blog\.(?:Print|Fatal|Panic)(?:f|ln)?\(",
+    Candidate("go-no-log-package", in_code(r"log\.(?:Print|Fatal|Panic)(?:f|ln)?\("),
               "Do not log through the standard `log` package's `Print`/`Fatal`/`Panic`", GO),
-    Candidate("go-no-panic", r"\bpanic\(", "Return errors, do not `panic(`", GO),
-    Candidate("go-no-sleep-in-tests", r"\btime\.Sleep\(", "Synchronise tests on channels or conditions, never "
+    Candidate("go-no-panic", in_code(r"panic\("), "Return errors, do not `panic(`", GO),
+    Candidate("go-no-sleep-in-tests", in_code(r"time\.Sleep\("), "Synchronise tests on channels or conditions, never "
               "`time.Sleep(`", GO, ("test",)),
-    Candidate("java-no-system-out", r"\bSystem\.(?:out|err)\.print", "Log instead of printing to `System.out`/`System.err`",
+    Candidate("java-no-system-out", in_code(r"System\.(?:out|err)\.print"), "Log instead of printing to `System.out`/`System.err`",
               JAVA),
     Candidate("java-no-print-stack-trace", r"\.printStackTrace\(\)", "Log or rethrow exceptions, never "
               "`printStackTrace()`", JAVA, CODE),
     # In a test too: it stops the JVM the runner shares (Surefire: "the forked VM terminated").
-    Candidate("java-no-system-exit", r"\bSystem\.exit\(", "Do not call `System.exit(`: throw or return", JAVA, CODE),
+    Candidate("java-no-system-exit", in_code(r"System\.exit\("), "Do not call `System.exit(`: throw or return", JAVA, CODE),
 )
 
 
