@@ -65,6 +65,7 @@ def test_typescript_functions_and_variables_in_snake_case_are_caught_in_a_new_fo
     # A config file's functions are the team's too; its name is the tool's.
     config = "export function make_config() {\n  return { port: 3000 }\n}\n"
     assert _flagged(repo, "vite.config.ts", config, rules) == {functions.id}
+    assert applies(functions, "docs/snippets/usage.ts", "typescript") and applies(functions, "setup.ts", "typescript")
 
 
 def test_go_names_are_mixedcaps_whichever_the_first_letter(make_repo) -> None:

@@ -8,8 +8,9 @@ not to ship: it is held to a ban only when there are enough demos (`min_support`
 source; where the demos never do it either, a new demo is held to it; where they do (a tutorial prints),
 the exceptions cluster in the examples and mining leaves them out (harvest.conventions.scope). The bans
 about the language rather than about shipped code (`var`, `debugger`, `import *`, silencing the type
-checker) hold for tests and config files too. A rule reaches every file of those kinds in the language;
-hex colours are about styled code only, so their rule stays on the folders of the files measured.
+checker) hold for tests, config and build files (setup.py) too. A rule reaches every file of those kinds
+in the language; hex colours are about styled code only, so their rule stays on the folders of the files
+measured.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ PYTHON = frozenset({"python"})
 GO = frozenset({"go"})
 JAVA = frozenset({"java"})
 SOURCE = ("source", "example")
-CODE = ("source", "test", "test-support", "example", "config")
+CODE = ("source", "test", "test-support", "example", "config", "build")
 # Not after a word character or `&` (`&#123;` is an HTML entity); RE2 has no lookbehind, so the character
 # before is part of the match (never a newline, so the hit stays on its own line).
 HEX_COLOUR = r"""(?:^|[^\w&\n])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b"""

@@ -18,7 +18,7 @@ from harvest.conventions.rules import Rule
 from harvest.units import file_imports
 
 JS = frozenset({"javascript", "typescript", "tsx"})
-CODE = ("source", "test", "test-support", "example", "config")  # import habits hold in demos and configs too
+CODE = ("source", "test", "test-support", "example", "config", "build")  # import habits hold in demos, configs, setup.py
 TEST_SIDE = ("test", "test-support")
 DEEP_RELATIVE = r"""from\s+['"](?:\.\./){2,}"""
 ALIAS = re.compile(r"""from\s+['"][@~]/""")

@@ -28,14 +28,16 @@ from pathlib import PurePosixPath
 from harvest.config import HarvestConfig
 from harvest.conventions.mine import Corpus
 from harvest.conventions.miners.base import CASES, extension_globs
-from harvest.conventions.rules import Rule
+from harvest.conventions.rules import FILE_KINDS, Rule
 
 FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "python", "go": "go", "java": "java"}
 PLURALS = {"class": "classes (types)", "styled": "styled components", "variable": "module-level variables",
            "constant": "constants"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
 NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose names are the team's to choose
-CODE_KINDS = (*NAMED_FILE_KINDS, "config")  # files whose units' names are judged (a config file's are the team's)
+# A unit's name is judged in every kind of file: a config file's, a setup.py's or a docs example's functions
+# are named by the team like the rest.
+UNIT_FILE_KINDS = FILE_KINDS
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
 UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
 TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
@@ -171,7 +173,7 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
         if kind == "hook":
             if len(names) >= config.min_support and sum(1 for n in names if HOOK.match(n)) >= config.min_confidence * len(names):
                 rules.append(Rule(f"{family}-hook-names-use-prefix", "naming", HOOK.pattern, "Name hooks `useSomething`",
-                                  globs, unit_kind=kind, kinds=CODE_KINDS, source="naming"))
+                                  globs, unit_kind=kind, kinds=UNIT_FILE_KINDS, source="naming"))
             continue
         if family == "go":  # the first letter is visibility, not style: MixedCaps is the only case to judge
             if len(names) >= config.min_support and sum(map(MIXED_CAPS.fits, names)) >= config.min_confidence * len(names):
@@ -184,7 +186,7 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
 
 def _unit_rule(rule_id: str, kind: str, style: Style, paths: tuple[str, ...]) -> Rule:
     return Rule(rule_id, "naming", f"^{style.body}$", f"Name {_plural(kind)} in {style.label}", paths,
-                unit_kind=kind, kinds=CODE_KINDS, source="naming")
+                unit_kind=kind, kinds=UNIT_FILE_KINDS, source="naming")
 
 
 def _plural(kind: str) -> str:
