@@ -54,7 +54,7 @@ def test_typescript_functions_and_variables_in_snake_case_are_caught_in_a_new_fo
         repo.write(f"src/lib/{name}.ts", MODULE_TS.format(name=name, title=name.title(), upper=name.upper()))
     repo.commit("feat: lib")
     rules = _rules(repo)
-    functions, variables, constants = (rules["js-function-names-camelcase"], rules["js-variable-names-camelcase"],
+    functions, variables, constants = (rules["js-function-names-mixedcaps"], rules["js-variable-names-camelcase"],
                                        rules["js-constant-names-camelcase-or-upper-snake-case"])
     assert [(r.support, r.severity, r.paths) for r in (functions, variables, constants)] == [
         (12, "warning", ("*.ts",)), (6, "warning", ("*.ts",)), (12, "warning", ("*.ts",))]
@@ -62,6 +62,8 @@ def test_typescript_functions_and_variables_in_snake_case_are_caught_in_a_new_fo
     assert _flagged(repo, "packages/tax/src/tax.ts", fine, rules) == set()
     snake = fine.replace("loadTaxItems", "load_tax_items").replace("taxCount", "tax_count")
     assert _flagged(repo, "packages/tax/src/tax.ts", snake, rules) == {functions.id, variables.id}
+    # A capital marks a constructor or a component rendering nothing, not a case: only snake_case breaks it.
+    assert _flagged(repo, "src/lib/empty.tsx", "export const Empty = () => null\n", rules) == set()
     # A config file's functions are the team's too; its name is the tool's.
     config = "export function make_config() {\n  return { port: 3000 }\n}\n"
     assert _flagged(repo, "vite.config.ts", config, rules) == {functions.id}

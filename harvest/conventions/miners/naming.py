@@ -3,7 +3,8 @@ file names per language, else per folder family (`src/components/*/` → PascalC
 
 A style is one case (snake_case, camelCase, PascalCase, UPPER_SNAKE_CASE, kebab-case for files) or the few
 a kind of name mixes: Go's MixedCaps (camelCase or PascalCase: exported or not, both fine), JavaScript's
-variables (camelCase, PascalCase or UPPER_SNAKE_CASE, never snake_case). The style chosen is the narrowest
+functions (MixedCaps: a capital marks a constructor or a component), JavaScript's variables (camelCase,
+PascalCase or UPPER_SNAKE_CASE, never snake_case). The style chosen is the narrowest
 the names follow almost everywhere (`warning_confidence`), else the narrowest they mostly follow
 (`min_confidence`).
 
@@ -40,6 +41,9 @@ NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose 
 UNIT_FILE_KINDS = FILE_KINDS
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
 UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
+# Where the first letter is meaning, not style: a Go name's is its visibility; a JS function's capital marks a
+# constructor (`function Router()` called with `new`) or a React component that renders nothing (`() => null`).
+FIRST_LETTER_MEANS = frozenset({("js", "function")})
 TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
 HOOK = re.compile(r"^use[A-Z0-9][A-Za-z0-9]*$")  # React only treats `use` + capital as a hook
 UNIT_STYLES = ("snake_case", "camelCase", "PascalCase", "UPPER_SNAKE_CASE")
@@ -175,9 +179,9 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
                 rules.append(Rule(f"{family}-hook-names-use-prefix", "naming", HOOK.pattern, "Name hooks `useSomething`",
                                   globs, unit_kind=kind, kinds=UNIT_FILE_KINDS, source="naming"))
             continue
-        if family == "go":  # the first letter is visibility, not style: MixedCaps is the only case to judge
+        if family == "go" or (family, kind) in FIRST_LETTER_MEANS:  # MixedCaps is the only case to judge
             if len(names) >= config.min_support and sum(map(MIXED_CAPS.fits, names)) >= config.min_confidence * len(names):
-                rules.append(_unit_rule(f"go-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
+                rules.append(_unit_rule(f"{family}-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
             continue
         rules += styled_rules(lambda style: _unit_rule(f"{family}-{kind}-names-{style.slug}", kind, style, globs),
                               names, corpus, config)
