@@ -68,6 +68,8 @@ def test_typescript_functions_and_variables_in_snake_case_are_caught_in_a_new_fo
     config = "export function make_config() {\n  return { port: 3000 }\n}\n"
     assert _flagged(repo, "vite.config.ts", config, rules) == {functions.id}
     assert applies(functions, "docs/snippets/usage.ts", "typescript") and applies(functions, "setup.ts", "typescript")
+    # A config file's top-level names are often the tool's keys: constants and variables are not judged there.
+    assert not applies(constants, "vite.config.ts", "typescript") and applies(constants, "src/tax.ts", "typescript")
 
 
 def test_go_names_are_mixedcaps_whichever_the_first_letter(make_repo) -> None:

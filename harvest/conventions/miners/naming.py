@@ -36,9 +36,12 @@ PLURALS = {"class": "classes (types)", "styled": "styled components", "variable"
            "constant": "constants"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
 NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose names are the team's to choose
-# A unit's name is judged in every kind of file: a config file's, a setup.py's or a docs example's functions
-# are named by the team like the rest.
+# A function's or a class's name is judged in every kind of file: a config file's, a setup.py's or a docs
+# example's are named by the team like the rest. A top-level name in a config, build or docs file is often the
+# tool's key (Sphinx's `html_theme` in docs/conf.py, a settings module's names): constants and variables are
+# judged, and measured, in the team's own code only.
 UNIT_FILE_KINDS = FILE_KINDS
+TOOL_KEYED = frozenset({"constant", "variable"})
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
 UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
 # Where the first letter is meaning, not style: a Go name's is its visibility; a JS function's capital marks a
@@ -167,7 +170,10 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     """A naming rule per (language family, unit kind) whose names share a style, on all the family's files."""
     rules = []
     units: dict[tuple[str, str], list] = defaultdict(list)
+    kind_of_file = {f.path: f.kind for f in corpus.files}
     for unit in corpus.units:
+        if unit.kind in TOOL_KEYED and kind_of_file.get(unit.path) not in NAMED_FILE_KINDS:
+            continue
         if (unit.kind in NAMED_KINDS and unit.language in FAMILIES and not unit.name.startswith("__")
                 and unit.name not in PLATFORM_NAMES and (FAMILIES[unit.language], unit.kind) not in UNJUDGED):
             units[(FAMILIES[unit.language], unit.kind)].append(unit)
@@ -190,7 +196,7 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
 
 def _unit_rule(rule_id: str, kind: str, style: Style, paths: tuple[str, ...]) -> Rule:
     return Rule(rule_id, "naming", f"^{style.body}$", f"Name {_plural(kind)} in {style.label}", paths,
-                unit_kind=kind, kinds=UNIT_FILE_KINDS, source="naming")
+                unit_kind=kind, kinds=NAMED_FILE_KINDS if kind in TOOL_KEYED else UNIT_FILE_KINDS, source="naming")
 
 
 def _plural(kind: str) -> str:
