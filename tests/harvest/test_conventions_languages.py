@@ -179,3 +179,16 @@ def test_a_ban_holds_for_demos_only_when_there_are_enough_demos_to_measure(make_
     printing = _rules(repo)["no-print"]
     assert printing.kinds == ("source",) and printing.support == 7
     assert _flagged(repo, "examples/new_app/app.py", EXAMPLE_APP.format(name="orders"), {"no-print": printing}) == set()
+
+
+def test_a_module_always_bound_to_one_name_in_mixed_forms_keeps_its_name(make_repo) -> None:
+    repo = make_repo("node")
+    for n, name in enumerate(("build", "clean", "copy", "lint", "serve", "watch", "bundle", "deploy", "docs", "zip")):
+        form = "import * as path from 'path'" if n < 2 else "import path from 'path'"
+        repo.write(f"scripts/{name}.ts", f"{form}\n\nexport const {name}Dir = path.join('out', '{name}')\n")
+    repo.commit("feat: scripts")
+    rule = _rules(repo)["import-path-as-path-any-form"]  # 8 default and 2 namespace imports: the name holds
+    assert (rule.support, rule.confidence) == (10, 1.0)
+    text = "import p from 'path'\n\nexport const extraDir = p.join('out')\n"
+    assert _flagged(repo, "scripts/extra.ts", text, {rule.id: rule}) == {rule.id}
+    assert _flagged(repo, "scripts/extra.ts", text.replace("import p from", "import * as path from"), {rule.id: rule}) == set()

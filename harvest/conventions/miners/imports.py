@@ -56,14 +56,24 @@ def _import_names(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     globs = extension_globs(f.path for f in code)
     for module, counts in sorted(bindings.items()):
         (form, name), usual = counts.most_common(1)[0]
-        # A name settled by enough files, almost always the same: the measurement decides how often.
-        if len(files[module]) < config.min_support or usual < config.min_confidence * sum(counts.values()):
+        names: Counter[str] = Counter()
+        for (_, bound), n in counts.items():
+            names[bound] += n
+        if len(files[module]) < config.min_support:
             continue
+        # A name and form settled almost always (the measurement decides how often); else the name alone, when
+        # the forms mix (`import path from` and `import * as path from`) but the name never changes.
+        if usual < config.min_confidence * sum(counts.values()):
+            name, usual = names.most_common(1)[0]
+            if usual < config.min_confidence * sum(counts.values()):
+                continue
+            form = "any"
         module_re = re.escape(module)
         other = identifier_other_than(name)
-        shown = {"namespace": f"import * as {name}", "import": f"import {name}", "require": f"const {name} = require"}
+        shown = {"namespace": f"import * as {name}", "import": f"import {name}", "require": f"const {name} = require",
+                 "any": f"import {name}` or `import * as {name}"}
         slug = re.sub(r"[^a-z0-9]+", "-", module.lower()).strip("-")
-        suffix = {"namespace": "-namespace", "require": "-required", "import": ""}[form]
+        suffix = {"namespace": "-namespace", "require": "-required", "import": "", "any": "-any-form"}[form]
         rules.append(Rule(
             f"import-{slug}-as-{name.lower()}{suffix}", "not-regex", _other_binding(form, other, module_re),
             f"Import `{module}` as `{name}` (`{shown[form]}`)", globs, kinds=CODE, source="imports"))
@@ -71,13 +81,16 @@ def _import_names(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
 
 
 def _other_binding(form: str, other_name: str, module: str) -> str:
-    """A regex for `module` imported whole any other way than `form` under the usual name."""
+    """A regex for `module` imported whole any other way than `form` under the usual name (`any`: under another
+    name, whatever the form)."""
     imported = r"""\s*(?:,\s*\{[^}]*\}\s*)?from\s+['"]""" + module + "['\"]"
     required = r"""\s*=\s*require\(\s*['"]""" + module + r"""['"]\s*\)"""
     if form == "namespace":
         return rf"^import\s+(?:\*\s*as\s+{other_name}|[\w$]+){imported}"
     if form == "import":
         return rf"^import\s+(?:\*\s*as\s+[\w$]+|{other_name}){imported}"
+    if form == "any":
+        return rf"^import\s+(?:\*\s*as\s+)?{other_name}{imported}|^\s*(?:const|let|var)\s+{other_name}{required}"
     return rf"^\s*(?:const|let|var)\s+{other_name}{required}"
 
 
