@@ -81,6 +81,10 @@ class HarvestConfig:
                                            "them out for evaluation.", ())
     min_support: int = setting("A mined convention needs at least this many places it applies to.", 5, low=1)
     min_confidence: float = setting("A mined convention needs at least this share of places following it.", 0.9, low=0, high=1)
+    warning_confidence: float = setting(
+        "A convention followed by at least this share of places is a warning (lint fails, the editor warns, the "
+        "router rejects answers breaking it); below it, down to min_confidence, it is information.", 0.97,
+        low=0, high=1)
     system_prompt: str = setting("The system message of OpenAI chat exports; {team} is the repository name.",
                                "You write code the way the {team} team writes it: their structure, naming, "
                                "tests and error handling.")

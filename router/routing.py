@@ -1,10 +1,10 @@
 """The request path: decide a strategy from measured statistics, then cascade.
 
 The chosen strategy's answer is checked against the fast rules for the request (not degenerate, no
-secret, parses, and the mined conventions that apply to its path) before it is returned; when it fails,
-or its provider fails, the next strategy is asked, within `[router] latency_budget_s`. A request that no
-strategy answers well returns nothing rather than code that breaks the team's rules. Every request is
-logged to `.idiom/idiom.db`.
+secret, parses, and the mined conventions of the warning tier that apply to its path) before it is
+returned; when it fails, or its provider fails, the next strategy is asked, within `[router]
+latency_budget_s`. A request that no strategy answers well returns nothing rather than code that breaks
+the team's rules. Every request is logged to `.idiom/idiom.db`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from harvest.classify import kind_of
 from harvest.conventions.checks import applies
-from harvest.conventions.rules import Rule
+from harvest.conventions.rules import Rule, severity_of
 from harvest.errors import HarvestError
 from harvest.store import MANIFEST, complete_artifacts, idiom_home
 from harvest.testkind.profile import DiscoveryProfile
@@ -165,8 +165,9 @@ def fast_failures(text: str, request: CompletionRequest, kind: str, conventions:
         failures += [f"parses: {added} syntax error(s) as {request.language}" +
                      (" that the file did not have" if in_place else "")] if added > 0 else []
     for rule in conventions.values():
-        if rule.status != "proposed" or (request.path and not applies(rule, request.path, request.language)):
-            continue
+        if rule.status != "proposed" or severity_of(rule) != "warning" or (
+                request.path and not applies(rule, request.path, request.language)):
+            continue  # information (a habit, not a rule) never rejects an answer
         result = check("convention", rule.id, whole if in_place else fragment, context)
         if not result.passed and not (in_place and not check("convention", rule.id, before, context).passed):
             failures.append(f"convention: {result.reason}")

@@ -131,6 +131,16 @@ def appended(text: str, snippet: str) -> str:
     return text.rstrip("\n") + "\n\n" + snippet
 
 
+JAVA_TYPE = re.compile(r"(@interface|\binterface|\bclass|\benum|\brecord)\s+[A-Za-z_$]")
+
+
+def java_holds_methods(text: str) -> bool:
+    """Whether a method with a body may be added to the file's top-level type: a class, enum or record (an
+    interface's would need `default`, an annotation's cannot have one, a package-info.java has no type)."""
+    declared = JAVA_TYPE.search(re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S))
+    return declared is not None and declared.group(1) in ("class", "enum", "record")
+
+
 def java_member(text: str, member: str) -> str:
     """`member` inserted before the closing brace of the file's last type."""
     end = text.rstrip().rfind("}")
@@ -206,7 +216,7 @@ def _unit_snippet(repo: Repository, path: str, family: str, kind: str, name: str
                                                  "\treturn 1\n}\n"),
         ("go", "class"): lambda: appended(text, f"type {name} struct{{}}\n"),
         ("java", "class"): lambda: appended(text, f"class {name} {{\n}}\n"),
-        ("java", "method"): lambda: java_member(text, f"\n  void {name}() {{\n  }}\n"),
+        ("java", "method"): lambda: java_member(text, f"\n  void {name}() {{\n  }}\n") if java_holds_methods(text) else None,
     }
     make = snippets.get((family, kind))
     return make() if make else None
@@ -254,7 +264,11 @@ def swapped_test_style(repo: Repository, path: str) -> list[Edit]:
                                                         "    def test_injected(self):\n        self.assertEqual(1, 1)\n"),
                      detail="self.assertEqual in a pytest-style file")]
     if family == "java":
-        jupiter = "org.junit.jupiter" in text
+        # JUnit 5 and its extensions (org.junit.jupiter, org.junitpioneer.jupiter) or JUnit 4 (org.junit.*); a file
+        # importing neither has no style of its own to swap.
+        jupiter = re.search(r"\bimport\s+(?:static\s+)?[\w.]*\bjupiter\.", text) is not None
+        if not jupiter and not re.search(r"\bimport\s+(?:static\s+)?org\.junit\.", text):
+            return []
         imports = ("import org.junit.Test;\nimport static org.junit.Assert.assertEquals;" if jupiter else
                    "import org.junit.jupiter.api.Test;\nimport static org.junit.jupiter.api.Assertions.assertEquals;")
         with_import = after_imports(text, imports, family)
@@ -347,6 +361,8 @@ def unused_pattern(repo: Repository, path: str) -> list[Edit]:
         name = in_grain(repo, "go", "function", ("injected", "debug", "call"))
         changed = appended(text, f"func {name}() {{\n\t{statement}\n}}\n")
     elif family == "java":
+        if not java_holds_methods(text):
+            return []
         name = in_grain(repo, "java", "method", ("injected", "debug", "call"))
         changed = java_member(text, f"\n  void {name}() {{\n    {statement}\n  }}\n")
     else:

@@ -6,6 +6,7 @@ every line that has what the rule forbids. Unit checks look at the units tree-si
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -76,6 +77,36 @@ def _path_layout(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
     return [Hit(1, f"folder {folder}/ lacks {', '.join(missing)}")] if missing else []
 
 
+PACKAGE_IMPORTS = {  # the top-level imports of a module's own package each style forbids ({0}: the package name)
+    "relative": r"^(?:from\s+{0}(?:\.|\s)|import\s+{0}\.)",  # `import pkg` alone has no relative spelling
+    "absolute": r"^from\s+\.",
+}
+
+
+def _package_imports(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
+    """The module's top-level imports of its own package are `value` (relative or absolute; not-: the other).
+    Its package is the one of `paths` (package folders, `/src/app/`, `/docs_src/*/`) holding the file."""
+    if rule.value not in PACKAGE_IMPORTS:
+        raise ConfigError(f"rule {rule.id}: package-imports takes relative or absolute, not {rule.value!r}")
+    style = rule.value if not negated else next(s for s in PACKAGE_IMPORTS if s != rule.value)
+    package = package_of(subject.path, rule.paths)
+    if not package:
+        return []
+    pattern = compiled(rule.id, PACKAGE_IMPORTS[style].format(re.escape(package)))
+    return [Hit(_line_of(subject.text, m.start()), f"{'absolute' if style == 'relative' else 'relative'} import "
+                                                     f"`{m.group(0).strip()}`") for m in pattern.finditer(subject.text)]
+
+
+def package_of(path: str, packages: tuple[str, ...]) -> str:
+    """The name of the package folder among `packages` (folder globs) holding `path`, or ""."""
+    folder = str(PurePosixPath(path).parent)
+    for glob in packages:
+        if matches_glob(folder, glob.rstrip("/")):
+            depth = len(PurePosixPath(glob.strip("/")).parts)
+            return PurePosixPath(path).parts[depth - 1]
+    return ""
+
+
 def _commit_format(rule: Rule, subject: Subject, negated: bool) -> list[Hit]:
     """The commit subject (first line) matches the regex `value`."""
     first = subject.text.strip().splitlines()[0] if subject.text.strip() else ""
@@ -90,6 +121,7 @@ CHECKS: dict[str, Check] = {
     "naming": _naming,
     "unit-regex": _unit_regex,
     "path-layout": _path_layout,
+    "package-imports": _package_imports,
     "commit-format": _commit_format,
 }
 NEEDS_UNITS = frozenset({"naming", "unit-regex"})
@@ -111,15 +143,23 @@ def run_check(rule: Rule, subject: Subject) -> list[Hit]:
 
 
 def applies(rule: Rule, path: str, language: str, kind: str = "") -> bool:
-    """Whether `rule` looks at the file `path` (its globs; `path-layout` globs name folders). `kind` is
-    the file's kind when the caller knows it (a harvested record's, or from the repository's recorded
-    test profile); the path rules decide otherwise.
+    """Whether `rule` looks at the file `path`: its language, the kinds of file it holds for, its globs
+    (`path-layout` globs name folders) and none of the globs it leaves out. `kind` is the file's kind when
+    the caller knows it (a harvested record's, or from the repository's recorded test profile); the path
+    rules decide otherwise.
 
-    Stories, mocks, fixtures and example folders are demos: the team's conventions are not held against them.
+    A rule that names no kinds holds for every kind but demo code (stories, mocks, fixtures, examples);
+    miners name the kinds a rule was measured on, demos included where the rule is about the language
+    (naming) rather than about what production code may do.
     """
-    if rule.type.removeprefix("not-") == "commit-format" or (kind or kind_of(path)) == "example":
+    if rule.type.removeprefix("not-") == "commit-format":
+        return False
+    kind = kind or kind_of(path)
+    if (kind not in rule.kinds) if rule.kinds else kind == "example":
         return False
     if rule.language and rule.language != language:
+        return False
+    if any(matches_glob(path, glob) for glob in rule.exclude):
         return False
     if not rule.paths:
         return True

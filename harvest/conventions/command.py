@@ -19,15 +19,17 @@ from harvest.errors import InputError
 @click.option("--commit-message", "commit_message", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Also check a commit message file; as a git hook: `idiom lint --commit-message \"$1\"` in "
                    ".git/hooks/commit-msg.")
-@click.option("--strict", is_flag=True, help="Also report the lines recorded as exceptions when the rules were mined.")
+@click.option("--strict", is_flag=True, help="Also report the lines recorded as exceptions when the rules were mined, "
+                                            "and fail on information too.")
 @click.option("--json", "as_json", is_flag=True, help="Print violations as a JSON list on stdout.")
 def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: str, commit_message: Path | None,
                  strict: bool, as_json: bool) -> None:
     """Check files (folders: their tracked files) against the conventions mined from the repository.
 
-    Prints `path:line: rule message (evidence)` per violation; exit 1 when there is any. Only proposed
-    rules run; candidates from review comments are shown by `idiom conventions show --all`. Lines a rule
-    lists as exceptions (they broke it before it was mined) are not reported unless --strict.
+    Prints `path:line: rule message (evidence)` per violation, `path:line: info: rule message (evidence)`
+    for a rule below the warning tier; exit 1 when there is a warning (with --strict, any violation).
+    Only proposed rules run; candidates from review comments are shown by `idiom conventions show --all`.
+    Lines a rule lists as exceptions (they broke it before it was mined) are not reported unless --strict.
     """
     from harvest.conventions.lint import expand, find_conventions, lint_commit_message, lint_files, repo_root
     from harvest.conventions.store import load_conventions
@@ -39,15 +41,22 @@ def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: s
     violations = lint_files(root, expand(root, paths), rules, _config(root), strict) if paths else []
     if commit_message:
         violations += lint_commit_message(commit_message.read_text(encoding="utf-8", errors="replace"), rules)
+    warnings = [v for v in violations if v.severity == "warning"]
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(v) for v in violations], indent=2))
     else:
         for v in violations:
-            click.echo(f"{v.path}:{v.line}: {v.rule} {v.message} ({v.evidence})")
-        files = len({v.path for v in violations})
-        click.echo(f"{len(violations)} violation(s) in {files} file(s)" if violations else "no violations", err=True)
-    if violations:
+            marker = "" if v.severity == "warning" else f"{v.severity}: "
+            click.echo(f"{v.path}:{v.line}: {marker}{v.rule} {v.message} ({v.evidence})")
+        click.echo(_summary(warnings, len(violations) - len(warnings)), err=True)
+    if warnings or (strict and violations):
         raise SystemExit(1)
+
+
+def _summary(warnings: list, infos: int) -> str:
+    """"2 violation(s) in 1 file(s); 3 info": what lint found, warnings first."""
+    found = f"{len(warnings)} violation(s) in {len({v.path for v in warnings})} file(s)" if warnings else "no violations"
+    return found + (f"; {infos} info" if infos else "")
 
 
 @click.group("conventions")
@@ -66,17 +75,19 @@ def show_command(repo: Path, name: str, show_all: bool, as_json: bool) -> None:
     from rich.table import Table
 
     from harvest.conventions.lint import find_conventions, repo_root
+    from harvest.conventions.rules import severity_of
     from harvest.conventions.store import load_conventions
 
     rules = [r for r in load_conventions(find_conventions(repo_root(repo), name)) if show_all or r.status == "proposed"]
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(r) for r in rules], indent=2))
+        click.echo(json.dumps([{**dataclasses.asdict(r), "severity": severity_of(r)} for r in rules], indent=2))
         return
     table = Table(title=f"{len(rules)} conventions")
-    for column in ("id", "convention", "followed", "confidence", "source", "status"):
+    for column in ("id", "convention", "followed", "confidence", "severity", "source", "status"):
         table.add_column(column)
     for r in rules:
-        table.add_row(r.id, r.message, f"{r.followed}/{r.support}", f"{r.confidence:.0%}", r.source, r.status)
+        table.add_row(r.id, r.message, f"{r.followed}/{r.support}", f"{r.confidence:.0%}", severity_of(r), r.source,
+                      r.status)
     Console().print(table)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import yaml
 
-from harvest.conventions.rules import Rule
+from harvest.conventions.rules import Rule, severity_of
 
 EXPORT_PATHS = {"copilot": ".github/copilot-instructions.md", "agents": "AGENTS.md",
                 "continue": ".continue/rules/idiom.md"}
@@ -17,21 +17,28 @@ SECTIONS = (("test-style", "Tests"), ("imports", "Imports"), ("layout", "Files a
 
 
 def instructions(rules: Sequence[Rule]) -> str:
-    """The proposed rules as Markdown sections of imperative sentences with their evidence."""
-    chosen = sorted((r for r in rules if r.status == "proposed"), key=lambda r: (-r.confidence * r.support, r.id))
+    """The proposed rules as Markdown sections of imperative sentences with their evidence, rules (warnings)
+    before habits (information: most of the code follows them, nothing enforces them)."""
+    chosen = sorted((r for r in rules if r.status == "proposed"),
+                    key=lambda r: (severity_of(r) != "warning", -r.confidence * r.support, r.id))
     parts = []
     for source, title in (*SECTIONS, ("", "Other")):
         known = {s for s, _ in SECTIONS}
         group = [r for r in chosen if r.source == source or (not source and r.source not in known)]
         if group:
-            parts.append(f"## {title}\n\n" + "\n".join(f"- {r.message} ({r.followed} of {r.support} follow it)"
-                                                    for r in group) + "\n")
+            parts.append(f"## {title}\n\n" + "\n".join(f"- {r.message} ({_tier(r)}: {r.followed} of {r.support} "
+                                                    "follow it)" for r in group) + "\n")
     return "\n".join(parts) or "No conventions were strong enough to state yet.\n"
+
+
+def _tier(rule: Rule) -> str:
+    return "rule" if severity_of(rule) == "warning" else "habit, not enforced"
 
 
 def _header(repository: str) -> str:
     return (f"These conventions were mined by Idiomatic from the {repository} repository: each holds in the "
-            "share of places shown. Follow them when writing code here; edit this file if one is wrong.\n")
+            "share of places shown. A rule is followed almost everywhere and checked; a habit is what most of "
+            "the code does. Follow them when writing code here; edit this file if one is wrong.\n")
 
 
 def _copilot(rules: Sequence[Rule], repository: str) -> str:

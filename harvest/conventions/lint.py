@@ -1,7 +1,8 @@
 """`idiom lint`: check files (and commit messages) against the conventions mined from the repository.
 
 Only `proposed` rules run. Files are read from disk, so lint sees work in progress, and units are
-parsed only for files some unit rule applies to.
+parsed only for files some unit rule applies to. Each violation carries its rule's severity: a warning
+is a failure, information is not (`idiom lint --strict` fails on both).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from harvest.classify import content_exclusion, kind_of, language_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
-from harvest.conventions.rules import Rule, Subject
+from harvest.conventions.rules import Rule, Subject, severity_of
 from harvest.errors import InputError
 from harvest.store import complete_artifacts, idiom_home
 from harvest.testkind.profile import DiscoveryProfile
@@ -31,6 +32,7 @@ class Violation:
     rule: str
     message: str
     evidence: str
+    severity: str = "warning"  # the rule's: warning or info
 
 
 def evidence_of(rule: Rule) -> str:
@@ -89,7 +91,8 @@ def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], stri
     violations = []
     for rule in relevant:
         known = set() if strict else set(rule.exceptions)
-        violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
+        violations += [Violation(path, hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule),
+                                 severity_of(rule))
                        for hit in run_check(rule, subject) if f"{path}:{hit.line}" not in known]
     return violations
 
@@ -103,7 +106,8 @@ def _relevant(rules: Sequence[Rule], path: str, profile: DiscoveryProfile | None
 def lint_commit_message(text: str, rules: Sequence[Rule]) -> list[Violation]:
     """Violations of the proposed commit-format rules by a commit message."""
     subject = Subject("", text)
-    return [Violation("COMMIT_MSG", hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule))
+    return [Violation("COMMIT_MSG", hit.line, rule.id, f"{rule.message}: {hit.message}", evidence_of(rule),
+                      severity_of(rule))
             for rule in rules if rule.status == "proposed" and parse_type(rule)[0] == "commit-format"
             for hit in run_check(rule, subject)]
 

@@ -62,40 +62,77 @@ class Corpus:
                 and not any(tag in c.message for tag in AUTOMATION_TAGS)]
 
 
-def measure(rule: Rule, corpus: Corpus) -> Rule:
-    """`rule` with support, followed, confidence, evidence and exceptions measured on the corpus.
+@dataclass(frozen=True)
+class Place:
+    """One place a rule applies to: a unit (`path:line`), a file, a folder (`dir/`) or a commit subject."""
 
-    Support and followed count places: units for unit rules, folders for layouts, commit subjects, else
-    files. Exceptions list every line that breaks the rule today, so lint can tell those from new breaks.
-    Evidence the miner gave (review quotes, counterpart lines) comes first, then places that follow it.
+    label: str
+    path: str  # the file it is in ("" for a commit subject)
+    kind: str = ""  # the file's kind
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a rule holds and where it is broken today, with the exact lines breaking it."""
+
+    followed: tuple[Place, ...]
+    broken: tuple[Place, ...]
+    exceptions: tuple[str, ...]  # "path:line" of every hit
+
+
+def places(rule: Rule, corpus: Corpus) -> Places:
+    """The places `rule` applies to in the corpus, split by whether they follow it.
+
+    Places are units for unit rules (a file with three hooks, one misnamed, counts 2 of 3), folders for
+    layouts, commit subjects for the commit format, else files.
     """
-    follows: list[str] = []
-    broken: list[str] = []
+    follows: list[Place] = []
+    broken: list[Place] = []
     exceptions: list[str] = []
     if parse_type(rule)[0] == "commit-format":
         for subject in corpus.subjects():
-            (broken if run_check(rule, Subject("", subject)) else follows).append(subject[:72])
-        exceptions = broken
-    else:
-        for record in _applicable(rule, corpus):
-            hits = run_check(rule, corpus.subject(record))
-            exceptions += [f"{record.path}:{hit.line}" for hit in hits]
-            if rule.unit_kind:
-                # Each unit is a place: a file with three hooks, one misnamed, counts 2 of 3.
-                lines = {hit.line for hit in hits}
-                for unit in corpus.units_by_path.get(record.path, ()):
-                    if of_kind(unit, rule.unit_kind):
-                        place = f"{record.path}:{unit.start_line}"
-                        (broken if unit.start_line in lines else follows).append(place)
-            elif parse_type(rule)[0] == "path-layout":
-                (broken if hits else follows).append(str(PurePosixPath(record.path).parent) + "/")
-            else:
-                (broken if hits else follows).append(record.path)
-    support = len(follows) + len(broken)
-    return replace(rule, support=support, followed=len(follows),
-                   confidence=round(len(follows) / support, 3) if support else 0.0,
-                   evidence=tuple(dict.fromkeys(rule.evidence + tuple(follows)))[:MAX_EVIDENCE],
-                   exceptions=tuple(exceptions[:MAX_EXCEPTIONS]))
+            (broken if run_check(rule, Subject("", subject)) else follows).append(Place(subject[:72], ""))
+        return Places(tuple(follows), tuple(broken), tuple(p.label for p in broken))
+    for record in _applicable(rule, corpus):
+        hits = run_check(rule, corpus.subject(record))
+        exceptions += [f"{record.path}:{hit.line}" for hit in hits]
+        if rule.unit_kind:
+            lines = {hit.line for hit in hits}
+            for unit in corpus.units_by_path.get(record.path, ()):
+                if of_kind(unit, rule.unit_kind):
+                    place = Place(f"{record.path}:{unit.start_line}", record.path, record.kind)
+                    (broken if unit.start_line in lines else follows).append(place)
+        elif parse_type(rule)[0] == "path-layout":
+            folder = Place(str(PurePosixPath(record.path).parent) + "/", record.path, record.kind)
+            (broken if hits else follows).append(folder)
+        else:
+            (broken if hits else follows).append(Place(record.path, record.path, record.kind))
+    return Places(tuple(follows), tuple(broken), tuple(exceptions))
+
+
+def measure(rule: Rule, corpus: Corpus, config: HarvestConfig, found: Places | None = None) -> Rule:
+    """`rule` with support, followed, confidence, severity, evidence and exceptions measured on the corpus (or
+    on the places already `found` for it).
+
+    It is a warning when it holds at `warning_confidence` of its places and, when its exceptions sit in
+    more than one file, of the files they are in: a rule kept by 98% of a thousand functions, its exceptions
+    spread over one file in ten, would flag one new file in ten; one odd file (a compatibility shim naming
+    a class in lowercase) is a one-off that new files do not repeat. Exceptions list the lines that break
+    the rule today, so lint can tell those from new breaks. Evidence the miner gave (review quotes,
+    counterpart lines) comes first, then places that follow it.
+    """
+    found = places(rule, corpus) if found is None else found
+    support = len(found.followed) + len(found.broken)
+    follows = tuple(p.label for p in found.followed)
+    share = len(follows) / support if support else 0.0
+    files = {p.path for p in found.followed + found.broken}
+    broken_files = {p.path for p in found.broken}
+    files_followed = 1 - len(broken_files) / len(files) if len(broken_files) > 1 else 1.0
+    warning = min(share, files_followed) >= config.warning_confidence
+    return replace(rule, support=support, followed=len(follows), confidence=round(share, 3),
+                   severity="warning" if warning else "info",
+                   evidence=tuple(dict.fromkeys(rule.evidence + follows))[:MAX_EVIDENCE],
+                   exceptions=found.exceptions[:MAX_EXCEPTIONS])
 
 
 def _applicable(rule: Rule, corpus: Corpus) -> list[FileRecord]:
@@ -122,10 +159,16 @@ def keep(rule: Rule, config: HarvestConfig) -> Rule | None:
 
 
 def mine_conventions(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
-    """Every miner's rules, measured, thresholded, merged where two miners found the same; best first."""
+    """Every miner's rules, measured, narrowed where their exceptions cluster (with each cluster's own rule),
+    thresholded, merged where two miners found the same; best first."""
     from harvest.conventions.miners import MINERS
+    from harvest.conventions.scope import scoped
 
-    measured = [measure(rule, corpus) for miner in MINERS.values() for rule in miner(corpus, config)]
+    measured = []
+    for miner in MINERS.values():
+        for rule in miner(corpus, config):
+            found = places(rule, corpus)
+            measured += scoped(measure(rule, corpus, config, found), found, corpus, config)
     kept = [r for r in (keep(rule, config) for rule in measured) if r is not None]
     return sorted(merge(kept), key=rank)
 

@@ -1,8 +1,13 @@
 """The rule format shared by mined conventions, `idiom lint` and (later) validation suites.
 
 A `Rule` is data: a check name from `harvest.conventions.checks.CHECKS` (optionally prefixed `not-`), a
-value, the files it applies to, and the evidence that made the miner propose it. A check looks at one
-`Subject` (a file's path and text, its units and its folder's file names) and returns `Hit`s.
+value, the files it applies to (globs, the paths it leaves out, the kinds of file it holds for), the
+evidence that made the miner propose it, and its severity. A check looks at one `Subject` (a file's path
+and text, its units and its folder's file names) and returns `Hit`s.
+
+Severity is the confidence tier: a rule followed almost everywhere (`warning_confidence`, 97%) is a
+`warning` — `idiom lint` fails on it, the editor underlines it, the router rejects an answer breaking it;
+a weaker one is `info`: shown, never a failure.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ class Rule:
     value: str  # substring, regex, layout spec or naming pattern, depending on `type`
     message: str  # one sentence a person reads in a report: "Specs use it(), not test()"
     paths: tuple[str, ...] = ()  # globs of repo-relative files it applies to (empty = every file)
+    exclude: tuple[str, ...] = ()  # globs of files it leaves out: where its exceptions cluster (`pages/`)
+    kinds: tuple[str, ...] = ()  # kinds of file it holds for (source, test, …); empty = every kind but example
     language: str = ""  # restricts it to files of this language when set
     unit_kind: str = ""  # for unit-level checks: which unit kind (component, hook, route, ...), or `kind:subkind`
     support: int = 0  # places it applies to (files, units, folders or commits)
@@ -30,6 +37,16 @@ class Rule:
     exceptions: tuple[str, ...] = ()  # places that break it today
     source: str = ""  # the miner that proposed it
     status: str = "proposed"  # proposed (met the thresholds) or candidate (stated in review, not yet borne out)
+    severity: str = ""  # warning or info (SEVERITIES); "" (a rule written by hand) is a warning
+
+
+SEVERITIES = ("warning", "info")
+FILE_KINDS = ("source", "test", "test-support", "example", "config", "docs", "build", "other")  # kind_of's answers
+
+
+def severity_of(rule: Rule) -> str:
+    """`warning` or `info`: what a break of the rule is (a hand-written rule without one is a warning)."""
+    return rule.severity or "warning"
 
 
 @dataclass(frozen=True)

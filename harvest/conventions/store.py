@@ -13,17 +13,20 @@ from typing import Any
 import yaml
 
 from harvest import __version__
-from harvest.conventions.checks import compiled, parse_type
-from harvest.conventions.rules import Rule
+from harvest.conventions.checks import PACKAGE_IMPORTS, compiled, parse_type
+from harvest.conventions.rules import FILE_KINDS, SEVERITIES, Rule
 from harvest.errors import ConfigError, InputError
+from harvest.globs import glob_regex
 from harvest.store import atomic_write_text
 
 HEADER = """\
 # Conventions mined by Idiomatic from this repository. Each rule says what the team does (message),
-# how it is checked (type + value, on files matching paths), and the evidence: support = places it
-# applies to, followed = places that follow it, confidence = followed / support, exceptions = places
-# that break it today. status: proposed rules run in `idiom lint`; candidates (stated in review, not
-# yet borne out by the code) do not. Edit or delete rules freely; re-mining overwrites this file.
+# how it is checked (type + value, on files matching paths, of the kinds listed, minus those matching
+# exclude), and the evidence: support = places it applies to, followed = places that follow it,
+# confidence = followed / support, exceptions = places that break it today. severity: a warning
+# (followed almost everywhere) fails `idiom lint` and the router's checks; info is shown, never a
+# failure. status: proposed rules run in `idiom lint`; candidates (stated in review, not yet borne out
+# by the code) do not. Edit or delete rules freely; re-mining overwrites this file.
 """
 FIELDS = {f.name: f for f in dataclasses.fields(Rule)}
 REQUIRED = ("id", "type", "value", "message")
@@ -82,11 +85,20 @@ def _rule(path: Path, index: int, item: Any) -> Rule:
         if not isinstance(value, expected):
             raise InputError(f"{where}: {name} must be {expected.__name__}, got {value!r}")
         values[name] = value
+    if values.get("severity", "") not in ("", *SEVERITIES):
+        raise InputError(f"{where}: severity must be {' or '.join(SEVERITIES)}, got {values['severity']!r}")
+    unknown_kinds = [k for k in values.get("kinds", ()) if k not in FILE_KINDS]
+    if unknown_kinds:
+        raise InputError(f"{where}: unknown kind(s) {', '.join(unknown_kinds)} in kinds; valid: {', '.join(FILE_KINDS)}")
     rule = Rule(**values)
     try:
         name, _ = parse_type(rule)
-        if name not in ("contains", "path-layout"):
+        if name == "package-imports" and rule.value not in PACKAGE_IMPORTS:
+            raise ConfigError(f"rule {rule.id}: package-imports takes {' or '.join(PACKAGE_IMPORTS)}, not {rule.value!r}")
+        if name not in ("contains", "path-layout", "package-imports"):
             compiled(rule.id, rule.value)
+        for glob in rule.paths + rule.exclude:
+            glob_regex(glob)
     except ConfigError as exc:  # the checks' message, reported as bad input of this file
         raise InputError(f"{where}: {exc}") from None
     return rule

@@ -1,5 +1,8 @@
 """JavaScript/TypeScript/TSX units: functions, classes, React components and hooks, styled-components,
-Jest/Vitest `describe`/`it`/`test` blocks, Express-style routes and the object a config file exports."""
+Jest/Vitest `describe`/`it`/`test` blocks, Express-style routes, the object a config file exports, and the
+other top-level declarations: a `constant` for a `const` whose value is written out in full (`const
+TIMEOUT = 500`, `const sizes = ['sm', 'lg'] as const`), else a `variable` (`const router = express.Router()`,
+`let count = 0`), so naming conventions can judge their case."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import re
 from tree_sitter import Node
 
 from harvest.records import Unit
-from harvest.units.nodes import Import, Source, comment_above, string_value, walk
+from harvest.units.nodes import Import, Source, comment_above, is_literal, string_value, walk
 
 PASCAL = re.compile(r"^_?[A-Z][A-Za-z0-9_]*$")  # `_Select` wrapped by forwardRef later is still a component
 HOOK = re.compile(r"^use[A-Z0-9]")
@@ -18,6 +21,8 @@ TEST_CALLS = {"describe": "test-suite", "it": "test", "test": "test"}
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})
 CONFIG_FILE = re.compile(r"(^|/)(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc)\.[cm]?[jt]s$")
 COMPONENT_BASES = re.compile(r"\b(React\.)?(Pure)?Component\b")
+LITERAL_ATOMS = frozenset({"string", "template_string", "number", "true", "false", "null", "undefined", "regex"})
+LITERAL_CONTAINERS = frozenset({"array", "object"})
 
 
 def ecmascript_units(source: Source, root: Node) -> list[Unit]:
@@ -99,10 +104,18 @@ def _declarator(source: Source, statement: Node, declarator: Node, doc: str, imp
         return source.unit(statement, "styled", name, signature, doc, imports)
     function = value if value.type in FUNCTIONS else _wrapped_function(value)
     if function is None:
-        return None
+        constant = _keyword(source, declarator) == "const" and is_literal(value, LITERAL_ATOMS, LITERAL_CONTAINERS)
+        signature = source.of(statement).split("\n", 1)[0]
+        return source.unit(statement, "constant" if constant else "variable", name, signature, doc, imports)
     body = function.child_by_field_name("body")
     signature = source.between(statement.start_byte, body.start_byte if body else function.end_byte)
     return source.unit(statement, _function_kind(name, function), name, signature, doc, imports)
+
+
+def _keyword(source: Source, declarator: Node) -> str:
+    """`const`, `let` or `var`: how the declaration holding `declarator` binds its names."""
+    declaration = declarator.parent
+    return source.of(declaration.children[0]) if declaration is not None and declaration.children else ""
 
 
 def _wrapped_function(value: Node) -> Node | None:

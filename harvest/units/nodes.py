@@ -140,3 +140,32 @@ def string_value(source: Source, node: Node | None) -> str:
         quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
         return text[len(quote):-len(quote)] if len(text) >= 2 * len(quote) else ""
     return text[1:-1]
+
+
+WRAPPERS = frozenset({"unary_operator", "unary_expression", "parenthesized_expression", "as_expression",
+                      "satisfies_expression"})  # `-1`, `(1)`, `[1, 2] as const`: their first part decides
+INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+
+
+def is_literal(node: Node, atoms: frozenset[str], containers: frozenset[str]) -> bool:
+    """Whether `node` is a value written out in full: an atom (number, string without interpolation…), a
+    container (list, tuple, object…) of literals, a key/value pair's value, or a literal negated,
+    parenthesised or cast. Iterative: a long literal table must not exhaust the stack."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.type in atoms:
+            if any(c.type in INTERPOLATIONS for c in current.named_children):
+                return False
+        elif current.type == "pair":
+            value = current.child_by_field_name("value")
+            if value is None:
+                return False
+            pending.append(value)
+        elif current.type in containers:
+            pending += [c for c in current.named_children if c.type not in COMMENTS]
+        elif current.type in WRAPPERS and current.named_children:
+            pending.append(current.named_children[0])
+        else:
+            return False
+    return True

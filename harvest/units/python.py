@@ -1,4 +1,8 @@
-"""Python units: functions, classes, methods, pytest tests and test classes, FastAPI/Flask routes."""
+"""Python units: functions, classes, methods, pytest tests and test classes, FastAPI/Flask routes, and
+module-level names: a `constant` when its value is written out in full (`TIMEOUT = 5.0`, `METHODS = ("GET",
+"HEAD")`), else a `variable` (`logger = logging.getLogger(__name__)`). Python has no `const`: a literal
+value is what makes a module-level name a constant, whatever its case, so naming conventions can judge
+its case. Dunders (`__all__`, `__version__`) are the module's metadata, not units."""
 
 from __future__ import annotations
 
@@ -7,19 +11,38 @@ import re
 from tree_sitter import Node
 
 from harvest.records import Unit
-from harvest.units.nodes import Import, Source, string_value
+from harvest.units.nodes import Import, Source, comment_above, is_literal, string_value
 
 ROUTER_PREFIX = re.compile(r"APIRouter\([^)]*?prefix\s*=\s*['\"]([^'\"]*)")
 ROUTE_DECORATOR = re.compile(r"^@\s*[\w.]+\.(get|post|put|patch|delete|head|options|route|api_route|websocket)\s*\(")
+LITERAL_ATOMS = frozenset({"string", "integer", "float", "true", "false", "none"})
+LITERAL_CONTAINERS = frozenset({"tuple", "list", "set", "dictionary", "concatenated_string"})
 
 
 def python_units(source: Source, root: Node) -> list[Unit]:
-    """Top-level functions and classes, and the methods of those classes."""
+    """Top-level functions, classes and names, and the methods of those classes."""
     imports = python_imports(source, root)
     units: list[Unit] = []
     for node in root.named_children:
-        _definition(source, node, imports, "", units)
+        if node.type == "expression_statement":
+            units += _module_names(source, node, imports)
+        else:
+            _definition(source, node, imports, "", units)
     return units
+
+
+def _module_names(source: Source, statement: Node, imports: list[Import]) -> list[Unit]:
+    """`NAME = value` (or `NAME: T = value`) at the top level: a constant or variable unit."""
+    assignment = statement.named_children[0] if statement.named_children else None
+    if assignment is None or assignment.type != "assignment":
+        return []
+    target, value = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    name = source.of(target)
+    if target is None or target.type != "identifier" or value is None or name.startswith("__") or name == "_":
+        return []
+    kind = "constant" if is_literal(value, LITERAL_ATOMS, LITERAL_CONTAINERS) else "variable"
+    signature = source.of(statement).split("\n", 1)[0]
+    return [source.unit(statement, kind, name, signature, comment_above(source, statement), imports)]
 
 
 def python_imports(source: Source, root: Node) -> list[Import]:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from harvest.conventions.checks import applies, run_check
-from harvest.conventions.rules import Rule, Subject
+from harvest.conventions.rules import Rule, Subject, severity_of
 from harvest.errors import ConfigError
 from harvest.patterns import linear
 from harvest.records import Unit
@@ -215,6 +215,9 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
     rule = ctx.conventions.get(str(value))
     if rule is None:
         return RuleResult(True, 1.0, f"skipped: no convention {value!r} in conventions.yaml", skipped=True)
+    if severity_of(rule) != "warning":  # a habit most of the code follows: never a reason to fail an answer
+        return RuleResult(True, 1.0, f"skipped: {rule.id} is information ({rule.confidence:.0%} follow it), "
+                                     "not a warning", skipped=True)
     if rule.type.removeprefix("not-") in REPOSITORY_CHECKS:
         return RuleResult(True, 1.0, f"skipped: {rule.id} is about the repository's folders, not this code",
                           skipped=True)

@@ -11,6 +11,8 @@ from lsprotocol import types
 from server.lsp.state import CONVERTER, IdiomServer
 
 SOURCE = "idiom"
+# A rule's tier as the editor shows it: a warning is underlined as one, information is a quiet hint.
+SEVERITIES = {"warning": types.DiagnosticSeverity.Warning, "info": types.DiagnosticSeverity.Information}
 
 
 def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
@@ -24,11 +26,12 @@ def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
 
 
 def diagnostic(violation: Any) -> types.Diagnostic:
-    """One break as an editor warning: the convention, what broke it, and the evidence for it."""
+    """One break as an editor diagnostic of its rule's severity: the convention, what broke it, and the
+    evidence for it."""
     line = max(violation.line - 1, 0)
     return types.Diagnostic(range=types.Range(types.Position(line, 0), types.Position(line + 1, 0)),
                             message=f"{violation.message} — {violation.evidence}",
-                            severity=types.DiagnosticSeverity.Warning, source=SOURCE, code=violation.rule)
+                            severity=SEVERITIES[violation.severity], source=SOURCE, code=violation.rule)
 
 
 async def publish(ls: IdiomServer, uri: str) -> list[Any]:

@@ -141,3 +141,23 @@ def test_a_break_is_caught_when_lint_reports_more_than_before(make_repo) -> None
 
     assert trial(repo.root, edit, prints) is True
     assert trial(repo.root, dataclasses.replace(edit, text=(repo.root / edit.path).read_text()), prints) is False
+
+
+def test_java_breaks_only_where_java_allows_them(make_repo) -> None:
+    files, _ = java_repo()
+    files["src/main/java/a/Marker.java"] = "package a;\n\n/** A class marker. */\npublic @interface Marker {\n  String value();\n}\n"
+    files["src/main/java/a/package-info.java"] = "/** The a package. */\npackage a;\n"
+    files["src/test/java/a/EnvTest.java"] = ("package a;\n\nimport org.junitpioneer.jupiter.SetSystemProperty;\n\n"
+                                            "class EnvTest {\n  @Test\n  @SetSystemProperty(key = \"k\", value = \"v\")\n"
+                                            "  void reads() {\n  }\n}\n")
+    held = ["src/main/java/a/Marker.java", "src/main/java/a/package-info.java", "src/test/java/a/EnvTest.java"]
+    repo = make_repo("java")
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit("initial")
+    units = [dataclasses.asdict(u) for path, text in files.items() if path not in held and language_of(path)
+             for u in extract_units(path, language_of(path), text)]
+    planned = plan(Repository(repo.path, list(files), collected_tests(repo.path, files).tests, held, units), 25, held)
+    # No method body in an annotation type or a package-info.java; a JUnit 5 extension's file is JUnit 5.
+    assert not [e for e in planned if e.kind in ("naming:method", "unused-pattern") and e.path != held[2]]
+    assert [e.detail for e in planned if e.kind == "test-style"] == ["JUnit 4 assertions in a JUnit 5 file"]

@@ -10,6 +10,7 @@ from harvest.errors import ConfigError
 from harvest.units import extract_units
 
 SPEC = "describe('Button', () => {\n  it('renders', () => {});\n  test('clicks', () => {});\n});\n"
+PACKAGE_MODULE = "import shop\nfrom shop.models import Order\nfrom .stock import level\nimport shop.billing\n"
 ROUTES = ('@router.get("/a", response_model=A)\ndef a():\n    return 1\n\n\n'
           '@router.get("/b")\ndef b():\n    return 2\n')
 
@@ -33,6 +34,10 @@ CASES = {
                    Subject("r.py", ROUTES, tuple(extract_units("r.py", "python", ROUTES))), [6], [1]),
     "path-layout": (_rule("path-layout", "{dir}.tsx,{dir}.spec.tsx,index.ts"), _rule("not-path-layout", "index.ts"),
                     Subject("src/Button/Button.tsx", "", siblings=frozenset({"Button.tsx", "index.ts"})), [1], [1]),
+    # Relative: `from shop.x import y` in the package shop is the break; absolute (not-relative): `from .x import y`.
+    "package-imports": (_rule("package-imports", "relative", paths=("/src/shop/",)),
+                        _rule("not-package-imports", "relative", paths=("/src/shop/",)),
+                        Subject("src/shop/orders/api.py", PACKAGE_MODULE), [2, 4], [3]),
     "commit-format": (_rule("commit-format", r"^(feat|fix)(\(\w+\))?: \S"), _rule("not-commit-format", r"WIP"),
                       Subject("", "fixed stuff\n\nbody"), [1], []),
 }

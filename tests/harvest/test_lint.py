@@ -119,3 +119,31 @@ def test_stories_mocks_and_fixtures_are_not_held_to_conventions(repo) -> None:
     repo.write("src/Card.ts", "console.log('real')\n")
     found = lint_files(repo.path, ["src/Card.story.tsx", "src/__mocks__/api.ts", "src/Card.ts"], [rule])
     assert [v.path for v in found] == ["src/Card.ts"]
+
+
+def test_information_is_shown_but_fails_only_with_strict(repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    habit = replace(RULES[1], id="hex-habit", followed=9, support=10, confidence=0.9, severity="info")
+    conventions = tmp_path / "conventions.yaml"
+    write_conventions(conventions, [RULES[0], habit], "lintme", "h")
+    repo.write("src/components/Card/Card.styles.ts", "export const color = '#ff0000';\n")
+    monkeypatch.chdir(repo.path)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["lint", "src", "--conventions", str(conventions)])
+    assert shown.exit_code == 0, shown.output
+    assert "src/components/Card/Card.styles.ts:1: info: hex-habit No hex colours" in shown.stdout
+    assert "no violations; 1 info" in shown.stderr
+    assert runner.invoke(cli, ["lint", "src", "--conventions", str(conventions), "--strict"]).exit_code == 1
+    as_json = runner.invoke(cli, ["lint", "src", "--conventions", str(conventions), "--json"])
+    assert [(v["rule"], v["severity"]) for v in json.loads(as_json.stdout)] == [("hex-habit", "info")]
+    repo.write("src/components/Card/Card.spec.ts", "test('x', () => {});\n")
+    failed = runner.invoke(cli, ["lint", "src", "--conventions", str(conventions)])
+    assert failed.exit_code == 1 and "1 violation(s) in 1 file(s); 1 info" in failed.stderr
+
+
+def test_rules_leave_out_excluded_paths_and_hold_for_their_kinds(repo) -> None:
+    rule = Rule("no-log", "not-contains", "console.log", "No logs", ("*.ts",), exclude=("scripts/",),
+                kinds=("source", "example"), support=9, followed=9, confidence=1.0)
+    for path in ("scripts/release.ts", "src/Card.stories.ts", "src/Card.spec.ts", "src/Card.ts"):
+        repo.write(path, "console.log('x')\n")
+    found = lint_files(repo.path, ["scripts/release.ts", "src/Card.stories.ts", "src/Card.spec.ts", "src/Card.ts"], [rule])
+    assert [v.path for v in found] == ["src/Card.stories.ts", "src/Card.ts"]  # demos held to it, tests not

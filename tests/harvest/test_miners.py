@@ -57,9 +57,12 @@ def test_layout_naming_imports_and_commits(acme) -> None:
     component = rules["js-component-names-pascalcase"]
     assert (component.type, component.unit_kind, component.support, component.followed) == ("naming", "component", 9, 9)
     assert rules["python-class-names-pascalcase"].support == 6
-    # Avatar.tsx … Tooltip.tsx and their 7 specs: the folder family's file names.
-    files = rules["file-names-src-components-tsx"]
-    assert (files.type, files.paths, files.support) == ("filename", ("src/components/*/*.tsx",), 14)
+    # Avatar.tsx … Tooltip.tsx, their 7 specs, App.tsx…: the language's file names, wherever they are.
+    files = rules["file-names-tsx-mixedcaps"]
+    assert (files.type, files.paths, files.support, files.severity) == ("filename", ("*.tsx",), 17, "warning")
+    # `Avatar.styles.ts` is PascalCase among camelCase `.ts` files: the role is left out, not held against them.
+    ts_files = rules["file-names-ts-camelcase"]
+    assert ts_files.exclude == ("*.styles.ts",) and ts_files.confidence == 1.0
     commit = rules["commit-subject-conventional"]
     assert commit.value == r"^(?:chore|ci|docs|feat|fix|refactor|test)(?:\([^)\n]+\))?!?: \S"
     assert commit.type == "commit-format" and commit.confidence == 1.0

@@ -128,15 +128,29 @@ def test_jest_blocks_nest_under_their_describe() -> None:
 def test_python_routes_classes_methods_and_pytest_tests() -> None:
     units = extract_units("app/items.py", "python", FASTAPI)
     assert [(u.kind, u.name) for u in units] == [
-        ("class", "Item"), ("method", "label"), ("route", "GET /items/{item_id}"), ("function", "helper"),
-        ("test", "test_helper"), ("test-suite", "TestItems"), ("test", "test_label"),
+        ("variable", "router"), ("class", "Item"), ("method", "label"), ("route", "GET /items/{item_id}"),
+        ("function", "helper"), ("test", "test_helper"), ("test-suite", "TestItems"), ("test", "test_label"),
     ]
-    item, _, route, helper, *_ = units
+    _, item, _, route, helper, *_ = units
     assert item.doc == "An item for sale." and item.imports == ("pydantic",)
     assert route.text.startswith('@router.get("/{item_id}", response_model=Item)')
     assert route.signature == "def get_item(item_id: int) -> Item:" and route.doc == "Fetch one item."
     assert "def inner" in helper.text  # nested helpers stay inside their function
-    assert units[1].id == "app/items.py#Item.label@13"
+    assert units[2].id == "app/items.py#Item.label@13"
+
+
+def test_module_level_names_are_constants_when_their_value_is_written_out() -> None:
+    python = ('__all__ = ["TIMEOUT"]\nTIMEOUT = 5.0\nMETHODS: tuple = ("GET", "HEAD")\nLIMITS = {"a": [1, -2]}\n'
+              'GREETING = "a" "b"\nlogger = get_logger(__name__)\nlabel = f"x{TIMEOUT}"\nfirst, second = 1, 2\n')
+    assert [(u.kind, u.name, u.start_line) for u in extract_units("app/settings.py", "python", python)] == [
+        ("constant", "TIMEOUT", 2), ("constant", "METHODS", 3), ("constant", "LIMITS", 4), ("constant", "GREETING", 5),
+        ("variable", "logger", 6), ("variable", "label", 7)]
+    ts = ("export const MAX_SIZE = 10, sizes = ['sm', 'lg'] as const;\nconst theme = { space: 4, name: 'x' };\n"
+          "let count = 0;\nconst router = express.Router();\nconst label = `x${count}`;\nconst { a } = theme;\n"
+          "export const useThing = () => count;\n")
+    assert [(u.kind, u.name) for u in extract_units("src/settings.ts", "typescript", ts)] == [
+        ("constant", "MAX_SIZE"), ("constant", "sizes"), ("constant", "theme"), ("variable", "count"),
+        ("variable", "router"), ("variable", "label"), ("hook", "useThing")]
 
 
 def test_go_and_java() -> None:
@@ -164,7 +178,8 @@ def test_broken_code_yields_what_parsed_and_counts_errors() -> None:
 
 def test_non_ascii_text_keeps_line_numbers_right() -> None:
     source = "# Größe und Maße — 日本語\nlabel = 'café'\n\n\ndef größe():\n    return 'ü'\n"
-    (unit,) = extract_units("m.py", "python", source)
+    label, unit = extract_units("m.py", "python", source)
+    assert (label.kind, label.name, label.start_line, label.text) == ("constant", "label", 2, "label = 'café'\n")
     assert (unit.name, unit.start_line, unit.end_line) == ("größe", 5, 6)
     assert unit.text == "def größe():\n    return 'ü'\n"
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from harvest.conventions.rules import Rule
 from router.policy import Measured, decide, expected_costs
 from router.contracts import CompletionRequest
 from router.routing import fast_failures, request_kind
@@ -161,3 +163,16 @@ def test_an_answer_for_the_cursor_is_judged_with_the_file_around_it() -> None:
     assert failure.startswith("parses:") and "that the file did not have" in failure
     alone = CompletionRequest(instruction="a list", path="src/a.ts", language="typescript")
     assert fast_failures("1, 2,", alone, "function", {})[0].startswith("parses:")
+
+
+def test_only_warnings_reject_an_answer_information_does_not() -> None:
+    request = CompletionRequest(instruction="a tag", path="src/Tag.ts", language="typescript")
+    warning = Rule("no-any", "not-regex", r":\s*any\b", "Never any", support=40, followed=40, confidence=1.0,
+                   severity="warning")
+    habit = Rule("no-then", "not-regex", r"\.then\(", "Prefer await", support=40, followed=37, confidence=0.925,
+                 severity="info")
+    answer = "export const tag = (x: any) => load(x).then(show);\n"
+    assert fast_failures(answer, request, "function", {"no-any": warning, "no-then": habit}) == [
+        "convention: Never any: line 1 matches `: any`"]
+    assert fast_failures(answer, request, "function", {"no-then": replace(habit, severity="warning")}) == [
+        "convention: Prefer await: line 1 matches `.then(`"]

@@ -67,6 +67,14 @@ def test_every_rule_passes_fails_and_inverts(rule: str, value: object, output: O
     assert inverted.passed is (not passes) and inverted.reason.startswith("not: ")
 
 
+def test_a_convention_of_the_information_tier_never_fails_an_answer() -> None:
+    habit = Rule("no-explicit-any", "not-regex", r":\s*any\b", "Types are explicit", support=20, followed=19,
+                 confidence=0.95, severity="info")
+    result = check("convention", "no-explicit-any", Output("let a: any = 1;\n", "typescript", "src/a.ts"),
+                   Context({"no-explicit-any": habit}))
+    assert result.passed and result.skipped and "information (95% follow it)" in result.reason
+
+
 def test_every_registered_rule_is_covered_and_commands_need_permission(tmp_path: Path) -> None:
     assert {c[0] for c in CASES} | {"command"} == set(RULES)
     skipped = check("command", "false", TSX)

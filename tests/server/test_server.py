@@ -70,11 +70,21 @@ async def test_an_answer_that_breaks_a_convention_is_not_offered(client, served)
     assert not decision[-1].answered and "Use named exports" in decision[-1].reason
 
 
+def test_a_habit_below_the_warning_tier_is_information_in_the_editor():
+    from harvest.conventions.lint import Violation
+    from server.lsp.diagnostics import diagnostic
+
+    habit = Violation("src/a.ts", 2, "no-then", "Prefer await: matches `.then(`", "37/40 (92%)", "info")
+    shown = diagnostic(habit)
+    assert (shown.severity, shown.range.start.line, shown.code) == (types.DiagnosticSeverity.Information, 1, "no-then")
+
+
 async def test_diagnostics_carry_the_evidence_and_offer_a_fix(client, served):
     uri = open_file(client, served.repo, "src/components/Button/Button.spec.tsx", SPEC)
     found = await until(lambda: client.diagnostics.get(uri))
     [diagnostic] = [d for d in found if d.code == "specs-use-it-not-test"]
     assert diagnostic.source == "idiom" and diagnostic.range.start.line == 3
+    assert diagnostic.severity == types.DiagnosticSeverity.Warning  # 12 of 12 follow it: the warning tier
     assert "12/12" in diagnostic.message and "100%" in diagnostic.message
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri), range=diagnostic.range,

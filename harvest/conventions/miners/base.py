@@ -1,4 +1,5 @@
-"""Helpers the miners share: tight globs for a set of files, and the case styles names are checked against."""
+"""Helpers the miners share: globs for a set of files (tight, folder by folder; or the whole language), and
+the case styles names are checked against."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import PurePosixPath
 
 CASES = {
     "PascalCase": re.compile(r"^_?[A-Z][A-Za-z0-9]*$"),  # a leading underscore marks private, in any case
-    "camelCase": re.compile(r"^_?[a-z][A-Za-z0-9]*$"),
+    "camelCase": re.compile(r"^_?\$?[a-z][A-Za-z0-9]*$"),  # `$el`: JavaScript's marker of a DOM or stream value
     "snake_case": re.compile(r"^_{0,2}[a-z][a-z0-9_]*$"),
+    "UPPER_SNAKE_CASE": re.compile(r"^_?[A-Z][A-Z0-9_]*$"),
     "kebab-case": re.compile(r"^[a-z][a-z0-9-]*$"),
 }
 
@@ -18,6 +20,12 @@ def suffix(path: str) -> str:
     """The compound extension of a file name: `Button.spec.tsx` → `.spec.tsx`."""
     name = PurePosixPath(path).name
     return name[name.find("."):] if "." in name.lstrip(".") else ""
+
+
+def extension_globs(paths: Iterable[str], ending: str = "") -> tuple[str, ...]:
+    """`*.ts`, `*.tsx`…: every file with the extensions of `paths`, in any folder, new ones included — for a
+    habit of the language rather than of some folders. `ending` replaces the extension (`_test.go`)."""
+    return tuple(sorted({f"*{ending or PurePosixPath(p).suffix}" for p in paths if ending or PurePosixPath(p).suffix}))
 
 
 def folder_globs(paths: Iterable[str], ending: str = "") -> tuple[str, ...]:

@@ -1,114 +1,278 @@
-"""Naming: the case style of each kind of unit per language (hooks start with `use`), and the case of file
-names per folder family (`src/components/*/` → PascalCase)."""
+"""Naming: the case style of each kind of unit per language family (hooks start with `use`), and the case of
+file names per language, else per folder family (`src/components/*/` → PascalCase).
+
+A style is one case (snake_case, camelCase, PascalCase, UPPER_SNAKE_CASE, kebab-case for files) or the few
+a kind of name mixes: Go's MixedCaps (camelCase or PascalCase: exported or not, both fine), JavaScript's
+functions (MixedCaps: a capital marks a constructor or a component), JavaScript's variables (camelCase,
+PascalCase or UPPER_SNAKE_CASE, never snake_case). The style chosen is the narrowest
+the names follow almost everywhere (`warning_confidence`), else the narrowest they mostly follow
+(`min_confidence`).
+
+A naming habit belongs to the language, not to the folders it was seen in: a rule reaches every file of
+the family, demo code included (an example or a story names things the way the team does); where part of
+the code names otherwise, mining narrows the rule (harvest.conventions.scope). Names the language or its
+tooling dictates are not the team's choice and are not judged: dunders, Java's `serialVersionUID`, barrel
+and package files, route-parameter file names (`[id].tsx`). Nor are Python's module-level variables (a name
+bound to a computed value): their case says what they hold — a logger, a type alias, a TypeVar, a compiled
+pattern used as a constant — not how the team names things; Python's constants (literal values) are judged.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.conventions.mine import Corpus
-from harvest.conventions.miners.base import CASES, folder_globs
-from harvest.conventions.rules import Rule
+from harvest.conventions.miners.base import CASES, extension_globs
+from harvest.conventions.rules import FILE_KINDS, Rule
 
 FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "python", "go": "go", "java": "java"}
-PLURALS = {"class": "classes", "styled": "styled components"}
-NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook")
+PLURALS = {"class": "classes (types)", "styled": "styled components", "variable": "module-level variables",
+           "constant": "constants"}
+NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
+NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose names are the team's to choose
+# A function's or a class's name is judged in every kind of file: a config file's, a setup.py's or a docs
+# example's are named by the team like the rest. A top-level name in a config, build or docs file is often the
+# tool's key (Sphinx's `html_theme` in docs/conf.py, a settings module's names): constants and variables are
+# judged, and measured, in the team's own code only.
+UNIT_FILE_KINDS = FILE_KINDS
+TOOL_KEYED = frozenset({"constant", "variable"})
+PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
+UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
+# Where the first letter is meaning, not style: a Go name's is its visibility; a JS function's capital marks a
+# constructor (`function Router()` called with `new`) or a React component that renders nothing (`() => null`).
+FIRST_LETTER_MEANS = frozenset({("js", "function")})
+TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
 HOOK = re.compile(r"^use[A-Z0-9][A-Za-z0-9]*$")  # React only treats `use` + capital as a hook
-FILE_EXEMPT = ("index.", "__")  # barrels and dunder modules are named by the tooling, not the team
+UNIT_STYLES = ("snake_case", "camelCase", "PascalCase", "UPPER_SNAKE_CASE")
+FILE_STYLES = (*UNIT_STYLES, "kebab-case")
+MAX_MIXED = 3  # a style may mix up to three cases: four would accept any name
+MAJORITY = 0.75  # a case three names in four follow is the team's, with exceptions; below, cases mix by design
+MULTI_WORD = re.compile(r"[a-z0-9][A-Z_-]|[A-Z][_-]")
+
+
+@dataclass(frozen=True)
+class Style:
+    """One case, or a few mixed: what names of a kind look like."""
+
+    cases: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        if set(self.cases) == {"camelCase", "PascalCase"}:
+            return "MixedCaps (camelCase or PascalCase)"
+        return " or ".join(self.cases) if len(self.cases) < 3 else ", ".join(self.cases[:-1]) + " or " + self.cases[-1]
+
+    @property
+    def slug(self) -> str:
+        short = "mixedcaps" if set(self.cases) == {"camelCase", "PascalCase"} else "-or-".join(self.cases)
+        return re.sub(r"[^a-z0-9]+", "-", short.lower()).strip("-")
+
+    @property
+    def body(self) -> str:
+        """The regex a name of this style matches, unanchored."""
+        parts = [CASES[c].pattern.removeprefix("^").removesuffix("$") for c in self.cases]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    def fits(self, name: str) -> bool:
+        return any(CASES[c].match(name) for c in self.cases)
+
+
+MIXED_CAPS = Style(("camelCase", "PascalCase"))
 
 
 def naming(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
-    """Case rules for unit names (per language family and kind) and file names (per folder family)."""
+    """Case rules for unit names (per language family and kind) and file names (per language and extension,
+    else per folder family)."""
     return _unit_rules(corpus, config) + _file_rules(corpus, config)
 
 
+def dominant_style(names: list[str], config: HarvestConfig, styles: tuple[str, ...] = UNIT_STYLES,
+                   sizes: Iterable[int] = range(1, MAX_MIXED + 1)) -> Style | None:
+    """The narrowest style (of `sizes` cases) the names follow at `warning_confidence`, else at
+    `min_confidence`; None when too few names, or when two styles fit equally: one-word lowercase names fit
+    camelCase, snake_case and kebab-case alike, and only multi-word names tell them apart (a guess would
+    flag the team's first multi-word name)."""
+    if len(names) < config.min_support:
+        return None
+    for threshold in (config.warning_confidence, config.min_confidence):
+        found = _narrowest(names, styles, sizes, threshold)
+        if found is not None:
+            return found or None
+    return None
+
+
+def _narrowest(names: list[str], styles: tuple[str, ...], sizes: Iterable[int], threshold: float) -> Style | None | bool:
+    """The narrowest style at `threshold` (None: none reaches it; False: two tie)."""
+    multi = [n for n in names if MULTI_WORD.search(n)]
+    for size in sizes:
+        scored = []
+        for cases in combinations(styles, size):
+            style = Style(cases)
+            share = sum(1 for n in names if style.fits(n)) / len(names)
+            if share >= threshold:
+                scored.append(((share, sum(1 for n in multi if style.fits(n))), style))
+        if scored:
+            scored.sort(key=lambda s: s[0], reverse=True)
+            return False if len(scored) > 1 and scored[0][0] == scored[1][0] else scored[0][1]
+    return None
+
+
+def styled_rules(make: Callable[[Style], Rule], names: list[str], corpus: Corpus, config: HarvestConfig,
+                 styles: tuple[str, ...] = UNIT_STYLES) -> list[Rule]:
+    """Rules for the case of `names`: the single case most follow (MAJORITY), its exceptions left for mining
+    to explain by where they cluster; and unless that makes it a warning, the narrowest mix of cases that
+    nearly all follow (camelCase among PascalCase constructors: MixedCaps). Without a majority case, the mix."""
+    if len(names) < config.min_support:
+        return []
+    case = _narrowest(names, styles, (1,), MAJORITY)
+    if not case:
+        mix = dominant_style(names, config, styles)
+        return [make(mix)] if mix else []
+    rule = make(case)
+    if _settles(rule, corpus, config):
+        return [rule]
+    mix = _narrowest(names, styles, range(2, MAX_MIXED + 1), config.warning_confidence)
+    return [rule, make(mix)] if mix else [rule]
+
+
+def _settles(rule: Rule, corpus: Corpus, config: HarvestConfig) -> bool:
+    """Whether `rule`, measured and narrowed where its exceptions cluster, is a warning."""
+    from harvest.conventions.mine import measure, places
+    from harvest.conventions.scope import scoped
+
+    found = places(rule, corpus)
+    return scoped(measure(rule, corpus, config, found), found, corpus, config)[0].severity == "warning"
+
+
+def case_rule(rule_id: str, like: Rule, names: list[str], paths: tuple[str, ...], kinds: tuple[str, ...],
+              where: str, config: HarvestConfig) -> Rule | None:
+    """A rule like `like` (a unit or file naming rule) for the case of `names`, on `paths`; None when the
+    names share no style, or the one `like` already checks."""
+    style = dominant_style(names, config, UNIT_STYLES if like.unit_kind else FILE_STYLES)
+    if style is None:
+        return None
+    if like.unit_kind:
+        rule = _unit_rule(rule_id, like.unit_kind, style, paths)
+        message = f"Name {_plural(like.unit_kind)} in {where} in {style.label}"
+    else:
+        rule = _file_rule(rule_id, style, paths)
+        message = f"Name files in {where} in {style.label}"
+    return None if rule.value == like.value else replace(rule, message=message, kinds=kinds)
+
+
 def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
-    """A naming rule per (language family, unit kind) whose names share one case style."""
+    """A naming rule per (language family, unit kind) whose names share a style, on all the family's files."""
     rules = []
     units: dict[tuple[str, str], list] = defaultdict(list)
+    kind_of_file = {f.path: f.kind for f in corpus.files}
     for unit in corpus.units:
-        if unit.kind in NAMED_KINDS and unit.language in FAMILIES and not unit.name.startswith("__"):
+        if unit.kind in TOOL_KEYED and kind_of_file.get(unit.path) not in NAMED_FILE_KINDS:
+            continue
+        if (unit.kind in NAMED_KINDS and unit.language in FAMILIES and not unit.name.startswith("__")
+                and unit.name not in PLATFORM_NAMES and (FAMILIES[unit.language], unit.kind) not in UNJUDGED):
             units[(FAMILIES[unit.language], unit.kind)].append(unit)
     for (family, kind), group in sorted(units.items()):
         names = [u.name for u in group]
-        globs = folder_globs(u.path for u in group)
-        if kind == "hook" and _share(names, HOOK, config):
-            rules.append(Rule(f"{family}-hook-names-use-prefix", "naming", HOOK.pattern,
-                              "Name hooks `useSomething`", globs, unit_kind=kind, source="naming"))
+        globs = _family_globs(corpus, family)
+        if kind == "hook":
+            if len(names) >= config.min_support and sum(1 for n in names if HOOK.match(n)) >= config.min_confidence * len(names):
+                rules.append(Rule(f"{family}-hook-names-use-prefix", "naming", HOOK.pattern, "Name hooks `useSomething`",
+                                  globs, unit_kind=kind, kinds=UNIT_FILE_KINDS, source="naming"))
             continue
-        case = _dominant(names, config)
-        if case:
-            rules.append(Rule(f"{family}-{kind}-names-{case.lower().replace('_', '-')}", "naming", CASES[case].pattern,
-                              f"Name {PLURALS.get(kind, kind + 's')} in {case}", globs, unit_kind=kind, source="naming"))
+        if family == "go" or (family, kind) in FIRST_LETTER_MEANS:  # MixedCaps is the only case to judge
+            if len(names) >= config.min_support and sum(map(MIXED_CAPS.fits, names)) >= config.min_confidence * len(names):
+                rules.append(_unit_rule(f"{family}-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
+            continue
+        rules += styled_rules(lambda style: _unit_rule(f"{family}-{kind}-names-{style.slug}", kind, style, globs),
+                              names, corpus, config)
     return rules
 
 
+def _unit_rule(rule_id: str, kind: str, style: Style, paths: tuple[str, ...]) -> Rule:
+    return Rule(rule_id, "naming", f"^{style.body}$", f"Name {_plural(kind)} in {style.label}", paths,
+                unit_kind=kind, kinds=NAMED_FILE_KINDS if kind in TOOL_KEYED else UNIT_FILE_KINDS, source="naming")
+
+
+def _plural(kind: str) -> str:
+    return PLURALS.get(kind, kind + "s")
+
+
+def _family_globs(corpus: Corpus, family: str) -> tuple[str, ...]:
+    return extension_globs(f.path for f in corpus.files if FAMILIES.get(f.language) == family)
+
+
 def _file_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
-    """A filename rule per folder family and extension whose file names (before the first dot) share a case;
-    where a family is mixed, one per folder of it that is not."""
-    sources = [f.path for f in corpus.files if f.kind == "source" and f.language in FAMILIES]
-    families: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for path in sources:
+    """A filename rule per language extension whose file names (before the first dot) share a style; where
+    the language is mixed, per folder family, then per folder of a family that is mixed."""
+    files = [f.path for f in corpus.files if f.kind in NAMED_FILE_KINDS and f.language in FAMILIES]
+    by_extension: dict[str, list[str]] = defaultdict(list)
+    for path in files:
         name = PurePosixPath(path).name
-        if "." in name and not name.startswith(FILE_EXEMPT):
-            folder = str(PurePosixPath(path).parent)
-            families[(_family_glob(path, sources), PurePosixPath(name).suffix)][folder].append(name.split(".", 1)[0])
+        if "." in name and not TOOLING_FILES.match(name):
+            by_extension[PurePosixPath(name).suffix].append(path)
     rules = []
-    for (glob, ext), folders in sorted(families.items()):
-        rule = _file_rule(glob, ext, [s for stems in folders.values() for s in stems], config)
+    for ext, paths in sorted(by_extension.items()):
+        def make(style: Style, ext: str = ext) -> Rule:
+            return replace(_file_rule(f"file-names-{ext.lstrip('.')}-{style.slug}", style, (f"*{ext}",)),
+                           message=f"Name `{ext}` files in {style.label}")
+
+        rules += styled_rules(make, _stems(paths), corpus, config, FILE_STYLES) or _family_file_rules(ext, paths, config)
+    return rules
+
+
+def _family_file_rules(ext: str, paths: list[str], config: HarvestConfig) -> list[Rule]:
+    """Per folder family (`src/components/*/`), then per folder of a mixed family."""
+    families: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for path in paths:
+        families[_family_glob(path, paths)][str(PurePosixPath(path).parent)].append(path)
+    rules = []
+    for glob, folders in sorted(families.items()):
+        rule = _folder_rule(glob, ext, [p for group in folders.values() for p in group], config)
         if rule is None and glob.endswith("/*/"):
-            rules += [r for folder, stems in sorted(folders.items())
-                      if (r := _file_rule(f"{folder}/", ext, stems, config)) is not None]
+            rules += [r for folder, group in sorted(folders.items())
+                      if (r := _folder_rule(f"{folder}/", ext, group, config)) is not None]
         elif rule is not None:
             rules.append(rule)
     return rules
 
 
-def _file_rule(glob: str, ext: str, stems: list[str], config: HarvestConfig) -> Rule | None:
-    """The filename rule for files `glob*ext` with these stems, if they share a case."""
-    case = _dominant(stems, config)
-    if not case:
-        return None
+def _folder_rule(glob: str, ext: str, paths: list[str], config: HarvestConfig) -> Rule | None:
     where = glob or "/"
     slug = re.sub(r"[^a-z0-9]+", "-", glob.lower()).strip("-") or ("top-level" if glob else "root")
-    # The stem is checked, whatever compound extension follows (`Button.styles.ts`, `Button.spec.tsx`).
-    value = CASES[case].pattern.removesuffix("$") + r"\.|^index\.|^__"
-    return Rule(f"file-names-{slug}-{ext.lstrip('.')}", "filename", value, f"Name `{ext}` files in `{where}` in {case}",
-                (f"{where}*{ext}",), source="naming")
+    return _named_files(f"file-names-{slug}-{ext.lstrip('.')}", (f"{where}*{ext}",), f" in `{where}`", ext,
+                        _stems(paths), config)
 
 
-def _family_glob(path: str, sources: list[str]) -> str:
+def _named_files(rule_id: str, paths: tuple[str, ...], where: str, ext: str, stems: list[str],
+                 config: HarvestConfig) -> Rule | None:
+    style = dominant_style(stems, config, FILE_STYLES)
+    if style is None:
+        return None
+    return replace(_file_rule(rule_id, style, paths), message=f"Name `{ext}` files{where} in {style.label}")
+
+
+def _file_rule(rule_id: str, style: Style, paths: tuple[str, ...]) -> Rule:
+    # The stem is checked, whatever compound extension follows (`Button.styles.ts`, `Button.spec.tsx`); names
+    # the tooling dictates pass.
+    return Rule(rule_id, "filename", rf"^{style.body}\.|{TOOLING_FILES.pattern}", f"Name files in {style.label}",
+                paths, kinds=NAMED_FILE_KINDS, source="naming")
+
+
+def _stems(paths: Iterable[str]) -> list[str]:
+    return [PurePosixPath(p).name.split(".", 1)[0] for p in paths]
+
+
+def _family_glob(path: str, paths: list[str]) -> str:
     """`src/components/*/` for a file in one of several sibling folders with such files, else its folder."""
     folder = PurePosixPath(path).parent
     if str(folder) == ".":
         return ""
-    ext = PurePosixPath(path).suffix
-    cousins = {PurePosixPath(p).parent for p in sources
-               if PurePosixPath(p).parent.parent == folder.parent and PurePosixPath(p).suffix == ext}
+    cousins = {PurePosixPath(p).parent for p in paths if PurePosixPath(p).parent.parent == folder.parent}
     parent = "" if str(folder.parent) == "." else str(folder.parent)
     return f"{parent}/*/" if len(cousins) > 1 else f"{folder}/"
-
-
-def _share(names: list[str], pattern: re.Pattern[str], config: HarvestConfig) -> bool:
-    """Whether enough names fit `pattern` for it to be a rule."""
-    return len(names) >= config.min_support and sum(1 for n in names if pattern.match(n)) / len(names) >= config.min_confidence
-
-
-def _dominant(names: list[str], config: HarvestConfig) -> str:
-    """The case style enough names fit, or "" when too few do or only one-word names were seen.
-
-    One-word lowercase names fit camelCase, snake_case and kebab-case alike: multi-word names decide,
-    and without any the style is unknown (a guess would flag the team's first multi-word name).
-    """
-    if len(names) < config.min_support:
-        return ""
-    multi = [n for n in names if re.search(r"[a-z0-9][A-Z_-]", n)]
-    scores = {case: (sum(1 for n in names if p.match(n)) / len(names), sum(1 for n in multi if p.match(n)))
-              for case, p in CASES.items()}
-    ranked = sorted(scores, key=lambda c: scores[c], reverse=True)
-    best = ranked[0]
-    if scores[best] == scores[ranked[1]] or scores[best][0] < config.min_confidence:
-        return ""
-    return best
