@@ -1,5 +1,6 @@
 """What a detector is: a name, keyword prefilter, compiled regex(es) and a check that turns a match
-into the span to replace. Provider and generic detectors are declared with `Collector` decorators.
+into the span to replace. Structural and generic detectors are declared with `Collector` decorators;
+provider detectors are compiled from `rules/providers.yaml` (see `rulefile.py`).
 
 `scrub` runs a detector only when one of its keywords occurs in the lower-cased text, then runs its
 regexes over the whole text (or the lower-cased copy, same offsets) and keeps the spans the check returns.
@@ -10,9 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-
-from harvest.scrub.values import is_placeholder
+from dataclasses import dataclass
 
 Span = tuple[int, int]
 Check = Callable[..., "Span | None"]  # (match, text) or (match, text, path) → span to replace, or None
@@ -87,33 +86,3 @@ class Collector(list[Detector]):
             return check
 
         return register
-
-    def table(self, rows: tuple[tuple[str, tuple[str, ...], str, str], ...], extra: str = "-") -> None:
-        """Register simple prefixed tokens from (name, keywords, pattern with group `b`, doc) rows."""
-        def check(m: re.Match[str], text: str) -> Span | None:
-            return token(m, text, extra=extra)
-
-        for name, keywords, pattern, doc in rows:
-            self(name, keywords, pattern)(check)
-            self[-1] = replace(self[-1], doc=doc)
-
-
-_WORDCHAR = re.compile(r"[A-Za-z0-9_]")
-
-
-def _glued(ch: str, extra: str) -> bool:
-    return bool(ch) and (_WORDCHAR.match(ch) is not None or ch in extra)
-
-
-def bounded(m: re.Match[str], text: str, extra: str = "") -> bool:
-    """The match is not glued to word characters (or `extra`) on either side."""
-    start, end = m.span()
-    return not _glued(text[start - 1 : start], extra) and not _glued(text[end : end + 1], extra)
-
-
-def token(m: re.Match[str], text: str, body: str = "b", extra: str = "") -> Span | None:
-    """Standard check for prefixed tokens: bounded, and the random part is not filler or a placeholder."""
-    if not bounded(m, text, extra):
-        return None
-    value = m.group(body) if body in m.re.groupindex else m.group()
-    return None if is_placeholder(value) else m.span()

@@ -1,8 +1,8 @@
 """The detector registry: every rule the scrubber runs, by kebab-case name.
 
-Adding a rule is one decorated function in `providers.py` (documented token formats), `structured.py`
-(secrets found by the syntax around them) or `generic.py` (keyword assignments, entropy), plus a row
-in the test table. Lookups of unknown names raise `UnknownDetectorError` listing the valid names.
+Adding a provider (a documented token format) is one entry in `rules/providers.yaml` with its examples;
+adding a rule found by the syntax around a secret is one decorated function in `structured.py`, or in
+`generic.py` (keyword assignments, entropy), plus a row in the test table. Lookups of unknown names raise `UnknownDetectorError` listing the valid names.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import ahocorasick
 from harvest.errors import HarvestError
 from harvest.scrub.base import Detector
 from harvest.scrub.generic import GENERIC
-from harvest.scrub.providers import PROVIDERS
+from harvest.scrub.rulefile import PROVIDERS
 from harvest.scrub.structured import STRUCTURED
 
 
