@@ -12,6 +12,7 @@ import ahocorasick
 from harvest.errors import HarvestError
 from harvest.scrub.base import Detector
 from harvest.scrub.generic import GENERIC
+from harvest.scrub.multiscan import ProviderGate
 from harvest.scrub.rulefile import PROVIDERS
 from harvest.scrub.structured import STRUCTURED
 
@@ -71,3 +72,18 @@ def awake_detectors(low: str) -> list[Detector]:
     for _, positions in KEYWORD_AUTOMATON.iter(low):
         awake |= positions
     return [ORDERED[position] for position in sorted(awake)]
+
+
+# Provider rules behind one RE2 pass: most texts wake a provider by a short keyword ("gh", "at", "s.")
+# without holding anything of its shape, and one multi-pattern scan is cheaper than a regex per rule.
+PROVIDER_GATE = ProviderGate(PROVIDERS)
+GATED = frozenset(d.name for d in PROVIDERS)
+
+
+def runnable_detectors(text: str, low: str) -> list[Detector]:
+    """The awake detectors minus the provider rules whose patterns cannot match anywhere in `text`."""
+    awake = awake_detectors(low)
+    if not any(d.name in GATED for d in awake):
+        return awake
+    possible = PROVIDER_GATE.candidates(text)
+    return [d for d in awake if d.name not in GATED or d.name in possible]

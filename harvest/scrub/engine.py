@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from harvest.scrub.allowlist import Allowlist
 from harvest.scrub.base import Detector
-from harvest.scrub.detectors import awake_detectors
+from harvest.scrub.detectors import runnable_detectors
 
 PRAGMA = "pragma: allowlist secret"
 
@@ -88,7 +88,7 @@ def scrub(text: str, allowlist: Allowlist | None = None, path: str | None = None
     low = _lower(text)
     spans: list[tuple[int, int, Detector]] = []
     starts: list[int] = []
-    for det in awake_detectors(low):
+    for det in runnable_detectors(text, low):
         for start, end in det.matches(text, low, path):
             _claim(spans, starts, start, end, det)
     if not spans:

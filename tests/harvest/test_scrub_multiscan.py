@@ -1,0 +1,55 @@
+"""The RE2 provider gate: its loosened patterns match wherever the Python ones do, so gating never
+changes what `scrub` finds, and it lets through only rules whose shape occurs in the text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import re2
+
+from harvest.scrub.detectors import GATED, PROVIDER_GATE
+from harvest.scrub.multiscan import loosen
+from harvest.scrub.rulefile import PROVIDERS, load_rules
+
+POSITIVES = [(r.id, text) for r in load_rules() for text in r.positive]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "loose"),
+    [
+        (r"hf_(?P<b>(?=[A-Za-z0-9]{0,33}[A-Z])[A-Za-z0-9]{34})", r"hf_(?P<b>[A-Za-z0-9]{16,})"),
+        (r":AA(?P<b>[\w-]{33})(?![\w-])", r":AA(?P<b>[\p{L}\p{N}_-]{16,})"),
+        (r"-us\d{1,2}", r"-us[\p{Nd}]{1,2}"),
+        (r"sumo[\w.]{0,20}?id", r"sumo[\p{L}\p{N}_.]{0,}?id"),
+        (r"a\{2\}[]{}]", r"a\{2\}[]{}]"),
+    ],
+)
+def test_loosen_drops_lookarounds_caps_long_counts_and_widens_classes(pattern: str, loose: str) -> None:
+    assert loosen(pattern) == loose
+
+
+def test_loosen_refuses_a_class_it_cannot_widen() -> None:
+    with pytest.raises(ValueError, match=r"negated class \\W"):
+        loosen(r"x\W")
+
+
+def test_every_provider_pattern_loosens_to_a_superset_on_unicode_text() -> None:
+    """Python's \\w and \\d are Unicode-wide: a token with non-ASCII letters still passes the gate."""
+    for detector in PROVIDERS:
+        for pattern in detector.patterns:
+            re2.compile(loosen(pattern.pattern))
+    text = "tg 123456789:AA" + "é" * 33
+    assert re.search(r":AA(?P<b>[\w-]{33})(?![\w-])", text)
+    assert "telegram-bot-token" in PROVIDER_GATE.candidates(text)
+
+
+@pytest.mark.parametrize(("rule_id", "text"), POSITIVES)
+def test_gate_lets_every_positive_example_through(rule_id: str, text: str) -> None:
+    assert rule_id in PROVIDER_GATE.candidates(text)
+
+
+def test_gate_holds_back_rules_woken_by_a_keyword_alone() -> None:
+    text = "at the gh meeting, os.path and the api- key-value pairs were |kept|"
+    assert PROVIDER_GATE.candidates(text) == set()
+    assert GATED == {d.name for d in PROVIDERS}
