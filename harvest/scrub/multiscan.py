@@ -4,9 +4,9 @@ prefilter and the per-rule Python regexes (`scrub` runs a provider's regex only 
 The provider patterns (Python `re` syntax, `rules/providers.yaml`) are translated into looser RE2
 patterns whose matches are a superset of the originals: lookarounds dropped (RE2 has none), counts
 longer than CAP relaxed to `{CAP,}` (keeps RE2's automaton small), and `\\w`/`\\d`/`\\s` widened to the
-Unicode classes Python gives them. A text in which no rule's loosened pattern occurs costs one RE2 pass
-instead of a regex per woken rule: short keywords (`gh`, `at`, `.`) wake rules in most source files. A rule the gate lets through is then confirmed exactly as before by
-its own regex and check, so findings are unchanged; the gate only skips regexes that cannot match.
+Unicode classes Python gives them. A rule the gate lets through is then confirmed exactly as before by
+its own regex and check, so findings are unchanged; the gate only skips regexes that cannot match, and
+short keywords (`gh`, `at`, `.`) wake provider rules in most source files without any of them matching.
 """
 
 from __future__ import annotations
