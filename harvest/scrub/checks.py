@@ -15,7 +15,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harvest.scrub.base import Span
-from harvest.scrub.values import is_placeholder, is_wordy, looks_random, random_threshold, shannon_entropy
+from harvest.scrub.values import (
+    is_placeholder,
+    is_wordy,
+    looks_random,
+    random_threshold,
+    shannon_entropy,
+)
 
 if TYPE_CHECKING:
     from harvest.scrub.rulefile import ProviderRule

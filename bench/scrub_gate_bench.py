@@ -1,0 +1,114 @@
+"""The provider scan two ways, same files, same process: a Python regex per woken provider rule
+(before issue 16) against one RE2 set pass that gates them (`harvest/scrub/multiscan.py`).
+
+    python bench/scrub_gate_bench.py [--mb 4.5] [--repeats 9]
+
+Prints (1) whether both give identical `scrub` output on every file, 1.5 KB hunk and corpus case,
+(2) `scrub_bench.throughput` (ours and detect-secrets) once per mode, (3) scrub alone, the two modes
+interleaved, best of --repeats, (4) the cost of the gate pass itself, and of the same loosened patterns
+in Hyperscan when the `hyperscan` package is importable (it is not a dependency). Writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import scrub_bench
+
+from harvest.scrub import (
+    engine,
+    scrub,
+)
+from harvest.scrub.base import Detector
+from harvest.scrub.detectors import PROVIDER_GATE, awake_detectors, runnable_detectors
+from harvest.scrub.evaluate import load_cases
+from harvest.scrub.multiscan import loosen
+from harvest.scrub.rulefile import PROVIDERS
+
+Mode = Callable[[str, str], list[Detector]]
+MODES: dict[str, Mode] = {"per-rule": lambda text, low: awake_detectors(low), "re2-gate": runnable_detectors}
+
+
+def hyperscan_gate() -> Callable[[str], set[str]] | None:
+    """The same loosened patterns in one Hyperscan database, or None when it is missing or refuses them."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    from harvest.scrub import multiscan
+
+    owners = [(d.name, d.lowered, p.pattern) for d in PROVIDERS for p in d.patterns]
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_ALLOWEMPTY
+    for cap in (multiscan.CAP, 8, 0):  # Hyperscan rejects long Unicode-class counts: relax until it compiles
+        saved, multiscan.CAP = multiscan.CAP, cap
+        try:
+            expressions = [(("(?i)" if low else "") + loosen(p).replace("(?P<", "(?<")).encode() for _, low, p in owners]
+        finally:
+            multiscan.CAP = saved
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=expressions, ids=list(range(len(owners))), elements=len(owners), flags=[flags] * len(owners))
+        except hyperscan.error as exc:
+            print(f"hyperscan: counts capped at {cap} refused ({exc})")
+            continue
+        print(f"hyperscan: compiled with counts capped at {cap}")
+
+        def candidates(text: str, db=db) -> set[str]:
+            names: set[str] = set()
+            db.scan(text.encode(), match_event_handler=lambda i, *_: names.add(owners[i][0]))
+            return names
+
+        return candidates
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=4.5, help="megabytes of source code to time (default 4.5)")
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved timings per mode (default 9)")
+    args = parser.parse_args()
+    files = scrub_bench.source_files(args.mb)
+    texts = [(str(p), t) for p, t in files]
+    hunks = [t[i : i + 1500] for _, t in texts for i in range(0, len(t), 1500)]
+    cases = [c.text for f in sorted(scrub_bench.SHARED.glob("*/*.jsonl")) for c in load_cases(f)]
+    size = sum(len(t.encode()) for _, t in texts)
+    outputs = []
+    for mode in MODES.values():
+        engine.runnable_detectors = mode
+        outputs.append([scrub(t, path=p) for p, t in texts] + [scrub(h) for h in hunks] + [scrub(c) for c in cases])
+    print(f"identical scrub output on {len(outputs[0])} texts: {outputs[0] == outputs[1]}")
+    for name, mode in MODES.items():
+        engine.runnable_detectors = mode
+        ours, hunk, theirs, _ = scrub_bench.throughput(files)
+        print(f"scrub_bench.throughput, {name}: files {ours:.2f} MB/s, hunks {hunk:.2f} MB/s, "
+              f"detect-secrets {theirs:.3f} MB/s, ratio {ours / theirs:.0f}x")
+    best = {(name, kind): float("inf") for name in MODES for kind in ("files", "hunks")}
+    for _ in range(args.repeats):
+        for name, mode in MODES.items():
+            engine.runnable_detectors = mode
+            for kind, run in (("files", lambda: [scrub(t, path=p) for p, t in texts]), ("hunks", lambda: [scrub(h) for h in hunks])):
+                start = time.perf_counter()
+                run()
+                best[name, kind] = min(best[name, kind], time.perf_counter() - start)
+    engine.runnable_detectors = runnable_detectors
+    for (name, kind), seconds in best.items():
+        print(f"scrub alone, {name}, {kind}: {size / seconds / 1e6:.2f} MB/s (best of {args.repeats})")
+    for label, gate in (("re2 set", PROVIDER_GATE.candidates), ("hyperscan", hyperscan_gate())):
+        if gate is not None:
+            start = time.perf_counter()
+            for _, text in texts:
+                gate(text)
+            print(f"gate pass alone, {label}: {time.perf_counter() - start:.3f} s over {size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
