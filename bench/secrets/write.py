@@ -233,6 +233,8 @@ CONTEXTS: tuple[Callable[[random.Random], tuple[str, str, str]], ...] = (
 # --- provider tokens placed in files a project keeps them in ---------------------------------------
 
 def _token_in_file(rng: random.Random, shape: TokenShape, token: str) -> Snippet:
+    """A file holding `token`: mostly under its usual variable name, sometimes with no name at all
+    (a positional argument, a command line), where only the token's own shape can give it away."""
     name = shape.env
     return rng.choice((
         (".env.production", f"NODE_ENV=production\n{name}={token}\n"),
@@ -242,6 +244,8 @@ def _token_in_file(rng: random.Random, shape: TokenShape, token: str) -> Snippet
         ("k8s/secret.yaml", f"apiVersion: v1\nkind: Secret\nstringData:\n  {name}: \"{token}\"\n"),
         ("README.md", f"Run the job with\n\n    export {name}={token}\n    ./run.sh\n"),
         ("src/client.ts", f'const client = new Client({{ token: "{token}" }});\n'),
+        ("scripts/bootstrap.py", f'client = Client("{token}", timeout=30)\n'),
+        ("docs/setup.md", f"Log in once:\n\n    tool auth login {token}\n"),
     ))
 
 
