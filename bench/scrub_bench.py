@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.secrets.corpus import load_written  # noqa: E402  (needs ROOT on sys.path when run as a script)
-from harvest.scrub import scrub  # noqa: E402
-from harvest.scrub.allowlist import parse_allowlist  # noqa: E402
-from harvest.scrub.evaluate import Case, SourceScore, evaluate, is_flagged, load_cases  # noqa: E402
+from bench.secrets.corpus import load_written
+from harvest.scrub import scrub
+from harvest.scrub.allowlist import parse_allowlist
+from harvest.scrub.evaluate import Case, SourceScore, evaluate, is_flagged, load_cases
 
 SHARED = ROOT.parent / "shared" / "corpus" / "secrets"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -181,14 +181,18 @@ def throughput(files: list[tuple[Path, str]]) -> tuple[float, float, float, int]
     return size / ours / 1e6, size / ours_hunks / 1e6, size / theirs / 1e6, size
 
 
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.1%} ({part}/{whole})" if whole else "n/a (0 cases)"
+
+
 def _cell(caught: int, positives: int, fps: int, negatives: int) -> str:
-    return f"{caught / positives:.1%} ({caught}/{positives}) | {fps / negatives:.1%} ({fps}/{negatives})"
+    return f"{_rate(caught, positives)} | {_rate(fps, negatives)}"
 
 
 def _table(*tools) -> list[str]:
     """Rows: one per source plus all sources pooled; columns: recall and FP rate of each tool."""
-    rows = ["| source | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
-            " | detect-secrets (`scan_line`) recall | FP rate |", "|---|---|---|---|---|---|---|"]
+    rows = [("| source | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
+             " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|"]
     for source in tools[0]:
         cells = [_cell(t[source].caught, t[source].positives, t[source].false_positives, t[source].negatives) for t in tools]
         rows.append(f"| {source} | " + " | ".join(cells) + " |")
@@ -241,8 +245,8 @@ written by people who had seen all three sources. The written set below is the o
 
 def _written_section(written: dict, final: bool) -> list[str]:
     """Both tools on each written split read this run, the misses grouped by template, and what was not read."""
-    lines = ["| split | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
-             " | detect-secrets (`scan_line`) recall | FP rate |", "|---|---|---|---|---|---|---|"]
+    lines = [("| split | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
+              " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|"]
     for split, tools in written.items():
         scores = [next(iter(t.values())) for t in tools]  # the written set is one source
         cells = [_cell(s.caught, s.positives, s.false_positives, s.negatives) for s in scores]

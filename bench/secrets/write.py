@@ -23,13 +23,13 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.secrets.tokens import BASE62, BASE64, HEX, SHAPES, URLSAFE, TokenShape, pick
+from bench.secrets.tokens import BASE62, BASE64, SHAPES, URLSAFE, TokenShape, pick
 
 SEED = 16
 SOURCE = "idiomatic/written"
 OUT = Path(__file__).resolve().parent / "written"
 HELD_BACK_SHARE = 30  # percent
-_WORDS = "river maple falcon copper summer winter orange harbor silver tiger".split()
+_WORDS = ["river", "maple", "falcon", "copper", "summer", "winter", "orange", "harbor", "silver", "tiger"]
 _URL_SAFE_PW = BASE62 + "-_."
 _PW = BASE62 + "!#%*-_.+"
 
