@@ -33,6 +33,7 @@ SHARED = ROOT.parent / "shared" / "corpus" / "secrets"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 EXTENSIONS = {".py", ".js", ".ts", ".json", ".md"}
 TARGET_RATIO, TARGET_RECALL, TARGET_FP = 40.0, 0.95, 0.05
+LOSO_RECALL = 0.90  # issue 16's target for the leave-one-source-out mean
 # Why the recall/FP target is out of reach on these labels; the id lists under it are regenerated each run.
 BLOCKERS = """\
 What blocks recall >= 95% / FP <= 5% (read against the id lists below):
@@ -135,9 +136,13 @@ def leave_one_source_out(ours: dict[str, SourceScore]) -> list[tuple[str, float,
     return [*rows, ("mean", mean_recall, mean_fp)]
 
 
-def _loso_table(rows: list[tuple[str, float, float]]) -> list[str]:
-    lines = ["| held-out source (thresholds chosen on the other two) | recall | FP rate |", "|---|---|---|"]
-    lines += [f"| {'**mean**' if s == 'mean' else s} | {r:.1%} | {f:.1%} |" for s, r, f in rows]
+def _loso_table(ours: list[tuple[str, float, float]], theirs: list[tuple[str, float, float]]) -> list[str]:
+    """Held-out source rows (then the mean): ours beside detect-secrets scanning files (nothing fitted either)."""
+    lines = [("| held-out source (thresholds chosen on the other two) | idiomatic recall | FP rate"
+             " | detect-secrets (files) recall | FP rate |"), "|---|---|---|---|---|"]
+    for (source, r, f), (_, tr, tf) in zip(ours, theirs, strict=True):
+        name = "**mean**" if source == "mean" else source
+        lines.append(f"| {name} | {r:.1%} | {f:.1%} | {tr:.1%} | {tf:.1%} |")
     return lines
 
 
@@ -205,7 +210,10 @@ def _table(*tools) -> list[str]:
 
 
 def _verdict(ours, ratio: float) -> list[str]:
-    lines = []
+    _, recall, fp = leave_one_source_out(ours)[-1]
+    met = recall >= LOSO_RECALL and fp <= TARGET_FP
+    lines = [f"- Issue 16, leave-one-source-out mean (recall >= {LOSO_RECALL:.0%}, FP <= {TARGET_FP:.0%}, precise mode):"
+             f" recall {recall:.1%}, FP {fp:.1%} -> " + ("**met**." if met else "**missed**.")]
     if ratio >= TARGET_RATIO:
         lines.append(f"- Speed target (>= {TARGET_RATIO:.0f}x detect-secrets): **met** ({ratio:.0f}x).")
     else:
@@ -239,7 +247,10 @@ length and alphabet minus 0.4 bits; `looks_random` minimum lengths 8/10 and 2.5 
 detector's 20-character minimum; 2.5 bits/char for URL passwords; 40 base64 characters for a key body), not
 a parameter of `scrub`, and no tuning loop exists. So the figure on a held-out source is the fixed detectors'
 figure on it, and the mean weighs each source once. Read it as an upper bound: those constants and rules were
-written by people who had seen all three sources. The written set below is the out-of-sample check.
+written by people who had seen all three sources. The written set below is the out-of-sample check. Once the
+knobs become parameters, the rule to pick them on the two training sources should be the best recall at
+FP <= 5% (the issue states its target as recall under an FP cap; an F-score would trade recall for precision
+the target does not ask for), on a small grid per knob.
 """
 
 
@@ -271,7 +282,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     ours, files_mode, lines_mode = corpus_scores(work)
     print("\n".join(_table(ours, files_mode, lines_mode)))
-    loso = _loso_table(leave_one_source_out(ours))
+    loso = _loso_table(leave_one_source_out(ours), leave_one_source_out(files_mode))
     print("\n".join(loso))
     written = written_scores(work, args.final)
     written_lines = _written_section(written, args.final)
