@@ -1,7 +1,9 @@
 """Provider token shapes for the written benchmark set, each from the provider's own documentation.
 
-Used by `bench/secrets/write.py` to generate positives: a documented prefix, the documented alphabet and
-length of the random part, and the page that documents it. The random part comes from a seeded RNG, so
+Used by `bench/secrets/write.py` to generate positives: a documented prefix, the alphabet and length of
+the random part, and the page that documents it. Some pages state the prefix but not the length or alphabet;
+those shapes say so (`length_documented=False`) and use the length such tokens are seen with, so a rule
+tuned to them should not be stricter than the prefix. The random part comes from a seeded RNG, so
 no value here is a real credential. Formats are facts from the providers' pages, not other scanners' rules.
 """
 
@@ -29,6 +31,7 @@ class TokenShape:
     doc: str
     make: Callable[[random.Random], str]
     env: str  # the variable name a project would keep it under
+    length_documented: bool = True  # False: the page gives the prefix only
 
 
 def pick(rng: random.Random, alphabet: str, n: int) -> str:
@@ -48,14 +51,14 @@ SHAPES: tuple[TokenShape, ...] = (
     TokenShape("gitlab-pat", "https://docs.gitlab.com/ee/security/tokens/#token-prefixes",
                _prefixed("glpat-", URLSAFE, 20), "GITLAB_TOKEN"),
     TokenShape("gitlab-runner-token", "https://docs.gitlab.com/ee/security/tokens/#token-prefixes",
-               _prefixed("glrt-", URLSAFE, 20), "RUNNER_TOKEN"),
+               _prefixed("glrt-", URLSAFE, 20), "RUNNER_TOKEN", length_documented=False),
     TokenShape("slack-bot-token", "https://api.slack.com/authentication/token-types",
                lambda r: f"xoxb-{pick(r, string.digits, 12)}-{pick(r, string.digits, 13)}-{pick(r, BASE62, 24)}",
                "SLACK_BOT_TOKEN"),
     TokenShape("stripe-secret-key", "https://docs.stripe.com/keys",
-               _prefixed("sk_live_", BASE62, 99), "STRIPE_SECRET_KEY"),
+               _prefixed("sk_live_", BASE62, 99), "STRIPE_SECRET_KEY", length_documented=False),
     TokenShape("stripe-restricted-key", "https://docs.stripe.com/keys#create-restricted-api-secret-key",
-               _prefixed("rk_live_", BASE62, 99), "STRIPE_RESTRICTED_KEY"),
+               _prefixed("rk_live_", BASE62, 99), "STRIPE_RESTRICTED_KEY", length_documented=False),
     TokenShape("aws-access-key-id", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
                _prefixed("AKIA", BASE32, 16), "AWS_ACCESS_KEY_ID"),
     TokenShape("aws-secret-access-key", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
@@ -71,7 +74,7 @@ SHAPES: tuple[TokenShape, ...] = (
     TokenShape("rubygems-api-key", "https://guides.rubygems.org/api-key-scopes/",
                _prefixed("rubygems_", HEX, 48), "GEM_HOST_API_KEY"),
     TokenShape("huggingface-token", "https://huggingface.co/docs/hub/security-tokens",
-               _prefixed("hf_", string.ascii_letters, 34), "HF_TOKEN"),
+               _prefixed("hf_", string.ascii_letters, 34), "HF_TOKEN", length_documented=False),
     TokenShape("databricks-pat", "https://docs.databricks.com/en/dev-tools/auth/pat.html",
                _prefixed("dapi", HEX, 32), "DATABRICKS_TOKEN"),
     TokenShape("digitalocean-pat", "https://docs.digitalocean.com/reference/api/create-personal-access-token/",
@@ -79,51 +82,51 @@ SHAPES: tuple[TokenShape, ...] = (
     TokenShape("shopify-admin-token", "https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens",
                _prefixed("shpat_", HEX, 32), "SHOPIFY_ACCESS_TOKEN"),
     TokenShape("doppler-service-token", "https://docs.doppler.com/reference/auth-token-formats",
-               _prefixed("dp.st.", BASE62, 43), "DOPPLER_TOKEN"),
+               _prefixed("dp.st.", BASE62, 43), "DOPPLER_TOKEN", length_documented=False),
     TokenShape("linear-api-key", "https://developers.linear.app/docs/graphql/working-with-the-graphql-api",
-               _prefixed("lin_api_", BASE62, 40), "LINEAR_API_KEY"),
+               _prefixed("lin_api_", BASE62, 40), "LINEAR_API_KEY", length_documented=False),
     TokenShape("terraform-cloud-token", "https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens",
                lambda r: pick(r, BASE62, 14) + ".atlasv1." + pick(r, BASE62, 67), "TFE_TOKEN"),
     TokenShape("vault-service-token", "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
-               _prefixed("hvs.", BASE62, 24), "VAULT_TOKEN"),
+               _prefixed("hvs.", BASE62, 24), "VAULT_TOKEN", length_documented=False),
     TokenShape("postman-api-key", "https://learning.postman.com/docs/developer/postman-api/authentication/",
                lambda r: f"PMAK-{pick(r, HEX, 24)}-{pick(r, HEX, 34)}", "POSTMAN_API_KEY"),
     TokenShape("grafana-service-account-token", "https://grafana.com/docs/grafana/latest/administration/service-accounts/",
                lambda r: f"glsa_{pick(r, BASE62, 32)}_{pick(r, HEX, 8)}", "GRAFANA_TOKEN"),
     TokenShape("mailgun-api-key", "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
-               lambda r: f"key-{pick(r, HEX, 32)}", "MAILGUN_API_KEY"),
+               lambda r: f"key-{pick(r, HEX, 32)}", "MAILGUN_API_KEY", length_documented=False),
     TokenShape("mailchimp-api-key", "https://mailchimp.com/developer/marketing/guides/quick-start/",
                lambda r: f"{pick(r, HEX, 32)}-us{r.randint(1, 21)}", "MAILCHIMP_API_KEY"),
     TokenShape("notion-integration-secret", "https://developers.notion.com/docs/authorization",
-               _prefixed("secret_", BASE62, 43), "NOTION_TOKEN"),
+               _prefixed("secret_", BASE62, 43), "NOTION_TOKEN", length_documented=False),
     TokenShape("airtable-pat", "https://airtable.com/developers/web/guides/personal-access-tokens",
-               lambda r: f"pat{pick(r, BASE62, 14)}.{pick(r, HEX, 64)}", "AIRTABLE_TOKEN"),
+               lambda r: f"pat{pick(r, BASE62, 14)}.{pick(r, HEX, 64)}", "AIRTABLE_TOKEN", length_documented=False),
     TokenShape("pulumi-access-token", "https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/",
-               _prefixed("pul-", HEX, 40), "PULUMI_ACCESS_TOKEN"),
+               _prefixed("pul-", HEX, 40), "PULUMI_ACCESS_TOKEN", length_documented=False),
     TokenShape("new-relic-user-key", "https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/",
-               _prefixed("NRAK-", string.ascii_uppercase + string.digits, 27), "NEW_RELIC_API_KEY"),
+               _prefixed("NRAK-", string.ascii_uppercase + string.digits, 27), "NEW_RELIC_API_KEY", length_documented=False),
     TokenShape("dynatrace-token", "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens",
                lambda r: f"dt0c01.{pick(r, BASE32, 24)}.{pick(r, BASE32, 64)}", "DT_API_TOKEN"),
     TokenShape("contentful-pat", "https://www.contentful.com/developers/docs/references/authentication/",
-               _prefixed("CFPAT-", URLSAFE, 43), "CONTENTFUL_MANAGEMENT_TOKEN"),
+               _prefixed("CFPAT-", URLSAFE, 43), "CONTENTFUL_MANAGEMENT_TOKEN", length_documented=False),
     TokenShape("replicate-api-token", "https://replicate.com/docs/topics/security/api-tokens",
-               _prefixed("r8_", BASE62, 37), "REPLICATE_API_TOKEN"),
+               _prefixed("r8_", BASE62, 37), "REPLICATE_API_TOKEN", length_documented=False),
     TokenShape("telegram-bot-token", "https://core.telegram.org/bots/api#authorizing-your-bot",
-               lambda r: f"{r.randint(10**8, 10**10 - 1)}:AA{pick(r, URLSAFE, 33)}", "TELEGRAM_BOT_TOKEN"),
+               lambda r: f"{r.randint(10**8, 10**10 - 1)}:AA{pick(r, URLSAFE, 33)}", "TELEGRAM_BOT_TOKEN", length_documented=False),
     TokenShape("tailscale-auth-key", "https://tailscale.com/kb/1085/auth-keys",
-               lambda r: f"tskey-auth-{pick(r, BASE62, 17)}-{pick(r, BASE62, 33)}", "TS_AUTHKEY"),
+               lambda r: f"tskey-auth-{pick(r, BASE62, 17)}-{pick(r, BASE62, 33)}", "TS_AUTHKEY", length_documented=False),
     TokenShape("age-identity", "https://age-encryption.org/v1",
                lambda r: "AGE-SECRET-KEY-1" + pick(r, BECH32, 58).upper(), "SOPS_AGE_KEY"),
-    TokenShape("buildkite-api-token", "https://buildkite.com/docs/apis/managing-api-tokens",
-               _prefixed("bkua_", HEX, 40), "BUILDKITE_API_TOKEN"),
+    TokenShape("buildkite-api-token", "https://buildkite.com/docs/platform/security/tokens",
+               _prefixed("bkua_", HEX, 40), "BUILDKITE_API_TOKEN", length_documented=False),
     TokenShape("shippo-live-token", "https://docs.goshippo.com/docs/guides_general/authentication/",
-               _prefixed("shippo_live_", HEX, 40), "SHIPPO_API_TOKEN"),
+               _prefixed("shippo_live_", HEX, 40), "SHIPPO_API_TOKEN", length_documented=False),
     TokenShape("square-access-token", "https://developer.squareup.com/docs/build-basics/access-tokens",
-               _prefixed("EAAA", URLSAFE, 60), "SQUARE_ACCESS_TOKEN"),
+               _prefixed("EAAA", URLSAFE, 60), "SQUARE_ACCESS_TOKEN", length_documented=False),
     TokenShape("sendgrid-api-key", "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
-               lambda r: f"SG.{pick(r, URLSAFE, 22)}.{pick(r, URLSAFE, 43)}", "SENDGRID_API_KEY"),
+               lambda r: f"SG.{pick(r, URLSAFE, 22)}.{pick(r, URLSAFE, 43)}", "SENDGRID_API_KEY", length_documented=False),
     TokenShape("azure-storage-account-key", "https://learn.microsoft.com/en-us/azure/storage/common/storage-configure-connection-string",
                lambda r: pick(r, BASE64, 86) + "==", "AZURE_STORAGE_KEY"),
     TokenShape("supabase-secret-key", "https://supabase.com/docs/guides/api/api-keys",
-               _prefixed("sb_secret_", URLSAFE, 31), "SUPABASE_SECRET_KEY"),
+               _prefixed("sb_secret_", URLSAFE, 31), "SUPABASE_SECRET_KEY", length_documented=False),
 )

@@ -408,16 +408,17 @@ NEGATIVES: tuple[Callable[[random.Random], Snippet], ...] = (
 PER_CONTEXT, PER_SHAPE, PER_NEGATIVE = 4, 2, 6
 
 
-def _case(case_id: str, label: str, path: str, text: str, secret: str = "", doc: str = "") -> dict[str, str]:
-    case = {"id": case_id, "source": SOURCE, "label": label, "path": path, "text": text}
+def _case(case_id: str, label: str, path: str, text: str, secret: str = "",
+          shape: TokenShape | None = None) -> dict[str, str | bool]:
+    case: dict[str, str | bool] = {"id": case_id, "source": SOURCE, "label": label, "path": path, "text": text}
     if secret:
         case["secret"] = secret
-    if doc:
-        case["doc"] = doc
+    if shape is not None:
+        case["doc"], case["length_documented"] = shape.doc, shape.length_documented
     return case
 
 
-def build_cases(seed: int = SEED) -> list[dict[str, str]]:
+def build_cases(seed: int = SEED) -> list[dict[str, str | bool]]:
     """Every written case, in a fixed order; the same seed gives the same cases."""
     rng = random.Random(seed)
     cases = []
@@ -425,7 +426,7 @@ def build_cases(seed: int = SEED) -> list[dict[str, str]]:
         for n in range(PER_SHAPE):
             token = shape.make(rng)
             path, text = _token_in_file(rng, shape, token)
-            cases.append(_case(f"written:provider:{shape.name}:{n}", "positive", path, text, token, shape.doc))
+            cases.append(_case(f"written:provider:{shape.name}:{n}", "positive", path, text, token, shape))
     for make in CONTEXTS:
         for n in range(PER_CONTEXT):
             path, text, secret = make(rng)
