@@ -83,7 +83,8 @@ def test_the_bench_reads_held_back_only_with_final(tmp_path: Path, monkeypatch: 
     read.clear()
     scores = scrub_bench.written_scores(tmp_path, final=True)
     assert list(scores) == [DEV, HELD_BACK] and read == ["dev.jsonl", "held-back.jsonl"]
-    assert "not read" in "\n".join(scrub_bench._written_section(scrub_bench.written_scores(tmp_path, False), False))
+    section = "\n".join(scrub_bench._written_section(scrub_bench.written_scores(tmp_path, False), False))
+    assert "Held-back split: **not read**" in section and "recall by kind: provider" in section
 
 
 def test_unknown_split_is_one_clear_error() -> None:
