@@ -9,6 +9,8 @@ no value here is a real credential. Formats are facts from the providers' pages,
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import string
 from collections.abc import Callable
@@ -129,4 +131,35 @@ SHAPES: tuple[TokenShape, ...] = (
                lambda r: pick(r, BASE64, 86) + "==", "AZURE_STORAGE_KEY"),
     TokenShape("supabase-secret-key", "https://supabase.com/docs/guides/api/api-keys",
                _prefixed("sb_secret_", URLSAFE, 31), "SUPABASE_SECRET_KEY", length_documented=False),
+    TokenShape("mapbox-secret-token", "https://docs.mapbox.com/accounts/guides/tokens/",
+               lambda r: "sk." + mapbox_body(r), "MAPBOX_SECRET_TOKEN", length_documented=False),
+    TokenShape("posthog-personal-api-key", "https://posthog.com/docs/api",
+               _prefixed("phx_", BASE62, 43), "POSTHOG_PERSONAL_API_KEY", length_documented=False),
+    TokenShape("sentry-user-token", "https://docs.sentry.io/account/auth-tokens/",
+               _prefixed("sntryu_", HEX, 64), "SENTRY_AUTH_TOKEN", length_documented=False),
+    TokenShape("gitlab-deploy-token", "https://docs.gitlab.com/ee/security/tokens/#token-prefixes",
+               _prefixed("gldt-", URLSAFE, 20), "CI_DEPLOY_PASSWORD", length_documented=False),
+    TokenShape("slack-app-token", "https://api.slack.com/authentication/token-types",
+               lambda r: f"xapp-1-A{pick(r, BASE32[:26] + string.digits, 10)}-{pick(r, string.digits, 13)}-{pick(r, HEX, 64)}",
+               "SLACK_APP_TOKEN", length_documented=False),
+    TokenShape("slack-incoming-webhook", "https://api.slack.com/messaging/webhooks",
+               lambda r: f"https://hooks.slack.com/services/T{pick(r, BASE32[:26] + string.digits, 10)}"
+                         f"/B{pick(r, BASE32[:26] + string.digits, 10)}/{pick(r, BASE62, 24)}", "SLACK_WEBHOOK_URL"),
+    TokenShape("discord-webhook", "https://discord.com/developers/docs/resources/webhook",
+               lambda r: f"https://discord.com/api/webhooks/{r.randint(10**17, 10**19 - 1)}/{pick(r, URLSAFE, 68)}",
+               "DISCORD_WEBHOOK_URL", length_documented=False),
+    TokenShape("stripe-webhook-secret", "https://docs.stripe.com/webhooks#verify-events",
+               _prefixed("whsec_", BASE62, 32), "STRIPE_WEBHOOK_SECRET", length_documented=False),
+    TokenShape("docker-hub-pat", "https://docs.docker.com/security/for-developers/access-tokens/",
+               _prefixed("dckr_pat_", URLSAFE, 27), "DOCKERHUB_TOKEN", length_documented=False),
+    TokenShape("groq-api-key", "https://console.groq.com/docs/api-keys",
+               _prefixed("gsk_", BASE62, 52), "GROQ_API_KEY", length_documented=False),
 )
+
+
+def mapbox_body(rng: random.Random) -> str:
+    """Mapbox tokens: a type prefix (`pk.` public, `sk.` secret), base64url JSON naming user and id, a signature."""
+    user, key_id = pick(rng, string.ascii_lowercase, 8), pick(rng, string.ascii_lowercase + string.digits, 25)
+    payload = json.dumps({"u": user, "a": key_id}, separators=(",", ":"))
+    encoded = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+    return f"{encoded}.{pick(rng, URLSAFE, 22)}"

@@ -23,7 +23,15 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.secrets.tokens import BASE62, BASE64, SHAPES, URLSAFE, TokenShape, pick
+from bench.secrets.tokens import (
+    BASE62,
+    BASE64,
+    SHAPES,
+    URLSAFE,
+    TokenShape,
+    mapbox_body,
+    pick,
+)
 
 SEED = 16
 SOURCE = "idiomatic/written"
@@ -365,6 +373,16 @@ def _neg_stripe_publishable(r):
     return "web/checkout.js", f'const stripe = Stripe("pk_live_{pick(r, BASE62, 99)}");\n'
 
 
+def _neg_mapbox_public(r):
+    # Mapbox documents `pk.` tokens as public, meant for client code (https://docs.mapbox.com/accounts/guides/tokens/).
+    return "web/map.js", f'mapboxgl.accessToken = "pk.{mapbox_body(r)}";\n'
+
+
+def _neg_posthog_project_key(r):
+    # PostHog's project API key is public: it ships in the web snippet (https://posthog.com/docs/api).
+    return "web/analytics.js", f'posthog.init("phc_{pick(r, BASE62, 43)}", {{ api_host: "https://eu.i.posthog.com" }});\n'
+
+
 def _neg_webpack_asset(r):
     return "dist/manifest.json", json.dumps({"main.js": f"main.{r.randbytes(10).hex()}.js"}) + "\n"
 
@@ -402,7 +420,7 @@ NEGATIVES: tuple[Callable[[random.Random], Snippet], ...] = (
     _neg_docker_digest, _neg_uuid, _neg_uuid_key, _neg_placeholder, _neg_npm_integrity, _neg_yarn_integrity,
     _neg_poetry_hash, _neg_cargo_checksum, _neg_go_sum, _neg_sri, _neg_identifiers, _neg_config_numbers,
     _neg_port_flag, _neg_mysql_prompt, _neg_curl_vars, _neg_bearer_var, _neg_read_host, _neg_jwk_public,
-    _neg_stripe_publishable, _neg_webpack_asset, _neg_css_module, _neg_data_uri, _neg_migration_id,
+    _neg_stripe_publishable, _neg_mapbox_public, _neg_posthog_project_key, _neg_webpack_asset, _neg_css_module, _neg_data_uri, _neg_migration_id,
     _neg_password_prose, _neg_secret_name_only, _neg_hash_assign, _neg_long_identifier,
 )
 PER_CONTEXT, PER_SHAPE, PER_NEGATIVE = 4, 2, 6
