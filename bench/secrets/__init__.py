@@ -1,0 +1,1 @@
+"""Labelled secret cases the project writes itself (bench/secrets/written/), for the scrubber benchmark."""
