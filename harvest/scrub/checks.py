@@ -67,6 +67,17 @@ def standard_token(m: re.Match[str], text: str, rule: ProviderRule) -> Span | No
     return token(m, text, extra=rule.boundary)
 
 
+@check("random-token")
+def random_token(m: re.Match[str], text: str, rule: ProviderRule) -> Span | None:
+    """Like `token`, but group `b` must also read as random (not words, an identifier or filler): for prefixes
+    that also start ordinary names (`secret-`, `ser.`, `as-`), where only the body tells a key from a name."""
+    if not bounded(m, text, rule.boundary):
+        return None
+    # min_entropy 0 (unset) falls back to looks_random's own floor.
+    floor = rule.min_entropy or 2.5
+    return m.span() if looks_random(m.group("b"), rule.min_length, floor=floor) else None
+
+
 @check("unbounded")
 def unbounded(m: re.Match[str], text: str, rule: ProviderRule) -> Span | None:
     """The whole match unless group `b` is filler: for anchors inside URLs, where neighbours are normal."""
