@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from harvest.scrub import DETECTORS, scrub
-from harvest.scrub.rulefile import RULE_FILE, RuleFileError, load_rules, parse_rules
+from harvest.scrub.rulefile import (
+    RULE_FILE,
+    RuleFileError,
+    compile_rule,
+    load_rules,
+    parse_rules,
+)
 
 RULES = load_rules()
 POSITIVES = [(r.id, text) for r in RULES for text in r.positive]
@@ -57,6 +63,19 @@ rules:
 def test_a_minimal_rule_compiles_with_defaults() -> None:
     (rule,) = parse_rules(GOOD)
     assert (rule.check, rule.boundary, rule.placeholder, rule.lowered) == ("token", "-", "<SECRET:acme-key>", False)
+
+
+def test_random_token_check_wants_a_random_body() -> None:
+    """`random-token` is `token` plus a body that reads as random: a prefix that also starts names stays quiet."""
+    (rule,) = parse_rules(GOOD.replace("    keywords:", "    check: random-token\n    keywords:"))
+    detector = compile_rule(rule)
+
+    def found(text: str) -> bool:
+        return bool(list(detector.spans(text, text.lower(), "app.py")))
+
+    assert found("key = acme_k3j5h2l8q9w0e7r6t5y4")  # pragma: allowlist secret
+    assert not found("acme_configurationdefault")  # 20 letters, but words
+    assert not found("acme_xxxxxxxxxxxxxxxxxxxx")  # pragma: allowlist secret
 
 
 @pytest.mark.parametrize(
