@@ -67,8 +67,8 @@ def standard_token(m: re.Match[str], text: str, rule: ProviderRule) -> Span | No
     return token(m, text, extra=rule.boundary)
 
 
-@check("random-token")
-def random_token(m: re.Match[str], text: str, rule: ProviderRule) -> Span | None:
+@check("random-body")
+def random_body(m: re.Match[str], text: str, rule: ProviderRule) -> Span | None:
     """Like `token`, but group `b` must also read as random (not words, an identifier or filler): for prefixes
     that also start ordinary names (`secret-`, `ser.`, `as-`), where only the body tells a key from a name."""
     if not bounded(m, text, rule.boundary):

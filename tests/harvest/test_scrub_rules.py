@@ -65,9 +65,9 @@ def test_a_minimal_rule_compiles_with_defaults() -> None:
     assert (rule.check, rule.boundary, rule.placeholder, rule.lowered) == ("token", "-", "<SECRET:acme-key>", False)
 
 
-def test_random_token_check_wants_a_random_body() -> None:
-    """`random-token` is `token` plus a body that reads as random: a prefix that also starts names stays quiet."""
-    (rule,) = parse_rules(GOOD.replace("    keywords:", "    check: random-token\n    keywords:"))
+def test_random_body_check_wants_a_random_body() -> None:
+    """`random-body` is `token` plus a body that reads as random: a prefix that also starts names stays quiet."""
+    (rule,) = parse_rules(GOOD.replace("    keywords:", "    check: random-body\n    keywords:"))
     detector = compile_rule(rule)
 
     def found(text: str) -> bool:
