@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.secrets.corpus import load_written
-from harvest.scrub import scrub
+from bench.secrets.corpus import load_written, ripsecrets_allowlist
+from harvest.scrub import PRECISE, scrub
 from harvest.scrub.allowlist import parse_allowlist
 from harvest.scrub.evaluate import Case, SourceScore, evaluate, is_flagged, load_cases
 
@@ -98,20 +98,9 @@ def corpus_scores(work: Path):
     """Scores per source on every labelled case of the shared corpus: ours, then detect-secrets as files
     and per line."""
     cases = [c for f in sorted(SHARED.glob("*/*.jsonl")) for c in load_cases(f)]
-    # ripsecrets' own .secretsignore lists one value as known-safe; give it to us as .idiomignore [values].
-    ignore = (SHARED / "ripsecrets" / ".secretsignore").read_text().replace("[secrets]", "[values]")
-    rip_allowlist = parse_allowlist(ignore)
+    rip_allowlist = ripsecrets_allowlist(SHARED)
     ours = evaluate(cases, lambda c: is_flagged(c, rip_allowlist if c.source == "sirwart/ripsecrets" else None))
     return ours, *detect_secrets_scores(cases, work)
-
-
-def flagged_in_file(case: Case) -> bool:
-    """`is_flagged` with the case's file path, as the harvester calls `scrub` (unquoted values in config
-    files are literals); the written cases are whole files with real names."""
-    result = scrub(case.text, path=case.path or None)
-    if not any(f.kind == "secret" for f in result.findings):
-        return False
-    return not (case.label == "positive" and case.secret and case.secret in result.text)
 
 
 def written_scores(work: Path, final: bool):
@@ -119,9 +108,9 @@ def written_scores(work: Path, final: bool):
     the written set, each scored as one source; `held-back` is read only when `final`."""
     scores = {}
     for split, cases in load_written(final).items():
-        ours = evaluate(cases, flagged_in_file)
+        ours = evaluate(cases, is_flagged)
         # Provider tokens and credentials in context fail for different reasons (issue 16's two shapes).
-        kinds = {kind: next(iter(evaluate(group, flagged_in_file).values()), SourceScore())
+        kinds = {kind: next(iter(evaluate(group, is_flagged).values()), SourceScore())
                  for kind in ("provider", "context")
                  if (group := [c for c in cases if c.id.startswith(f"written:{kind}:")])}
         scores[split] = (ours, *detect_secrets_scores(cases, work, file_names=True), kinds)
@@ -176,8 +165,8 @@ def throughput(files: list[tuple[Path, str]]) -> tuple[float, float, float, int]
             timings.append(time.perf_counter() - start)
         return min(timings)
 
-    ours = best_of(lambda: [scrub(t, path=p) for p, t in texts])
-    ours_hunks = best_of(lambda: [scrub(h) for h in hunks])
+    ours = best_of(lambda: [scrub(t, path=p, profile=PRECISE) for p, t in texts])
+    ours_hunks = best_of(lambda: [scrub(h, profile=PRECISE) for h in hunks])
     with default_settings():
         warm = SecretsCollection()
         for path, _ in files[:20]:

@@ -106,7 +106,7 @@ def test_leave_one_source_out_weighs_each_source_once() -> None:
 
 
 def test_written_cases_are_scored_with_their_file_path() -> None:
-    from bench.scrub_bench import flagged_in_file
+    from harvest.scrub.evaluate import is_flagged as flagged_in_file
 
     # An unquoted value is a literal in a config file and an expression in code: the path decides.
     text = "password = Xk29fLq7zPw\n"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from harvest.scrub import DETECTORS, scrub
+from harvest.scrub import detectors, scrub
 from harvest.scrub.rulefile import RULE_FILE, RuleFileError, load_rules, parse_rules
 
 RULES = load_rules()
+DETECTORS = detectors()
 POSITIVES = [(r.id, text) for r in RULES for text in r.positive]
 NEGATIVES = [(r.id, text) for r in RULES for text in r.negative]
 
