@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.secrets.corpus import load_written, ripsecrets_allowlist
 from harvest.scrub import PRECISE, scrub
-from harvest.scrub.allowlist import parse_allowlist
 from harvest.scrub.evaluate import Case, SourceScore, evaluate, is_flagged, load_cases
 
 SHARED = ROOT.parent / "shared" / "corpus" / "secrets"

@@ -33,7 +33,7 @@ class Profile:
     context_min_length: int = 6  # strict: any literal this long in a credential context is replaced
     token_min_length: int = 32  # strict: shortest free-standing random token replaced
 
-    def tuned(self, **knobs: float | int) -> Profile:
+    def tuned(self, **knobs: float) -> Profile:
         """A copy with some knobs changed (the benchmark's grid)."""
         return replace(self, **knobs)
 

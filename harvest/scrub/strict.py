@@ -30,11 +30,11 @@ _DIGEST_FILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-
                  "packages.lock.json", "flake.lock", "pubspec.lock", "mix.lock", "podfile.lock")
 # What stands before a digest or an encoded blob (`sha512-…` is inside the match, `sha256:…`, `h1:…` and
 # `;base64,…` just before it).
-_DIGEST_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[-:=]", re.I)
-_BEFORE_DIGEST = re.compile(r"(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1):|base64,)\Z", re.I)
+_DIGEST_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[-:=]", re.IGNORECASE)
+_BEFORE_DIGEST = re.compile(r"(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1):|base64,)\Z", re.IGNORECASE)
 # Words on the line that say a hex run is a hash or an id rather than a key.
 _HASH_WORDS = re.compile(r"commit|sha|hash|digest|checksum|revision|\brev\b|integrity|md5|etag|fingerprint|merge|"
-                         r"revert|cherry|object|blob|tree|\bid\b|_id\b|uuid|nonce", re.I)
+                         r"revert|cherry|object|blob|tree|\bid\b|_id\b|uuid|nonce", re.IGNORECASE)
 
 
 def _digest_file(path: str | None) -> bool:

@@ -17,7 +17,13 @@ import pytest
 
 from bench.secrets.corpus import ripsecrets_allowlist
 from harvest.scrub import parse_allowlist, scrub
-from harvest.scrub.evaluate import NOT_CREDENTIALS, Case, evaluate, is_flagged, load_cases
+from harvest.scrub.evaluate import (
+    NOT_CREDENTIALS,
+    Case,
+    evaluate,
+    is_flagged,
+    load_cases,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "secrets"
