@@ -3,7 +3,7 @@
 `random-token` replaces long random tokens wherever they stand, with no name or provider prefix to go
 by: in a training example a false positive costs one placeholder, a miss a memorised credential. It
 leaves alone what reads as code (identifiers, paths, words) and the hashes a repository is full of
-(lock-file integrity, `sha256:` digests, commit ids named as such, `data:` URIs).
+(lock-file integrity, `sha256:` digests, commit ids named as such, UUIDs, `data:` URIs).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ _DIGEST_FILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-
 # `;base64,…` just before it).
 _DIGEST_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[-:=]", re.IGNORECASE)
 _BEFORE_DIGEST = re.compile(r"(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1):|base64,)\Z", re.IGNORECASE)
+# UUIDs name rows, fixtures and requests everywhere; one under a key or token name is the named
+# detectors' business (`generic-secret`), not this one's.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 # Words on the line that say a hex run is a hash or an id rather than a key.
 _HASH_WORDS = re.compile(r"commit|sha|hash|digest|checksum|revision|\brev\b|integrity|md5|etag|fingerprint|merge|"
                          r"revert|cherry|object|blob|tree|\bid\b|_id\b|uuid|nonce", re.IGNORECASE)
@@ -72,7 +75,7 @@ def _random(token: str, text: str, start: int, profile: Profile) -> bool:
         return False
     if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
         return False
-    if is_hex(value) and _HASH_WORDS.search(_line_of(text, start, start + len(token))):
+    if _UUID.fullmatch(value) or is_hex(value) and _HASH_WORDS.search(_line_of(text, start, start + len(token))):
         return False
     if is_wordy(value) or is_compound_identifier(value) or word_coverage(value) >= 0.5 or is_placeholder(value):
         return False
