@@ -27,8 +27,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "secret_min_length": (6, 8, 10, 12, 16),
     "random_floor": (2.0, 2.25, 2.5, 2.75, 3.0),
     # The margin says which share of truly random tokens pass the entropy check (values.random_threshold):
-    # at 0.2 about 90-97% of random hex/base62/base64 tokens of 20-64 characters do, at 0.4 98-100%, at 0
-    # only half. Below 0.2 the check stops meaning "random", whatever the labels reward.
+    # at 0.2, 85-99% of random hex/base62/base64 tokens of 20-64 characters do (fewer when short), at 0.4
+    # 98-100%, at 0 only half. Below 0.2 the check stops meaning "random", whatever the labels reward.
     "entropy_margin": (0.2, 0.3, 0.4, 0.5, 0.6),
     "context_min_length": (4, 5, 6, 8, 10),
     "token_min_length": (24, 28, 32, 40, 48),

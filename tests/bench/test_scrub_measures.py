@@ -220,3 +220,20 @@ def test_changed_names_only_the_moved_knobs() -> None:
     assert grid.changed(PRECISE, PRECISE) == "defaults"
     assert grid.changed(PRECISE.tuned(secret_min_length=8, random_floor=2.25), PRECISE) == \
         "secret_min_length=8, random_floor=2.25"
+
+
+def test_the_smallest_margin_on_the_grid_still_passes_random_tokens() -> None:
+    import random
+    import string
+
+    from harvest.scrub.values import random_threshold, shannon_entropy
+
+    rng = random.Random(16)
+    alphabet = string.ascii_letters + string.digits
+    tokens = ["".join(rng.choice(alphabet) for _ in range(32)) for _ in range(400)]
+
+    def share(margin: float) -> float:
+        return sum(shannon_entropy(t) >= random_threshold(t, margin) for t in tokens) / len(tokens)
+
+    assert share(min(grid.GRID["entropy_margin"])) >= 0.85
+    assert share(0.0) < 0.7  # why the grid stops above 0: half of all random tokens would pass unflagged
