@@ -80,8 +80,10 @@ def test_the_bench_reads_held_back_only_with_final(tmp_path: Path, monkeypatch: 
 
     def spy(path: Path) -> list[Case]:
         read.append(Path(path).name)
+        if Path(path).name == "held-back.jsonl":
+            return []  # which files the bench asks for is the point; the held-back cases stay unread here too
         cases = real(path)
-        return cases[:3] + cases[-3:]  # a few cases of each label keep detect-secrets quick; which files are opened is the point
+        return cases[:3] + cases[-3:]  # a few cases of each label keep detect-secrets quick
 
     monkeypatch.setattr(corpus, "load_cases", spy)
     _, splits = scrub_bench.labelled_sets(final=False)
