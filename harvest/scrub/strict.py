@@ -2,8 +2,9 @@
 
 `random-token` replaces long random tokens wherever they stand, with no name or provider prefix to go
 by: in a training example a false positive costs one placeholder, a miss a memorised credential. It
-leaves alone what reads as code (identifiers, paths, words) and the hashes a repository is full of
-(lock-file integrity, `sha256:` digests, commit ids named as such, UUIDs, `data:` URIs).
+leaves alone what reads as code (identifiers, paths, slugs, words), public certificates and keys, and
+the hashes a repository is full of (lock-file integrity, `sha256:` digests, git object ids, UUIDs,
+`data:` URIs).
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ _BEFORE_DIGEST = re.compile(r"(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1):|b
 # UUIDs name rows, fixtures and requests everywhere; one under a key or token name is the named
 # detectors' business (`generic-secret`), not this one's.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# Blocks of public material: a certificate's or public key's base64 lines are not secrets.
+_PUBLIC_BLOCKS = ("-----BEGIN CERTIFICATE", "-----BEGIN TRUSTED CERTIFICATE", "-----BEGIN X509 CRL", "-----BEGIN PUBLIC KEY",
+                  "-----BEGIN RSA PUBLIC KEY", "-----BEGIN PGP PUBLIC KEY", "-----BEGIN PGP SIGNATURE", "-----BEGIN SSH2 PUBLIC KEY")
+_SEPARATORS = re.compile(r"[-_]")
+# A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces; a
+# random token with `-`/`_` in its alphabet has few separators and long pieces between them.
+SLUG_PIECE = 16
+# Git object ids (SHA-1, SHA-256) and SHA-256 digests: pinned actions (`uses: org/action@<sha>`), lock
+# entries, reverts. A key of that shape under a credential name is caught by `generic-secret`.
+_DIGEST_HEX_LENGTHS = frozenset({40, 64})
 # Words on the line that say a hex run is a hash or an id rather than a key.
 _HASH_WORDS = re.compile(r"commit|sha|hash|digest|checksum|revision|\brev\b|integrity|md5|etag|fingerprint|merge|"
                          r"revert|cherry|object|blob|tree|\bid\b|_id\b|uuid|nonce", re.IGNORECASE)
@@ -42,6 +53,17 @@ _HASH_WORDS = re.compile(r"commit|sha|hash|digest|checksum|revision|\brev\b|inte
 
 def _digest_file(path: str | None) -> bool:
     return bool(path) and path.rsplit("/", 1)[-1].lower().endswith(_DIGEST_FILES)
+
+
+def _in_public_block(text: str, start: int) -> bool:
+    """Inside a PEM/PGP block of public material (no END marker between its BEGIN and `start`)."""
+    begin = text.rfind("-----BEGIN ", 0, start)
+    return begin != -1 and text.startswith(_PUBLIC_BLOCKS, begin) and text.find("-----END", begin, start) == -1
+
+
+def _slug(value: str) -> bool:
+    pieces = _SEPARATORS.split(value)
+    return len(pieces) >= 3 and max(map(len, pieces)) < SLUG_PIECE
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -56,6 +78,8 @@ def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile
     if text[end : end + 1] == "@" or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
         return None  # an e-mail's local part (personal data, its own rule) or a regex character class
     if _DIGEST_PREFIX.match(m.group()) or _BEFORE_DIGEST.search(text, max(0, start - 8), start) or _digest_file(path):
+        return None
+    if _in_public_block(text, start):
         return None
     segments = list(re.finditer(r"[^/]+", m.group()))
     if len(segments) > 1 and any(is_wordy(s.group()) for s in segments):
@@ -73,9 +97,9 @@ def _random(token: str, text: str, start: int, profile: Profile) -> bool:
     value = token.rstrip("=")
     if len(value) < profile.token_min_length:
         return False
-    if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
+    if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value) or _slug(value):
         return False
-    if _UUID.fullmatch(value) or is_hex(value) and _HASH_WORDS.search(_line_of(text, start, start + len(token))):
+    if _UUID.fullmatch(value) or is_hex(value) and (len(value) in _DIGEST_HEX_LENGTHS or _HASH_WORDS.search(_line_of(text, start, start + len(token)))):
         return False
     if is_wordy(value) or is_compound_identifier(value) or word_coverage(value) >= 0.5 or is_placeholder(value):
         return False

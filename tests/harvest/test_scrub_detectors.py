@@ -62,7 +62,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
                      [f'commit = "{rnd(40, HEX)}"', "config: T5Gemma2EncoderConfig", f"sum = {rnd(40)};"]),
     "random-token": ([f"curl https://hooks.internal/{rnd(40, URLSAFE)}", f"token {rnd(48, B64)}=="],
                      [f'"integrity": "sha512-{rnd(64, B64)}"', "class SomeVeryLongComponentNameForTheDesignSystem2",
-                      f"This reverts commit {rnd(40, HEX)}.", "id: 9b2f4c1e-7d3a-4e8b-a5c6-1f0e2d3c4b5a", "src/components/forms/DatePickerRangeInput2.tsx"]),
+                      f"This reverts commit {rnd(40, HEX)}.", "id: 9b2f4c1e-7d3a-4e8b-a5c6-1f0e2d3c4b5a", f"uses: actions/checkout@{rnd(40, HEX)}",
+                      "src: 'https://images.example/photo-1497366754035-f200968a6e72?w=900'",
+                      "-----BEGIN CERTIFICATE-----\n" + rnd(64, B64) + "\n-----END CERTIFICATE-----", "src/components/forms/DatePickerRangeInput2.tsx"]),
     "email": (["Reviewed-by: Grace Hopper <grace" + "@" + "hopper.dev>"], ["user@example.com", "git@github.com:org/repo.git", "@pytest.fixture"]),
 }
 
