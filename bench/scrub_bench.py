@@ -1,13 +1,30 @@
-"""The scrubber against detect-secrets (1.5.0, default plugins), measured in the same run.
+"""The scrubber, in both modes, against detect-secrets (1.5.0, default plugins), measured in the same run.
 
     python bench/scrub_bench.py [--mb 4.5] [--no-write] [--final]
 
-Prints (1) recall and false-positive rate per labelled corpus source (../shared/corpus/secrets) for
-both, (2) leave-one-source-out figures over those three sources, (3) both tools on the written set's
-`dev` split (bench/secrets/written/; its `held-back` split only with --final, once, at the end of a
-tuning effort), (4) throughput in MB/s of both on the same ~4.5 MB of real source code (every 5th
-.py/.js/.ts/.json/.md file of this venv's site-packages, sorted, files over 256 KB skipped), (5) the
-ratio. Then rewrites the "## Scrubber" section of bench/RESULTS.md with the figures and this command.
+Labelled data: the shared corpus (../shared/corpus/secrets: three public scanners' test cases, one source
+each) and the written set (bench/secrets/written/: `dev` always, `held-back` only with --final).
+
+Prints, for `precise` and `strict` (harvest/scrub/profile.py):
+(1) leave-one-source-out, the headline: for each shared source, the knobs (the numeric `Profile` fields the
+    mode reads) are chosen on the other two by a small grid, one knob at a time around the defaults, repeated
+    from the winner (bench/secrets/grid.py; strict's grid stops where the issue's definition of strict
+    would: context_min_length <= 6, token_min_length <= 32), then measured on the held-out source. The rule:
+    best pooled recall
+    on the training sources at FP <= 5% (precise) / FP <= 15% (strict); when the knobs cannot reach the cap
+    there, the best recall at FP no higher than the defaults' own; ties go to the point closest to the
+    defaults. Per fold: chosen knobs, training and held-out figures; then the mean over the three (one vote
+    per source). detect-secrets beside it (nothing fitted);
+(2) the same rule on all three sources plus the written `dev` split pooled: the knobs it would ship, beside
+    the values in profile.py (which it is meant to match);
+(3) one side-by-side table: per mode and detect-secrets, in-sample (shared corpus pooled, and mean over its
+    sources), leave-one-source-out mean, written dev, written held-back ("not read" without --final), and the
+    throughput ratio against detect-secrets;
+(4) the detail: in-sample per source, the written splits (misses grouped by template), throughput in MB/s of
+    both modes and detect-secrets on the same ~4.5 MB of real source code (every 5th .py/.js/.ts/.json/.md
+    file of this venv's site-packages, sorted, files over 256 KB skipped), the targets, the missed ids.
+Then rewrites the "## Scrubber" section of bench/RESULTS.md (unless --no-write). Never pass --final while
+tuning: the held-back split measures the result once, at the end.
 """
 
 from __future__ import annotations
@@ -18,26 +35,40 @@ import site
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.secrets.corpus import load_written
-from harvest.scrub import scrub
-from harvest.scrub.allowlist import parse_allowlist
+from bench.secrets import grid
+from bench.secrets.corpus import DEV, HELD_BACK, load_written, ripsecrets_allowlist
+from harvest.scrub import PRECISE, STRICT, scrub
 from harvest.scrub.evaluate import Case, SourceScore, evaluate, is_flagged, load_cases
+from harvest.scrub.profile import Profile
 
 SHARED = ROOT.parent / "shared" / "corpus" / "secrets"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 EXTENSIONS = {".py", ".js", ".ts", ".json", ".md"}
-TARGET_RATIO, TARGET_RECALL, TARGET_FP = 40.0, 0.95, 0.05
-LOSO_RECALL = 0.90  # issue 16's target for the leave-one-source-out mean
-# Why the recall/FP target is out of reach on these labels; the id lists under it are regenerated each run.
+MODES = (PRECISE, STRICT)
+TARGET_RATIO = 40.0
+# Issue 16's leave-one-source-out targets per mode: (recall at least, FP rate at most).
+TARGETS = {"precise": (0.90, 0.05), "strict": (0.97, 0.15)}
+RIPSECRETS = "sirwart/ripsecrets"
+WRITTEN_SOURCE = "idiomatic/written"
+# Why the targets are out of reach on these labels; the id lists under it are regenerated each run.
 BLOCKERS = """\
-What blocks recall >= 95% / FP <= 5% (read against the id lists below):
+What blocks the targets (read against the id lists below):
 
+- **The knobs move little on the shared corpus.** In precise mode no grid value of any knob changes more
+  than a case or two of the three sources, and none brings a pair of them under FP 5%: the false positives
+  and misses come from rules the knobs do not touch (provider formats, placeholders). In strict mode the
+  knobs trade FP against the written set's recall (`entropy_margin`, `token_min_length` decide what the
+  `random-token` detector replaces), not the shared corpus's recall, which strict does not raise at all:
+  its misses are the precise mode's. So the leave-one-source-out figures mostly measure the detectors.
 - **Recall.** Almost every miss is a positive whose value is filler or a stand-in that the scrubber's
   built-in placeholder rules keep on purpose: `AKCxxxxxxxxxx` / `AP6xxxxxxxxxx` (Artifactory),
   `ACxxxx…` / `SKxxxx…` (Twilio), `ASIAZZZZZZZZZZZZZZZZ` and siblings, AWS's documented `…EXAMPLEKEY`,
@@ -47,13 +78,39 @@ What blocks recall >= 95% / FP <= 5% (read against the id lists below):
   `AKIAXXXX…`, `xoxb-xxx…`), so no rule can satisfy both sets; we keep placeholders, as specified. The
   other two misses are not credentials on their own: a `"type": "service_account"` line (the key in such a
   file is caught) and a MessageBird *client id*.
-- **False positives.** Most are real-format credentials that upstream rules out for reasons outside the
-  text: 11 published Google API keys (`AIzaSy…`) on gitleaks' allow list, indistinguishable from live keys
+- **False positives (precise).** Most are real-format credentials that upstream rules out for reasons outside
+  the text: 11 published Google API keys (`AIzaSy…`) on gitleaks' allow list, indistinguishable from live keys
   without that list (a team lists such keys under `.idiomignore` `[values]`); Anthropic api/admin keys
   labelled negative for the *other* Anthropic rule; a JWT sent as `Basic`; and values under secret names
   that miss one vendor's exact length (IBM keys with `extra` appended, a 64-hex `meraki_token` with a suffix,
   `_authToken=<uuid>` after a malformed registry URL, two `xoxp-` values of the wrong shape). For a scrubber
   these are the safe errors: a scrubbed non-secret costs a placeholder in training data, a missed one leaks.
+- **False positives (strict)** add what strict replaces by design, the `random-token` detector's long random
+  strings that the upstream label calls a non-secret (29 of the 30 extra on the shared corpus today): a value
+  one vendor's rule rejects for its prefix or length (`foo_…`, `bot…:…`, `pypi-…` cut short), tokens under
+  names that are not credentials (`public_key`, `sumOfExposures`), a Google Docs id in a URL, a pasted JWT. A
+  training example loses a value that was not a secret; that is the trade the issue asks strict to make. The
+  grid cannot remove them without dropping random tokens as such (see the leave-one-source-out note).
+"""
+LOSO_NOTE = """\
+Leave-one-source-out: for each of the three shared sources, the mode's knobs (the numeric `Profile` fields it
+reads: `password_min_length`, `secret_min_length`, `random_floor`, `entropy_margin`, and in strict mode
+`context_min_length`, `token_min_length`) are chosen on the other two and the choice is measured on the third.
+Grid (`bench/secrets/grid.py`): five values per knob around the defaults; one knob at a time from the
+defaults, then again from the winner until it stays (at most three rounds), instead of a product, which would
+need 5^6 runs for strict. Two bounds keep the grid inside what the knobs mean: `entropy_margin` >= 0.2 (at 0
+only half of truly random tokens pass the entropy check), and in strict mode `context_min_length` <= 6 and
+`token_min_length` <= 32 (issue 16 defines strict as replacing those). Without them the rule picks
+`entropy_margin` = 0 for strict: under its cap on these labels by letting half of all random tokens through.
+Rule: the best pooled recall on the two training sources with pooled FP <= 5% (precise) or <= 15% (strict),
+the issue's caps (a point over the cap ranks by how far over, so the search walks towards it). When the
+search ends over the cap, the knobs cannot meet it there (the false positives come from rules they do not
+touch), and buying one false positive less with recall would fit single cases: the search runs again with the
+defaults' own FP as the cap, so recall may rise and FP may not. Ties go to the point fewest grid steps from
+the defaults, then to the lower FP. The mean weighs each held-out source once. Only the knobs are fitted: the
+detectors themselves were written by people who had seen all three sources, so this is still an upper bound
+for cases from elsewhere; the written set's held-back split is the out-of-sample check. detect-secrets has
+nothing to fit: its held-out figure is its in-sample one.
 """
 
 
@@ -71,6 +128,23 @@ def source_files(megabytes: float) -> list[tuple[Path, str]]:
         if total >= megabytes * 1e6:
             break
     return chosen
+
+
+def labelled_sets(final: bool) -> tuple[list[Case], dict[str, list[Case]]]:
+    """The shared corpus's cases and the written splits (`held-back` only when `final`)."""
+    return [c for f in sorted(SHARED.glob("*/*.jsonl")) for c in load_cases(f)], load_written(final)
+
+
+def scorer(cases: list[Case]) -> grid.Scorer:
+    """Profile → our score per source on `cases`, each profile scored once (the grid revisits points).
+    ripsecrets' cases get its own `.secretsignore` values as `.idiomignore` `[values]`."""
+    rip_allowlist = ripsecrets_allowlist(SHARED)
+
+    @cache
+    def score(profile: Profile) -> dict[str, SourceScore]:
+        return evaluate(cases, lambda c: is_flagged(c, rip_allowlist if c.source == RIPSECRETS else None, profile))
+
+    return score
 
 
 def detect_secrets_scores(cases: list[Case], work: Path, file_names: bool = False):
@@ -94,75 +168,35 @@ def detect_secrets_scores(cases: list[Case], work: Path, file_names: bool = Fals
     return files, lines
 
 
-def corpus_scores(work: Path):
-    """Scores per source on every labelled case of the shared corpus: ours, then detect-secrets as files
-    and per line."""
-    cases = [c for f in sorted(SHARED.glob("*/*.jsonl")) for c in load_cases(f)]
-    # ripsecrets' own .secretsignore lists one value as known-safe; give it to us as .idiomignore [values].
-    ignore = (SHARED / "ripsecrets" / ".secretsignore").read_text().replace("[secrets]", "[values]")
-    rip_allowlist = parse_allowlist(ignore)
-    ours = evaluate(cases, lambda c: is_flagged(c, rip_allowlist if c.source == "sirwart/ripsecrets" else None))
-    return ours, *detect_secrets_scores(cases, work)
+@dataclass
+class WrittenSplit:
+    """One written split scored by both modes (with recall per kind of positive) and by detect-secrets."""
+
+    ours: dict[str, SourceScore]  # mode name → score (the split is one source)
+    kinds: dict[str, dict[str, SourceScore]]  # mode name → "provider"/"context" → score
+    files: SourceScore
+    lines: SourceScore
 
 
-def flagged_in_file(case: Case) -> bool:
-    """`is_flagged` with the case's file path, as the harvester calls `scrub` (unquoted values in config
-    files are literals); the written cases are whole files with real names."""
-    result = scrub(case.text, path=case.path or None)
-    if not any(f.kind == "secret" for f in result.findings):
-        return False
-    return not (case.label == "positive" and case.secret and case.secret in result.text)
+def written_scores(splits: dict[str, list[Case]], work: Path) -> dict[str, WrittenSplit]:
+    """Split name → both modes and detect-secrets on it, each split scored as one source."""
+    scored = {}
+    for split, cases in splits.items():
+        ours, kinds = {}, {}
+        for mode in MODES:
+            flag: Callable[[Case], bool] = lambda c, m=mode: is_flagged(c, None, m)
+            ours[mode.name] = next(iter(evaluate(cases, flag).values()), SourceScore())
+            # Provider tokens and credentials in context fail for different reasons (issue 16's two shapes).
+            kinds[mode.name] = {kind: next(iter(evaluate(group, flag).values()), SourceScore())
+                                for kind in ("provider", "context")
+                                if (group := [c for c in cases if c.id.startswith(f"written:{kind}:")])}
+        files, lines = detect_secrets_scores(cases, work, file_names=True)
+        scored[split] = WrittenSplit(ours, kinds, *(next(iter(t.values()), SourceScore()) for t in (files, lines)))
+    return scored
 
 
-def written_scores(work: Path, final: bool):
-    """Split name → (ours, detect-secrets files, detect-secrets lines, our recall per kind of positive) on
-    the written set, each scored as one source; `held-back` is read only when `final`."""
-    scores = {}
-    for split, cases in load_written(final).items():
-        ours = evaluate(cases, flagged_in_file)
-        # Provider tokens and credentials in context fail for different reasons (issue 16's two shapes).
-        kinds = {kind: next(iter(evaluate(group, flagged_in_file).values()), SourceScore())
-                 for kind in ("provider", "context")
-                 if (group := [c for c in cases if c.id.startswith(f"written:{kind}:")])}
-        scores[split] = (ours, *detect_secrets_scores(cases, work, file_names=True), kinds)
-    return scores
-
-
-def leave_one_source_out(ours: dict[str, SourceScore]) -> list[tuple[str, float, float]]:
-    """(held-out source, recall, FP rate) for each source, then ("mean", …) over them.
-
-    Nothing in `scrub` is fitted: its thresholds are module constants, so "tune on two sources" selects
-    nothing and the figure on a held-out source is the fixed detectors' figure on it. This is the honest
-    leave-one-source-out figure for the product as it is; the mean is unweighted, one vote per source."""
-    rows = [(source, s.recall, s.fp_rate) for source, s in ours.items()]
-    mean_recall = sum(r for _, r, _ in rows) / len(rows)
-    mean_fp = sum(f for _, _, f in rows) / len(rows)
-    return [*rows, ("mean", mean_recall, mean_fp)]
-
-
-def _loso_table(ours: list[tuple[str, float, float]], theirs: list[tuple[str, float, float]]) -> list[str]:
-    """Held-out source rows (then the mean): ours beside detect-secrets scanning files (nothing fitted either)."""
-    lines = [("| held-out source (fixed detectors: nothing is fitted yet) | idiomatic recall | FP rate"
-             " | detect-secrets (files) recall | FP rate |"), "|---|---|---|---|---|"]
-    for (source, r, f), (_, tr, tf) in zip(ours, theirs, strict=True):
-        name = "**mean**" if source == "mean" else source
-        lines.append(f"| {name} | {r:.1%} | {f:.1%} | {tr:.1%} | {tf:.1%} |")
-    return lines
-
-
-def _miss_counts(score: SourceScore) -> str:
-    """Misses and false positives grouped by the written case's template (ids end in `:<n>`)."""
-    def grouped(ids: list[str]) -> str:
-        counts = Counter(i.rsplit(":", 1)[0].removeprefix("written:") for i in ids)
-        return ", ".join(f"{k} ({n})" for k, n in sorted(counts.items())) or "none"
-    return f"missed {grouped(score.missed_ids)}; false positives {grouped(score.false_positive_ids)}"
-
-
-def throughput(files: list[tuple[Path, str]]) -> tuple[float, float, float, int]:
-    """(ours MB/s whole files, ours MB/s hunk-sized calls, detect-secrets MB/s, bytes)."""
-    from detect_secrets.core.secrets_collection import SecretsCollection
-    from detect_secrets.settings import default_settings
-
+def scrub_speed(files: list[tuple[Path, str]], profile: Profile) -> tuple[float, float]:
+    """(MB/s on whole files, MB/s on 1.5 KB hunk-sized calls) of `scrub` in `profile`'s mode, best of 3."""
     size = sum(len(text.encode()) for _, text in files)
     texts = [(str(p), t) for p, t in files]
     hunks = [t[i : i + 1500] for _, t in texts for i in range(0, len(t), 1500)]
@@ -176,8 +210,17 @@ def throughput(files: list[tuple[Path, str]]) -> tuple[float, float, float, int]
             timings.append(time.perf_counter() - start)
         return min(timings)
 
-    ours = best_of(lambda: [scrub(t, path=p) for p, t in texts])
-    ours_hunks = best_of(lambda: [scrub(h) for h in hunks])
+    whole = best_of(lambda: [scrub(t, path=p, profile=profile) for p, t in texts])
+    hunked = best_of(lambda: [scrub(h, profile=profile) for h in hunks])
+    return size / whole / 1e6, size / hunked / 1e6
+
+
+def detect_secrets_speed(files: list[tuple[Path, str]]) -> float:
+    """MB/s of detect-secrets' `SecretsCollection.scan_file` on `files` (one run after a warm-up)."""
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    size = sum(len(text.encode()) for _, text in files)
     with default_settings():
         warm = SecretsCollection()
         for path, _ in files[:20]:
@@ -187,7 +230,13 @@ def throughput(files: list[tuple[Path, str]]) -> tuple[float, float, float, int]
         for path, _ in files:
             collection.scan_file(str(path))
         theirs = time.perf_counter() - start
-    return size / ours / 1e6, size / ours_hunks / 1e6, size / theirs / 1e6, size
+    return size / theirs / 1e6
+
+
+def throughput(files: list[tuple[Path, str]], profile: Profile = PRECISE) -> tuple[float, float, float, int]:
+    """(ours MB/s whole files, ours MB/s hunk-sized calls, detect-secrets MB/s, bytes) for one mode."""
+    ours, hunks = scrub_speed(files, profile)
+    return ours, hunks, detect_secrets_speed(files), sum(len(text.encode()) for _, text in files)
 
 
 def _rate(part: int, whole: int) -> str:
@@ -198,36 +247,130 @@ def _cell(caught: int, positives: int, fps: int, negatives: int) -> str:
     return f"{_rate(caught, positives)} | {_rate(fps, negatives)}"
 
 
-def _table(*tools) -> list[str]:
-    """Rows: one per source plus all sources pooled; columns: recall and FP rate of each tool."""
-    rows = [("| source | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
-             " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|"]
+def _pair(recall: float, fp: float) -> str:
+    """A recall / FP-rate cell of the side-by-side table."""
+    return f"{recall:.1%} / {fp:.1%}"
+
+
+def _pooled_pair(scores: dict[str, SourceScore]) -> str:
+    t = grid.pooled(scores, scores)
+    return _pair(float(t.recall), float(t.fp_rate))
+
+
+def _mean_pair(scores: dict[str, SourceScore]) -> str:
+    return _pair(sum(s.recall for s in scores.values()) / len(scores), sum(s.fp_rate for s in scores.values()) / len(scores))
+
+
+def _table(*tools: dict[str, SourceScore]) -> list[str]:
+    """Rows: one per source plus all sources pooled; columns: recall and FP rate of each tool (precise, strict,
+    detect-secrets as files, detect-secrets per line)."""
+    rows = [("| source | precise recall | FP rate | strict recall | FP rate | detect-secrets (files) recall | FP rate"
+             " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|---|---|"]
     for source in tools[0]:
         cells = [_cell(t[source].caught, t[source].positives, t[source].false_positives, t[source].negatives) for t in tools]
         rows.append(f"| {source} | " + " | ".join(cells) + " |")
-    pooled = [
-        _cell(*(sum(getattr(s, k) for s in t.values()) for k in ("caught", "positives", "false_positives", "negatives")))
-        for t in tools
-    ]
+    pooled = [_cell(*(sum(getattr(s, k) for s in t.values()) for k in ("caught", "positives", "false_positives", "negatives")))
+              for t in tools]
     rows.append("| all | " + " | ".join(pooled) + " |")
     return rows
 
 
-def _verdict(ours, ratio: float) -> list[str]:
-    _, recall, fp = leave_one_source_out(ours)[-1]
-    met = recall >= LOSO_RECALL and fp <= TARGET_FP
-    lines = [f"- Issue 16, leave-one-source-out mean (recall >= {LOSO_RECALL:.0%}, FP <= {TARGET_FP:.0%}, precise mode):"
-             f" recall {recall:.1%}, FP {fp:.1%} -> " + ("**met**." if met else "**missed**.")]
-    if ratio >= TARGET_RATIO:
-        lines.append(f"- Speed target (>= {TARGET_RATIO:.0f}x detect-secrets): **met** ({ratio:.0f}x).")
-    else:
-        lines.append(f"- Speed target (>= {TARGET_RATIO:.0f}x detect-secrets): **missed** ({ratio:.0f}x).")
-    for source, s in ours.items():
-        ok = s.recall >= TARGET_RECALL and s.fp_rate <= TARGET_FP
-        lines.append(
-            f"- {source}: recall {s.recall:.1%}, FP {s.fp_rate:.1%} -> target (recall >= 95%, FP <= 5%) "
-            + ("**met**." if ok else "**missed**.")
-        )
+def _loso_table(folds: dict[str, list[grid.HeldOut]], theirs: dict[str, SourceScore]) -> list[str]:
+    """Per mode and held-out source: the knobs chosen on the other two, the figures there and on the held-out
+    source, detect-secrets (files, nothing fitted) on it; then each mode's mean."""
+    lines = [("| mode | held-out source | knobs chosen on the other two (vs defaults) | training recall / FP"
+              " | held-out recall | held-out FP | detect-secrets (files) recall | FP |"),
+             "|---|---|---|---|---|---|---|---|"]
+    for mode in MODES:
+        for f in folds[mode.name]:
+            t = theirs[f.source]
+            lines.append(f"| {mode.name} | {f.source} | {grid.changed(f.chosen, mode)} | "
+                         f"{_pair(float(f.train.recall), float(f.train.fp_rate))} | "
+                         f"{_cell(f.test.caught, f.test.positives, f.test.false_positives, f.test.negatives)} | "
+                         f"{t.recall:.1%} | {t.fp_rate:.1%} |")
+        recall, fp = grid.mean(folds[mode.name])
+        lines.append(f"| {mode.name} | **mean** | | | **{recall:.1%}** | **{fp:.1%}** | "
+                     f"{sum(s.recall for s in theirs.values()) / len(theirs):.1%} | "
+                     f"{sum(s.fp_rate for s in theirs.values()) / len(theirs):.1%} |")
+    return lines
+
+
+def _shipped_lines(picks: dict[str, tuple[Profile, grid.Tally]], sources: list[str]) -> list[str]:
+    """What the rule picks on every labelled source but held-back, beside what profile.py ships."""
+    lines = [f"Shipped defaults: the same rule on {', '.join(sources)} pooled",
+             "(the written `dev` split is written for tuning and holds the credential contexts the shared corpus",
+             "lacks; `held-back` stays out) picks:", ""]
+    for mode in MODES:
+        chosen, tally = picks[mode.name]
+        ships = "= profile.py" if chosen == mode else "**differs from profile.py**"
+        lines.append(f"- {mode.name}: {grid.changed(chosen, mode)} ({ships}); pooled recall {float(tally.recall):.1%},"
+                     f" FP {float(tally.fp_rate):.1%} (cap {float(grid.FP_CAP[mode.name]):.0%}).")
+    return lines
+
+
+def _side_by_side(shared: dict[str, dict[str, SourceScore]], folds: dict[str, list[grid.HeldOut]],
+                  written: dict[str, WrittenSplit], ratios: dict[str, float]) -> list[str]:
+    """One row per mode and detect-secrets; cells are recall / FP rate."""
+    lines = [("| recall / FP rate | in-sample: shared corpus pooled | in-sample: mean over its 3 sources"
+              " | **leave-one-source-out mean** | written dev | written held-back | throughput vs detect-secrets |"),
+             "|---|---|---|---|---|---|---|"]
+
+    def split_cell(split: str, score: Callable[[WrittenSplit], SourceScore]) -> str:
+        if split not in written:
+            return "not read"
+        s = score(written[split])
+        return _pair(s.recall, s.fp_rate)
+
+    for mode in MODES:
+        scores = shared[mode.name]
+        lines.append(f"| {mode.name} | {_pooled_pair(scores)} | {_mean_pair(scores)} | **{_pair(*grid.mean(folds[mode.name]))}** | "
+                     f"{split_cell(DEV, lambda w, m=mode.name: w.ours[m])} | "
+                     f"{split_cell(HELD_BACK, lambda w, m=mode.name: w.ours[m])} | {ratios[mode.name]:.0f}x |")
+    theirs = shared["detect-secrets"]
+    lines.append(f"| detect-secrets (files; nothing fitted) | {_pooled_pair(theirs)} | {_mean_pair(theirs)} | "
+                 f"{_mean_pair(theirs)} | {split_cell(DEV, lambda w: w.files)} | {split_cell(HELD_BACK, lambda w: w.files)} | 1x |")
+    return lines
+
+
+def _miss_counts(score: SourceScore) -> str:
+    """Misses and false positives grouped by the written case's template (ids end in `:<n>`)."""
+    def grouped(ids: list[str]) -> str:
+        counts = Counter(i.rsplit(":", 1)[0].removeprefix("written:") for i in ids)
+        return ", ".join(f"{k} ({n})" for k, n in sorted(counts.items())) or "none"
+    return f"missed {grouped(score.missed_ids)}; false positives {grouped(score.false_positive_ids)}"
+
+
+def _written_section(written: dict[str, WrittenSplit], final: bool) -> list[str]:
+    """Both modes and detect-secrets on each written split read this run, the misses grouped by template, and
+    what was not read."""
+    lines = [("| split | precise recall | FP rate | strict recall | FP rate | detect-secrets (files) recall | FP rate"
+              " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|---|---|"]
+    for split, w in written.items():
+        scores = [*(w.ours[m.name] for m in MODES), w.files, w.lines]
+        lines.append(f"| {split} | " + " | ".join(_cell(s.caught, s.positives, s.false_positives, s.negatives) for s in scores) + " |")
+    lines.append("")
+    for split, w in written.items():
+        for mode in MODES:
+            by_kind = ", ".join(f"{kind} {_rate(k.caught, k.positives)}" for kind, k in w.kinds[mode.name].items())
+            lines.append(f"- {split}, {mode.name}: recall by kind: {by_kind}")
+            lines.append(f"- {split}, {mode.name}: {_miss_counts(w.ours[mode.name])}")
+    if not final:
+        lines += ["", "Held-back split: **not read** (pass `--final`, once, when issue 16's tuning is done)."]
+    return lines
+
+
+def _verdict(folds: dict[str, list[grid.HeldOut]], ratios: dict[str, float]) -> list[str]:
+    lines = []
+    for mode in MODES:
+        recall, fp = grid.mean(folds[mode.name])
+        want_recall, want_fp = TARGETS[mode.name]
+        met = recall >= want_recall and fp <= want_fp
+        lines.append(f"- Issue 16, {mode.name} mode, leave-one-source-out mean (recall >= {want_recall:.0%}, FP <= {want_fp:.0%}):"
+                     f" recall {recall:.1%}, FP {fp:.1%} -> " + ("**met**." if met else "**missed**."))
+    for mode in MODES:
+        ratio = ratios[mode.name]
+        lines.append(f"- Speed target, {mode.name} mode (>= {TARGET_RATIO:.0f}x detect-secrets): "
+                     + ("**met**" if ratio >= TARGET_RATIO else "**missed**") + f" ({ratio:.0f}x).")
     return lines
 
 
@@ -243,39 +386,6 @@ def write_results(section: str) -> None:
     RESULTS.write_text(text)
 
 
-LOSO_NOTE = """\
-Leave-one-source-out: for each of the three sources, the scrubber's thresholds would be chosen on the other
-two and measured on it. Today nothing is chosen: every numeric knob that decides a finding is a module
-constant in `harvest/scrub/` (entropy floor `random_threshold` = expected entropy of a random string of that
-length and alphabet minus 0.4 bits; `looks_random` minimum lengths 8/10 and 2.5 bits/char; the entropy
-detector's 20-character minimum; 2.5 bits/char for URL passwords; 40 base64 characters for a key body), not
-a parameter of `scrub`, and no tuning loop exists. So the figure on a held-out source is the fixed detectors'
-figure on it, and the mean weighs each source once. Read it as an upper bound: those constants and rules were
-written by people who had seen all three sources. The written set below is the out-of-sample check. Once the
-knobs become parameters, the rule to pick them on the two training sources should be the best recall at
-FP <= 5% (the issue states its target as recall under an FP cap; an F-score would trade recall for precision
-the target does not ask for), on a small grid per knob.
-"""
-
-
-def _written_section(written: dict, final: bool) -> list[str]:
-    """Both tools on each written split read this run, the misses grouped by template, and what was not read."""
-    lines = [("| split | idiomatic recall | FP rate | detect-secrets (files) recall | FP rate"
-              " | detect-secrets (`scan_line`) recall | FP rate |"), "|---|---|---|---|---|---|---|"]
-    for split, tools in written.items():
-        scores = [next(iter(t.values())) for t in tools[:3]]  # the written set is one source
-        cells = [_cell(s.caught, s.positives, s.false_positives, s.negatives) for s in scores]
-        lines.append(f"| {split} | " + " | ".join(cells) + " |")
-    lines.append("")
-    for split, tools in written.items():
-        by_kind = ", ".join(f"{kind} {_rate(k.caught, k.positives)}" for kind, k in tools[3].items())
-        lines.append(f"- {split}: idiomatic recall by kind: {by_kind}")
-        lines.append(f"- {split}: {_miss_counts(next(iter(tools[0].values())))}")
-    if not final:
-        lines += ["", "Held-back split: **not read** (pass `--final`, once, when issue 16's tuning is done)."]
-    return lines
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=4.5, help="megabytes of source code to time (default 4.5)")
@@ -288,32 +398,48 @@ def main() -> int:
         return 0
     work = ROOT / "bench" / ".work" / "scrub"
     work.mkdir(parents=True, exist_ok=True)
-    ours, files_mode, lines_mode = corpus_scores(work)
-    print("\n".join(_table(ours, files_mode, lines_mode)))
-    loso = _loso_table(leave_one_source_out(ours), leave_one_source_out(files_mode))
-    print("\n".join(loso))
-    written = written_scores(work, args.final)
+    shared_cases, splits = labelled_sets(args.final)
+    sources = list(dict.fromkeys(c.source for c in shared_cases))
+    # One scorer over the shared corpus and the dev split: the grid reads the sources it is told to.
+    score = scorer(shared_cases + splits[DEV])
+    folds = {mode.name: grid.leave_one_source_out(score, mode, sources) for mode in MODES}
+    tuning = [*sources, WRITTEN_SOURCE]
+    picks = {mode.name: grid.choose(score, mode, tuning) for mode in MODES}
+    files_mode, lines_mode = detect_secrets_scores(shared_cases, work)
+    shared = {mode.name: {s: score(mode)[s] for s in sources} for mode in MODES}
+    shared["detect-secrets"] = files_mode
+    loso = _loso_table(folds, files_mode)
+    shipped = _shipped_lines(picks, tuning)
+    print("\n".join([*loso, "", *shipped]))
+    written = written_scores(splits, work)
     written_lines = _written_section(written, args.final)
     print("\n".join(written_lines))
     code = source_files(args.mb)
-    ours_mbs, hunk_mbs, theirs_mbs, size = throughput(code)
-    ratio = ours_mbs / theirs_mbs
-    speed = [
-        f"| tool | MB/s on {size / 1e6:.2f} MB ({len(code)} files) |", "|---|---|",
-        f"| idiomatic `scrub`, whole files (best of 3) | {ours_mbs:.2f} |",
-        f"| idiomatic `scrub`, 1.5 KB hunk-sized calls (best of 3) | {hunk_mbs:.2f} |",
-        f"| detect-secrets `SecretsCollection.scan_file` (1 run after warm-up) | {theirs_mbs:.3f} |",
-        f"| **ratio idiomatic / detect-secrets** | **{ratio:.0f}x** |",
-    ]
+    size = sum(len(text.encode()) for _, text in code)
+    speeds = {mode.name: scrub_speed(code, mode) for mode in MODES}
+    theirs_mbs = detect_secrets_speed(code)
+    ratios = {name: whole / theirs_mbs for name, (whole, _) in speeds.items()}
+    speed = [f"| tool | MB/s on {size / 1e6:.2f} MB ({len(code)} files) |", "|---|---|"]
+    for name, (whole, hunks) in speeds.items():
+        speed += [f"| idiomatic `scrub`, {name}, whole files (best of 3) | {whole:.2f} |",
+                  f"| idiomatic `scrub`, {name}, 1.5 KB hunk-sized calls (best of 3) | {hunks:.2f} |"]
+    speed.append(f"| detect-secrets `SecretsCollection.scan_file` (1 run after warm-up) | {theirs_mbs:.3f} |")
+    speed += [f"| **ratio idiomatic {name} / detect-secrets** | **{ratio:.0f}x** |" for name, ratio in ratios.items()]
     print("\n".join(speed))
-    misses = [f"  - {source}: missed {', '.join(s.missed_ids) or 'none'}; false positives {', '.join(s.false_positive_ids) or 'none'}"
-              for source, s in ours.items()]
+    side = _side_by_side(shared, folds, written, ratios)
+    print("\n".join(side))
+    misses = [f"  - {mode.name}, {source}: missed {', '.join(s.missed_ids) or 'none'}; false positives "
+              f"{', '.join(s.false_positive_ids) or 'none'}" for mode in MODES for source, s in shared[mode.name].items()]
     command = ".venv/bin/python bench/scrub_bench.py" + (" --final" if args.final else "")
     section = "\n".join([
         "## Scrubber", "",
         f"Measured {date.today().isoformat()} on {os.cpu_count()} CPUs with:", "",
         f"    {command}", "",
-        "### Leave-one-source-out (headline)", "", *loso, "", LOSO_NOTE,
+        "Two modes (`harvest/scrub/profile.py`): `precise` (the default of `idiom scrub`, a pre-commit gate) and",
+        "`strict` (the default for everything the harvester writes and every prompt sent to a provider). The",
+        "headline is leave-one-source-out: knobs chosen on two shared sources, measured on the third.", "",
+        *side, "",
+        "### Leave-one-source-out, per held-out source", "", *loso, "", LOSO_NOTE, *shipped, "",
         "### In-sample: the shared corpus", "",
         "Corpus: every case in `../shared/corpus/secrets/*/*.jsonl`. A positive counts as caught when a secret",
         "finding is reported and its labelled value is gone from the scrubbed text; a negative is a false positive",
@@ -322,7 +448,7 @@ def main() -> int:
         "`[values]`. detect-secrets runs with `default_settings()` twice: each case written to a file and scanned with",
         "`SecretsCollection.scan_file` (as `detect-secrets scan` does), and ad hoc with `scan_line` on each line",
         "(eager keyword search, no file filters).", "",
-        *_table(ours, files_mode, lines_mode), "",
+        *_table(shared["precise"], shared["strict"], files_mode, lines_mode), "",
         "### Written set (bench/secrets/written/)", "",
         "Cases written for issue 16 from public facts by `python -m bench.secrets.write` (seeded): provider tokens",
         "shaped as each provider's documentation describes them (page cited in each case's `doc`), placed in",
@@ -331,9 +457,12 @@ def main() -> int:
         "above; the scrubber gets each case's file path (as the harvester passes it), detect-secrets scans a file",
         "of the same name. Shapes whose page documents only the prefix say so (`length_documented: false`).", "",
         *written_lines, "",
-        "### Throughput", "", *speed, "", "### Against the targets", "", *_verdict(ours, ratio), "",
+        "### Throughput", "",
+        "Both modes and detect-secrets on the same files in the same run; strict also runs the `random-token`",
+        "detector over every text.", "", *speed, "",
+        "### Against the targets", "", *_verdict(folds, ratios), "",
         BLOCKERS,
-        "Cases behind the misses and false positives (ids only, never values):", "", *misses, "",
+        "Cases behind the misses and false positives, in-sample (ids only, never values):", "", *misses, "",
     ])
     if not args.no_write:
         write_results(section + "\n")

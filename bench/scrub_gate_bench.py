@@ -23,18 +23,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import scrub_bench
 
-from harvest.scrub import (
-    engine,
-    scrub,
-)
+from harvest.scrub import PRECISE, scrub
 from harvest.scrub.base import Detector
-from harvest.scrub.detectors import PROVIDER_GATE, awake_detectors, runnable_detectors
+from harvest.scrub.detectors import Scanner, scanner
 from harvest.scrub.evaluate import load_cases
 from harvest.scrub.multiscan import loosen
-from harvest.scrub.rulefile import PROVIDERS
+from harvest.scrub.profile import Profile
+from harvest.scrub.rulefile import provider_detectors
 
-Mode = Callable[[str, str], list[Detector]]
-MODES: dict[str, Mode] = {"per-rule": lambda text, low: awake_detectors(low), "re2-gate": runnable_detectors}
+Mode = Callable[[Scanner, str, str, Profile], list[Detector]]
+GATED = Scanner.runnable
+
+
+def per_rule(self: Scanner, text: str, low: str, profile: Profile) -> list[Detector]:
+    """Every awake detector of the mode, no gate: each provider regex runs when its keyword occurs."""
+    return [d for d in self.awake(low) if profile.strict or not d.strict_only]
+
+
+MODES: dict[str, Mode] = {"per-rule": per_rule, "re2-gate": GATED}
+PROVIDERS = provider_detectors()
 
 
 def hyperscan_gate() -> Callable[[str], set[str]] | None:
@@ -82,26 +89,28 @@ def main() -> int:
     size = sum(len(t.encode()) for _, t in texts)
     outputs = []
     for mode in MODES.values():
-        engine.runnable_detectors = mode
-        outputs.append([scrub(t, path=p) for p, t in texts] + [scrub(h) for h in hunks] + [scrub(c) for c in cases])
+        Scanner.runnable = mode
+        outputs.append([scrub(t, path=p, profile=PRECISE) for p, t in texts] + [scrub(h, profile=PRECISE) for h in hunks]
+                       + [scrub(c, profile=PRECISE) for c in cases])
     print(f"identical scrub output on {len(outputs[0])} texts: {outputs[0] == outputs[1]}")
     for name, mode in MODES.items():
-        engine.runnable_detectors = mode
+        Scanner.runnable = mode
         ours, hunk, theirs, _ = scrub_bench.throughput(files)
         print(f"scrub_bench.throughput, {name}: files {ours:.2f} MB/s, hunks {hunk:.2f} MB/s, "
               f"detect-secrets {theirs:.3f} MB/s, ratio {ours / theirs:.0f}x")
     best = {(name, kind): float("inf") for name in MODES for kind in ("files", "hunks")}
     for _ in range(args.repeats):
         for name, mode in MODES.items():
-            engine.runnable_detectors = mode
-            for kind, run in (("files", lambda: [scrub(t, path=p) for p, t in texts]), ("hunks", lambda: [scrub(h) for h in hunks])):
+            Scanner.runnable = mode
+            for kind, run in (("files", lambda: [scrub(t, path=p, profile=PRECISE) for p, t in texts]),
+                              ("hunks", lambda: [scrub(h, profile=PRECISE) for h in hunks])):
                 start = time.perf_counter()
                 run()
                 best[name, kind] = min(best[name, kind], time.perf_counter() - start)
-    engine.runnable_detectors = runnable_detectors
+    Scanner.runnable = GATED
     for (name, kind), seconds in best.items():
         print(f"scrub alone, {name}, {kind}: {size / seconds / 1e6:.2f} MB/s (best of {args.repeats})")
-    for label, gate in (("re2 set", PROVIDER_GATE.candidates), ("hyperscan", hyperscan_gate())):
+    for label, gate in (("re2 set", scanner().gate.candidates), ("hyperscan", hyperscan_gate())):
         if gate is not None:
             start = time.perf_counter()
             for _, text in texts:

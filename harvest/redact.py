@@ -1,5 +1,8 @@
 """Run every mined text through the scrubber and keep a ledger of what was replaced, and where.
 
+Everything the harvester writes is scrubbed in strict mode (files, diffs with their removed lines,
+commit messages, PR bodies, review comments): it ends up in datasets, indexes, prompts and model weights.
+
 The ledger becomes `scrub-report.json`: counts by rule and by location kind, plus locations
 (path, commit, line). It never holds a value.
 """
@@ -11,7 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from harvest.records import SecretFinding
-from harvest.scrub import Allowlist, scrub
+from harvest.scrub import STRICT, Allowlist, scrub
 
 
 class Redactor:
@@ -25,14 +28,14 @@ class Redactor:
         """`text` with secrets replaced; each finding is recorded at its line in `text`."""
         if not text:
             return text
-        result = scrub(text, self.allowlist, path=path or None)
+        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
         self.findings.extend(SecretFinding(f.rule, f.kind, location, path, commit, f.line) for f in result.findings)
         return result.text
 
     def clean_hunk(self, text: str, old_start: int, new_start: int, path: str, commit: str) -> str:
         """A diff hunk's text; a finding carries its line in the file after the change, or before it
         for a removed line (secrets that only ever lived in history are found on removed lines)."""
-        result = scrub(text, self.allowlist, path=path or None)
+        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
         if result.findings:
             rows = text.split("\n")
             for f in result.findings:

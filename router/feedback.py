@@ -23,7 +23,7 @@ OUTCOMES = ("accepted", "rejected", "edited")
 
 def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "") -> None:
     """Store what the developer did with the answer to request `request_id`."""
-    from harvest.scrub import scrub
+    from harvest.scrub import STRICT, scrub
 
     if outcome not in OUTCOMES:
         raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
@@ -34,7 +34,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
         if db.execute("SELECT 1 FROM requests WHERE id = ?", (request_id,)).fetchone() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
         db.execute("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, ?, ?, ?)",
-                   (request_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), outcome, scrub(final_text).text))
+                   (request_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), outcome, scrub(final_text, profile=STRICT).text))
 
 
 def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harvest.scrub.profile import Profile
 from harvest.scrub.values import (
     is_code_reference,
     is_compound_identifier,
@@ -105,10 +106,17 @@ def _rejected(a: Assignment) -> bool:
     return value.lower() in {a.name.lower(), a.name.lower().rsplit("_", 1)[-1]}
 
 
-def password_value(a: Assignment, path: str | None) -> bool:
+def literal(a: Assignment, path: str | None) -> bool:
+    """A value written out (quoted, or in a config file, or not an expression), not a reference to one."""
+    return a.quoted or config_file(path) or not is_code_reference(a.value)
+
+
+def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
     """Whether the value assigned to a password-like name is a literal password."""
-    if _rejected(a) or len(a.value) < 4 or (a.value.isdigit() and len(a.value) <= 5):
+    if _rejected(a) or len(a.value) < profile.password_min_length or (a.value.isdigit() and len(a.value) <= 5):
         return False  # counts, ports and vocabulary ids are not passwords
+    if profile.strict and a.op != "," and len(a.value) >= profile.context_min_length and literal(a, path):
+        return True  # strict: any literal password, words included (`dragon2`, `letmein!`)
     if a.op == ",":
         return looks_random(a.value, 10)  # ("pass", "raise", …) is a list of words, not an assignment
     if not a.quoted and not config_file(path):
@@ -116,10 +124,11 @@ def password_value(a: Assignment, path: str | None) -> bool:
     return not (word_count(a.value) >= 2 and is_wordy(a.value)) and not is_compound_identifier(a.value)
 
 
-def secret_value(a: Assignment, path: str | None) -> bool:
+def secret_value(a: Assignment, path: str | None, profile: Profile) -> bool:
     """Whether the value assigned to a key/token-like name looks like a credential."""
-    if _rejected(a):
+    if _rejected(a) or not literal(a, path):
         return False
-    if not a.quoted and not config_file(path) and is_code_reference(a.value):
-        return False
-    return looks_random(a.value, 10)
+    if profile.strict and len(a.value) >= profile.context_min_length and a.op != ",":
+        # strict: any literal but words and identifiers (`credentials: 'same-origin'` is a fetch mode)
+        return not is_wordy(a.value) and not is_compound_identifier(a.value)
+    return looks_random(a.value, profile.secret_min_length, profile.random_floor)

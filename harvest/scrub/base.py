@@ -4,6 +4,8 @@ provider detectors are compiled from `rules/providers.yaml` (see `rulefile.py`).
 
 `scrub` runs a detector only when one of its keywords occurs in the lower-cased text, then runs its
 regexes over the whole text (or the lower-cased copy, same offsets) and keeps the spans the check returns.
+A check that declares a `path` parameter gets the file path, one that declares `profile` gets the scrub
+mode's thresholds (`profile.py`); `strict_only` detectors run in strict mode alone.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from harvest.scrub.profile import PRECISE, Profile
 
 Span = tuple[int, int]
-Check = Callable[..., "Span | None"]  # (match, text) or (match, text, path) → span to replace, or None
+Check = Callable[..., "Span | None"]  # (match, text[, path=][, profile=]) → span to replace, or None
 
 # Lower numbers win when spans overlap: a provider's own format beats a keyword guess or entropy.
 PROVIDER, STRUCTURE, ASSIGNMENT, ENTROPY, PII = range(5)
@@ -34,19 +39,25 @@ class Detector:
     priority: int = PROVIDER
     lowered: bool = False  # run `patterns` over the lower-cased text (case-insensitive anchors, C speed)
     path_aware: bool = False  # `check` also takes the file path (unquoted values are literals in config files)
+    profile_aware: bool = False  # `check` also takes the scrub mode's thresholds
+    strict_only: bool = False  # runs in strict mode only
 
-    def spans(self, text: str, low: str, path: str | None = None) -> Iterator[Span]:
-        """Spans of `text` this detector would replace (keyword prefilter included)."""
+    def spans(self, text: str, low: str, path: str | None = None, profile: Profile = PRECISE) -> Iterator[Span]:
+        """Spans of `text` this detector would replace (keyword prefilter included; precise unless told)."""
         if not self.keywords or any(keyword in low for keyword in self.keywords):
-            yield from self.matches(text, low, path)
+            yield from self.matches(text, low, path, profile)
 
-    def matches(self, text: str, low: str, path: str | None = None) -> Iterator[Span]:
+    def matches(self, text: str, low: str, path: str | None, profile: Profile) -> Iterator[Span]:
         """Spans this detector replaces, for a text already known to hold one of its keywords."""
-        extra = (path,) if self.path_aware else ()
+        extra: dict[str, Any] = {}
+        if self.path_aware:
+            extra["path"] = path
+        if self.profile_aware:
+            extra["profile"] = profile
         subject = low if self.lowered else text
         for pattern in self.patterns:
             for m in pattern.finditer(subject):
-                span = self.check(m, text, *extra)
+                span = self.check(m, text, **extra)
                 if span is not None:
                     yield span
 
@@ -65,10 +76,12 @@ class Collector(list[Detector]):
         kind: str = "secret",
         priority: int = PROVIDER,
         lowered: bool = False,
+        strict_only: bool = False,
     ) -> Callable[[Check], Check]:
         """Decorator registering `check` as detector `name`."""
 
         def register(check: Check) -> Check:
+            parameters = inspect.signature(check).parameters
             self.append(
                 Detector(
                     name=name,
@@ -80,7 +93,9 @@ class Collector(list[Detector]):
                     kind=kind,
                     priority=priority,
                     lowered=lowered,
-                    path_aware="path" in inspect.signature(check).parameters,
+                    path_aware="path" in parameters,
+                    profile_aware="profile" in parameters,
+                    strict_only=strict_only,
                 )
             )
             return check

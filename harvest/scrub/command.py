@@ -1,7 +1,9 @@
 """`idiom scrub PATH...`: scan files for secrets without git, print where they are (never what they
 are), optionally write scrubbed copies, or score the scrubber on labelled cases (`--cases`).
 
-Exit code 1 when any secret is found, so the command works as a pre-commit or CI gate.
+Exit code 1 when any secret is found, so the command works as a pre-commit or CI gate. `--mode precise`
+(the default here) flags likely credentials; `--mode strict` is what the harvester applies to everything
+it writes and sends.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import click
 from harvest.errors import InputError
 from harvest.scrub.allowlist import Allowlist, load_allowlist
 from harvest.scrub.engine import scrub
-from harvest.scrub.evaluate import NOT_CREDENTIALS, evaluate, load_cases
+from harvest.scrub.evaluate import NOT_CREDENTIALS, evaluate, is_flagged, load_cases
+from harvest.scrub.profile import PROFILES, Profile, profile_named
 
 MAX_BYTES = 1024 * 1024
 _BINARY_PROBE = 8192
@@ -101,7 +104,7 @@ def _progress(total: int) -> AbstractContextManager[Any]:
     return Progress(console=Console(stderr=True), transient=True)
 
 
-def _scan(paths: tuple[Path, ...], write_to: Path | None, as_json: bool) -> int:
+def _scan(paths: tuple[Path, ...], write_to: Path | None, as_json: bool, profile: Profile) -> int:
     """Scan, report and mirror; returns the number of secret findings."""
     targets = list(_targets(paths, write_to))
     findings: list[dict[str, Any]] = []
@@ -118,7 +121,7 @@ def _scan(paths: tuple[Path, ...], write_to: Path | None, as_json: bool) -> int:
                     click.echo(f"note: skipped {target.file} ({reason})", err=True)
                 continue
             scanned += 1
-            result = scrub(text, target.allowlist, path=target.relative)
+            result = scrub(text, target.allowlist, path=target.relative, profile=profile)
             shown = str(target.file)
             findings.extend({"path": shown, "line": f.line, "rule": f.rule, "kind": f.kind} for f in result.findings)
             if write_to is not None:
@@ -127,18 +130,19 @@ def _scan(paths: tuple[Path, ...], write_to: Path | None, as_json: bool) -> int:
         click.echo(f"note: skipped {binary} binary file(s) (NUL byte in the first 8 KiB)", err=True)
     secrets = sum(1 for f in findings if f["kind"] == "secret")
     if as_json:
-        click.echo(json.dumps({"findings": findings, "files_scanned": scanned, "secrets": secrets}, indent=2))
+        click.echo(json.dumps({"mode": profile.name, "findings": findings, "files_scanned": scanned, "secrets": secrets},
+                              indent=2))
     else:
         for f in findings:
             click.echo(f"{f['path']}:{f['line']}: {f['rule']}" + ("" if f["kind"] == "secret" else f" ({f['kind']})"))
         pii = len(findings) - secrets
-        click.echo(f"{secrets} secret(s), {pii} personal-data finding(s) in {scanned} file(s) scanned")
+        click.echo(f"{secrets} secret(s), {pii} personal-data finding(s) in {scanned} file(s) scanned ({profile.name} mode)")
     return secrets
 
 
-def _report_cases(cases_file: Path, as_json: bool) -> None:
+def _report_cases(cases_file: Path, as_json: bool, profile: Profile) -> None:
     """Print recall and false-positive rate per source for a labelled JSONL file."""
-    scores = evaluate(load_cases(cases_file))
+    scores = evaluate(load_cases(cases_file), lambda case: is_flagged(case, profile=profile))
     if as_json:
         payload = {
             source: {
@@ -148,7 +152,8 @@ def _report_cases(cases_file: Path, as_json: bool) -> None:
             }
             for source, s in scores.items()
         }
-        click.echo(json.dumps({"sources": payload, "excluded_rules": sorted(NOT_CREDENTIALS)}, indent=2))
+        click.echo(json.dumps({"mode": profile.name, "sources": payload, "excluded_rules": sorted(NOT_CREDENTIALS)},
+                              indent=2))
         return
     for source, s in scores.items():
         click.echo(
@@ -165,18 +170,23 @@ def _report_cases(cases_file: Path, as_json: bool) -> None:
               help="Write scrubbed copies here, mirroring the input tree (one subdirectory per PATH when several).")
 @click.option("--cases", "cases_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Score the scrubber on labelled cases (JSONL: id, source, label, text) instead of scanning.")
-def scrub_command(paths: tuple[Path, ...], as_json: bool, write_to: Path | None, cases_file: Path | None) -> None:
+@click.option("--mode", type=click.Choice(list(PROFILES)), default="precise", show_default=True,
+              help="precise: flag likely credentials (a pre-commit gate). strict: also any literal in a credential "
+                   "context and long random tokens, as the harvester scrubs what it writes.")
+def scrub_command(paths: tuple[Path, ...], as_json: bool, write_to: Path | None, cases_file: Path | None,
+                  mode: str) -> None:
     """Find secrets in PATH... (files or directories); print path:line: rule, never the value.
 
     Exits 1 when a secret is found. Personal data (e-mail addresses) is listed but does not fail.
     `.idiomignore` in a scanned directory (or the current one, for files) allowlists paths and values.
     """
+    profile = profile_named(mode)
     if cases_file is not None:
         if paths or write_to:
             raise InputError("--cases scores labelled cases; pass it without PATH or --write-to")
-        _report_cases(cases_file, as_json)
+        _report_cases(cases_file, as_json, profile)
         return
     if not paths:
         raise InputError("nothing to scan: pass one or more files or directories, or --cases FILE.jsonl")
-    if _scan(paths, write_to, as_json):
+    if _scan(paths, write_to, as_json, profile):
         click.get_current_context().exit(1)

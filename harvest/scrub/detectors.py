@@ -2,10 +2,17 @@
 
 Adding a provider (a documented token format) is one entry in `rules/providers.yaml` with its examples;
 adding a rule found by the syntax around a secret is one decorated function in `structured.py`, or in
-`generic.py` (keyword assignments, entropy), plus a row in the test table. Lookups of unknown names raise `UnknownDetectorError` listing the valid names.
+`generic.py` (keyword assignments, entropy), plus a row in the test table. Lookups of unknown names raise
+`UnknownDetectorError` listing the valid names.
+
+The registry is built on first use, not at import: a malformed rule file then surfaces as one
+`RuleFileError` line from the command that scrubs, instead of a traceback from `import`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
 
 import ahocorasick
 
@@ -13,8 +20,14 @@ from harvest.errors import HarvestError
 from harvest.scrub.base import Detector
 from harvest.scrub.generic import GENERIC
 from harvest.scrub.multiscan import ProviderGate
-from harvest.scrub.rulefile import PROVIDERS
+from harvest.scrub.profile import Profile
+from harvest.scrub.rulefile import provider_detectors
+from harvest.scrub.strict import STRICT_ONLY
 from harvest.scrub.structured import STRUCTURED
+
+# Keywords of one character occur in nearly every text, so `in` finds them at once; they
+# would flood the automaton with matches.
+SHORT_KEYWORD = 1
 
 
 class UnknownDetectorError(HarvestError, LookupError):
@@ -28,16 +41,41 @@ class Registry(dict[str, Detector]):
         raise UnknownDetectorError(f"unknown detector {name!r}; valid names: {', '.join(sorted(self))}")
 
 
-DETECTORS: Registry = Registry((d.name, d) for d in (*PROVIDERS, *STRUCTURED, *GENERIC))
+@dataclass(frozen=True)
+class Scanner:
+    """The compiled registry: detectors in evaluation order, the keyword prefilter and the provider gate."""
 
-# Evaluation order: most specific first, so overlap resolution can keep the first claim on a span.
-ORDERED: tuple[Detector, ...] = tuple(sorted(DETECTORS.values(), key=lambda d: d.priority))
+    registry: Registry
+    ordered: tuple[Detector, ...]  # most specific first, so overlap resolution keeps the first claim
+    short_keywords: tuple[tuple[str, frozenset[int]], ...]
+    automaton: ahocorasick.Automaton
+    ungated: frozenset[int]
+    gate: ProviderGate
+    gated: frozenset[str]
+
+    def awake(self, low: str) -> list[Detector]:
+        """The detectors whose keywords occur in the lower-cased text, most specific first."""
+        awake = set(self.ungated)
+        for keyword, positions in self.short_keywords:
+            if keyword in low:
+                awake |= positions
+        for _, positions in self.automaton.iter(low):
+            awake |= positions
+        return [self.ordered[position] for position in sorted(awake)]
+
+    def runnable(self, text: str, low: str, profile: Profile) -> list[Detector]:
+        """The awake detectors of `profile`'s mode minus the provider rules whose patterns cannot match."""
+        awake = [d for d in self.awake(low) if profile.strict or not d.strict_only]
+        if not any(d.name in self.gated for d in awake):
+            return awake
+        possible = self.gate.candidates(text)
+        return [d for d in awake if d.name not in self.gated or d.name in possible]
 
 
-def _keyword_index() -> dict[str, frozenset[int]]:
-    """Each distinct keyword with the positions (in ORDERED) of the detectors it wakes up."""
+def _keyword_index(ordered: tuple[Detector, ...]) -> dict[str, frozenset[int]]:
+    """Each distinct keyword with the positions (in `ordered`) of the detectors it wakes up."""
     index: dict[str, set[int]] = {}
-    for position, detector in enumerate(ORDERED):
+    for position, detector in enumerate(ordered):
         for keyword in detector.keywords:
             index.setdefault(keyword, set()).add(position)
     return {keyword: frozenset(positions) for keyword, positions in index.items()}
@@ -54,36 +92,26 @@ def _automaton(index: dict[str, frozenset[int]]) -> ahocorasick.Automaton:
     return automaton
 
 
-# Keywords of one character occur in nearly every text, so `in` finds them at once; they
-# would flood the automaton with matches.
-SHORT_KEYWORD = 1
-_INDEX = _keyword_index()
-SHORT_KEYWORDS = tuple((k, p) for k, p in _INDEX.items() if len(k) <= SHORT_KEYWORD)
-KEYWORD_AUTOMATON = _automaton(_INDEX)
-UNGATED = frozenset(position for position, detector in enumerate(ORDERED) if not detector.keywords)
+@cache
+def scanner() -> Scanner:
+    """Load the rule file and compile every detector (once per process)."""
+    providers = provider_detectors()
+    registry = Registry((d.name, d) for d in (*providers, *STRUCTURED, *GENERIC, *STRICT_ONLY))
+    ordered = tuple(sorted(registry.values(), key=lambda d: d.priority))
+    index = _keyword_index(ordered)
+    return Scanner(
+        registry=registry,
+        ordered=ordered,
+        short_keywords=tuple((k, p) for k, p in index.items() if len(k) <= SHORT_KEYWORD),
+        automaton=_automaton(index),
+        ungated=frozenset(position for position, detector in enumerate(ordered) if not detector.keywords),
+        # Provider rules behind one RE2 pass: most texts wake a provider by a short keyword ("gh", "at", "s.")
+        # without holding anything of its shape, and one multi-pattern scan is cheaper than a regex per rule.
+        gate=ProviderGate(providers),
+        gated=frozenset(d.name for d in providers),
+    )
 
 
-def awake_detectors(low: str) -> list[Detector]:
-    """The detectors whose keywords occur in the lower-cased text, most specific first."""
-    awake = set(UNGATED)
-    for keyword, positions in SHORT_KEYWORDS:
-        if keyword in low:
-            awake |= positions
-    for _, positions in KEYWORD_AUTOMATON.iter(low):
-        awake |= positions
-    return [ORDERED[position] for position in sorted(awake)]
-
-
-# Provider rules behind one RE2 pass: most texts wake a provider by a short keyword ("gh", "at", "s.")
-# without holding anything of its shape, and one multi-pattern scan is cheaper than a regex per rule.
-PROVIDER_GATE = ProviderGate(PROVIDERS)
-GATED = frozenset(d.name for d in PROVIDERS)
-
-
-def runnable_detectors(text: str, low: str) -> list[Detector]:
-    """The awake detectors minus the provider rules whose patterns cannot match anywhere in `text`."""
-    awake = awake_detectors(low)
-    if not any(d.name in GATED for d in awake):
-        return awake
-    possible = PROVIDER_GATE.candidates(text)
-    return [d for d in awake if d.name not in GATED or d.name in possible]
+def detectors() -> Registry:
+    """Name → detector for every rule (loads the rule file on first use)."""
+    return scanner().registry

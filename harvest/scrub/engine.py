@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from harvest.scrub.allowlist import Allowlist
 from harvest.scrub.base import Detector
-from harvest.scrub.detectors import runnable_detectors
+from harvest.scrub.detectors import scanner
+from harvest.scrub.profile import STRICT, Profile
 
 PRAGMA = "pragma: allowlist secret"
 
@@ -78,18 +79,19 @@ def _pragma_lines(text: str, low: str) -> set[int]:
 
 
 def scrub(text: str, allowlist: Allowlist | None = None, path: str | None = None,
-          honour_pragma: bool = True) -> ScrubResult:
+          honour_pragma: bool = True, profile: Profile = STRICT) -> ScrubResult:
     """Replace each secret in `text` with its placeholder; findings name the rule and line, never the value.
 
-    `honour_pragma=False` scrubs lines marked `pragma: allowlist secret` too: the marker is the repository's
-    say-so about its own files, which cannot vouch for text about to leave the machine."""
+    `profile` is the mode: `STRICT` (the default, for text that is written or sent) or `PRECISE` (a
+    pre-commit gate). `honour_pragma=False` scrubs lines marked `pragma: allowlist secret` too: the marker
+    is the repository's say-so about its own files, which cannot vouch for text about to leave the machine."""
     if not text or (allowlist is not None and path and allowlist.path_allowed(path)):
         return ScrubResult(text, ())
     low = _lower(text)
     spans: list[tuple[int, int, Detector]] = []
     starts: list[int] = []
-    for det in runnable_detectors(text, low):
-        for start, end in det.matches(text, low, path):
+    for det in scanner().runnable(text, low, profile):
+        for start, end in det.matches(text, low, path, profile):
             _claim(spans, starts, start, end, det)
     if not spans:
         return ScrubResult(text, ())

@@ -16,6 +16,7 @@ from pathlib import Path
 from harvest.errors import InputError
 from harvest.scrub.allowlist import Allowlist
 from harvest.scrub.engine import scrub
+from harvest.scrub.profile import PRECISE, Profile
 
 # Corpus rules that flag things which are not credentials (public IP addresses): not scored.
 NOT_CREDENTIALS = frozenset({"detect-secrets:ip_public"})
@@ -84,9 +85,10 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def is_flagged(case: Case, allowlist: Allowlist | None = None) -> bool:
-    """Whether the scrubber treats the case as holding a secret (and removed the labelled value)."""
-    result = scrub(case.text, allowlist)
+def is_flagged(case: Case, allowlist: Allowlist | None = None, profile: Profile = PRECISE) -> bool:
+    """Whether the scrubber, in `profile`'s mode, treats the case as holding a secret (and removed the
+    labelled value). A case with a file path is scrubbed under it, as the harvester passes paths."""
+    result = scrub(case.text, allowlist, path=case.path or None, profile=profile)
     if not any(f.kind == "secret" for f in result.findings):
         return False
     return not (case.label == "positive" and case.secret and case.secret in result.text)

@@ -26,6 +26,7 @@ from harvest.scrub.assignments import (
     secret_value,
 )
 from harvest.scrub.base import ASSIGNMENT, ENTROPY, Collector, Span
+from harvest.scrub.profile import Profile
 from harvest.scrub.values import (
     is_code_reference,
     is_hex,
@@ -51,20 +52,23 @@ class _KeywordScan:
     """Turns a keyword hit into at most one finding: a secret-like name, an operator, a literal value."""
 
     def __init__(
-        self, accept: frozenset[str], suffixes: tuple[str, ...], judge: Callable[[Assignment, str | None], bool]
+        self, accept: frozenset[str], suffixes: tuple[str, ...],
+        judge: Callable[[Assignment, str | None, Profile], bool],
     ) -> None:
         self.accept, self.suffixes, self.judge = accept, suffixes, judge
 
     def named(self, word: str) -> bool:
         return word in self.accept or (len(word) > 6 and word.endswith(self.suffixes))
 
-    def __call__(self, m: re.Match[str], text: str, path: str | None) -> Span | None:
+    def __call__(self, m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
         # The words from the keyword on decide most hits before the name and value are read.
         if not self.named(last_word(text[m.start() : m.start("close")])):
             return None
         a = read_assignment(text, m)
-        if a is None or not self.named(last_word(a.name)) or not self.judge(a, path):
+        if a is None or not self.named(last_word(a.name)) or not self.judge(a, path, profile):
             return None
+        if text[a.end : a.end + 1] == ">" and text[name_start(text, m.start()) - 1 : m.start()].startswith("<"):
+            return None  # a placeholder this scrubber wrote (`<SECRET:npm-token>`), scrubbed again
         return a.start, a.end
 
 
@@ -80,9 +84,9 @@ _SECRETS = _KeywordScan(KEY_WORDS, ("key", "token", "credentials"), secret_value
     priority=ASSIGNMENT,
     lowered=True,
 )
-def password_assignment(m: re.Match[str], text: str, path: str | None = None) -> Span | None:
+def password_assignment(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Literal values of password/passwd/pwd/pass/passphrase/secret names in code, config, YAML, .env, flags."""
-    return _PASSWORDS(m, text, path)
+    return _PASSWORDS(m, text, path, profile)
 
 
 @GENERIC(
@@ -92,9 +96,9 @@ def password_assignment(m: re.Match[str], text: str, path: str | None = None) ->
     priority=ASSIGNMENT,
     lowered=True,
 )
-def generic_secret(m: re.Match[str], text: str, path: str | None = None) -> Span | None:
+def generic_secret(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Random-looking values of *_key / *_token / api_key / auth / credentials names (any provider)."""
-    return _SECRETS(m, text, path)
+    return _SECRETS(m, text, path, profile)
 
 
 def _readable(value: str) -> bool:
@@ -129,7 +133,7 @@ def _name_before(text: str, op: int) -> tuple[str, bool] | None:
     tuple(op + r"(?P<sp>[ \t]*)(?P<q>[\"'`]?)(?P<b>[A-Za-z0-9+/=_-]{20,})" for op in ("=", ":")),
     priority=ENTROPY,
 )
-def high_entropy(m: re.Match[str], text: str, path: str | None = None) -> Span | None:
+def high_entropy(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Unknown high-entropy strings in assignments (`name = "…"`, `name: …`, `"name": "…"`, `--flag=…`, `X=…`)."""
     quote, value, end = m.group("q"), m.group("b"), m.end()
     after = text[end : end + 1]
@@ -156,4 +160,4 @@ def high_entropy(m: re.Match[str], text: str, path: str | None = None) -> Span |
         return None
     if not quote and not config_file(path) and is_code_reference(value):
         return None  # `config: Sam3VideoConfig` is a type, not a literal
-    return m.span("b") if shannon_entropy(value) >= random_threshold(value) else None
+    return m.span("b") if shannon_entropy(value) >= random_threshold(value, profile.entropy_margin) else None

@@ -14,8 +14,8 @@ The rule file lists every credential whose issuer documents its format. Each ent
     source       the provider documentation the format comes from (an https URL)
     examples     {positive: [...], negative: [...]}: texts the rule must find / leave alone (tested)
 
-A malformed file is a `RuleFileError` naming the rule and the field; it is raised at import, so a bad
-entry stops every command with one line instead of scanning with a rule missing.
+A malformed file is a `RuleFileError` naming the rule and the field; it is raised on first use, so a bad
+entry stops the command that scrubs with one line instead of scanning with a rule missing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -174,4 +174,7 @@ def compile_rule(rule: ProviderRule) -> Detector:
     )
 
 
-PROVIDERS: tuple[Detector, ...] = tuple(compile_rule(rule) for rule in load_rules())
+@cache
+def provider_detectors() -> tuple[Detector, ...]:
+    """Every rule of the shipped rule file, compiled (read once per process, on first use)."""
+    return tuple(compile_rule(rule) for rule in load_rules())

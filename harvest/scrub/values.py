@@ -71,9 +71,10 @@ def _alphabet_size(value: str) -> int:
     return max(size, 2)
 
 
-def random_threshold(value: str) -> float:
-    """Entropy that ~98% of random tokens of this length and alphabet reach (mean minus 0.4 bits)."""
-    return _expected_entropy(len(value), _alphabet_size(value)) - 0.4
+def random_threshold(value: str, margin: float = 0.4) -> float:
+    """Entropy that random tokens of this length and alphabet reach: their mean minus `margin` bits
+    (0.4 bits: ~98% of them)."""
+    return _expected_entropy(len(value), _alphabet_size(value)) - margin
 
 
 def is_hex(value: str) -> bool:

@@ -134,3 +134,20 @@ def test_malformed_cases_name_file_and_line(tmp_path: Path) -> None:
     cases.write_text(json.dumps({"id": "a", "source": "s", "text": "t", "label": "maybe"}) + "\n")
     with pytest.raises(InputError, match=r":1: label 'maybe' must be"):
         run("--cases", str(cases))
+
+
+def test_mode_strict_also_replaces_literals_precise_leaves(tmp_path: Path) -> None:
+    """precise (the default) flags likely credentials; strict also a password made of words and a random
+    token with no name."""
+    (tmp_path / "settings.py").write_text('DB_PASS = "Lantern-Fig"\nclient.post("/hooks/' + GITHUB[4:] + 'x9Kq")\n')
+    code, out, _ = run(str(tmp_path), "--json")
+    assert code == 0 and json.loads(out)["mode"] == "precise" and json.loads(out)["secrets"] == 0
+    code, out, _ = run(str(tmp_path), "--json", "--mode", "strict")
+    doc = json.loads(out)
+    assert code == 1 and doc["mode"] == "strict"
+    assert {(f["line"], f["rule"]) for f in doc["findings"]} == {(1, "password-assignment"), (2, "random-token")}
+
+
+def test_unknown_mode_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(scrub_command, [str(tmp_path), "--mode", "lenient"])
+    assert result.exit_code == 2 and "'lenient' is not one of 'precise', 'strict'" in result.output

@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from bench.secrets.corpus import ripsecrets_allowlist
 from harvest.scrub import parse_allowlist, scrub
-from harvest.scrub.evaluate import NOT_CREDENTIALS, Case, evaluate, is_flagged, load_cases
+from harvest.scrub.evaluate import (
+    NOT_CREDENTIALS,
+    Case,
+    evaluate,
+    is_flagged,
+    load_cases,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "secrets"
@@ -38,7 +45,7 @@ def _cases() -> list[Case]:
 
 def _flag(case: Case) -> bool:
     """ripsecrets' `.secretsignore` marks one value safe upstream; it reaches us as `.idiomignore` [values]."""
-    ignore = parse_allowlist((CORPUS / "ripsecrets" / ".secretsignore").read_text().replace("[secrets]", "[values]"))
+    ignore = ripsecrets_allowlist(CORPUS)
     return is_flagged(case, ignore if case.source == RIPSECRETS else None)
 
 

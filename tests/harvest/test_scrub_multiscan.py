@@ -8,11 +8,13 @@ import re
 import pytest
 import re2
 
-from harvest.scrub.detectors import GATED, PROVIDER_GATE
+from harvest.scrub.detectors import scanner
 from harvest.scrub.multiscan import loosen
-from harvest.scrub.rulefile import PROVIDERS, load_rules
+from harvest.scrub.rulefile import load_rules, provider_detectors
 
 POSITIVES = [(r.id, text) for r in load_rules() for text in r.positive]
+PROVIDERS = provider_detectors()
+PROVIDER_GATE = scanner().gate
 
 
 @pytest.mark.parametrize(
@@ -52,4 +54,4 @@ def test_gate_lets_every_positive_example_through(rule_id: str, text: str) -> No
 def test_gate_holds_back_rules_woken_by_a_keyword_alone() -> None:
     text = "at the gh meeting, os.path and the api- key-value pairs were |kept|"
     assert PROVIDER_GATE.candidates(text) == set()
-    assert GATED == {d.name for d in PROVIDERS}
+    assert scanner().gated == {d.name for d in PROVIDERS}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harvest.scrub import DETECTORS, scrub
+from harvest.scrub import detectors, scrub
 from harvest.scrub.rulefile import (
     RULE_FILE,
     RuleFileError,
@@ -18,6 +18,7 @@ from harvest.scrub.rulefile import (
 )
 
 RULES = load_rules()
+DETECTORS = detectors()
 POSITIVES = [(r.id, text) for r in RULES for text in r.positive]
 NEGATIVES = [(r.id, text) for r in RULES for text in r.negative]
 

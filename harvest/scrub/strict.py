@@ -1,0 +1,106 @@
+"""Strict-only detectors: what the strict mode replaces beyond the precise rules (see `profile.py`).
+
+`random-token` replaces long random tokens wherever they stand, with no name or provider prefix to go
+by: in a training example a false positive costs one placeholder, a miss a memorised credential. It
+leaves alone what reads as code (identifiers, paths, slugs, words), public certificates and keys, and
+the hashes a repository is full of (lock-file integrity, `sha256:` digests, git object ids, UUIDs,
+`data:` URIs).
+"""
+
+from __future__ import annotations
+
+import re
+
+from harvest.scrub.base import ENTROPY, Collector, Span
+from harvest.scrub.profile import Profile
+from harvest.scrub.values import (
+    is_compound_identifier,
+    is_hex,
+    is_placeholder,
+    is_wordy,
+    random_threshold,
+    shannon_entropy,
+    word_coverage,
+)
+
+STRICT_ONLY = Collector()
+
+# Lock files and checksum lists hold nothing but digests of published packages.
+_DIGEST_FILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock",
+                 "pipfile.lock", "cargo.lock", "gemfile.lock", "composer.lock", "go.sum", "gradle.lockfile",
+                 "packages.lock.json", "flake.lock", "pubspec.lock", "mix.lock", "podfile.lock")
+# What stands before a digest or an encoded blob (`sha512-…` is inside the match, `sha256:…`, `h1:…` and
+# `;base64,…` just before it).
+_DIGEST_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[-:=]", re.IGNORECASE)
+_BEFORE_DIGEST = re.compile(r"(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1):|base64,)\Z", re.IGNORECASE)
+# UUIDs name rows, fixtures and requests everywhere; one under a key or token name is the named
+# detectors' business (`generic-secret`), not this one's.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# Blocks of public material: a certificate's or public key's base64 lines are not secrets.
+_PUBLIC_BLOCKS = ("-----BEGIN CERTIFICATE", "-----BEGIN TRUSTED CERTIFICATE", "-----BEGIN X509 CRL", "-----BEGIN PUBLIC KEY",
+                  "-----BEGIN RSA PUBLIC KEY", "-----BEGIN PGP PUBLIC KEY", "-----BEGIN PGP SIGNATURE", "-----BEGIN SSH2 PUBLIC KEY")
+_SEPARATORS = re.compile(r"[-_]")
+# A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces; a
+# random token with `-`/`_` in its alphabet has few separators and long pieces between them.
+SLUG_PIECE = 16
+# Git object ids (SHA-1, SHA-256) and SHA-256 digests: pinned actions (`uses: org/action@<sha>`), lock
+# entries, reverts. A key of that shape under a credential name is caught by `generic-secret`.
+_DIGEST_HEX_LENGTHS = frozenset({40, 64})
+# Words on the line that say a hex run is a hash or an id rather than a key.
+_HASH_WORDS = re.compile(r"commit|sha|hash|digest|checksum|revision|\brev\b|integrity|md5|etag|fingerprint|merge|"
+                         r"revert|cherry|object|blob|tree|\bid\b|_id\b|uuid|nonce", re.IGNORECASE)
+
+
+def _digest_file(path: str | None) -> bool:
+    return bool(path) and path.rsplit("/", 1)[-1].lower().endswith(_DIGEST_FILES)
+
+
+def _in_public_block(text: str, start: int) -> bool:
+    """Inside a PEM/PGP block of public material (no END marker between its BEGIN and `start`)."""
+    begin = text.rfind("-----BEGIN ", 0, start)
+    return begin != -1 and text.startswith(_PUBLIC_BLOCKS, begin) and text.find("-----END", begin, start) == -1
+
+
+def _slug(value: str) -> bool:
+    pieces = _SEPARATORS.split(value)
+    return len(pieces) >= 3 and max(map(len, pieces)) < SLUG_PIECE
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
+
+
+@STRICT_ONLY("random-token", (), r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{32,1024}", priority=ENTROPY, strict_only=True)
+def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
+    """Strict mode: any base64/base62/hex token of `token_min_length`+ characters with high entropy,
+    unless it reads as code or is a known kind of hash."""
+    start, end = m.span()
+    if text[end : end + 1] == "@" or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
+        return None  # an e-mail's local part (personal data, its own rule) or a regex character class
+    if _DIGEST_PREFIX.match(m.group()) or _BEFORE_DIGEST.search(text, max(0, start - 8), start) or _digest_file(path):
+        return None
+    if _in_public_block(text, start):
+        return None
+    segments = list(re.finditer(r"[^/]+", m.group()))
+    if len(segments) > 1 and any(is_wordy(s.group()) for s in segments):
+        # A path or URL (base64 has slashes too, but no words between them): judge each segment, so
+        # `/hooks/<random>` loses the random part only.
+        for segment in segments:
+            if _random(segment.group(), text, start + segment.start(), profile):
+                return start + segment.start(), start + segment.end()
+        return None
+    return (start, end) if _random(m.group(), text, start, profile) else None
+
+
+def _random(token: str, text: str, start: int, profile: Profile) -> bool:
+    """A token long and random enough for strict mode, and not a known kind of hash."""
+    value = token.rstrip("=")
+    if len(value) < profile.token_min_length:
+        return False
+    if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value) or _slug(value):
+        return False
+    if _UUID.fullmatch(value) or is_hex(value) and (len(value) in _DIGEST_HEX_LENGTHS or _HASH_WORDS.search(_line_of(text, start, start + len(token)))):
+        return False
+    if is_wordy(value) or is_compound_identifier(value) or word_coverage(value) >= 0.5 or is_placeholder(value):
+        return False
+    return shannon_entropy(value) >= random_threshold(value, profile.entropy_margin)
