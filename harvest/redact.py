@@ -1,7 +1,7 @@
 """Run every mined text through the scrubber and keep a ledger of what was replaced, and where.
 
-Everything the harvester writes is scrubbed in strict mode (files, diffs with their removed lines,
-commit messages, PR bodies, review comments): it ends up in datasets, indexes, prompts and model weights.
+Everything the harvester writes is scrubbed in strict mode (files, diffs with their removed lines and
+hunk headers, commit messages, PR bodies, review comments): it ends up in datasets, indexes, prompts and model weights.
 
 The ledger becomes `scrub-report.json`: counts by rule and by location kind, plus locations
 (path, commit, line). It never holds a value.
@@ -45,6 +45,17 @@ class Redactor:
                 else:
                     line = new_start + sum(1 for row in before if not row.startswith("-"))
                 self.findings.append(SecretFinding(f.rule, f.kind, "history-diff", path, commit, line))
+        return result.text
+
+    def clean_header(self, header: str, path: str, commit: str) -> str:
+        """A hunk's `@@` line. Git appends to it the nearest line above the hunk that looks like a function
+        header, and for files without a diff driver that is any line starting with a letter, `_` or `$`:
+        `SECRET_KEY = "…"` as readily as `def main():`. So the header is repository text too. Its findings
+        carry line 0: git does not say which line of the file it copied."""
+        if header.endswith("@@"):  # no function context: nothing but numbers
+            return header
+        result = scrub(header, self.allowlist, path=path or None, profile=STRICT)
+        self.findings.extend(SecretFinding(f.rule, f.kind, "history-diff", path, commit, 0) for f in result.findings)
         return result.text
 
     def report(self) -> dict[str, Any]:
