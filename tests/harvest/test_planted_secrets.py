@@ -1,0 +1,228 @@
+"""Issue 16's end-to-end target: secrets planted in a repository's history, messages and PR export reach
+no artifact in strict mode.
+
+A real repository (tests/harvest/planted.py) goes through the real commands: `idiom harvest --prs`,
+`idiom index` (MiniLM), then `idiom generate` against the local OpenAI-wire stand-in and `idiom feedback
+record`. Every file written under `.idiom/` is read back (JSONL, JSON, YAML, DATASET.md, Chroma's and the
+request log's SQLite databases cell by cell, binary index files), and so is every request the provider
+received. No planted value, nor any run of 12 of its characters, may appear in any of them.
+
+A plant the scrubber's detectors do not recognise yet is marked `xfail(strict=True)` with the rule it
+needs (see GAPS): the mark fails the run as soon as a detector lands, so it is removed then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from server.cli import idiom
+from tests.harvest.planted import WINDOW, Plant, Planted, build
+from tests.router.fake_llm import fake_llm
+
+pytestmark = pytest.mark.slow
+
+# Plants the strict scrubber does not replace for want of a detector rule (harvest/scrub/ is not this
+# test's to change): id → the context the rule must read. The lead routes each to the detector work.
+GAPS = {
+    "yaml-unquoted-password-head": "YAML `password: !xxxxxxxx`: an unquoted value that starts with `!` (the issue's "
+                                   "`password:!Dd5G4s9` shape) is not read as a password",
+    "sql-identified-by": "SQL `ALTER USER … IDENTIFIED BY '…'`",
+    "sql-with-password": "SQL `CREATE USER … WITH PASSWORD '…'`",
+    "mysql-p-flag": "`mysql … -p<password>` (the value glued to `-p`)",
+    "powershell-securestring": "PowerShell `ConvertTo-SecureString -String \"…\" -AsPlainText`",
+    "netrc-password": "`.netrc` `password <value>` (whitespace-separated, no `=` or `:`)",
+    "commit-body-old-password": "an unquoted value holding a `.` (`Old admin password: v3qTV2HX.YF`, also after "
+                                "`--password`, `KEY=`, `key: `) is read as a dotted reference like `settings.password`",
+    "pem-tail-in-hunk-context": "a private key's last base64 lines up to `-----END … PRIVATE KEY-----` with no BEGIN "
+                                "line in the same text (a diff hunk's context cut it off): the short last line "
+                                "(< 32 characters) is left",
+}
+
+
+@dataclass
+class Run:
+    """The planted repository after every command, and everything that left the commands."""
+
+    planted: Planted
+    home: Path  # the artifact folder, `<repo>/.idiom`
+    outlets: dict[str, str]  # artifact (file, database cell dump, provider request) → its text
+    report: dict
+    request_id: int
+    provider_bodies: list[str]
+
+
+def _invoke(args: list[str], env: dict[str, str | None]) -> str:
+    result = CliRunner().invoke(idiom, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _sqlite_cells(path: Path) -> str:
+    """Every cell of every table, blobs decoded: what a dump would show, without SQL's hex quoting of blobs."""
+    cells: list[str] = []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                cells.extend(c.decode("utf-8", "replace") if isinstance(c, bytes) else str(c)
+                             for c in row if c is not None)
+    return "\n".join(cells)
+
+
+def read_outlets(home: Path) -> dict[str, str]:
+    """Every file under `home` as text, and each SQLite database's cells besides its raw pages."""
+    outlets: dict[str, str] = {}
+    for path in sorted(p for p in home.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        name = str(path.relative_to(home))
+        outlets[name] = data.decode("utf-8", "replace")
+        if data.startswith(b"SQLite format 3\x00"):
+            outlets[f"{name} (rows)"] = _sqlite_cells(path)
+    return outlets
+
+
+def fragments(plant: Plant) -> set[str]:
+    """The value, and every WINDOW-character run of its random parts (a part shorter than that, whole)."""
+    found = {plant.value}
+    for part in plant.secret_parts():
+        if len(part) < WINDOW:
+            found.add(part)
+        else:
+            found.update(part[i:i + WINDOW] for i in range(len(part) - WINDOW + 1))
+    return found
+
+
+def leaks(plant: Plant, outlets: dict[str, str]) -> list[str]:
+    """The outlets holding a fragment of `plant`, looked for as written and with all whitespace removed
+    (YAML folding or wrapping must not hide a value)."""
+    wanted = fragments(plant)
+    hits = []
+    for name, text in outlets.items():
+        squeezed = re.sub(r"\s+", "", text)
+        if any(f in text or f in squeezed for f in wanted):
+            hits.append(name)
+    return hits
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    base = tmp_path_factory.mktemp("planted")
+    planted = build(base)
+    repo = planted.repo.path
+    # Artifacts go to `<repo>/.idiom`, the default; no user setting may move or shape them.
+    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("IDIOM_")}
+    env |= {"IDIOM_CONFIG_DIR": str(base / "user-config"), "HF_HUB_OFFLINE": "1"}
+    _invoke(["harvest", str(repo), "--prs", str(planted.export), "--json"], env)
+    _invoke(["index", str(repo), "--json"], env)
+    final = base / "final.ts"
+    final.write_text(planted.typed.final, encoding="utf-8")
+    with fake_llm() as (url, script):
+        script.text = planted.typed.answer
+        router_env = env | {"IDIOM_ROUTER_PROVIDER": "openai", "IDIOM_ROUTER_MODEL": "gpt-4o-mini",
+                            "IDIOM_ROUTER_BASE_URL": url, "IDIOM_ROUTER_EXPLORATION": "0",
+                            "OPENAI_API_KEY": "sk-test"}
+        # The file is app/keys.py as it stands in the work tree: its unscrubbed text is the prompt's context.
+        routed = json.loads(_invoke(["generate", planted.typed.instruction, "--file", "app/keys.py",
+                                     "--repo", str(repo), "--json"], router_env))
+        bodies = [json.dumps(r["body"]) for r in script.requests if r["body"]]
+    _invoke(["feedback", "record", str(routed["request_id"]), "edited", "--final", str(final), "--repo", str(repo)],
+            env)
+    home = repo / ".idiom"
+    outlets = read_outlets(home)
+    outlets |= {f"provider request {n}": body for n, body in enumerate(bodies, 1)}
+    report = json.loads((home / "harvest" / "planted" / "scrub-report.json").read_text(encoding="utf-8"))
+    return Run(planted, home, outlets, report, routed["request_id"], bodies)
+
+
+def build_ids() -> list[str]:
+    """Plant ids, in planting order (building the repository is cheap; the commands are not)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        return [p.id for p in build(Path(scratch)).plants]
+
+
+PLANT_IDS = build_ids()
+
+
+def test_at_least_forty_secrets_of_both_shapes_are_planted_everywhere(run: Run) -> None:
+    plants = run.planted.plants
+    assert len(plants) >= 40
+    assert {p.shape for p in plants} == {"provider", "context"}
+    assert {p.place for p in plants} >= {"deleted-file", "replaced-line", "renamed-file", "head-file", "hunk-header",
+                                         "hunk-context", "commit-subject", "commit-body", "pr-title", "pr-body",
+                                         "review-body", "review-comment", "suggestion", "diff-hunk", "pragma-line",
+                                         "prompt", "answer", "feedback"}
+    assert set(GAPS) <= set(PLANT_IDS)
+
+
+def test_every_secret_is_really_in_what_the_commands_read(run: Run) -> None:
+    """The control: each value stands in the repository's history, its PR export or the router's inputs,
+    so an empty leak list below means the scrubber removed it, not that it was never there."""
+    repo = run.planted.repo
+    history = subprocess.run(["git", "-C", str(repo.path), "log", "--all", "-p", "--format=%B"], check=True,
+                             capture_output=True, text=True).stdout
+    sources = {"history": history, "export": run.planted.export.read_text(encoding="utf-8"),
+               "router": "\n".join(vars(run.planted.typed).values())}
+    for plant in run.planted.plants:
+        assert plant.value in "\n".join(sources.values()), plant.id
+    # and the outlets are really read: text from units, the index's SQLite and the request log is there.
+    assert any("API_URL" in text for name, text in run.outlets.items()
+               if name.startswith("index/chroma") and name.endswith("(rows)"))
+    assert any("Add a partner client" in text for name, text in run.outlets.items() if name == "idiom.db (rows)")
+    assert any("API_URL" in body for body in run.provider_bodies)  # the file's context reached the provider
+
+
+@pytest.mark.parametrize("plant_id", [pytest.param(pid, marks=pytest.mark.xfail(
+    strict=True, reason=f"detector gap: {GAPS[pid]}")) if pid in GAPS else pid for pid in PLANT_IDS])
+def test_no_planted_secret_reaches_any_artifact(run: Run, plant_id: str) -> None:
+    plant = run.planted.by_id()[plant_id]
+    assert leaks(plant, run.outlets) == [], f"{plant.id} ({plant.place}) leaked"
+    if plant.location:  # the scrub report counts it where it was found
+        assert any(f["location"] == plant.location and f["kind"] == "secret"
+                   and (not plant.path or f["path"] == plant.path)
+                   and (not plant.commit or f["commit"] == plant.commit) for f in run.report["findings"]), plant.id
+
+
+def test_the_scrub_report_counts_every_place_and_holds_only_locations(run: Run) -> None:
+    report = run.report
+    assert set(report["by_location"]) == {"head-file", "history-diff", "commit-message", "pr", "review"}
+    counted = [p for p in run.planted.plants if p.location and p.id not in GAPS]
+    assert report["secrets"] >= len(counted)
+    assert report["secrets_only_in_history"] >= 10
+    for finding in report["findings"]:
+        assert set(finding) == {"rule", "kind", "location", "path", "commit", "line"}
+
+
+def test_a_secret_git_prints_after_a_hunk_header_is_scrubbed(run: Run) -> None:
+    """Regression: git appends the nearest line above a hunk that looks like a function header, for a
+    file without a diff driver any line starting with a letter (`SECRET_KEY = "…"`). That header went
+    to commits.jsonl and the commit pairs unscrubbed."""
+    commits = [json.loads(line) for line in (run.home / "harvest/planted/commits.jsonl").open(encoding="utf-8")]
+    headers = {h["header"] for c in commits for ch in c["changes"]
+               if ch["path"] in ("settings/base.py", "src/api/client.ts") for h in ch["hunks"]}
+    assert any(h.endswith('SECRET_KEY = "<SECRET:generic-secret>"') for h in headers), headers
+    assert any("<SECRET:gitlab-token>" in h for h in headers), headers
+    assert any(f["location"] == "history-diff" and f["path"] == "settings/base.py" and f["line"] == 0
+               for f in run.report["findings"])
+
+
+def test_the_router_scrubs_what_it_sends_logs_and_keeps(run: Run) -> None:
+    db = run.home / "idiom.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        instruction, completion = connection.execute("SELECT instruction, completion FROM requests WHERE id = ?",
+                                                     (run.request_id,)).fetchone()
+        (final,) = connection.execute("SELECT final_text FROM feedback WHERE request_id = ?",
+                                      (run.request_id,)).fetchone()
+    assert "<SECRET:github-token>" in instruction and "<PASSWORD>" in instruction
+    assert "replica.internal/hooks/<SECRET" in completion
+    assert "DB_PASSWORD" in final and "<PASSWORD>" in final
+    assert run.provider_bodies and all("<SECRET:github-token>" in body for body in run.provider_bodies)
