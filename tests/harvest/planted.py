@@ -37,7 +37,7 @@ class Plant:
     shape: str  # "provider" (a token format) or "context" (a credential in a syntax that names it)
     place: str  # deleted-file, replaced-line, renamed-file, head-file, hunk-header, commit-subject, commit-body,
     # hunk-context, pr-title, pr-body, review-body, review-comment, suggestion, diff-hunk, pragma-line, prompt,
-    # answer, feedback
+    # answer, feedback, validation
     value: str  # the secret as it stands in the text
     parts: tuple[str, ...] = ()  # the random parts (no fixed prefix); the value itself when empty
     location: str = ""  # the scrub report's location kind that must count it
@@ -89,6 +89,7 @@ class Typed:
     instruction: str
     answer: str
     final: str
+    validated: str  # the answer a validation run checks against a suite's `not-regex` for hard-coded hooks
 
 
 @dataclass
@@ -375,7 +376,7 @@ def build(base: Path) -> Planted:
 
     # What reaches the router: an instruction with a token and a password typed into it, a model answer
     # that repeats a key, the developer's edited version with a password in it (both lines marked with
-    # the pragma, as a model trained on the repository writes them).
+    # the pragma, as a model trained on the repository writes them), and an answer `idiom validate` checks.
     typed_ghp = gen("prompt-instruction-github-token").rnd(36)
     plant("prompt-instruction-github-token", "provider", "prompt", "ghp_" + typed_ghp, (typed_ghp,))
     typed_pw = password("prompt-instruction-password-flag", 12, "prompt")
@@ -383,11 +384,13 @@ def build(base: Path) -> Planted:
     # answer is accepted and logged: only strict mode, in the log, replaces it.
     echoed = plant("model-answer-bare-token", "provider", "answer", gen("model-answer-bare-token").rnd(40))
     final_pw = password("feedback-final-password", 12, "feedback")
+    hook = plant("validation-answer-hook-token", "provider", "validation", gen("validation-answer-hook-token").rnd(40))
     typed = Typed(f"Add a partner client; call it with token ghp_{typed_ghp} and log in with --password {typed_pw}",
                   f'\n\ndef replica_hook() -> str:\n    return "https://replica.internal/hooks/{echoed}"'
                   "  # pragma: allowlist secret\n",
                   f'const DB_PASSWORD = "{final_pw}"; // pragma: allowlist secret\n'
-                  "export const client = () => DB_PASSWORD;\n")
+                  "export const client = () => DB_PASSWORD;\n",
+                  f'def replica_hook() -> str:\n    return "https://replica.internal/hooks/{hook}"\n')
 
     commits = {"commit-subject-npm-token": c2, "commit-body-env-password": c2, "commit-body-secret-key-colon": c3,
                "commit-subject-gcp-key": c4, "commit-body-old-password": c4, "commit-body-activation-key": c5,

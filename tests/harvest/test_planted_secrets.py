@@ -13,6 +13,7 @@ needs (see GAPS): the mark fails the run as soon as a detector lands, so it is r
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -113,13 +115,13 @@ def fragments(plant: Plant) -> set[str]:
 
 
 def leaks(plant: Plant, outlets: dict[str, str]) -> list[str]:
-    """The outlets holding a fragment of `plant`, looked for as written and with all whitespace removed
-    (YAML folding or wrapping must not hide a value)."""
+    """The outlets holding a fragment of `plant`, looked for as written, with all whitespace removed (YAML
+    folding or wrapping must not hide a value) and with XML/HTML entities decoded (JUnit XML)."""
     wanted = fragments(plant)
     hits = []
     for name, text in outlets.items():
-        squeezed = re.sub(r"\s+", "", text)
-        if any(f in text or f in squeezed for f in wanted):
+        forms = (text, re.sub(r"\s+", "", text), html.unescape(text))
+        if any(f in form for f in wanted for form in forms):
             hits.append(name)
     return hits
 
@@ -147,9 +149,20 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         bodies = [json.dumps(r["body"]) for r in script.requests if r["body"]]
     _invoke(["feedback", "record", str(routed["request_id"]), "edited", "--final", str(final), "--repo", str(repo)],
             env)
+    # A lead's suite forbids hard-coded hook URLs; the rule's reason for a failure quotes what it matched.
+    suite, junit = base / "suite.yaml", base / "junit.xml"
+    suite.write_text("name: planted\ncases:\n  - id: replica-hook\n    prompt: Add the replica hook\n"
+                     "    path: app/hooks.py\n    assert:\n      - {type: not-regex, value: 'hooks/\\w+'}\n",
+                     encoding="utf-8")
+    with fake_llm() as (url, script):
+        script.text = planted.typed.validated
+        validated = _invoke(["validate", str(repo), "--suite", str(suite), "--strategies", "few_shot",
+                             "--junit", str(junit), "--json"], router_env | {"IDIOM_ROUTER_BASE_URL": url})
+        bodies_validated = [json.dumps(r["body"]) for r in script.requests if r["body"]]
     home = repo / ".idiom"
     outlets = read_outlets(home)
-    outlets |= {f"provider request {n}": body for n, body in enumerate(bodies, 1)}
+    outlets |= {f"provider request {n}": body for n, body in enumerate(bodies + bodies_validated, 1)}
+    outlets |= {"validation JUnit XML": junit.read_text(encoding="utf-8"), "idiom validate --json": validated}
     report = json.loads((home / "harvest" / "planted" / "scrub-report.json").read_text(encoding="utf-8"))
     return Run(planted, home, outlets, report, routed["request_id"], bodies)
 
@@ -172,7 +185,7 @@ def test_at_least_forty_secrets_of_both_shapes_are_planted_everywhere(run: Run) 
     assert {p.place for p in plants} >= {"deleted-file", "replaced-line", "renamed-file", "head-file", "hunk-header",
                                          "hunk-context", "commit-subject", "commit-body", "pr-title", "pr-body",
                                          "review-body", "review-comment", "suggestion", "diff-hunk", "pragma-line",
-                                         "prompt", "answer", "feedback"}
+                                         "prompt", "answer", "feedback", "validation"}
     assert set(GAPS) <= set(PLANT_IDS)
 
 
@@ -281,3 +294,11 @@ def test_each_context_holds_for_many_random_values(shape: str) -> None:
         if value in Redactor().clean(template.format(value), "commit-message"):
             missed.append(value)
     assert not missed, f"{len(missed)}/{DRAWS} missed, e.g. {missed[:3]}"
+
+
+def test_a_validation_reason_quoting_the_answer_is_scrubbed(run: Run) -> None:
+    """Regression: a `regex` rule's reason quotes what it matched in the answer; it went to idiom.db's
+    results, `idiom validate --json` and the JUnit XML as it was."""
+    failure = ElementTree.fromstring(run.outlets["validation JUnit XML"]).find(".//failure")
+    assert failure is not None and "not: matches `hooks/<SECRET:" in failure.get("message", "")
+    assert "not: matches `hooks/<SECRET:" in run.outlets["idiom validate --json"]
