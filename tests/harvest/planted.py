@@ -37,7 +37,7 @@ class Plant:
     shape: str  # "provider" (a token format) or "context" (a credential in a syntax that names it)
     place: str  # deleted-file, replaced-line, renamed-file, head-file, hunk-header, commit-subject, commit-body,
     # hunk-context, pr-title, pr-body, review-body, review-comment, suggestion, diff-hunk, pragma-line, prompt,
-    # answer, feedback, validation
+    # prompt-context, answer, feedback, validation
     value: str  # the secret as it stands in the text
     parts: tuple[str, ...] = ()  # the random parts (no fixed prefix); the value itself when empty
     location: str = ""  # the scrub report's location kind that must count it
@@ -173,6 +173,14 @@ def build(base: Path) -> Planted:
     plant("pem-tail-in-hunk-context", "provider", "hunk-context", sign_lines[-1], tuple(sign_lines), "head-file",
           "config/signing.py")
     repo.write("config/signing.py", 'SIGNING_KEY = """' + _pem("RSA ", sign_lines) + '"""\nSIGNING_ALG = "RS256"\n')
+    # A 4096-bit-sized key above a dozen lines of code: the last 60 lines, all a prompt takes from before the
+    # cursor at the end of the file, start inside the key, below its BEGIN line.
+    g = gen("prompt-window-cuts-key")
+    tls_lines = g.pem_lines(50) + [g.rnd(20, B64) + "=="]
+    plant("prompt-window-cuts-key", "provider", "prompt-context", tls_lines[25], tuple(tls_lines), "head-file",
+          "deploy/tls.py")
+    repo.write("deploy/tls.py", 'TLS_KEY = """' + _pem("", tls_lines) + '"""\n\n\n'
+                                + "".join(f"PORT_{n} = {8000 + n}\n" for n in range(10)))
     values_pw = password("yaml-password-replaced", 10, "replaced-line", "history-diff", "deploy/values.yaml")
     repo.write("deploy/values.yaml", f"replicas: 2\ndb:\n  user: billing\n  password: {values_pw}\n")
     props = "src/main/resources/application.properties"

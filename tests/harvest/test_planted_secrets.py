@@ -146,6 +146,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         # The file is app/keys.py as it stands in the work tree: its unscrubbed text is the prompt's context.
         routed = json.loads(_invoke(["generate", planted.typed.instruction, "--file", "app/keys.py",
                                      "--repo", str(repo), "--json"], router_env))
+        # A file whose key starts above the 60 lines a prompt takes from before the cursor.
+        _invoke(["generate", "Add a port for metrics", "--file", "deploy/tls.py", "--repo", str(repo),
+                 "--strategy", "few_shot"], router_env)
         bodies = [json.dumps(r["body"]) for r in script.requests if r["body"]]
     _invoke(["feedback", "record", str(routed["request_id"]), "edited", "--final", str(final), "--repo", str(repo)],
             env)
@@ -185,7 +188,7 @@ def test_at_least_forty_secrets_of_both_shapes_are_planted_everywhere(run: Run) 
     assert {p.place for p in plants} >= {"deleted-file", "replaced-line", "renamed-file", "head-file", "hunk-header",
                                          "hunk-context", "commit-subject", "commit-body", "pr-title", "pr-body",
                                          "review-body", "review-comment", "suggestion", "diff-hunk", "pragma-line",
-                                         "prompt", "answer", "feedback", "validation"}
+                                         "prompt", "prompt-context", "answer", "feedback", "validation"}
     assert set(GAPS) <= set(PLANT_IDS)
 
 
@@ -250,7 +253,7 @@ def test_the_router_scrubs_what_it_sends_logs_and_keeps(run: Run) -> None:
     assert "<SECRET:github-token>" in instruction and "<PASSWORD>" in instruction
     assert "replica.internal/hooks/<SECRET" in completion
     assert "DB_PASSWORD" in final and "<PASSWORD>" in final
-    assert run.provider_bodies and all("<SECRET:github-token>" in body for body in run.provider_bodies)
+    assert run.provider_bodies and any("<SECRET:github-token>" in body for body in run.provider_bodies)
 
 
 # One draw per shape above can pass by luck: the detectors judge values (randomness, wordiness, a `.` read
