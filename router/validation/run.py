@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from harvest.errors import HarvestError
-from harvest.scrub import scrub
+from harvest.scrub import STRICT, scrub
 from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
@@ -73,7 +73,7 @@ def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: Ind
 def _quoted(text: str) -> str:
     """`text` scrubbed: a rule's reason or an error can quote the answer (what a regex matched, a command's
     output), and it is stored in idiom.db, printed and written to JUnit XML (a CI artifact)."""
-    return scrub(text, honour_pragma=False).text
+    return scrub(text, honour_pragma=False, profile=STRICT).text
 
 
 def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[str], config: RouterConfig,
