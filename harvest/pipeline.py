@@ -171,7 +171,8 @@ def _path_skip(path: str, config: HarvestConfig) -> str:
 
 
 def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
-    hunks = tuple(replace(h, text=redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha))
+    hunks = tuple(replace(h, header=redactor.clean_header(h.header, change.path, sha),
+                          text=redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha))
                   for h in change.hunks)
     skipped = MISSING_OBJECT if change.missing_object else "binary" if change.binary else \
         _history_skip(change.path, change.size, config)

@@ -144,7 +144,7 @@ class SecretFinding:
     location: str  # head-file, history-diff, commit-message, pr, review
     path: str = ""
     commit: str = ""
-    line: int = 0
+    line: int = 0  # 0 when git does not say which line (the function context it prints after a hunk header)
 
 
 @dataclass(frozen=True)

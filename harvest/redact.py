@@ -1,7 +1,12 @@
 """Run every mined text through the scrubber and keep a ledger of what was replaced, and where.
 
-Everything the harvester writes is scrubbed in strict mode (files, diffs with their removed lines,
-commit messages, PR bodies, review comments): it ends up in datasets, indexes, prompts and model weights.
+Everything the harvester writes is scrubbed in strict mode (files, diffs with their removed lines and
+hunk headers, commit messages, PR bodies, review comments): it ends up in datasets, indexes, prompts and
+model weights.
+
+A line marked `pragma: allowlist secret` is scrubbed like any other: the marker is a developer's word to a
+pre-commit scanner about their own file, and vouches for nothing once the line is a training example, an
+indexed unit or a file uploaded to a fine-tuning API.
 
 The ledger becomes `scrub-report.json`: counts by rule and by location kind, plus locations
 (path, commit, line). It never holds a value.
@@ -28,14 +33,14 @@ class Redactor:
         """`text` with secrets replaced; each finding is recorded at its line in `text`."""
         if not text:
             return text
-        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
+        result = scrub(text, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
         self.findings.extend(SecretFinding(f.rule, f.kind, location, path, commit, f.line) for f in result.findings)
         return result.text
 
     def clean_hunk(self, text: str, old_start: int, new_start: int, path: str, commit: str) -> str:
         """A diff hunk's text; a finding carries its line in the file after the change, or before it
         for a removed line (secrets that only ever lived in history are found on removed lines)."""
-        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
+        result = scrub(text, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
         if result.findings:
             rows = text.split("\n")
             for f in result.findings:
@@ -45,6 +50,17 @@ class Redactor:
                 else:
                     line = new_start + sum(1 for row in before if not row.startswith("-"))
                 self.findings.append(SecretFinding(f.rule, f.kind, "history-diff", path, commit, line))
+        return result.text
+
+    def clean_header(self, header: str, path: str, commit: str) -> str:
+        """A hunk's `@@` line. Git appends to it the nearest line above the hunk that looks like a function
+        header, and for files without a diff driver that is any line starting with a letter, `_` or `$`:
+        `SECRET_KEY = "…"` as readily as `def main():`. So the header is repository text too. Its findings
+        carry line 0: git does not say which line of the file it copied."""
+        if header.endswith("@@"):  # no function context: nothing but numbers
+            return header
+        result = scrub(header, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
+        self.findings.extend(SecretFinding(f.rule, f.kind, "history-diff", path, commit, 0) for f in result.findings)
         return result.text
 
     def report(self) -> dict[str, Any]:

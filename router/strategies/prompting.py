@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harvest.dataset.validate import estimate_tokens
+from harvest.scrub import STRICT, scrub
 from router.config import RouterConfig
 from router.contracts import ChatRequest, Completion, CompletionRequest, Message
 from router.errors import RouterError
@@ -22,12 +23,23 @@ def task_text(request: CompletionRequest) -> str:
     if request.path:
         parts.append(f"File: {request.path}")
     if request.prefix:
-        before = "\n".join(request.prefix.splitlines()[-CONTEXT_LINES:])
-        parts.append("Code before the cursor:\n" + before[-CONTEXT_CHARS:])
+        parts.append("Code before the cursor:\n" + _window(request.prefix, before=True))
     if request.suffix:
-        after = "\n".join(request.suffix.splitlines()[:CONTEXT_LINES])
-        parts.append("Code after the cursor:\n" + after[:CONTEXT_CHARS])
+        parts.append("Code after the cursor:\n" + _window(request.suffix, before=False))
     return "\n\n".join(parts)
+
+
+def _window(code: str, before: bool) -> str:
+    """At most CONTEXT_LINES lines and CONTEXT_CHARS characters of `code` next to the cursor, scrubbed
+    before they are cut out. Cut first, the window can begin inside a private key below its BEGIN line,
+    or between a password's name and its value, and the guard then sees random lines with nothing that
+    says they are secret. Twice the window around them gives the detectors that context."""
+    lines = code.splitlines()
+    wide = "\n".join(lines[-CONTEXT_LINES * 2:] if before else lines[:CONTEXT_LINES * 2])
+    wide = wide[-CONTEXT_CHARS * 2:] if before else wide[:CONTEXT_CHARS * 2]
+    clean = scrub(wide, honour_pragma=False, profile=STRICT).text.split("\n")  # the scrubber keeps the line count
+    kept = "\n".join(clean[-CONTEXT_LINES:] if before else clean[:CONTEXT_LINES])
+    return kept[-CONTEXT_CHARS:] if before else kept[:CONTEXT_CHARS]
 
 
 def fits(texts: Sequence[str], budget: int) -> int:

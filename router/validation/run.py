@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from harvest.errors import HarvestError
+from harvest.scrub import STRICT, scrub
 from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
@@ -52,7 +53,7 @@ def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: Ind
     try:
         completion = strategy(name)(request, repo, config, index)
     except HarvestError as exc:
-        return CaseResult(name, case.id, case.kind, case.language, False, error=str(exc).splitlines()[0])
+        return CaseResult(name, case.id, case.kind, case.language, False, error=_quoted(str(exc).splitlines()[0]))
     out = Output(completion.text, case.language, case.path, case.kind, case.reference,
                  completion.usage.output_tokens, completion.cost_usd, completion.latency_s)
     reasons = []
@@ -61,12 +62,18 @@ def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: Ind
             assertion.type.removeprefix("not-"), lambda c: None)(case)
         result = check(assertion.type, value, out, ctx)
         reasons.append({"type": assertion.type, "passed": result.passed, "score": round(result.score, 3),
-                        "reason": result.reason, "skipped": result.skipped})
+                        "reason": _quoted(result.reason), "skipped": result.skipped})
     passed = all(r["passed"] for r in reasons if not r["skipped"])
     return CaseResult(name, case.id, case.kind, case.language, passed, reasons, completion.model,
                       "; ".join(completion.sources) if name == "finetuned" else "",
                       completion.usage.input_tokens, completion.usage.output_tokens, completion.cost_usd,
                       completion.latency_s)
+
+
+def _quoted(text: str) -> str:
+    """`text` scrubbed: a rule's reason or an error can quote the answer (what a regex matched, a command's
+    output), and it is stored in idiom.db, printed and written to JUnit XML (a CI artifact)."""
+    return scrub(text, honour_pragma=False, profile=STRICT).text
 
 
 def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[str], config: RouterConfig,
