@@ -43,6 +43,10 @@ _SEPARATORS = re.compile(r"[-_]")
 # A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces; a
 # random token with `-`/`_` in its alphabet has few separators and long pieces between them.
 SLUG_PIECE = 16
+WORDS_SHARE = 0.7
+# A path segment people write (`hooks`, `add-to-project`, `v1`); a random base64 piece is all lower-case
+# letters for 5+ characters about 1% of the time (26/64 per character).
+_PATH_WORD = re.compile(r"[a-z][a-z-]{4,}|v\d+")
 # Git object ids (SHA-1, SHA-256) and SHA-256 digests: pinned actions (`uses: org/action@<sha>`), lock
 # entries, reverts. A key of that shape under a credential name is caught by `generic-secret`.
 _DIGEST_HEX_LENGTHS = frozenset({40, 64})
@@ -82,7 +86,7 @@ def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile
     if _in_public_block(text, start):
         return None
     segments = list(re.finditer(r"[^/]+", m.group()))
-    if len(segments) > 1 and any(is_wordy(s.group()) for s in segments):
+    if len(segments) > 1 and any(_PATH_WORD.fullmatch(s.group()) for s in segments):
         # A path or URL (base64 has slashes too, but no words between them): judge each segment, so
         # `/hooks/<random>` loses the random part only.
         for segment in segments:
@@ -101,6 +105,8 @@ def _random(token: str, text: str, start: int, profile: Profile) -> bool:
         return False
     if _UUID.fullmatch(value) or is_hex(value) and (len(value) in _DIGEST_HEX_LENGTHS or _HASH_WORDS.search(_line_of(text, start, start + len(token)))):
         return False
-    if is_wordy(value) or is_compound_identifier(value) or word_coverage(value) >= 0.5 or is_placeholder(value):
+    # Random base62 of 32+ characters covers ~0.2 of itself with word-like pieces, and 0.5 in ~5% of draws;
+    # names past 0.7 that are not compound identifiers are rare.
+    if is_wordy(value) or is_compound_identifier(value) or word_coverage(value) >= WORDS_SHARE or is_placeholder(value):
         return False
     return shannon_entropy(value) >= random_threshold(value, profile.entropy_margin)
