@@ -1,0 +1,418 @@
+"""Context detectors: credentials recognised by the statement, command or file format they stand in,
+where no `name = value` gives them away — SQL user statements, client command lines, PowerShell secure
+strings, connection parameters, Kubernetes env and Secret blocks, Dockerfile `ENV`, JWK private members,
+.netrc and .pgpass entries, XML key/value settings and labelled lines in notes.
+
+Each detector's pattern starts with a literal (the statement or command word), so the regex engine finds
+candidates at C speed; Python reads the surrounding syntax only for those. Every check takes the scrub
+`profile`: a value in one of these contexts is judged by `password_literal` or `key_literal`
+(`assignments.py`), which take any literal of `context_min_length`+ characters in strict mode and keep
+placeholders and templates out in both.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from harvest.scrub.assignments import (
+    credential_judge,
+    key_literal,
+    name_start,
+    password_literal,
+)
+from harvest.scrub.base import STRUCTURE, Collector, Span
+from harvest.scrub.profile import Profile
+
+CONTEXTS = Collector()
+
+# One shell or SQL word: single-quoted, double-quoted or bare (up to a space or an operator).
+_WORD = r"(?:'(?P<sq>[^'\n]{0,256})'|\"(?P<dq>[^\"\n]{0,256})\"|(?P<uq>[^\s'\"`;|&<>()]{1,256}))"
+# What may stand between a command and the option we look for: the rest of one command on one line.
+_ARGS = r"[^\n|;&]{0,300}?"
+
+
+def _word(m: re.Match[str]) -> tuple[int, int, bool] | None:
+    """(start, end, quoted) of the `_WORD` a match read, or None when it read nothing."""
+    for group, quoted in (("sq", True), ("dq", True), ("uq", False)):
+        if group in m.re.groupindex and m.group(group) is not None:
+            start, end = m.span(group)
+            return start, end, quoted
+    return None
+
+
+def _judged(m: re.Match[str], text: str, judge: Callable[[str, Profile, bool], bool], profile: Profile) -> Span | None:
+    """The span of the word a match read when `judge` takes its value as a credential."""
+    word = _word(m)
+    if word is None:
+        return None
+    start, end, quoted = word
+    return (start, end) if judge(text[start:end], profile, quoted) else None
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+# --- SQL -------------------------------------------------------------------------------------------------
+
+_USER_STATEMENT = re.compile(r"(?:create|alter)\s+(?:user|role|login)\b|set\s+password\b")
+_SQL_NOT_VALUES = frozenset({"random", "values", "password", "null", "external", "externally", "globally"})
+
+
+@CONTEXTS(
+    "sql-password",
+    ("identified", "password"),  # `set password` holds "password"
+    (r"identified\s+(?:with\s+[\w$'\"]+\s+)?by\s+(?:password\s+)?" + _WORD,
+     r"set[ \t]+password[ \t]+(?:for[ \t]+[^\s=]{1,128}[ \t]*)?=[ \t]*(?:password\([ \t]*)?" + _WORD,
+     r"password[ \t]*(?:\n[ \t]*)?(?:=[ \t]*)?(?:password\([ \t]*)?(?:'(?P<sq>[^'\n]{0,256})'|\"(?P<dq>[^\"\n]{0,256})\")"),
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def sql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Passwords in SQL user statements: `IDENTIFIED BY '…'` (MySQL, Oracle, also unquoted), `[ENCRYPTED]
+    PASSWORD '…'` in CREATE/ALTER USER/ROLE/LOGIN (PostgreSQL, SQL Server, Snowflake), `SET PASSWORD … = '…'`."""
+    low_start = m.start()
+    if low_start and (text[low_start - 1].isalnum() or text[low_start - 1] in "_'\"-."):
+        return None  # part of a longer name (`db_password '…'`, `"password" '…'`)
+    word = _word(m)
+    if word is None:
+        return None
+    start, end, quoted = word
+    value = text[start:end]
+    if not quoted and (value.lower() in _SQL_NOT_VALUES or not value[0].isalnum()):
+        return None  # a keyword (`IDENTIFIED BY RANDOM PASSWORD`) or a bind parameter (`:pw`, `?`, `@pw`)
+    if m.group().startswith("password"):  # not `identified by` nor `set password`: check the statement
+        statement = max(text.rfind(";", 0, low_start), low_start - 400, 0)
+        if not _USER_STATEMENT.search(text[statement:low_start].lower()):
+            return None
+    return (start, end) if password_literal(value, profile, quoted) else None
+
+
+# --- command lines -----------------------------------------------------------------------------------------
+
+_REGISTRY_CLIS = re.compile(r"(?:docker|podman|buildah|skopeo|nerdctl|oras|registry|crane)[ \t]+\Z", re.IGNORECASE)
+_HTPASSWD = re.compile(r"htpasswd[ \t]+(?P<opts>(?:-[a-z]+[ \t]+)+)(?P<args>[^\n|;&]{1,400})")
+
+
+@CONTEXTS(
+    "command-password",
+    ("mysql", "mariadb", "login", "sshpass", "htpasswd", "redis-cli", "mongo", "pgpassword", "mysql_pwd"),
+    (r"mysql[\w-]*[ \t]" + _ARGS + r"[ \t]-p(?=[^\s-])" + _WORD,
+     r"mariadb[\w-]*[ \t]" + _ARGS + r"[ \t]-p(?=[^\s-])" + _WORD,
+     r"login[ \t]" + _ARGS + r"[ \t]-p[ \t]+" + _WORD,
+     r"sshpass[ \t]" + _ARGS + r"-p[ \t]*" + _WORD,
+     r"redis-cli[ \t]" + _ARGS + r"[ \t]-a[ \t]+" + _WORD,
+     r"mongo(?:sh|dump|restore|import|export|stat|top)?[ \t]" + _ARGS + r"[ \t]-p[ \t]+" + _WORD,
+     r"pgpassword=" + _WORD,
+     r"mysql_pwd=" + _WORD),
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def command_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Passwords given to database and registry clients on the command line: `mysql -pX` (attached only:
+    `-p X` prompts and X is the database), `docker login -p X`, `sshpass -p X`, `redis-cli -a X`,
+    `mongosh -p X`, and the clients' password variables `PGPASSWORD=X psql`, `MYSQL_PWD=X`."""
+    head = m.group()
+    if head.startswith("login") and not _REGISTRY_CLIS.search(text, max(0, m.start() - 24), m.start()):
+        return None  # `-p` of some other `login` command
+    if head.startswith(("mysql", "mariadb")) and not head.startswith("mysql_pwd"):
+        dash = m.start("sq") if m.group("sq") is not None else m.start("dq") if m.group("dq") is not None else m.start("uq")
+        if text[dash - 1 : dash] != "p" and text[dash - 2 : dash] not in ("p'", 'p"'):
+            return None  # `-P3306` is the port (the pattern ran on lower-cased text)
+    if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-"):
+        return None  # `my_mysql_pwd=`, `xlogin`: a longer word
+    return _judged(m, text, password_literal, profile)
+
+
+@CONTEXTS("htpasswd-password", ("htpasswd",), _HTPASSWD.pattern, placeholder="<PASSWORD>", priority=STRUCTURE,
+          lowered=True)
+def htpasswd_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """The password argument of htpasswd in batch mode (`-b`): file, user, password (`-n`: no file)."""
+    opts = m.group("opts").replace("-", "")
+    if "b" not in opts:
+        return None  # without -b htpasswd prompts for the password
+    words = [w for w in re.finditer(r"'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"]+", m.group("args"))
+             if not w.group().startswith(("-", "["))]
+    position = 1 if "n" in opts else 2
+    if len(words) <= position:
+        return None
+    word = words[position]
+    start, end = m.start("args") + word.start(), m.start("args") + word.end()
+    quoted = text[start] in "'\""
+    if quoted:
+        start, end = start + 1, end - 1
+    return (start, end) if password_literal(text[start:end], profile, quoted) else None
+
+
+@CONTEXTS(
+    "powershell-secure-string",
+    ("convertto-securestring",),
+    r"convertto-securestring(?P<args>[^\n|;)]{0,400})",
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def powershell_secure_string(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """The plain text turned into a SecureString: `ConvertTo-SecureString [-String] '…' -AsPlainText`, the
+    arguments in any order. Without `-AsPlainText` the input is an encrypted string, not a password."""
+    args = m.group("args")
+    if "-asplaintext" not in args:
+        return None
+    expect_value, taking = True, False
+    for token in re.finditer(r"-\w+|'(?P<s>[^'\n]*)'|\"(?P<d>[^\"\n]*)\"|\S+", args):
+        word = token.group()
+        if word.startswith("-") and token.group("s") is None and token.group("d") is None:
+            taking = word == "-string"
+            expect_value = expect_value or taking
+            if word in ("-key", "-securekey"):
+                expect_value = False  # the next word is the key, not the string
+            continue
+        if not expect_value and not taking:
+            expect_value = True
+            continue
+        group = "s" if token.group("s") is not None else "d" if token.group("d") is not None else None
+        if group is None:
+            return None  # `$plain`, `$env:PASSWORD`: a variable
+        start, end = m.start("args") + token.start(group), m.start("args") + token.end(group)
+        return (start, end) if password_literal(text[start:end], profile, True) else None
+    return None
+
+
+# --- connection strings ----------------------------------------------------------------------------------------
+
+_CONNECTION_KEY = re.compile(
+    r"(?:^|[;?&\s\"'{(])(?:host|hostaddr|server|data source|address|addr|dbname|database|initial catalog|user|user id"
+    r"|uid|username|port|driver|dsn|sslmode)[ \t]*=|jdbc:|odbc"
+)
+
+
+@CONTEXTS(
+    "connection-password",
+    ("password=", "pwd=", "password =", "pwd ="),
+    tuple(k + r"[ \t]*=[ \t]*(?:\{(?P<br>[^}\n]{1,256})\}|'(?P<sq>[^'\n]{1,256})'|(?P<uq>[^;&\s'\"<>`()]{1,256})(?![(\w]))"
+          for k in ("password", "pwd")),
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def connection_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """`password=`/`pwd=` among connection parameters: JDBC URLs (`?user=…&password=…`, `;password=…`),
+    ODBC and ADO.NET strings (`Server=…;Uid=…;Pwd={…};`), libpq conninfo (`host=… password=…`)."""
+    before = text[m.start() - 1 : m.start()]
+    if before and before not in ";?& \t\"'{":
+        return None  # `db_password=`: a name of its own (the assignment rules read it)
+    if text[max(0, m.start() - 64) : m.start()].rstrip(" \t")[-1:] in (",", "("):
+        return None  # keyword arguments in code (`connect(host=h, password=pw)`): expressions
+    line_start = _line_start(text, m.start())
+    line_end = text.find("\n", m.end())
+    window = text[max(line_start, m.start() - 300) : m.start()] + text[m.end() : line_end if line_end != -1 else None][:300]
+    if not _CONNECTION_KEY.search(window.lower()):
+        return None
+    group = "br" if m.group("br") is not None else "sq" if m.group("sq") is not None else "uq"
+    start, end = m.span(group)
+    return (start, end) if password_literal(text[start:end], profile, group != "uq") else None
+
+
+# --- containers -----------------------------------------------------------------------------------------------
+
+
+@CONTEXTS(
+    "dockerfile-env",
+    ("env ",),
+    r"env[ \t]+(?P<n>[A-Za-z_][\w.-]{0,127})[ \t]+(?P<v>[^\s=][^\n]{0,1023})",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def dockerfile_env(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Dockerfile `ENV NAME value` (the older, space-separated form) under a password/key/token name; the
+    `ENV NAME=value` and `ARG NAME=value` forms are assignments the generic rules read."""
+    line = _line_start(text, m.start())
+    if text[line : m.start()].strip(" \t+-") or text[m.start() : m.start() + 3] != "ENV":
+        return None  # only the instruction at the start of a line, written in capitals as Dockerfiles do
+    judge = credential_judge(text[m.start("n") : m.end("n")])
+    if judge is None:
+        return None
+    start, end = m.span("v")
+    value = text[start:end].rstrip(" \t\r\\")
+    quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
+    if quoted:
+        start, value = start + 1, value[1:-1]
+    return (start, start + len(value)) if judge(value, profile, quoted) else None
+
+
+_YAML_SCALAR = r"(?:'(?P<sq>[^'\n]{0,1024})'|\"(?P<dq>[^\"\n]{0,1024})\"|(?P<uq>[^\s'\"#][^\n#]{0,1023}?))[ \t]*(?:#[^\n]*)?(?:\r?\n|$)"
+
+
+@CONTEXTS(
+    "k8s-env-value",
+    ("value:",),
+    r"name:[ \t]*(?P<nq>[\"']?)(?P<n>[\w.-]{1,128})(?P=nq)[ \t]*\r?\n[ \t]*value:[ \t]*" + _YAML_SCALAR,
+    priority=STRUCTURE,
+    lowered=True,
+)
+def k8s_env_value(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Kubernetes (and other `- name: … / value: …` lists) env entries whose name is a password/key/token:
+    `- name: DB_PASSWORD` then `value: …` on the next line. `valueFrom: secretKeyRef` is a reference."""
+    judge = credential_judge(text[m.start("n") : m.end("n")])
+    return None if judge is None else _judged(m, text, judge, profile)
+
+
+_SECRET_KIND = re.compile(r"^kind:[ \t]*[\"']?secret[\"']?[ \t]*$", re.MULTILINE)
+
+
+@CONTEXTS(
+    "k8s-secret-data",
+    ("stringdata:", "kind: secret"),
+    r"\n(?P<ind>[ \t]+)(?P<n>[^\s:#'\"][^:\n]{0,127}):[ \t]+" + _YAML_SCALAR,
+    priority=STRUCTURE,
+    lowered=True,
+)
+def k8s_secret_data(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Entries of a Kubernetes Secret's `stringData:` block (plain values) and `data:` block (base64 of the
+    values) whatever their names: the manifest says they are secret. Password/key names are judged as such,
+    other names (`username`, `host`) need a random value in precise mode."""
+    indent = len(m.group("ind"))
+    pos = m.start() + 1
+    for _ in range(200):  # walk up to the entry's parent: the nearest line indented less
+        prev_end = pos - 1
+        if prev_end < 0:
+            return None
+        pos = _line_start(text, prev_end)
+        line = text[pos:prev_end]
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(line) - len(stripped) < indent:
+            parent = stripped.rstrip().lower()
+            break
+    else:
+        return None
+    if parent == "data:":
+        document = text[text.rfind("\n---", 0, m.start()) + 1 : m.start()]
+        if not _SECRET_KIND.search(document.lower()) and not _SECRET_KIND.search(text[m.end() :].lower().split("\n---")[0]):
+            return None
+    elif parent != "stringdata:":
+        return None
+    judge = credential_judge(text[m.start("n") : m.end("n")]) or (password_literal if profile.strict else key_literal)
+    return _judged(m, text, judge, profile)
+
+
+# --- key material -------------------------------------------------------------------------------------------
+
+_JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k")
+JWK_PUBLIC_MEMBERS = frozenset({"n", "e", "x", "y", "crv", "kid", "kty", "alg", "use", "x5c", "x5t", "x5u"})
+_OCT = re.compile(r"[\"']?kty[\"']?[ \t]*:[ \t]*[\"']oct[\"']")
+
+
+def jwk_object(text: str, pos: int) -> str | None:
+    """The JSON object around `pos` when it is a JWK (has a `kty` member), else None."""
+    opening = text.rfind("{", max(0, pos - 8192), pos)
+    if opening == -1:
+        return None
+    closing = text.find("}", pos)
+    body = text[opening : closing + 1 if closing != -1 else pos + 8192]
+    return body if "kty" in body.lower() else None
+
+
+@CONTEXTS(
+    "jwk-private-key",
+    ("kty",),
+    tuple(q + r"(?P<m>dp|dq|qi|d|p|q|k)[\"'][ \t]*:[ \t]*[\"'](?P<v>[A-Za-z0-9_\-+/=]{1,4096})[\"']" for q in "\"'"),
+    priority=STRUCTURE,
+)
+def jwk_private_key(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Private members of a JSON Web Key (RFC 7517/7518): `d` of EC/OKP/RSA keys, the RSA primes and CRT
+    values `p`, `q`, `dp`, `dq`, `qi`, and `k` of a symmetric (`"kty": "oct"`) key. Public members (`n`,
+    `e`, `x`, `y`) are left alone."""
+    body = jwk_object(text, m.start())
+    if body is None or (m.group("m") == "k" and not _OCT.search(body.lower())):
+        return None
+    return m.span("v") if key_literal(m.group("v"), profile, True) else None
+
+
+# --- credential files -------------------------------------------------------------------------------------
+
+_NETRC_ENTRY = re.compile(r"(?:^|[\s\"'])(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+\Z")
+
+
+@CONTEXTS(
+    "netrc-password",
+    ("machine ", "machine\t", "default login"),
+    r"password[ \t]+(?P<uq>[^\s\"'`]{1,256})",
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def netrc_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """`.netrc` entries: `machine HOST login USER password PASS` on one line or several (also `default`)."""
+    if not _NETRC_ENTRY.search(text, max(0, m.start() - 400), m.start()):
+        return None
+    start, end = m.span("uq")
+    return (start, end) if password_literal(text[start:end], profile) else None
+
+
+@CONTEXTS(
+    "pgpass-password",
+    ("pgpass", ":5432:", ":*:"),
+    r"(?P<h>[\w.*\[\]-]{1,253}):(?P<port>\d{1,5}|\*):(?P<db>[^:\s\"']{1,63}):(?P<u>[^:\s\"']{1,63}):"
+    r"(?P<v>(?:[^:\s\"'\\]|\\.){1,256})(?=[\s\"']|$)",
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+)
+def pgpass_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """PostgreSQL `.pgpass` lines `host:port:database:user:password` (`*` wildcards, `\\:` escapes)."""
+    if m.start() and not text[m.start() - 1].isspace() and text[m.start() - 1] not in "\"'":
+        return None
+    user, value = m.group("u"), m.group("v")
+    if value.lower() == user.lower():
+        return None
+    return m.span("v") if password_literal(value, profile) else None
+
+
+# --- XML settings and labelled lines ------------------------------------------------------------------------
+
+
+@CONTEXTS(
+    "xml-setting",
+    ("value=",),
+    tuple(a + r"[ \t]*=[ \t]*(?P<nq>[\"'])(?P<n>[^\"'<>\n]{1,128})(?P=nq)[ \t\r\n]+value[ \t]*=[ \t]*"
+          r"(?P<vq>[\"'])(?P<v>[^\"'<>\n]{1,1024})(?P=vq)" for a in ("key", "name")),
+    priority=STRUCTURE,
+    lowered=True,
+)
+def xml_setting(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """XML settings named by one attribute and valued by the next: .NET `<add key="ApiKey" value="…"/>`,
+    Spring `<property name="password" value="…"/>`, `<setting name="API_KEY" value="…"/>`. The value is
+    judged unescaped (`&amp;` is one character of it) and replaced as written."""
+    if not text[m.start() - 1 : m.start()].isspace():
+        return None  # `data-key=`, `keyname=`: another attribute
+    judge = credential_judge(text[m.start("n") : m.end("n")])
+    if judge is None:
+        return None
+    start, end = m.span("v")
+    return (start, end) if judge(html.unescape(text[start:end]), profile, True) else None
+
+
+_LABEL = r"[ \t]+[-\u2013\u2014][ \t]+(?P<uq>[^\s]{1,256})[ \t]*(?:\r?\n|$)"
+_LABELS = ("password", "passwd", "passphrase", "secret", "key", "token")
+
+
+@CONTEXTS(
+    "labelled-secret",
+    # the label and its dash as keywords: "key" alone is in nearly every text
+    tuple(f"{label} {dash}" for label in _LABELS for dash in "-\u2013\u2014"),
+    tuple(k + _LABEL for k in _LABELS),
+    priority=STRUCTURE,
+    lowered=True,
+)
+def labelled_secret(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """A credential written as a labelled line in notes or prose, `Password - …`, `License key – …`: the
+    value is the line's last word (`Password - see the vault` is a sentence). `Label: value` lines are
+    assignments the generic rules read."""
+    judge = credential_judge(text[name_start(text, m.start()) : m.start() + len(m.group().split()[0])])
+    start, end = m.span("uq")
+    return (start, end) if judge is not None and judge(text[start:end], profile, False) else None
