@@ -23,9 +23,11 @@ from harvest.scrub.values import (
     is_wordy,
     looks_random,
     name_words,
+    word_count,
 )
 
-PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "pword"})
+PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "pword",
+                            "storepass", "keypass"})  # keytool's -storepass / -keypass
 KEY_WORDS = frozenset({"key", "token", "apikey", "auth", "credential", "credentials", "creds", "cred"})
 PUBLIC_WORDS = frozenset({"public", "pub", "publishable", "csrf", "xsrf"})
 # A password hash's salt or pepper set in configuration is as secret as a key (it is the same for every user).
@@ -182,7 +184,8 @@ def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
     if written_out(a, path):
         return password_literal(a.value, profile, a.quoted)
     if profile.strict and len(a.value) >= profile.context_min_length and not is_code_reference(a.value):
-        return password_literal(a.value, profile)
+        # strict: a literal unless several words make it an expression (`ConvertTo-SecureString`)
+        return not (word_count(a.value) >= 2 and is_wordy(a.value)) and password_literal(a.value, profile)
     return not is_code_reference(a.value) and looks_random(a.value, 8)
 
 

@@ -24,13 +24,14 @@ from harvest.scrub.assignments import (
 )
 from harvest.scrub.base import STRUCTURE, Collector, Span
 from harvest.scrub.profile import Profile
+from harvest.scrub.values import looks_random
 
 CONTEXTS = Collector()
 
 # One shell or SQL word: single-quoted, double-quoted or bare (up to a space or an operator).
 _WORD = r"(?:'(?P<sq>[^'\n]{0,256})'|\"(?P<dq>[^\"\n]{0,256})\"|(?P<uq>[^\s'\"`;|&<>()]{1,256}))"
 # What may stand between a command and the option we look for: the rest of one command on one line.
-_ARGS = r"[^\n|;&]{0,300}?"
+_ARGS = r"(?:[ \t][^\n|;&]{0,300}?)?[ \t]"
 
 
 def _word(m: re.Match[str]) -> tuple[int, int, bool] | None:
@@ -93,39 +94,88 @@ def sql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
 
 # --- command lines -----------------------------------------------------------------------------------------
 
-_REGISTRY_CLIS = re.compile(r"(?:docker|podman|buildah|skopeo|nerdctl|oras|registry|crane)[ \t]+\Z", re.IGNORECASE)
+_REGISTRY_CLIS = re.compile(r"(?:docker|podman|buildah|skopeo|nerdctl|oras|registry|auth)[ \t]+\Z", re.IGNORECASE)
 _HTPASSWD = re.compile(r"htpasswd[ \t]+(?P<opts>(?:-[a-z]+[ \t]+)+)(?P<args>[^\n|;&]{1,400})")
+
+
+_PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|passwd[ \t]+--stdin")
+
+
+_LOGIN_CLIS = ("docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "auth")
+
+
+@CONTEXTS(
+    "mysql-password",
+    ("mysql", "mariadb"),
+    tuple(cli + r"[\w-]*" + _ARGS + r"-p(?P<sp>[ \t]+)?(?=[^\s-])" + _WORD for cli in ("mysql", "mariadb")),
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def mysql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Passwords given to the MySQL/MariaDB clients (`mysql`, `mysqldump`, `mysqladmin`, `mariadb-dump`…):
+    `-pX` attached, and `-p X` only when X cannot be the database name (`mysql -p shop` prompts, then
+    opens `shop`): quoted, holding a character a bare database name cannot, or random."""
+    if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+        return None
+    word = _word(m)
+    if word is None:
+        return None
+    start, end, quoted = word
+    value = text[start:end]
+    flag = m.start("sp") if m.group("sp") is not None else start - quoted
+    if text[flag - 1 : flag] != "p":
+        return None  # `-P3306` is the port (the pattern ran on lower-cased text)
+    if m.group("sp") is not None and not quoted and re.fullmatch(r"[\w$]+", value) and not looks_random(value, 8):
+        return None  # `mysql -p shop`: a prompt, then the database
+    return (start, end) if password_literal(value, profile, quoted) else None
+
+
+_PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|passwd[ \t]+--stdin")
 
 
 @CONTEXTS(
     "command-password",
-    ("mysql", "mariadb", "login", "sshpass", "htpasswd", "redis-cli", "mongo", "pgpassword", "mysql_pwd"),
-    (r"mysql[\w-]*[ \t]" + _ARGS + r"[ \t]-p(?=[^\s-])" + _WORD,
-     r"mariadb[\w-]*[ \t]" + _ARGS + r"[ \t]-p(?=[^\s-])" + _WORD,
-     r"login[ \t]" + _ARGS + r"[ \t]-p[ \t]+" + _WORD,
-     r"sshpass[ \t]" + _ARGS + r"-p[ \t]*" + _WORD,
-     r"redis-cli[ \t]" + _ARGS + r"[ \t]-a[ \t]+" + _WORD,
-     r"mongo(?:sh|dump|restore|import|export|stat|top)?[ \t]" + _ARGS + r"[ \t]-p[ \t]+" + _WORD,
+    # Each keyword names the command or option itself, so these patterns run only on texts that use them.
+    ("sshpass", "redis-cli", "mongo", "pgpassword", "mysql_pwd", "pass:", "openssl enc", "smbclient", "net user",
+     "rabbitmqctl", "sudo -s", "--password-stdin", "passwd --stdin", *(f"{cli} login" for cli in _LOGIN_CLIS)),
+    (r"login" + _ARGS + r"-p[ \t]+" + _WORD,
+     r"sshpass" + _ARGS + r"-p[ \t]*" + _WORD,
+     r"redis-cli" + _ARGS + r"-a[ \t]+" + _WORD,
+     r"mongo(?:sh|dump|restore|import|export|stat|top)?" + _ARGS + r"-p[ \t]+" + _WORD,
      r"pgpassword=" + _WORD,
-     r"mysql_pwd=" + _WORD),
+     r"mysql_pwd=" + _WORD,
+     r"-pass(?:in|out)?[ \t]+pass:" + _WORD,
+     r"openssl[ \t]+enc" + _ARGS + r"-k[ \t]+" + _WORD,
+     r"smbclient" + _ARGS + r"(?:-u|--user(?:name)?)(?:[ \t]+|=)[\"']?[^\s%'\"]{1,64}%" + _WORD,
+     r"net[ \t]+user[ \t]+[^\s/]{1,64}[ \t]+" + _WORD,
+     r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+\S{1,64}[ \t]+" + _WORD,
+     r"echo[ \t]+(?:-n[ \t]+)?" + _WORD + r"[ \t]*\|[ \t]*(?P<pipe>[^\n]{1,200})"),
     placeholder="<PASSWORD>",
     priority=STRUCTURE,
     lowered=True,
 )
 def command_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
-    """Passwords given to database and registry clients on the command line: `mysql -pX` (attached only:
-    `-p X` prompts and X is the database), `docker login -p X`, `sshpass -p X`, `redis-cli -a X`,
-    `mongosh -p X`, and the clients' password variables `PGPASSWORD=X psql`, `MYSQL_PWD=X`."""
+    """Passwords given to clients on the command line, each as its documentation spells the option:
+    `docker login -p X` (podman, buildah, skopeo, nerdctl, oras, crane), `sshpass -p X`, `redis-cli -a X`,
+    `mongosh -p X`, `openssl … -passout pass:X`, `openssl enc -k X`, `smbclient -U user%X`,
+    `net user NAME X`, `rabbitmqctl add_user NAME X`, `echo X | sudo -S` / `| docker login --password-stdin`,
+    and the clients' password variables `PGPASSWORD=X psql`, `MYSQL_PWD=X`."""
     head = m.group()
+    if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+        return None  # `my_mysql_pwd=`, `xlogin`: a longer word
+    word = _word(m)
+    if word is None:
+        return None
+    start, end, quoted = word
+    value = text[start:end]
     if head.startswith("login") and not _REGISTRY_CLIS.search(text, max(0, m.start() - 24), m.start()):
         return None  # `-p` of some other `login` command
-    if head.startswith(("mysql", "mariadb")) and not head.startswith("mysql_pwd"):
-        dash = m.start("sq") if m.group("sq") is not None else m.start("dq") if m.group("dq") is not None else m.start("uq")
-        if text[dash - 1 : dash] != "p" and text[dash - 2 : dash] not in ("p'", 'p"'):
-            return None  # `-P3306` is the port (the pattern ran on lower-cased text)
-    if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-"):
-        return None  # `my_mysql_pwd=`, `xlogin`: a longer word
-    return _judged(m, text, password_literal, profile)
+    if head.startswith("echo") and not _PIPED_INTO.search(text, m.start("pipe"), m.end("pipe")):
+        return None  # piped into something that does not read a password (`sudo -S` is case-sensitive)
+    if head.startswith("net") and (value == "*" or value.startswith("/")):
+        return None  # `net user NAME *` prompts
+    return (start, end) if password_literal(value, profile, quoted) else None
 
 
 @CONTEXTS("htpasswd-password", ("htpasswd",), _HTPASSWD.pattern, placeholder="<PASSWORD>", priority=STRUCTURE,
@@ -305,14 +355,16 @@ def k8s_secret_data(m: re.Match[str], text: str, profile: Profile) -> Span | Non
 
 _JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k")
 JWK_PUBLIC_MEMBERS = frozenset({"n", "e", "x", "y", "crv", "kid", "kty", "alg", "use", "x5c", "x5t", "x5u"})
-_OCT = re.compile(r"[\"']?kty[\"']?[ \t]*:[ \t]*[\"']oct[\"']")
+_OCT = re.compile(r"[\"']?kty[\"']?[ \t]*:[ \t]*[\"']?oct\b")
 
 
 def jwk_object(text: str, pos: int) -> str | None:
-    """The JSON object around `pos` when it is a JWK (has a `kty` member), else None."""
+    """The object around `pos` when it is a JWK (has a `kty` member), else None. YAML has no braces: there
+    the object is the 8 KB around `pos`."""
     opening = text.rfind("{", max(0, pos - 8192), pos)
     if opening == -1:
-        return None
+        window = text[max(0, pos - 8192) : pos + 8192]
+        return window if "kty" in window.lower() else None
     closing = text.find("}", pos)
     body = text[opening : closing + 1 if closing != -1 else pos + 8192]
     return body if "kty" in body.lower() else None
@@ -320,8 +372,10 @@ def jwk_object(text: str, pos: int) -> str | None:
 
 @CONTEXTS(
     "jwk-private-key",
-    ("kty",),
-    tuple(q + r"(?P<m>dp|dq|qi|d|p|q|k)[\"'][ \t]*:[ \t]*[\"'](?P<v>[A-Za-z0-9_\-+/=]{1,4096})[\"']" for q in "\"'"),
+    ('"kty"', "'kty'", "kty:"),
+    # JSON (`"d": "…"`, also single-quoted) and JavaScript/YAML objects with bare member names (`d: '…'`)
+    tuple(before + r"(?P<m>dp|dq|qi|d|p|q|k)" + after + r"[ \t]*:[ \t]*[\"']?(?P<v>[A-Za-z0-9_\-+/=]{1,4096})"
+          for before, after in (("\"", "\""), ("'", "'"), (r"(?<![\w$.\"'-])", ""))),
     priority=STRUCTURE,
 )
 def jwk_private_key(m: re.Match[str], text: str, profile: Profile) -> Span | None:
@@ -331,6 +385,9 @@ def jwk_private_key(m: re.Match[str], text: str, profile: Profile) -> Span | Non
     body = jwk_object(text, m.start())
     if body is None or (m.group("m") == "k" and not _OCT.search(body.lower())):
         return None
+    after = text[m.end() : m.end() + 1]
+    if after and not (after in "\"'," or after.isspace() or after == "}"):
+        return None  # the value goes on: not one base64url string
     return m.span("v") if key_literal(m.group("v"), profile, True) else None
 
 

@@ -67,8 +67,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     # Contexts (harvest/scrub/contexts.py); tests/harvest/test_scrub_contexts.py holds the full table.
     "sql-password": ([f"CREATE USER app IDENTIFIED BY '{rnd(12)}';", f"ALTER ROLE app WITH PASSWORD '{rnd(12)}';"],
                      ["CREATE USER app IDENTIFIED BY %s;", "ALTER USER app PASSWORD EXPIRE;"]),
-    "command-password": ([f"mysql -u root -p{rnd(12)} shop", f"sshpass -p {rnd(12)} ssh host"],
-                         ["mysql -u root -p shop", "docker run -p 8080:80 nginx"]),
+    "mysql-password": ([f"mysql -u root -p{rnd(12)} shop"], ["mysql -u root -p shop", "mysql -P3306 -p"]),
+    "command-password": ([f"sshpass -p {rnd(12)} ssh host", f"docker login -u ci -p {rnd(12)} registry"],
+                         ["docker run -p 8080:80 nginx", "ssh login -p 2222 host"]),
     "htpasswd-password": ([f"htpasswd -bc .htpasswd admin {rnd(12)}"], ["htpasswd -c .htpasswd admin"]),
     "powershell-secure-string": ([f"ConvertTo-SecureString '{rnd(12)}' -AsPlainText -Force"],
                                  ["ConvertTo-SecureString $plain -AsPlainText -Force"]),
