@@ -50,6 +50,9 @@ _GROUPS = ("dq", "sq", "bq", "eq", "uq")
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[1-9]?")
 _BLOCK_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n[ \t]+(?P<v>[^\s#][^\n]{0,1023}?)[ \t]*(?:\r?\n|$)")
 _TAIL = re.compile(TAIL)
+# Words after which `NAME=value` is a shell word: exports, Dockerfile instructions, `docker run -e`, `--build-arg`.
+_COMMAND_BEFORE = re.compile(r"(?:^|[\s;&|(])(?:export|env|arg|set|setx|-e|--env|--build-arg|--set)[ \t]+\Z",
+                             re.IGNORECASE)
 _TYPE_THEN_VALUE = re.compile(r"[ \t]*=[ \t]*[\"'`]")
 _CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".cnf", ".properties", ".yaml", ".yml", ".toml", ".json", ".xml",
                     ".npmrc", ".pypirc", ".netrc", ".tfvars", ".service",
@@ -68,6 +71,7 @@ class Assignment:
     quoted: bool
     start: int
     end: int
+    command: bool = False  # the name follows `export`, `ENV`, `-e`…: a shell word, so the value is a literal
 
 
 def name_start(text: str, pos: int, limit: int = 64) -> int:
@@ -102,7 +106,8 @@ def credential_judge(name: str) -> Callable[[str, Profile, bool], bool] | None:
 
 def read_assignment(text: str, m: re.Match[str]) -> Assignment | None:
     """The assignment an `assignment_pattern` match found (offsets into `text`, which it may have lowered)."""
-    name = text[name_start(text, m.start()) : m.start("close")]
+    begin = name_start(text, m.start())
+    name = text[begin : m.start("close")]
     op, close = m["op"], m["close"]
     if (op == "," and not close) or (op.isspace() and not name.startswith("-")):
         return None
@@ -118,7 +123,8 @@ def read_assignment(text: str, m: re.Match[str]) -> Assignment | None:
             start, end, quoted = *again.span("dq"), True
     if op == "," and not quoted:
         return None  # positional arguments: only a quoted value follows a quoted name
-    return Assignment(name, op, text[start:end], quoted, start, end)
+    command = op == "=" and _COMMAND_BEFORE.search(text, max(0, begin - 24), begin) is not None
+    return Assignment(name, op, text[start:end], quoted, start, end, command)
 
 
 def config_file(path: str | None) -> bool:
@@ -144,8 +150,9 @@ def _rejected(a: Assignment) -> bool:
 
 
 def written_out(a: Assignment, path: str | None) -> bool:
-    """Quoted, in a config file, or the argument of a command-line flag (`--password X` is a shell word)."""
-    return a.quoted or config_file(path) or a.name.startswith("-")
+    """Quoted, in a config file, or a shell word: the argument of a command-line flag (`--password X`) or
+    `NAME=value` after `export`, `ENV`, `docker run -e`."""
+    return a.quoted or config_file(path) or a.name.startswith("-") or a.command
 
 
 def literal(a: Assignment, path: str | None) -> bool:

@@ -24,7 +24,7 @@ from harvest.scrub.assignments import (
 )
 from harvest.scrub.base import STRUCTURE, Collector, Span
 from harvest.scrub.profile import Profile
-from harvest.scrub.values import looks_random
+from harvest.scrub.values import looks_random, name_words
 
 CONTEXTS = Collector()
 
@@ -251,12 +251,13 @@ _CONNECTION_KEY = re.compile(
 )
 def connection_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
     """`password=`/`pwd=` among connection parameters: JDBC URLs (`?user=…&password=…`, `;password=…`),
-    ODBC and ADO.NET strings (`Server=…;Uid=…;Pwd={…};`), libpq conninfo (`host=… password=…`)."""
+    ODBC and ADO.NET strings (`Server=…;Uid=…;Pwd={…};`), libpq conninfo (`host=… password=…`), mount
+    options (`-o username=…,password=…`)."""
     before = text[m.start() - 1 : m.start()]
-    if before and before not in ";?& \t\"'{":
+    if before and before not in ";?&, \t\"'{":
         return None  # `db_password=`: a name of its own (the assignment rules read it)
-    if text[max(0, m.start() - 64) : m.start()].rstrip(" \t")[-1:] in (",", "("):
-        return None  # keyword arguments in code (`connect(host=h, password=pw)`): expressions
+    if before in " \t" and text[max(0, m.start() - 64) : m.start()].rstrip(" \t")[-1:] in (",", "("):
+        return None  # keyword arguments in code (`connect(host=h, password=pw)`); `-o user=u,password=p` is not
     line_start = _line_start(text, m.start())
     line_end = text.find("\n", m.end())
     window = text[max(line_start, m.start() - 300) : m.start()] + text[m.end() : line_end if line_end != -1 else None][:300]
@@ -428,6 +429,60 @@ def pgpass_password(m: re.Match[str], text: str, profile: Profile) -> Span | Non
     if value.lower() == user.lower():
         return None
     return m.span("v") if password_literal(value, profile) else None
+
+
+# --- calls in code ---------------------------------------------------------------------------------------------
+
+_SETTER_VERBS = frozenset({"set", "with", "use"})
+_QUOTED_ARG = r"[ \t]*(?:\"(?P<dq>[^\"\\\n]{1,256})\"|'(?P<sq>[^'\\\n]{1,256})')[ \t]*[,)]"
+
+
+@CONTEXTS(
+    "credential-setter",
+    ("password(", "passwd(", "secret(", "key(", "token("),
+    tuple(k + r"\(" + _QUOTED_ARG for k in ("password", "passwd", "secret", "key", "token")),
+    priority=STRUCTURE,
+    lowered=True,
+)
+def credential_setter(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """A literal handed to a setter or builder of a credential: `setPassword("…")`, `withApiKey("…")`,
+    `.password("…")`, `.clientSecret('…')`. Other verbs (`check_password("…")`, `get_secret("name")`)
+    take something else than the credential itself."""
+    begin = name_start(text, m.start())
+    dot = text.rfind(".", begin, m.start() + 1)
+    name = text[dot + 1 if dot != -1 else begin : m.start() + m.group().index("(")]
+    words = name_words(name)
+    if not words:
+        return None
+    if words[0] in _SETTER_VERBS:
+        words = words[1:]
+    elif dot == -1 and text[begin - 1 : begin] != ".":
+        return None  # a plain function (`hash_password("…")`): builders and setters are methods
+    if not words or any(w in _NOT_CREDENTIAL_VERBS for w in words):
+        return None
+    judge = credential_judge("_".join(words))
+    return None if judge is None else _judged(m, text, judge, profile)
+
+
+_NOT_CREDENTIAL_VERBS = frozenset({"get", "check", "verify", "hash", "validate", "encode", "decode", "encrypt", "decrypt",
+                                   "compare", "reset", "find", "load", "read", "fetch", "lookup", "generate", "create",
+                                   "has", "is", "make", "new", "delete", "remove", "rotate", "mask", "format", "parse"})
+
+
+@CONTEXTS(
+    "credential-constructor",
+    ("credential(", "credentials(", "authentication("),
+    tuple(k + r"\([ \t]*(?:\"[^\"\n]{1,128}\"|'[^'\n]{1,128}')[ \t]*,[ \t]*(?:\"(?P<dq>[^\"\\\n]{1,256})\"|"
+          r"'(?P<sq>[^'\\\n]{1,256})')" for k in ("credential", "credentials", "authentication")),
+    placeholder="<PASSWORD>",
+    priority=STRUCTURE,
+    lowered=True,
+)
+def credential_constructor(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """The password of a user/password credential built from two literals: .NET `NetworkCredential("u", "…")`,
+    Apache `UsernamePasswordCredentials("u", "…")`, Java `PasswordAuthentication("u", "…".toCharArray())`,
+    AWS `BasicAWSCredentials("AKIA…", "…")`."""
+    return _judged(m, text, password_literal, profile)
 
 
 # --- XML settings and labelled lines ------------------------------------------------------------------------

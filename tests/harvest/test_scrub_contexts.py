@@ -81,6 +81,15 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("connection-password", "appsettings.json", f'{{"Db": "Server=db;Database=shop;User Id=sa;Password={P};"}}\n', P),
     ("connection-password", "odbc.ini", f"conn = Driver={{ODBC Driver 18}};Server=db;Uid=sa;Pwd={{{P}}};\n", P),
     ("connection-password", "scripts/q.sh", f'psql "host=db port=5432 dbname=shop user=app password={P}"\n', P),
+    ("connection-password", "docs/nas.md", f"    mount -t cifs //nas/share /mnt -o username=backup,password={P}\n", P),
+    # calls in code
+    ("credential-setter", "src/Db.java", f'ds.setPassword("{P}");\n', P),
+    ("credential-setter", "src/Client.java", f'Client c = Client.builder().apiKey("{T}").build();\n', T),
+    ("credential-setter", "app/cfg.py", f"cfg.with_client_secret('{T}')\n", T),
+    ("credential-constructor", "src/Mail.cs", f'var cred = new NetworkCredential("svc", "{P}");\n', P),
+    ("credential-constructor", "src/Http.java", f'new UsernamePasswordCredentials("admin", "{P}")\n', P),
+    ("password-assignment", "docs/run.md", f"    docker run -e POSTGRES_PASSWORD={P} postgres:16\n", P),
+    ("password-assignment", "docs/run.md", f"    export DB_PASSWORD={P}\n", P),
     # headers
     ("api-key-header", "scripts/smoke.sh", f"curl -s -H 'X-API-Key: {T}' https://api.internal/health\n", T),
     ("api-key-header", "client.py", f'headers = {{"X-Auth-Token": "{T}"}}\n', T),
@@ -196,6 +205,10 @@ NEGATIVES: list[tuple[str, str]] = [
     ("appsettings.json", '{"Db": "Server=db;Database=shop;User Id=sa;Password=${DB_PASSWORD};"}\n'),
     ("app/db.py", "conn = psycopg.connect(host=host, user=user, password=getpass())\n"),
     ("app/db.py", "conn = connect(host=cfg.host, user=cfg.user, password=cfg.password)\n"),
+    ("app/auth.py", 'assert user.check_password("hunter22")\nhashed = hash_password(form["password"])\n'),
+    ("app/vault.py", 'value = vault.get_secret("db-password")\nds.setPassword(password)\nds.setPassword("")\n'),
+    ("src/Mail.cs", "var cred = new NetworkCredential(user, password);\n"),
+    ("docs/run.md", "    export PASSWORD=$(vault read -field=pw secret/db)\n    export TOKEN=$TOKEN\n"),
     # headers
     ("client.py", 'headers = {"X-API-Key": api_key, "X-Auth-Token": self.token}\n'),
     ("scripts/smoke.sh", "curl -H \"X-API-Key: $API_KEY\" https://api.internal/health\n"),

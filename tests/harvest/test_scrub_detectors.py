@@ -82,6 +82,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "pgpass-password": ([f"db:5432:shop:app:{rnd(12)}"], ["localhost:5432:*:postgres:postgres"]),
     "xml-setting": ([f'<add key="ApiKey" value="{rnd(32)}" />'], ['<add key="TokenLifetime" value="3600" />']),
     "labelled-secret": ([f"Password - {rnd(12)}"], ["Password - see the team vault"]),
+    "credential-setter": ([f'ds.setPassword("{rnd(12)}");', f'.apiKey("{rnd(32)}")'],
+                          ['hash_password("hunter22")', 'vault.get_secret("db-password")', "ds.setPassword(pw);"]),
+    "credential-constructor": ([f'new NetworkCredential("svc", "{rnd(12)}")'], ['new NetworkCredential("svc", pw)']),
     "email": (["Reviewed-by: Grace Hopper <grace" + "@" + "hopper.dev>"], ["user@example.com", "git@github.com:org/repo.git", "@pytest.fixture"]),
 }
 
