@@ -46,6 +46,7 @@ TAIL = (
     r"|(?P<uq>[^\s\"'`,;)}\]<>&]{1,256}(?:&amp;(?![\w.-]{1,64}=)[^\s\"'`,;)}\]<>&]{1,256}){0,8}))"
 )
 _GROUPS = ("dq", "sq", "bq", "eq", "uq")
+_INTEGER = re.compile(r"0[xX][0-9a-fA-F]{1,16}[uUlL]{0,3}")
 # `password: |` / `>-`: the value is the block's first line.
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[1-9]?")
 _BLOCK_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n[ \t]+(?P<v>[^\s#][^\n]{0,1023}?)[ \t]*(?:\r?\n|$)")
@@ -146,13 +147,19 @@ def _rejected(a: Assignment) -> bool:
         return True
     if value[0] in "([{/." or value.startswith("~/"):
         return True  # an expression, a file path or a dotfile
+    if not a.quoted and _INTEGER.fullmatch(value):
+        return True  # `SALT = 0x9E3779B1`: a 64-bit constant in code, not key material
     return value.lower() in {a.name.lower(), a.name.lower().rsplit("_", 1)[-1]}
 
 
 def written_out(a: Assignment, path: str | None) -> bool:
     """Quoted, in a config file, or a shell word: the argument of a command-line flag (`--password X`) or
-    `NAME=value` after `export`, `ENV`, `docker run -e`."""
-    return a.quoted or config_file(path) or a.name.startswith("-") or a.command
+    `NAME=value` after `export`, `ENV`, `docker run -e`. A flag followed by a plain lower-case word is prose
+    about the flag (`the --password option`, `--password requires --username`)."""
+    if a.quoted or config_file(path) or a.command:
+        return True
+    word = a.value.rstrip(".,:!?")
+    return a.name.startswith("-") and not (word.isalpha() and word.islower())
 
 
 def literal(a: Assignment, path: str | None) -> bool:

@@ -58,7 +58,7 @@ def _line_start(text: str, pos: int) -> int:
 
 # --- SQL -------------------------------------------------------------------------------------------------
 
-_USER_STATEMENT = re.compile(r"(?:create|alter)\s+(?:user|role|login)\b|set\s+password\b")
+_USER_STATEMENT = re.compile(r"(?:create|alter)\s+(?:user|role|login)\b|set\s+password\b|grant\b")
 _SQL_NOT_VALUES = frozenset({"random", "values", "password", "null", "external", "externally", "globally"})
 
 
@@ -85,10 +85,10 @@ def sql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
     value = text[start:end]
     if not quoted and (value.lower() in _SQL_NOT_VALUES or not value[0].isalnum()):
         return None  # a keyword (`IDENTIFIED BY RANDOM PASSWORD`) or a bind parameter (`:pw`, `?`, `@pw`)
-    if m.group().startswith("password"):  # not `identified by` nor `set password`: check the statement
+    if not m.group().startswith("set"):  # `identified by` and `password '…'` only inside a user statement
         statement = max(text.rfind(";", 0, low_start), low_start - 400, 0)
         if not _USER_STATEMENT.search(text[statement:low_start].lower()):
-            return None
+            return None  # "identified by name": prose
     return (start, end) if password_literal(value, profile, quoted) else None
 
 
@@ -265,6 +265,8 @@ def connection_password(m: re.Match[str], text: str, profile: Profile) -> Span |
         return None
     group = "br" if m.group("br") is not None else "sq" if m.group("sq") is not None else "uq"
     start, end = m.span(group)
+    if group == "uq" and (start - m.start() > len("password=") or text[end : end + 1] == "="):
+        return None  # `password = port = None`: spaced or chained, code rather than a parameter list
     return (start, end) if password_literal(text[start:end], profile, group != "uq") else None
 
 
