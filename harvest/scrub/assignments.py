@@ -158,8 +158,13 @@ def written_out(a: Assignment, path: str | None) -> bool:
     about the flag (`the --password option`, `--password requires --username`)."""
     if a.quoted or config_file(path) or a.command:
         return True
-    word = a.value.rstrip(".,:!?")
-    return a.name.startswith("-") and not (word.isalpha() and word.islower())
+    return a.name.startswith("-") and not _prose_word(a.value)
+
+
+def _prose_word(value: str) -> bool:
+    """A lower-case word, maybe ending a sentence (`options.`): prose, not a literal outside quotes."""
+    word = value.rstrip(".,:!?")
+    return word.isalpha() and word.islower()
 
 
 def literal(a: Assignment, path: str | None) -> bool:
@@ -197,6 +202,8 @@ def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
         return looks_random(a.value, 10)  # ("pass", "raise", …) is a list of words, not an assignment
     if written_out(a, path):
         return password_literal(a.value, profile, a.quoted)
+    if _prose_word(a.value):
+        return False
     if profile.strict and len(a.value) >= profile.context_min_length and not is_code_reference(a.value):
         # strict: a literal unless several words make it an expression (`ConvertTo-SecureString`)
         return not (word_count(a.value) >= 2 and is_wordy(a.value)) and password_literal(a.value, profile)
