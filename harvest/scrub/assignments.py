@@ -23,7 +23,6 @@ from harvest.scrub.values import (
     is_wordy,
     looks_random,
     name_words,
-    word_count,
 )
 
 PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "pword",
@@ -47,6 +46,9 @@ TAIL = (
 )
 _GROUPS = ("dq", "sq", "bq", "eq", "uq")
 _INTEGER = re.compile(r"0[xX][0-9a-fA-F]{1,16}[uUlL]{0,3}")
+# Built the way password policies ask (a letter, a digit and a symbol no expression holds): `Summer2023!`.
+_PASSWORD_SHAPED = re.compile(r"(?=[^\s]*[A-Za-z])(?=[^\s]*\d)(?=[^\s]*[!@#%^&*+?~])[^\s\"'`$(){}\[\]]{6,64}")
+_CMDLET = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+")
 # `password: |` / `>-`: the value is the block's first line.
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[1-9]?")
 _BLOCK_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n[ \t]+(?P<v>[^\s#][^\n]{0,1023}?)[ \t]*(?:\r?\n|$)")
@@ -202,12 +204,11 @@ def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
         return looks_random(a.value, 10)  # ("pass", "raise", …) is a list of words, not an assignment
     if written_out(a, path):
         return password_literal(a.value, profile, a.quoted)
-    if _prose_word(a.value):
-        return False
-    if profile.strict and len(a.value) >= profile.context_min_length and not is_code_reference(a.value):
-        # strict: a literal unless several words make it an expression (`ConvertTo-SecureString`)
-        return not (word_count(a.value) >= 2 and is_wordy(a.value)) and password_literal(a.value, profile)
-    return not is_code_reference(a.value) and looks_random(a.value, 8)
+    if _prose_word(a.value) or is_code_reference(a.value) or _CMDLET.fullmatch(a.value):
+        return False  # `ConvertTo-SecureString`: a PowerShell command, not a value
+    if profile.strict and len(a.value) >= profile.context_min_length:
+        return password_literal(a.value, profile)
+    return looks_random(a.value, 8) or (_PASSWORD_SHAPED.fullmatch(a.value) is not None and password_literal(a.value, profile))
 
 
 def secret_value(a: Assignment, path: str | None, profile: Profile) -> bool:

@@ -492,17 +492,19 @@ def credential_constructor(m: re.Match[str], text: str, profile: Profile) -> Spa
 
 @CONTEXTS(
     "xml-setting",
-    ("value=",),
-    tuple(a + r"[ \t]*=[ \t]*(?P<nq>[\"'])(?P<n>[^\"'<>\n]{1,128})(?P=nq)[ \t\r\n]+value[ \t]*=[ \t]*"
-          r"(?P<vq>[\"'])(?P<v>[^\"'<>\n]{1,1024})(?P=vq)" for a in ("key", "name")),
+    ("value=", "<entry"),
+    (*(a + r"[ \t]*=[ \t]*(?P<nq>[\"'])(?P<n>[^\"'<>\n]{1,128})(?P=nq)[ \t\r\n]+value[ \t]*=[ \t]*"
+       r"(?P<vq>[\"'])(?P<v>[^\"'<>\n]{1,1024})(?P=vq)" for a in ("key", "name")),
+     r"<entry[ \t]+key[ \t]*=[ \t]*(?P<nq>[\"'])(?P<n>[^\"'<>\n]{1,128})(?P=nq)[ \t]*>(?P<v>[^<\n]{1,1024})</entry>"),
     priority=STRUCTURE,
     lowered=True,
 )
 def xml_setting(m: re.Match[str], text: str, profile: Profile) -> Span | None:
     """XML settings named by one attribute and valued by the next: .NET `<add key="ApiKey" value="…"/>`,
-    Spring `<property name="password" value="…"/>`, `<setting name="API_KEY" value="…"/>`. The value is
+    Spring `<property name="password" value="…"/>`, `<setting name="API_KEY" value="…"/>`, and Java's XML
+    properties `<entry key="db.password">…</entry>`. The value is
     judged unescaped (`&amp;` is one character of it) and replaced as written."""
-    if not text[m.start() - 1 : m.start()].isspace():
+    if not text[m.start() - 1 : m.start()].isspace() and not m.group().startswith("<"):
         return None  # `data-key=`, `keyname=`: another attribute
     judge = credential_judge(text[m.start("n") : m.end("n")])
     if judge is None:

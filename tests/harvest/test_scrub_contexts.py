@@ -147,6 +147,8 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("password-assignment", ".env", "DB_PASSWORD=#VTdI%Un.Iy9\n", "#VTdI%Un.Iy9"),
     ("password-assignment", "notes.txt", "password:!Dd5G4s9\n", "!Dd5G4s9"),
     ("password-assignment", "conf/app.ini", f"[database]\npassword = {P}\n", P),
+    ("password-assignment", "notes/handover.txt", "login: admin password: Summer2023!\n", "Summer2023!"),
+    ("xml-setting", "conf/db.xml", f'<entry key="db.password">{P}</entry>\n', P),
     ("password-assignment", "application.properties", f"spring.datasource.password={P}\n", P),
     ("password-assignment", "config/database.php", f"return [\n    'password' => '{P}',\n];\n", P),
     ("generic-secret", "main.go", f'\tapiKey := "{T}"\n', T),
@@ -166,6 +168,7 @@ STRICT_ONLY: list[tuple[str, str, str]] = [
     ("docker-compose.yml", "    environment:\n      - MYSQL_ROOT_PASSWORD=ldvanPDI\n", "ldvanPDI"),
     ("deploy/Install.ps1", "$s = ConvertTo-SecureString 'Battery-Staple' -AsPlainText -Force\n", "Battery-Staple"),
     ("k8s/secret.yaml", "kind: Secret\nstringData:\n  username: deployer\n", "deployer"),
+    ("notes/vault.txt", "passphrase: correct-horse-battery-staple\n", "correct-horse-battery-staple"),
 ]
 
 # (path, text): no secret finding in either mode.
@@ -201,6 +204,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("docs/vcs.md", "Credentials can be given with the --username and --password options.\n"),
     ("fonts/cff.py", '"""Return the dict identified by name (str) or index (int)."""\n'),
     ("yarl/url.py", "username = password = port = None\n"),
+    ("app/auth.ps1", "$password = ConvertTo-SecureString -String $plain -AsPlainText\n"),
+    ("app/form.ts", "const password = form.value.password!;\nlet token = user.token ?? fallback;\n"),
     ("kernels/rounding.py", "SEED_OUT_SALT = 0x9E3779B1\n"),
     ("cli.py", 'parser.add_argument("--password", help="database password")\n'),
     ("scripts/db.sh", "pg_dump --password-file /run/secrets/db shop\n"),
