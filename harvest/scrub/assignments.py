@@ -45,6 +45,7 @@ TAIL = (
     r"|(?P<uq>[^\s\"'`,;)}\]<>&]{1,256}(?:&amp;(?![\w.-]{1,64}=)[^\s\"'`,;)}\]<>&]{1,256}){0,8}))"
 )
 _GROUPS = ("dq", "sq", "bq", "eq", "uq")
+_ESCAPE = re.compile(r"\\[nrt]")
 _INTEGER = re.compile(r"0[xX][0-9a-fA-F]{1,16}[uUlL]{0,3}")
 # Built the way password policies ask (a letter, a digit and a symbol no expression holds): `Summer2023!`.
 _PASSWORD_SHAPED = re.compile(r"(?=[^\s]*[A-Za-z])(?=[^\s]*\d)(?=[^\s]*[!@#%^&*+?~])[^\s\"'`$(){}\[\]]{6,64}")
@@ -126,8 +127,17 @@ def read_assignment(text: str, m: re.Match[str]) -> Assignment | None:
             start, end, quoted = *again.span("dq"), True
     if op == "," and not quoted:
         return None  # positional arguments: only a quoted value follows a quoted name
+    if not quoted:
+        end = start + len(escapes_trimmed(text[start:end]))
     command = op == "=" and _COMMAND_BEFORE.search(text, max(0, begin - 24), begin) is not None
     return Assignment(name, op, text[start:end], quoted, start, end, command)
+
+
+def escapes_trimmed(value: str) -> str:
+    """An unquoted value up to the first `\n`/`\t` escape: inside a string literal of code
+    (`"mysql -p shop\n"`) the escape and what follows belong to the string, not to the value."""
+    escape = _ESCAPE.search(value)
+    return value[: escape.start()] if escape else value
 
 
 def config_file(path: str | None) -> bool:

@@ -18,13 +18,14 @@ from collections.abc import Callable
 
 from harvest.scrub.assignments import (
     credential_judge,
+    escapes_trimmed,
     key_literal,
     name_start,
     password_literal,
 )
 from harvest.scrub.base import STRUCTURE, Collector, Span
 from harvest.scrub.profile import Profile
-from harvest.scrub.values import looks_random, name_words
+from harvest.scrub.values import is_code_reference, looks_random, name_words
 
 CONTEXTS = Collector()
 
@@ -38,8 +39,8 @@ def _word(m: re.Match[str]) -> tuple[int, int, bool] | None:
     """(start, end, quoted) of the `_WORD` a match read, or None when it read nothing."""
     for group, quoted in (("sq", True), ("dq", True), ("uq", False)):
         if group in m.re.groupindex and m.group(group) is not None:
-            start, end = m.span(group)
-            return start, end, quoted
+            value = m.group(group) if quoted else escapes_trimmed(m.group(group))
+            return m.start(group), m.start(group) + len(value), quoted
     return None
 
 
@@ -267,6 +268,10 @@ def connection_password(m: re.Match[str], text: str, profile: Profile) -> Span |
     start, end = m.span(group)
     if group == "uq" and (start - m.start() > len("password=") or text[end : end + 1] == "="):
         return None  # `password = port = None`: spaced or chained, code rather than a parameter list
+    if group == "br" and is_code_reference(text[start:end]):
+        return None  # `Password={make_password()}` in an f-string: code, not ODBC's braces
+    if group == "uq":
+        end = start + len(escapes_trimmed(text[start:end]))
     return (start, end) if password_literal(text[start:end], profile, group != "uq") else None
 
 
@@ -419,7 +424,7 @@ def netrc_password(m: re.Match[str], text: str, profile: Profile) -> Span | None
     "pgpass-password",
     ("pgpass", ":5432:", ":*:"),
     r"(?P<h>[\w.*\[\]-]{1,253}):(?P<port>\d{1,5}|\*):(?P<db>[^:\s\"']{1,63}):(?P<u>[^:\s\"']{1,63}):"
-    r"(?P<v>(?:[^:\s\"'\\]|\\.){1,256})(?=[\s\"']|$)",
+    r"(?P<v>(?:[^:\s\"'\\]|\\[:\\]){1,256})(?=[\s\"']|\\[nrt]|$)",
     placeholder="<PASSWORD>",
     priority=STRUCTURE,
 )

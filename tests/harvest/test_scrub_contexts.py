@@ -51,7 +51,7 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("sql-password", "db/mssql.sql", f"CREATE LOGIN svc WITH PASSWORD = '{P}';\n", P),
     ("sql-password", "db/mysql.sql", f"SET PASSWORD FOR 'app'@'localhost' = '{P}';\n", P),
     ("sql-password", "db/setup.py", f'cur.execute("ALTER ROLE app WITH PASSWORD \'{P}\'")\n', P),
-    ("sql-password", "migrations/2.sql", "ALTER USER app WITH PASSWORD '*Xz9#kT2wq';\n", "*Xz9#kT2wq"),
+    ("sql-password", "migrations/2.sql", "ALTER USER app WITH PASSWORD '*Xz9#kT2wq';\n", "*Xz9#kT2wq"),  # pragma: allowlist secret
     # command lines
     ("mysql-password", "scripts/restore.sh", f"mysql -h db -u root -p{P} shop < dump.sql\n", P),
     ("mysql-password", "README.md", f"    mysqldump -uroot -p'{P}' shop > shop.sql\n", P),
@@ -71,7 +71,7 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("password-assignment", "ops/tls.sh", f"keytool -importcert -keystore app.jks -storepass {P} -file ca.pem\n", P),
     ("htpasswd-password", "deploy/setup.sh", f"htpasswd -b -c /etc/nginx/.htpasswd admin {P}\n", P),
     ("htpasswd-password", "deploy/setup.sh", f"htpasswd -nb admin '{P}' >> users\n", P),
-    ("password-assignment", "ci/deploy.sh", "docker login --username deploy --password Summer1387_ registry\n", "Summer1387_"),
+    ("password-assignment", "ci/deploy.sh", "docker login --username deploy --password Summer1387_ registry\n", "Summer1387_"),  # pragma: allowlist secret
     ("password-assignment", "deploy/release.md", f"    tool publish --password={P} --verbose\n", P),
     ("generic-secret", "Makefile", f"\tcloudctl deploy --token {T} --region eu-west-1\n", T),
     ("generic-secret", "ci/run.sh", f"cli upload --api-key {T}\n", T),
@@ -104,7 +104,7 @@ POSITIVES: list[tuple[str, str, str, str]] = [
      f"$s = ConvertTo-SecureString -AsPlainText -Force -String '{P}'\n", P),
     ("password-assignment", "deploy/Install.ps1", f"Connect-Appliance -Username admin -Password '{P}'\n", P),
     # Docker and Kubernetes
-    ("password-assignment", "Dockerfile", "FROM python:3.12-slim\nENV ADMIN_PASSWORD=Copper5982#\n", "Copper5982#"),
+    ("password-assignment", "Dockerfile", "FROM python:3.12-slim\nENV ADMIN_PASSWORD=Copper5982#\n", "Copper5982#"),  # pragma: allowlist secret
     ("dockerfile-env", "Dockerfile", f"FROM python:3.12-slim\nENV ADMIN_PASSWORD {P}\n", P),
     ("generic-secret", "Dockerfile", f"ARG NPM_TOKEN={T}\n", T),
     ("password-assignment", "docker-compose.yml",
@@ -142,12 +142,12 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("generic-secret", "docs/snippet.html", f"API_KEY = &quot;{T}&quot;\n", T),
     ("generic-secret", "settings.py", f'API_KEY = "{T[:12]}&amp;{T[12:]}"\n', f"{T[:12]}&amp;{T[12:]}"),
     # YAML, TOML, INI, .env, properties, PHP, Go
-    ("password-assignment", "config/database.yml", "production:\n  password: oAfxU.YqX-MmzH\n", "oAfxU.YqX-MmzH"),
+    ("password-assignment", "config/database.yml", "production:\n  password: oAfxU.YqX-MmzH\n", "oAfxU.YqX-MmzH"),  # pragma: allowlist secret
     ("password-assignment", "config/app.yml", f"smtp:\n  password: |\n    {P}\n", P),
-    ("password-assignment", ".env", "DB_PASSWORD=#VTdI%Un.Iy9\n", "#VTdI%Un.Iy9"),
-    ("password-assignment", "notes.txt", "password:!Dd5G4s9\n", "!Dd5G4s9"),
+    ("password-assignment", ".env", "DB_PASSWORD=#VTdI%Un.Iy9\n", "#VTdI%Un.Iy9"),  # pragma: allowlist secret
+    ("password-assignment", "notes.txt", "password:!Dd5G4s9\n", "!Dd5G4s9"),  # pragma: allowlist secret
     ("password-assignment", "conf/app.ini", f"[database]\npassword = {P}\n", P),
-    ("password-assignment", "notes/handover.txt", "login: admin password: Summer2023!\n", "Summer2023!"),
+    ("password-assignment", "notes/handover.txt", "login: admin password: Summer2023!\n", "Summer2023!"),  # pragma: allowlist secret
     ("xml-setting", "conf/db.xml", f'<entry key="db.password">{P}</entry>\n', P),
     ("password-assignment", "application.properties", f"spring.datasource.password={P}\n", P),
     ("password-assignment", "config/database.php", f"return [\n    'password' => '{P}',\n];\n", P),
@@ -155,7 +155,7 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("generic-secret", "config.toml", f'[hashing]\npepper = "{T}"\n', T),
     ("generic-secret", "settings.py", f'SECURITY_PASSWORD_SALT = "{token("salt", 24)}"\n', token("salt", 24)),
     # labelled lines in notes
-    ("generic-secret", "INSTALL.txt", "Product: Studio Pro\nActivation key : DVLXA-A9YT6-RJDXX-XICAV-VHIAL\n",
+    ("generic-secret", "INSTALL.txt", "Product: Studio Pro\nActivation key : DVLXA-A9YT6-RJDXX-XICAV-VHIAL\n",  # pragma: allowlist secret
      "DVLXA-A9YT6-RJDXX-XICAV-VHIAL"),
     ("generic-secret", "notes/keys.txt", f"Staging account\nSECRET KEY:{T}\n", T),
     ("labelled-secret", "notes/wifi.md", f"Network - office\nPassword - {P}\n", P),
@@ -164,11 +164,11 @@ POSITIVES: list[tuple[str, str, str, str]] = [
 
 # Values strict mode replaces and precise mode keeps (words or identifiers where a password goes).
 STRICT_ONLY: list[tuple[str, str, str]] = [
-    ("db/init.sql", "CREATE USER app IDENTIFIED BY 'CorrectHorse';\n", "CorrectHorse"),
+    ("db/init.sql", "CREATE USER app IDENTIFIED BY 'CorrectHorse';\n", "CorrectHorse"),  # pragma: allowlist secret
     ("docker-compose.yml", "    environment:\n      - MYSQL_ROOT_PASSWORD=ldvanPDI\n", "ldvanPDI"),
-    ("deploy/Install.ps1", "$s = ConvertTo-SecureString 'Battery-Staple' -AsPlainText -Force\n", "Battery-Staple"),
+    ("deploy/Install.ps1", "$s = ConvertTo-SecureString 'Battery-Staple' -AsPlainText -Force\n", "Battery-Staple"),  # pragma: allowlist secret
     ("k8s/secret.yaml", "kind: Secret\nstringData:\n  username: deployer\n", "deployer"),
-    ("notes/vault.txt", "passphrase: correct-horse-battery-staple\n", "correct-horse-battery-staple"),
+    ("notes/vault.txt", "passphrase: correct-horse-battery-staple\n", "correct-horse-battery-staple"),  # pragma: allowlist secret
 ]
 
 # (path, text): no secret finding in either mode.
@@ -204,6 +204,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("docs/vcs.md", "Credentials can be given with the --username and --password options.\n"),
     ("fonts/cff.py", '"""Return the dict identified by name (str) or index (int)."""\n'),
     ("yarl/url.py", "username = password = port = None\n"),
+    ("tools/db.py", 'run("mysql -h db -u root -p shop\\nexit\\n")\nSALT = 0x9E3779B1\\n\n'),
+    ("tools/dsn.py", 'dsn = f"Server=db;User Id=sa;Password={make_password()};"\n'),
     ("app/auth.ps1", "$password = ConvertTo-SecureString -String $plain -AsPlainText\n"),
     ("app/form.ts", "const password = form.value.password!;\nlet token = user.token ?? fallback;\n"),
     ("kernels/rounding.py", "SEED_OUT_SALT = 0x9E3779B1\n"),
@@ -262,7 +264,7 @@ NEGATIVES: list[tuple[str, str]] = [
 # (path, text): no secret finding in precise mode. Strict mode replaces them on purpose: a phrase where a
 # password goes is still a literal there, and `random-token` (strict.py) takes a public JWK's random members.
 PRECISE_NEGATIVES: list[tuple[str, str]] = [
-    ("config/app.yml", "password: my-app-db\nsecret_name: prod-db-credentials\n"),
+    ("config/app.yml", "password: my-app-db\nsecret_name: prod-db-credentials\n"),  # pragma: allowlist secret
     ("keys/signing.pub.jwk", f'{{"kty": "EC", "crv": "P-256", "x": "{b64url("x")}", "y": "{b64url("y")}", "use": "sig"}}\n'),
     ("keys/rsa.pub.json", f'{{"kty": "RSA", "n": "{b64url("n", 342)}", "e": "AQAB", "kid": "2024-01"}}\n'),
 ]
