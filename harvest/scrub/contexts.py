@@ -95,16 +95,6 @@ def sql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
 
 # --- command lines -----------------------------------------------------------------------------------------
 
-_REGISTRY_CLIS = re.compile(r"(?:docker|podman|buildah|skopeo|nerdctl|oras|registry|auth)[ \t]+\Z", re.IGNORECASE)
-_HTPASSWD = re.compile(r"htpasswd[ \t]+(?P<opts>(?:-[a-z]+[ \t]+)+)(?P<args>[^\n|;&]{1,400})")
-
-
-_PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|passwd[ \t]+--stdin")
-
-
-_LOGIN_CLIS = ("docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "auth")
-
-
 @CONTEXTS(
     "mysql-password",
     ("mysql", "mariadb"),
@@ -132,6 +122,10 @@ def mysql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None
     return (start, end) if password_literal(value, profile, quoted) else None
 
 
+# Registry clients whose `login` takes `-p PASSWORD` (`crane auth login`, `helm registry login`).
+_LOGIN_CLIS = ("docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "registry", "auth")
+_REGISTRY_CLIS = re.compile(rf"(?:{'|'.join(_LOGIN_CLIS)})[ \t]+\Z", re.IGNORECASE)
+# What reads a password from a pipe: `sudo -S`, `docker login --password-stdin`, `passwd --stdin`.
 _PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|passwd[ \t]+--stdin")
 
 
@@ -179,6 +173,9 @@ def command_password(m: re.Match[str], text: str, profile: Profile) -> Span | No
     return (start, end) if password_literal(value, profile, quoted) else None
 
 
+_HTPASSWD = re.compile(r"htpasswd[ \t]+(?P<opts>(?:-[a-z]+[ \t]+)+)(?P<args>[^\n|;&]{1,400})")
+
+
 @CONTEXTS("htpasswd-password", ("htpasswd",), _HTPASSWD.pattern, placeholder="<PASSWORD>", priority=STRUCTURE,
           lowered=True)
 def htpasswd_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
@@ -213,19 +210,15 @@ def powershell_secure_string(m: re.Match[str], text: str, profile: Profile) -> S
     args = m.group("args")
     if "-asplaintext" not in args:
         return None
-    expect_value, taking = True, False
-    for token in re.finditer(r"-\w+|'(?P<s>[^'\n]*)'|\"(?P<d>[^\"\n]*)\"|\S+", args):
-        word = token.group()
-        if word.startswith("-") and token.group("s") is None and token.group("d") is None:
-            taking = word == "-string"
-            expect_value = expect_value or taking
-            if word in ("-key", "-securekey"):
-                expect_value = False  # the next word is the key, not the string
-            continue
-        if not expect_value and not taking:
-            expect_value = True
-            continue
+    skip = False  # the next word is the argument of -Key/-SecureKey, not the string
+    for token in re.finditer(r"'(?P<s>[^'\n]*)'|\"(?P<d>[^\"\n]*)\"|\S+", args):
         group = "s" if token.group("s") is not None else "d" if token.group("d") is not None else None
+        if group is None and token.group().startswith("-"):
+            skip = token.group() in ("-key", "-securekey")
+            continue
+        if skip:
+            skip = False
+            continue
         if group is None:
             return None  # `$plain`, `$env:PASSWORD`: a variable
         start, end = m.start("args") + token.start(group), m.start("args") + token.end(group)
@@ -349,9 +342,9 @@ def k8s_secret_data(m: re.Match[str], text: str, profile: Profile) -> Span | Non
             break
     else:
         return None
-    if parent == "data:":
-        document = text[text.rfind("\n---", 0, m.start()) + 1 : m.start()]
-        if not _SECRET_KIND.search(document.lower()) and not _SECRET_KIND.search(text[m.end() :].lower().split("\n---")[0]):
+    if parent == "data:":  # a ConfigMap has `data:` too: the YAML document must be a Secret
+        begin, end = text.rfind("\n---", 0, m.start()) + 1, text.find("\n---", m.end())
+        if not _SECRET_KIND.search(text[begin : end if end != -1 else len(text)].lower()):
             return None
     elif parent != "stringdata:":
         return None
@@ -361,7 +354,6 @@ def k8s_secret_data(m: re.Match[str], text: str, profile: Profile) -> Span | Non
 
 # --- key material -------------------------------------------------------------------------------------------
 
-_JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k")
 JWK_PUBLIC_MEMBERS = frozenset({"n", "e", "x", "y", "crv", "kid", "kty", "alg", "use", "x5c", "x5t", "x5u"})
 _OCT = re.compile(r"[\"']?kty[\"']?[ \t]*:[ \t]*[\"']?oct\b")
 
