@@ -12,9 +12,11 @@ placeholders and templates out in both.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from harvest.scrub.assignments import (
     credential_judge,
@@ -53,8 +55,11 @@ def _judged(m: re.Match[str], text: str, judge: Callable[[str, Profile, bool], b
     return (start, end) if judge(text[start:end], profile, quoted) else None
 
 
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
+def _line_start(text: str, pos: int, limit: int = 4096) -> int:
+    """Start of the line holding `pos`, looking back at most `limit` characters (minified one-line files)."""
+    floor = max(0, pos - limit)
+    newline = text.rfind("\n", floor, pos)
+    return newline + 1 if newline != -1 or floor == 0 else floor
 
 
 # --- SQL -------------------------------------------------------------------------------------------------
@@ -87,7 +92,7 @@ def sql_password(m: re.Match[str], text: str, profile: Profile) -> Span | None:
     if not quoted and (value.lower() in _SQL_NOT_VALUES or not value[0].isalnum()):
         return None  # a keyword (`IDENTIFIED BY RANDOM PASSWORD`) or a bind parameter (`:pw`, `?`, `@pw`)
     if not m.group().startswith("set"):  # `identified by` and `password '…'` only inside a user statement
-        statement = max(text.rfind(";", 0, low_start), low_start - 400, 0)
+        statement = max(text.rfind(";", max(0, low_start - 400), low_start), low_start - 400, 0)
         if not _USER_STATEMENT.search(text[statement:low_start].lower()):
             return None  # "identified by name": prose
     return (start, end) if password_literal(value, profile, quoted) else None
@@ -313,6 +318,23 @@ def k8s_env_value(m: re.Match[str], text: str, profile: Profile) -> Span | None:
 
 
 _SECRET_KIND = re.compile(r"^kind:[ \t]*[\"']?secret[\"']?[ \t]*$", re.MULTILINE)
+_BLOCK_HEADER = re.compile(r"^(?P<ind>[ \t]*)(?P<h>stringdata|data):[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+
+
+@lru_cache(maxsize=8)
+def _secret_blocks(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each `stringData:` block, and of each `data:` block in a document of kind Secret:
+    computed once per text (the cache is keyed by the text), so each entry is placed by a lookup."""
+    low = (text.replace("\u0130", "I") if "\u0130" in text else text).lower()  # same offsets (see engine.py)
+    blocks = []
+    for header in _BLOCK_HEADER.finditer(low):
+        if header["h"] == "data":  # a ConfigMap has `data:` too: the YAML document must be a Secret
+            begin, end = low.rfind("\n---", 0, header.start()) + 1, low.find("\n---", header.end())
+            if not _SECRET_KIND.search(low, begin, end if end != -1 else len(low)):
+                continue
+        closing = re.compile(rf"\n[ \t]{{0,{len(header['ind'])}}}(?=[^\s#])").search(low, header.end())
+        blocks.append((header.end(), closing.start() if closing else len(low)))
+    return tuple(blocks)
 
 
 @CONTEXTS(
@@ -326,27 +348,9 @@ def k8s_secret_data(m: re.Match[str], text: str, profile: Profile) -> Span | Non
     """Entries of a Kubernetes Secret's `stringData:` block (plain values) and `data:` block (base64 of the
     values) whatever their names: the manifest says they are secret. Password/key names are judged as such,
     other names (`username`, `host`) need a random value in precise mode."""
-    indent = len(m.group("ind"))
-    pos = m.start() + 1
-    for _ in range(200):  # walk up to the entry's parent: the nearest line indented less
-        prev_end = pos - 1
-        if prev_end < 0:
-            return None
-        pos = _line_start(text, prev_end)
-        line = text[pos:prev_end]
-        stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#"):
-            continue
-        if len(line) - len(stripped) < indent:
-            parent = stripped.rstrip().lower()
-            break
-    else:
-        return None
-    if parent == "data:":  # a ConfigMap has `data:` too: the YAML document must be a Secret
-        begin, end = text.rfind("\n---", 0, m.start()) + 1, text.find("\n---", m.end())
-        if not _SECRET_KIND.search(text[begin : end if end != -1 else len(text)].lower()):
-            return None
-    elif parent != "stringdata:":
+    blocks = _secret_blocks(text)
+    i = bisect.bisect_right(blocks, (m.start(), len(text))) - 1
+    if i < 0 or not blocks[i][0] <= m.start() < blocks[i][1]:
         return None
     judge = credential_judge(text[m.start("n") : m.end("n")]) or (password_literal if profile.strict else key_literal)
     return _judged(m, text, judge, profile)
