@@ -138,7 +138,8 @@ _PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|pas
     "command-password",
     # Each keyword names the command or option itself, so these patterns run only on texts that use them.
     ("sshpass", "redis-cli", "mongo", "pgpassword", "mysql_pwd", "pass:", "openssl enc", "smbclient", "net user",
-     "rabbitmqctl", "sudo -s", "--password-stdin", "passwd --stdin", *(f"{cli} login" for cli in _LOGIN_CLIS)),
+     "rabbitmqctl", "sudo -s", "--password-stdin", "passwd --stdin", "sqlcmd", "bcp ", "psexec", "ldap",
+     *(f"{cli} login" for cli in _LOGIN_CLIS)),
     (r"login" + _ARGS + r"-p[ \t]+" + _WORD,
      r"sshpass" + _ARGS + r"-p[ \t]*" + _WORD,
      r"redis-cli" + _ARGS + r"-a[ \t]+" + _WORD,
@@ -150,7 +151,11 @@ _PIPED_INTO = re.compile(r"sudo[ \t](?:[^\n|;&]*[ \t])?-S\b|--password-stdin|pas
      r"smbclient" + _ARGS + r"(?:-u|--user(?:name)?)(?:[ \t]+|=)[\"']?[^\s%'\"]{1,64}%" + _WORD,
      r"net[ \t]+user[ \t]+[^\s/]{1,64}[ \t]+" + _WORD,
      r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+\S{1,64}[ \t]+" + _WORD,
-     r"echo[ \t]+(?:-n[ \t]+)?" + _WORD + r"[ \t]*\|[ \t]*(?P<pipe>[^\n]{1,200})"),
+     r"echo[ \t]+(?:-n[ \t]+)?" + _WORD + r"[ \t]*\|[ \t]*(?P<pipe>[^\n]{1,200})",
+     r"sqlcmd" + _ARGS + r"-p[ \t]*" + _WORD,
+     r"bcp" + _ARGS + r"-p[ \t]*" + _WORD,
+     r"psexec(?:64)?" + _ARGS + r"-p[ \t]+" + _WORD,
+     r"ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami)" + _ARGS + r"-w[ \t]+" + _WORD),
     placeholder="<PASSWORD>",
     priority=STRUCTURE,
     lowered=True,
@@ -160,7 +165,8 @@ def command_password(m: re.Match[str], text: str, profile: Profile) -> Span | No
     `docker login -p X` (podman, buildah, skopeo, nerdctl, oras, crane), `sshpass -p X`, `redis-cli -a X`,
     `mongosh -p X`, `openssl … -passout pass:X`, `openssl enc -k X`, `smbclient -U user%X`,
     `net user NAME X`, `rabbitmqctl add_user NAME X`, `echo X | sudo -S` / `| docker login --password-stdin`,
-    and the clients' password variables `PGPASSWORD=X psql`, `MYSQL_PWD=X`."""
+    `sqlcmd`/`bcp -P X`, `psexec -p X`, `ldapsearch -w X`, and the clients' password variables
+    `PGPASSWORD=X psql`, `MYSQL_PWD=X`."""
     head = m.group()
     if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
         return None  # `my_mysql_pwd=`, `xlogin`: a longer word
@@ -175,6 +181,10 @@ def command_password(m: re.Match[str], text: str, profile: Profile) -> Span | No
         return None  # piped into something that does not read a password (`sudo -S` is case-sensitive)
     if head.startswith("net") and (value == "*" or value.startswith("/")):
         return None  # `net user NAME *` prompts
+    if head.startswith(("sqlcmd", "bcp")) and text[head.rindex("-p") + m.start() + 1] != "P":
+        return None  # sqlcmd and bcp take the password as `-P`; `-p` prints statistics
+    if head.startswith("ldap") and text[head.rindex("-w") + m.start() + 1] != "w":
+        return None  # `-W` prompts for the password
     return (start, end) if password_literal(value, profile, quoted) else None
 
 
