@@ -45,7 +45,7 @@ TAIL = (
     r"|(?P<uq>[^\s\"'`,;)}\]<>&]{1,256}(?:&amp;(?![\w.-]{1,64}=)[^\s\"'`,;)}\]<>&]{1,256}){0,8}))"
 )
 _GROUPS = ("dq", "sq", "bq", "eq", "uq")
-_ESCAPE = re.compile(r"\\[nrt]")
+_ESCAPE = re.compile(r"\\+[nrt]")
 _INTEGER = re.compile(r"0[xX][0-9a-fA-F]{1,16}[uUlL]{0,3}")
 # Built the way password policies ask (a letter, a digit and a symbol no expression holds): `Summer2023!`.
 _PASSWORD_SHAPED = re.compile(r"(?=[^\s]*[A-Za-z])(?=[^\s]*\d)(?=[^\s]*[!@#%^&*+?~])[^\s\"'`$(){}\[\]]{6,64}")
