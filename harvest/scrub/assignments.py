@@ -28,7 +28,7 @@ from harvest.scrub.values import (
 PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "pword",
                             "storepass", "keypass"})  # keytool's -storepass / -keypass
 KEY_WORDS = frozenset({"key", "token", "apikey", "auth", "credential", "credentials", "creds", "cred"})
-PUBLIC_WORDS = frozenset({"public", "pub", "publishable", "csrf", "xsrf"})
+PUBLIC_WORDS = frozenset({"public", "pub", "publishable", "csrf", "xsrf", "authenticity"})  # Rails: authenticity_token = CSRF
 # A password hash's salt or pepper set in configuration is as secret as a key (it is the same for every user).
 SALT_WORDS = frozenset({"salt", "pepper"})
 PASSWORD_SUFFIXES = ("password", "passwd", "secret")

@@ -130,6 +130,19 @@ def _name_before(text: str, op: int) -> tuple[str, bool] | None:
     return text[start:i], spaced
 
 
+_TAG_NAME = re.compile(r"\b(?:name|key|id)=[\"']([^\"'<>]{1,128})[\"']")
+
+
+def _names_public_value(text: str, pos: int) -> bool:
+    """Whether the tag around a `value=` attribute names it as public or neutral (`name="csrf_token"`)."""
+    opening = text.rfind("<", max(0, pos - 512), pos)
+    named = _TAG_NAME.search(text, opening, pos) if opening != -1 else None
+    if named is None:
+        return False
+    words = set(name_words(named.group(1)))
+    return bool(words & (_NEUTRAL_WORDS | PUBLIC_WORDS))
+
+
 @GENERIC(
     "high-entropy",
     ("=", ":"),
@@ -156,6 +169,8 @@ def high_entropy(m: re.Match[str], text: str, path: str | None, profile: Profile
         return None
     if name.lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, m.start()) is not None:
         return None  # a public JWK's modulus or curve point (private members have their own rule)
+    if name.lower() == "value" and _names_public_value(text, m.start()):
+        return None  # `<input name="authenticity_token" value="…">`: a form's CSRF token
     hex_only = is_hex(value)
     if hex_only and not words & (PASSWORD_WORDS | KEY_WORDS):
         return None  # single-case hex under a neutral name is a digest or an id

@@ -256,6 +256,7 @@ NEGATIVES: list[tuple[str, str]] = [
     ("logs/run.log", "12:30:45:123 worker started\n"),
     # XML
     ("Web.config", '<add key="TokenLifetime" value="3600" />\n<add key="ApiKeyHeader" value="X-Api-Key" />\n'),
+    ("views/login.html", '<input type="password" name="password" value="">\n'),
     ("beans.xml", '<property name="password" value="${db.password}"/>\n<add key="ApiKey" value="" />\n'),
     # YAML and labelled lines
     ("config/app.yml", "password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\ntoken: !Ref ApiToken\n"),
@@ -266,8 +267,11 @@ NEGATIVES: list[tuple[str, str]] = [
 
 
 # (path, text): no secret finding in precise mode. Strict mode replaces them on purpose: a phrase where a
-# password goes is still a literal there, and `random-token` (strict.py) takes a public JWK's random members.
+# password goes is still a literal there, and `random-token` (strict.py) takes any long random value (a public
+# JWK's members, a form's CSRF token).
 PRECISE_NEGATIVES: list[tuple[str, str]] = [
+    ("views/form.html", f'<input type="hidden" name="authenticity_token" value="{token("csrf", 44)}">\n'),
+
     ("config/app.yml", "password: my-app-db\nsecret_name: prod-db-credentials\n"),  # pragma: allowlist secret
     ("keys/signing.pub.jwk", f'{{"kty": "EC", "crv": "P-256", "x": "{b64url("x")}", "y": "{b64url("y")}", "use": "sig"}}\n'),
     ("keys/rsa.pub.json", f'{{"kty": "RSA", "n": "{b64url("n", 342)}", "e": "AQAB", "kid": "2024-01"}}\n'),
