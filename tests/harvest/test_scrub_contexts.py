@@ -309,3 +309,10 @@ def test_lookalikes_are_left_alone(path: str, text: str, profile) -> None:
 def test_precise_mode_leaves_phrases_and_public_keys(path: str, text: str) -> None:
     rules, _ = _secret_rules(text, path, PRECISE)
     assert not rules, f"precise mode flagged {rules}"
+
+
+def test_strict_context_length_is_the_profiles_knob() -> None:
+    """Strict mode's "any literal in a credential context" starts at `context_min_length` characters."""
+    text = "CREATE USER app IDENTIFIED BY 'CorrectHorse';\n"  # pragma: allowlist secret
+    assert "CorrectHorse" not in _secret_rules(text, "db/init.sql", STRICT)[1]
+    assert "CorrectHorse" in _secret_rules(text, "db/init.sql", STRICT.tuned(context_min_length=13))[1]
