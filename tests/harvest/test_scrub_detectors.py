@@ -63,6 +63,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "random-token": ([f"curl https://hooks.internal/{rnd(40, URLSAFE)}", f"token {rnd(48, B64)}=="],
                      [f'"integrity": "sha512-{rnd(64, B64)}"', "class SomeVeryLongComponentNameForTheDesignSystem2",
                       f"This reverts commit {rnd(40, HEX)}.", "src/components/forms/DatePickerRangeInput2.tsx"]),
+    "email": (["Reviewed-by: Grace Hopper <grace" + "@" + "hopper.dev>"], ["user@example.com", "git@github.com:org/repo.git", "@pytest.fixture"]),
     "api-key-header": ([f"curl -H 'X-API-Key: {rnd(32)}' https://api.internal/x"], ['{"X-API-Key": api_key}']),
     # Contexts (harvest/scrub/contexts.py); tests/harvest/test_scrub_contexts.py holds the full table.
     "sql-password": ([f"CREATE USER app IDENTIFIED BY '{rnd(12)}';", f"ALTER ROLE app WITH PASSWORD '{rnd(12)}';"],
@@ -85,7 +86,6 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "credential-setter": ([f'ds.setPassword("{rnd(12)}");', f'.apiKey("{rnd(32)}")'],
                           ['hash_password("hunter22")', 'vault.get_secret("db-password")', "ds.setPassword(pw);"]),
     "credential-constructor": ([f'new NetworkCredential("svc", "{rnd(12)}")'], ['new NetworkCredential("svc", pw)']),
-    "email": (["Reviewed-by: Grace Hopper <grace" + "@" + "hopper.dev>"], ["user@example.com", "git@github.com:org/repo.git", "@pytest.fixture"]),
 }
 
 
