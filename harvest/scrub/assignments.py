@@ -49,6 +49,7 @@ _ESCAPE = re.compile(r"\\+[nrt]")
 _INTEGER = re.compile(r"0[xX][0-9a-fA-F]{1,16}[uUlL]{0,3}")
 # Built the way password policies ask (a letter, a digit and a symbol no expression holds): `Summer2023!`.
 _PASSWORD_SHAPED = re.compile(r"(?=[^\s]*[A-Za-z])(?=[^\s]*\d)(?=[^\s]*[!@#%^&*+?~])[^\s\"'`$(){}\[\]]{6,64}")
+_GROUPED_KEY = re.compile(r"[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,7}")
 _CMDLET = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+")
 # `password: |` / `>-`: the value is the block's first line.
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[1-9]?")
@@ -200,6 +201,8 @@ def key_literal(value: str, profile: Profile, quoted: bool = False) -> bool:
     `context_min_length`+ characters but words and identifiers; precise wants it random."""
     if _unusable(value, quoted):
         return False
+    if _GROUPED_KEY.fullmatch(value) and any(c.isdigit() for c in value):
+        return True  # a product or licence key (`7KQ2M-9XW4P-HT6RB-…`): its groups read as acronyms, not words
     if profile.strict and len(value) >= profile.context_min_length:
         # strict: any literal but words and identifiers (`credentials: 'same-origin'` is a fetch mode)
         return not is_wordy(value) and not is_compound_identifier(value)

@@ -163,8 +163,10 @@ def is_code_reference(value: str) -> bool:
         return True
     if not _IDENTIFIER.fullmatch(value):
         return False
-    # An identifier-shaped bare value is still a literal when it is random (`sl_key= abcd1234...`).
-    bare = "." not in value and "(" not in value and "[" not in value
+    # An identifier-shaped value is still a literal when it is random (`sl_key= abcd1234...`), dots included
+    # (`aB3d.Ef9Gh` is a password; `settings.KEY` and `np.float64` are made of words). Calls and subscripts
+    # are code whatever they hold.
+    bare = "(" not in value and "[" not in value
     # People do not write 24+ characters of letters and digits as one identifier, nor random short ones.
     shape = len(value) >= 24 or word_coverage(value) < 0.5
     return not (bare and shape and any(c.isdigit() for c in value) and looks_random(value, 10))

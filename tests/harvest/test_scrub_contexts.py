@@ -162,6 +162,8 @@ POSITIVES: list[tuple[str, str, str, str]] = [
      "DVLXA-A9YT6-RJDXX-XICAV-VHIAL"),
     ("generic-secret", "notes/keys.txt", f"Staging account\nSECRET KEY:{T}\n", T),
     ("labelled-secret", "notes/wifi.md", f"Network - office\nPassword - {P}\n", P),
+    ("generic-secret", "notes/license.txt", "Licence key: 4F2KQ-8XW7P-TTARB-3JDVC-MAHZQ\n", "4F2KQ-8XW7P-TTARB-3JDVC-MAHZQ"),
+    ("password-assignment", "notes/db.txt", "DB_PASSWORD=aB3dK.Ef9GhQ\n", "aB3dK.Ef9GhQ"),
     ("labelled-secret", "notes/license.txt", "License key \u2013 7KQ2M-9XW4P-HT6RB-3JDVC\n", "7KQ2M-9XW4P-HT6RB-3JDVC"),
 ]
 
