@@ -18,6 +18,7 @@ import ahocorasick
 
 from harvest.errors import HarvestError
 from harvest.scrub.base import Detector
+from harvest.scrub.contexts import CONTEXTS
 from harvest.scrub.generic import GENERIC
 from harvest.scrub.multiscan import ProviderGate
 from harvest.scrub.profile import Profile
@@ -96,7 +97,7 @@ def _automaton(index: dict[str, frozenset[int]]) -> ahocorasick.Automaton:
 def scanner() -> Scanner:
     """Load the rule file and compile every detector (once per process)."""
     providers = provider_detectors()
-    registry = Registry((d.name, d) for d in (*providers, *STRUCTURED, *GENERIC, *STRICT_ONLY))
+    registry = Registry((d.name, d) for d in (*providers, *STRUCTURED, *CONTEXTS, *GENERIC, *STRICT_ONLY))
     ordered = tuple(sorted(registry.values(), key=lambda d: d.priority))
     index = _keyword_index(ordered)
     return Scanner(

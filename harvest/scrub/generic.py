@@ -13,9 +13,12 @@ import re
 from collections.abc import Callable
 
 from harvest.scrub.assignments import (
+    KEY_SUFFIXES,
     KEY_WORDS,
+    PASSWORD_SUFFIXES,
     PASSWORD_WORDS,
     PUBLIC_WORDS,
+    SALT_WORDS,
     Assignment,
     assignment_pattern,
     config_file,
@@ -26,6 +29,7 @@ from harvest.scrub.assignments import (
     secret_value,
 )
 from harvest.scrub.base import ASSIGNMENT, ENTROPY, Collector, Span
+from harvest.scrub.contexts import JWK_PUBLIC_MEMBERS, jwk_object
 from harvest.scrub.profile import Profile
 from harvest.scrub.values import (
     is_code_reference,
@@ -42,9 +46,7 @@ GENERIC = Collector()
 
 # Names that say "this is not a secret" whatever the value looks like (digests, ids, paths, versions).
 _NEUTRAL_WORDS = frozenset(
-    "id ids uuid guid hash sha sha1 sha256 sha512 md5 checksum digest integrity etag version rev revision commit"
-    " url uri href src path file dir name image icon data font color class style format type mime label title"
-    " description text message nonce salt signature sig fingerprint thumbprint locale lang d points".split()
+    ["id", "ids", "uuid", "guid", "hash", "sha", "sha1", "sha256", "sha512", "md5", "checksum", "digest", "integrity", "etag", "version", "rev", "revision", "commit", "url", "uri", "href", "src", "path", "file", "dir", "name", "image", "icon", "data", "font", "color", "class", "style", "format", "type", "mime", "label", "title", "description", "text", "message", "nonce", "signature", "sig", "fingerprint", "thumbprint", "locale", "lang", "d", "points"]
 )
 
 
@@ -72,8 +74,8 @@ class _KeywordScan:
         return a.start, a.end
 
 
-_PASSWORDS = _KeywordScan(PASSWORD_WORDS, ("password", "passwd", "secret"), password_value)
-_SECRETS = _KeywordScan(KEY_WORDS, ("key", "token", "credentials"), secret_value)
+_PASSWORDS = _KeywordScan(PASSWORD_WORDS, PASSWORD_SUFFIXES, password_value)
+_SECRETS = _KeywordScan(KEY_WORDS | SALT_WORDS, KEY_SUFFIXES, secret_value)
 
 
 @GENERIC(
@@ -91,13 +93,14 @@ def password_assignment(m: re.Match[str], text: str, path: str | None, profile: 
 
 @GENERIC(
     "generic-secret",
-    ("key", "token", "auth", "cred"),
-    tuple(assignment_pattern(k) for k in ("key", "token", "auth", "cred")),
+    ("key", "token", "auth", "cred", "salt", "pepper"),
+    tuple(assignment_pattern(k) for k in ("key", "token", "auth", "cred", "salt", "pepper")),
     priority=ASSIGNMENT,
     lowered=True,
 )
 def generic_secret(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
-    """Random-looking values of *_key / *_token / api_key / auth / credentials names (any provider)."""
+    """Random-looking values of *_key / *_token / api_key / auth / credentials names (any provider), and the
+    salt or pepper of password hashing (`SECURITY_PASSWORD_SALT`, `pepper:`)."""
     return _SECRETS(m, text, path, profile)
 
 
@@ -127,6 +130,19 @@ def _name_before(text: str, op: int) -> tuple[str, bool] | None:
     return text[start:i], spaced
 
 
+_TAG_NAME = re.compile(r"\b(?:name|key|id)=[\"']([^\"'<>]{1,128})[\"']")
+
+
+def _names_public_value(text: str, pos: int) -> bool:
+    """Whether the tag around a `value=` attribute names it as public or neutral (`name="csrf_token"`)."""
+    opening = text.rfind("<", max(0, pos - 512), pos)
+    named = _TAG_NAME.search(text, opening, pos) if opening != -1 else None
+    if named is None:
+        return False
+    words = set(name_words(named.group(1)))
+    return bool(words & (_NEUTRAL_WORDS | PUBLIC_WORDS))
+
+
 @GENERIC(
     "high-entropy",
     ("=", ":"),
@@ -151,6 +167,10 @@ def high_entropy(m: re.Match[str], text: str, path: str | None, profile: Profile
     words = set(name_words(name))
     if not words or words & (_NEUTRAL_WORDS | PUBLIC_WORDS):
         return None
+    if name.lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, m.start()) is not None:
+        return None  # a public JWK's modulus or curve point (private members have their own rule)
+    if name.lower() == "value" and _names_public_value(text, m.start()):
+        return None  # `<input name="authenticity_token" value="…">`: a form's CSRF token
     hex_only = is_hex(value)
     if hex_only and not words & (PASSWORD_WORDS | KEY_WORDS):
         return None  # single-case hex under a neutral name is a digest or an id

@@ -1,5 +1,5 @@
 """Structural detectors: secrets recognised by the syntax around them rather than their own format —
-private-key blocks, passwords inside URLs, Authorization headers, curl -u, Bundler and XML credentials,
+private-key blocks, passwords inside URLs, Authorization and API-key headers, curl -u, Bundler and XML credentials,
 and e-mail addresses (personal data, kind "pii").
 """
 
@@ -8,8 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from harvest.scrub.assignments import key_literal
 from harvest.scrub.base import PII, PROVIDER, STRUCTURE, Collector, Span
-from harvest.scrub.values import is_code_reference, is_placeholder, is_template, is_wordy, shannon_entropy
+from harvest.scrub.profile import Profile
+from harvest.scrub.values import (
+    is_code_reference,
+    is_placeholder,
+    is_template,
+    is_wordy,
+    shannon_entropy,
+)
 
 STRUCTURED = Collector()
 
@@ -94,6 +102,31 @@ def auth_header(m: re.Match[str], text: str) -> Span | None:
     return (start, end) if shannon_entropy(value) >= 2.5 else None
 
 
+# Request headers that carry an API key or token by themselves (vendors' documented header names).
+_KEY_HEADERS = ("api-key", "apikey", "auth-token", "access-token", "api-token", "private-token", "vault-token",
+                "subscription-key", "functions-key")
+
+
+@STRUCTURED(
+    "api-key-header",
+    _KEY_HEADERS,
+    tuple(h + r"(?P<close>[\"']?\]?)[ \t]*[:=][ \t]*(?P<q>[\"']?)(?P<b>[^\s\"'<>`,;]+)" for h in _KEY_HEADERS),
+    priority=STRUCTURE,
+    lowered=True,
+)
+def api_key_header(m: re.Match[str], text: str, profile: Profile) -> Span | None:
+    """Keys in API-key headers: `X-API-Key`, `Api-Key`, `apikey`, `X-Auth-Token`, `X-Access-Token`,
+    `PRIVATE-TOKEN` (GitLab), `X-Vault-Token`, `Ocp-Apim-Subscription-Key`, `x-functions-key`, in curl
+    `-H` arguments, HTTP files and header maps; a bare name in code (`"X-API-Key": api_key`) is a variable."""
+    start = m.start()
+    if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return None  # `my_apikey:`: a name, not a header (the assignment rules read names)
+    value = m.group("b")
+    if not m.group("q") and is_code_reference(value):
+        return None  # a variable or attribute; random bare values are not code references
+    return m.span("b") if key_literal(value, profile, bool(m.group("q"))) else None
+
+
 @STRUCTURED(
     "curl-basic-auth",
     ("curl",),
@@ -143,7 +176,7 @@ def xml_secret(m: re.Match[str], text: str) -> Span | None:
 
 
 _LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
-_NOT_TLD = frozenset("png jpg jpeg gif svg webp ico js mjs cjs ts tsx jsx py css scss json md html txt yml yaml lock map min".split())
+_NOT_TLD = frozenset(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "cjs", "ts", "tsx", "jsx", "py", "css", "scss", "json", "md", "html", "txt", "yml", "yaml", "lock", "map", "min"])
 _EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost|local)\Z", re.IGNORECASE)
 
 

@@ -20,14 +20,15 @@ _PLACEHOLDER_PART = re.compile(
     r"|(?<![A-Za-z])(?:your|fake|todo|YOUR|FAKE|TODO|Your|Fake)(?![a-z])|\*\*\*|\.\.\.|<[^<>]*>|^\[[^\]]*\]$"
 )
 _PLACEHOLDER_WHOLE = frozenset(
-    "password passwd pass pwd secret token key apikey api_key api-key accesstoken access_token test testing"
-    " tests none null nil true false undefined empty redacted hidden unset default foo bar baz qux todo tbd"
-    " value string str required optional username user login changeme here mask masked private".split()
+    ["password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "api-key", "accesstoken", "access_token", "test", "testing", "tests", "none", "null", "nil", "true", "false", "undefined", "empty", "redacted", "hidden", "unset", "default", "foo", "bar", "baz", "qux", "todo", "tbd", "value", "string", "str", "required", "optional", "username", "user", "login", "changeme", "here", "mask", "masked", "private"]
 )
 _TEMPLATE = re.compile(
     r"\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[sdr]$|^%[A-Za-z_]+%$|\{\s*\d*\s*\}|\bos\.environ|process\.env"
-    r"|getenv|\bENV\[|\bsecrets\.|^@[A-Za-z]|^!|^&|^\*[A-Za-z]"
+    r"|getenv|\bENV\[|\bsecrets\.|^@[A-Za-z]"
 )
+# Unquoted YAML: a tag (`!Ref`, `!!str`, `!reset`: letters only, so `!Dd5G4s9` stays a password), an anchor
+# (`&base`) or an alias (`*base`). Inside quotes these characters are just characters.
+_YAML_REFERENCE = re.compile(r"^!!?[A-Za-z][A-Za-z-]*$|^&|^\*[A-Za-z]")
 # A word (lower, Capitalised, CamelCase, ACRONYM) optionally ending in a short number/unit: pool2d, 7B.
 # CamelCase humps have 2+ lower-case letters (Config, Video) except a final Id/X: random text (PsVwFn) fails.
 _WORD_PIECE = re.compile(
@@ -40,6 +41,8 @@ _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _HEX_ANY = re.compile(r"[0-9a-fA-F]+")
 _ASCENDING_3 = re.compile("|".join(a + chr(ord(a) + 1) + chr(ord(a) + 2) for a in "abcdefghijklmnopqrstuvwx01234567"))
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
+# A word as people type it in a phrase: lower, Capitalised or UPPER, digits only at the end (`db2`, `Summer`).
+_PLAIN_WORD = re.compile(r"[a-z]+\d*|[A-Z][a-z]*\d*|[A-Z]+\d*|\d+")
 _JOINED = re.compile(r"[a-z][A-Z]|[A-Za-z0-9][_.][A-Za-z]")  # camelCase or snake_case/dotted joints
 
 
@@ -113,9 +116,10 @@ def is_placeholder(value: str) -> bool:
     return _PLACEHOLDER_PART.search(value) is not None
 
 
-def is_template(value: str) -> bool:
-    """A reference filled in elsewhere: `${VAR}`, `{{ var }}`, `$VAR`, `%s`, `os.environ[...]`, `{name}`."""
-    if _TEMPLATE.search(value):
+def is_template(value: str, quoted: bool = False) -> bool:
+    """A reference filled in elsewhere: `${VAR}`, `{{ var }}`, `$VAR`, `%s`, `os.environ[...]`, `{name}`, and
+    unless the value was `quoted`, a YAML tag, anchor or alias (`!Ref`, `&base`, `*base`)."""
+    if _TEMPLATE.search(value) or (not quoted and _YAML_REFERENCE.search(value)):
         return True
     inner = value[1:-1] if value[:1] in "{<[" and value[-1:] in "}>]" else ""
     return bool(inner) and is_wordy(inner)
@@ -125,6 +129,13 @@ def is_wordy(value: str) -> bool:
     """Made of words (identifiers, prose, MIME types, dotted names) rather than random characters."""
     pieces = [p for p in _PIECES.split(value) if p]
     return bool(pieces) and all(_WORD_PIECE.fullmatch(p) for p in pieces)
+
+
+def is_phrase(value: str) -> bool:
+    """Two or more plainly written words (`my-app-db`, `Please.Change.Me`): a name or a sentence, not a
+    password. Random pieces (`oAfxU.YqX-MmzH`) fail: their case changes inside a piece."""
+    pieces = [p for p in _PIECES.split(value) if p]
+    return len(pieces) >= 2 and all(_PLAIN_WORD.fullmatch(p) for p in pieces)
 
 
 def word_coverage(value: str) -> float:
@@ -152,8 +163,10 @@ def is_code_reference(value: str) -> bool:
         return True
     if not _IDENTIFIER.fullmatch(value):
         return False
-    # An identifier-shaped bare value is still a literal when it is random (`sl_key= abcd1234...`).
-    bare = "." not in value and "(" not in value and "[" not in value
+    # An identifier-shaped value is still a literal when it is random (`sl_key= abcd1234...`), dots included
+    # (`aB3d.Ef9Gh` is a password; `settings.KEY` and `np.float64` are made of words). Calls and subscripts
+    # are code whatever they hold.
+    bare = "(" not in value and "[" not in value
     # People do not write 24+ characters of letters and digits as one identifier, nor random short ones.
     shape = len(value) >= 24 or word_coverage(value) < 0.5
     return not (bare and shape and any(c.isdigit() for c in value) and looks_random(value, 10))
