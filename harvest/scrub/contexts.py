@@ -407,7 +407,10 @@ def jwk_private_key(m: re.Match[str], text: str, profile: Profile) -> Span | Non
 
 # --- credential files -------------------------------------------------------------------------------------
 
-_NETRC_ENTRY = re.compile(r"(?:^|[\s\"'])(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+\Z")
+# Tokens are separated by blanks or newlines; in a diff hunk each new line starts with its +/- marker.
+_NETRC_SEP = r"(?:[ \t]|\r?\n[+ -]?)+"
+_NETRC_ENTRY = re.compile(rf"(?:^|[\s\"'+-])(?:machine{_NETRC_SEP}\S+|default)(?:{_NETRC_SEP}(?:login|account|port)"
+                          rf"{_NETRC_SEP}\S+)*{_NETRC_SEP}\Z")
 
 
 @CONTEXTS(

@@ -62,6 +62,31 @@ def private_key(m: re.Match[str], text: str) -> Span | None:
     return (m.start(), end) if end is not None and b64 >= 40 else None
 
 
+_TAIL_LINE = re.compile(r"[+\- ]?[ \t]*[\"'`]?[A-Za-z0-9+/=]{4,}[\"'`]?[ \t]*[+,;)]*[ \t]*\\?")
+
+
+@STRUCTURED("private-key-tail", ("private key",), r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----", priority=PROVIDER)
+def private_key_tail(m: re.Match[str], text: str) -> Span | None:
+    """The end of a private key whose BEGIN line is not in the text: a diff hunk's context or a prompt window
+    cut it off. The base64 lines right above the END marker are the key; the marker stays."""
+    start, b64 = None, 0
+    pos = body_end = text.rfind("\n", 0, m.start())
+    if pos == -1 or text[pos + 1 : m.start()].strip(" \t+-\"'`"):
+        return None  # END must open its line
+    while pos > 0:
+        line_start = text.rfind("\n", 0, pos) + 1
+        line = text[line_start:pos].rstrip("\r")
+        if "-----BEGIN" in line or not _TAIL_LINE.fullmatch(line):
+            break
+        b64 += sum(c.isalnum() for c in line)
+        start, pos = line_start, line_start - 1
+    if start is None or b64 < 40:
+        return None
+    while text[start] in "+- \t\"'`":  # keep the diff marker, indentation and quote
+        start += 1
+    return start, body_end
+
+
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*\Z")
 
 

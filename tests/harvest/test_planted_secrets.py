@@ -7,8 +7,8 @@ record`. Every file written under `.idiom/` is read back (JSONL, JSON, YAML, DAT
 request log's SQLite databases cell by cell, binary index files), and so is every request the provider
 received. No planted value, nor any run of 12 of its characters, may appear in any of them.
 
-A plant the scrubber's detectors do not recognise yet is marked `xfail(strict=True)` with the rule it
-needs (see GAPS): the mark fails the run as soon as a detector lands, so it is removed then.
+Every plant must be caught. The shapes test below draws 200 values per context; shapes some draws of
+which still slip through are marked `xfail(strict=True)` with the reason (SHAPE_GAPS).
 """
 
 from __future__ import annotations
@@ -43,24 +43,6 @@ from tests.harvest.planted import (
 from tests.router.fake_llm import fake_llm
 
 pytestmark = pytest.mark.slow
-
-# Plants the strict scrubber does not replace for want of a detector rule (harvest/scrub/ is not this
-# test's to change): id → the context the rule must read. The lead routes each to the detector work.
-GAPS = {
-    "yaml-unquoted-password-head": "YAML `password: !xxxxxxxx`: an unquoted value that starts with `!` (the issue's "
-                                   "`password:!Dd5G4s9` shape) is not read as a password",
-    "sql-identified-by": "SQL `ALTER USER … IDENTIFIED BY '…'`",
-    "sql-with-password": "SQL `CREATE USER … WITH PASSWORD '…'`",
-    "mysql-p-flag": "`mysql … -p<password>` (the value glued to `-p`)",
-    "powershell-securestring": "PowerShell `ConvertTo-SecureString -String \"…\" -AsPlainText`",
-    "netrc-password": "`.netrc` `password <value>` (whitespace-separated, no `=` or `:`)",
-    "commit-body-old-password": "an unquoted value holding a `.` (`Old admin password: v3qTV2HX.YF`, also after "
-                                "`--password`, `KEY=`, `key: `) is read as a dotted reference like `settings.password`",
-    "pem-tail-in-hunk-context": "a private key's last base64 lines up to `-----END … PRIVATE KEY-----` with no BEGIN "
-                                "line in the same text (a diff hunk's context cut it off): the short last line "
-                                "(< 32 characters) is left",
-}
-
 
 @dataclass
 class Run:
@@ -189,7 +171,6 @@ def test_at_least_forty_secrets_of_both_shapes_are_planted_everywhere(run: Run) 
                                          "hunk-context", "commit-subject", "commit-body", "pr-title", "pr-body",
                                          "review-body", "review-comment", "suggestion", "diff-hunk", "pragma-line",
                                          "prompt", "prompt-context", "answer", "feedback", "validation"}
-    assert set(GAPS) <= set(PLANT_IDS)
 
 
 def test_every_secret_is_really_in_what_the_commands_read(run: Run) -> None:
@@ -209,8 +190,7 @@ def test_every_secret_is_really_in_what_the_commands_read(run: Run) -> None:
     assert any("API_URL" in body for body in run.provider_bodies)  # the file's context reached the provider
 
 
-@pytest.mark.parametrize("plant_id", [pytest.param(pid, marks=pytest.mark.xfail(
-    strict=True, reason=f"detector gap: {GAPS[pid]}")) if pid in GAPS else pid for pid in PLANT_IDS])
+@pytest.mark.parametrize("plant_id", PLANT_IDS)
 def test_no_planted_secret_reaches_any_artifact(run: Run, plant_id: str) -> None:
     plant = run.planted.by_id()[plant_id]
     assert leaks(plant, run.outlets) == [], f"{plant.id} ({plant.place}) leaked"
@@ -223,7 +203,7 @@ def test_no_planted_secret_reaches_any_artifact(run: Run, plant_id: str) -> None
 def test_the_scrub_report_counts_every_place_and_holds_only_locations(run: Run) -> None:
     report = run.report
     assert set(report["by_location"]) == {"head-file", "history-diff", "commit-message", "pr", "review"}
-    counted = [p for p in run.planted.plants if p.location and p.id not in GAPS]
+    counted = [p for p in run.planted.plants if p.location]
     assert report["secrets"] >= len(counted)
     assert report["secrets_only_in_history"] >= 10
     for finding in report["findings"]:
@@ -276,14 +256,11 @@ SHAPES: dict[str, tuple[str, Callable[[Secrets], str]]] = {
     "activation-key": ("Activation key : {}\n", lambda g: "-".join(g.rnd(5, UPPER + DIGITS) for _ in range(5))),
 }
 SHAPE_GAPS = {
-    "cli-flag-password": "unquoted values holding a `.` or `_` are read as dotted or snake_case names",
-    "cli-flag-password-letters-digits": "unquoted letters-and-digits values under 13 characters are judged not random",
     "env-password": "unquoted values holding a `.` or `_` are read as dotted or snake_case names",
     "yaml-password": "unquoted values holding a `.` or `_` are read as dotted or snake_case names",
     "bare-token-in-prose-32": ("random-token's entropy floor (a random string's mean minus 0.4 bits) leaves ~1% of random "
                                "32-character draws; a wider margin costs strict mode its FP cap on the shared corpus"),
     "jwk-private-d": "some random 43-character `d` values are judged not random enough",
-    "activation-key": "some random 5x5 keys are judged not random enough",
 }
 
 

@@ -133,6 +133,7 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     # credential files
     ("netrc-password", ".netrc", f"machine api.internal\n  login deploy\n  password {P}\n", P),
     ("netrc-password", "scripts/ci.sh", f'echo "machine git.internal login ci password {P}" > ~/.netrc\n', P),
+    ("netrc-password", ".netrc", f"@@ -1,3 +0,0 @@\n-machine api.internal\n-  login deploy\n-  password {P}\n", P),
     ("pgpass-password", ".pgpass", f"db.internal:5432:shop:app:{P}\n", P),
     ("pgpass-password", "scripts/ci.sh", f"echo '*:*:*:app:{P}' > ~/.pgpass\n", P),
     ("connection-string", ".git-credentials", f"https://ci-bot:{T}@git.internal\n", T),

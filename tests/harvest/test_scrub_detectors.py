@@ -44,6 +44,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "private-key": ([pem("RSA "), pem("OPENSSH "), pem("")],
                     ["-----BEGIN PRIVATE KEY-----this is not a private key-----END PRIVATE KEY-----",
                      "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----"]),
+    "private-key-tail": (["@@ -10,3 +10,3 @@\n " + rnd(64, B64) + "\n " + rnd(20, B64) + "==\n -----END RSA PRIVATE KEY-----\n"],
+                         ["see the -----END PRIVATE KEY----- line", "x\n-----END PRIVATE KEY-----\n"]),
     "connection-string": ([f"postgres://app:{rnd(16)}@db.internal:5432/app", f"mongodb+srv://root:{rnd(12)}@cluster0/x"],
                           ["postgresql://user:user@localhost/db", "redis://:${REDIS_PASSWORD}@cache:6379", "https://host:8080/x"]),
     "auth-header": ([f'headers = {{"Authorization": "Bearer {rnd(32)}"}}', f"-H 'Authorization: Basic {rnd(24, B64)}='"],
