@@ -3,7 +3,7 @@
 `random-token` replaces long random tokens wherever they stand, with no name or provider prefix to go
 by: in a training example a false positive costs one placeholder, a miss a memorised credential. It
 leaves alone what reads as code (identifiers, paths, slugs, words), public certificates and keys, and
-the hashes a repository is full of (lock-file integrity, `sha256:` digests, git object ids, UUIDs,
+public JWK members, and the hashes a repository is full of (lock-file integrity, `sha256:` digests, git object ids, UUIDs,
 `data:` URIs).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from harvest.scrub.base import ENTROPY, Collector, Span
+from harvest.scrub.contexts import JWK_PUBLIC_MEMBERS, jwk_object
 from harvest.scrub.profile import Profile
 from harvest.scrub.values import (
     is_compound_identifier,
@@ -39,6 +40,8 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 # Blocks of public material: a certificate's or public key's base64 lines are not secrets.
 _PUBLIC_BLOCKS = ("-----BEGIN CERTIFICATE", "-----BEGIN TRUSTED CERTIFICATE", "-----BEGIN X509 CRL", "-----BEGIN PUBLIC KEY",
                   "-----BEGIN RSA PUBLIC KEY", "-----BEGIN PGP PUBLIC KEY", "-----BEGIN PGP SIGNATURE", "-----BEGIN SSH2 PUBLIC KEY")
+# The member name a JSON/JS/YAML value stands under: `"n": "…`, `x: …`.
+_MEMBER = re.compile(r"[\"']?([A-Za-z0-9_]{1,8})[\"']?[ \t]*:[ \t]*[\"']?\Z")
 _SEPARATORS = re.compile(r"[-_]")
 # A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces; a
 # random token with `-`/`_` in its alphabet has few separators and long pieces between them.
@@ -85,6 +88,9 @@ def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile
         return None
     if _in_public_block(text, start):
         return None
+    member = _MEMBER.search(text, max(0, start - 16), start)
+    if member and member.group(1).lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, start) is not None:
+        return None  # a public JWK's modulus or curve point (its private members have their own rule)
     segments = list(re.finditer(r"[^/]+", m.group()))
     if len(segments) > 1 and any(_PATH_WORD.fullmatch(s.group()) for s in segments):
         # A path or URL (base64 has slashes too, but no words between them): judge each segment, so
