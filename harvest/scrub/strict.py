@@ -2,9 +2,9 @@
 
 `random-token` replaces long random tokens wherever they stand, with no name or provider prefix to go
 by: in a training example a false positive costs one placeholder, a miss a memorised credential. It
-leaves alone what reads as code (identifiers, paths, slugs, words), public certificates and keys, and
-public JWK members, and the hashes a repository is full of (lock-file integrity, `sha256:` digests, git object ids, UUIDs,
-`data:` URIs).
+leaves alone what reads as code (identifiers, paths, slugs, words), public material (certificates,
+public keys, a public JWK's members) and the hashes a repository is full of (lock-file integrity,
+`sha256:` digests, git object ids, UUIDs, `data:` URIs).
 """
 
 from __future__ import annotations
