@@ -239,3 +239,11 @@ def test_the_smallest_margin_on_the_grid_still_passes_random_tokens() -> None:
 
     assert share(min(grid.GRID["entropy_margin"])) >= 0.85
     assert share(0.0) < 0.7  # why the grid stops above 0: half of all random tokens would pass unflagged
+
+
+def test_placeholder_shaped_reads_the_labelled_value_or_every_token() -> None:
+    from bench.scrub_bench import placeholder_shaped
+
+    assert placeholder_shaped(Case("a", "s", "positive", "key=AKCxxxxxxxxxx"))
+    assert placeholder_shaped(Case("b", "s", "positive", "k = 'x'", secret="YOUR_API_KEY_HERE"))
+    assert not placeholder_shaped(Case("c", "s", "positive", "token = Xk29fLq7zPwQ8rTb"))
