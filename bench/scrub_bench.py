@@ -88,7 +88,7 @@ What blocks the targets (read against the id lists below):
   `_authToken=<uuid>` after a malformed registry URL, two `xoxp-` values of the wrong shape). For a scrubber
   these are the safe errors: a scrubbed non-secret costs a placeholder in training data, a missed one leaks.
 - **False positives (strict)** add what strict replaces by design, the `random-token` detector's long random
-  strings that the upstream label calls a non-secret (29 of the 30 extra on the shared corpus today): a value
+  strings that the upstream label calls a non-secret (30 of the 31 extra on the shared corpus today): a value
   one vendor's rule rejects for its prefix or length (`foo_…`, `bot…:…`, `pypi-…` cut short), tokens under
   names that are not credentials (`public_key`, `sumOfExposures`), a Google Docs id in a URL, a pasted JWT. A
   training example loses a value that was not a secret; that is the trade the issue asks strict to make. The
