@@ -43,8 +43,8 @@ _PUBLIC_BLOCKS = ("-----BEGIN CERTIFICATE", "-----BEGIN TRUSTED CERTIFICATE", "-
 # The member name a JSON/JS/YAML value stands under: `"n": "…`, `x: …`.
 _MEMBER = re.compile(r"[\"']?([A-Za-z0-9_]{1,8})[\"']?[ \t]*:[ \t]*[\"']?\Z")
 _SEPARATORS = re.compile(r"[-_]")
-# A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces; a
-# random token with `-`/`_` in its alphabet has few separators and long pieces between them.
+# A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces
+# written in one case or Capitalised; a random token with `-`/`_` in its alphabet mixes cases in its pieces.
 SLUG_PIECE = 16
 WORDS_SHARE = 0.7
 # A path segment people write (`hooks`, `add-to-project`, `v1`); a random base64 piece is all lower-case
@@ -69,8 +69,11 @@ def _in_public_block(text: str, start: int) -> bool:
 
 
 def _slug(value: str) -> bool:
+    """Several short pieces each written as people write (`photo-1497366754035-f200968a6e72`,
+    `8496288690317-Trigger-Zaps`); random base64url mixes cases inside its pieces."""
     pieces = _SEPARATORS.split(value)
-    return len(pieces) >= 3 and max(map(len, pieces)) < SLUG_PIECE
+    plain = all(p.islower() or p.isupper() or p.istitle() or p.isdigit() or not p for p in pieces)
+    return plain and len(pieces) >= 3 and max(map(len, pieces)) < SLUG_PIECE
 
 
 def _line_of(text: str, start: int, end: int) -> str:

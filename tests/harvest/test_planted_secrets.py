@@ -256,11 +256,10 @@ SHAPES: dict[str, tuple[str, Callable[[Secrets], str]]] = {
     "activation-key": ("Activation key : {}\n", lambda g: "-".join(g.rnd(5, UPPER + DIGITS) for _ in range(5))),
 }
 SHAPE_GAPS = {
-    "env-password": "unquoted values holding a `.` or `_` are read as dotted or snake_case names",
-    "yaml-password": "unquoted values holding a `.` or `_` are read as dotted or snake_case names",
+    "yaml-password": ("an unquoted value in prose whose `_`-separated pieces each read as a name (`HbtxHwx_L6`) is "
+                     "taken for a reference, ~1% of draws"),
     "bare-token-in-prose-32": ("random-token's entropy floor (a random string's mean minus 0.4 bits) leaves ~1% of random "
                                "32-character draws; a wider margin costs strict mode its FP cap on the shared corpus"),
-    "jwk-private-d": "some random 43-character `d` values are judged not random enough",
 }
 
 
