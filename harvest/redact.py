@@ -33,14 +33,14 @@ class Redactor:
         """`text` with secrets replaced; each finding is recorded at its line in `text`."""
         if not text:
             return text
-        result = scrub(text, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
+        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
         self.findings.extend(SecretFinding(f.rule, f.kind, location, path, commit, f.line) for f in result.findings)
         return result.text
 
     def clean_hunk(self, text: str, old_start: int, new_start: int, path: str, commit: str) -> str:
         """A diff hunk's text; a finding carries its line in the file after the change, or before it
         for a removed line (secrets that only ever lived in history are found on removed lines)."""
-        result = scrub(text, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
+        result = scrub(text, self.allowlist, path=path or None, profile=STRICT)
         if result.findings:
             rows = text.split("\n")
             for f in result.findings:
@@ -59,7 +59,7 @@ class Redactor:
         carry line 0: git does not say which line of the file it copied."""
         if header.endswith("@@"):  # no function context: nothing but numbers
             return header
-        result = scrub(header, self.allowlist, path=path or None, honour_pragma=False, profile=STRICT)
+        result = scrub(header, self.allowlist, path=path or None, profile=STRICT)
         self.findings.extend(SecretFinding(f.rule, f.kind, "history-diff", path, commit, 0) for f in result.findings)
         return result.text
 

@@ -34,7 +34,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
         if db.execute("SELECT 1 FROM requests WHERE id = ?", (request_id,)).fetchone() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
         # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
-        kept = scrub(final_text, honour_pragma=False, profile=STRICT).text
+        kept = scrub(final_text, profile=STRICT).text
         db.execute("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, ?, ?, ?)",
                    (request_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), outcome, kept))
 

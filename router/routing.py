@@ -218,6 +218,6 @@ def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float)
              json.dumps([asdict(a) for a in routed.attempts]), completion.usage.input_tokens if completion else 0,
              completion.usage.output_tokens if completion else 0, sum(costs) if costs else None, round(seconds, 4),
              "answered" if completion else "nothing passed",
-             scrub(request.instruction, honour_pragma=False, profile=STRICT).text,
-             scrub(completion.text, honour_pragma=False, profile=STRICT).text if completion else ""))
+             scrub(request.instruction, profile=STRICT).text,
+             scrub(completion.text, profile=STRICT).text if completion else ""))
         return int(cursor.lastrowid)

@@ -172,7 +172,8 @@ def _report_cases(cases_file: Path, as_json: bool, profile: Profile) -> None:
               help="Score the scrubber on labelled cases (JSONL: id, source, label, text) instead of scanning.")
 @click.option("--mode", type=click.Choice(list(PROFILES)), default="precise", show_default=True,
               help="precise: flag likely credentials (a pre-commit gate). strict: also any literal in a credential "
-                   "context and long random tokens, as the harvester scrubs what it writes.")
+                   "context, long random tokens and lines marked 'pragma: allowlist secret', as the harvester "
+                   "scrubs what it writes.")
 def scrub_command(paths: tuple[Path, ...], as_json: bool, write_to: Path | None, cases_file: Path | None,
                   mode: str) -> None:
     """Find secrets in PATH... (files or directories); print path:line: rule, never the value.

@@ -79,12 +79,11 @@ def _pragma_lines(text: str, low: str) -> set[int]:
 
 
 def scrub(text: str, allowlist: Allowlist | None = None, path: str | None = None,
-          honour_pragma: bool = True, profile: Profile = STRICT) -> ScrubResult:
+          profile: Profile = STRICT) -> ScrubResult:
     """Replace each secret in `text` with its placeholder; findings name the rule and line, never the value.
 
-    `profile` is the mode: `STRICT` (the default, for text that is written or sent) or `PRECISE` (a
-    pre-commit gate). `honour_pragma=False` scrubs lines marked `pragma: allowlist secret` too: the marker
-    is the repository's say-so about its own files, which cannot vouch for text about to leave the machine."""
+    `profile` is the mode: `STRICT` (the default, for text that is written or sent; it also scrubs lines
+    marked `pragma: allowlist secret`) or `PRECISE` (a pre-commit gate, which honours the marker)."""
     if not text or (allowlist is not None and path and allowlist.path_allowed(path)):
         return ScrubResult(text, ())
     low = _lower(text)
@@ -95,7 +94,7 @@ def scrub(text: str, allowlist: Allowlist | None = None, path: str | None = None
             _claim(spans, starts, start, end, det)
     if not spans:
         return ScrubResult(text, ())
-    pragma = _pragma_lines(text, low) if honour_pragma and PRAGMA in low else set()
+    pragma = _pragma_lines(text, low) if profile.honour_pragma and PRAGMA in low else set()
     out: list[str] = []
     findings: list[Finding] = []
     line, counted, last = 1, 0, 0

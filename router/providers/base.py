@@ -26,7 +26,7 @@ BACKOFF_S = 0.5  # first wait; doubles on each retry
 def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:
     """The messages with every secret and piece of PII the scrubber finds replaced, `pragma: allowlist
     secret` lines included (a file's marker says nothing about where its text is sent)."""
-    return tuple(Message(m.role, scrub(m.content, honour_pragma=False, profile=STRICT).text) for m in messages)
+    return tuple(Message(m.role, scrub(m.content, profile=STRICT).text) for m in messages)
 
 
 def with_retries(provider: str, call: Callable[[], T], sdk_error: type[BaseException], retries: int,

@@ -37,7 +37,7 @@ def _window(code: str, before: bool) -> str:
     lines = code.splitlines()
     wide = "\n".join(lines[-CONTEXT_LINES * 2:] if before else lines[:CONTEXT_LINES * 2])
     wide = wide[-CONTEXT_CHARS * 2:] if before else wide[:CONTEXT_CHARS * 2]
-    clean = scrub(wide, honour_pragma=False, profile=STRICT).text.split("\n")  # the scrubber keeps the line count
+    clean = scrub(wide, profile=STRICT).text.split("\n")  # the scrubber keeps the line count
     kept = "\n".join(clean[-CONTEXT_LINES:] if before else clean[:CONTEXT_LINES])
     return kept[-CONTEXT_CHARS:] if before else kept[:CONTEXT_CHARS]
 

@@ -73,7 +73,7 @@ def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: Ind
 def _quoted(text: str) -> str:
     """`text` scrubbed: a rule's reason or an error can quote the answer (what a regex matched, a command's
     output), and it is stored in idiom.db, printed and written to JUnit XML (a CI artifact)."""
-    return scrub(text, honour_pragma=False, profile=STRICT).text
+    return scrub(text, profile=STRICT).text
 
 
 def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[str], config: RouterConfig,

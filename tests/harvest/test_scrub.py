@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harvest.errors import InputError
-from harvest.scrub import Allowlist, Finding, ScrubResult, load_allowlist, parse_allowlist, scrub
+from harvest.scrub import PRECISE, STRICT, Allowlist, Finding, ScrubResult, load_allowlist, parse_allowlist, scrub
 
 B62 = string.ascii_letters + string.digits
 B64 = B62 + "+/"
@@ -141,11 +141,13 @@ def test_unquoted_values_are_literals_in_config_and_expressions_in_code() -> Non
     assert scrub(f"password = {value}\n", path="app.py").findings == ()
 
 
-def test_pragma_suppresses_its_line_only() -> None:
+def test_pragma_suppresses_its_line_only_in_precise_mode() -> None:
     text = f"a = '{STRIPE}'  # pragma: allowlist secret\nb = '{STRIPE}'\n"
-    result = scrub(text)
+    result = scrub(text, profile=PRECISE)
     assert result.findings == (Finding("stripe-key", 2, "secret"),)
     assert result.text.splitlines()[0] == f"a = '{STRIPE}'  # pragma: allowlist secret"
+    # Strict mode (what is written or sent) scrubs the marked line too.
+    assert [f.line for f in scrub(text, profile=STRICT).findings] == [1, 2]
 
 
 def test_idiomignore_paths_and_values(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.secrets.corpus import ripsecrets_allowlist
-from harvest.scrub import parse_allowlist, scrub
+from harvest.scrub import PRECISE, parse_allowlist, scrub
 from harvest.scrub.evaluate import (
     NOT_CREDENTIALS,
     Case,
@@ -77,7 +77,7 @@ def test_detect_secrets_sample_files() -> None:
     """Whole files upstream scans: a diff, INI with a pragma, a private key, a comment-only YAML."""
     data = CORPUS / "detect-secrets" / "test_data"
     text = (data / "config.ini").read_text()
-    found = {(f.rule, f.line) for f in scrub(text, path="config.ini").findings}
+    found = {(f.rule, f.line) for f in scrub(text, path="config.ini", profile=PRECISE).findings}
     assert ("password-assignment", 2) in found
     assert ("password-assignment", 26) not in found  # `password = … # pragma: allowlist secret`
     unmarked = text.replace("# pragma: allowlist secret", "")
@@ -91,4 +91,4 @@ def test_detect_secrets_sample_files() -> None:
 def test_ripsecrets_none_file_has_no_findings_with_its_allowlist() -> None:
     ignore = parse_allowlist((CORPUS / "ripsecrets" / ".secretsignore").read_text().replace("[secrets]", "[values]"))
     text = (CORPUS / "ripsecrets" / "test" / "none").read_text()
-    assert [f for f in scrub(text, ignore).findings if f.kind == "secret"] == []
+    assert [f for f in scrub(text, ignore, profile=PRECISE).findings if f.kind == "secret"] == []
