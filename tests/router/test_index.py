@@ -193,3 +193,22 @@ def test_commands_index_and_batch_search(acme_harvest, tmp_path: Path) -> None:
     stats = runner.invoke(idiom, ["index", str(repo), "--stats"], env=env)
     assert "units, model hash" in stats.output
     assert runner.invoke(idiom, ["search", "--repo", str(tmp_path)], env=env).exit_code == 1
+
+
+def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_path: Path, monkeypatch) -> None:
+    """The manifest records the units file relative to the index, not to the directory `idiom index` ran
+    in: an editor or `idiom generate` started inside the repository reads the same index."""
+    from router.strategies.rag.index import indexed_dataset, read_manifest, units_file_of
+
+    (tmp_path / "home" / "datasets").mkdir(parents=True)
+    units = tmp_path / "home" / "datasets" / "units.jsonl"
+    units.write_bytes(acme_dataset.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    build_index(Path("home/datasets/units.jsonl"), Path("home/index"), HASH)
+    assert read_manifest(tmp_path / "home" / "index")["units_file"] == "../datasets/units.jsonl"
+    elsewhere = tmp_path / "repo" / "src"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    folder = tmp_path / "home" / "index"
+    assert units_file_of(folder, read_manifest(folder)) == units.resolve()
+    assert indexed_dataset(folder) == units.parent.resolve()

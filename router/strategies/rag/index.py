@@ -15,6 +15,7 @@ last, is what a reader checks it against (retrieve.py).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 import uuid
@@ -119,7 +120,9 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             atomic_write_text(stage / "units.jsonl", "".join(
                 orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n" for k, u in zip(keys, units, strict=True)))
             atomic_write_json(stage / MANIFEST, {
-                "model": model, "collection": config.collection, "url": config.url, "units_file": str(units_file),
+                "model": model, "collection": config.collection, "url": config.url,
+                # Relative to the index folder, so the index works from any directory and moves with its home.
+                "units_file": os.path.relpath(units_file.resolve(), folder.resolve()),
                 "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
                 "graph_files": graph, "tests": _recorded_tests(units_file), "build": uuid.uuid4().hex})
     stats.seconds = round(time.perf_counter() - started, 2)
@@ -140,13 +143,18 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+def units_file_of(folder: Path, manifest: dict[str, Any]) -> Path:
+    """The units file the index in `folder` was built from (the manifest records it relative to `folder`)."""
+    return (folder / manifest["units_file"]).resolve()
+
+
 def indexed_dataset(folder: Path) -> Path | None:
     """The dataset folder the index in `folder` was built from (None with no index or an unreadable one)."""
     try:
         manifest = read_manifest(folder)
     except IndexStoreError:
         return None
-    return Path(manifest["units_file"]).parent if manifest else None
+    return units_file_of(folder, manifest).parent if manifest else None
 
 
 def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,

@@ -13,6 +13,7 @@ from router.contracts import Completion, CompletionRequest, Message
 from router.errors import IndexStoreError
 from router.strategies.prompting import SYSTEM, answer, task_text
 from router.strategies.rag.focus import Focus, focus_of_request
+from router.strategies.rag.index import units_file_of
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
@@ -22,7 +23,7 @@ def rag(request: CompletionRequest, config: RouterConfig, index_folder: Path, in
     """Answer `request` with retrieved team code in the prompt; with `rag_rounds` 2, retrieve again using
     the first draft (RepoCoder's iterative retrieval) and answer with what that finds."""
     retriever = Retriever(index_folder, index_config)
-    units_file = Path(retriever.manifest["units_file"])
+    units_file = units_file_of(index_folder, retriever.manifest)
     if not units_file.is_file():
         raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
                               "run `idiom index` again")
