@@ -4,7 +4,8 @@ A reader never sees half an artifact: files are written under a temporary name i
 directory and renamed; whole artifact directories are built in a dot-named staging folder beside the
 old one and swapped in with one rename, so a failed or killed re-harvest leaves the previous result
 intact. An artifact exists when its folder holds its manifest (written last) and its name does not
-start with a dot (`complete_artifacts`: the one rule every picker uses). What a killed writer left is
+start with a dot (`complete_artifacts`). `Artifacts(repo)` names every place under the root and holds
+the one rule for choosing a dataset or harvest (`Artifacts.dataset`). What a killed writer left is
 removed by the next writer (`remove_leftovers`, under harvest/lock.py's lock). Finding the folder
 creates nothing (a read-only command leaves no trace); only writers call `ensure_home`. A `.idiom`
 that is a symlink, or that is committed to the repository and not trusted by the user
@@ -68,6 +69,117 @@ def ensure_home(repo: Path) -> Path:
         home.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ignore, "*\n")
     return home
+
+
+class Artifacts:
+    """The artifact layout of one repository: every folder and file under `idiom_home(repo)` by name.
+
+    Choosing a dataset (or the harvest it came from) follows one rule everywhere, the CLI and the
+    editor alike: the one named; else the only one; else, of several, the one the retrieval index was
+    built from (so `idiom index --name NAME` makes NAME the default); else an error saying how to choose.
+    """
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.home = idiom_home(repo)
+
+    @property
+    def harvests(self) -> Path:
+        """`<home>/harvest/`: the first half's scrubbed records, one folder per harvest."""
+        return self.home / "harvest"
+
+    @property
+    def datasets(self) -> Path:
+        """`<home>/datasets/`: units, pairs, conventions and splits, one folder per dataset."""
+        return self.home / "datasets"
+
+    @property
+    def index(self) -> Path:
+        """`<home>/index/`: the retrieval index (its manifest names the dataset it was built from)."""
+        return self.home / "index"
+
+    @property
+    def models(self) -> Path:
+        """`<home>/models/`: the fine-tuned model registry."""
+        return self.home / "models"
+
+    @property
+    def db(self) -> Path:
+        """`<home>/idiom.db`: validation results and the request log."""
+        return self.home / "idiom.db"
+
+    @property
+    def reports(self) -> Path:
+        """`<home>/reports/`: the ROI report."""
+        return self.home / "reports"
+
+    @property
+    def suite(self) -> Path:
+        """`<home>/suites/default.yaml`: the suite `idiom suite generate` writes and `idiom validate` reads."""
+        return self.home / "suites" / "default.yaml"
+
+    def dataset_names(self) -> list[str]:
+        """The finished datasets' names, sorted."""
+        return complete_artifacts(self.datasets)
+
+    def find_dataset(self, name: str = "") -> Path | None:
+        """The dataset the rule chooses (see the class), None when it chooses none."""
+        chosen = self._choose(self.dataset_names(), name)
+        return self.datasets / chosen if chosen else None
+
+    def dataset(self, name: str = "", option: str = "--name") -> Path:
+        """The dataset the rule chooses, else one line saying why not and how to choose (`option` is the
+        caller's flag for naming one; "" where there is none, as in the editor)."""
+        found = self.find_dataset(name)
+        if found is None:
+            raise InputError(self._not_chosen("dataset", self.datasets, self.dataset_names(), name, option))
+        return found
+
+    def conventions(self, name: str = "", option: str = "--name") -> Path:
+        """The chosen dataset's `conventions.yaml`: what `idiom lint` and the editor's diagnostics read."""
+        return self.dataset(name, option) / "conventions.yaml"
+
+    def harvest(self, name: str = "", option: str = "--name") -> Path:
+        """The harvest the same rule chooses (a harvest and its dataset share a name)."""
+        found = self.find_harvest(name)
+        if found is None:
+            raise InputError(self._not_chosen("harvest", self.harvests, complete_artifacts(self.harvests), name,
+                                              option))
+        return found
+
+    def find_harvest(self, name: str = "") -> Path | None:
+        """The harvest the rule chooses, None when it chooses none."""
+        chosen = self._choose(complete_artifacts(self.harvests), name)
+        return self.harvests / chosen if chosen else None
+
+    def indexed_dataset(self) -> str:
+        """The name of the dataset the index was built from ("" with no index, or one that is unreadable
+        or built from a folder outside this home's datasets)."""
+        try:
+            manifest = orjson.loads((self.index / MANIFEST).read_bytes())
+            # The manifest records the units file relative to the index folder: <home>/datasets/<name>/units.jsonl.
+            units = (self.index / manifest["units_file"]).resolve()
+        except (OSError, orjson.JSONDecodeError, TypeError, KeyError):
+            return ""
+        return units.parent.name if units.parent.parent == self.datasets.resolve() else ""
+
+    def _choose(self, names: Sequence[str], name: str) -> str:
+        if name or len(names) <= 1:
+            return choose(names, name)
+        # Several and none named: read the index manifest only now, so the common case costs no read.
+        indexed = self.indexed_dataset()
+        return indexed if indexed in names else ""
+
+    def _not_chosen(self, what: str, folder: Path, names: Sequence[str], name: str, option: str) -> str:
+        """The one error message for a dataset or harvest the rule could not choose."""
+        if name:
+            return (f"no {what} {name!r} under {folder} (have: {', '.join(names) or 'none'}); "
+                    f"run `idiom harvest {self.repo}` first or name one of those")
+        if not names:
+            return f"no {what} for {self.repo} yet (none under {folder}); run `idiom harvest {self.repo}` first"
+        choose_one = f"pass {option} NAME, or " if option else ""
+        return (f"several {what}s under {folder} ({', '.join(names)}); {choose_one}make one the default by "
+                f"indexing it (`idiom index {self.repo} --name NAME`)")
 
 
 def safe_name(name: str) -> str:
