@@ -46,9 +46,7 @@ from harvest.store import (
     MANIFEST,
     atomic_write_json,
     atomic_write_text,
-    choose,
     complete_artifacts,
-    idiom_home,
     staged_dir,
     write_jsonl,
 )
@@ -74,17 +72,6 @@ class DatasetSummary:
     formatted: dict[str, int] = field(default_factory=dict)
     graph: dict[str, int] = field(default_factory=dict)  # files, definitions, imports resolved / outside the repo
     seconds: float = 0.0
-
-
-def harvest_dir(root: Path, name: str) -> Path:
-    """The first half's output for repository `root`, checked to be there."""
-    home = idiom_home(root) / "harvest"
-    names = complete_artifacts(home)
-    chosen = choose(names, name)
-    if not chosen:
-        known = f"harvests there: {', '.join(names)}" if names else "none there yet"
-        raise InputError(f"no harvest {name!r} under {home} ({known}); run `idiom harvest {root}` or pass --name")
-    return home / chosen
 
 
 def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:

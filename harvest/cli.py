@@ -105,7 +105,8 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
 
 @dataset_group.command("build")
 @click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--name", default="", help="Which harvest under .idiom/harvest/ (default: the only one).")
+@click.option("--name", default="",
+              help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 @dataset_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
@@ -115,11 +116,12 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
     The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
     split, the quality limits or format_command without mining the history again.
     """
-    from harvest.build import build_dataset, harvest_dir
+    from harvest.build import build_dataset
     from harvest.report import print_dataset
+    from harvest.store import Artifacts
 
     config = _configure(repo, split=split, exclude_files=exclude_files or None)
-    summary = build_dataset(harvest_dir(repo, name), config, progress=not as_json)
+    summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(summary), indent=2))
     else:

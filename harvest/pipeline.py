@@ -34,7 +34,7 @@ from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, Pul
 from harvest.redact import Redactor
 from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
-from harvest.store import atomic_write_json, ensure_home, idiom_home, safe_name, staged_dir, write_jsonl
+from harvest.store import Artifacts, atomic_write_json, ensure_home, safe_name, staged_dir, write_jsonl
 from harvest.testkind.discover import discover_profile
 from harvest.testkind.profile import DiscoveryProfile
 from harvest.testmap import map_tests
@@ -78,7 +78,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     head = repo.head.commit
     redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
     shallow = (Path(repo.git_dir) / "shallow").exists()
-    out = idiom_home(root) / "harvest" / name
+    out = Artifacts(root).harvests / name
     with (staged_dir(out) as stage, progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
           start_log(repo, revisions, config, objects) as log):
         files, excluded = _collect_files(repo, head, config, bar, objects)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest.errors import InputError
-from harvest.store import idiom_home
+from harvest.store import Artifacts
 from router.validation.db import database
 
 OUTCOMES = ("accepted", "rejected", "edited")
@@ -27,7 +27,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
 
     if outcome not in OUTCOMES:
         raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
-    if not (idiom_home(repo) / "idiom.db").is_file():  # nothing was logged, so nothing to make here
+    if not Artifacts(repo).db.is_file():  # nothing was logged, so nothing to make here
         raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
                          "log the requests they answer)")
     with database(repo) as db:
@@ -41,7 +41,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
 
 def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
     """strategy → (accepted, answers with feedback) for requests of `kind` (all kinds when it has none)."""
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         return {}
     with database(repo) as db:
         rows = db.execute("SELECT r.strategy, r.kind, SUM(f.outcome = 'accepted'), COUNT(*) FROM feedback f "
@@ -57,7 +57,7 @@ def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
 
 def candidates(repo: Path) -> Iterator[dict[str, Any]]:
     """Rejected and edited answers with what the developer kept: review them before using them."""
-    if not (idiom_home(repo) / "idiom.db").is_file():  # reading must not make an empty database
+    if not Artifacts(repo).db.is_file():  # reading must not make an empty database
         return
     with database(repo) as db:
         rows = db.execute("SELECT r.id, r.kind, r.language, r.path, r.strategy, r.instruction, r.completion, "

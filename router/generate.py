@@ -133,10 +133,10 @@ def tiny_command(directory: Path, repo: Path) -> None:
     For CPU machines and tests: `[router] provider = "local"`, `model = "DIRECTORY"` runs the whole path offline.
     """
     from harvest.records import FileRecord, read_records
-    from harvest.store import complete_artifacts, idiom_home
+    from harvest.store import Artifacts, complete_artifacts
     from router.models.tiny import build_tiny_model
 
-    harvests = idiom_home(repo) / "harvest"
+    harvests = Artifacts(repo).harvests
     texts = [f.text for name in complete_artifacts(harvests)
              for f in read_records(harvests / name / "files.jsonl", FileRecord) if f.kind in ("source", "test")]
     click.echo(f"wrote {build_tiny_model(texts, directory)} (tokenizer trained on {len(texts)} files)")

@@ -21,7 +21,7 @@ from harvest.classify import kind_of
 from harvest.conventions.checks import applies
 from harvest.conventions.rules import Rule, severity_of
 from harvest.errors import HarvestError
-from harvest.store import MANIFEST, complete_artifacts, idiom_home
+from harvest.store import MANIFEST, Artifacts, complete_artifacts
 from harvest.testkind.profile import DiscoveryProfile
 from harvest.testkind.recorded import recorded_profile
 from harvest.units import count_parse_errors
@@ -30,7 +30,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.policy import Decision, Measured, decide
 from router.strategies.finetuned.registry import state
-from router.strategies.registry import request_datasets, strategy
+from router.strategies.registry import strategy
 from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
 
@@ -39,13 +39,15 @@ RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy wi
 
 
 def conventions_of(repo: Path) -> dict[str, Rule]:
-    """The mined conventions of the repository's dataset (of the index's dataset when there are several,
-    else of the first)."""
+    """The mined conventions of the dataset `Artifacts` chooses, the file `idiom lint` reads ({} before
+    any dataset; several with none chosen is `Artifacts`' error, which the editor shows)."""
     from harvest.conventions.store import load_conventions
 
-    datasets = request_datasets(repo)
-    path = datasets[0] / "conventions.yaml" if datasets else None
-    return {r.id: r for r in load_conventions(path)} if path and path.is_file() else {}
+    artifacts = Artifacts(repo)
+    if not artifacts.dataset_names():
+        return {}
+    path = artifacts.conventions(option="")
+    return {r.id: r for r in load_conventions(path)} if path.is_file() else {}
 
 
 def request_kind(path: str, instruction: str = "", profile: DiscoveryProfile | None = None) -> str:
@@ -70,17 +72,17 @@ def request_kind(path: str, instruction: str = "", profile: DiscoveryProfile | N
 
 def _dataset_name(repo: Path) -> str:
     """The name of the dataset requests use (its harvest has the same name), "" when there is none."""
-    datasets = request_datasets(repo)
-    return datasets[0].name if len(datasets) == 1 else ""
+    chosen = Artifacts(repo).find_dataset()
+    return chosen.name if chosen else ""
 
 
 def available(repo: Path) -> list[str]:
     """Strategies this repository can run now: a dataset (few_shot), an index (rag), a promoted model (finetuned)."""
-    home = idiom_home(repo)
-    found = ["few_shot"] if complete_artifacts(home / "datasets") else []
-    found += ["rag"] if (home / "index" / MANIFEST).is_file() else []
-    promoted = [name for name in complete_artifacts(home / "models", "registry.json")
-                if state(home / "models" / name)["promoted"]]
+    artifacts = Artifacts(repo)
+    found = ["few_shot"] if artifacts.dataset_names() else []
+    found += ["rag"] if (artifacts.index / MANIFEST).is_file() else []
+    promoted = [name for name in complete_artifacts(artifacts.models, "registry.json")
+                if state(artifacts.models / name)["promoted"]]
     return found + (["finetuned"] if promoted else [])
 
 
@@ -89,7 +91,7 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     plus the developers' feedback on its answers (accepted counts as a pass)."""
     from router.feedback import feedback_counts
 
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         return []
     found = []
     used = feedback_counts(repo, kind)

@@ -31,13 +31,14 @@ def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: s
     Only proposed rules run; candidates from review comments are shown by `idiom conventions show --all`.
     Lines a rule lists as exceptions (they broke it before it was mined) are not reported unless --strict.
     """
-    from harvest.conventions.lint import expand, find_conventions, lint_commit_message, lint_files, repo_root
+    from harvest.conventions.lint import expand, lint_commit_message, lint_files, repo_root
     from harvest.conventions.store import load_conventions
+    from harvest.store import Artifacts
 
     if not paths and not commit_message:
         raise InputError("nothing to lint: give files or folders, or --commit-message FILE")
     root = repo_root(paths[0] if paths else Path.cwd())
-    rules = load_conventions(conventions_file or find_conventions(root, name))
+    rules = load_conventions(conventions_file or Artifacts(root).conventions(name))
     violations = lint_files(root, expand(root, paths), rules, _config(root), strict) if paths else []
     if commit_message:
         violations += lint_commit_message(commit_message.read_text(encoding="utf-8", errors="replace"), rules)
@@ -74,11 +75,13 @@ def show_command(repo: Path, name: str, show_all: bool, as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from harvest.conventions.lint import find_conventions, repo_root
+    from harvest.conventions.lint import repo_root
     from harvest.conventions.rules import severity_of
     from harvest.conventions.store import load_conventions
+    from harvest.store import Artifacts
 
-    rules = [r for r in load_conventions(find_conventions(repo_root(repo), name)) if show_all or r.status == "proposed"]
+    rules = [r for r in load_conventions(Artifacts(repo_root(repo)).conventions(name))
+             if show_all or r.status == "proposed"]
     if as_json:
         click.echo(json.dumps([{**dataclasses.asdict(r), "severity": severity_of(r)} for r in rules], indent=2))
         return
@@ -93,12 +96,14 @@ def show_command(repo: Path, name: str, show_all: bool, as_json: bool) -> None:
 
 @conventions_group.command("mine")
 @click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--name", default="", help="Which harvest under .idiom/harvest/ (default: the only one).")
+@click.option("--name", default="",
+              help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 def mine_command(repo: Path, name: str) -> None:
     """Mine conventions alone from an existing harvest into .idiom/datasets/NAME/conventions.yaml."""
-    from harvest.build import harvest_dir, mine_only
+    from harvest.build import mine_only
+    from harvest.store import Artifacts
 
-    click.echo(f"wrote {mine_only(harvest_dir(repo, name), _config(repo))}")
+    click.echo(f"wrote {mine_only(Artifacts(repo).harvest(name), _config(repo))}")
 
 
 @conventions_group.command("export")
@@ -113,12 +118,12 @@ def mine_command(repo: Path, name: str) -> None:
 def export_command(repo: Path, formats: str, out: Path | None, name: str) -> None:
     """Write the conventions as instructions for GitHub Copilot, agents (AGENTS.md) and Continue."""
     from harvest.conventions.export import EXPORT_PATHS, EXPORTS
-    from harvest.conventions.lint import find_conventions, repo_root
+    from harvest.conventions.lint import repo_root
     from harvest.conventions.store import load_conventions
-    from harvest.store import atomic_write_text
+    from harvest.store import Artifacts, atomic_write_text
 
     root = repo_root(repo)
-    source = find_conventions(root, name)
+    source = Artifacts(root).conventions(name)
     rules = load_conventions(source)
     target = out or source.parent / "exports"
     for kind in EXPORTS if formats == "all" else (formats,):

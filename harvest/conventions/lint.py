@@ -17,7 +17,6 @@ from harvest.config import HarvestConfig
 from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
 from harvest.conventions.rules import Rule, Subject, severity_of
 from harvest.errors import InputError
-from harvest.store import complete_artifacts, idiom_home
 from harvest.testkind.profile import DiscoveryProfile
 from harvest.testkind.recorded import recorded_profile
 from harvest.units import extract_units
@@ -117,21 +116,6 @@ def repo_root(start: Path) -> Path:
     folder = start if start.is_dir() else start.parent
     done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     return Path(done.stdout.strip()) if done.returncode == 0 else folder.resolve()
-
-
-def find_conventions(root: Path, name: str = "") -> Path:
-    """`<idiom home>/datasets/<name>/conventions.yaml` for the repository at `root`."""
-    datasets = idiom_home(root) / "datasets"
-    names = complete_artifacts(datasets)
-    if name:
-        if name not in names:
-            raise InputError(f"no conventions for dataset {name!r} under {datasets}; known: {', '.join(names) or 'none'}")
-        return datasets / name / "conventions.yaml"
-    if not names:
-        raise InputError(f"no conventions mined for {root}; run `idiom harvest {root}` first or pass --conventions FILE")
-    if len(names) > 1:
-        raise InputError(f"several datasets under {datasets} ({', '.join(names)}); pass --name")
-    return datasets / names[0] / "conventions.yaml"
 
 
 def expand(root: Path, targets: Sequence[Path]) -> list[str]:

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import orjson
 
-from harvest.store import MANIFEST, choose, complete_artifacts, idiom_home
+from harvest.store import MANIFEST, Artifacts
 from harvest.testkind.profile import DiscoveryProfile
 
 
 def recorded_profile(repo: Path, name: str = "") -> DiscoveryProfile | None:
-    """The profile of the repository's harvest `name` (its only harvest when empty); None when there is
-    no such harvest or it predates profiles: then the runners' defaults apply."""
-    home = idiom_home(repo) / "harvest"
-    chosen = choose(complete_artifacts(home), name)
-    return harvest_profile(home / chosen) if chosen else None
+    """The profile of the repository's harvest `name` (the one `Artifacts` chooses when empty); None when
+    there is no such harvest or it predates profiles: then the runners' defaults apply."""
+    chosen = Artifacts(repo).find_harvest(name)
+    return harvest_profile(chosen) if chosen else None
 
 
 def harvest_profile(harvest: Path) -> DiscoveryProfile | None:

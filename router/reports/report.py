@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest.errors import InputError
-from harvest.store import atomic_write_text, complete_artifacts, ensure_home, idiom_home
+from harvest.store import Artifacts, atomic_write_text, complete_artifacts, ensure_home
 from router.config import RoiConfig
 from router.reports import charts
 from router.reports.roi import (
@@ -32,7 +32,7 @@ DRIFT_WINDOW = 20  # answers per window when comparing acceptance rates
 
 def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
     """Each strategy's figures from its latest validation run, and whether any came from a local model."""
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         return [], False
     found, offline = [], False
     with database(repo) as db:
@@ -49,7 +49,7 @@ def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
 
 def run_history(repo: Path) -> list[tuple[str, str, float]]:
     """(run id, strategy, pass rate) for every validation run, oldest first."""
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         return []
     with database(repo) as db:
         return [(r[0], r[1], r[2]) for r in db.execute(
@@ -58,7 +58,7 @@ def run_history(repo: Path) -> list[tuple[str, str, float]]:
 
 def usage(repo: Path) -> dict[str, dict[str, Any]]:
     """From the request log: answered requests, their cost, and the developers' verdicts, per strategy."""
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         return {}
     with database(repo) as db:
         served = db.execute("SELECT strategy, COUNT(*), SUM(cost_usd) FROM requests WHERE outcome = 'answered' "
@@ -81,7 +81,7 @@ def training_cost(repo: Path, config: RoiConfig) -> tuple[float, str]:
     from router.strategies.finetuned.config import load_finetune_config
     from router.strategies.finetuned.registry import describe, state
 
-    models = idiom_home(repo) / "models"
+    models = Artifacts(repo).models
     for name in complete_artifacts(models, "registry.json"):
         version = state(models / name)["promoted"]
         if version and (models / name / version / "training.json").is_file():
@@ -125,7 +125,7 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     """Write the HTML, Markdown and JSON reports; returns their paths."""
     from jinja2 import Environment, PackageLoader
 
-    if not (idiom_home(repo) / "idiom.db").is_file():
+    if not Artifacts(repo).db.is_file():
         raise InputError(f"no validation results or request log for {repo} yet: run `idiom validate {repo}` (or "
                          "use it in the editor) before asking for the ROI report")
     data = build_report(repo, config)
@@ -140,7 +140,8 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     env = Environment(loader=PackageLoader("router.reports", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd
-    folder = ensure_home(repo) / "reports"
+    ensure_home(repo)  # with its .gitignore before the first file in it
+    folder = Artifacts(repo).reports
     paths = {"html": folder / "roi.html", "md": folder / "roi.md", "json": folder / "roi.json"}
     atomic_write_text(paths["html"], env.get_template("roi.html.j2").render(data=data, svg=svg))
     atomic_write_text(paths["md"], env.get_template("roi.md.j2").render(data=data))

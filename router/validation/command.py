@@ -15,13 +15,6 @@ REPO = click.Path(path_type=Path, file_okay=False)
 STRATEGY_NAMES = ("few_shot", "rag", "finetuned")
 
 
-def default_suite(repo: Path) -> Path:
-    """`.idiom/suites/default.yaml`, where `idiom suite generate` writes."""
-    from harvest.store import idiom_home
-
-    return idiom_home(repo) / "suites" / "default.yaml"
-
-
 @click.group("suite")
 def suite_group() -> None:
     """Validation suites: cases with the rules their completions must follow."""
@@ -29,22 +22,23 @@ def suite_group() -> None:
 
 @suite_group.command("generate")
 @click.argument("repo", type=REPO, default=".")
-@click.option("--dataset", "dataset_name", default="", help="Which dataset (default: the only one).")
+@click.option("--dataset", "dataset_name", default="",
+              help="Which dataset (default: the only one, else the indexed one).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where to write (default: "
                                                                            ".idiom/suites/default.yaml).")
 @click.option("--max-cases", type=click.IntRange(min=1), default=40, show_default=True, help="At most this many cases.")
 def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int) -> None:
     """Write a default suite from the held-out test pairs and the mined conventions, round-robin over the code
     kinds (no training pair is reused)."""
-    from router.strategies.finetuned.train import dataset_dir
+    from harvest.store import Artifacts
     from router.validation.generate import generate_suite
     from router.validation.suite import write_suite
 
-    suite = generate_suite(dataset_dir(repo, dataset_name), max_cases)
+    suite = generate_suite(Artifacts(repo).dataset(dataset_name, option="--dataset"), max_cases)
     if not suite.cases:
         raise InputError("the dataset's test split holds no code pairs to build cases from; harvest more history "
                          "or raise [harvest] test_share")
-    target = out or default_suite(repo)
+    target = out or Artifacts(repo).suite
     write_suite(target, suite)
     kinds = Counter(c.kind for c in suite.cases)
     click.echo(f"wrote {len(suite.cases)} cases ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}) "
@@ -71,8 +65,8 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     from rich.table import Table
 
     from harvest.conventions.store import load_conventions
+    from harvest.store import Artifacts
     from router.config import load_index_config, load_router_config
-    from router.strategies.finetuned.train import dataset_dir
     from router.validation.rules import Context
     from router.validation.run import as_json as run_json
     from router.validation.run import run_suite, summary, write_junit
@@ -83,11 +77,12 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     if unknown or not names:
         problem = f"unknown {', '.join(unknown)}" if unknown else "none given"
         raise InputError(f"--strategies: {problem}; valid: {', '.join(STRATEGY_NAMES)}")
-    path = suite_path or default_suite(repo)
+    artifacts = Artifacts(repo)
+    path = suite_path or artifacts.suite
     if not path.is_file():
         raise InputError(f"no suite at {path}; write one or run `idiom suite generate {repo}`")
     suite = load_suite(path)
-    conventions_file = dataset_dir(repo, "") / "conventions.yaml"
+    conventions_file = artifacts.conventions()
     conventions = {r.id: r for r in load_conventions(conventions_file)} if conventions_file.is_file() else {}
     allowed = allow_commands or os.environ.get("IDIOM_ALLOW_COMMANDS", "") in ("1", "true")
     skipped = sorted({c.id for c in suite.cases for a in c.asserts if a.type.removeprefix("not-") == "command"})

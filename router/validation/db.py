@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
-from harvest.store import ensure_home
+from harvest.store import Artifacts, ensure_home
 from router.errors import RouterError
 
 MIGRATIONS = (
@@ -46,7 +46,8 @@ def connect(repo: Path) -> sqlite3.Connection:
     Opened once per thread and file: the language server touches the database several times per
     completion, and opening it (with the WAL's files) was most of the request log's cost.
     """
-    path = ensure_home(repo) / "idiom.db"
+    ensure_home(repo)  # the database's folder, with its .gitignore
+    path = Artifacts(repo).db
     opened: OrderedDict[Path, tuple[int, sqlite3.Connection]] = _per_thread.__dict__.setdefault("opened",
                                                                                                 OrderedDict())
     try:

@@ -115,8 +115,8 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 
 async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`."""
-    from harvest.store import idiom_home
-    from router.strategies.rag.index import build_index, units_file_for
+    from harvest.store import Artifacts, dataset_file
+    from router.strategies.rag.index import build_index
 
     require_trust(ls.trusted, "idiom.reindex")
     repo = ls.root()
@@ -132,10 +132,10 @@ async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
             loop.call_soon_threadsafe(ls.work_done_progress.report, token,
                                       types.WorkDoneProgressReport(message=f"{done[0]} units embedded"))
 
-    home = idiom_home(repo)
+    artifacts = Artifacts(repo)
     try:
-        stats = await _blocking(ls, lambda: build_index(units_file_for(home / "datasets", ""), home / "index", index,
-                                                        progress=advanced))
+        stats = await _blocking(ls, lambda: build_index(dataset_file(artifacts.dataset(option=""), "units.jsonl"),
+                                                        artifacts.index, index, progress=advanced))
     finally:
         if token:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))

@@ -16,15 +16,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from harvest.build import harvest_dir
-from harvest.conventions.lint import find_conventions
-from harvest.store import complete_artifacts
+from harvest.store import Artifacts, complete_artifacts
 from router.config import IndexConfig
 from router.routing import available
-from router.strategies.finetuned.train import dataset_dir
-from router.strategies.rag.index import units_file_for
 from router.strategies.rag.retrieve import Retriever
-from router.strategies.registry import request_datasets
 from tests.crash.helpers import CHEAP_INDEX, IDIOM, change, home, run, small_repo
 
 pytestmark = pytest.mark.slow
@@ -87,9 +82,9 @@ def _check_new(artifact: str, head: str) -> None:
 def _readers_work(repo: Path) -> None:
     """Every picker sees exactly one dataset; `conventions show` and `idiom search` answer."""
     datasets = home() / "datasets"
-    assert complete_artifacts(datasets) == [NAME] and harvest_dir(repo, "").name == NAME
-    assert request_datasets(repo) == [datasets / NAME] and dataset_dir(repo, "") == datasets / NAME
-    assert units_file_for(datasets, "").parent.name == NAME and find_conventions(repo).parent.name == NAME
+    artifacts = Artifacts(repo)
+    assert complete_artifacts(datasets) == [NAME] and artifacts.harvest().name == NAME
+    assert artifacts.dataset() == datasets / NAME and artifacts.conventions().parent.name == NAME
     assert available(repo) == ["few_shot", "rag"]
     assert run("conventions", "show", str(repo)).exit_code == 0
     found = run("search", "load a service item", "--repo", str(repo), "--json")

@@ -7,13 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from harvest.build import harvest_dir
-from harvest.conventions.lint import find_conventions
-from harvest.store import complete_artifacts, remove_leftovers, staged_dir
+from harvest.store import Artifacts, complete_artifacts, remove_leftovers, staged_dir
 from router.routing import available
-from router.strategies.finetuned.train import dataset_dir
-from router.strategies.rag.index import units_file_for
-from router.strategies.registry import request_datasets
 from tests.crash.helpers import home, one_line_error, run, small_repo
 
 KILLED = ".small.k1ll3d.staging"  # the name `staged_dir` gives a stage: a killed run leaves it behind
@@ -41,11 +36,10 @@ def test_every_picker_sees_one_dataset_beside_a_killed_writers_leftovers(make_re
     _leave_what_kill_9_leaves()
     datasets = home() / "datasets"
     assert complete_artifacts(datasets) == ["small"] and complete_artifacts(home() / "harvest") == ["small"]
-    assert harvest_dir(repo, "").name == "small"
-    assert units_file_for(datasets, "") == datasets / "small" / "units.jsonl"
-    assert find_conventions(repo) == datasets / "small" / "conventions.yaml"
-    assert dataset_dir(repo, "") == datasets / "small"
-    assert request_datasets(repo) == [datasets / "small"]
+    artifacts = Artifacts(repo)
+    assert artifacts.harvest().name == "small"
+    assert artifacts.conventions() == datasets / "small" / "conventions.yaml"
+    assert artifacts.dataset() == datasets / "small"
     assert available(repo) == ["few_shot", "rag"]
     shown = run("conventions", "show", str(repo), "--json")
     assert shown.exit_code == 0 and json.loads(shown.output), shown.output

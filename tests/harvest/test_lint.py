@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.conventions.lint import find_conventions, lint_commit_message, lint_files
+from harvest.conventions.lint import lint_commit_message, lint_files
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
 from harvest.errors import InputError
+from harvest.store import Artifacts
 
 RULES = [
     Rule("specs-use-it", "not-regex", r"^\s*test\(", "Use it(", ("src/**/*.spec.ts",), support=9, followed=9,
@@ -75,16 +76,16 @@ def test_commit_messages() -> None:
     assert (violation.rule, violation.evidence) == ("conventional", "9/9 follow it (100%)")
 
 
-def test_find_conventions(tmp_path: Path) -> None:
+def test_the_conventions_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="run `idiom harvest"):
-        find_conventions(tmp_path)
+        Artifacts(tmp_path).conventions()
     for name in ("a", "b", ".c.x1y2.staging"):  # a killed writer's staging folder never counts
         write_conventions(Path(os.environ["IDIOM_HOME"]) / "datasets" / name / "conventions.yaml",
                           RULES, name, "h")
         (Path(os.environ["IDIOM_HOME"]) / "datasets" / name / "manifest.json").write_text("{}")
     with pytest.raises(InputError, match=r"several datasets .* \(a, b\); pass --name"):
-        find_conventions(tmp_path)
-    assert find_conventions(tmp_path, "b").parent.name == "b"
+        Artifacts(tmp_path).conventions()
+    assert Artifacts(tmp_path).conventions("b").parent.name == "b"
 
 
 def test_the_command(repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,13 +11,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from harvest.store import Artifacts
 from router.config import RouterConfig
 from router.contracts import CompletionRequest
 from router.errors import TrainingError
 from router.strategies.finetuned.config import ALL_LINEAR, ATTENTION, FinetuneConfig
 from router.strategies.finetuned.data import split_rows
 from router.strategies.finetuned.plan import CODELLAMA, architecture_of
-from router.strategies.finetuned.registry import models_home, promoted
+from router.strategies.finetuned.registry import promoted
 from router.strategies.finetuned.train import train
 from server.cli import idiom
 
@@ -113,7 +114,7 @@ def test_training_registers_a_version_that_serves(repo: Path, tiny: Path) -> Non
 def test_promote_rollback_and_kinds(repo: Path, tiny: Path) -> None:
     train(repo, tiny_config(tiny, max_steps=2, eval_steps=2))
     second = train(repo, tiny_config(tiny, max_steps=2, eval_steps=2, kinds=("component", "styled")))
-    folder = models_home(repo) / "acme-web"
+    folder = Artifacts(repo).models / "acme-web"
     assert second.version == "v2" and not second.promoted and promoted(folder) == "v1"
     runner = CliRunner()
     assert runner.invoke(idiom, ["models", "promote", "acme-web", "v2", "--repo", str(repo)]).exit_code == 0
@@ -136,7 +137,7 @@ def test_resume_continues_an_interrupted_run(repo: Path, tiny: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         train(repo, tiny_config(tiny), on_step=crash)
-    folder = models_home(repo) / "acme-web"
+    folder = Artifacts(repo).models / "acme-web"
     assert not (folder / "v1").exists()  # nothing half-registered
     assert (folder / "runs" / "v1" / "checkpoints" / "checkpoint-4").is_dir()
     steps: list[int] = []
@@ -215,7 +216,7 @@ def test_an_openai_job_through_the_real_sdk(repo: Path, monkeypatch: pytest.Monk
         script.job_polls, script.job_fails = 2, True
         failed = runner.invoke(idiom, ["train", str(repo), "--backend", "openai"])
         assert failed.exit_code == 1 and "ftjob-1 failed: Too few examples" in failed.output
-        assert [v.name for v in (models_home(repo) / "acme-web").glob("v*")] == ["v1"]  # nothing half-registered
+        assert [v.name for v in (Artifacts(repo).models / "acme-web").glob("v*")] == ["v1"]  # nothing half-registered
 
 
 def test_a_sweep_records_every_run_and_keeps_the_best(repo: Path, tiny: Path) -> None:

@@ -17,7 +17,8 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.command("train")
 @click.argument("repo", type=REPO, default=".")
 @click.option("--name", default="", help="Model name in the registry (default: the dataset's name).")
-@click.option("--dataset", "dataset_name", default="", help="Which dataset (default: the only one).")
+@click.option("--dataset", "dataset_name", default="",
+              help="Which dataset (default: the only one, else the indexed one).")
 @click.option("--backend", type=click.Choice(["local", "openai", "anthropic"]), help="Where to train ([finetune] backend).")
 @click.option("--base-model", help="Base model: a local directory or a hub name ([finetune] base_model).")
 @click.option("--method", type=click.Choice(["auto", "lora", "qlora"]), help="LoRA, or QLoRA on a 4-bit base (CUDA).")
@@ -46,8 +47,9 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
     """
     from rich.progress import Progress
 
+    from harvest.store import Artifacts
     from router.strategies.finetuned.config import load_finetune_config
-    from router.strategies.finetuned.train import dataset_dir, plan_for, train
+    from router.strategies.finetuned.train import plan_for, train
 
     config = load_finetune_config(repo)
     changes = {k: v for k, v in overrides.items() if v is not None}
@@ -57,7 +59,7 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
     if show_plan:
         from router.strategies.finetuned.local import resolve_method
 
-        found = plan_for(config, resolve_method(config), dataset_dir(repo, dataset_name))
+        found = plan_for(config, resolve_method(config), Artifacts(repo).dataset(dataset_name, option="--dataset"))
         click.echo(json.dumps(found.as_dict(), indent=2) if as_json else found.text())
         return
     with Progress(transient=True, disable=as_json) as bar:
@@ -87,9 +89,10 @@ def models_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_command(repo: Path, as_json: bool) -> None:
     """Every model and version, with the one served marked."""
-    from router.strategies.finetuned.registry import describe, models_home, promoted, versions
+    from harvest.store import Artifacts
+    from router.strategies.finetuned.registry import describe, promoted, versions
 
-    home = models_home(repo)
+    home = Artifacts(repo).models
     rows = []
     for folder in sorted(p for p in home.iterdir() if versions(p)) if home.is_dir() else []:
         for version in versions(folder):

@@ -13,15 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from harvest.artifacts import read_json
-from harvest.store import atomic_write_json, choose, idiom_home
+from harvest.store import Artifacts, atomic_write_json, choose
 from router.errors import TrainingError
 
 VERSION = re.compile(r"^v(\d+)$")
-
-
-def models_home(repo: Path) -> Path:
-    """`<idiom home>/models`."""
-    return idiom_home(repo) / "models"
 
 
 def versions(folder: Path) -> list[str]:
@@ -92,7 +87,7 @@ def describe(version_dir: Path) -> dict[str, Any]:
 
 def model_folder(repo: Path, name: str) -> Path:
     """The folder of model `name`, or the only model when `name` is empty."""
-    home = models_home(repo)
+    home = Artifacts(repo).models
     names = sorted(p.name for p in home.iterdir() if versions(p)) if home.is_dir() else []
     chosen = choose(names, name)
     if not chosen:

@@ -16,14 +16,13 @@ from typing import Any
 
 from harvest.dataset.validate import estimate_tokens
 from harvest.records import Pair, read_records
-from harvest.store import (atomic_write_json, atomic_write_text, choose, complete_artifacts, idiom_home, safe_name,
-                           staged_dir)
+from harvest.store import Artifacts, atomic_write_json, atomic_write_text, safe_name, staged_dir
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
 from router.strategies.finetuned.data import dataset_hash, training_rows
 from router.strategies.finetuned.plan import Plan, plan
-from router.strategies.finetuned.registry import models_home, next_version, promote, promoted
+from router.strategies.finetuned.registry import next_version, promote, promoted
 from router.strategies.finetuned.sweep import best_trial, sweep_points
 
 ANTHROPIC = ("Anthropic has no public fine-tuning API (Claude fine-tuning is offered only through Amazon "
@@ -39,17 +38,6 @@ class Trained:
     folder: str
     promoted: bool
     metrics: dict[str, Any]
-
-
-def dataset_dir(repo: Path, name: str) -> Path:
-    """`<idiom home>/datasets/<name>`, the only dataset when `name` is empty."""
-    home = idiom_home(repo) / "datasets"
-    names = complete_artifacts(home)
-    chosen = choose(names, name)
-    if not chosen:
-        raise TrainingError(f"no dataset {name!r} under {home} (have: {', '.join(names) or 'none'}); "
-                            "run `idiom harvest` first or pass --dataset")
-    return home / chosen
 
 
 def plan_for(config: FinetuneConfig, method: str, dataset: Path) -> Plan:
@@ -81,8 +69,8 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
         raise TrainingError("--resume continues one run; re-run the sweep without it")
     if Path(config.base_model).is_dir():  # recorded for serving from anywhere, so made absolute
         config = dataclasses.replace(config, base_model=str(Path(config.base_model).resolve()))
-    dataset = dataset_dir(repo, dataset_name)
-    folder = models_home(repo) / safe_name(name or dataset.name)
+    dataset = Artifacts(repo).dataset(dataset_name, option="--dataset")
+    folder = Artifacts(repo).models / safe_name(name or dataset.name)
     version = _pending(folder) if resume else next_version(folder)
     record: dict[str, Any] = {"name": folder.name, "version": version, "backend": config.backend,
                               "base_model": config.base_model, "dataset": dataset.name,

@@ -12,16 +12,9 @@ from harvest.errors import InputError
 from router.strategies.rag.modes import MODES
 
 
-def _home(repo: Path) -> tuple[Path, Path]:
-    from harvest.store import idiom_home
-
-    home = idiom_home(repo)
-    return home / "datasets", home / "index"
-
-
 @click.command("index")
 @click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--name", default="", help="Which dataset's units (default: the only one).")
+@click.option("--name", default="", help="Which dataset's units (default: the only one, else the indexed one).")
 @click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again (e.g. after changing the model).")
 @click.option("--stats", "show_stats", is_flag=True, help="Only print what the index holds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
@@ -32,10 +25,12 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
     """
     from rich.progress import Progress
 
+    from harvest.store import Artifacts, dataset_file
     from router.config import load_index_config
-    from router.strategies.rag.index import build_index, read_manifest, units_file_for
+    from router.strategies.rag.index import build_index, read_manifest
 
-    datasets, folder = _home(repo)
+    artifacts = Artifacts(repo)
+    folder = artifacts.index
     if show_stats:
         manifest = read_manifest(folder)
         if not manifest:
@@ -43,7 +38,7 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
         click.echo(json.dumps(manifest, indent=2) if as_json else
                    f"{manifest['units']} units, model {manifest['model']}, collection {manifest['collection']}")
         return
-    units_file = units_file_for(datasets, name)
+    units_file = dataset_file(artifacts.dataset(name), "units.jsonl")
     config = load_index_config(repo)
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("embedding units", total=None)
@@ -75,6 +70,7 @@ def search_command(query: str | None, repo: Path, file: str, line: int, k: int, 
                    path: str, mode: str, queries: Path | None, as_json: bool) -> None:
     """Find the team's code for QUERY, or for a position in a file (--file, --line): the definitions the
     code depends on and the files of the same role, each with the reason it was chosen."""
+    from harvest.store import Artifacts
     from router.config import load_index_config
     from router.strategies.rag.focus import Focus, focus_of_file
     from router.strategies.rag.retrieve import Retriever
@@ -83,7 +79,7 @@ def search_command(query: str | None, repo: Path, file: str, line: int, k: int, 
         raise InputError("give a QUERY, --file PATH --line N, or --queries FILE.jsonl")
     if file and line < 1:
         raise InputError("--file needs --line N (the cursor's line, 1-based)")
-    retriever = Retriever(_home(repo)[1], load_index_config(repo))
+    retriever = Retriever(Artifacts(repo).index, load_index_config(repo))
     if queries:
         for number, row in enumerate(queries.read_text(encoding="utf-8").splitlines(), 1):
             if not row.strip():

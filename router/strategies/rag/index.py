@@ -33,9 +33,6 @@ from harvest.store import (
     MANIFEST,
     atomic_write_json,
     atomic_write_text,
-    choose,
-    complete_artifacts,
-    dataset_file,
     staged_dir,
 )
 from harvest.testkind.recorded import harvest_profile
@@ -148,15 +145,6 @@ def units_file_of(folder: Path, manifest: dict[str, Any]) -> Path:
     return (folder / manifest["units_file"]).resolve()
 
 
-def indexed_dataset(folder: Path) -> Path | None:
-    """The dataset folder the index in `folder` was built from (None with no index or an unreadable one)."""
-    try:
-        manifest = read_manifest(folder)
-    except IndexStoreError:
-        return None
-    return units_file_of(folder, manifest).parent if manifest else None
-
-
 def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,
                 progress: Callable[[int], None]) -> IndexStats:
     """Sync the collection (the staged embedded store, or the server's) with `wanted`."""
@@ -216,16 +204,6 @@ def _recorded_tests(units_file: Path) -> dict[str, Any]:
 def _drop(store: Any, name: str) -> None:
     if name in [c.name if hasattr(c, "name") else c for c in store.list_collections()]:
         store.delete_collection(name)
-
-
-def units_file_for(datasets: Path, name: str) -> Path:
-    """`<datasets>/<name>/units.jsonl`, the only dataset when `name` is empty."""
-    names = complete_artifacts(datasets)
-    chosen = choose(names, name)
-    if not chosen:
-        raise IndexStoreError(f"no dataset {name!r} under {datasets} (have: {', '.join(names) or 'none'}); "
-                              "run `idiom harvest` first or pass --name")
-    return dataset_file(datasets / chosen, "units.jsonl")
 
 
 def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
