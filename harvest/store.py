@@ -71,6 +71,12 @@ def ensure_home(repo: Path) -> Path:
     return home
 
 
+def units_file_of(index: Path, manifest: dict[str, Any]) -> Path:
+    """The units file an index was built from: its manifest records it relative to the index folder, so the
+    index works from any directory and moves with its home."""
+    return (index / manifest["units_file"]).resolve()
+
+
 class Artifacts:
     """The artifact layout of one repository: every folder and file under `idiom_home(repo)` by name.
 
@@ -157,8 +163,7 @@ class Artifacts:
         or built from a folder outside this home's datasets)."""
         try:
             manifest = orjson.loads((self.index / MANIFEST).read_bytes())
-            # The manifest records the units file relative to the index folder: <home>/datasets/<name>/units.jsonl.
-            units = (self.index / manifest["units_file"]).resolve()
+            units = units_file_of(self.index, manifest)
         except (OSError, orjson.JSONDecodeError, TypeError, KeyError):
             return ""
         return units.parent.name if units.parent.parent == self.datasets.resolve() else ""

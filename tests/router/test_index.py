@@ -198,7 +198,8 @@ def test_commands_index_and_batch_search(acme_harvest, tmp_path: Path) -> None:
 def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_path: Path, monkeypatch) -> None:
     """The manifest records the units file relative to the index, not to the directory `idiom index` ran
     in: an editor or `idiom generate` started inside the repository reads the same index."""
-    from router.strategies.rag.index import read_manifest, units_file_of
+    from harvest.store import units_file_of
+    from router.strategies.rag.index import read_manifest
 
     (tmp_path / "home" / "datasets").mkdir(parents=True)
     units = tmp_path / "home" / "datasets" / "units.jsonl"

@@ -140,11 +140,6 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def units_file_of(folder: Path, manifest: dict[str, Any]) -> Path:
-    """The units file the index in `folder` was built from (the manifest records it relative to `folder`)."""
-    return (folder / manifest["units_file"]).resolve()
-
-
 def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,
                 progress: Callable[[int], None]) -> IndexStats:
     """Sync the collection (the staged embedded store, or the server's) with `wanted`."""

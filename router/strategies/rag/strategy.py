@@ -8,12 +8,12 @@ from pathlib import Path
 
 from harvest.dataset.validate import estimate_tokens
 from harvest.records import Unit, read_records
+from harvest.store import units_file_of
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.errors import IndexStoreError
 from router.strategies.prompting import SYSTEM, answer, task_text
 from router.strategies.rag.focus import Focus, focus_of_request
-from router.strategies.rag.index import units_file_of
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
