@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from harvest.scrub.profile import Profile
 from harvest.scrub.values import (
+    has_random_piece,
     is_code_reference,
     is_compound_identifier,
     is_phrase,
@@ -209,15 +210,6 @@ def key_literal(value: str, profile: Profile, quoted: bool = False) -> bool:
     return looks_random(value, profile.secret_min_length, profile.random_floor)
 
 
-def _random_piece(value: str) -> bool:
-    """A dotted or snake_case value one of whose pieces mixes digits with both cases (`fiLz56F`): names
-    people write (`settings.DB_PASSWORD`, `config.v2`) do not; calls and subscripts are code anyway."""
-    if "(" in value or "[" in value:
-        return False
-    return any(any(c.isdigit() for c in piece) and piece.lower() != piece and piece.upper() != piece
-               for piece in re.split(r"[._]", value))
-
-
 def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
     """Whether the value assigned to a password-like name is a literal password."""
     if _rejected(a):
@@ -226,7 +218,7 @@ def password_value(a: Assignment, path: str | None, profile: Profile) -> bool:
         return looks_random(a.value, 10)  # ("pass", "raise", …) is a list of words, not an assignment
     if written_out(a, path):
         return password_literal(a.value, profile, a.quoted)
-    if profile.strict and len(a.value) >= profile.context_min_length and _random_piece(a.value):
+    if profile.strict and len(a.value) >= profile.context_min_length and has_random_piece(a.value):
         return password_literal(a.value, profile)  # strict: `SMJ.fiLz56F` is no `settings.PASSWORD`
     if _prose_word(a.value) or is_code_reference(a.value) or _CMDLET.fullmatch(a.value):
         return False  # `ConvertTo-SecureString`: a PowerShell command, not a value

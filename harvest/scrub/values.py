@@ -157,6 +157,15 @@ def is_compound_identifier(value: str) -> bool:
     return len(words) >= 2 and word_coverage(value) >= 0.75
 
 
+def has_random_piece(value: str) -> bool:
+    """A dotted or snake_case value one of whose pieces mixes digits with both cases (`SMJ.fiLz56F`): names
+    people write (`settings.DB_PASSWORD`, `config.v2`) do not; calls and subscripts are code anyway."""
+    if "(" in value or "[" in value:
+        return False
+    return any(any(c.isdigit() for c in piece) and piece.lower() != piece and piece.upper() != piece
+               for piece in re.split(r"[._]", value))
+
+
 def is_code_reference(value: str) -> bool:
     """An unquoted value that reads as an expression: `settings.KEY`, `PROJECT_ALIAS`, `get_token()`."""
     if value[:1] in ("(", "[", "{"):
