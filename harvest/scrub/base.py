@@ -1,6 +1,7 @@
 """What a detector is: a name, keyword prefilter, compiled regex(es) and a check that turns a match
 into the span to replace. Structural and generic detectors are declared with `Collector` decorators;
-provider detectors are compiled from `rules/providers.yaml` (see `rulefile.py`).
+provider detectors are compiled from `rules/providers.yaml` (see `rulefile.py`), each entry a `ProviderRule`
+that its check (`checks.py`) receives with the match.
 
 `scrub` runs a detector only when one of its keywords occurs in the lower-cased text, then runs its
 regexes over the whole text (or the lower-cased copy, same offsets) and keeps the spans the check returns.
@@ -101,3 +102,22 @@ class Collector(list[Detector]):
             return check
 
         return register
+
+
+@dataclass(frozen=True)
+class ProviderRule:
+    """One validated entry of `rules/providers.yaml` (rulefile.py loads it; checks.py confirms its matches)."""
+
+    id: str
+    description: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    check: str
+    lowered: bool
+    boundary: str
+    min_length: int
+    min_entropy: float
+    placeholder: str
+    source: str
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]

@@ -12,9 +12,8 @@ import base64
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from harvest.scrub.base import Span
+from harvest.scrub.base import ProviderRule, Span
 from harvest.scrub.values import (
     is_placeholder,
     is_wordy,
@@ -22,9 +21,6 @@ from harvest.scrub.values import (
     random_threshold,
     shannon_entropy,
 )
-
-if TYPE_CHECKING:
-    from harvest.scrub.rulefile import ProviderRule
 
 _WORDCHAR = re.compile(r"[A-Za-z0-9_]")
 
@@ -47,7 +43,7 @@ def token(m: re.Match[str], text: str, body: str = "b", extra: str = "") -> Span
     return None if is_placeholder(value) else m.span()
 
 
-RuleCheck = Callable[[re.Match[str], str, "ProviderRule"], "Span | None"]
+RuleCheck = Callable[[re.Match[str], str, ProviderRule], "Span | None"]
 CHECKS: dict[str, RuleCheck] = {}
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,7 +29,7 @@ from typing import Any, NoReturn
 import yaml
 
 from harvest.errors import HarvestError
-from harvest.scrub.base import PROVIDER, Detector
+from harvest.scrub.base import PROVIDER, Detector, ProviderRule
 from harvest.scrub.checks import CHECKS
 
 RULE_FILE = Path(__file__).with_name("rules") / "providers.yaml"
@@ -42,25 +41,6 @@ _REQUIRED = ("id", "description", "keywords", "pattern", "source", "examples")
 
 class RuleFileError(HarvestError, ValueError):
     """The provider rule file is malformed: the message names the file, rule and field."""
-
-
-@dataclass(frozen=True)
-class ProviderRule:
-    """One validated entry of the rule file."""
-
-    id: str
-    description: str
-    keywords: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
-    check: str
-    lowered: bool
-    boundary: str
-    min_length: int
-    min_entropy: float
-    placeholder: str
-    source: str
-    positive: tuple[str, ...]
-    negative: tuple[str, ...]
 
 
 def _strings(value: Any, fail: Callable[[str, str], NoReturn], field: str, allow_empty: bool = False) -> tuple[str, ...]:
