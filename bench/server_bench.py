@@ -62,7 +62,8 @@ def prepare() -> Path:
 
 def baseline(repo: Path, url: str, count: int) -> list[float]:
     """The router alone, in this process: seconds per request minus the model call."""
-    from router.config import load_index_config, load_router_config
+    from router.config import load_index_config
+    from router.providers import load_router_config
     from router.contracts import CompletionRequest
     from router.routing import answer, conventions_of
     from router.strategies.loaded import LoadedStrategies

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvest.config import load_section, read_toml, setting
-from harvest.errors import ConfigError
-from router.errors import RouterError
 
 
 @dataclass(frozen=True)
@@ -60,22 +58,6 @@ class RouterConfig:
                                     low=1_000)
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
                               "(RepoCoder-style) before answering.", 1, low=1, high=4)
-
-
-def load_router_config(repo: Path) -> RouterConfig:
-    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides; the provider and the prices file are
-    checked now, so a mistake in either stops the command before any model is asked (and paid)."""
-    # The providers' registry imports this module: imported here, late.
-    from router.providers import provider
-    from router.providers.base import model_table
-
-    config = load_section(read_toml(repo), "router", RouterConfig)
-    try:
-        provider(config.provider)
-    except RouterError as exc:
-        raise ConfigError(f"[router] provider: {exc}") from None
-    model_table(config.models_file)  # its errors name [router] models_file
-    return config
 
 
 @dataclass(frozen=True)

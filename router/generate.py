@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # the CLI starts without the router's modules; commands impor
 def generate_command(instruction: str, file_path: str, line: int, repo: Path, strategy_name: str, provider_name: str | None,
                      model: str | None, max_tokens: int, as_json: bool) -> None:
     """Write code for INSTRUCTION the way the team would, and print it."""
-    from router.config import load_index_config, load_router_config
+    from router.config import load_index_config
+    from router.providers import load_router_config
     from router.strategies.loaded import LoadedStrategies
 
     config = load_router_config(repo)
@@ -109,7 +110,7 @@ def _print(completion: Completion) -> None:
 def route_command(instruction: str, file_path: str, kind: str, repo: Path, as_json: bool) -> None:
     """Show which strategy the router would ask for INSTRUCTION, in what order it would fall back, and why
     (no model is called)."""
-    from router.config import load_router_config
+    from router.providers import load_router_config
     from router.routing import route
     from router.strategies.loaded import LoadedStrategies
 

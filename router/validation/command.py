@@ -66,7 +66,8 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
 
     from harvest.conventions.store import load_conventions
     from harvest.store import Artifacts
-    from router.config import load_index_config, load_router_config
+    from router.config import load_index_config
+    from router.providers import load_router_config
     from router.validation.rules import Context
     from router.validation.run import as_json as run_json
     from router.validation.run import run_suite, summary, write_junit

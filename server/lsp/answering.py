@@ -40,7 +40,7 @@ def index_config(ls: IdiomServer) -> IndexConfig:
 
 def router_config(ls: IdiomServer) -> RouterConfig:
     """`[router]` of the repository's idiom.toml, with the editor's non-zero settings over it."""
-    from router.config import load_router_config
+    from router.providers import load_router_config
 
     settings = ls.settings
     overrides = {"latency_budget_s": settings.latency_budget_s, "min_pass_rate": settings.min_pass_rate,
