@@ -105,12 +105,12 @@ def bench(name: str) -> None:
 
     import git
 
-    from harvest.build import build_dataset
     from harvest.config import load_harvest_config
     from harvest.conventions.lint import lint_commit_message, lint_files
     from harvest.conventions.store import load_conventions
-    from harvest.history import log_command
-    from harvest.pipeline import mine
+    from harvest.dataset.build import build_dataset
+    from harvest.mining.history import log_command
+    from harvest.mining.pipeline import mine
     from harvest.records import Pair, Rejection, read_records
 
     os.environ["IDIOM_HOME"] = tempfile.mkdtemp(prefix="idiom-dataset-bench-")

@@ -45,8 +45,8 @@ def main() -> int:
     import git
 
     from harvest.config import HarvestConfig
-    from harvest.history import log_command
-    from harvest.pipeline import mine
+    from harvest.mining.history import log_command
+    from harvest.mining.pipeline import mine
 
     repo = git.Repo(work)
     config = HarvestConfig()

@@ -41,9 +41,9 @@ def timed(fn):
 
 def harvest(name: str) -> tuple[Path, Path]:
     """Clone the snapshot and build its dataset; returns (work tree, units.jsonl)."""
-    from harvest.build import build_dataset
     from harvest.config import load_harvest_config
-    from harvest.pipeline import mine
+    from harvest.dataset.build import build_dataset
+    from harvest.mining.pipeline import mine
 
     work = ROOT / "bench" / ".work" / name.split("+", 1)[1]
     if not work.exists():
@@ -55,10 +55,10 @@ def harvest(name: str) -> tuple[Path, Path]:
 
 
 def build_and_encode(units_file: Path, folder: Path) -> None:
+    from harvest.records import Unit, read_records
     from router.config import IndexConfig
     from router.strategies.rag.embeddings import _encoder, default_model
     from router.strategies.rag.index import build_index, document_of
-    from harvest.records import Unit, read_records
 
     documents = [document_of(u) for u in read_records(units_file, Unit) if not u.deprecated]
     encoder = _encoder(default_model())

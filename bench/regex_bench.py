@@ -33,13 +33,13 @@ def python_re(pattern: str, multiline: bool = True) -> re.Pattern[str]:
 def lint_times(name: str, runs: int) -> None:
     import git
 
-    from harvest.build import build_dataset
     from harvest.config import load_harvest_config
     from harvest.conventions import checks
     from harvest.conventions.lint import lint_files
     from harvest.conventions.store import load_conventions
+    from harvest.dataset.build import build_dataset
+    from harvest.mining.pipeline import mine
     from harvest.patterns import linear
-    from harvest.pipeline import mine
 
     work = clone_snapshot(name)
     if work is None:

@@ -85,8 +85,8 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
 
     Settings come from REPO/idiom.toml [harvest], then IDIOM_HARVEST_* variables, then these flags.
     """
-    from harvest.pipeline import harvest
-    from harvest.report import print_dataset
+    from harvest.dataset.report import print_dataset
+    from harvest.mining.pipeline import harvest
 
     config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
@@ -116,8 +116,8 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
     The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
     split, the quality limits or format_command without mining the history again.
     """
-    from harvest.build import build_dataset
-    from harvest.report import print_dataset
+    from harvest.dataset.build import build_dataset
+    from harvest.dataset.report import print_dataset
     from harvest.store import Artifacts
 
     config = _configure(repo, split=split, exclude_files=exclude_files or None)

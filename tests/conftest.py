@@ -138,7 +138,7 @@ def acme_harvest(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     import importlib.util
 
     from harvest.config import load_harvest_config
-    from harvest.pipeline import mine
+    from harvest.mining.pipeline import mine
 
     spec = importlib.util.spec_from_file_location("build_example", REPO_ROOT / "examples" / "build_example.py")
     builder = importlib.util.module_from_spec(spec)

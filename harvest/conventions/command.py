@@ -100,7 +100,7 @@ def show_command(repo: Path, name: str, show_all: bool, as_json: bool) -> None:
               help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 def mine_command(repo: Path, name: str) -> None:
     """Mine conventions alone from an existing harvest into .idiom/datasets/NAME/conventions.yaml."""
-    from harvest.build import mine_only
+    from harvest.dataset.build import mine_only
     from harvest.store import Artifacts
 
     click.echo(f"wrote {mine_only(Artifacts(repo).harvest(name), _config(repo))}")

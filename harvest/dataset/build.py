@@ -26,31 +26,24 @@ from harvest.conventions.mine import Corpus, mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
 from harvest.dataset.card import DatasetFacts, render_card
+from harvest.dataset.dedup import dedupe
 from harvest.dataset.formats import write_splits
+from harvest.dataset.formatting import format_pairs
+from harvest.dataset.quality import filter_pairs
+from harvest.dataset.split import decontaminate, exclude_files, split_pairs, uncovered_kinds
 from harvest.dataset.validate import estimate_tokens
-from harvest.dedup import dedupe
-from harvest.deprecation import judge_pairs, mark_units
-from harvest.graph import CodeGraph, build_graph
 from harvest.errors import InputError
-from harvest.formatting import format_pairs
 from harvest.globs import matches_glob
-from harvest.lastchange import last_changes
+from harvest.graph import CodeGraph, build_graph
 from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
-from harvest.quality import filter_pairs
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
-from harvest.split import decontaminate, exclude_files, split_pairs, uncovered_kinds
-from harvest.store import (
-    MANIFEST,
-    atomic_write_json,
-    atomic_write_text,
-    complete_artifacts,
-    staged_dir,
-    write_jsonl,
-)
+from harvest.store import MANIFEST, atomic_write_json, atomic_write_text, complete_artifacts, staged_dir, write_jsonl
 from harvest.units import SUPPORTED, extract_units
+from harvest.units.deprecation import judge_pairs, mark_units
+from harvest.units.lastchange import last_changes
 
 SPLITS = ("train", "eval", "test")
 # Libraries whose version changes what a build produces.

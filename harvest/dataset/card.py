@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from harvest.dataset.split import MAX_HELD_SHARE, MIN_COVERED, MIN_TEST
 from harvest.pairs.commits import COMMIT_KINDS
 from harvest.records import Pair
-from harvest.split import MAX_HELD_SHARE, MIN_COVERED, MIN_TEST
 
 SPLITS = ("train", "eval", "test")
 EXAMPLE_LINES = 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from harvest.build import DatasetSummary
+from harvest.dataset.build import DatasetSummary
 
 TOP_CONVENTIONS = 8
 

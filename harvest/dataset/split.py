@@ -1,6 +1,6 @@
 """Leak-free train/eval/test splits stratified by kind; held-out files and decontamination.
 
-Runs in the dataset build (harvest/build.py) after dedup and before decontamination. Its invariant: no
+Runs in the dataset build (harvest/dataset/build.py) after dedup and before decontamination. Its invariant: no
 file feeds two splits. Pairs are split two ways:
 
 - File pairs (code units, tests, config blocks, reviews) reveal one file or a few: a unit its file, a
@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from harvest.config import HarvestConfig
-from harvest.dedup import near_duplicate_index, normalize
+from harvest.dataset.dedup import near_duplicate_index, normalize
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
 from harvest.pairs.commits import COMMIT_KINDS

@@ -29,7 +29,7 @@ class RawChange:
     binary: bool
     size: int
     hunks: tuple[Hunk, ...]
-    missing_object: bool = False  # a blob of the change is not in the repository: no hunks (harvest/objects.py)
+    missing_object: bool = False  # a blob of the change is not in the repository: no hunks (harvest/mining/objects.py)
 
 
 def parse_patch(patch: str, keep_hunks: Callable[[str, int], bool] = lambda path, size: True,

@@ -4,7 +4,7 @@ Contents come from the commit's tree, never the working directory, so a dirty ch
 HEAD or a symlink pointing outside the repository cannot change or leak what is mined. One
 `ls-tree` lists the tree with sizes and one `cat-file --batch` reads every kept blob, instead of
 two object-database round trips per file. A blob the repository lacks (a partial clone, a damaged
-mirror; harvest/objects.py) is excluded as `missing-object`, never fetched.
+mirror; harvest/mining/objects.py) is excluded as `missing-object`, never fetched.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import git
 from harvest.classify import content_exclusion, kind_of, language_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.errors import RepoError
-from harvest.objects import MISSING_OBJECT, ObjectAccess
+from harvest.mining.objects import MISSING_OBJECT, ObjectAccess
 from harvest.records import Exclusion
 
 SYMLINK_MODE = "120000"

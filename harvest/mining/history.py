@@ -4,7 +4,7 @@ One git process for the whole walk (not one per commit) keeps a whole-history ha
 small factor of `git log -p` itself. Merges come with their diff against the first parent, which
 for a merged pull request is the PR's combined change. Should git stop on a blob the repository lacks
 (a damaged mirror), the walk resumes after the commits it read, through a view that stands a
-placeholder in for each missing blob (harvest/objects.py); those diffs are marked `missing_object`.
+placeholder in for each missing blob (harvest/mining/objects.py); those diffs are marked `missing_object`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import git
 
 from harvest.config import HarvestConfig
-from harvest.diffparse import RawChange, parse_patch
 from harvest.errors import RepoError
-from harvest.objects import ObjectAccess
+from harvest.mining.diffparse import RawChange, parse_patch
+from harvest.mining.objects import ObjectAccess
 
 # NUL never appears in text diffs (git calls such files binary), so it safely separates fields.
 FORMAT = "%x00%H%x00%P%x00%an%x00%aI%x00%B%x00"

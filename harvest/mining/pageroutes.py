@@ -1,4 +1,4 @@
-"""The pages a browser test visits, for the test → source map (harvest/testmap.py).
+"""The pages a browser test visits, for the test → source map (harvest/mining/testmap.py).
 
 An end-to-end test (Playwright, Cypress) imports nothing it tests: it opens a URL. In a file-routed app
 the URL names the file that serves it, so `page.goto('/settings/profile')` or `cy.visit('/settings')`

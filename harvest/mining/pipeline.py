@@ -20,24 +20,24 @@ import git
 from rich.progress import Progress
 
 from harvest import __version__
-from harvest.build import DatasetSummary, build_dataset
 from harvest.classify import kind_of, path_exclusion
 from harvest.config import HarvestConfig
-from harvest.diffparse import RawChange, parse_patch
-from harvest.files import RawFile, walk_head
-from harvest.history import LogStream, count_commits, start_log, walk_history
+from harvest.dataset.build import DatasetSummary, build_dataset
 from harvest.lock import writing
-from harvest.objects import MISSING_OBJECT, ObjectAccess, object_access
+from harvest.mining.diffparse import RawChange, parse_patch
+from harvest.mining.files import RawFile, walk_head
+from harvest.mining.history import LogStream, count_commits, start_log, walk_history
+from harvest.mining.objects import MISSING_OBJECT, ObjectAccess, object_access
+from harvest.mining.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
+from harvest.mining.redact import Redactor
+from harvest.mining.repo import default_revisions, open_repo
+from harvest.mining.testmap import map_tests
 from harvest.progress import progress_bar
-from harvest.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
 from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
-from harvest.redact import Redactor
-from harvest.repo import default_revisions, open_repo
 from harvest.scrub import load_allowlist
 from harvest.store import Artifacts, atomic_write_json, ensure_home, safe_name, staged_dir, write_jsonl
 from harvest.testkind.discover import discover_profile
 from harvest.testkind.profile import DiscoveryProfile
-from harvest.testmap import map_tests
 
 
 @dataclass

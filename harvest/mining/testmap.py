@@ -7,7 +7,7 @@ the test uses is followed through barrels to the file that defines it; the files
 A Go test tests its own package: the files of its folder, the same-named one first, then those that
 define the identifiers it uses. A Java/Kotlin test tests its package: the class its name names
 (`FooTest` → `Foo`), then the classes it imports or uses. A browser test (Playwright, Cypress) tests the
-pages it opens (harvest/pageroutes.py), or what they use when they belong to a test-only site.
+pages it opens (harvest/mining/pageroutes.py), or what they use when they belong to a test-only site.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from harvest.classify import language_of
 from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
-from harvest.pageroutes import Route, page_routes, pages_visited
+from harvest.mining.pageroutes import Route, page_routes, pages_visited
 from harvest.testkind.profile import FIXTURE_PATH
 
 TEST_AFFIXES = re.compile(r"^(?:test_|Test(?=[A-Z_]))?(?P<stem>.+?)(?:[_.-](?:test|spec)|Tests?|IT|ITCase|TestCase)?$")

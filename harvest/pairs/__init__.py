@@ -1,8 +1,8 @@
 """Pair builders: turn a harvest (files, units, history, reviews) into prompt/completion pairs.
 
 `PAIR_BUILDERS` is the registry; each builder is a function of `Sources` yielding `Pair`s of its kind(s).
-Filtering, deduplication and splitting happen afterwards (`harvest.quality`, `harvest.dedup`,
-`harvest.split`), so builders stay simple and say only what a pair teaches.
+Filtering, deduplication and splitting happen afterwards (`harvest.dataset.quality`, `harvest.dataset.dedup`,
+`harvest.dataset.split`), so builders stay simple and say only what a pair teaches.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from harvest.conventions.checks import applies
 from harvest.conventions.store import load_conventions
+from harvest.dataset.dedup import normalize
 from harvest.dataset.formats import user_message
-from harvest.dedup import normalize
 from harvest.pairs.code import CODE_KINDS as UNIT_KINDS
 from harvest.records import Pair, read_records
 from harvest.units.languages import GRAMMARS

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harvest.config import HarvestConfig
-from harvest.pipeline import mine
+from harvest.mining.pipeline import mine
 from harvest.records import FileRecord, read_records
 
 Harvest = Callable[[dict[str, str]], tuple[dict[str, FileRecord], dict]]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvest.build import load_corpus
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import applies
 from harvest.conventions.lint import lint_files
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
-from harvest.pipeline import mine
+from harvest.dataset.build import load_corpus
+from harvest.mining.pipeline import mine
 from harvest.progress import progress_bar
 from tests.harvest.gojava_repos import GO_SOURCE, JAVA_SOURCE, go_module, maven_project
 

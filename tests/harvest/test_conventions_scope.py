@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvest.build import load_corpus
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import applies
 from harvest.conventions.lint import lint_files
 from harvest.conventions.mine import mine_conventions
-from harvest.pipeline import mine
+from harvest.dataset.build import load_corpus
+from harvest.mining.pipeline import mine
 from harvest.progress import progress_bar
 
 COMPONENT = "import {{ Box }} from '../Box'\n\nexport function {name}() {{\n  return <Box label=\"{name}\" />\n}}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harvest.config import HarvestConfig
 from harvest.dataset.card import DatasetFacts, render_card
-from harvest.split import split_pairs, uncovered_kinds
+from harvest.dataset.split import split_pairs, uncovered_kinds
 from tests.harvest.pairs_helpers import pair
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harvest.dedup import dedupe, near_duplicate_index, normalize, signature
+from harvest.dataset.dedup import dedupe, near_duplicate_index, normalize, signature
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
 LONG = "".join(f"def handler_{n}(request):\n    value = request.args.get('k{n}')\n    return respond(value, {n})\n\n"

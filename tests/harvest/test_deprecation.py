@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from harvest.classify import content_exclusion
-from harvest.deprecation import judge_pairs, mark_units
 from harvest.records import CommitRecord, Exclusion, FileChange, Pair, Unit
+from harvest.units.deprecation import judge_pairs, mark_units
 
 
 def _unit(name: str, doc: str = "", text: str = "") -> Unit:

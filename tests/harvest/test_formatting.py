@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from harvest.dataset.formatting import format_pairs
 from harvest.errors import ConfigError
-from harvest.formatting import format_pairs
 from harvest.records import Pair
 
 RUFF = str(Path(sys.executable).with_name("ruff"))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from harvest.build import build_dataset
 from harvest.config import HarvestConfig
+from harvest.dataset.build import build_dataset
 from harvest.graph import MODULE, CodeGraph, Resolution, on_demand_graph
 from harvest.graph.workspace import parse_jsonc
-from harvest.pipeline import mine
+from harvest.mining.pipeline import mine
 from tests.fixtures.code_graph import (
     GO_MODULE,
     JAVA_PROJECT,

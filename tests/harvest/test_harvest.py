@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harvest.config import HarvestConfig
-from harvest.diffparse import parse_patch
-from harvest.pipeline import mine
+from harvest.mining.diffparse import parse_patch
+from harvest.mining.pipeline import mine
 from harvest.records import CommitRecord, Exclusion, FileRecord, PullRequest, read_records
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from harvest.config import HarvestConfig
-from harvest.lastchange import last_changes
-from harvest.pipeline import mine
+from harvest.mining.pipeline import mine
 from harvest.records import CommitRecord, read_records
+from harvest.units.lastchange import last_changes
 
 FIRST = "def first(x):\n    return x + 1\n"
 SECOND = "def second(y):\n    return y * 2\n"

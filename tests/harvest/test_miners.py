@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from harvest.build import load_corpus
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import applies, run_check
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.miners import MINERS
-from harvest.pipeline import mine
+from harvest.dataset.build import load_corpus
+from harvest.mining.pipeline import mine
 from harvest.progress import progress_bar
 
 

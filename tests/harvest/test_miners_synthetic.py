@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from harvest.build import load_corpus
 from harvest.classify import kind_of, language_of
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import run_check
 from harvest.conventions.mine import Corpus, merge, mine_conventions
 from harvest.conventions.miners.base import folder_globs
 from harvest.conventions.rules import Rule, Subject
-from harvest.pipeline import mine
+from harvest.dataset.build import load_corpus
+from harvest.mining.pipeline import mine
 from harvest.progress import progress_bar
 from harvest.records import FileRecord, PullRequest, ReviewComment
 from harvest.units import extract_units

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from harvest.build import load_corpus
 from harvest.config import HarvestConfig
+from harvest.dataset.build import load_corpus
 from harvest.errors import ConfigError
+from harvest.mining.pipeline import mine
 from harvest.pairs import PAIR_BUILDERS, build_pairs
 from harvest.pairs.sources import Sources
-from harvest.pipeline import mine
 from harvest.progress import progress_bar
 from tests.harvest.gojava_repos import go_module, maven_project
 

@@ -12,7 +12,7 @@ import pytest
 
 from harvest.config import HarvestConfig
 from harvest.errors import RepoError
-from harvest.pipeline import mine
+from harvest.mining.pipeline import mine
 
 BIG = "".join(f"line {n} of a file past the clone's blob size limit\n" for n in range(60))  # ~3 KB
 

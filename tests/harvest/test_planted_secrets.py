@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from harvest.redact import Redactor
+from harvest.mining.redact import Redactor
 from server.cli import idiom
 from tests.harvest.planted import (
     B64,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harvest.config import HarvestConfig
-from harvest.quality import QUALITY_FILTERS, filter_pairs
+from harvest.dataset.quality import QUALITY_FILTERS, filter_pairs
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
 CASES = {

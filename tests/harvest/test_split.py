@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from harvest.config import HarvestConfig
+from harvest.dataset.split import GROUP_ORDERS, decontaminate, exclude_files, split_pairs, uncovered_kinds
 from harvest.errors import ConfigError
-from harvest.split import GROUP_ORDERS, decontaminate, exclude_files, split_pairs, uncovered_kinds
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
 KINDS = ("function", "method", "class", "component", "hook", "test", "config", "struct")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harvest.build import build_dataset
 from harvest.config import HarvestConfig
+from harvest.dataset.build import build_dataset
 from router.models.tiny import build_tiny_model
 
 

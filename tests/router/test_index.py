@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harvest.build import build_dataset
 from harvest.config import HarvestConfig
-from harvest.pipeline import mine
+from harvest.dataset.build import build_dataset
+from harvest.mining.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus

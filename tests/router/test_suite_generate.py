@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from harvest.config import HarvestConfig
-from harvest.dedup import normalize
+from harvest.dataset.dedup import normalize
+from harvest.dataset.split import split_pairs
 from harvest.records import Pair
-from harvest.split import split_pairs
 from harvest.store import write_jsonl
 from router.validation.generate import generate_suite, round_robin
 

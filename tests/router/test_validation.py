@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.conventions.rules import Rule
+from harvest.dataset.dedup import normalize
 from harvest.errors import ConfigError
 from harvest.records import Pair, read_records
-from harvest.dedup import normalize
 from router.validation.rules import RULES, Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import load_suite
