@@ -4,7 +4,7 @@ mine` and `idiom index` (the language server's re-index too) hold `<home>/.lock`
 The lock is `flock`, exclusive and non-blocking: a second writer fails at once with one line naming
 the holder, and the kernel drops the lock when its process ends however it ends, so a killed writer
 never blocks the next one. The writer that takes the lock first clears what killed writers left
-(harvest/store.py `remove_leftovers`); nobody else can be writing there then. Readers never take it:
+(harvest/atomic.py `remove_leftovers`); nobody else can be writing there then. Readers never take it:
 they only ever see whole artifacts. Nested use in one thread (harvest, then its dataset build) is one
 hold; another thread of the same process is refused like another process.
 """
@@ -21,8 +21,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from harvest.atomic import remove_leftovers
 from harvest.errors import BusyError
-from harvest.store import complete_artifacts, remove_leftovers
+from harvest.store import complete_artifacts
 
 LOCK_FILE = ".lock"
 WRITTEN = ("harvest", "datasets")  # the folders of artifacts the locked commands write, besides the index

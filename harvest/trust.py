@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from harvest.atomic import atomic_write_text
 from harvest.errors import ConfigError, TrustError
 
 CONFIG_DIR_ENV = "IDIOM_CONFIG_DIR"
@@ -89,8 +90,6 @@ def _record() -> dict[str, dict[str, str]]:
 
 
 def _save(record: dict[str, dict[str, str]]) -> None:
-    from harvest.store import atomic_write_text
-
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     atomic_write_text(folder / TRUST_FILE, orjson.dumps(record, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -37,7 +37,7 @@ def export_command(repo: Path, out: Path | None) -> None:
     completion (kept), rejected}: candidate few-shot examples and training pairs, to review first."""
     import json
 
-    from harvest.store import atomic_write_text
+    from harvest.atomic import atomic_write_text
     from router.feedback import candidates
 
     rows = [json.dumps(row) for row in candidates(repo)]

@@ -117,10 +117,11 @@ def mine_command(repo: Path, name: str) -> None:
 @click.option("--name", default="", help="Which dataset, when the repository has several.")
 def export_command(repo: Path, formats: str, out: Path | None, name: str) -> None:
     """Write the conventions as instructions for GitHub Copilot, agents (AGENTS.md) and Continue."""
+    from harvest.atomic import atomic_write_text
     from harvest.conventions.export import EXPORT_PATHS, EXPORTS
     from harvest.conventions.lint import repo_root
     from harvest.conventions.store import load_conventions
-    from harvest.store import Artifacts, atomic_write_text
+    from harvest.store import Artifacts
 
     root = repo_root(repo)
     source = Artifacts(root).conventions(name)

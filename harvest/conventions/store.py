@@ -13,11 +13,11 @@ from typing import Any
 import yaml
 
 from harvest import __version__
+from harvest.atomic import atomic_write_text
 from harvest.conventions.checks import PACKAGE_IMPORTS, compiled, parse_type
 from harvest.conventions.rules import FILE_KINDS, SEVERITIES, Rule
 from harvest.errors import ConfigError, InputError
 from harvest.globs import glob_regex
-from harvest.store import atomic_write_text
 
 HEADER = """\
 # Conventions mined by Idiomatic from this repository. Each rule says what the team does (message),

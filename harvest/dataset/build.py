@@ -21,6 +21,7 @@ import orjson
 from rich.progress import Progress
 
 from harvest import __version__
+from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
 from harvest.config import HarvestConfig
 from harvest.conventions.mine import Corpus, mine_conventions
 from harvest.conventions.rules import Rule
@@ -40,7 +41,7 @@ from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
-from harvest.store import MANIFEST, atomic_write_json, atomic_write_text, complete_artifacts, staged_dir, write_jsonl
+from harvest.store import MANIFEST, complete_artifacts
 from harvest.units import SUPPORTED, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import last_changes

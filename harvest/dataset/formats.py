@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
+from harvest.atomic import atomic_write_text
 from harvest.records import Pair
-from harvest.store import atomic_write_text
 
 SPLITS = ("train", "eval", "test")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 from tree_sitter import Node
 
+from harvest.atomic import atomic_write_json, write_jsonl
 from harvest.classify import language_of
 from harvest.graph.ecmascript import ecmascript_facts
 from harvest.graph.golang import go_facts, package_name_guess
@@ -36,7 +37,6 @@ from harvest.graph.workspace import (
     read_packages,
 )
 from harvest.records import FileRecord, read_records
-from harvest.store import atomic_write_json, write_jsonl
 from harvest.units.languages import parse
 from harvest.units.nodes import Source
 

@@ -20,6 +20,7 @@ import git
 from rich.progress import Progress
 
 from harvest import __version__
+from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
 from harvest.classify import kind_of, path_exclusion
 from harvest.config import HarvestConfig
 from harvest.dataset.build import DatasetSummary, build_dataset
@@ -35,7 +36,7 @@ from harvest.mining.testmap import map_tests
 from harvest.progress import progress_bar
 from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
 from harvest.scrub import load_allowlist
-from harvest.store import Artifacts, atomic_write_json, ensure_home, safe_name, staged_dir, write_jsonl
+from harvest.store import Artifacts, ensure_home, safe_name
 from harvest.testkind.discover import discover_profile
 from harvest.testkind.profile import DiscoveryProfile
 

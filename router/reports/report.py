@@ -9,8 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from harvest.atomic import atomic_write_text
 from harvest.errors import InputError
-from harvest.store import Artifacts, atomic_write_text, complete_artifacts, ensure_home
+from harvest.store import Artifacts, complete_artifacts, ensure_home
 from router.config import RoiConfig
 from router.reports import charts
 from router.reports.roi import (

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from harvest.atomic import atomic_write_text
 from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
-from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
 from router.strategies.loaded import LoadedStrategies

@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
+from harvest.atomic import atomic_write_text
 from harvest.classify import language_of
 from harvest.errors import ConfigError
 from harvest.patterns import linear
-from harvest.store import atomic_write_text
 from router.validation.rules import rule_name
 
 LINE = "__line__"

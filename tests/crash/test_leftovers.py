@@ -7,7 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from harvest.store import Artifacts, complete_artifacts, remove_leftovers, staged_dir
+from harvest.atomic import remove_leftovers, staged_dir
+from harvest.store import Artifacts, complete_artifacts
 from router.strategies.loaded import LoadedStrategies
 from tests.crash.helpers import home, one_line_error, run, small_repo
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harvest.store import atomic_write_text, ensure_home, idiom_home, staged_dir
+from harvest.atomic import atomic_write_text, staged_dir
+from harvest.store import ensure_home, idiom_home
 
 
 def test_home_defaults_to_the_repo_and_hides_itself_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

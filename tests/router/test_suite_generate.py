@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from harvest.atomic import write_jsonl
 from harvest.config import HarvestConfig
 from harvest.dataset.dedup import normalize
 from harvest.dataset.split import split_pairs
 from harvest.records import Pair
-from harvest.store import write_jsonl
 from router.validation.generate import generate_suite, round_robin
 
 

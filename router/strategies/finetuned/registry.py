@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from harvest.artifacts import read_json
-from harvest.store import Artifacts, atomic_write_json, choose
+from harvest.atomic import atomic_write_json
+from harvest.store import Artifacts, choose
 from router.errors import TrainingError
 
 VERSION = re.compile(r"^v(\d+)$")

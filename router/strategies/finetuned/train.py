@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
 from harvest.dataset.validate import estimate_tokens
 from harvest.records import Pair, read_records
-from harvest.store import Artifacts, atomic_write_json, atomic_write_text, safe_name, staged_dir
+from harvest.store import Artifacts, safe_name
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig

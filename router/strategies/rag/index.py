@@ -27,14 +27,10 @@ from typing import Any
 
 import orjson
 
+from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
 from harvest.lock import writing
 from harvest.records import Unit, read_records
-from harvest.store import (
-    MANIFEST,
-    atomic_write_json,
-    atomic_write_text,
-    staged_dir,
-)
+from harvest.store import MANIFEST
 from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
