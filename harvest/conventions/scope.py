@@ -23,8 +23,10 @@ from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import parse_type
-from harvest.conventions.mine import Corpus, Place, Places, measure
+from harvest.conventions.corpus import Corpus
+from harvest.conventions.measure import Place, Places, measure
 from harvest.conventions.miners.base import folder_globs, suffix
+from harvest.conventions.miners.styles import case_rule
 from harvest.conventions.rules import FILE_KINDS, Rule
 from harvest.globs import matches_glob
 
@@ -130,8 +132,6 @@ def _own_rule(rule: Rule, scope: Scope, inside: list[Place], corpus: Corpus, con
     paths, kinds = _within(rule, scope, inside), (scope.kind,) if scope.kind else rule.kinds
     prefix = f"{scope.slug()}-unlike-{rule.id}"
     if rule.source == "naming":
-        from harvest.conventions.miners.naming import case_rule
-
         return case_rule(prefix, rule, _names(rule, inside, corpus), paths, kinds, scope.shown(), config)
     name, negated = parse_type(rule)
     opposite = name if negated else f"not-{name}"

@@ -23,7 +23,8 @@ from rich.progress import Progress
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus, mine_conventions
+from harvest.conventions.corpus import Corpus
+from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
 from harvest.dataset.card import DatasetFacts, render_card

@@ -89,7 +89,7 @@ def test_naming_exceptions_clustered_in_a_folder_get_that_folders_case(make_repo
 
 
 def test_names_with_glob_characters_are_never_read_as_scopes() -> None:
-    from harvest.conventions.mine import Place
+    from harvest.conventions.measure import Place
     from harvest.conventions.scope import scopes_of
 
     found = {s.glob or s.kind for s in scopes_of(Place("app/[id]/page.tsx", "app/[id]/page.tsx", "source"))}

@@ -9,7 +9,8 @@ from pathlib import Path
 from harvest.classify import kind_of, language_of
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import run_check
-from harvest.conventions.mine import Corpus, merge, mine_conventions
+from harvest.conventions.corpus import Corpus
+from harvest.conventions.mine import merge, mine_conventions
 from harvest.conventions.miners.base import folder_globs
 from harvest.conventions.rules import Rule, Subject
 from harvest.dataset.build import load_corpus

@@ -1,11 +1,12 @@
-"""Convention miners: each proposes rules from one angle; `harvest.conventions.mine` measures and keeps them."""
+"""Convention miners: each proposes rules from one angle, on the `Corpus` (harvest/conventions/corpus.py);
+`harvest.conventions.mine` runs them, measures their rules and keeps the good ones."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.commits import commit_format
 from harvest.conventions.miners.forbidden import forbidden
 from harvest.conventions.miners.imports import imports

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.rules import Rule
 
 CONVENTIONAL = re.compile(r"^([a-z]+)(?:\([^)]*\))?!?: \S")  # types are lowercase words

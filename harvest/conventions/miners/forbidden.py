@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import MAX_EVIDENCE, Corpus
+from harvest.conventions.corpus import Corpus
+from harvest.conventions.measure import MAX_EVIDENCE
 from harvest.conventions.miners.base import extension_globs, folder_globs
 from harvest.conventions.rules import Rule
 from harvest.records import FileRecord

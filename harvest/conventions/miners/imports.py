@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import extension_globs
 from harvest.conventions.rules import Rule
 from harvest.units import file_imports

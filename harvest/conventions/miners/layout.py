@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import folder_globs
 from harvest.conventions.rules import Rule
 

@@ -22,105 +22,46 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from itertools import combinations
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
-from harvest.conventions.miners.base import CASES, extension_globs
-from harvest.conventions.rules import FILE_KINDS, Rule
+from harvest.conventions.corpus import Corpus
+from harvest.conventions.measure import measure, places
+from harvest.conventions.miners.base import extension_globs
+from harvest.conventions.miners.styles import (
+    FILE_STYLES,
+    MAX_MIXED,
+    MIXED_CAPS,
+    NAMED_FILE_KINDS,
+    TOOL_KEYED,
+    TOOLING_FILES,
+    UNIT_FILE_KINDS,
+    UNIT_STYLES,
+    Style,
+    dominant_style,
+    file_rule,
+    narrowest,
+    unit_rule,
+)
+from harvest.conventions.rules import Rule
+from harvest.conventions.scope import scoped
 
 FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "python", "go": "go", "java": "java"}
-PLURALS = {"class": "classes (types)", "styled": "styled components", "variable": "module-level variables",
-           "constant": "constants"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
-NAMED_FILE_KINDS = ("source", "test", "test-support", "example")  # files whose names are the team's to choose
-# A function's or a class's name is judged in every kind of file: a config file's, a setup.py's or a docs
-# example's are named by the team like the rest. A top-level name in a config, build or docs file is often the
-# tool's key (Sphinx's `html_theme` in docs/conf.py, a settings module's names): constants and variables are
-# judged, and measured, in the team's own code only.
-UNIT_FILE_KINDS = FILE_KINDS
-TOOL_KEYED = frozenset({"constant", "variable"})
 PLATFORM_NAMES = frozenset({"serialVersionUID", "serialPersistentFields"})  # Java serialization's fixed names
 UNJUDGED = frozenset({("python", "variable")})  # (family, kind) whose case is not a habit (see the docstring)
 # Where the first letter is meaning, not style: a Go name's is its visibility; a JS function's capital marks a
 # constructor (`function Router()` called with `new`) or a React component that renders nothing (`() => null`).
 FIRST_LETTER_MEANS = frozenset({("js", "function")})
-TOOLING_FILES = re.compile(r"^(?:index|package-info|module-info)\.|^__|^[^A-Za-z0-9_]")  # barrels, dunders, `[id]`
 HOOK = re.compile(r"^use[A-Z0-9][A-Za-z0-9]*$")  # React only treats `use` + capital as a hook
-UNIT_STYLES = ("snake_case", "camelCase", "PascalCase", "UPPER_SNAKE_CASE")
-FILE_STYLES = (*UNIT_STYLES, "kebab-case")
-MAX_MIXED = 3  # a style may mix up to three cases: four would accept any name
 MAJORITY = 0.75  # a case three names in four follow is the team's, with exceptions; below, cases mix by design
-MULTI_WORD = re.compile(r"[a-z0-9][A-Z_-]|[A-Z][_-]")
-
-
-@dataclass(frozen=True)
-class Style:
-    """One case, or a few mixed: what names of a kind look like."""
-
-    cases: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        if set(self.cases) == {"camelCase", "PascalCase"}:
-            return "MixedCaps (camelCase or PascalCase)"
-        return " or ".join(self.cases) if len(self.cases) < 3 else ", ".join(self.cases[:-1]) + " or " + self.cases[-1]
-
-    @property
-    def slug(self) -> str:
-        short = "mixedcaps" if set(self.cases) == {"camelCase", "PascalCase"} else "-or-".join(self.cases)
-        return re.sub(r"[^a-z0-9]+", "-", short.lower()).strip("-")
-
-    @property
-    def body(self) -> str:
-        """The regex a name of this style matches, unanchored."""
-        parts = [CASES[c].pattern.removeprefix("^").removesuffix("$") for c in self.cases]
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    def fits(self, name: str) -> bool:
-        return any(CASES[c].match(name) for c in self.cases)
-
-
-MIXED_CAPS = Style(("camelCase", "PascalCase"))
 
 
 def naming(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     """Case rules for unit names (per language family and kind) and file names (per language and extension,
     else per folder family)."""
     return _unit_rules(corpus, config) + _file_rules(corpus, config)
-
-
-def dominant_style(names: list[str], config: HarvestConfig, styles: tuple[str, ...] = UNIT_STYLES,
-                   sizes: Iterable[int] = range(1, MAX_MIXED + 1)) -> Style | None:
-    """The narrowest style (of `sizes` cases) the names follow at `warning_confidence`, else at
-    `min_confidence`; None when too few names, or when two styles fit equally: one-word lowercase names fit
-    camelCase, snake_case and kebab-case alike, and only multi-word names tell them apart (a guess would
-    flag the team's first multi-word name)."""
-    if len(names) < config.min_support:
-        return None
-    for threshold in (config.warning_confidence, config.min_confidence):
-        found = _narrowest(names, styles, sizes, threshold)
-        if found is not None:
-            return found or None
-    return None
-
-
-def _narrowest(names: list[str], styles: tuple[str, ...], sizes: Iterable[int], threshold: float) -> Style | None | bool:
-    """The narrowest style at `threshold` (None: none reaches it; False: two tie)."""
-    multi = [n for n in names if MULTI_WORD.search(n)]
-    for size in sizes:
-        scored = []
-        for cases in combinations(styles, size):
-            style = Style(cases)
-            share = sum(1 for n in names if style.fits(n)) / len(names)
-            if share >= threshold:
-                scored.append(((share, sum(1 for n in multi if style.fits(n))), style))
-        if scored:
-            scored.sort(key=lambda s: s[0], reverse=True)
-            return False if len(scored) > 1 and scored[0][0] == scored[1][0] else scored[0][1]
-    return None
 
 
 def styled_rules(make: Callable[[Style], Rule], names: list[str], corpus: Corpus, config: HarvestConfig,
@@ -130,40 +71,21 @@ def styled_rules(make: Callable[[Style], Rule], names: list[str], corpus: Corpus
     nearly all follow (camelCase among PascalCase constructors: MixedCaps). Without a majority case, the mix."""
     if len(names) < config.min_support:
         return []
-    case = _narrowest(names, styles, (1,), MAJORITY)
+    case = narrowest(names, styles, (1,), MAJORITY)
     if not case:
         mix = dominant_style(names, config, styles)
         return [make(mix)] if mix else []
     rule = make(case)
     if _settles(rule, corpus, config):
         return [rule]
-    mix = _narrowest(names, styles, range(2, MAX_MIXED + 1), config.warning_confidence)
+    mix = narrowest(names, styles, range(2, MAX_MIXED + 1), config.warning_confidence)
     return [rule, make(mix)] if mix else [rule]
 
 
 def _settles(rule: Rule, corpus: Corpus, config: HarvestConfig) -> bool:
     """Whether `rule`, measured and narrowed where its exceptions cluster, is a warning."""
-    from harvest.conventions.mine import measure, places
-    from harvest.conventions.scope import scoped
-
     found = places(rule, corpus)
     return scoped(measure(rule, corpus, config, found), found, corpus, config)[0].severity == "warning"
-
-
-def case_rule(rule_id: str, like: Rule, names: list[str], paths: tuple[str, ...], kinds: tuple[str, ...],
-              where: str, config: HarvestConfig) -> Rule | None:
-    """A rule like `like` (a unit or file naming rule) for the case of `names`, on `paths`; None when the
-    names share no style, or the one `like` already checks."""
-    style = dominant_style(names, config, UNIT_STYLES if like.unit_kind else FILE_STYLES)
-    if style is None:
-        return None
-    if like.unit_kind:
-        rule = _unit_rule(rule_id, like.unit_kind, style, paths)
-        message = f"Name {_plural(like.unit_kind)} in {where} in {style.label}"
-    else:
-        rule = _file_rule(rule_id, style, paths)
-        message = f"Name files in {where} in {style.label}"
-    return None if rule.value == like.value else replace(rule, message=message, kinds=kinds)
 
 
 def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
@@ -187,20 +109,11 @@ def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
             continue
         if family == "go" or (family, kind) in FIRST_LETTER_MEANS:  # MixedCaps is the only case to judge
             if len(names) >= config.min_support and sum(map(MIXED_CAPS.fits, names)) >= config.min_confidence * len(names):
-                rules.append(_unit_rule(f"{family}-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
+                rules.append(unit_rule(f"{family}-{kind}-names-{MIXED_CAPS.slug}", kind, MIXED_CAPS, globs))
             continue
-        rules += styled_rules(lambda style: _unit_rule(f"{family}-{kind}-names-{style.slug}", kind, style, globs),
+        rules += styled_rules(lambda style: unit_rule(f"{family}-{kind}-names-{style.slug}", kind, style, globs),
                               names, corpus, config)
     return rules
-
-
-def _unit_rule(rule_id: str, kind: str, style: Style, paths: tuple[str, ...]) -> Rule:
-    return Rule(rule_id, "naming", f"^{style.body}$", f"Name {_plural(kind)} in {style.label}", paths,
-                unit_kind=kind, kinds=NAMED_FILE_KINDS if kind in TOOL_KEYED else UNIT_FILE_KINDS, source="naming")
-
-
-def _plural(kind: str) -> str:
-    return PLURALS.get(kind, kind + "s")
 
 
 def _family_globs(corpus: Corpus, family: str) -> tuple[str, ...]:
@@ -219,7 +132,7 @@ def _file_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     rules = []
     for ext, paths in sorted(by_extension.items()):
         def make(style: Style, ext: str = ext) -> Rule:
-            return replace(_file_rule(f"file-names-{ext.lstrip('.')}-{style.slug}", style, (f"*{ext}",)),
+            return replace(file_rule(f"file-names-{ext.lstrip('.')}-{style.slug}", style, (f"*{ext}",)),
                            message=f"Name `{ext}` files in {style.label}")
 
         rules += styled_rules(make, _stems(paths), corpus, config, FILE_STYLES) or _family_file_rules(ext, paths, config)
@@ -254,14 +167,7 @@ def _named_files(rule_id: str, paths: tuple[str, ...], where: str, ext: str, ste
     style = dominant_style(stems, config, FILE_STYLES)
     if style is None:
         return None
-    return replace(_file_rule(rule_id, style, paths), message=f"Name `{ext}` files{where} in {style.label}")
-
-
-def _file_rule(rule_id: str, style: Style, paths: tuple[str, ...]) -> Rule:
-    # The stem is checked, whatever compound extension follows (`Button.styles.ts`, `Button.spec.tsx`); names
-    # the tooling dictates pass.
-    return Rule(rule_id, "filename", rf"^{style.body}\.|{TOOLING_FILES.pattern}", f"Name files in {style.label}",
-                paths, kinds=NAMED_FILE_KINDS, source="naming")
+    return replace(file_rule(rule_id, style, paths), message=f"Name `{ext}` files{where} in {style.label}")
 
 
 def _stems(paths: Iterable[str]) -> list[str]:

@@ -11,7 +11,7 @@ import re
 
 from harvest.classify import kind_of, language_of
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import folder_globs, suffix
 from harvest.conventions.miners.forbidden import catalogue_pattern
 from harvest.conventions.miners.testing import FORBID

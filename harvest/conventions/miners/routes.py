@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import folder_globs
 from harvest.conventions.rules import Rule
 

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from harvest.config import HarvestConfig
-from harvest.conventions.mine import Corpus
+from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import extension_globs
 from harvest.conventions.rules import Rule
 from harvest.records import FileRecord

@@ -1,0 +1,50 @@
+"""What conventions are mined from: the scrubbed files at HEAD, their units, the history and the reviews,
+indexed once for the miners (harvest/conventions/miners) and for measuring their rules (measure.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from harvest.conventions.rules import Subject
+from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
+
+AUTOMATION_TAGS = ("[skip ci]", "[ci skip]", "[skip actions]")  # release tooling marks its own commits
+BOT_AUTHORS = ("[bot]", "bot@", "dependabot", "renovate", "github-actions")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What conventions are mined from: the scrubbed files at HEAD, their units, history and reviews."""
+
+    files: tuple[FileRecord, ...]
+    units: tuple[Unit, ...]
+    commits: tuple[CommitRecord, ...]
+    prs: tuple[PullRequest, ...]
+    by_path: dict[str, FileRecord] = field(init=False, repr=False, compare=False)
+    units_by_path: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
+    siblings: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        units: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            units.setdefault(unit.path, []).append(unit)
+        folders: dict[str, set[str]] = {}
+        for record in self.files:
+            path = PurePosixPath(record.path)
+            folders.setdefault(str(path.parent), set()).add(path.name)
+        object.__setattr__(self, "by_path", {f.path: f for f in self.files})
+        object.__setattr__(self, "units_by_path", {p: tuple(u) for p, u in units.items()})
+        object.__setattr__(self, "siblings", {k: frozenset(v) for k, v in folders.items()})
+
+    def subject(self, record: FileRecord) -> Subject:
+        """The file as lint sees it."""
+        return Subject(record.path, record.text, self.units_by_path.get(record.path, ()),
+                       self.siblings.get(str(PurePosixPath(record.path).parent), frozenset()))
+
+    def subjects(self) -> list[str]:
+        """Commit subjects that speak for the team: no merges, reverts, fixups, bots or release automation."""
+        return [c.message.strip().splitlines()[0] for c in self.commits
+                if c.message.strip() and not c.is_merge and not any(b in c.author.lower() for b in BOT_AUTHORS)
+                and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))
+                and not any(tag in c.message for tag in AUTOMATION_TAGS)]
