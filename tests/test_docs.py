@@ -34,6 +34,8 @@ def test_the_pages_do_not_depend_on_the_terminal(monkeypatch: pytest.MonkeyPatch
 
 def test_every_section_and_setting_is_documented() -> None:
     assert set(SECTION_CLASSES) <= set(SECTIONS)
+    for section, cls in SECTION_CLASSES.items():  # each class is the one that section is loaded into
+        assert (cls.__doc__ or "").startswith(f"`[{section}]`:"), cls.__name__
     for cls in (*SECTION_CLASSES.values(), ServerSettings):
         undocumented = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("help")]
         assert undocumented == [], f"{cls.__name__} fields without help text: {undocumented}"
