@@ -65,15 +65,16 @@ def baseline(repo: Path, url: str, count: int) -> list[float]:
     from router.config import load_index_config, load_router_config
     from router.contracts import CompletionRequest
     from router.routing import answer, conventions_of
+    from router.strategies.loaded import LoadedStrategies
 
     config = dataclasses.replace(load_router_config(repo), base_url=url, max_retries=0)
-    index, conventions = load_index_config(repo), conventions_of(repo)
+    index, conventions, strategies = load_index_config(repo), conventions_of(repo), LoadedStrategies(repo)
     text = (repo / BUTTON).read_text()
     request = CompletionRequest(prefix=text, path=BUTTON, language="tsx", max_tokens=128)
     samples = []
     for _ in range(count):
         started = time.perf_counter()
-        routed = answer(request, repo, config, index, conventions)
+        routed = answer(request, strategies, config, index, conventions)
         samples.append(time.perf_counter() - started - sum(a.latency_s for a in routed.attempts))
     return samples
 

@@ -17,7 +17,7 @@ import click
 from harvest.config import HarvestConfig, load_harvest_config
 from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
-from harvest.errors import HarvestError
+from harvest.errors import IdiomError
 from harvest.glob_settings import check_globs
 from harvest.io_errors import describe
 from harvest.options import setting_type
@@ -29,7 +29,7 @@ class FriendlyGroup(click.Group):
     """A click group that shows the project's own errors, and files it could not use, as one line on
     stderr, exit code 1."""
 
-    handled: tuple[type[Exception], ...] = (HarvestError,)
+    handled: tuple[type[Exception], ...] = (IdiomError,)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -1,11 +1,16 @@
-"""Errors the harvester shows to people: each message says what happened and how to fix it.
+"""Errors Idiomatic shows to people: each message says what happened and how to fix it.
 
-The CLI prints a `HarvestError` as one line on stderr and exits 1; any other exception is a bug.
+The CLI prints an `IdiomError` as one line on stderr and exits 1; any other exception is a bug. The
+harvester's errors derive from `HarvestError`, the router's from `router.errors.RouterError`.
 """
 
 
-class HarvestError(Exception):
-    """Root of every error the harvester raises on purpose; the message is shown as written."""
+class IdiomError(Exception):
+    """Root of every error Idiomatic raises on purpose; the message is shown as written."""
+
+
+class HarvestError(IdiomError):
+    """Raised on purpose by the harvester (mining, scrubbing, datasets, conventions, the artifact store)."""
 
 
 class ConfigError(HarvestError):

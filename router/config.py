@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvest.config import load_section, read_toml, setting
-from harvest.errors import ConfigError, HarvestError
+from harvest.errors import ConfigError
+from router.errors import RouterError
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def load_router_config(repo: Path) -> RouterConfig:
     config = load_section(read_toml(repo), "router", RouterConfig)
     try:
         provider(config.provider)
-    except HarvestError as exc:
+    except RouterError as exc:
         raise ConfigError(f"[router] provider: {exc}") from None
     model_table(config.models_file)  # its errors name [router] models_file
     return config

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from harvest.errors import HarvestError
+from harvest.errors import IdiomError
 
 
-class RouterError(HarvestError):
+class RouterError(IdiomError):
     """Raised on purpose by the router; the CLI prints it as one line and exits 1."""
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from router.strategies.registry import NAMES, help_text
+
 
 @click.command("generate")
 @click.argument("instruction")
@@ -18,11 +20,9 @@ import click
 @click.option("--line", type=click.IntRange(min=0), default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
-@click.option("--strategy", "strategy_name", type=click.Choice(["auto", "few_shot", "rag", "finetuned"]),
-              default="auto", show_default=True,
+@click.option("--strategy", "strategy_name", type=click.Choice(["auto", *NAMES]), default="auto", show_default=True,
               help="auto: the router picks by measured pass rate and cost, checks the answer against the fast rules "
-                   "and falls back; few_shot: team examples in the prompt; rag: retrieved team code in the prompt; "
-                   "finetuned: the promoted fine-tuned model, short prompt.")
+                   f"and falls back; {help_text()}.")
 @click.option("--provider", "provider_name", type=click.Choice(["openai", "anthropic", "local"]),
               help="Who answers (default: [router] provider).")
 @click.option("--model", help="Model name, or a model directory for local (default: [router] model).")
@@ -32,7 +32,7 @@ def generate_command(instruction: str, file_path: str, line: int, repo: Path, st
                      model: str | None, max_tokens: int, as_json: bool) -> None:
     """Write code for INSTRUCTION the way the team would, and print it."""
     from router.config import load_index_config, load_router_config
-    from router.strategies.registry import strategy
+    from router.strategies.loaded import LoadedStrategies
 
     config = load_router_config(repo)
     config = dataclasses.replace(config, **{k: v for k, v in {"provider": provider_name, "model": model}.items() if v})
@@ -40,7 +40,7 @@ def generate_command(instruction: str, file_path: str, line: int, repo: Path, st
     if strategy_name == "auto":
         _routed(request, repo, config, as_json)
         return
-    completion = strategy(strategy_name)(request, repo, config, load_index_config(repo))
+    completion = LoadedStrategies(repo).complete(strategy_name, request, config, load_index_config(repo))
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(completion), indent=2))
         return
@@ -75,8 +75,9 @@ def request_at(repo: Path, instruction: str, file_path: str, line: int, max_toke
 def _routed(request: Any, repo: Path, config: Any, as_json: bool) -> None:
     from router.config import load_index_config
     from router.routing import answer, conventions_of
+    from router.strategies.loaded import LoadedStrategies
 
-    routed = answer(request, repo, config, load_index_config(repo), conventions_of(repo))
+    routed = answer(request, LoadedStrategies(repo), config, load_index_config(repo), conventions_of(repo))
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(routed), indent=2))
         return
@@ -109,8 +110,10 @@ def route_command(instruction: str, file_path: str, kind: str, repo: Path, as_js
     (no model is called)."""
     from router.config import load_router_config
     from router.routing import route
+    from router.strategies.loaded import LoadedStrategies
 
-    found, decision = route(request_at(repo, instruction, file_path, 0), repo, load_router_config(repo), kind)
+    found, decision = route(request_at(repo, instruction, file_path, 0), LoadedStrategies(repo),
+                            load_router_config(repo), kind)
     if as_json:
         click.echo(json.dumps({"kind": found, **dataclasses.asdict(decision)}, indent=2))
         return

@@ -6,8 +6,10 @@ import io
 from collections.abc import Sequence
 
 from router.reports.roi import StrategyEconomics
+from router.strategies.registry import NAMES
 
-COLOURS = {"few_shot": "#4C72B0", "rag": "#DD8452", "finetuned": "#55A868"}
+# One colour per strategy in the registry's order, the same in every chart (the seaborn "deep" palette).
+COLOURS = dict(zip(NAMES, ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3")))
 
 
 def _svg(figure: object) -> str:

@@ -7,11 +7,13 @@ shared identifiers with the request), at most one per file so they show range, w
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+from collections.abc import Hashable
 
 from harvest.records import Pair, read_records
-from router.config import RouterConfig
+from harvest.store import Artifacts, dataset_file
+from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
+from router.strategies.base import Answer, Strategy, file_stamp
 from router.strategies.prompting import SYSTEM, answer, fits, task_text
 from router.strategies.rag.lexical import tokens
 
@@ -46,22 +48,31 @@ def _identifiers(prompt: str, path: str) -> frozenset[str]:
     return frozenset(tokens(prompt + " " + path))
 
 
-def team_pairs(path: Path) -> tuple[Pair, ...]:
-    """The dataset's pairs, read once per version of the file (the editor asks many times a minute)."""
-    stat = path.stat()
-    return _read_pairs(path, stat.st_mtime_ns, stat.st_size)
+def few_shot_answer(pairs: tuple[Pair, ...]) -> Answer:
+    """Answers with team examples chosen from `pairs` (a dataset's pairs.jsonl) in the prompt."""
+    def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
+        examples = choose_examples(list(pairs), request)
+        messages = [Message("system", SYSTEM)]
+        for pair in examples:
+            messages += [Message("user", pair.prompt), Message("assistant", pair.completion)]
+        messages.append(Message("user", task_text(request)))
+        return answer("few_shot", tuple(messages), request, config, tuple(f"{p.path} ({p.kind})" for p in examples))
+
+    return complete
 
 
-@functools.lru_cache(maxsize=4)
-def _read_pairs(path: Path, mtime_ns: int, size: int) -> tuple[Pair, ...]:
-    return tuple(read_records(path, Pair))
+def _missing(artifacts: Artifacts) -> str:
+    return "" if artifacts.dataset_names() else "no dataset yet; run `idiom harvest`"
 
 
-def few_shot(request: CompletionRequest, config: RouterConfig, dataset: Path) -> Completion:
-    """Answer `request` with team examples from `dataset` (a datasets/<name>/ folder) in the prompt."""
-    examples = choose_examples(list(team_pairs(dataset / "pairs.jsonl")), request)
-    messages = [Message("system", SYSTEM)]
-    for pair in examples:
-        messages += [Message("user", pair.prompt), Message("assistant", pair.completion)]
-    messages.append(Message("user", task_text(request)))
-    return answer("few_shot", tuple(messages), request, config, tuple(f"{p.path} ({p.kind})" for p in examples))
+def _stamp(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Hashable:
+    """The pairs file of the dataset `Artifacts` chooses (no flag names one here), as it is now."""
+    chosen = artifacts.find_dataset()
+    return file_stamp(chosen / "pairs.jsonl") if chosen else None
+
+
+def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:
+    return few_shot_answer(tuple(read_records(dataset_file(artifacts.dataset(option=""), "pairs.jsonl"), Pair)))
+
+
+STRATEGY = Strategy(_missing, _stamp, _load)

@@ -1,45 +1,61 @@
-"""The strategies by name, each answering a CompletionRequest from the repository's artifacts."""
+"""Every strategy by name, in the order the router tries them when nothing is measured (cheapest prompt
+first). Adding a strategy is one module defining `STRATEGY` (a `base.Strategy`) and one line here; the
+router, `idiom generate`, `idiom validate`, the editor's settings and the ROI report take their lists from
+this one.
+
+The lines name each strategy's module rather than importing it: the CLI lists strategies in its help on
+every start, and opening the retrieval code costs seconds of imports (chromadb, numpy) it must not pay.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+import importlib
+from dataclasses import dataclass
+from functools import cache
 
-from harvest.store import Artifacts, dataset_file
-from router.config import IndexConfig, RouterConfig
-from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
-from router.strategies.few_shot import few_shot
-from router.strategies.rag.strategy import rag
+from router.strategies.base import Strategy
 
 
-def _few_shot(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
-    """Team examples from the training pairs of the dataset `Artifacts` chooses (no flag names one here)."""
-    return few_shot(request, config, dataset_file(Artifacts(repo).dataset(option=""), "pairs.jsonl").parent)
+@dataclass(frozen=True)
+class Listed:
+    """A strategy's line in the registry."""
+
+    name: str
+    summary: str  # what goes in the prompt and who answers (help texts show it)
+    module: str  # defines STRATEGY
+    routed: bool = True  # the router may choose it by itself; a control is asked only when named
 
 
-def _rag(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
-    """Retrieved team code from the index."""
-    return rag(request, config, Artifacts(repo).index, index)
+REGISTRY: tuple[Listed, ...] = (
+    Listed("few_shot", "team examples (the dataset's prompt/completion pairs) in the prompt",
+           "router.strategies.few_shot"),
+    Listed("rag", "retrieved team code (what the code uses, and look-alikes of the same role) in the prompt",
+           "router.strategies.rag.strategy"),
+    Listed("finetuned", "the promoted version of the team's fine-tuned model, short prompt",
+           "router.strategies.finetuned.strategy"),
+)
+NAMES = tuple(s.name for s in REGISTRY)
+ROUTED = tuple(s.name for s in REGISTRY if s.routed)
 
 
-def _finetuned(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
-    """The promoted version of the team's fine-tuned model."""
-    from router.strategies.finetuned.registry import model_folder
-    from router.strategies.finetuned.strategy import finetuned
-
-    return finetuned(request, config, model_folder(repo, config.finetuned_model))
-
-
-STRATEGIES: dict[str, Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]] = {
-    "few_shot": _few_shot,
-    "rag": _rag,
-    "finetuned": _finetuned,
-}
+def listed(name: str) -> Listed:
+    """The registry's line for `name`, or an error listing the strategies there are."""
+    for line in REGISTRY:
+        if line.name == name:
+            return line
+    raise RouterError(f"unknown strategy {name!r}; valid strategies: {', '.join(NAMES)}")
 
 
-def strategy(name: str) -> Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]:
-    """The strategy registered as `name`, or an error listing the ones there are."""
-    if name not in STRATEGIES:
-        raise RouterError(f"unknown strategy {name!r}; valid strategies: {', '.join(STRATEGIES)}")
-    return STRATEGIES[name]
+@cache
+def strategy(name: str) -> Strategy:
+    """The strategy registered as `name` (its module imported on first use)."""
+    found = importlib.import_module(listed(name).module).STRATEGY
+    if not isinstance(found, Strategy):
+        raise TypeError(f"{listed(name).module}.STRATEGY is not a Strategy")
+    return found
+
+
+def help_text() -> str:
+    """One sentence per strategy, for the help of options that name them."""
+    return "; ".join(f"{s.name}: {s.summary}" for s in REGISTRY)

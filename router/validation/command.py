@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from harvest.errors import InputError
+from router.strategies.registry import NAMES, ROUTED
 
 REPO = click.Path(path_type=Path, file_okay=False)
-STRATEGY_NAMES = ("few_shot", "rag", "finetuned")
 
 
 @click.group("suite")
@@ -49,8 +49,8 @@ def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases:
 @click.argument("repo", type=REPO, default=".")
 @click.option("--suite", "suite_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The suite (default: .idiom/suites/default.yaml).")
-@click.option("--strategies", default="few_shot,rag,finetuned", show_default=True,
-              help="Comma-separated strategies to run every case through.")
+@click.option("--strategies", default=",".join(ROUTED), show_default=True,
+              help=f"Comma-separated strategies to run every case through (of {', '.join(NAMES)}).")
 @click.option("--allow-commands", is_flag=True, help="Run `command` rules (linters, type checkers) from the suite. "
                                                      "Off by default: a suite from a repository is untrusted.")
 @click.option("--max-tokens", type=click.IntRange(min=1), default=256, show_default=True, help="Room for each answer.")
@@ -73,10 +73,10 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     from router.validation.suite import load_suite
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
-    unknown = sorted(set(names) - set(STRATEGY_NAMES))
+    unknown = sorted(set(names) - set(NAMES))
     if unknown or not names:
         problem = f"unknown {', '.join(unknown)}" if unknown else "none given"
-        raise InputError(f"--strategies: {problem}; valid: {', '.join(STRATEGY_NAMES)}")
+        raise InputError(f"--strategies: {problem}; valid: {', '.join(NAMES)}")
     artifacts = Artifacts(repo)
     path = suite_path or artifacts.suite
     if not path.is_file():

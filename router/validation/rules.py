@@ -16,12 +16,12 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from harvest.conventions.checks import applies, run_check
-from harvest.conventions.rules import Rule, Subject, severity_of
+from harvest.conventions.rules import Hit, Rule, Subject, severity_of
 from harvest.errors import ConfigError
 from harvest.patterns import linear
 from harvest.records import Unit
@@ -47,6 +47,23 @@ class Output:
     tokens: int = 0
     cost_usd: float | None = None
     latency_s: float = 0.0
+    around: tuple[str, str] = ("", "")  # the file's code before and after an answer given at a cursor
+
+    @property
+    def in_place(self) -> bool:
+        """Whether the answer goes into a file with code around it: then it is a fragment, and rules about
+        a whole file judge the file with the answer in place and count only what the answer breaks."""
+        return any(self.around)
+
+    @property
+    def whole(self) -> str:
+        """The file with the answer in place (the answer alone when there is no code around it)."""
+        return self.around[0] + self.text + self.around[1]
+
+    @property
+    def without(self) -> Output:
+        """The file as it was before the answer: what it already broke is not the answer's fault."""
+        return replace(self, text="")
 
 
 @dataclass(frozen=True)
@@ -109,7 +126,11 @@ def _parses(value: Any, out: Output, ctx: Context) -> RuleResult:
     language = str(value or out.language)
     if language not in GRAMMARS:
         return verdict(False, f"cannot parse {language or 'an unknown language'}")
-    errors = count_parse_errors(language, out.text)
+    errors = count_parse_errors(language, out.whole)
+    if out.in_place:
+        errors -= count_parse_errors(language, out.without.whole)
+        return verdict(errors <= 0, f"parses as {language} in place" if errors <= 0 else
+                       f"{errors} syntax error(s) as {language} that the file did not have")
     return verdict(errors == 0, f"parses as {language}" if not errors else f"{errors} syntax errors as {language}")
 
 
@@ -216,6 +237,9 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
     rule = ctx.conventions.get(str(value))
     if rule is None:
         return RuleResult(True, 1.0, f"skipped: no convention {value!r} in conventions.yaml", skipped=True)
+    if rule.status != "proposed":
+        return RuleResult(True, 1.0, f"skipped: {rule.id} is a candidate (stated in review, not yet borne out by "
+                                     "the code)", skipped=True)
     if severity_of(rule) != "warning":  # a habit most of the code follows: never a reason to fail an answer
         return RuleResult(True, 1.0, f"skipped: {rule.id} is information ({rule.confidence:.0%} follow it), "
                                      "not a warning", skipped=True)
@@ -224,9 +248,16 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
                           skipped=True)
     if out.path and not applies(rule, out.path, out.language):
         return RuleResult(True, 1.0, f"skipped: {rule.id} does not apply to {out.path}", skipped=True)
-    hits = run_check(rule, Subject(out.path, out.text, _units(out.path or f"output.{out.language}", out.language,
-                                                              out.text)))
+    hits = _convention_hits(rule, out)
+    if hits and out.in_place and _convention_hits(rule, out.without):
+        return verdict(True, f"{rule.message} (the file broke it before this answer)")
     return verdict(not hits, rule.message if not hits else f"{rule.message}: line {hits[0].line} {hits[0].message}")
+
+
+def _convention_hits(rule: Rule, out: Output) -> list[Hit]:
+    """Where the file (with the answer in place, when it has code around it) breaks `rule`."""
+    path = out.path or f"output.{out.language}"
+    return run_check(rule, Subject(out.path, out.whole, _units(path, out.language, out.whole)))
 
 
 Check = Callable[[Any, Output, Context], RuleResult]

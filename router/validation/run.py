@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from harvest.errors import HarvestError
+from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from harvest.store import atomic_write_text
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
-from router.strategies.registry import strategy
+from router.strategies.loaded import LoadedStrategies
 from router.validation.db import connect, database
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
@@ -46,13 +46,13 @@ class CaseResult:
     error: str = ""
 
 
-def run_case(case: Case, name: str, repo: Path, config: RouterConfig, index: IndexConfig, ctx: Context,
-             max_tokens: int) -> CaseResult:
+def run_case(case: Case, name: str, strategies: LoadedStrategies, config: RouterConfig, index: IndexConfig,
+             ctx: Context, max_tokens: int) -> CaseResult:
     """Ask strategy `name` for `case` and check its answer; a failing strategy is a failed case, with why."""
     request = CompletionRequest(case.prompt, case.prefix, case.suffix, case.path, case.language, max_tokens=max_tokens)
     try:
-        completion = strategy(name)(request, repo, config, index)
-    except HarvestError as exc:
+        completion = strategies.complete(name, request, config, index)
+    except IdiomError as exc:
         return CaseResult(name, case.id, case.kind, case.language, False, error=_quoted(str(exc).splitlines()[0]))
     out = Output(completion.text, case.language, case.path, case.kind, case.reference,
                  completion.usage.output_tokens, completion.cost_usd, completion.latency_s)
@@ -82,9 +82,10 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
     """Run and store; returns (run id, results)."""
     connect(repo)  # a database that cannot take the results fails the run before any model is paid for
     results = []
+    loaded = LoadedStrategies(repo)
     for name in strategies:
         for case in suite.cases:
-            results.append(run_case(case, name, repo, config, index, ctx, max_tokens))
+            results.append(run_case(case, name, loaded, config, index, ctx, max_tokens))
             advance()
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     with database(repo) as connection:

@@ -54,9 +54,26 @@ def _route(ls: IdiomServer, request: CompletionRequest) -> Any:
     """The cascade with the editor's settings (runs in a worker thread)."""
     from router.routing import answer, conventions_of
 
-    repo = ls.root()
-    conventions = ls.cached("conventions", lambda: conventions_of(repo))
-    return answer(request, repo, router_config(ls), index_config(ls), conventions, allowed=ls.settings.strategies)
+    conventions = ls.cached("conventions", lambda: conventions_of(ls.root()))
+    return answer(request, ls.strategies(), router_config(ls), index_config(ls), conventions,
+                  allowed=ls.settings.strategies)
+
+
+def preload(ls: IdiomServer) -> None:
+    """Load the strategies the editor allows, and the conventions, before the first request needs them
+    (runs in a worker thread after `initialized`); what cannot load is logged, and is tried again then."""
+    from router.routing import conventions_of
+
+    try:
+        repo = ls.root()
+        ls.cached("conventions", lambda: conventions_of(repo))
+        strategies = ls.strategies()
+        names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)
+        not_ready = strategies.preload(router_config(ls), index_config(ls), names)
+    except Exception as exc:  # noqa: BLE001 - the first request reports it again, with its context
+        not_ready = {"Idiomatic": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+    for name, reason in not_ready.items():
+        ls.log(f"{name} is not ready: {reason}", types.MessageType.Warning)
 
 
 async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,

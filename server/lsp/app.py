@@ -9,6 +9,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from server.lsp import commands, completion, diagnostics
+from server.lsp.answering import preload
 from server.lsp.settings import SESSION_KEYS
 from server.lsp.state import IdiomServer
 from server.lsp.trust import REASON, trusted_from
@@ -37,6 +38,8 @@ def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
     @ls.feature(types.INITIALIZED)
     def initialized(ls: IdiomServer, params: types.InitializedParams) -> None:
         ls.log(f"Idiomatic serving {ls.root()}")
+        if ls.trusted:  # limited mode opens no index and reaches no provider, not even to warm up
+            ls.executor.submit(preload, ls)
 
     @ls.feature(types.SHUTDOWN)
     def shutdown(ls: IdiomServer, params: None) -> None:

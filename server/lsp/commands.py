@@ -15,8 +15,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
 
-from harvest.errors import HarvestError
-from server.lsp.answering import index_config, request_at, routed_answer
+from harvest.errors import IdiomError
+from server.lsp.answering import index_config, preload, request_at, routed_answer
 from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
 from server.lsp.state import CONVERTER, IdiomServer
@@ -64,7 +64,7 @@ async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
     """Run `function` off the loop; the project's own errors become a JSON-RPC error with their message."""
     try:
         return await ls.off_loop(function, *args)
-    except HarvestError as exc:
+    except IdiomError as exc:
         raise JsonRpcServerError(str(exc), COMMAND_FAILED) from None
 
 
@@ -114,12 +114,14 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 
 
 async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
-    """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`."""
-    from harvest.store import Artifacts, dataset_file
-    from router.strategies.rag.index import build_index
+    """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`; the
+    rag strategy then loads the new index in the background."""
+    from router.strategies.registry import strategy
 
     require_trust(ls.trusted, "idiom.reindex")
-    repo = ls.root()
+    refresh = strategy("rag").refresh
+    if refresh is None:  # rag keeps an index of its own: this is a bug, not a user's mistake
+        raise JsonRpcServerError("idiom.reindex: the rag strategy has no index to refresh", COMMAND_FAILED)
     index = index_config(ls)
     token = await _progress_token(ls)
     if token:
@@ -132,16 +134,14 @@ async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
             loop.call_soon_threadsafe(ls.work_done_progress.report, token,
                                       types.WorkDoneProgressReport(message=f"{done[0]} units embedded"))
 
-    artifacts = Artifacts(repo)
     try:
-        stats = await _blocking(ls, lambda: build_index(dataset_file(artifacts.dataset(option=""), "units.jsonl"),
-                                                        artifacts.index, index, progress=advanced))
+        stats = await _blocking(ls, refresh, ls.strategies().artifacts, index, advanced)
     finally:
         if token:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     ls.forget()
-    return {"units": stats.units, "embedded": stats.embedded, "kept": stats.kept, "removed": stats.deleted,
-            "seconds": stats.seconds}
+    ls.executor.submit(preload, ls)
+    return stats
 
 
 async def _progress_token(ls: IdiomServer) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harvest.config import setting
+from router.strategies.registry import NAMES, ROUTED
 
-STRATEGIES = ("few_shot", "rag", "finetuned")
 LAUNCH = "launch"  # the VS Code extension's own settings (how to start this server): never the server's
 SESSION_KEYS = ("trusted", "token")  # read once from initialize (trust.py, protocol.py), never settings
 
@@ -25,7 +25,8 @@ class ServerSettings:
 
     inline_enabled: bool = setting("Offer completions as you type (inline ghost text, or the completion list).", True)
     diagnostics_enabled: bool = setting("Check open files against the team's mined conventions.", True)
-    strategies: tuple[str, ...] = setting("Strategies the router may use.", STRATEGIES)
+    strategies: tuple[str, ...] = setting("Strategies the router may use (a control such as plain "
+                                                        "only when listed here).", ROUTED)
     latency_budget_s: float = setting("Seconds the cascade may spend escalating; 0 = [router] latency_budget_s "
                                       "of idiom.toml.", 0.0)
     min_pass_rate: float = setting("Pass rate a strategy must reach to be chosen; 0 = [router] min_pass_rate.", 0.0)
@@ -59,10 +60,10 @@ def _coerce(field: dataclasses.Field, value: Any) -> Any:
         return float(value)
     if kind == "str" and isinstance(value, str):
         return value
-    if kind == "tuple[str, ...]" and isinstance(value, list) and all(v in STRATEGIES for v in value):
+    if kind == "tuple[str, ...]" and isinstance(value, list) and all(v in NAMES for v in value):
         return tuple(value)
     expected = {"bool": "true or false", "int": "a whole number ≥ 0", "float": "a number ≥ 0", "str": "a string",
-                "tuple[str, ...]": f"a list of {', '.join(STRATEGIES)}"}[kind]
+                "tuple[str, ...]": f"a list of {', '.join(NAMES)}"}[kind]
     raise ValueError(f"{camel(field.name)} must be {expected}, not {value!r}")
 
 

@@ -19,6 +19,7 @@ from pygls.workspace import TextDocument
 
 from harvest import __version__
 from harvest.config import HarvestConfig
+from router.strategies.loaded import LoadedStrategies
 from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
@@ -45,6 +46,7 @@ class IdiomServer(LanguageServer):
         self._latest: dict[str, int] = {}  # uri → newest completion request's ticket
         self._slots: asyncio.Semaphore | None = None
         self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs)
+        self._strategies: LoadedStrategies | None = None
         self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
 
     def configure(self, sent: Any) -> None:
@@ -72,8 +74,15 @@ class IdiomServer(LanguageServer):
         return self._cache[key]
 
     def forget(self) -> None:
-        """Drop cached repository facts (after a re-index)."""
+        """Drop cached repository facts (after a re-index or a settings change); loaded strategies stay,
+        since each loads again by itself when its artifacts or settings change."""
         self._cache.clear()
+
+    def strategies(self) -> LoadedStrategies:
+        """The repository's strategies, loaded once for the server's life (see `preload` at initialized)."""
+        if self._strategies is None:
+            self._strategies = LoadedStrategies(self.root())
+        return self._strategies
 
     def slots(self) -> asyncio.Semaphore:
         """The semaphore bounding model calls in flight (`maxConcurrency`)."""

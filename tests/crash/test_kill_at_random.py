@@ -18,7 +18,7 @@ import pytest
 
 from harvest.store import Artifacts, complete_artifacts
 from router.config import IndexConfig
-from router.routing import available
+from router.strategies.loaded import LoadedStrategies
 from router.strategies.rag.retrieve import Retriever
 from tests.crash.helpers import CHEAP_INDEX, IDIOM, change, home, run, small_repo
 
@@ -85,7 +85,7 @@ def _readers_work(repo: Path) -> None:
     artifacts = Artifacts(repo)
     assert complete_artifacts(datasets) == [NAME] and artifacts.harvest().name == NAME
     assert artifacts.dataset() == datasets / NAME and artifacts.conventions().parent.name == NAME
-    assert available(repo) == ["few_shot", "rag"]
+    assert LoadedStrategies(repo).available() == ["few_shot", "rag"]
     assert run("conventions", "show", str(repo)).exit_code == 0
     found = run("search", "load a service item", "--repo", str(repo), "--json")
     assert found.exit_code == 0 and orjson.loads(found.output), found.output

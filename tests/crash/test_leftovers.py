@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from harvest.store import Artifacts, complete_artifacts, remove_leftovers, staged_dir
-from router.routing import available
+from router.strategies.loaded import LoadedStrategies
 from tests.crash.helpers import home, one_line_error, run, small_repo
 
 KILLED = ".small.k1ll3d.staging"  # the name `staged_dir` gives a stage: a killed run leaves it behind
@@ -40,7 +40,7 @@ def test_every_picker_sees_one_dataset_beside_a_killed_writers_leftovers(make_re
     assert artifacts.harvest().name == "small"
     assert artifacts.conventions() == datasets / "small" / "conventions.yaml"
     assert artifacts.dataset() == datasets / "small"
-    assert available(repo) == ["few_shot", "rag"]
+    assert LoadedStrategies(repo).available() == ["few_shot", "rag"]
     shown = run("conventions", "show", str(repo), "--json")
     assert shown.exit_code == 0 and json.loads(shown.output), shown.output
     found = run("search", "load a service item", "--repo", str(repo), "--json")
@@ -74,7 +74,7 @@ def test_a_folder_without_its_manifest_is_not_an_artifact(make_repo) -> None:
     repo = small_repo(make_repo("small")).path
     (home() / "datasets" / "committed").mkdir(parents=True)
     (home() / "datasets" / "committed" / "pairs.jsonl").write_text("{}\n")  # no manifest: not a dataset
-    assert available(repo) == []
+    assert LoadedStrategies(repo).available() == []
     assert "run `idiom harvest" in one_line_error(run("conventions", "show", str(repo)))
 
 

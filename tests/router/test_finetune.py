@@ -179,10 +179,12 @@ def test_qlora_configuration_and_a_4bit_load_on_cpu(tiny: Path) -> None:
 
 
 def test_the_finetuned_strategy_says_when_nothing_is_promoted(repo: Path) -> None:
-    from router.strategies.registry import strategy
+    from router.config import IndexConfig
+    from router.errors import RouterError
+    from router.strategies.loaded import LoadedStrategies
 
-    with pytest.raises(TrainingError, match="no fine-tuned model"):
-        strategy("finetuned")(CompletionRequest("x"), repo, RouterConfig(), None)
+    with pytest.raises(RouterError, match="finetuned: no promoted fine-tuned model; run `idiom train`"):
+        LoadedStrategies(repo).complete("finetuned", CompletionRequest("x"), RouterConfig(), IndexConfig())
 
 
 def test_an_openai_job_through_the_real_sdk(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,8 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, CompletionRequest, Message
 from router.providers import provider
 from router.strategies.few_shot import choose_examples
-from router.strategies.registry import STRATEGIES, strategy
+from router.strategies.base import Strategy
+from router.strategies.registry import REGISTRY, strategy
 from router.errors import RouterError
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
@@ -80,7 +81,7 @@ def test_generate_through_openai_scrubs_the_file_context(repo: Path) -> None:
 def test_unknown_strategy() -> None:
     with pytest.raises(RouterError, match="valid strategies: few_shot, rag"):
         strategy("vibes")
-    assert all(s.__doc__ for s in STRATEGIES.values())
+    assert all(line.summary and isinstance(strategy(line.name), Strategy) for line in REGISTRY)
 
 
 def test_the_local_provider_applies_a_peft_adapter(tiny: Path, tmp_path: Path) -> None:

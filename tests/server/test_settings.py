@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from router.strategies.registry import NAMES
 from server.lsp.settings import ServerSettings, camel, updated
 from tests.conftest import REPO_ROOT
 
@@ -38,3 +39,4 @@ def test_the_vs_code_extension_contributes_exactly_the_server_settings() -> None
         default = list(field.default) if isinstance(field.default, tuple) else field.default
         assert (spec["type"], spec["default"]) == (JSON_TYPES[field.type], default), key
         assert spec["markdownDescription"] == field.metadata["help"], key
+    assert contributed["strategies"]["items"]["enum"] == list(NAMES)  # every registered strategy may be chosen

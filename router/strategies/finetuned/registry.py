@@ -85,6 +85,12 @@ def describe(version_dir: Path) -> dict[str, Any]:
     return record | {"metrics": read_json(metrics, rebuild) if metrics.is_file() else {}}
 
 
+def promoted_models(home: Path) -> list[str]:
+    """The models under `home` (a models/ folder) with a promoted version."""
+    return [p.name for p in sorted(home.iterdir()) if (p / "registry.json").is_file() and promoted(p)] \
+        if home.is_dir() else []
+
+
 def model_folder(repo: Path, name: str) -> Path:
     """The folder of model `name`, or the only model when `name` is empty."""
     home = Artifacts(repo).models

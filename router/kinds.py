@@ -1,0 +1,30 @@
+"""The kind of a request (component, test, hook, styled, route, function): what the router's statistics
+are kept by, judged from the request's path and the words of its instruction."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from harvest.classify import kind_of
+from harvest.testkind.profile import DiscoveryProfile
+
+
+def request_kind(path: str, instruction: str = "", profile: DiscoveryProfile | None = None) -> str:
+    """The kind of unit a request is for, from its path (a test by the repository's recorded test
+    profile, else by the runners' defaults) and words of the instruction."""
+    name = PurePosixPath(path).name
+    stem = name.split(".")[0]
+    if (path and kind_of(path, profile) == "test") or re.search(r"\b(test|spec)s?\b", instruction, re.IGNORECASE):
+        return "test"
+    if re.match(r"use[A-Z0-9]", stem) or re.search(r"\bhook\b", instruction, re.IGNORECASE):
+        return "hook"
+    if ".styles." in name or re.search(r"\bstyled\b", instruction, re.IGNORECASE):
+        return "styled"
+    if re.search(r"(^|/)(routers?|routes|api|endpoints)/", path) or re.search(r"\b(route|endpoint)\b", instruction,
+                                                                             re.IGNORECASE):
+        return "route"
+    if (name.endswith((".tsx", ".jsx")) and stem[:1].isupper()) or re.search(r"\bcomponent\b", instruction,
+                                                                            re.IGNORECASE):
+        return "component"
+    return "function"

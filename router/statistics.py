@@ -1,0 +1,36 @@
+"""What is known of each strategy for a kind of request: its latest validation results, plus the
+developers' feedback on its answers (accepted counts as a pass), and its mean cost per call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harvest.store import Artifacts
+from router.feedback import feedback_counts
+from router.policy import Measured
+from router.validation.db import database, latest_results
+
+RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
+
+
+def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
+    """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it),
+    plus the developers' feedback on its answers."""
+    if not Artifacts(repo).db.is_file():
+        return []
+    found = []
+    used = feedback_counts(repo, kind)
+    with database(repo) as db:
+        for name in strategies:
+            _, rows = latest_results(db, name)
+            chosen = [r for r in rows if r["kind"] == kind] or rows
+            accepted, answered = used.get(name, (0, 0))
+            if not (chosen or answered):
+                continue
+            costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None]
+            mean_cost = sum(costs) / len(costs) if costs else db.execute(
+                "SELECT AVG(cost_usd) FROM (SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
+                "ORDER BY id DESC LIMIT ?)", (name, RECENT_COSTS)).fetchone()[0]
+            found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
+                                  mean_cost or 0.0))
+    return found
