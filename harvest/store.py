@@ -138,8 +138,14 @@ class Artifacts:
         caller's flag for naming one; "" where there is none, as in the editor)."""
         found = self.find_dataset(name)
         if found is None:
-            raise InputError(self._not_chosen("dataset", self.datasets, self.dataset_names(), name, option))
+            raise InputError(self.dataset_problem(name, option))
         return found
+
+    def dataset_problem(self, name: str = "", option: str = "--name") -> str:
+        """Why the rule chooses no dataset, and how to choose one ("" when it chooses one)."""
+        if self.find_dataset(name):
+            return ""
+        return self._not_chosen("dataset", self.datasets, self.dataset_names(), name, option)
 
     def conventions(self, name: str = "", option: str = "--name") -> Path:
         """The chosen dataset's `conventions.yaml`: what `idiom lint` and the editor's diagnostics read."""

@@ -6,11 +6,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from router.strategies.registry import NAMES, help_text
+
+if TYPE_CHECKING:  # the CLI starts without the router's modules; commands import them when they run
+    from router.config import RouterConfig
+    from router.contracts import Completion, CompletionRequest
 
 
 @click.command("generate")
@@ -47,14 +51,13 @@ def generate_command(instruction: str, file_path: str, line: int, repo: Path, st
     _print(completion)
 
 
-def request_at(repo: Path, instruction: str, file_path: str, line: int, max_tokens: int = 256) -> Any:
+def request_at(repo: Path, instruction: str, file_path: str, line: int, max_tokens: int = 256) -> CompletionRequest:
     """The request for INSTRUCTION with the cursor at the end of `line` of `file_path` (default: its end).
 
     A `file_path` that does not exist yet is the new file the code is for (no context); a line in it, a
     folder, or a line past the end of an existing file is an error."""
-    from harvest.classify import language_of
     from harvest.errors import InputError
-    from router.contracts import CompletionRequest
+    from router.requests import request_in
 
     target = repo / file_path if file_path else None
     if target and target.exists() and not target.is_file():
@@ -66,13 +69,11 @@ def request_at(repo: Path, instruction: str, file_path: str, line: int, max_toke
         raise InputError(f"--line {line} needs an existing --file ({missing}); leave --line out to write a new file")
     if line > len(lines):
         raise InputError(f"--line {line}: {file_path} has {len(lines)} line(s)")
-    cursor = line or len(lines)
-    return CompletionRequest(instruction=instruction, prefix="".join(lines[:cursor]), suffix="".join(lines[cursor:]),
-                             path=file_path, language=language_of(file_path) if file_path else "",
-                             max_tokens=max_tokens)
+    head = len("".join(lines[:line or len(lines)]))
+    return request_in("".join(lines), head, head, file_path, instruction, max_tokens)
 
 
-def _routed(request: Any, repo: Path, config: Any, as_json: bool) -> None:
+def _routed(request: CompletionRequest, repo: Path, config: RouterConfig, as_json: bool) -> None:
     from router.config import load_index_config
     from router.routing import answer, conventions_of
     from router.strategies.loaded import LoadedStrategies
@@ -90,7 +91,7 @@ def _routed(request: Any, repo: Path, config: Any, as_json: bool) -> None:
         click.echo(f"-- tried {attempt.strategy}: {attempt.reason}", err=True)
 
 
-def _print(completion: Any) -> None:
+def _print(completion: Completion) -> None:
     click.echo(completion.text)
     cost = "n/a" if completion.cost_usd is None else f"${completion.cost_usd:.6f}"
     click.echo(f"-- {completion.strategy} via {completion.model}: {completion.usage.input_tokens} tokens in, "

@@ -62,7 +62,8 @@ def few_shot_answer(pairs: tuple[Pair, ...]) -> Answer:
 
 
 def _missing(artifacts: Artifacts) -> str:
-    return "" if artifacts.dataset_names() else "no dataset yet; run `idiom harvest`"
+    """No dataset at all (several with none chosen is `load`'s error: the editor shows how to choose)."""
+    return "" if artifacts.dataset_names() else artifacts.dataset_problem(option="")
 
 
 def _stamp(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Hashable:

@@ -4,14 +4,18 @@ router's cascade off the event loop, then tell the editor what was decided."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from harvest.classify import language_of
 from router.contracts import CompletionRequest
+from router.requests import request_in
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
 from server.lsp.trust import REASON
+
+if TYPE_CHECKING:  # the router is imported on the first request, not when the server starts
+    from router.config import IndexConfig, RouterConfig
+    from router.routing import Routed
 
 DECISION = "idiom/decision"  # notification after every answer, for the status bar
 
@@ -23,15 +27,10 @@ def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Posi
     document = ls.open_document(uri)
     text = document.source  # offsets from the client's UTF-16 (or UTF-8/32) positions, clamped to the text
     head, tail = (min(document.offset_at_position(p), len(text)) for p in (start, end or start))
-    path = ls.path_of(uri)
-    if tail > head:
-        instruction = f"{instruction}\n\nThe selected code, to be replaced by your answer:\n{text[head:tail]}"
-    return CompletionRequest(instruction=instruction, prefix=text[:head], suffix=text[tail:], path=path,
-                             language=language_of(path),
-                             **({"max_tokens": max_tokens} if max_tokens else {}))
+    return request_in(text, head, tail, ls.path_of(uri), instruction, max_tokens)
 
 
-def index_config(ls: IdiomServer) -> Any:
+def index_config(ls: IdiomServer) -> IndexConfig:
     """`[index]` of the repository's idiom.toml, with the editor's `indexUrl` over it."""
     from router.config import load_index_config
 
@@ -39,7 +38,7 @@ def index_config(ls: IdiomServer) -> Any:
     return dataclasses.replace(index, url=ls.settings.index_url or index.url)
 
 
-def router_config(ls: IdiomServer) -> Any:
+def router_config(ls: IdiomServer) -> RouterConfig:
     """`[router]` of the repository's idiom.toml, with the editor's non-zero settings over it."""
     from router.config import load_router_config
 
@@ -50,7 +49,7 @@ def router_config(ls: IdiomServer) -> Any:
     return dataclasses.replace(config, **{k: v for k, v in overrides.items() if v})
 
 
-def _route(ls: IdiomServer, request: CompletionRequest) -> Any:
+def _route(ls: IdiomServer, request: CompletionRequest) -> Routed:
     """The cascade with the editor's settings (runs in a worker thread)."""
     from router.routing import answer, conventions_of
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
+from pygls.workspace import TextDocument
 
 from harvest.errors import IdiomError
 from server.lsp.answering import index_config, preload, request_at, routed_answer
@@ -21,6 +23,8 @@ from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
 from server.lsp.state import CONVERTER, IdiomServer
 from server.lsp.trust import require_trust
+
+T = TypeVar("T")
 
 
 def _argument(name: str, args: tuple[Any, ...], *required: str) -> dict[str, Any]:
@@ -53,14 +57,14 @@ def _structured(name: str, key: str, value: Any, kind: type) -> Any:
                                    f"{json.dumps(EXAMPLES[kind])}") from None
 
 
-def _document(ls: IdiomServer, name: str, uri: str) -> Any:
-    problem = ls.document_problem(uri)
-    if problem:
+def _document(ls: IdiomServer, name: str, uri: str) -> TextDocument:
+    problem, document = ls.document_problem(uri), ls.open_document(uri)
+    if problem or document is None:
         raise JsonRpcInvalidParams(f"{name}: {problem}")
-    return ls.open_document(uri)
+    return document
 
 
-async def _blocking(ls: IdiomServer, function: Any, *args: Any) -> Any:
+async def _blocking(ls: IdiomServer, function: Callable[..., T], *args: Any) -> T:
     """Run `function` off the loop; the project's own errors become a JSON-RPC error with their message."""
     try:
         return await ls.off_loop(function, *args)

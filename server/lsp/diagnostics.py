@@ -4,18 +4,21 @@ conventions run on the document and publish `Diagnostic`s; a code action asks Id
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from server.lsp.state import CONVERTER, IdiomServer
+
+if TYPE_CHECKING:  # imported when the first file is checked: the server starts without the linter
+    from harvest.conventions.lint import Violation
 
 SOURCE = "idiom"
 # A rule's tier as the editor shows it: a warning is underlined as one, information is a quiet hint.
 SEVERITIES = {"warning": types.DiagnosticSeverity.Warning, "info": types.DiagnosticSeverity.Information}
 
 
-def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
+def violations_of(ls: IdiomServer, uri: str) -> list[Violation]:
     """The open document's convention breaks (runs in a worker thread: it may parse the file)."""
     from harvest.conventions.lint import lint_text
     from router.routing import conventions_of
@@ -25,7 +28,7 @@ def violations_of(ls: IdiomServer, uri: str) -> list[Any]:
     return lint_text(repo, ls.path_of(uri), ls.open_document(uri).source, rules)
 
 
-def diagnostic(violation: Any) -> types.Diagnostic:
+def diagnostic(violation: Violation) -> types.Diagnostic:
     """One break as an editor diagnostic of its rule's severity: the convention, what broke it, and the
     evidence for it."""
     line = max(violation.line - 1, 0)
@@ -34,7 +37,7 @@ def diagnostic(violation: Any) -> types.Diagnostic:
                             severity=SEVERITIES[violation.severity], source=SOURCE, code=violation.rule)
 
 
-async def publish(ls: IdiomServer, uri: str) -> list[Any]:
+async def publish(ls: IdiomServer, uri: str) -> list[Violation]:
     """Check the document now and publish its diagnostics; returns the violations."""
     found = []
     problem = ls.document_problem(uri)

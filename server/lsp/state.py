@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
@@ -23,6 +24,10 @@ from router.strategies.loaded import LoadedStrategies
 from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
+if TYPE_CHECKING:
+    from router.routing import Routed
+
+T = TypeVar("T")
 CONVERTER = get_converter()  # LSP types <-> the JSON of command arguments
 WORKERS = 8  # threads for model calls, lint and index work; model calls are further bounded by a semaphore
 MAX_DOCUMENT_CHARS = HarvestConfig().max_file_bytes  # the harvester skips larger files as not the team's code
@@ -67,7 +72,7 @@ class IdiomServer(LanguageServer):
             self.repo = Path(root or ".").resolve()
         return self.repo
 
-    def cached(self, key: str, load: Any) -> Any:
+    def cached(self, key: str, load: Callable[[], T]) -> T:
         """`load()` once until the settings change or the index is rebuilt."""
         if key not in self._cache:
             self._cache[key] = load()
@@ -100,7 +105,7 @@ class IdiomServer(LanguageServer):
         """Whether a newer completion request for `uri` arrived after `ticket`."""
         return self._latest.get(uri, ticket) != ticket
 
-    async def off_loop(self, function: Any, *args: Any) -> Any:
+    async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking work (models, parsing, sqlite) in a worker thread, never on the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
@@ -150,7 +155,7 @@ def relative_path(uri: str, root: Path) -> str:
         return path.name
 
 
-def decision_payload(uri: str, routed: Any) -> dict[str, Any]:
+def decision_payload(uri: str, routed: Routed) -> dict[str, Any]:
     """What the editor is told about a routed answer (the `idiom/decision` notification, idiom.explain)."""
     completion = routed.completion
     costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from harvest.records import Pair, read_records
 from router.config import RouterConfig
 from router.contracts import ChatRequest, CompletionRequest, Message
-from router.providers import provider
-from router.strategies.few_shot import choose_examples
-from router.strategies.base import Strategy
-from router.strategies.registry import REGISTRY, strategy
 from router.errors import RouterError
+from router.providers import provider
+from router.strategies.base import Strategy
+from router.strategies.few_shot import choose_examples
+from router.strategies.registry import REGISTRY, strategy
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
 

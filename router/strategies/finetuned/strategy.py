@@ -18,7 +18,12 @@ from router.contracts import Completion, CompletionRequest, Message
 from router.errors import TrainingError
 from router.strategies.base import Answer, Strategy, file_stamp
 from router.strategies.finetuned.data import prompt_messages
-from router.strategies.finetuned.registry import describe, model_folder, promoted, promoted_models
+from router.strategies.finetuned.registry import (
+    describe,
+    model_folder,
+    promoted,
+    promoted_models,
+)
 from router.strategies.prompting import answer, task_text
 
 

@@ -1,0 +1,65 @@
+"""Strategies load once per version of their artifacts: the same loaded answer serves every request until
+the index is rebuilt or the dataset replaced, then the next request loads the new one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from harvest.store import Artifacts
+from router.config import IndexConfig, RouterConfig
+from router.errors import RouterError
+from router.strategies.loaded import LoadedStrategies
+from router.strategies.registry import NAMES, REGISTRY, ROUTED
+from server.cli import idiom
+
+HASH_INDEX = IndexConfig(embedding_model="hash")
+
+
+def test_a_loaded_strategy_is_reused_until_its_artifacts_change(repo: Path) -> None:
+    strategies = LoadedStrategies(repo)
+    config = RouterConfig()
+    rag, few_shot = (strategies.answer_of(n, config, HASH_INDEX) for n in ("rag", "few_shot"))
+    assert strategies.answer_of("rag", config, HASH_INDEX) is rag
+    assert strategies.answer_of("few_shot", config, HASH_INDEX) is few_shot
+
+    env = {"IDIOM_INDEX_EMBEDDING_MODEL": "hash"}
+    assert CliRunner().invoke(idiom, ["index", str(repo), "--rebuild"], env=env).exit_code == 0
+    assert strategies.answer_of("rag", config, HASH_INDEX) is not rag  # a new index: loaded again
+    assert strategies.answer_of("few_shot", config, HASH_INDEX) is few_shot  # the dataset did not change
+
+    assert CliRunner().invoke(idiom, ["dataset", "build", str(repo)]).exit_code == 0
+    assert strategies.answer_of("few_shot", config, HASH_INDEX) is not few_shot
+
+
+def test_threads_asking_at_once_share_one_load(repo: Path) -> None:
+    strategies = LoadedStrategies(repo)
+    loaded: list[object] = []
+    threads = [threading.Thread(target=lambda: loaded.append(strategies.answer_of("rag", RouterConfig(), HASH_INDEX)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loaded) == 4 and all(answer is loaded[0] for answer in loaded)
+
+
+def test_availability_and_preload_follow_the_artifacts(repo: Path, tmp_path: Path) -> None:
+    strategies = LoadedStrategies(repo)
+    assert strategies.available() == ["few_shot", "rag"]  # no promoted model: no finetuned
+    assert strategies.preload(RouterConfig(), HASH_INDEX) == {}
+    assert strategies.preload(RouterConfig(), HASH_INDEX, ("finetuned",)) == {
+        "finetuned": "finetuned: no promoted fine-tuned model; run `idiom train`"}
+
+    (Artifacts(repo).index / "manifest.json").unlink()
+    assert strategies.available() == ["few_shot"]
+    with pytest.raises(RouterError, match="index"):
+        strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
+
+
+def test_the_registry_is_the_one_list_of_strategies() -> None:
+    assert NAMES == tuple(line.name for line in REGISTRY) and set(ROUTED) <= set(NAMES)
+    assert len(set(NAMES)) == len(NAMES)
