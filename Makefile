@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The editor extension's packages (npm registry only), installed exactly as package-lock.json pins them.
 NODE_STAMP := editor-extension/node_modules/.installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench docs clean
 
 setup: $(STAMP)
 
@@ -67,6 +67,10 @@ demo: $(STAMP) $(NODE_STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	cd editor-extension && npm test --silent
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) -m pytest -n 2 -q
+
+# The manual's generated pages (docs/configuration.md, docs/cli.md); tests/test_docs.py fails when they drift.
+docs: $(STAMP)
+	$(PY) -m server.docs
 
 bench: $(STAMP)
 	$(PY) bench/scrub_bench.py
