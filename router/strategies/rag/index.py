@@ -7,7 +7,7 @@ Identical units of one file (an `__init__` repeated in two classes) are told apa
 manifest records the embedding model; reopening with another model is an error that says to rebuild.
 
 The new index is built in a staging folder, from a copy of the current embedded store, and swapped in
-whole (harvest/store.py `staged_dir`) under the repository's writer lock: an interrupted run leaves the
+whole (harvest/atomic.py `staged_dir`) under the repository's writer lock: an interrupted run leaves the
 previous index serving. With a Chroma server the collection is synced in place and the manifest, written
 last, is what a reader checks it against (retrieve.py).
 """
