@@ -34,7 +34,7 @@ from router.strategies.registry import strategy
 from router.validation.db import database, latest_results
 from router.validation.rules import Context, Output, check
 
-DEFAULT_ORDER = ("few_shot", "rag", "finetuned")  # cheapest prompt first when nothing is measured
+DEFAULT_ORDER = ("few_shot", "rag", "finetuned", "finetuned_rag")  # cheapest prompt first; never plain, the control
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 
 
@@ -77,13 +77,14 @@ def _dataset_name(repo: Path) -> str:
 
 
 def available(repo: Path) -> list[str]:
-    """Strategies this repository can run now: a dataset (few_shot), an index (rag), a promoted model (finetuned)."""
+    """Strategies the router may pick here now: a dataset (few_shot), an index (rag), a promoted model
+    (finetuned), both (finetuned_rag). Never plain: it is the control the others are measured against."""
     artifacts = Artifacts(repo)
     found = ["few_shot"] if artifacts.dataset_names() else []
     found += ["rag"] if (artifacts.index / MANIFEST).is_file() else []
     promoted = [name for name in complete_artifacts(artifacts.models, "registry.json")
                 if state(artifacts.models / name)["promoted"]]
-    return found + (["finetuned"] if promoted else [])
+    return found + (["finetuned"] if promoted else []) + (["finetuned_rag"] if promoted and "rag" in found else [])
 
 
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:

@@ -10,6 +10,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
 from router.strategies.few_shot import few_shot
+from router.strategies.plain import plain
 from router.strategies.rag.strategy import rag
 
 
@@ -31,10 +32,25 @@ def _finetuned(request: CompletionRequest, repo: Path, config: RouterConfig, ind
     return finetuned(request, config, model_folder(repo, config.finetuned_model))
 
 
+def _plain(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
+    """The base model with the instruction alone: the control the others' uplift is measured against."""
+    return plain(request, config)
+
+
+def _finetuned_rag(request: CompletionRequest, repo: Path, config: RouterConfig, index: IndexConfig) -> Completion:
+    """The promoted fine-tuned model with retrieved team code from the index in its prompt."""
+    from router.strategies.finetuned.registry import model_folder
+    from router.strategies.finetuned_rag import finetuned_rag
+
+    return finetuned_rag(request, config, model_folder(repo, config.finetuned_model), Artifacts(repo).index, index)
+
+
 STRATEGIES: dict[str, Callable[[CompletionRequest, Path, RouterConfig, IndexConfig], Completion]] = {
     "few_shot": _few_shot,
     "rag": _rag,
     "finetuned": _finetuned,
+    "finetuned_rag": _finetuned_rag,
+    "plain": _plain,
 }
 
 

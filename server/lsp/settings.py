@@ -14,7 +14,7 @@ from typing import Any
 
 from harvest.config import setting
 
-STRATEGIES = ("few_shot", "rag", "finetuned")
+STRATEGIES = ("few_shot", "rag", "finetuned", "finetuned_rag")  # not plain: the router never picks the control
 LAUNCH = "launch"  # the VS Code extension's own settings (how to start this server): never the server's
 SESSION_KEYS = ("trusted", "token")  # read once from initialize (trust.py, protocol.py), never settings
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from router.config import RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
@@ -25,11 +26,22 @@ def lora_module_name(name: str, version: str) -> str:
 
 def finetuned(request: CompletionRequest, config: RouterConfig, folder: Path) -> Completion:
     """Answer `request` with the promoted version of the model in `folder`."""
+    return ask("finetuned", task_text(request), request, config, folder, *promoted_record(folder))
+
+
+def promoted_record(folder: Path) -> tuple[str, dict[str, Any]]:
+    """The promoted version of the model in `folder` and its training record; an error when none is promoted."""
     version = promoted(folder)
     if not version:
         raise TrainingError(f"{folder.name} has no promoted version; run `idiom models promote {folder.name} vN`")
-    record = describe(folder / version)
-    messages = prompt_messages(task_text(request))
+    return version, describe(folder / version)
+
+
+def ask(strategy: str, user: str, request: CompletionRequest, config: RouterConfig, folder: Path, version: str,
+        record: dict[str, Any], sources: tuple[str, ...] = ()) -> Completion:
+    """Send `user` (the prompt the version was trained on) to `version` of the model in `folder`, wherever
+    it is served; the version comes first in the sources, then `sources`."""
+    messages = prompt_messages(user)
     if record["backend"] == "openai":
         serving = dataclasses.replace(config, provider="openai", model=record["remote_model"], base_url="")
         messages = (Message("system", record.get("system_prompt", "")), *messages) if record.get("system_prompt") \
@@ -39,4 +51,4 @@ def finetuned(request: CompletionRequest, config: RouterConfig, folder: Path) ->
     else:
         serving = dataclasses.replace(config, provider="local", model=record["base_model"],
                                       adapter=str(folder / version))
-    return answer("finetuned", messages, request, serving, (f"{folder.name} {version} ({record['backend']})",))
+    return answer(strategy, messages, request, serving, (f"{folder.name} {version} ({record['backend']})", *sources))

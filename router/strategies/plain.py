@@ -1,0 +1,14 @@
+"""Plain: the configured base model ([router] provider and model) with the instruction and the code
+around the cursor alone, no team code in the prompt. The control that validation and the ROI report
+measure every other strategy's uplift against; the router never picks it (README, "Strategies")."""
+
+from __future__ import annotations
+
+from router.config import RouterConfig
+from router.contracts import Completion, CompletionRequest, Message
+from router.strategies.prompting import SYSTEM, answer, task_text
+
+
+def plain(request: CompletionRequest, config: RouterConfig) -> Completion:
+    """Answer `request` from the system prompt and the task alone."""
+    return answer("plain", (Message("system", SYSTEM), Message("user", task_text(request))), request, config, ())
