@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from router.reports.roi import StrategyEconomics
+from router.reports.roi import TRAINED, StrategyEconomics
 
-COLOURS = {"few_shot": "#4C72B0", "rag": "#DD8452", "finetuned": "#55A868"}
+COLOURS = {"few_shot": "#4C72B0", "rag": "#DD8452", "finetuned": "#55A868", "finetuned_rag": "#8172B3",
+           "plain": "#8C8C8C"}
 
 
 def _svg(figure: object) -> str:
@@ -35,7 +36,7 @@ def cumulative_cost(month: Sequence[StrategyEconomics], training_cost: float, ho
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7, 3.6))
     for item in month:
-        start = training_cost if item.strategy == "finetuned" else 0.0
+        start = training_cost if item.strategy in TRAINED else 0.0
         axes.plot([0, horizon], [start, start + horizon * item.cost_per_request], label=item.strategy,
                   color=COLOURS.get(item.strategy))
     for versus, requests in crossings.items():

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from router.config import RoiConfig
 
+TRAINED = ("finetuned", "finetuned_rag")  # strategies served by the fine-tuned model: they pay for its training
+
 
 @dataclass(frozen=True)
 class StrategyFigures:
@@ -63,7 +65,7 @@ def economics(figures: StrategyFigures, config: RoiConfig, training_cost: float)
     """The month of one strategy: its calls (and training runs), the time it saves and loses, the net."""
     requests = monthly_requests(config)
     accepted = requests * figures.pass_rate
-    training = training_cost * config.training_runs_per_month if figures.strategy == "finetuned" else 0.0
+    training = training_cost * config.training_runs_per_month if figures.strategy in TRAINED else 0.0
     cost = requests * figures.cost_per_request + training
     hours = (accepted * config.minutes_saved_per_accepted - (requests - accepted) * config.minutes_to_fix_failed) / 60
     return StrategyEconomics(figures.strategy, figures.pass_rate, figures.cost_per_request,
