@@ -86,6 +86,9 @@ def recommend(month: Sequence[StrategyEconomics], config: RoiConfig) -> str:
                f"a month){'' if rule in measured else f', and {rule} was not measured'}")
     advice = f"Run {best.strategy}." if best.net_value > 0 else \
         "No strategy pays for itself under these assumptions and measurements: improve the pass rates first."
+    if best.strategy == "plain":  # the control, never routed: its winning says the team's code did not help
+        advice = ("plain is the control (the base model without the team's code): no strategy improves on it in these "
+                  "measurements; see the uplift, and grow the suite or check the dataset and index.")
     return (f"For a team of {config.team_size}, the rule of thumb (few-shot for small teams, RAG for medium, "
             f"fine-tuning for large teams with volume) suggests {rule}; {verdict}. {advice}")
 

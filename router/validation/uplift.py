@@ -30,9 +30,9 @@ def uplift(strategy: str, passed: Mapping[str, bool], control: Mapping[str, bool
         verdict = (f"{strategy}: {100 * (rate - base):+.0f} points over {CONTROL} on {len(shared)} paired cases "
                    f"(b = {b}, c = {c}, McNemar p = {p:.3g}): "
                    + ("significant" if significant else f"not significant (p ≥ {ALPHA})"))
-    return {"strategy": strategy, "cases": len(shared), "pass_rate": round(rate, 3), "control_pass_rate": round(base, 3),
-            "uplift": round(rate - base, 3), "b": b, "c": c, "p_value": round(p, 4), "significant": significant,
-            "verdict": verdict}
+    return {"strategy": strategy, "cases": len(shared), "pass_rate": round(rate, 3),
+            "control_pass_rate": round(base, 3), "uplift": round(rate - base, 3), "b": b, "c": c,
+            "p_value": round(p, 4), "significant": significant, "verdict": verdict}
 
 
 def uplifts(by_strategy: Mapping[str, Mapping[str, bool]]) -> tuple[list[dict[str, Any]], str]:

@@ -38,6 +38,10 @@ def test_a_month_at_the_team_volume() -> None:
     assert "suggests rag" in recommend([tuned, prompt], config) and "Run few_shot." in recommend([tuned, prompt], config)
     assert "improve the pass rates first" in recommend(
         [economics(StrategyFigures("rag", 10, 0, 0.01, 1.0), config, 0)], config)
+    control = economics(StrategyFigures("plain", 100, 95, 0.0005, 0.3), config, training_cost=25)
+    assert recommend([tuned, prompt, control], config).endswith(
+        "no strategy improves on it in these measurements; see the uplift, and grow the suite or check the dataset "
+        "and index.")
 
 
 def test_drift_is_flagged_past_the_margin() -> None:
@@ -110,8 +114,8 @@ def test_the_report_shows_uplift_over_plain_on_the_paired_cases(repo: Path) -> N
     with database(repo) as db:
         db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'rag,few_shot', 0)")
         for name, passes in (("rag", range(1, 17)), ("few_shot", range(8))):
-            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.001, 0.2, '')",
-                           [(name, f"c{n}", int(n in passes)) for n in range(20)])
+            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.001, "
+                           "0.2, '')", [(name, f"c{n}", int(n in passes)) for n in range(20)])
     without = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
     assert without["uplift"] == [] and without["uplift_note"].startswith("plain (the control) was not validated")
     assert 'id="uplift-note"' in (idiom_home(repo) / "reports" / "roi.html").read_text()
