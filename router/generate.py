@@ -18,8 +18,8 @@ import click
 @click.option("--line", type=click.IntRange(min=0), default=0,
               help="With --file: the cursor is at the end of this line (default: the end of the file).")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".", help="The repository.")
-@click.option("--strategy", "strategy_name", type=click.Choice(["auto", "few_shot", "rag", "finetuned", "finetuned_rag", "plain"]),
-              default="auto", show_default=True,
+@click.option("--strategy", "strategy_name", default="auto", show_default=True,
+              type=click.Choice(["auto", "few_shot", "rag", "finetuned", "finetuned_rag", "plain"]),
               help="auto: the router picks by measured pass rate and cost, checks the answer against the fast rules "
                    "and falls back; few_shot: team examples in the prompt; rag: retrieved team code in the prompt; "
                    "finetuned: the promoted fine-tuned model, short prompt; finetuned_rag: that model with retrieved "

@@ -27,12 +27,15 @@ def context_budget(config: FinetuneConfig) -> int:
 def rag_prompter(repo: Path, budget_tokens: int) -> Prompter:
     """A function giving a pair's training prompt with retrieved code in front (the index opened once)."""
     index = open_index(Artifacts(repo).index, load_index_config(repo))
+    found: dict[tuple[str, str], str] = {}  # each pair retrieved for once: a sweep trains several runs on them
 
     def prompt(pair: Pair, user: str) -> str:
-        # The pair's instruction and context stand for the editor's request: what is retrieved for it.
-        request = CompletionRequest(pair.prompt, pair.context, "", pair.path, pair.language)
-        hits = retrieved(index, focus_of_request(request), budget_tokens, exclude={pair.path, *pair.files})
-        return with_context(hits, index.texts, user)
+        if (pair.id, user) not in found:
+            # The pair's instruction and context stand for the editor's request: what is retrieved for it.
+            request = CompletionRequest(pair.prompt, pair.context, "", pair.path, pair.language)
+            hits = retrieved(index, focus_of_request(request), budget_tokens, exclude={pair.path, *pair.files})
+            found[pair.id, user] = with_context(hits, index.texts, user)
+        return found[pair.id, user]
 
     return prompt
 
