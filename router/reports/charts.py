@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 
 from router.reports.roi import StrategyEconomics
-from router.strategies.registry import NAMES
+from router.strategies.registry import NAMES, TRAINED
 
 # One colour per strategy in the registry's order, the same in every chart (the seaborn "deep" palette).
 COLOURS = dict(zip(NAMES, ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3")))
@@ -37,7 +37,7 @@ def cumulative_cost(month: Sequence[StrategyEconomics], training_cost: float, ho
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7, 3.6))
     for item in month:
-        start = training_cost if item.strategy == "finetuned" else 0.0
+        start = training_cost if item.strategy in TRAINED else 0.0
         axes.plot([0, horizon], [start, start + horizon * item.cost_per_request], label=item.strategy,
                   color=COLOURS.get(item.strategy))
     for versus, requests in crossings.items():

@@ -25,17 +25,20 @@ from router.reports.roi import (
     recommend,
     usd,
 )
+from router.strategies.registry import ROUTED, TRAINED
 from router.validation.db import database, latest_results
+from router.validation.uplift import uplifts
 
-PROMPTING = ("few_shot", "rag")
+PROMPTING = tuple(n for n in ROUTED if n not in TRAINED)  # no training to pay for: break-even against finetuned
 DRIFT_WINDOW = 20  # answers per window when comparing acceptance rates
 
 
-def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
-    """Each strategy's figures from its latest validation run, and whether any came from a local model."""
+def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool, dict[str, dict[str, bool]]]:
+    """Each strategy's figures from its latest validation run, whether any came from a local model, and
+    each strategy's verdict per case id (for the uplift over plain on the paired cases)."""
     if not Artifacts(repo).db.is_file():
-        return [], False
-    found, offline = [], False
+        return [], False, {}
+    found, offline, cases = [], False, {}
     with database(repo) as db:
         names = [r[0] for r in db.execute("SELECT DISTINCT strategy FROM results ORDER BY strategy")]
         for name in names:
@@ -45,7 +48,8 @@ def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool]:
             found.append(StrategyFigures(name, len(rows), sum(r["passed"] for r in rows), sum(costs) / len(costs),
                                          latencies[len(latencies) // 2]))
             offline = offline or bool(local)
-    return found, offline
+            cases[name] = {r["case_id"]: bool(r["passed"]) for r in rows}
+    return found, offline, cases
 
 
 def run_history(repo: Path) -> list[tuple[str, str, float]]:
@@ -98,7 +102,8 @@ def training_cost(repo: Path, config: RoiConfig) -> tuple[float, str]:
 
 def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
     """Everything the report shows, as plain data (the JSON output)."""
-    figures, offline = latest_figures(repo)
+    figures, offline, cases = latest_figures(repo)
+    uplift, uplift_note = uplifts(cases)
     train, train_source = training_cost(repo, config)
     month = [economics(f, config, train) for f in figures]
     by_name = {m.strategy: m for m in month}
@@ -118,6 +123,7 @@ def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
             "training_cost_source": train_source, "strategies": [asdict(m) for m in month],
             "latency": {f.strategy: f.p50_latency_s for f in figures}, "cases": {f.strategy: f.cases for f in figures},
             "break_even_requests": crossings, "recommendation": recommend(month, config),
+            "uplift": uplift, "uplift_note": uplift_note,
             "drift": " ".join(w for w in warnings if w), "history": history,
             "usage": {name: {k: v for k, v in facts.items() if k != "verdicts"} for name, facts in live.items()}}
 

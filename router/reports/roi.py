@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from router.config import RoiConfig
+from router.strategies.registry import TRAINED
+
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def economics(figures: StrategyFigures, config: RoiConfig, training_cost: float)
     """The month of one strategy: its calls (and training runs), the time it saves and loses, the net."""
     requests = monthly_requests(config)
     accepted = requests * figures.pass_rate
-    training = training_cost * config.training_runs_per_month if figures.strategy == "finetuned" else 0.0
+    training = training_cost * config.training_runs_per_month if figures.strategy in TRAINED else 0.0
     cost = requests * figures.cost_per_request + training
     hours = (accepted * config.minutes_saved_per_accepted - (requests - accepted) * config.minutes_to_fix_failed) / 60
     return StrategyEconomics(figures.strategy, figures.pass_rate, figures.cost_per_request,
@@ -84,6 +86,9 @@ def recommend(month: Sequence[StrategyEconomics], config: RoiConfig) -> str:
                f"a month){'' if rule in measured else f', and {rule} was not measured'}")
     advice = f"Run {best.strategy}." if best.net_value > 0 else \
         "No strategy pays for itself under these assumptions and measurements: improve the pass rates first."
+    if best.strategy == "plain":  # the control, never routed: its winning says the team's code did not help
+        advice = ("plain is the control (the base model without the team's code): no strategy improves on it in these "
+                  "measurements; see the uplift, and grow the suite or check the dataset and index.")
     return (f"For a team of {config.team_size}, the rule of thumb (few-shot for small teams, RAG for medium, "
             f"fine-tuning for large teams with volume) suggests {rule}; {verdict}. {advice}")
 

@@ -25,6 +25,7 @@ class Listed:
     summary: str  # what goes in the prompt and who answers (help texts show it)
     module: str  # defines STRATEGY
     routed: bool = True  # the router may choose it by itself; a control is asked only when named
+    trained: bool = False  # served by the fine-tuned model: the ROI report charges it the training
 
 
 REGISTRY: tuple[Listed, ...] = (
@@ -33,10 +34,16 @@ REGISTRY: tuple[Listed, ...] = (
     Listed("rag", "retrieved team code (what the code uses, and look-alikes of the same role) in the prompt",
            "router.strategies.rag.strategy"),
     Listed("finetuned", "the promoted version of the team's fine-tuned model, short prompt",
-           "router.strategies.finetuned.strategy"),
+           "router.strategies.finetuned.strategy", trained=True),
+    Listed("finetuned_rag", "the promoted fine-tuned model with retrieved team code in its prompt (train it with "
+           "--rag-context)", "router.strategies.finetuned_rag", trained=True),
+    Listed("plain", "the base model with the instruction and the code around the cursor alone: the control the "
+           "others' uplift is measured against, never routed unless named", "router.strategies.plain",
+           routed=False),
 )
 NAMES = tuple(s.name for s in REGISTRY)
 ROUTED = tuple(s.name for s in REGISTRY if s.routed)
+TRAINED = tuple(s.name for s in REGISTRY if s.trained)
 
 
 def listed(name: str) -> Listed:

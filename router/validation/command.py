@@ -49,8 +49,9 @@ def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases:
 @click.argument("repo", type=REPO, default=".")
 @click.option("--suite", "suite_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The suite (default: .idiom/suites/default.yaml).")
-@click.option("--strategies", default=",".join(ROUTED), show_default=True,
-              help=f"Comma-separated strategies to run every case through (of {', '.join(NAMES)}).")
+@click.option("--strategies", default=",".join([n for n in NAMES if n not in ROUTED] + list(ROUTED)), show_default=True,
+              help=f"Comma-separated strategies to run every case through (of {', '.join(NAMES)}); plain, the "
+                   "control, gives the others' uplift.")
 @click.option("--allow-commands", is_flag=True, help="Run `command` rules (linters, type checkers) from the suite. "
                                                      "Off by default: a suite from a repository is untrusted.")
 @click.option("--max-tokens", type=click.IntRange(min=1), default=256, show_default=True, help="Room for each answer.")
@@ -116,6 +117,9 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     for c in facts["comparisons"]:
         console.print(f"{c['first']} vs {c['second']}: only {c['first']} passed {c['only_first']}, only "
                       f"{c['second']} passed {c['only_second']} (McNemar p = {c['p_value']})")
+    for line in [*(u["verdict"] for u in facts["uplift"]), facts["uplift_note"]]:
+        if line:
+            console.print(f"uplift: {line}")
     if offline:
         console.print("[bold]note[/bold]: answered by a local model; with the tiny offline model these numbers check "
                       "the pipeline, not a model's quality")

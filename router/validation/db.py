@@ -105,12 +105,12 @@ def database(repo: Path) -> Iterator[sqlite3.Connection]:
 
 
 def latest_results(db: sqlite3.Connection, strategy: str) -> tuple[bool, list[sqlite3.Row]]:
-    """The results of `strategy`'s latest validation run (passed, cost_usd, latency_s, kind), and whether
-    that run was answered by a local model; (False, []) when it never ran."""
+    """The results of `strategy`'s latest validation run (case_id, passed, cost_usd, latency_s, kind), and
+    whether that run was answered by a local model; (False, []) when it never ran."""
     run = db.execute("SELECT r.id, r.offline_model FROM runs r JOIN results x ON x.run_id = r.id "
                      "WHERE x.strategy = ? ORDER BY r.id DESC LIMIT 1", (strategy,)).fetchone()
     if run is None:
         return False, []
-    rows = db.execute("SELECT passed, cost_usd, latency_s, kind FROM results WHERE run_id = ? AND strategy = ?",
-                      (run[0], strategy)).fetchall()
+    rows = db.execute("SELECT case_id, passed, cost_usd, latency_s, kind FROM results WHERE run_id = ? "
+                      "AND strategy = ?", (run[0], strategy)).fetchall()
     return bool(run[1]), rows

@@ -23,6 +23,7 @@ from router.validation.db import connect, database
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import Case, Suite
+from router.validation.uplift import uplifts
 
 DEFAULT_VALUES = {"defines": lambda case: case.symbol}  # rules whose value defaults to a case field
 
@@ -65,7 +66,7 @@ def run_case(case: Case, name: str, strategies: LoadedStrategies, config: Router
                         "reason": _quoted(result.reason), "skipped": result.skipped})
     passed = all(r["passed"] for r in reasons if not r["skipped"])
     return CaseResult(name, case.id, case.kind, case.language, passed, reasons, completion.model,
-                      "; ".join(completion.sources) if name == "finetuned" else "",
+                      completion.sources[0] if name in ("finetuned", "finetuned_rag") else "",
                       completion.usage.input_tokens, completion.usage.output_tokens, completion.cost_usd,
                       completion.latency_s)
 
@@ -101,7 +102,8 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
 
 def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
     """Per strategy × kind (and per strategy overall): pass rate with its Wilson interval, mean cost,
-    p50/p95 latency; and McNemar's test for each pair of strategies on the cases both ran."""
+    p50/p95 latency; McNemar's test for each pair of strategies on the cases both ran; and each strategy's
+    uplift over plain (or a note that plain did not run)."""
     rows = []
     groups: dict[tuple[str, str], list[CaseResult]] = {}
     for r in results:
@@ -130,7 +132,8 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
                                                  [by_strategy[second][c] for c in shared])
             comparisons.append({"first": first, "second": second, "only_first": only_first,
                                 "only_second": only_second, "p_value": round(p, 4)})
-    return {"rows": rows, "comparisons": comparisons}
+    uplift, uplift_note = uplifts(by_strategy)
+    return {"rows": rows, "comparisons": comparisons, "uplift": uplift, "uplift_note": uplift_note}
 
 
 def write_junit(path: Path, suite: Suite, results: Sequence[CaseResult]) -> None:

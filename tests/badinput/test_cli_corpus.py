@@ -399,6 +399,8 @@ CASES: tuple[Case, ...] = (
     Case("generate/line-past-the-end", "generate 'a hook' --repo {repo} --file src/main.tsx --line 9999",
          error("--line 9999: src/main.tsx has")),
     Case("generate/file-a-folder", "generate 'a hook' --repo {repo} --file src", error("is a folder")),
+    Case("generate/finetuned-rag-no-model", "generate 'a hook' --repo {repo} --strategy finetuned_rag",
+         error("no fine-tuned model")),
     Case("generate/bad-strategy", "generate 'a hook' --repo {repo} --strategy magic", usage("'magic' is not one of")),
     Case("generate/no-instruction", "generate --repo {repo}", usage("Missing argument 'INSTRUCTION'")),
     Case("generate/unknown-provider", "generate 'a hook' --repo {repo} --provider acme", usage("'acme' is not one of")),
@@ -467,6 +469,11 @@ CASES: tuple[Case, ...] = (
     Case("train/anthropic-backend", "train {repo} --backend anthropic", error("Anthropic has no public fine-tuning API")),
     Case("train/sweep-garbage", "train {repo} --sweep 'lr=fast'", error("--sweep")),
     Case("train/plan-good", "train {repo} --plan", OK),
+    Case("train/plan-rag-context-good", "train {repo} --plan --rag-context", OK),
+    Case("train/plan-rag-context-never-indexed", "train {repo} --plan --rag-context", error("no index at"),
+         setup=(remove(INDEX),)),
+    Case("train/rag-context-openai", "train {repo} --rag-context --backend openai",
+         error("--rag-context trains local adapters")),
 
     # idiom models list|show|promote|rollback|merge|export-vllm
     Case("models/list-never-harvested", "models list --repo {never}", OK),

@@ -260,3 +260,59 @@ def test_the_entry_point_runs_under_accelerate_launch(repo: Path, tmp_path: Path
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout[done.stdout.index("{"):])["trainable_params"] == 16_777_216
+
+
+def test_rag_aware_training_leaves_the_targets_files_out_and_finetuned_rag_serves_it(
+        repo: Path, tiny: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from harvest.records import Pair, read_records
+    from router.config import load_index_config
+    from router.strategies.finetuned.rag_data import rag_prompter
+    from router.strategies.rag.context import HEADING, open_index, retrieved
+    from router.strategies.rag.focus import focus_of_request
+
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")  # the index the fixture built
+
+    dataset = Artifacts(repo).dataset()
+    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train"]
+    plain_rows = split_rows(dataset, "train")
+    rows = split_rows(dataset, "train", prompter=rag_prompter(repo, 1_000))
+    assert len(rows) == len(pairs) == len(plain_rows)
+    carried = 0
+    for row, before, pair in zip(rows, plain_rows, pairs, strict=True):
+        assert row["completion"] == before["completion"] and row["prompt"].endswith(before["prompt"].strip())
+        shown = set(re.findall(r"^### (.+?):\d+ \(", row["prompt"], re.MULTILINE))
+        assert not shown & {pair.path, *pair.files}, pair.id  # never the target's own file, nor what it reveals
+        carried += row["prompt"].startswith(HEADING) and bool(shown)
+    assert carried > len(rows) // 2
+    # Without the exclusion some targets' files would be retrieved (a test's code under test imports them).
+    index = open_index(Artifacts(repo).index, load_index_config(repo))
+    assert any({h.path for h in retrieved(index, focus_of_request(CompletionRequest(
+        p.prompt, p.context, "", p.path, p.language)), 1_000)} & {p.path, *p.files} for p in pairs)
+
+    runner = CliRunner()
+    refused = runner.invoke(idiom, ["train", str(repo), "--rag-context", "--backend", "openai"])
+    assert refused.exit_code == 1 and "--rag-context trains local adapters" in refused.output
+    trained = train(repo, tiny_config(tiny, rag_context=True, max_length=512))
+    record = json.loads((Path(trained.folder) / "training.json").read_text())
+    assert record["config"]["rag_context"] is True and record["rag_context_tokens"] == 256
+    assert "(RAG-aware): serve it with the finetuned_rag strategy" in (Path(trained.folder) / "README.md").read_text()
+    # finetuned_rag: the adapter on its base, the prompt it was trained on (the user turn alone, code in front).
+    args = ["generate", "Give the tooltip a delay prop", "--repo", str(repo), "--file",
+            "src/components/Tooltip/Tooltip.tsx", "--strategy", "finetuned_rag", "--max-tokens", "6", "--json"]
+    answer = runner.invoke(idiom, args)
+    assert answer.exit_code == 0, answer.output
+    completion = json.loads(answer.stdout)
+    assert completion["strategy"] == "finetuned_rag" and completion["model"] == str(tiny)
+    assert [m["role"] for m in completion["prompt"]] == ["user"]
+    assert completion["prompt"][0]["content"].startswith(HEADING)
+    assert completion["sources"][0] == "acme-web v1 (local)" and len(completion["sources"]) > 1
+    assert not any(s.startswith("src/components/Tooltip/Tooltip.tsx") for s in completion["sources"])
+    assert "not trained with retrieved code" not in caplog.text
+    # A version trained without the option still serves, with one warning per version.
+    second = train(repo, tiny_config(tiny, max_steps=2, eval_steps=2), promote_new=True)
+    assert "prompts carried no retrieved code" in (Path(second.folder) / "README.md").read_text()
+    for _ in range(2):
+        assert runner.invoke(idiom, args).exit_code == 0
+    assert caplog.text.count("acme-web v2 was not trained with retrieved code") == 1

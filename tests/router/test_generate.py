@@ -119,3 +119,24 @@ def test_few_shot_uses_the_indexed_dataset_when_there_are_several(repo: Path, ti
     (home / "index" / "manifest.json").unlink()
     failed = CliRunner().invoke(idiom, args, env=env)
     assert failed.exit_code == 1 and "several datasets" in failed.output
+
+
+def test_plain_is_the_instruction_alone_through_the_tiny_model_and_openai(repo: Path, tiny: Path) -> None:
+    from router.strategies.prompting import SYSTEM, task_text
+
+    args = ["generate", "Give the tooltip a delay prop", "--repo", str(repo), "--file",
+            "src/components/Tooltip/Tooltip.tsx", "--strategy", "plain", "--max-tokens", "4", "--json"]
+    local = CliRunner().invoke(idiom, args, env={"IDIOM_ROUTER_PROVIDER": "local", "IDIOM_ROUTER_MODEL": str(tiny)})
+    assert local.exit_code == 0, local.output
+    completion = json.loads(local.output)
+    assert completion["strategy"] == "plain" and completion["sources"] == [] and completion["model"] == str(tiny)
+    text = (repo / "src/components/Tooltip/Tooltip.tsx").read_text()
+    expected = task_text(CompletionRequest("Give the tooltip a delay prop", text, "",
+                                           "src/components/Tooltip/Tooltip.tsx", "tsx"))
+    assert completion["prompt"] == [{"role": "system", "content": SYSTEM}, {"role": "user", "content": expected}]
+    with fake_llm() as (url, script):
+        sent = CliRunner().invoke(idiom, args, env={"IDIOM_ROUTER_BASE_URL": f"{url}/v1", "OPENAI_API_KEY": "sk-t"})
+        assert sent.exit_code == 0, sent.output
+        body = script.requests[-1]["body"]
+    assert body["model"] == "gpt-4o-mini" and [m["content"] for m in body["messages"]] == [SYSTEM, expected]
+    assert "Code from this repository" not in json.dumps(body)  # no team code: the control

@@ -38,6 +38,10 @@ def test_a_month_at_the_team_volume() -> None:
     assert "suggests rag" in recommend([tuned, prompt], config) and "Run few_shot." in recommend([tuned, prompt], config)
     assert "improve the pass rates first" in recommend(
         [economics(StrategyFigures("rag", 10, 0, 0.01, 1.0), config, 0)], config)
+    control = economics(StrategyFigures("plain", 100, 95, 0.0005, 0.3), config, training_cost=25)
+    assert recommend([tuned, prompt, control], config).endswith(
+        "no strategy improves on it in these measurements; see the uplift, and grow the suite or check the dataset "
+        "and index.")
 
 
 def test_drift_is_flagged_past_the_margin() -> None:
@@ -101,3 +105,30 @@ def test_the_report_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> 
     assert sum(p != (255, 255, 255) for p in pixels) / len(pixels) > 0.02  # not a blank page
     green = sum(abs(r - 0x55) < 12 and abs(g - 0xA8) < 12 and abs(b - 0x68) < 12 for r, g, b in pixels)
     assert green > 200  # the fine-tuned model's line and point, drawn in its colour
+
+
+def test_the_report_shows_uplift_over_plain_on_the_paired_cases(repo: Path) -> None:
+    from harvest.store import idiom_home
+
+    runner = CliRunner()
+    with database(repo) as db:
+        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'rag,few_shot', 0)")
+        for name, passes in (("rag", range(1, 17)), ("few_shot", range(8))):
+            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.001, "
+                           "0.2, '')", [(name, f"c{n}", int(n in passes)) for n in range(20)])
+    without = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
+    assert without["uplift"] == [] and without["uplift_note"].startswith("plain (the control) was not validated")
+    assert 'id="uplift-note"' in (idiom_home(repo) / "reports" / "roi.html").read_text()
+    with database(repo) as db:  # plain in a later run, on the same case ids and one more
+        db.execute("INSERT INTO runs VALUES ('r2', 'now', 's', 'x', 'plain', 0)")
+        db.executemany("INSERT INTO results VALUES ('r2', 'plain', ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.0005, "
+                       "0.2, '')", [(f"c{n}", int(n < 10)) for n in range(21)])
+    data = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
+    found = {u["strategy"]: u for u in data["uplift"]}
+    assert (found["rag"]["cases"], found["rag"]["b"], found["rag"]["c"], found["rag"]["p_value"]) == (20, 7, 1, 0.0703)
+    assert found["rag"]["uplift"] == 0.3 and not found["rag"]["significant"]
+    assert (found["few_shot"]["b"], found["few_shot"]["c"], found["few_shot"]["uplift"]) == (0, 2, -0.1)
+    html = (idiom_home(repo) / "reports" / "roi.html").read_text()
+    assert 'id="uplift"' in html and "+30 points" in html and "not significant" in html
+    assert "- rag: +30 points over plain on 20 paired cases (b = 7, c = 1, McNemar p = 0.0703): not significant" in (
+        idiom_home(repo) / "reports" / "roi.md").read_text()

@@ -176,3 +176,30 @@ def test_only_warnings_reject_an_answer_information_does_not() -> None:
         "convention: Never any: line 1 matches `: any`"]
     assert fast_failures(answer, request, "function", {"no-then": replace(habit, severity="warning")}) == [
         "convention: Prefer await: line 1 matches `.then(`"]
+
+
+def test_plain_is_never_routed_and_finetuned_rag_needs_a_model_and_an_index(repo: Path) -> None:
+    from harvest.store import Artifacts
+    from router.strategies.finetuned.registry import promote
+    from router.strategies.loaded import LoadedStrategies
+    from router.strategies.registry import ROUTED
+    from router.validation.db import database
+
+    def available(repo: Path) -> list[str]:
+        return LoadedStrategies(repo).available()
+
+    assert available(repo) == ["few_shot", "rag"] and "plain" not in ROUTED
+    with database(repo) as db:  # the control passing everything still does not make it a choice
+        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'plain,rag', 0)")
+        db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 10, 5, 0.0, "
+                       "0.1, '')", [(name, f"c{n}", int(name == "plain" or n < 10)) for name in ("plain", "rag")
+                                    for n in range(20)])
+    shown = json.loads(CliRunner().invoke(idiom, ["route", "Create a Tag component", "--repo", str(repo),
+                                                  "--json"]).output)
+    assert shown["strategy"] != "plain" and "plain" not in shown["order"]
+    model = Artifacts(repo).models / "acme-web"
+    (model / "v1").mkdir(parents=True)
+    promote(model, "v1")
+    assert available(repo) == ["few_shot", "rag", "finetuned", "finetuned_rag"]
+    (Artifacts(repo).index / "manifest.json").unlink()
+    assert available(repo) == ["few_shot", "finetuned"]

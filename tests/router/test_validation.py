@@ -18,6 +18,7 @@ from harvest.records import Pair, read_records
 from router.validation.rules import RULES, Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import load_suite
+from router.validation.uplift import NOT_MEASURED, uplift, uplifts
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
 
@@ -172,3 +173,58 @@ def test_validate_says_what_is_missing(repo: Path) -> None:
     assert missing.exit_code == 1 and "idiom suite generate" in missing.output
     wrong = runner.invoke(idiom, ["validate", str(repo), "--strategies", "oracle"])
     assert wrong.exit_code == 1 and "unknown oracle" in wrong.output
+
+
+def test_uplift_and_mcnemar_on_known_values() -> None:
+    assert mcnemar([True] * 7 + [False], [False] * 7 + [True]) == (7, 1, 0.0703125)  # 2 × (1 + 8) / 2^8
+    assert mcnemar([True] * 8, [False] * 8)[2] == 0.0078125  # 2 / 2^8
+    assert mcnemar([False, True, True], [True, False, False]) == (2, 1, 1.0)  # capped at 1
+    strategy = {f"c{n}": 1 <= n <= 16 for n in range(20)} | {"only-here": True}
+    control = {f"c{n}": n < 10 for n in range(20)} | {"only-there": False}
+    found = uplift("rag", strategy, control)
+    assert {k: found[k] for k in ("cases", "pass_rate", "control_pass_rate", "uplift", "b", "c", "p_value",
+                                  "significant")} == {"cases": 20, "pass_rate": 0.8, "control_pass_rate": 0.5,
+                                                      "uplift": 0.3, "b": 7, "c": 1, "p_value": 0.0703,
+                                                      "significant": False}
+    assert found["verdict"] == ("rag: +30 points over plain on 20 paired cases (b = 7, c = 1, McNemar p = 0.0703): "
+                                "not significant (p ≥ 0.05)")
+    better = uplift("finetuned_rag", {f"c{n}": True for n in range(8)}, {f"c{n}": False for n in range(8)})
+    assert better["significant"] and better["verdict"].endswith("McNemar p = 0.00781): significant")
+    assert uplift("rag", {"a": True}, {"b": True})["cases"] == 0
+    assert uplifts({"rag": strategy}) == ([], NOT_MEASURED)
+    assert [u["strategy"] for u in uplifts({"plain": control, "rag": strategy, "few_shot": control})[0]] == [
+        "rag", "few_shot"]
+
+
+def test_validate_shows_each_strategys_uplift_over_plain(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harvest.store import idiom_home
+
+    runner = CliRunner()
+    assert runner.invoke(idiom, ["suite", "generate", str(repo)]).exit_code == 0
+    cases = load_suite(idiom_home(repo) / "suites" / "default.yaml").cases
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
+        # plain answers the first two cases with their reference and the rest with nothing; rag answers all well.
+        script.texts = [c.reference if n < 2 else "" for n, c in enumerate(cases)] + [c.reference for c in cases]
+        ran = runner.invoke(idiom, ["validate", str(repo), "--strategies", "plain,rag", "--json"])
+        assert ran.exit_code == 0, ran.output
+        report = json.loads(ran.output)
+        passed = {(r["strategy"], r["case_id"]): r["passed"] for r in report["results"]}
+        b = sum(passed["rag", c.id] and not passed["plain", c.id] for c in cases)
+        c_ = sum(passed["plain", c.id] and not passed["rag", c.id] for c in cases)
+        assert b > 0 and c_ == 0 and report["uplift_note"] == ""  # not every reference passes every rule
+        [rag] = report["uplift"]
+        assert (rag["strategy"], rag["cases"], rag["b"], rag["c"]) == ("rag", len(cases), b, c_)
+        assert rag["p_value"] == round(mcnemar([passed["rag", c.id] for c in cases],
+                                               [passed["plain", c.id] for c in cases])[2], 4)
+        script.texts = [c.reference for c in cases]
+        table = runner.invoke(idiom, ["validate", str(repo), "--strategies", "plain"])
+        assert table.exit_code == 0 and "uplift:" not in table.output  # the control alone: nothing to compare
+        script.texts = [c.reference for c in cases]
+        alone = runner.invoke(idiom, ["validate", str(repo), "--strategies", "rag"])
+    assert alone.exit_code == 0 and "plain (the control) was not validated" in alone.output
+    roi = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
+    # The report pairs the latest run of each strategy on the case ids they share.
+    assert [(u["strategy"], u["cases"]) for u in roi["uplift"]] == [("rag", len(cases))]

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from router.strategies.finetuned.data import trained_with_context
+
 
 def render_card(name: str, version: str, record: dict[str, Any], metrics: dict[str, Any],
                 kinds: Counter[str], all_kinds: Counter[str]) -> str:
@@ -29,6 +31,11 @@ def render_card(name: str, version: str, record: dict[str, Any], metrics: dict[s
         f"- dataset `{record['dataset']}` (manifest sha256 `{record['dataset_sha256'][:12]}`), "
         f"{sum(kinds.values())} training pairs: {trained}",
         "- every text was scrubbed of secrets before it was written; held-out files and splits as in DATASET.md",
+        (f"- every prompt carried up to {record.get('rag_context_tokens', 0):,} tokens of code retrieved from the "
+         "index, the pair's own file left out (RAG-aware): serve it with the finetuned_rag strategy")
+        if trained_with_context(record) else
+        ("- prompts carried no retrieved code: the finetuned strategy serves it as trained; finetuned_rag shows it "
+         "a prompt shape it was not trained on"),
         "", "## Known good at", "",
         f"- {', '.join(k for k, _ in kinds.most_common(3)) or 'nothing yet'} (its largest kinds) in this "
         "repository's style, from a short prompt without examples",

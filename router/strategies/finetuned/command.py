@@ -31,6 +31,9 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.option("--max-length", type=setting_type(FinetuneConfig, "max_length"), help="Tokens per training sequence.")
 @click.option("--all-linear", is_flag=True, default=None, help="Adapt the MLP projections too.")
 @click.option("--train-lm-head", is_flag=True, default=None, help="Also train the output layer (for tiny bases).")
+@click.option("--rag-context", is_flag=True, default=None,
+              help="Put retrieved team code from the index in each training prompt (the pair's own file left out), "
+                   "as the finetuned_rag strategy serves it.")
 @click.option("--plan", "show_plan", is_flag=True, help="Print what the run needs (parameters, memory, steps, time, "
                                                          "cost) without loading weights, and stop.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run from its last checkpoint.")
@@ -58,8 +61,11 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
     config = dataclasses.replace(config, **changes)
     if show_plan:
         from router.strategies.finetuned.local import resolve_method
+        from router.strategies.finetuned.rag_data import context_budget, rag_prompter
 
-        found = plan_for(config, resolve_method(config), Artifacts(repo).dataset(dataset_name, option="--dataset"))
+        prompter = rag_prompter(repo, context_budget(config)) if config.rag_context else None
+        found = plan_for(config, resolve_method(config), Artifacts(repo).dataset(dataset_name, option="--dataset"),
+                         prompter)
         click.echo(json.dumps(found.as_dict(), indent=2) if as_json else found.text())
         return
     with Progress(transient=True, disable=as_json) as bar:

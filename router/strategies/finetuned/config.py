@@ -48,6 +48,8 @@ class FinetuneConfig:
     seed: int = setting("Seed for weights, data order and dropout.", 42, low=0)
     kinds: tuple[str, ...] = setting("Train on these pair kinds only (component, hook, test, config, …); "
                                      "empty = all. Grow a model kind by kind, each run a new version.", ())
+    rag_context: bool = setting("Train with retrieved team code in each prompt (from the index; the pair's own file "
+                                "left out), the prompt the finetuned_rag strategy sends (local backend).", False)
     gpu_hour_usd: float = setting("GPU price per hour, for the plan's cost estimate.", 1.10, low=0)
     tokens_per_second: float = setting("Training throughput assumed by the plan (tokens/s on your GPU).", 3000.0, low=1)
     openai_model: str = setting("Base model of an OpenAI fine-tuning job.", "gpt-4o-mini-2024-07-18")

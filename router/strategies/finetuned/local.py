@@ -21,7 +21,7 @@ from router.errors import TrainingError
 from router.hush import quiet_transformers
 from router.providers.local import render
 from router.strategies.finetuned.config import FinetuneConfig
-from router.strategies.finetuned.data import prompt_messages, split_rows, training_rows
+from router.strategies.finetuned.data import Prompter, prompt_messages, split_rows, training_rows
 from router.strategies.finetuned.plan import Plan, architecture_of
 
 CPU_LIMIT_PARAMS = 2e9  # bases above this are GPU work; a CPU would take days
@@ -72,8 +72,10 @@ def quantization(method: str) -> Any:
 
 
 def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_dir: Path, method: str,
-                resume: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None) -> LocalRun:
-    """Fine-tune `config.base_model` on `dataset`; checkpoints in `run_dir`, the final adapter in `adapter_dir`."""
+                resume: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None,
+                prompter: Prompter | None = None) -> LocalRun:
+    """Fine-tune `config.base_model` on `dataset` (prompts rewritten by `prompter` when given: RAG-aware
+    training); checkpoints in `run_dir`, the final adapter in `adapter_dir`."""
     quiet_transformers()
     import torch
     from datasets import Dataset
@@ -93,7 +95,8 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
         return Dataset.from_list([_example(render(prompt_messages(r["prompt"]), tokenizer), r["completion"])
                                   for r in found]) if found else None
 
-    train, evaluation = rows(training_rows(dataset, config.kinds)), rows(split_rows(dataset, "eval", config.kinds))
+    train, evaluation = (rows(training_rows(dataset, config.kinds, prompter=prompter)),
+                         rows(split_rows(dataset, "eval", config.kinds, prompter=prompter)))
     cuda = torch.cuda.is_available()
     # A 4-bit model must be placed on its process's GPU when each process of `accelerate launch` loads one.
     placement = {"": int(os.environ.get("LOCAL_RANK", "0"))} if method == "qlora" and cuda else None

@@ -21,8 +21,9 @@ from harvest.store import Artifacts, safe_name
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
-from router.strategies.finetuned.data import dataset_hash, training_rows
+from router.strategies.finetuned.data import Prompter, dataset_hash, training_rows
 from router.strategies.finetuned.plan import Plan, plan
+from router.strategies.finetuned.rag_data import context_budget, rag_prompter
 from router.strategies.finetuned.registry import next_version, promote, promoted
 from router.strategies.finetuned.sweep import best_trial, sweep_points
 
@@ -41,9 +42,10 @@ class Trained:
     metrics: dict[str, Any]
 
 
-def plan_for(config: FinetuneConfig, method: str, dataset: Path) -> Plan:
-    """The plan on the dataset's training rows, counted with the base model's tokenizer when it is local."""
-    rows = training_rows(dataset, config.kinds)
+def plan_for(config: FinetuneConfig, method: str, dataset: Path, prompter: Prompter | None = None) -> Plan:
+    """The plan on the dataset's training rows (as `prompter` rewrites them, when given), counted with the
+    base model's tokenizer when it is local."""
+    rows = training_rows(dataset, config.kinds, prompter=prompter)
     texts = [r["prompt"] + r["completion"] for r in rows]
     return plan(config, method, len(rows), _count_tokens(config.base_model, texts))
 
@@ -65,18 +67,24 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
         raise TrainingError(ANTHROPIC)
     if config.backend not in ("local", "openai"):
         raise TrainingError(f"[finetune] backend = {config.backend!r}; valid: local, openai")
+    if config.rag_context and config.backend != "local":
+        raise TrainingError("--rag-context trains local adapters; an OpenAI job trains on the dataset's chat rows "
+                            "as they are: drop --rag-context or use --backend local")
     points = sweep_points(sweep)  # read before anything is made: a bad grid must not leave a model folder
     if resume and len(points) > 1:
         raise TrainingError("--resume continues one run; re-run the sweep without it")
     if Path(config.base_model).is_dir():  # recorded for serving from anywhere, so made absolute
         config = dataclasses.replace(config, base_model=str(Path(config.base_model).resolve()))
     dataset = Artifacts(repo).dataset(dataset_name, option="--dataset")
+    prompter = rag_prompter(repo, context_budget(config)) if config.rag_context else None  # the index, opened once
     folder = Artifacts(repo).models / safe_name(name or dataset.name)
     version = _pending(folder) if resume else next_version(folder)
     record: dict[str, Any] = {"name": folder.name, "version": version, "backend": config.backend,
                               "base_model": config.base_model, "dataset": dataset.name,
                               "dataset_sha256": dataset_hash(dataset), "config": dataclasses.asdict(config),
                               "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    if prompter:
+        record["rag_context_tokens"] = context_budget(config)
     main = os.environ.get("RANK", "0") == "0"  # under `accelerate launch` every process trains; rank 0 registers
     with staged_dir(folder / version) if main else tempfile.TemporaryDirectory() as stage_name:
         stage = Path(stage_name)
@@ -87,7 +95,8 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
                        "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
-            metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, points, on_step)
+            metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, points, on_step,
+                                            prompter)
             record |= extra
             if not main:
                 return Trained(folder.name, version, "", False, metrics)
@@ -104,18 +113,19 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
 
 
 def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: Path, resume: bool,
-                   points: list[dict[str, Any]], on_step: Callable[[int, int], None]
+                   points: list[dict[str, Any]], on_step: Callable[[int, int], None], prompter: Prompter | None
                    ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One run, or every point of a sweep with the best one's adapter kept; (metrics, record fields)."""
     from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
 
     method = resolve_method(config)
-    check_hardware(config, method, lambda: plan_for(config, method, dataset))
+    check_hardware(config, method, lambda: plan_for(config, method, dataset, prompter))
     if len(points) == 1:
-        run = train_local(dataclasses.replace(config, **points[0]), dataset, run_dir, stage, method, resume, on_step)
+        run = train_local(dataclasses.replace(config, **points[0]), dataset, run_dir, stage, method, resume, on_step,
+                          prompter)
         return run.metrics, {"method": method}
     trials = [train_local(dataclasses.replace(config, **point), dataset, run_dir / f"trial-{n}",
-                          stage / f"trial-{n}", method, False, on_step) for n, point in enumerate(points)]
+                          stage / f"trial-{n}", method, False, on_step, prompter) for n, point in enumerate(points)]
     best = best_trial([t.metrics.get("final_eval_loss") for t in trials])
     for kept in (stage / f"trial-{best}").iterdir():
         kept.rename(stage / kept.name)

@@ -1,0 +1,68 @@
+"""Retrieved team code as a prompt: the one place that turns an opened index and a request into the
+"Code from this repository that may help" block and the user turn that carries it.
+
+The `rag` and `finetuned_rag` strategies build their prompts here, and so does RAG-aware training
+(`idiom train --rag-context`), so an adapter is trained on exactly the shape it is later served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from harvest.dataset.validate import estimate_tokens
+from harvest.records import Unit, read_records
+from harvest.store import units_file_of
+from router.config import IndexConfig
+from router.errors import IndexStoreError
+from router.strategies.rag.focus import Focus
+from router.strategies.rag.retrieve import Hit, Retriever, pack
+
+RETRIEVED = 8  # candidates of each kind before packing into the budget
+HEADING = "Code from this repository that may help:"
+
+
+@dataclass
+class OpenIndex:
+    """An index ready to answer: its retriever and the texts of the units it was built from."""
+
+    retriever: Retriever
+    texts: dict[str, str]
+
+
+def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
+    """The index at `index_folder` with its units' texts; an error when the units file it was built from is gone."""
+    retriever = Retriever(index_folder, index_config)
+    units_file = units_file_of(index_folder, retriever.manifest)
+    if not units_file.is_file():
+        raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
+                              "run `idiom index` again")
+    return OpenIndex(retriever, {u.id: u.text for u in read_records(units_file, Unit)})
+
+
+def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:
+    """The dependencies and look-alikes for `focus` that fit `budget_tokens`, none from a path in `exclude`
+    (training leaves out the target's own file: the adapter must learn to use context, not to copy its answer)."""
+    deps = [h for h in index.retriever.search(focus, RETRIEVED, "deps") if h.path not in exclude]
+    alikes = [h for h in index.retriever.search(focus, RETRIEVED, "similar") if h.path not in exclude]
+    blocks = {id(h): block(h, index.texts) for h in (*deps, *alikes)}
+    return [h for h in pack(deps, alikes, budget_tokens, lambda h: estimate_tokens(blocks[id(h)])) if blocks[id(h)]]
+
+
+def with_context(hits: list[Hit], texts: dict[str, str], task: str) -> str:
+    """The user turn: the retrieved snippets under their heading (none: no heading), then the task."""
+    context = f"{HEADING}\n\n" + "\n\n".join(block(h, texts) for h in hits) if hits else ""
+    return f"{context}\n\n{task}".strip()
+
+
+def sources_of(hits: list[Hit]) -> tuple[str, ...]:
+    """Where each snippet came from and why it was chosen, for the Completion's sources."""
+    return tuple(f"{h.path}:{h.start_line} {h.name} ({'; '.join(h.why)})" for h in hits)
+
+
+def block(hit: Hit, texts: dict[str, str]) -> str:
+    """A snippet with its header: where it is and why it is here; "" when its text is not in the dataset."""
+    text = hit.text or texts.get(hit.unit, "")
+    reason = "used by this code" if hit.source == "deps" else "same role in this repository"
+    return f"### {hit.path}:{hit.start_line} ({hit.kind} {hit.name}, {reason})\n{text}" if text else ""
