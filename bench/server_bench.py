@@ -1,7 +1,7 @@
 """What the language server adds to a completion, with a provider that answers instantly.
 
     python bench/server_bench.py [--case example|synthetic|NAME ...] [--units 100000] [--clones DIR]
-                                 [--clients 20] [--each 50] [--single 200] [--requests 1000]
+                                 [--clients 20] [--each 50] [--warm 5] [--single 200] [--requests 1000]
                                  [--strategies rag] [--profile N] [--json] [--write-results]
 
 Cases (bench/server/cases.py, each prepared once under bench/.work/server and reused): `example`, the
@@ -12,8 +12,8 @@ vectors are made is said in the output). A local fake OpenAI server (its own pro
 model call at once.
 
 Over stdio, a pygls client starts the real `idiom serve` with only --strategies allowed, and measures:
-the time from `initialized` to the first inline completion answered; then, for inline completions,
-one client at a time (--single requests), --clients documents back to back (--each requests each), the
+the time from `initialized` to the first inline completion answered; then, after --warm more, for inline
+completions, one client at a time (--single requests), --clients documents back to back (--each requests each), the
 same documents like developers typing (a pause drawn around 0.5 s before each request), and --requests
 requests of which half are cancelled right after they are sent (server memory read before and after; 0
 skips it). Overhead = what the editor waits minus the model call as the provider client timed it. The
@@ -237,7 +237,7 @@ async def serve(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any
         uris = [bench.open(n) for n in range(args.clients)]
         _, model = await bench.ask(uris[0])
         first_s = time.perf_counter() - ready
-        await bench.clients(uris[:1], 5)  # warm: sqlite, caches filled by a second request
+        await bench.clients(uris[:1], args.warm)  # warm: sqlite, caches filled by later requests
         if args.single:
             rows["one"] = figures.summary(await bench.clients(uris[:1], args.single))
         if args.each:
@@ -262,6 +262,7 @@ def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
     """The case served, then its baseline (and profile) in this process."""
     from bench.server.profile import profile
 
+    load = os.getloadavg()[0]  # the machine may be shared: its load says how far to trust the tails
     served = asyncio.run(serve(case, url, args))
     with environment(server_environment(case, url)):
         call = in_process(case, url, args.strategies)
@@ -271,7 +272,8 @@ def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
         served["rows"] = {"baseline": figures.summary(baseline), **served["rows"]}
     result = {"case": case.name, "units": case.units, "how": case.how, "prepared": case.seconds,
               "document": case.document, "strategies": list(args.strategies), "clients": args.clients,
-              "pause_s": TYPING_PAUSE_S, **served}
+              "pause_s": TYPING_PAUSE_S, **served, "load": [round(load, 1), round(os.getloadavg()[0], 1)],
+              "cpus": os.cpu_count()}
     if args.profile:
         result["profile"] = found
     return result | {"targets": figures.verdicts(result)}
@@ -318,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--document", default="", help="the file typed in, for a repository case")
     parser.add_argument("--clients", type=int, default=20, help="developers at once")
     parser.add_argument("--each", type=int, default=50, help="requests per developer in the concurrent runs")
+    parser.add_argument("--warm", type=int, default=5, help="requests after the first before measuring")
     parser.add_argument("--single", type=int, default=200, help="requests of one client, and of the baseline")
     parser.add_argument("--requests", type=int, default=1000, help="requests of the cancellation run (0 skips it)")
     parser.add_argument("--strategies", default="rag", help="strategies the server may use, comma-separated")

@@ -75,6 +75,8 @@ def repository_case(name: str, clones: Path, document: str, work: Path = WORK) -
     if name not in specs:
         raise CaseError(f"unknown repository {name!r}; known: {', '.join(s.name for s in load_repos())}")
     spec = specs[name]
+    if not document:
+        raise CaseError(f"which file of {spec.repo} do the developers type in? pass --document PATH")
     home = work / spec.name / "home"
     if (done := _prepared(home)) is not None:
         return done
@@ -84,14 +86,15 @@ def repository_case(name: str, clones: Path, document: str, work: Path = WORK) -
     if not (clone / document).is_file():
         raise CaseError(f"{spec.repo} at {spec.commit[:12]} has no {document}; pass --document PATH")
     case = Case(spec.name, clone, home, document, 0, f"MiniLM (`idiom index`), {spec.repo} at {spec.commit[:12]}")
-    seconds = {"clone_s": time.perf_counter() - started, "harvest_s": _idiom(case, "harvest", str(clone)),
+    seconds = {"clone_s": round(time.perf_counter() - started, 1), "harvest_s": _idiom(case, "harvest", str(clone)),
                "index_s": _idiom(case, "index", str(clone))}
     return _record(case, seconds)
 
 
-def synthetic_case(units: int, minilm: bool = False, work: Path = WORK) -> Case:
+def synthetic_case(units: int, minilm: bool = False, work: Path = WORK, rate_sample: int = 256) -> Case:
     """A generated repository of at least `units` units, its files written out and its index built by the
-    product's `build_index` (MiniLM's vectors only with `minilm`)."""
+    product's `build_index` (MiniLM's vectors only with `minilm`; else MiniLM's rate over `rate_sample`
+    units says what it would have cost)."""
     from bench.server.synthetic import repository
     from harvest.classify import kind_of, language_of
     from harvest.graph.graph import build_graph
@@ -118,7 +121,10 @@ def synthetic_case(units: int, minilm: bool = False, work: Path = WORK) -> Case:
         records = [FileRecord(p, kind_of(p), language_of(p), len(t), "", t) for p, t in sorted(files.items())]
         build_graph(records).save(dataset / "graph")
     how = "MiniLM (`build_index`)" if minilm else \
-        "vectors written directly: hashed token counts through `build_index` into the MiniLM collection"
+        "vectors written directly (hashed token counts, through `build_index`, into the MiniLM collection)"
+    if not minilm and rate_sample:
+        rate = embedding_rate(rate_sample)
+        how += f": real MiniLM embeds {rate:.0f} units/s here, {len(found) / rate / 60:.0f} min for this index"
     case = Case(f"synthetic-{len(found)}", repo, home, _typed_document(files), 0, how)
     with _timed(seconds, "index_s"), _environment(case.environment()), \
             (contextlib.nullcontext() if minilm else _direct_vectors()):

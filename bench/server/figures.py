@@ -78,6 +78,9 @@ def lines(result: Result) -> list[str]:
             (f"Server up (initialize answered) {result['start_s']:.2f} s after launch; first inline completion "
              f"answered {result['first_s']:.2f} s after `initialized` ({result['first_overhead_s']:.2f} s of it "
              "overhead).")]
+    if load := result.get("load"):
+        said.append(f"1-minute load average of the machine ({result['cpus']} CPUs) {load[0]} before the server "
+                    f"run, {load[1]} after.")
     if memory := result.get("memory"):
         said.append(f"{memory['requests']} requests, {memory['cancelled']} cancelled: server RSS "
                     f"{memory['before_mb']:.1f} MB → {memory['after_mb']:.1f} MB ({memory['growth']:+.1%}); "

@@ -44,9 +44,9 @@ def test_the_synthetic_index_opens_as_a_normal_minilm_index(tmp_path: Path, monk
     from router.strategies.rag.focus import Focus
     from router.strategies.rag.retrieve import Retriever
 
-    case = synthetic_case(200, work=tmp_path)
+    case = synthetic_case(200, work=tmp_path, rate_sample=0)
     assert case.units >= 200 and "written directly" in case.how
-    assert synthetic_case(200, work=tmp_path) == case  # prepared once, then reused
+    assert synthetic_case(200, work=tmp_path, rate_sample=0) == case  # prepared once, then reused
     monkeypatch.setenv("IDIOM_HOME", str(case.home))
     retriever = Retriever(case.home / "index", load_index_config(case.repo))
     assert retriever.manifest["model"] == default_model() and retriever.collection.count() == case.units
