@@ -263,7 +263,9 @@ def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
     from bench.server.profile import profile
 
     load = os.getloadavg()[0]  # the machine may be shared: its load says how far to trust the tails
+    say(f"{case.name}: serving ({case.units} units in the index)")
     served = asyncio.run(serve(case, url, args))
+    say(f"{case.name}: the router in this process" + (" (profiled)" if args.profile else ""))
     with environment(server_environment(case, url)):
         call = in_process(case, url, args.strategies)
         found = profile(call, args.profile) if args.profile else call()  # the baseline is measured warm
@@ -297,6 +299,11 @@ def provider(answers: dict[str, str], channel: Connection) -> None:
         while (language := channel.recv()) != "done":  # serve until the bench is done
             script.text = answers.get(language, answers["tsx"])
             channel.send("ok")
+
+
+def say(line: str) -> None:
+    """Progress, on stderr: a large case takes minutes per step."""
+    print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
 
 
 def machine() -> str:
@@ -341,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for name in args.case or ["example"]:
+            say(f"{name}: preparing (reused when bench/.work/server has it)")
             case = prepared(name, args)
             ours.send(language_of(case.document))
             ours.recv()
