@@ -1,120 +1,165 @@
 """What the language server adds to a completion, with a provider that answers instantly.
 
-    python bench/server_bench.py [--requests 1000] [--clients 20]
+    python bench/server_bench.py [--case example|synthetic|NAME ...] [--units 100000] [--clones DIR]
+                                 [--clients 20] [--each 50] [--warm 5] [--single 200] [--requests 1000]
+                                 [--strategies rag] [--profile N] [--json] [--write-results]
 
-The bundled example is built, harvested and indexed (real MiniLM), and a local fake OpenAI server
-(its own process) answers every model call at once. Over stdio, a pygls client asks the real `idiom serve` for inline
-completions: one client at a time, then `--clients` documents in flight together, then `--requests`
-requests of which half are cancelled right after they are sent. Overhead = what the editor waits minus
-the model call as the provider client timed it. The baseline, in this process, is the router's own
-`answer()` on the same request without the server: the ratio is what the protocol, the queue and the
-event loop cost. Resident memory of the server is read at the start and the end of the cancellation run.
-Targets (issue 7): p95 overhead <= 15 ms at 20 concurrent; memory growth < 10%.
+Cases (bench/server/cases.py, each prepared once under bench/.work/server and reused): `example`, the
+bundled example; NAME, a repository of the real-world matrix (bench/realworld/repos.toml) cloned at its
+pinned commit into --clones (from the project's mirror when there is one), harvested and indexed with
+MiniLM; `synthetic`, a generated design system of --units units with an index of that size (how its
+vectors are made is said in the output). A local fake OpenAI server (its own process) answers every
+model call at once.
+
+Over stdio, a pygls client starts the real `idiom serve` with only --strategies allowed, and measures:
+the time from `initialized` to the first inline completion answered; then, after --warm more, for inline
+completions, one client at a time (--single requests), --clients documents back to back (--each requests each), the
+same documents like developers typing (a pause drawn around 0.5 s before each request), and --requests
+requests of which half are cancelled right after they are sent (server memory read before and after; 0
+skips it). Overhead = what the editor waits minus the model call as the provider client timed it. The
+baseline, in this process, is the router's own `answer()` on the same request without the server; with
+--profile N that call is profiled (cold, then N warm calls) to show where the time goes.
+Targets (issues 7 and 17): p95 overhead <= 15 ms at 20 developers typing; first request <= 1 s after
+`initialized`; memory growth < 10%. `--json` prints the results for scripts; `--write-results` replaces
+the server bench's section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
-import importlib.util
+import json
 import multiprocessing
 import os
+import platform
 import random
-import shutil
-import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-WORK = ROOT / "bench" / ".work" / "server"
-BUTTON = "src/components/Button/Button.tsx"
+# The project root instead of bench/ (Python puts the script's folder first): bench/secrets would hide the
+# standard library's `secrets`, which numpy imports when the embedding model loads in this process.
+sys.path[0:1] = [str(ROOT)] if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent else \
+    [str(ROOT), sys.path[0]]
+
+from bench.server import figures
+from bench.server.cases import (
+    WORK,
+    Case,
+    CaseError,
+    example_case,
+    repository_case,
+    synthetic_case,
+)
+
 TYPING_PAUSE_S = 0.5  # mean pause between one developer's completion requests (debounced typing)
-ANSWER = "export const ButtonGroup: FC<{ label: string }> = ({ children }) => <div>{children}</div>;\n"
+ANSWERS = {  # what the instant provider answers, by the typed file's language: code that passes the fast rules
+    "tsx": "export const ButtonGroup: FC<{ label: string }> = ({ children }) => <div>{children}</div>;\n",
+    "typescript": "export function clampValue(value: number): number {\n  return Math.max(0, value);\n}\n",
+    "python": "def clamp_value(value: int) -> int:\n    return max(0, value)\n",
+}
+DOCUMENTS = {"primitives": "packages/react/toggle/src/toggle.tsx"}  # the file typed in, per matrix repository
+LANGUAGE_IDS = {"tsx": "typescriptreact", "typescript": "typescript", "python": "python", "javascript": "javascript",
+                "go": "go", "java": "java"}
 
 
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    """p50, p95, p99 in milliseconds."""
-    from router.validation.stats import percentile
-
-    return tuple(round(percentile(samples, q) * 1000, 2) for q in (0.50, 0.95, 0.99))
-
-
-def prepare() -> Path:
-    """The example repository, harvested and indexed under bench/.work/server (reused when present)."""
-    repo, home = WORK / "acme-web", WORK / "home"
-    os.environ["IDIOM_HOME"] = str(home)
-    if (home / "index" / "manifest.json").is_file():
-        return repo
-    shutil.rmtree(WORK, ignore_errors=True)
-    spec = importlib.util.spec_from_file_location("build_example", ROOT / "examples" / "build_example.py")
-    builder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(builder)
-    builder.build(repo)
-    idiom = str(Path(sys.executable).with_name("idiom"))
-    for command in (["harvest", str(repo), "--prs", str(builder.export_path(repo))], ["index", str(repo)]):
-        subprocess.run([idiom, *command], check=True, stdout=subprocess.DEVNULL)
-    return repo
+def typed_path(document: str, number: int) -> str:
+    """The path of developer `number`'s new file: beside `document`, named like it (`toggle3.tsx`), so it has
+    the same role and its relative imports resolve."""
+    path = PurePosixPath(document)
+    return str(path.with_name(f"{path.stem}{number}{path.suffix}"))
 
 
-def baseline(repo: Path, url: str, count: int) -> list[float]:
-    """The router alone, in this process: seconds per request minus the model call."""
-    from router.config import load_index_config
-    from router.providers import load_router_config
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """This process's environment replaced by `values` for the in-process router calls."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def server_environment(case: Case, url: str) -> dict[str, str]:
+    return {**case.environment(), "IDIOM_ROUTER_BASE_URL": url, "IDIOM_ROUTER_MAX_RETRIES": "0",
+            "OPENAI_API_KEY": "sk-bench"}
+
+
+def in_process(case: Case, url: str, strategies: tuple[str, ...]) -> Any:
+    """One call of the router's `answer()` on the first developer's request, as a function; it returns the
+    seconds it took minus the model call."""
+    from harvest.classify import language_of
+    from router.config import load_index_config, load_router_config
     from router.contracts import CompletionRequest
     from router.routing import answer, conventions_of
     from router.strategies.loaded import LoadedStrategies
 
-    config = dataclasses.replace(load_router_config(repo), base_url=url, max_retries=0)
-    index, conventions, strategies = load_index_config(repo), conventions_of(repo), LoadedStrategies(repo)
-    text = (repo / BUTTON).read_text()
-    request = CompletionRequest(prefix=text, path=BUTTON, language="tsx", max_tokens=128)
-    samples = []
-    for _ in range(count):
+    config = dataclasses.replace(load_router_config(case.repo), base_url=url, max_retries=0)
+    loaded = LoadedStrategies(case.repo)  # as the server holds them: the first call loads, the next reuse
+    index, conventions = load_index_config(case.repo), conventions_of(case.repo)
+    path = typed_path(case.document, 0)
+    request = CompletionRequest(prefix=(case.repo / case.document).read_text(encoding="utf-8"), path=path,
+                                language=language_of(path), max_tokens=128)
+
+    def call() -> float:
         started = time.perf_counter()
-        routed = answer(request, strategies, config, index, conventions)
-        samples.append(time.perf_counter() - started - sum(a.latency_s for a in routed.attempts))
-    return samples
+        routed = answer(request, loaded, config, index, conventions, allowed=strategies)
+        return time.perf_counter() - started - sum(a.latency_s for a in routed.attempts)
+
+    return call
 
 
 class Bench:
     """A pygls client on the real server, recording each document's last decision."""
 
-    def __init__(self, repo: Path, env: dict[str, str]) -> None:
+    def __init__(self, case: Case, env: dict[str, str]) -> None:
         from pygls.lsp.client import LanguageClient
 
-        self.repo, self.env = repo, env
+        self.case, self.env = case, env
         self.client = LanguageClient("bench", "1")
         self.decisions: dict[str, dict] = {}
+        self.answered = self.asked = 0
+        self.refused = ""  # why the last request that got no answer got none
         decisions = self.decisions
 
         @self.client.feature("idiom/decision")
         def decided(params):  # unannotated: pygls would take an annotated first parameter for the client
             decisions[params.uri] = params
 
-        for quiet in ("textDocument/publishDiagnostics", "window/logMessage"):  # not what is measured
-            self.client.feature(quiet)(lambda params: None)
+        for quiet in ("textDocument/publishDiagnostics", "window/logMessage", "window/showMessage"):
+            self.client.feature(quiet)(lambda params: None)  # not what is measured
 
-        self.text = (repo / BUTTON).read_text()
+        self.text = (case.repo / case.document).read_text(encoding="utf-8")
 
-    async def start(self, clients: int) -> None:
+    async def start(self, clients: int, strategies: tuple[str, ...]) -> None:
         from lsprotocol import types
 
-        await self.client.start_io(sys.executable, "-m", "server", "serve", "--repo", str(self.repo), env=self.env)
+        await self.client.start_io(sys.executable, "-m", "server", "serve", "--repo", str(self.case.repo),
+                                   env=self.env)
         await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=self.repo.as_uri(),
-            initialization_options={"maxConcurrency": clients, "diagnosticsEnabled": False}))
+            capabilities=types.ClientCapabilities(), root_uri=self.case.repo.as_uri(),
+            initialization_options={"maxConcurrency": clients, "diagnosticsEnabled": False,
+                                    "strategies": list(strategies)}))
         self.client.initialized(types.InitializedParams())
 
     def open(self, number: int) -> str:
         from lsprotocol import types
 
-        uri = (self.repo / f"src/components/Bench{number}/Bench{number}.tsx").as_uri()
+        from harvest.classify import language_of
+
+        path = typed_path(self.case.document, number)
+        uri = (self.case.repo / path).as_uri()
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
-            uri=uri, language_id="typescriptreact", version=1, text=self.text)))
+            uri=uri, language_id=LANGUAGE_IDS.get(language_of(path), "plaintext"), version=1, text=self.text)))
         return uri
 
     def params(self, uri: str):
@@ -125,28 +170,32 @@ class Bench:
             text_document=types.TextDocumentIdentifier(uri), position=types.Position(len(lines) - 1, len(lines[-1])),
             context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic))
 
-    async def ask(self, uri: str) -> float:
-        """One inline completion; seconds waited minus the model call."""
+    async def ask(self, uri: str) -> tuple[float, float]:
+        """One inline completion: (seconds waited, seconds of the model call)."""
         started = time.perf_counter()
         answer = await self.client.text_document_inline_completion_async(self.params(uri))
         waited = time.perf_counter() - started
-        assert answer.items, "the instant provider's answer should pass the fast rules"
-        return waited - self.decisions[uri].latencyS
+        self.asked += 1
+        self.answered += bool(answer and answer.items)
+        if not (answer and answer.items):
+            self.refused = self.decisions[uri].reason
+        return waited, self.decisions[uri].latencyS
 
     async def clients(self, uris: list[str], each: int, pause_s: float = 0.0) -> list[float]:
-        """`each` requests per document, all documents at once: back to back (`pause_s` 0, the server
-        saturated), or like developers typing, a pause drawn around `pause_s` before each request."""
+        """Overheads of `each` requests per document, all documents at once: back to back (`pause_s` 0, the
+        server saturated), or like developers typing, a pause drawn around `pause_s` before each request."""
         pauses = random.Random(7)
 
-        async def one(uri: str) -> list[float]:
-            samples = []
+        async def one(uri: str) -> list[tuple[float, float]]:
+            timed = []
             for _ in range(each):
                 if pause_s:
                     await asyncio.sleep(pauses.expovariate(1 / pause_s))
-                samples.append(await self.ask(uri))
-            return samples
+                timed.append(await self.ask(uri))
+            return timed
 
-        return [s for samples in await asyncio.gather(*(one(u) for u in uris)) for s in samples]
+        timed = [t for timings in await asyncio.gather(*(one(u) for u in uris)) for t in timings]
+        return figures.overheads([w for w, _ in timed], [m for _, m in timed])
 
     async def with_cancellations(self, uris: list[str], total: int) -> int:
         """`total` requests, `len(uris)` at a time, every other one cancelled as soon as it is sent."""
@@ -176,66 +225,155 @@ class Bench:
         await self.client.stop()
 
 
-async def run(repo: Path, url: str, requests: int, clients: int) -> None:
-    env = {**os.environ, "IDIOM_ROUTER_BASE_URL": url, "IDIOM_ROUTER_MAX_RETRIES": "0",
-           "OPENAI_API_KEY": "sk-bench", "HF_HUB_OFFLINE": "1"}
-    bench = Bench(repo, env)
-    await bench.start(clients)
+async def serve(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Every server figure of one case."""
+    bench = Bench(case, server_environment(case, url))
+    launched = time.perf_counter()
+    await bench.start(args.clients, args.strategies)
+    ready = time.perf_counter()
+    rows: dict[str, Any] = {}
+    memory = None
     try:
-        uris = [bench.open(n) for n in range(clients)]
-        await bench.clients(uris[:1], 20)  # warm: imports, the embedding model, sqlite
-        direct = baseline(repo, url, 200)
-        one = await bench.clients(uris[:1], 200)
-        many = await bench.clients(uris, 50)
-        typing = await bench.clients(uris, 50, TYPING_PAUSE_S)
-        before = bench.rss_mb()
-        cancelled = await bench.with_cancellations(uris, requests)
-        after = bench.rss_mb()
-        check = await bench.clients(uris[:1], 20)  # still answering after the storm
+        uris = [bench.open(n) for n in range(args.clients)]
+        _, model = await bench.ask(uris[0])
+        first_s = time.perf_counter() - ready
+        await bench.clients(uris[:1], args.warm)  # warm: sqlite, caches filled by later requests
+        if args.single:
+            rows["one"] = figures.summary(await bench.clients(uris[:1], args.single))
+        if args.each:
+            rows["many"] = figures.summary(await bench.clients(uris, args.each))
+            rows["typing"] = figures.summary(await bench.clients(uris, args.each, TYPING_PAUSE_S))
+        if args.requests:
+            before = bench.rss_mb()
+            cancelled = await bench.with_cancellations(uris, args.requests)
+            after = bench.rss_mb()
+            check = await bench.clients(uris[:1], 20)  # still answering after the storm
+            memory = {"requests": args.requests, "cancelled": cancelled, "before_mb": round(before, 1),
+                      "after_mb": round(after, 1), "growth": round((after - before) / before, 4),
+                      "after_p50_ms": figures.summary(check)["p50_ms"]}
     finally:
         await bench.stop()
-    rows = [("router in-process (baseline)", direct), ("server, 1 client", one),
-            (f"server, {clients} back to back", many), (f"server, {clients} typing (~{TYPING_PAUSE_S} s apart)", typing)]
-    print(f"{'overhead per inline completion':<40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50 / base':>10}")
-    base = percentiles(direct)[0]
-    for name, samples in rows:
-        p50, p95, p99 = percentiles(samples)
-        print(f"{name:<40} {len(samples):>5} {p50:>8} {p95:>8} {p99:>8} {p50 / base:>9.2f}x")
-    growth = (after - before) / before
-    print(f"{requests} requests, {cancelled} cancelled: server RSS {before:.1f} MB → {after:.1f} MB "
-          f"({growth:+.1%}); answering afterwards: p50 {percentiles(check)[0]} ms")
-    p95, typed = percentiles(many)[1], percentiles(typing)[1]
-    print(f"target p95 <= 15 ms at {clients} concurrent: {'met' if p95 <= 15 else 'NOT met'} back to back ({p95} ms), "
-          f"{'met' if typed <= 15 else 'NOT met'} typing ({typed} ms); "
-          f"memory growth < 10%: {'met' if growth < 0.10 else 'NOT met'}")
+    return {"start_s": round(ready - launched, 3), "first_s": round(first_s, 3),
+            "first_overhead_s": round(figures.overheads([first_s], [model])[0], 3), "rows": rows,
+            "memory": memory, "answered": bench.answered, "asked": bench.asked, "refused": bench.refused}
 
 
-def provider(answer: str, channel: Connection) -> None:
-    """The instant provider, in a process of its own so that it takes no CPU from the client's."""
+def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The case served, then its baseline (and profile) in this process."""
+    from bench.server.profile import profile
+
+    load = os.getloadavg()[0]  # the machine may be shared: its load says how far to trust the tails
+    say(f"{case.name}: serving ({case.units} units in the index)")
+    served = asyncio.run(serve(case, url, args))
+    say(f"{case.name}: the router in this process" + (" (profiled)" if args.profile else ""))
+    with environment(server_environment(case, url)):
+        call = in_process(case, url, args.strategies)
+        found = profile(call, args.profile) if args.profile else call()  # the baseline is measured warm
+        baseline = [call() for _ in range(args.single)] if args.single else []
+    if baseline:
+        served["rows"] = {"baseline": figures.summary(baseline), **served["rows"]}
+    result = {"case": case.name, "units": case.units, "how": case.how, "prepared": case.seconds,
+              "document": case.document, "strategies": list(args.strategies), "clients": args.clients,
+              "pause_s": TYPING_PAUSE_S, **served, "load": [round(load, 1), round(os.getloadavg()[0], 1)],
+              "cpus": os.cpu_count()}
+    if args.profile:
+        result["profile"] = found
+    return result | {"targets": figures.verdicts(result)}
+
+
+def prepared(name: str, args: argparse.Namespace) -> Case:
+    if name == "example":
+        return example_case()
+    if name == "synthetic":
+        return synthetic_case(args.units, args.minilm)
+    return repository_case(name, args.clones, args.document or DOCUMENTS.get(name.split("/")[-1], ""))
+
+
+def provider(answers: dict[str, str], channel: Connection) -> None:
+    """The instant provider, in a process of its own so that it takes no CPU from the client's. It answers
+    every call with the code for the typed file's language."""
     from tests.router.fake_llm import fake_llm
 
     with fake_llm() as (url, script):
-        script.text = answer
         channel.send(url)
-        channel.recv()  # serve until the bench is done
+        while (language := channel.recv()) != "done":  # serve until the bench is done
+            script.text = answers.get(language, answers["tsx"])
+            channel.send("ok")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=20)
-    args = parser.parse_args()
-    repo = prepare()
+def say(line: str) -> None:
+    """Progress, on stderr: a large case takes minutes per step."""
+    print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "") if Path("/proc/cpuinfo").exists() else ""
+    return f"{os.cpu_count()} CPUs ({model or platform.processor()}), Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.realworld.catalog import MatrixError
+    from bench.server.profile import describe
+    from harvest.classify import language_of
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--case", action="append", default=[], metavar="CASE",
+                        help="example, synthetic, or a repository of bench/realworld/repos.toml (repeatable; "
+                             "default: example)")
+    parser.add_argument("--units", type=int, default=100_000, help="units of the synthetic case")
+    parser.add_argument("--minilm", action="store_true", help="embed the synthetic case with real MiniLM")
+    parser.add_argument("--clones", type=Path, default=WORK / "clones", help="where the matrix's clones are kept")
+    parser.add_argument("--document", default="", help="the file typed in, for a repository case")
+    parser.add_argument("--clients", type=int, default=20, help="developers at once")
+    parser.add_argument("--each", type=int, default=50, help="requests per developer in the concurrent runs")
+    parser.add_argument("--warm", type=int, default=5, help="requests after the first before measuring")
+    parser.add_argument("--single", type=int, default=200, help="requests of one client, and of the baseline")
+    parser.add_argument("--requests", type=int, default=1000, help="requests of the cancellation run (0 skips it)")
+    parser.add_argument("--strategies", default="rag", help="strategies the server may use, comma-separated")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile answer() in-process: the first call and N more")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--write-results", action="store_true", help="replace the section of bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    args.strategies = tuple(s.strip() for s in args.strategies.split(",") if s.strip())
+    if args.clients < 1 or args.units < 1:
+        print("server_bench: --clients and --units must be at least 1", file=sys.stderr)
+        return 1
     spawn = multiprocessing.get_context("spawn")
     ours, theirs = spawn.Pipe()
-    serving = spawn.Process(target=provider, args=(ANSWER, theirs), daemon=True)
+    serving = spawn.Process(target=provider, args=(ANSWERS, theirs), daemon=True)
     serving.start()
+    url = ours.recv()
+    results = []
     try:
-        asyncio.run(run(repo, ours.recv(), args.requests, args.clients))
+        for name in args.case or ["example"]:
+            say(f"{name}: preparing (reused when bench/.work/server has it)")
+            case = prepared(name, args)
+            ours.send(language_of(case.document))
+            ours.recv()
+            results.append(measure(case, url, args))
+    except (CaseError, MatrixError) as exc:
+        print(f"server_bench: {exc}", file=sys.stderr)
+        return 1
     finally:
         ours.send("done")
         serving.join(10)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        figures.print_results(results)
+        for result in results:
+            if "profile" in result:
+                print(f"\nprofile, {result['case']}:", *describe(result["profile"]), sep="\n")
+    if args.write_results:
+        command = "HF_HUB_OFFLINE=1 .venv/bin/python bench/server_bench.py " + " ".join(
+            argv if argv is not None else sys.argv[1:])
+        figures.write_section(ROOT / "bench" / "RESULTS.md",
+                              figures.markdown(results, command.strip(), time.strftime("%Y-%m-%d"), machine()))
+        print(f"wrote the server bench's section of {ROOT / 'bench' / 'RESULTS.md'}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -20,6 +20,7 @@ from router.strategies.rag.focus import focus_of_request
 from router.strategies.rag.strategy import index_missing, index_stamp
 
 LOG = logging.getLogger(__name__)
+_warned: set[str] = set()  # versions already warned about in this process (each `idiom generate` loads anew)
 
 
 def _missing(artifacts: Artifacts) -> str:
@@ -32,7 +33,8 @@ def _stamp(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ha
 
 def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig) -> Answer:
     folder, version, record = served_model(artifacts, config)
-    if not trained_with_context(record):
+    if not trained_with_context(record) and str(folder / version) not in _warned:
+        _warned.add(str(folder / version))
         LOG.warning("finetuned_rag: %s %s was not trained with retrieved code in its prompts; train one with "
                     "`idiom train --rag-context`", folder.name, version)
     index = open_index(artifacts.index, index_config)

@@ -400,7 +400,7 @@ CASES: tuple[Case, ...] = (
          error("--line 9999: src/main.tsx has")),
     Case("generate/file-a-folder", "generate 'a hook' --repo {repo} --file src", error("is a folder")),
     Case("generate/finetuned-rag-no-model", "generate 'a hook' --repo {repo} --strategy finetuned_rag",
-         error("no fine-tuned model")),
+         error("no promoted fine-tuned model")),
     Case("generate/bad-strategy", "generate 'a hook' --repo {repo} --strategy magic", usage("'magic' is not one of")),
     Case("generate/no-instruction", "generate --repo {repo}", usage("Missing argument 'INSTRUCTION'")),
     Case("generate/unknown-provider", "generate 'a hook' --repo {repo} --provider acme", usage("'acme' is not one of")),
