@@ -98,7 +98,8 @@ def in_process(case: Case, url: str, strategies: tuple[str, ...]) -> Any:
     """One call of the router's `answer()` on the first developer's request, as a function; it returns the
     seconds it took minus the model call."""
     from harvest.classify import language_of
-    from router.config import load_index_config, load_router_config
+    from router.config import load_index_config
+    from router.providers import load_router_config
     from router.contracts import CompletionRequest
     from router.routing import answer, conventions_of
     from router.strategies.loaded import LoadedStrategies

@@ -99,7 +99,7 @@ def synthetic_case(units: int, minilm: bool = False, work: Path = WORK, rate_sam
     from harvest.classify import kind_of, language_of
     from harvest.graph.graph import build_graph
     from harvest.records import FileRecord
-    from harvest.store import write_jsonl
+    from harvest.atomic import write_jsonl
     from router.config import load_index_config
     from router.strategies.rag.index import build_index
 

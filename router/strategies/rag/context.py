@@ -11,8 +11,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from harvest.dataset.validate import estimate_tokens
-from harvest.records import Unit, read_records
+from harvest.errors import InputError
 from harvest.store import units_file_of
 from router.config import IndexConfig
 from router.errors import IndexStoreError
@@ -38,7 +40,24 @@ def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
     if not units_file.is_file():
         raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
                               "run `idiom index` again")
-    return OpenIndex(retriever, {u.id: u.text for u in read_records(units_file, Unit)})
+    retriever.embed(["warm up"])  # the embedding model loads now, not on the first request
+    return OpenIndex(retriever, unit_texts(units_file))
+
+
+def unit_texts(units_file: Path) -> dict[str, str]:
+    """Each unit's text by id: two fields of every record, read without building the records (a large
+    repository's units take seconds to decode as dataclasses, and the index keeps everything else)."""
+    texts = {}
+    with units_file.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    record = orjson.loads(line)
+                    texts[record["id"]] = record["text"]
+                except (orjson.JSONDecodeError, TypeError, KeyError):
+                    raise InputError(f"{units_file}:{number}: not a valid Unit record; re-run `idiom harvest`") \
+                        from None
+    return texts
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:

@@ -241,7 +241,14 @@ def _roles(manifest: dict[str, Any], rows: Sequence[dict[str, Any]]) -> Roles:
     the index was built from (the runners' defaults for an index that predates it)."""
     recorded = manifest.get("tests")
     profile = DiscoveryProfile.from_json(recorded) if isinstance(recorded, dict) and recorded else None
-    return Roles((r["path"] for r in rows), lambda path: kind_of(path, profile))
+    kinds: dict[str, str] = {}  # kind_of's own cache is smaller than a large repository's files
+
+    def kind(path: str) -> str:
+        if path not in kinds:
+            kinds[path] = kind_of(path, profile)
+        return kinds[path]
+
+    return Roles((r["path"] for r in rows), kind)
 
 
 def _graph(folder: Path) -> CodeGraph | None:
