@@ -54,7 +54,7 @@ demo: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/idiom route "Create a Tag component with a tone prop" --file src/components/Tag/Tag.tsx \
 	  --repo examples/acme-web
 	$(VENV)/bin/idiom roi examples/acme-web
-	for strategy in few_shot rag finetuned; do \
+	for strategy in few_shot rag finetuned finetuned_rag plain; do \
 	  HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
 	  $(VENV)/bin/idiom generate "Create a Tag component with a tone prop" --repo examples/acme-web \
 	    --file src/components/Tag/Tag.tsx --strategy $$strategy --max-tokens 24 || exit 1; \

@@ -11,10 +11,10 @@ import click
 from harvest.cli import FriendlyGroup
 from router.feedback_command import feedback_group
 from router.generate import generate_command, model_group, route_command
+from router.reports.command import roi_command
 from router.strategies.finetuned.command import models_group, train_command
 from router.strategies.rag.command import index_command, search_command
-from router.reports.command import roi_command
-from router.validation.command import suite_group, validate_command
+from router.validate_command import suite_group, validate_command
 
 
 @click.group(cls=FriendlyGroup)

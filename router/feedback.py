@@ -16,7 +16,7 @@ from typing import Any
 
 from harvest.errors import InputError
 from harvest.store import Artifacts
-from router.validation.db import database
+from router.database import database
 
 OUTCOMES = ("accepted", "rejected", "edited")
 

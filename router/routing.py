@@ -24,13 +24,13 @@ from harvest.testkind.recorded import recorded_profile
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
+from router.database import database
 from router.errors import RouterError
 from router.kinds import request_kind
 from router.policy import Decision, decide
 from router.statistics import measured
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import ROUTED
-from router.validation.db import database
 from router.validation.rules import Context, Output, check
 
 FAST_CHECKS = ("not-degenerate", "no-secret")  # on the answer; `parses` and conventions on the file with it

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from harvest.store import Artifacts
+from router.database import database, latest_results
 from router.feedback import feedback_counts
 from router.policy import Measured
-from router.validation.db import database, latest_results
 
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 

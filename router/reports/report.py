@@ -13,6 +13,7 @@ from harvest.atomic import atomic_write_text
 from harvest.errors import InputError
 from harvest.store import Artifacts, complete_artifacts, ensure_home
 from router.config import RoiConfig
+from router.database import database, latest_results
 from router.reports import charts
 from router.reports.roi import (
     StrategyEconomics,
@@ -26,7 +27,6 @@ from router.reports.roi import (
     usd,
 )
 from router.strategies.registry import ROUTED, TRAINED
-from router.validation.db import database, latest_results
 from router.validation.uplift import uplifts
 
 PROMPTING = tuple(n for n in ROUTED if n not in TRAINED)  # no training to pay for: break-even against finetuned

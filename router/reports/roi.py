@@ -15,7 +15,6 @@ from router.config import RoiConfig
 from router.strategies.registry import TRAINED
 
 
-
 @dataclass(frozen=True)
 class StrategyFigures:
     """What validation measured for one strategy."""

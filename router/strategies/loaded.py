@@ -21,10 +21,16 @@ from router.strategies.registry import REGISTRY, strategy
 
 
 class LoadedStrategies:
-    """The strategies of the repository at `repo`, loaded on first use (or by `preload`)."""
+    """The strategies of the repository at `repo`, loaded on first use (or by `preload`).
 
-    def __init__(self, repo: Path) -> None:
+    With `wait` False (the language server), a request never waits for another thread's load: while a
+    strategy loads for the first time it fails at once, saying so, and the cascade asks the next one;
+    while it loads a new version, the version already loaded keeps answering.
+    """
+
+    def __init__(self, repo: Path, wait: bool = True) -> None:
         self.artifacts = Artifacts(repo)
+        self.wait = wait
         self._held: dict[str, tuple[Hashable, Answer]] = {}
         self._locks = {line.name: threading.Lock() for line in REGISTRY}
 
@@ -37,10 +43,10 @@ class LoadedStrategies:
     def complete(self, name: str, request: CompletionRequest, config: RouterConfig,
                  index: IndexConfig) -> Completion:
         """Strategy `name`'s answer to `request`; loads it first when it is not loaded or out of date."""
-        return self.answer_of(name, config, index)(request, config)
+        return self.answer_of(name, config, index, self.wait)(request, config)
 
-    def answer_of(self, name: str, config: RouterConfig, index: IndexConfig) -> Answer:
-        """Strategy `name` loaded for the current version of its artifacts."""
+    def answer_of(self, name: str, config: RouterConfig, index: IndexConfig, wait: bool = True) -> Answer:
+        """Strategy `name` loaded for the current version of its artifacts (see the class for `wait`)."""
         chosen = strategy(name)
         held = self._held.get(name)
         if held is None and (reason := chosen.missing(self.artifacts)):
@@ -48,13 +54,20 @@ class LoadedStrategies:
         stamp = chosen.stamp(self.artifacts, config, index)
         if held and held[0] == stamp:
             return held[1]
-        with self._locks[name]:
+        lock = self._locks[name]
+        if not lock.acquire(blocking=wait):
+            if held:
+                return held[1]
+            raise RouterError(f"{name}: still loading (it opens in the background when the server starts)")
+        try:
             held = self._held.get(name)  # another thread may have loaded it while this one waited
             if held and held[0] == stamp:
                 return held[1]
             answer = chosen.load(self.artifacts, config, index)
             self._held[name] = (stamp, answer)
             return answer
+        finally:
+            lock.release()
 
     def preload(self, config: RouterConfig, index: IndexConfig, names: tuple[str, ...] = ()) -> dict[str, str]:
         """Load every available strategy (or those of `names`) now, so the first request does not wait;

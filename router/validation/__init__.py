@@ -1,2 +1,3 @@
-"""Validation: rules a generated completion must follow, suites of cases a tech lead edits, and runs
-of every case through every strategy, stored in `.idiom/idiom.db`."""
+"""Validation, the pure part: rules a generated completion must follow, suites of cases a tech lead
+edits, the default suite's generation, and the statistics of results (intervals, McNemar, uplift).
+Running a suite through the strategies is router/validate.py; the database is router/database.py."""

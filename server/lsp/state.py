@@ -86,7 +86,7 @@ class IdiomServer(LanguageServer):
     def strategies(self) -> LoadedStrategies:
         """The repository's strategies, loaded once for the server's life (see `preload` at initialized)."""
         if self._strategies is None:
-            self._strategies = LoadedStrategies(self.root())
+            self._strategies = LoadedStrategies(self.root(), wait=False)
         return self._strategies
 
     def slots(self) -> asyncio.Semaphore:

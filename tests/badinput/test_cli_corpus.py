@@ -122,7 +122,7 @@ def half_a_database(relative: str) -> Step:
 
 def logged(world: Path) -> None:
     """The repository's database as the tool makes it (its schema, nothing logged yet)."""
-    from router.validation.db import database
+    from router.database import database
 
     home = os.environ.pop("IDIOM_HOME", None)  # the world keeps its artifacts in the repository's .idiom/
     try:

@@ -12,9 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from router.config import RoiConfig
-from router.reports.roi import (StrategyFigures, acceptance_drift, break_even, drift, economics, monthly_requests,
-                               recommend)
-from router.validation.db import database
+from router.database import database
+from router.reports.roi import (
+    StrategyFigures,
+    acceptance_drift,
+    break_even,
+    drift,
+    economics,
+    monthly_requests,
+    recommend,
+)
 from server.cli import idiom
 
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.conventions.rules import Rule
-from router.policy import Measured, decide, expected_costs
 from router.contracts import CompletionRequest
+from router.policy import Measured, decide, expected_costs
 from router.routing import fast_failures, request_kind
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
@@ -95,7 +95,7 @@ def test_the_cascade_escalates_on_broken_output_and_provider_failures(repo: Path
 
 
 def test_validation_results_drive_the_route(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from router.validation.db import database
+    from router.database import database
 
     with database(repo) as db:
         db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,rag', 0)")
@@ -180,10 +180,10 @@ def test_only_warnings_reject_an_answer_information_does_not() -> None:
 
 def test_plain_is_never_routed_and_finetuned_rag_needs_a_model_and_an_index(repo: Path) -> None:
     from harvest.store import Artifacts
+    from router.database import database
     from router.strategies.finetuned.registry import promote
     from router.strategies.loaded import LoadedStrategies
     from router.strategies.registry import ROUTED
-    from router.validation.db import database
 
     def available(repo: Path) -> list[str]:
         return LoadedStrategies(repo).available()

@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from router.validation.db import database
+from router.database import database
 from tests.security.conftest import run, small_team_repo
 
 # A classic catastrophic pattern: Python's re needs ~2^n steps on n word characters followed by a mismatch.

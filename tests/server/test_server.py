@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled, JsonRpcServerError
 
-from router.validation.db import database
+from router.database import database
 from tests.server.lsp_client import end_of, initialize, open_file, start, until
 
 pytestmark = pytest.mark.slow

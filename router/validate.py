@@ -18,8 +18,8 @@ from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
+from router.database import connect, database
 from router.strategies.loaded import LoadedStrategies
-from router.validation.db import connect, database
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import Case, Suite

@@ -1,4 +1,5 @@
-"""`idiom suite generate` and `idiom validate`."""
+"""`idiom suite generate` and `idiom validate`: the commands over validation's suites and the runner
+(router/validate.py), which asks the strategies and so lives beside routing, not in validation/."""
 
 from __future__ import annotations
 
@@ -69,9 +70,9 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
     from harvest.store import Artifacts
     from router.config import load_index_config
     from router.providers import load_router_config
+    from router.validate import as_json as run_json
+    from router.validate import run_suite, summary, write_junit
     from router.validation.rules import Context
-    from router.validation.run import as_json as run_json
-    from router.validation.run import run_suite, summary, write_junit
     from router.validation.suite import load_suite
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
