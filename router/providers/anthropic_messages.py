@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
 from router.providers.base import cost, guard, with_retries
 
+if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
+    import anthropic
+
 
 @functools.lru_cache(maxsize=8)
-def _client(key: str, base_url: str, timeout: float) -> Any:
+def _client(key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     """One client per endpoint, as for OpenAI: certificates loaded once, connections reused."""
     import anthropic
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
 from router.providers.base import cost, guard, with_retries
 
+if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
+    import openai
+
 
 @functools.lru_cache(maxsize=8)
-def _client(key: str, base_url: str, timeout: float) -> Any:
+def _client(key: str, base_url: str, timeout: float) -> openai.OpenAI:
     """One client per endpoint: building one loads the system's CA certificates (~20 ms), and its
     connection pool keeps the provider's connection warm between requests."""
     import openai

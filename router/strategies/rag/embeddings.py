@@ -11,13 +11,16 @@ import hashlib
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from router.errors import IndexStoreError
 from router.hush import quiet_transformers
+
+if TYPE_CHECKING:  # sentence-transformers (and torch) load with the first embedding, not on import
+    from sentence_transformers import SentenceTransformer
 
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 
@@ -30,7 +33,7 @@ def default_model() -> str:
 
 
 @lru_cache(maxsize=4)
-def _encoder(model: str) -> Any:
+def _encoder(model: str) -> SentenceTransformer:
     quiet_transformers()
     from sentence_transformers import SentenceTransformer
 

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -34,6 +34,10 @@ from harvest.store import MANIFEST
 from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
+
+if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the CLI starts
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 from router.strategies.rag.embeddings import default_model, embedding_function
 from router.strategies.rag.lexical import Lexical
 from router.strategies.rag.store import chroma_errors, client, copy_local, damaged
@@ -152,7 +156,7 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
     return stats
 
 
-def _sync(collection: Any, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
+def _sync(collection: Collection, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
     stored = collection.get(include=["metadatas"])
     present = dict(zip(stored["ids"], stored["metadatas"], strict=True))
     # Similar lengths in a batch waste less padding in the encoder: embed shortest first.
@@ -192,7 +196,7 @@ def _recorded_tests(units_file: Path) -> dict[str, Any]:
     return profile.to_json() if profile else {}
 
 
-def _drop(store: Any, name: str) -> None:
+def _drop(store: ClientAPI, name: str) -> None:
     if name in [c.name if hasattr(c, "name") else c for c in store.list_collections()]:
         store.delete_collection(name)
 

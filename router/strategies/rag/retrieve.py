@@ -141,7 +141,7 @@ class Retriever:
         vector = self._vector(focus) if mode != "bm25" else None
         return [self._unit_hit(i, score, why) for i, score, why in self._ranked(focus.query(), k, mask, mode, vector)]
 
-    def _vector(self, focus: Focus) -> Any:
+    def _vector(self, focus: Focus) -> numpy.ndarray | None:
         """The query embedding, from fewer lines than BM25 reads: encoding time grows with the text."""
         query = focus.query(DENSE_QUERY_LINES)
         return self.embed([query])[0] if query else None
@@ -173,7 +173,7 @@ class Retriever:
             self._last_lexical = (query, self.lexical.scores(query))
         return self._last_lexical[1]
 
-    def _dense(self, vector: Any, mask: numpy.ndarray) -> list[tuple[int, float]]:
+    def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
         (a role, a folder: fetched once and kept), else Chroma's HNSW with enough candidates to filter."""
         allowed = int(mask.sum())

@@ -15,11 +15,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from router.config import IndexConfig
 from router.errors import IndexStoreError
+
+if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the CLI starts
+    from chromadb.api import ClientAPI
 
 SQLITE = "chroma.sqlite3"
 
@@ -32,7 +35,7 @@ def damaged(folder: Path, what: str) -> IndexStoreError:
     return IndexStoreError(f"the index at {folder} is damaged ({what}); rebuild it with `idiom index --rebuild`")
 
 
-def client(config: IndexConfig, folder: Path, build: str | None = None) -> Any:
+def client(config: IndexConfig, folder: Path, build: str | None = None) -> ClientAPI:
     """A Chroma client: HttpClient for `config.url`, else a PersistentClient in `folder/chroma`.
 
     `build` (a reader's: the index manifest's build id) makes sure the embedded store is opened afresh
