@@ -40,13 +40,14 @@ test("the other settings are the protocol's table: same keys, types and defaults
   const expected = Object.fromEntries(rows.map(([, key, type, value]) => {
     const kind = type.trim().startsWith("array") ? "array" : type.trim();
     const literal = value.trim().replace(/^`|`$/g, "");
-    return [`idiomatic.${key}`, { type: kind, default: literal === "all three" ? ["few_shot", "rag", "finetuned"] : JSON.parse(literal) }];
+    return [`idiomatic.${key}`, { type: kind, default: JSON.parse(literal) }];
   }));
   const contributed = Object.fromEntries(Object.entries(properties)
     .filter(([key]) => !key.startsWith("idiomatic.launch."))
     .map(([key, schema]) => [key, { type: schema.type, default: schema.default }]));
   assert.deepEqual(contributed, expected);
-  assert.deepEqual(properties["idiomatic.strategies"].items.enum, ["few_shot", "rag", "finetuned"]);
+  const strategies = rows.find(([, key]) => key === "strategies")[2];
+  assert.deepEqual(properties["idiomatic.strategies"].items.enum, [...strategies.matchAll(/"(\w+)"/g)].map((m) => m[1]));
 });
 
 test("untrusted workspaces get limited support; the restricted settings are machine-scoped", () => {

@@ -31,7 +31,8 @@ test("TextEdits apply against the original text, same-place inserts in array ord
 
 test("the client sends package.json's defaults, without launch.*", () => {
   assert.deepEqual(defaultSettings(), {
-    inlineEnabled: true, diagnosticsEnabled: true, strategies: ["few_shot", "rag", "finetuned"], latencyBudgetS: 0,
+    inlineEnabled: true, diagnosticsEnabled: true, strategies: ["few_shot", "rag", "finetuned", "finetuned_rag"],
+    latencyBudgetS: 0,
     minPassRate: 0, providerBaseUrl: "", indexUrl: "", maxTokens: 128, debounceMs: 400, maxConcurrency: 2,
   });
   assert.equal(languageIdOf("src/components/Tag/Tag.tsx"), "typescriptreact");
