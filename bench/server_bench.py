@@ -239,8 +239,8 @@ async def serve(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any
         uris = [bench.open(n) for n in range(args.clients)]
         _, model = await bench.ask(uris[0])
         first_s = time.perf_counter() - ready
-        # The server loads its strategies in the background from `initialized` and answers nothing from one
-        # still loading: ask again as a typing developer would, until an answer comes.
+        # The server loads its strategies in the background from `initialized`, and the first request waits
+        # for them; should it still get no answer (a provider hiccup), ask again as a typing developer would.
         while not bench.answered and time.perf_counter() - ready < FIRST_ANSWER_WAIT_S:
             await asyncio.sleep(TYPING_PAUSE_S)
             await bench.ask(uris[0])

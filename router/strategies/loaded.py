@@ -23,9 +23,9 @@ from router.strategies.registry import REGISTRY, strategy
 class LoadedStrategies:
     """The strategies of the repository at `repo`, loaded on first use (or by `preload`).
 
-    With `wait` False (the language server), a request never waits for another thread's load: while a
-    strategy loads for the first time it fails at once, saying so, and the cascade asks the next one;
-    while it loads a new version, the version already loaded keeps answering.
+    With `wait` False (the language server), a request never waits for another thread's load of a new
+    version (after a re-index): the version already loaded keeps answering meanwhile. A strategy's first
+    load is waited for either way, so a request is never refused because the server has just started.
     """
 
     def __init__(self, repo: Path, wait: bool = True) -> None:
@@ -55,10 +55,11 @@ class LoadedStrategies:
         if held and held[0] == stamp:
             return held[1]
         lock = self._locks[name]
-        if not lock.acquire(blocking=wait):
-            if held:
-                return held[1]
-            raise RouterError(f"{name}: still loading (it opens in the background when the server starts)")
+        if held and not wait:
+            if not lock.acquire(blocking=False):
+                return held[1]  # a new version is loading in another thread: this one answers meanwhile
+        else:
+            lock.acquire()
         try:
             held = self._held.get(name)  # another thread may have loaded it while this one waited
             if held and held[0] == stamp:
