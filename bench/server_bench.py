@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import json
 import multiprocessing
@@ -37,7 +36,6 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -48,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0:1] = [str(ROOT)] if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent else \
     [str(ROOT), sys.path[0]]
 
+from bench.environment import replaced_environment
 from bench.server import figures
 from bench.server.cases import (
     WORK,
@@ -77,19 +76,6 @@ def typed_path(document: str, number: int) -> str:
     return str(path.with_name(f"{path.stem}{number}{path.suffix}"))
 
 
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """This process's environment replaced by `values` for the in-process router calls."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def server_environment(case: Case, url: str) -> dict[str, str]:
     return {**case.environment(), "IDIOM_ROUTER_BASE_URL": url, "IDIOM_ROUTER_MAX_RETRIES": "0",
             "OPENAI_API_KEY": "sk-bench"}
@@ -100,8 +86,8 @@ def in_process(case: Case, url: str, strategies: tuple[str, ...]) -> Any:
     seconds it took minus the model call."""
     from harvest.classify import language_of
     from router.config import load_index_config
-    from router.providers import load_router_config
     from router.contracts import CompletionRequest
+    from router.providers import load_router_config
     from router.routing import answer, conventions_of
     from router.strategies.loaded import LoadedStrategies
 
@@ -275,7 +261,7 @@ def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
     say(f"{case.name}: serving ({case.units} units in the index)")
     served = asyncio.run(serve(case, url, args))
     say(f"{case.name}: the router in this process" + (" (profiled)" if args.profile else ""))
-    with environment(server_environment(case, url)):
+    with replaced_environment(server_environment(case, url)):
         call = in_process(case, url, args.strategies)
         found = profile(call, args.profile) if args.profile else call()  # the baseline is measured warm
         baseline = [call() for _ in range(args.single)] if args.single else []

@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:
 
 from rich.console import Console
 
+from bench.environment import replaced_environment
 from bench.realworld import breaks, figures, harvesting, report, retrieval
 from bench.realworld.catalog import (
     REPOS_FILE,
@@ -133,9 +134,9 @@ def measure(spec: RepoSpec, clones: Path, model: str, console: Console, label: s
         units = figures.read_jsonl(harvested.dataset_dir / "units.jsonl")
         kept = {f["path"] for f in files}
         linted = [p for p in held if p in kept]
-        with stage("lint and injected breaks"), _environment(workspace.environment(model)):
+        with stage("lint and injected breaks"), replaced_environment(workspace.environment(model)):
             lint, caught = _lint_and_breaks(clone, harvested.dataset_dir, paths, truth.tests, held, linted, units)
-        with stage("retrieval"), _environment(workspace.environment(model)):
+        with stage("retrieval"), replaced_environment(workspace.environment(model)):
             found = _retrieval(clone, workspace.home / "index", units, linted, truth.tests) \
                 if "error" not in indexing else {"deps": indexing, "roles": indexing}
         result = {
@@ -216,19 +217,6 @@ def _rules(dataset: Path) -> list[dict[str, Any]]:
 
     document = yaml.safe_load((dataset / "conventions.yaml").read_text(encoding="utf-8")) or {}
     return [r for r in document.get("rules", []) if isinstance(r, dict)]
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """The product's in-process calls see the same IDIOM_* settings as its commands did."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _git_status(clone: Path) -> list[str]:

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.environment import replaced_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "bench" / ".work" / "server"
 PREPARED = "bench-case.json"  # in a case's home: how it was made, written last
@@ -96,10 +98,10 @@ def synthetic_case(units: int, minilm: bool = False, work: Path = WORK, rate_sam
     product's `build_index` (MiniLM's vectors only with `minilm`; else MiniLM's rate over `rate_sample`
     units says what it would have cost)."""
     from bench.server.synthetic import repository
+    from harvest.atomic import write_jsonl
     from harvest.classify import kind_of, language_of
     from harvest.graph.graph import build_graph
     from harvest.records import FileRecord
-    from harvest.atomic import write_jsonl
     from router.config import load_index_config
     from router.strategies.rag.index import build_index
 
@@ -126,7 +128,7 @@ def synthetic_case(units: int, minilm: bool = False, work: Path = WORK, rate_sam
         rate = embedding_rate(rate_sample)
         how += f": real MiniLM embeds {rate:.0f} units/s here, {len(found) / rate / 60:.0f} min for this index"
     case = Case(f"synthetic-{len(found)}", repo, home, _typed_document(files), 0, how)
-    with _timed(seconds, "index_s"), _environment(case.environment()), \
+    with _timed(seconds, "index_s"), replaced_environment(case.environment()), \
             (contextlib.nullcontext() if minilm else _direct_vectors()):
         build_index(dataset / "units.jsonl", home / "index", load_index_config(repo))
     return _record(case, seconds)
@@ -172,18 +174,6 @@ def _direct_vectors() -> Iterator[None]:
         yield
     finally:
         index.embedding_function = real
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @contextlib.contextmanager
