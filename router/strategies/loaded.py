@@ -80,7 +80,3 @@ class LoadedStrategies:
             except IdiomError as exc:
                 failed[name] = str(exc).splitlines()[0]
         return failed
-
-    def forget(self) -> None:
-        """Drop what was loaded (the next request loads again)."""
-        self._held.clear()
