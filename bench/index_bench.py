@@ -57,13 +57,13 @@ def harvest(name: str) -> tuple[Path, Path]:
 def build_and_encode(units_file: Path, folder: Path) -> None:
     from harvest.records import Unit, read_records
     from router.config import IndexConfig
-    from router.strategies.rag.embeddings import _encoder, default_model
+    from router.strategies.rag.embeddings import default_model, encoder
     from router.strategies.rag.index import build_index, document_of
 
     documents = [document_of(u) for u in read_records(units_file, Unit) if not u.deprecated]
-    encoder = _encoder(default_model())
-    encoder.encode(documents[:64], batch_size=32)  # warm-up: first calls are not measured
-    raw, _ = timed(lambda: encoder.encode(documents, batch_size=32, normalize_embeddings=True))
+    transformer = encoder(default_model())
+    transformer.encode(documents[:64], batch_size=32)  # warm-up: first calls are not measured
+    raw, _ = timed(lambda: transformer.encode(documents, batch_size=32, normalize_embeddings=True))
     full, stats = timed(lambda: build_index(units_file, folder, IndexConfig()))
     print(f"1. index build, {len(documents)} units with MiniLM: {full:.1f} s; raw encode of the same documents "
           f"{raw:.1f} s; throughput {raw / full:.0%} of raw encode (target >= 90%)")
@@ -87,7 +87,7 @@ def _change_one_file(units_file: Path) -> Path:
 
 def latency(units_file: Path, sizes: list[int]) -> None:
     from router.config import IndexConfig
-    from router.strategies.rag.embeddings import _encoder, default_model
+    from router.strategies.rag.embeddings import default_model, encoder
     from router.strategies.rag.index import build_index
     from router.strategies.rag.retrieve import Retriever
 
@@ -112,9 +112,9 @@ def latency(units_file: Path, sizes: list[int]) -> None:
         times.sort()
         print(f"3. {size:>7} units (built in {built:.0f} s, hash embedding): query p50 "
               f"{statistics.median(times):.1f} ms, p95 {times[int(0.95 * len(times)) - 1]:.1f} ms (target p95 <= 20 ms)")
-    encoder = _encoder(default_model())
-    encoder.encode(["warm up"])
-    query_times = sorted(timed(lambda q=q: encoder.encode([q]))[0] * 1000 for q in queries[:100])
+    transformer = encoder(default_model())
+    transformer.encode(["warm up"])
+    query_times = sorted(timed(lambda q=q: transformer.encode([q]))[0] * 1000 for q in queries[:100])
     print(f"   MiniLM query encoding alone: p50 {statistics.median(query_times):.1f} ms, "
           f"p95 {query_times[94]:.1f} ms (added to the figures above when MiniLM is the model)")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,36 @@ def test_minilm_index_finds_the_hook_for_a_description(acme_dataset: Path, tmp_p
     hits = Retriever(tmp_path / "index", IndexConfig()).search("debounce a value in a hook", k=3)
     assert hits[0].name == "useDebounce" and hits[0].kind == "hook"
     assert any(reason.startswith("embedding #") for reason in hits[0].why)
+
+
+def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_dataset: Path, tmp_path: Path) -> None:
+    from router.strategies.rag.embeddings import SentenceEmbedding
+    from router.strategies.rag.query_encoder import ENCODER, query_vectors
+
+    folder = tmp_path / "index"
+    build_index(acme_dataset, folder, IndexConfig())
+    assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == "onnx"
+    model = json.loads((folder / "manifest.json").read_text())["model"]
+    onnx, torch_side = query_vectors(folder, model), SentenceEmbedding(model)
+    for query in ("debounce a value in a hook", "src/hooks/useCounter.ts\nexport function useCounter(", "x" * 3000):
+        assert float(onnx(query) @ torch_side([query])[0]) > 0.9999
+    exported = (folder / ENCODER).stat().st_ino
+    (acme_dataset.parent / "extra.txt").write_text("unrelated")  # a second build with nothing to embed
+    build_index(acme_dataset, folder, IndexConfig())
+    assert (folder / ENCODER).read_bytes()[:64] and (folder / ENCODER).stat().st_ino != exported  # copied over
+    expected = [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)]
+    reader = ("import sys; from pathlib import Path; from router.config import IndexConfig; "
+              "from router.strategies.rag.retrieve import Retriever; "
+              f"hits = Retriever(Path({str(folder)!r}), IndexConfig()).search('debounce a value in a hook', k=5); "
+              "print([h.name for h in hits], 'torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True, check=True,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.stdout.strip() == f"{expected} False"  # the same hits, and torch never imported
+    (folder / ENCODER).unlink()  # an index built before the export: queries go through sentence-transformers
+    assert [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)] == expected
+    (folder / ENCODER).write_bytes(b"not a model")
+    with pytest.raises(IndexStoreError, match="unreadable query encoder.*idiom index --rebuild"):
+        Retriever(folder, IndexConfig())
 
 
 def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:

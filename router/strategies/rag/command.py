@@ -47,7 +47,7 @@ def index_command(repo: Path, name: str, rebuild: bool, show_stats: bool, as_jso
         click.echo(json.dumps(dataclasses.asdict(stats), indent=2))
     else:
         click.echo(f"indexed {stats.units} units in {stats.seconds} s: {stats.embedded} embedded, {stats.kept} kept, "
-                   f"{stats.deleted} deleted (model {stats.model})")
+                   f"{stats.deleted} deleted (model {stats.model}; query encoder: {stats.query_encoder})")
 
 
 @click.command("search")

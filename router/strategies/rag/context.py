@@ -40,7 +40,7 @@ def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
     if not units_file.is_file():
         raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
                               "run `idiom index` again")
-    retriever.embed(["warm up"])  # the embedding model loads now, not on the first request
+    retriever.query_vector("warm up")  # the embedding model loads now, not on the first request
     return OpenIndex(retriever, unit_texts(units_file))
 
 

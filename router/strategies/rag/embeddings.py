@@ -33,7 +33,7 @@ def default_model() -> str:
 
 
 @lru_cache(maxsize=4)
-def _encoder(model: str) -> SentenceTransformer:
+def encoder(model: str) -> SentenceTransformer:
     quiet_transformers()
     from sentence_transformers import SentenceTransformer
 
@@ -52,7 +52,7 @@ class SentenceEmbedding(EmbeddingFunction[Documents]):
         self.model = model or default_model()
 
     def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's parameter name
-        vectors = _encoder(self.model).encode(list(input), batch_size=32, normalize_embeddings=True,
+        vectors = encoder(self.model).encode(list(input), batch_size=32, normalize_embeddings=True,
                                               show_progress_bar=False)
         return [v for v in vectors]
 
@@ -69,7 +69,7 @@ class SentenceEmbedding(EmbeddingFunction[Documents]):
 
     def dimension(self) -> int:
         """Length of the vectors."""
-        return int(_encoder(self.model).get_embedding_dimension())
+        return int(encoder(self.model).get_embedding_dimension())
 
 
 @register_embedding_function

@@ -28,6 +28,7 @@ from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import model_name, read_manifest, unit_rows
 from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
+from router.strategies.rag.query_encoder import query_vectors
 from router.strategies.rag.roles import LEVELS, Roles
 from router.strategies.rag.store import chroma_errors, client, damaged
 
@@ -70,15 +71,17 @@ class Retriever:
         if not len(self.rows) == self.lexical.size == manifest["units"]:
             raise damaged(folder, f"its manifest lists {manifest['units']} units, units.jsonl {len(self.rows)}, "
                                   f"BM25 {self.lexical.size}")
-        self.embed = embedding_function(manifest["model"])
-        self.collection = _collection(folder, config, manifest, self.embed, len(self.rows))
+        self.collection = _collection(folder, config, manifest, embedding_function(manifest["model"]), len(self.rows))
+        self.query_vector = query_vectors(folder, manifest["model"])
         self.graph = _graph(folder)
         self.languages = numpy.array([r["language"] for r in self.rows])
         self.kinds = numpy.array([r["kind"] for r in self.rows])
         self.paths = numpy.array([r["path"] for r in self.rows])
         self.roles = _roles(manifest, self.rows)
-        levels = {p: [key for _, key in self.roles.of(p).levels()] for p in set(self.paths.tolist())}
-        self.role_levels = [numpy.array([levels[p][n] for p in self.paths.tolist()]) for n in range(LEVELS)]
+        # Each level's key per row, worked out once per file (a large index has several units per file).
+        files, file_of_row = numpy.unique(self.paths, return_inverse=True)
+        per_file = numpy.array([[key for _, key in self.roles.of(p).levels()] for p in files.tolist()], dtype=object)
+        self.role_levels = [per_file[:, n].astype(str)[file_of_row] for n in range(LEVELS)]
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
         self._vector_cache: dict[int, numpy.ndarray] = {}
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
@@ -144,7 +147,7 @@ class Retriever:
     def _vector(self, focus: Focus) -> numpy.ndarray | None:
         """The query embedding, from fewer lines than BM25 reads: encoding time grows with the text."""
         query = focus.query(DENSE_QUERY_LINES)
-        return self.embed([query])[0] if query else None
+        return self.query_vector(query) if query else None
 
     def _ranked(self, query: str, k: int, mask: numpy.ndarray, mode: str,
                 vector: Any) -> list[tuple[int, float, list[str]]]:

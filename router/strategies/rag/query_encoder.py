@@ -1,0 +1,144 @@
+"""The query side of the index's embeddings, without torch: what the language server runs per keystroke.
+
+`idiom index` embeds units with sentence-transformers (torch), which costs seconds to import and tens of
+milliseconds per query on a loaded CPU. So the index build also exports the embedding model, pooling and all,
+to ONNX beside the index, with its tokenizer, and checks the export against sentence-transformers on probe
+texts before keeping it. A reader then embeds queries with onnxruntime (a chromadb dependency) and the
+`tokenizers` library: a fraction of a second to open, no torch in the process. An index without an export
+(a hash-embedding index, an export that did not match) embeds queries with the index's own function.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy
+
+from harvest.atomic import atomic_write_text
+from router.errors import IndexStoreError
+from router.strategies.rag.embeddings import embedding_function, encoder
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+ENCODER = "query-encoder.onnx"
+TOKENIZER = "query-tokenizer.json"
+MATCH = 0.9999  # least cosine between the export's and sentence-transformers' vector of each probe text
+PROBES = (  # short and long, code and prose; the last is longer than MiniLM reads, so truncation is checked
+    "def clamp(value: int) -> int:\n    return max(0, value)",
+    "packages/react/toggle/src/toggle.tsx\nexport const Toggle = React.forwardRef<ToggleElement, ToggleProps>(",
+    "Fetch the user's invoices and retry once on a timeout.",
+    "\n".join(f"    total_{n} = compute_total(items[{n}], discount={n / 10})" for n in range(80)),
+)
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+CACHED_QUERIES = 1024  # the same query comes back when a request is retried or re-triggered without an edit
+
+QueryVector = Callable[[str], numpy.ndarray]
+
+
+def export_query_encoder(model: str, stage: Path, previous: Path | None) -> str:
+    """Write the ONNX query encoder of sentence-transformers model `model` into `stage`: copied from the
+    `previous` index when that one has it for the same model, else exported and checked. Returns why no
+    encoder was written ("" when one was)."""
+    if model.startswith("hash"):
+        return "hash embeddings are computed directly"
+    if previous is not None and (previous / ENCODER).is_file() and (previous / TOKENIZER).is_file():
+        for name in (ENCODER, TOKENIZER):
+            shutil.copyfile(previous / name, stage / name)
+        return ""
+    import torch
+    from tokenizers import Tokenizer
+
+    transformer = encoder(model)
+    sample = transformer.preprocess(list(PROBES[:2]))
+    names = [name for name, value in sample.items() if isinstance(value, torch.Tensor)]
+    fixed = {name: value for name, value in sample.items() if name not in names}  # e.g. the modality, "text"
+    if not set(names) <= set(INPUTS):
+        return f"the model's tokenizer gives inputs ONNX queries do not feed ({', '.join(names)})"
+    tokenizer = Tokenizer.from_str(transformer.tokenizer.backend_tokenizer.to_str())  # a copy: ST's stays as it is
+    tokenizer.enable_truncation(max_length=transformer.max_seq_length)
+    tokenizer.enable_padding(pad_id=transformer.tokenizer.pad_token_id, pad_token=transformer.tokenizer.pad_token)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on constants that the probe check below covers
+            torch.onnx.export(_traceable(transformer, names, fixed), tuple(sample[n] for n in names),
+                              str(stage / ENCODER), input_names=names, output_names=["embedding"], opset_version=17,
+                              dynamo=False,
+                              dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "embedding": {0: "batch"}})
+    except Exception as exc:  # noqa: BLE001 - the exporter raises many kinds; each means: queries use torch
+        (stage / ENCODER).unlink(missing_ok=True)
+        return f"the model could not be exported to ONNX ({type(exc).__name__})"
+    atomic_write_text(stage / TOKENIZER, tokenizer.to_str())
+    expected = transformer.encode(list(PROBES), normalize_embeddings=True, show_progress_bar=False)
+    exported = _OnnxQueries(stage)(list(PROBES))
+    agreement = float(numpy.min(numpy.sum(numpy.asarray(expected) * exported, axis=1)))
+    if agreement < MATCH:
+        for name in (ENCODER, TOKENIZER):
+            (stage / name).unlink()
+        return f"the ONNX export disagrees with sentence-transformers (cosine {agreement:.5f})"
+    return ""
+
+
+def query_vectors(folder: Path, model: str) -> QueryVector:
+    """Embeds one query for the index in `folder` (built with `model`): through the ONNX export when the
+    index has one, else through the model itself; recent queries are remembered."""
+    if (folder / ENCODER).is_file():
+        embed: Callable[[Sequence[str]], Any] = _OnnxQueries(folder)
+    else:
+        embed = embedding_function(model)
+
+    @lru_cache(maxsize=CACHED_QUERIES)
+    def vector(query: str) -> numpy.ndarray:
+        return numpy.asarray(embed([query])[0], dtype=numpy.float32)
+
+    return vector
+
+
+def _traceable(transformer: SentenceTransformer, names: list[str], fixed: dict[str, Any]) -> Any:
+    """The sentence-transformers pipeline (transformer, pooling, normalisation) as a module of positional
+    tensors, the form the ONNX exporter traces."""
+    import torch
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
+            return self.transformer({**fixed, **dict(zip(names, tensors, strict=True))})["sentence_embedding"]
+
+    return Pooled().eval()
+
+
+class _OnnxQueries:
+    """Unit-length query vectors from the exported encoder."""
+
+    def __init__(self, folder: Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        try:
+            self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
+            options = onnxruntime.SessionOptions()
+            # One thread per query: the server answers several requests at once, and an idle intra-op
+            # thread spinning for work only takes a core from another request.
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            self.session = onnxruntime.InferenceSession(str(folder / ENCODER), options,
+                                                        providers=["CPUExecutionProvider"])
+        except Exception as exc:  # noqa: BLE001 - onnxruntime and tokenizers raise their own kinds on bad files
+            raise IndexStoreError(f"the index at {folder} has an unreadable query encoder ({type(exc).__name__}); "
+                                  "rebuild it with `idiom index --rebuild`") from None
+        self.inputs = [i.name for i in self.session.get_inputs()]
+
+    def __call__(self, texts: Sequence[str]) -> numpy.ndarray:
+        encoded = self.tokenizer.encode_batch(list(texts))
+        columns = dict(zip(INPUTS, ([e.ids for e in encoded], [e.attention_mask for e in encoded],
+                                    [e.type_ids for e in encoded]), strict=True))
+        feed = {name: numpy.asarray(columns[name], dtype=numpy.int64) for name in self.inputs}
+        vectors = self.session.run(None, feed)[0]
+        return vectors / numpy.maximum(numpy.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
