@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -215,16 +215,32 @@ def read_records(path: Path, cls: type[T]) -> Iterator[T]:
 
 def _build(hint: Any, value: Any) -> Any:
     """Rebuild nested dataclasses and tuples from decoded JSON, guided by type hints."""
-    if dataclasses.is_dataclass(hint):
-        hints = _field_hints(hint)
-        return hint(**{k: _build(hints[k], v) for k, v in value.items() if k in hints})
-    if typing.get_origin(hint) is tuple:
-        (item,) = typing.get_args(hint)[:1]
-        return tuple(_build(item, v) for v in value)
+    return _builder(hint)(value)
+
+
+def _as_is(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
+def _builder(hint: Any) -> Callable[[Any], Any]:
+    """The function that rebuilds a decoded value of type `hint`, worked out once per type: a code graph
+    holds millions of nested values, and asking each one's type again costs more than reading the file."""
+    if dataclasses.is_dataclass(hint):
+        fields = {name: _builder(field_hint) for name, field_hint in _field_hints(hint).items()}
+        nested = {name: build for name, build in fields.items() if build is not _as_is}
+
+        def record(value: dict[str, Any]) -> Any:
+            return hint(**{k: nested[k](v) if k in nested else v for k, v in value.items() if k in fields})
+
+        return record
+    if typing.get_origin(hint) is tuple:
+        item = _builder(typing.get_args(hint)[0])
+        return tuple if item is _as_is else lambda value: tuple(item(v) for v in value)
+    return _as_is
+
+
+@cache
 def _field_hints(cls: type) -> dict[str, Any]:
     """Field name → type hint; resolving hints is slow, and every record of a file asks again."""
     hints = typing.get_type_hints(cls)
