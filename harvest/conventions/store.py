@@ -18,6 +18,7 @@ from harvest.conventions.checks import PACKAGE_IMPORTS, compiled, parse_type
 from harvest.conventions.rules import FILE_KINDS, SEVERITIES, Rule
 from harvest.errors import ConfigError, InputError
 from harvest.globs import glob_regex
+from harvest.yamltext import load_yaml
 
 HEADER = """\
 # Conventions mined by Idiomatic from this repository. Each rule says what the team does (message),
@@ -42,7 +43,7 @@ def write_conventions(path: Path, rules: Sequence[Rule], repository: str, head: 
 def load_conventions(path: Path) -> list[Rule]:
     """Rules from a conventions file; a malformed file is an InputError naming the rule and the fix."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such conventions file; run `idiom harvest` to mine one") from None
     except yaml.YAMLError as exc:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
 from harvest.errors import InputError
+from harvest.yamltext import load_yaml
 
 MIN_EXAMPLES = 10  # OpenAI rejects smaller training files
 RECOMMENDED_EXAMPLES = 50
@@ -86,7 +86,7 @@ def estimate_tokens(text: str) -> int:
 @lru_cache(maxsize=1)
 def models() -> dict[str, ModelFacts]:
     """The model table shipped with the package."""
-    data = yaml.safe_load((Path(__file__).with_name("finetune_models.yaml")).read_text(encoding="utf-8"))
+    data = load_yaml((Path(__file__).with_name("finetune_models.yaml")).read_text(encoding="utf-8"))
     return {name: ModelFacts(name, float(v["training_per_1m"]), v.get("max_example_tokens"), str(v["as_of"]),
                              v["source"]) for name, v in data.items()}
 

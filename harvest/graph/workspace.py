@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from harvest.globs import matches_glob
+from harvest.yamltext import load_yaml
 
 COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
 TRAILING_COMMA_OR_STRING = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
@@ -127,7 +128,7 @@ def _workspace_globs(configs: Mapping[str, str]) -> list[str]:
         workspaces = workspaces.get("packages", [])
     globs += [w.strip("./") if w.startswith("./") else w for w in workspaces if isinstance(w, str)]
     try:
-        pnpm = yaml.safe_load(configs.get("pnpm-workspace.yaml", "")) or {}
+        pnpm = load_yaml(configs.get("pnpm-workspace.yaml", "")) or {}
     except yaml.YAMLError:
         pnpm = {}
     packages = pnpm.get("packages", []) if isinstance(pnpm, dict) else []

@@ -31,6 +31,7 @@ import yaml
 from harvest.errors import HarvestError
 from harvest.scrub.base import PROVIDER, Detector, ProviderRule
 from harvest.scrub.checks import CHECKS
+from harvest.yamltext import load_yaml
 
 RULE_FILE = Path(__file__).with_name("rules") / "providers.yaml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -115,7 +116,7 @@ def _rule(entry: Any, index: int, source: str) -> ProviderRule:
 def parse_rules(text: str, source: str = "providers.yaml") -> tuple[ProviderRule, ...]:
     """Validate rule-file content: a mapping with a `rules` list of entries with unique ids."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -23,6 +23,7 @@ import yaml
 
 from harvest.testkind.jsliteral import config_literals, strings
 from harvest.testkind.profile import FIXTURE_FOLDERS, Suite
+from harvest.yamltext import load_yaml
 
 JS_CODE = r"?([mc])[jt]s?(x)"
 JEST_DEFAULT = (f"**/__tests__/**/*.{JS_CODE}", f"**/?(*.)+(spec|test).{JS_CODE}")
@@ -355,7 +356,7 @@ def _data_file(name: str, text: str) -> dict[str, Any]:
         return _json(text)
     if name.endswith((".yaml", ".yml")):
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError:
             return {}
         return data if isinstance(data, dict) else {}

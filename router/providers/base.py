@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from harvest.scrub import STRICT, scrub
+from harvest.yamltext import load_yaml
 from router.contracts import Message, Usage
 from router.errors import RouterError
 from router.providers.errors import ProviderError, classify
@@ -46,7 +47,7 @@ def with_retries(provider: str, call: Callable[[], T], sdk_error: type[BaseExcep
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(Path(__file__).with_name("models.yml").read_text(encoding="utf-8"))
+    return load_yaml(Path(__file__).with_name("models.yml").read_text(encoding="utf-8"))
 
 
 def model_table(models_file: str = "") -> dict[str, dict[str, Any]]:
@@ -54,7 +55,7 @@ def model_table(models_file: str = "") -> dict[str, dict[str, Any]]:
     if not models_file:
         return _shipped()
     try:
-        extra = yaml.safe_load(Path(models_file).read_text(encoding="utf-8"))
+        extra = load_yaml(Path(models_file).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RouterError(f"[router] models_file {models_file}: cannot read it ({exc}); fix or clear it") from None
     if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
