@@ -6,6 +6,7 @@ against this registry, and the providers themselves take the section's dataclass
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,17 @@ PROVIDERS: dict[str, Provider] = {
     "anthropic": anthropic_messages,
     "local": local_generate,
 }
+
+
+# The client library each provider talks through; the local provider's model loads on its first request.
+SDKS = {"openai": "openai", "anthropic": "anthropic"}
+
+
+def import_sdk(name: str) -> None:
+    """Import provider `name`'s client library now (the language server does at start: openai alone is a
+    second of imports the first answer would otherwise wait for)."""
+    if name in SDKS:
+        importlib.import_module(SDKS[name])
 
 
 def provider(name: str) -> Provider:

@@ -26,13 +26,17 @@ class Listed:
     module: str  # defines STRATEGY
     routed: bool = True  # the router may choose it by itself; a control is asked only when named
     trained: bool = False  # served by the fine-tuned model: the ROI report charges it the training
+    # Libraries its load imports that a language server imports at launch, before it knows the repository
+    # (seconds it would otherwise add to the first answer). None for a strategy whose load imports torch:
+    # too heavy to import on the chance that the repository has a model.
+    libraries: tuple[str, ...] = ()
 
 
 REGISTRY: tuple[Listed, ...] = (
     Listed("few_shot", "team examples (the dataset's prompt/completion pairs) in the prompt",
            "router.strategies.few_shot"),
     Listed("rag", "retrieved team code (what the code uses, and look-alikes of the same role) in the prompt",
-           "router.strategies.rag.strategy"),
+           "router.strategies.rag.strategy", libraries=("chromadb", "onnxruntime", "tokenizers", "bm25s")),
     Listed("finetuned", "the promoted version of the team's fine-tuned model, short prompt",
            "router.strategies.finetuned.strategy", trained=True),
     Listed("finetuned_rag", "the promoted fine-tuned model with retrieved team code in its prompt (train it with "
@@ -61,6 +65,15 @@ def strategy(name: str) -> Strategy:
     if not isinstance(found, Strategy):
         raise TypeError(f"{listed(name).module}.STRATEGY is not a Strategy")
     return found
+
+
+def import_early() -> None:
+    """Import the routed strategies' modules and their `libraries` (a language server does this in a
+    thread at launch, while the editor starts; nothing here reads a repository)."""
+    for line in REGISTRY:
+        if line.routed and line.libraries:
+            for module in (*line.libraries, line.module):
+                importlib.import_module(module)
 
 
 def help_text() -> str:

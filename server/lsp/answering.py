@@ -59,8 +59,10 @@ def _route(ls: IdiomServer, request: CompletionRequest) -> Routed:
 
 
 def preload(ls: IdiomServer) -> None:
-    """Load the strategies the editor allows, and the conventions, before the first request needs them
-    (runs in a worker thread after `initialized`); what cannot load is logged, and is tried again then."""
+    """Load the strategies the editor allows, the conventions and the provider's client library, before the
+    first request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and
+    is tried again then."""
+    from router.providers import import_sdk
     from router.routing import conventions_of
 
     try:
@@ -68,7 +70,9 @@ def preload(ls: IdiomServer) -> None:
         ls.cached("conventions", lambda: conventions_of(repo))
         strategies = ls.strategies()
         names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)
-        not_ready = strategies.preload(router_config(ls), index_config(ls), names)
+        config = router_config(ls)
+        not_ready = strategies.preload(config, index_config(ls), names)
+        import_sdk(config.provider)
     except Exception as exc:  # noqa: BLE001 - the first request reports it again, with its context
         not_ready = {"Idiomatic": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
     for name, reason in not_ready.items():

@@ -73,3 +73,18 @@ def test_the_server_keeps_answering_from_the_loaded_version_while_a_new_one_load
     with strategies._locks["rag"]:  # as while another thread opens the new index
         assert strategies.answer_of("rag", RouterConfig(), HASH_INDEX, wait=False) is first
     assert strategies.answer_of("rag", RouterConfig(), HASH_INDEX) is not first
+
+
+def test_what_a_server_imports_at_launch_reads_no_repository_and_never_torch(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    launch = ("import sys; from router.strategies.registry import REGISTRY, import_early; import_early(); "
+              "print(all(m in sys.modules for line in REGISTRY for m in line.libraries), 'torch' in sys.modules)")
+    where = tmp_path / "repository"
+    where.mkdir()
+    done = subprocess.run([sys.executable, "-c", launch], capture_output=True, text=True, check=True, cwd=where,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+                               "HOME": str(tmp_path / "home")})
+    assert done.stdout.split() == ["True", "False"]
+    assert not any(where.iterdir())  # nothing read or written where it runs (onnxruntime keeps an id in ~/.cache)
