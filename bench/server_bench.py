@@ -16,8 +16,10 @@ the time from `initialized` to the first inline completion answered; then, after
 completions, one client at a time (--single requests), --clients documents back to back (--each requests each), the
 same documents like developers typing (a pause drawn around 0.5 s before each request), and --requests
 requests of which half are cancelled right after they are sent (server memory read before and after; 0
-skips it). Overhead = what the editor waits minus the model call as the provider client timed it. The
-baseline, in this process, is the router's own `answer()` on the same request without the server; with
+skips it). Every request follows an edit: the developer types the next one to four characters of a line
+taken from the document itself at the end of it (`Typist`), so no two requests of a developer ask the same,
+as in an editor. Overhead = what the editor waits minus the model call as the provider client timed it. The
+baseline, in this process, is the router's own `answer()` on the same typed requests without the server; with
 --profile N that call is profiled (cold, then N warm calls) to show where the time goes.
 Targets (issues 7 and 17): p95 overhead <= 15 ms at 20 developers typing; first request <= 1 s after
 `initialized`; memory growth < 10%. `--json` prints the results for scripts; `--write-results` replaces
@@ -69,6 +71,28 @@ LANGUAGE_IDS = {"tsx": "typescriptreact", "typescript": "typescript", "python": 
                 "go": "go", "java": "java"}
 
 
+class Typist:
+    """What one developer types at the end of the document between two requests: the next one to four
+    characters of the document's own lines, from a line of its own (developers do not type the same)."""
+
+    def __init__(self, document: str, number: int) -> None:
+        lines = [line for line in document.splitlines() if line.strip()] or ["x = 1"]
+        self.source = "\n".join(lines[number * 7 % len(lines):] + lines[:number * 7 % len(lines)]) + "\n"
+        self.text = document if document.endswith("\n") else document + "\n"
+        self.done = 0
+        self.chunks = random.Random(number)
+
+    def type(self) -> tuple[str, tuple[int, int]]:
+        """The next characters typed, and the (line, character) where they go: the document's end."""
+        lines = self.text.split("\n")
+        at = (len(lines) - 1, len(lines[-1]))
+        size = self.chunks.randint(1, 4)
+        chunk = "".join(self.source[(self.done + n) % len(self.source)] for n in range(size))
+        self.done += size
+        self.text += chunk
+        return chunk, at
+
+
 def typed_path(document: str, number: int) -> str:
     """The path of developer `number`'s new file: beside `document`, named like it (`toggle3.tsx`), so it has
     the same role and its relative imports resolve."""
@@ -95,10 +119,11 @@ def in_process(case: Case, url: str, strategies: tuple[str, ...]) -> Any:
     loaded = LoadedStrategies(case.repo)  # as the server holds them: the first call loads, the next reuse
     index, conventions = load_index_config(case.repo), conventions_of(case.repo)
     path = typed_path(case.document, 0)
-    request = CompletionRequest(prefix=(case.repo / case.document).read_text(encoding="utf-8"), path=path,
-                                language=language_of(path), max_tokens=128)
+    typist = Typist((case.repo / case.document).read_text(encoding="utf-8"), 0)
 
     def call() -> float:
+        typist.type()
+        request = CompletionRequest(prefix=typist.text, path=path, language=language_of(path), max_tokens=128)
         started = time.perf_counter()
         routed = answer(request, loaded, config, index, conventions, allowed=strategies)
         return time.perf_counter() - started - sum(a.latency_s for a in routed.attempts)
@@ -127,6 +152,8 @@ class Bench:
             self.client.feature(quiet)(lambda params: None)  # not what is measured
 
         self.text = (case.repo / case.document).read_text(encoding="utf-8")
+        self.typists: dict[str, Typist] = {}
+        self.versions: dict[str, int] = {}
 
     async def start(self, clients: int, strategies: tuple[str, ...]) -> None:
         from lsprotocol import types
@@ -146,14 +173,24 @@ class Bench:
 
         path = typed_path(self.case.document, number)
         uri = (self.case.repo / path).as_uri()
+        self.typists[uri], self.versions[uri] = Typist(self.text, number), 1
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
-            uri=uri, language_id=LANGUAGE_IDS.get(language_of(path), "plaintext"), version=1, text=self.text)))
+            uri=uri, language_id=LANGUAGE_IDS.get(language_of(path), "plaintext"), version=1,
+            text=self.typists[uri].text)))
         return uri
 
     def params(self, uri: str):
+        """The next characters typed into `uri`'s document (a didChange), then the inline completion request
+        at the cursor after them."""
         from lsprotocol import types
 
-        lines = self.text.split("\n")
+        chunk, (line, character) = self.typists[uri].type()
+        self.versions[uri] += 1
+        at = types.Position(line, character)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(self.versions[uri], uri),
+            [types.TextDocumentContentChangePartial(types.Range(at, at), chunk)]))
+        lines = self.typists[uri].text.split("\n")
         return types.InlineCompletionParams(
             text_document=types.TextDocumentIdentifier(uri), position=types.Position(len(lines) - 1, len(lines[-1])),
             context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic))
