@@ -77,10 +77,8 @@ def lines(result: Result) -> list[str]:
             + ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in result["prepared"].items()) + ".",
             (f"Server up (initialize answered) {result['start_s']:.2f} s after launch; first inline completion "
              f"responded to {result['first_s']:.2f} s after `initialized` ({result['first_overhead_s']:.2f} s of it "
-             "overhead).")]
-    if "first_answer_s" in result:  # the strategies load in the background; until then none answers
-        said.append(f"First answer {result['first_answer_s']:.2f} s after `initialized` (the strategies load in "
-                    "the background from `initialized`; the first request waits for them).")
+             "overhead; the strategies load in the background from `initialized` and the first request waits for "
+             "them).")]
     if load := result.get("load"):
         said.append(f"1-minute load average of the machine ({result['cpus']} CPUs) {load[0]} before the server "
                     f"run, {load[1]} after.")
