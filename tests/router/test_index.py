@@ -244,3 +244,17 @@ def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_pa
     monkeypatch.chdir(elsewhere)
     folder = tmp_path / "home" / "index"
     assert units_file_of(folder, read_manifest(folder)) == units.resolve()
+
+
+def test_the_index_records_each_files_kind_and_readers_of_older_indexes_judge_it_themselves(
+        acme_dataset: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "index"
+    build_index(acme_dataset, folder, HASH)
+    rows = [json.loads(line) for line in (folder / "units.jsonl").read_text().splitlines()]
+    assert {r["file_kind"] for r in rows} >= {"source", "test"}
+    focus = Focus("src/components/Button/Button.test.tsx", "tsx", "import { render } from '@testing-library/react'\n",
+                  "describe('Button', () => {\n", "")
+    recorded = [(h.path, h.why) for h in Retriever(folder, HASH).search(focus, k=8, mode="similar")]
+    (folder / "units.jsonl").write_text("".join(
+        json.dumps({k: v for k, v in r.items() if k != "file_kind"}) + "\n" for r in rows))
+    assert [(h.path, h.why) for h in Retriever(folder, HASH).search(focus, k=8, mode="similar")] == recorded

@@ -7,6 +7,7 @@ The `rag` and `finetuned_rag` strategies build their prompts here, and so does R
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ from router.strategies.rag.retrieve import Hit, Retriever, pack
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
 HEADING = "Code from this repository that may help:"
+# A snippet's block is the same text whenever it is retrieved (where it is, its kind and name, its code), and
+# counting its tokens walks every word: counted once per block, not once per request.
+block_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
 
 
 @dataclass
@@ -66,7 +70,7 @@ def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Colle
     deps = [h for h in index.retriever.search(focus, RETRIEVED, "deps") if h.path not in exclude]
     alikes = [h for h in index.retriever.search(focus, RETRIEVED, "similar") if h.path not in exclude]
     blocks = {id(h): block(h, index.texts) for h in (*deps, *alikes)}
-    return [h for h in pack(deps, alikes, budget_tokens, lambda h: estimate_tokens(blocks[id(h)])) if blocks[id(h)]]
+    return [h for h in pack(deps, alikes, budget_tokens, lambda h: block_tokens(blocks[id(h)])) if blocks[id(h)]]
 
 
 def with_context(hits: list[Hit], texts: dict[str, str], task: str) -> str:

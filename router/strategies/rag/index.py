@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
+from harvest.classify import kind_of
 from harvest.lock import writing
 from harvest.records import Unit, read_records
 from harvest.store import MANIFEST
+from harvest.testkind.profile import DiscoveryProfile
 from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
@@ -120,14 +122,17 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             encoder = export_query_encoder(model, stage, folder if previous else None)
             Lexical.build([document_of(u) for u in units]).save(stage / "bm25")
             graph = _copy_graph(units_file.parent / "graph", stage / "graph")
+            tests = _recorded_tests(units_file)
+            kinds = _file_kinds({u.path for u in units}, tests)
             atomic_write_text(stage / "units.jsonl", "".join(
-                orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n" for k, u in zip(keys, units, strict=True)))
+                orjson.dumps({"key": k, **metadata_of(u), "file_kind": kinds[u.path]}).decode() + "\n"
+                for k, u in zip(keys, units, strict=True)))
             atomic_write_json(stage / MANIFEST, {
                 "model": model, "collection": config.collection, "url": config.url,
                 # Relative to the index folder, so the index works from any directory and moves with its home.
                 "units_file": os.path.relpath(units_file.resolve(), folder.resolve()),
                 "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
-                "graph_files": graph, "tests": _recorded_tests(units_file), "build": uuid.uuid4().hex,
+                "graph_files": graph, "tests": tests, "build": uuid.uuid4().hex,
                 "query_encoder": encoder or "onnx"})
     stats.query_encoder = encoder or "onnx"
     stats.seconds = round(time.perf_counter() - started, 2)
@@ -202,6 +207,13 @@ def _recorded_tests(units_file: Path) -> dict[str, Any]:
     home = units_file.parent.parent.parent
     profile = harvest_profile(home / "harvest" / units_file.parent.name)
     return profile.to_json() if profile else {}
+
+
+def _file_kinds(paths: set[str], tests: dict[str, Any]) -> dict[str, str]:
+    """Each indexed file's kind (source, test, …) as the harvest judged it, worked out here once rather than
+    by every reader when it opens the index (seconds for a large repository's files)."""
+    profile = DiscoveryProfile.from_json(tests) if tests else None
+    return {path: kind_of(path, profile) for path in paths}
 
 
 def _drop(store: ClientAPI, name: str) -> None:

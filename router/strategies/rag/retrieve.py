@@ -241,10 +241,12 @@ def _lexical(folder: Path) -> Lexical:
 
 def _roles(manifest: dict[str, Any], rows: Sequence[dict[str, Any]]) -> Roles:
     """The roles of the indexed files, each file's kind judged by the test-discovery profile of the harvest
-    the index was built from (the runners' defaults for an index that predates it)."""
+    the index was built from (the runners' defaults for an index that predates it): as the index recorded
+    it, else (an index from before it did, a path outside the index) judged now."""
     recorded = manifest.get("tests")
     profile = DiscoveryProfile.from_json(recorded) if isinstance(recorded, dict) and recorded else None
-    kinds: dict[str, str] = {}  # kind_of's own cache is smaller than a large repository's files
+    # kind_of's own cache is smaller than a large repository's files
+    kinds: dict[str, str] = {r["path"]: r["file_kind"] for r in rows if isinstance(r.get("file_kind"), str)}
 
     def kind(path: str) -> str:
         if path not in kinds:
