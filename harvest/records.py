@@ -208,14 +208,15 @@ def read_records(path: Path, cls: type[T]) -> Iterator[T]:
             if not line.strip():
                 continue
             try:
-                yield _build(cls, orjson.loads(line))
+                yield build_record(cls, orjson.loads(line))
             except (orjson.JSONDecodeError, TypeError, KeyError) as exc:
                 raise InputError(f"{path}:{number}: not a valid {cls.__name__} record ({exc}); re-run `idiom harvest`") from None
 
 
-def _build(hint: Any, value: Any) -> Any:
-    """Rebuild nested dataclasses and tuples from decoded JSON, guided by type hints."""
-    return _builder(hint)(value)
+def build_record(cls: type[T], value: Any) -> T:
+    """A `cls` record (nested dataclasses and tuples) from its decoded JSON, guided by the type hints; raises
+    TypeError or KeyError on a value that is not one."""
+    return _builder(cls)(value)
 
 
 def _as_is(value: Any) -> Any:

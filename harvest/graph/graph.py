@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from harvest.atomic import atomic_write_json, write_jsonl
 from harvest.classify import language_of
+from harvest.errors import InputError
 from harvest.graph.ecmascript import ecmascript_facts
 from harvest.graph.golang import go_facts, package_name_guess
 from harvest.graph.identifiers import IDENTIFIERS, Mention, mentions
@@ -36,7 +37,7 @@ from harvest.graph.workspace import (
     read_aliases,
     read_packages,
 )
-from harvest.records import FileRecord, read_records
+from harvest.records import FileRecord, build_record
 from harvest.units.languages import parse
 from harvest.units.nodes import Source
 
@@ -210,11 +211,46 @@ class CodeGraph:
         tables = orjson.loads(modules.read_bytes())
         if tables.get("version") != VERSION:
             return None
-        files = {f.path: f for f in read_records(folder / "files.jsonl", FileFacts)}
+        files = LazyFacts(folder / "files.jsonl")
         return cls(files, [Aliases(**a) for a in tables["aliases"]],
                    [Package(p["name"], p["folder"], tuple(p["entries"]),
                             {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]],
                    [GoModule(**m) for m in tables["go_modules"]], tables["declared"])
+
+
+class LazyFacts(Mapping[str, FileFacts]):
+    """A saved graph's `files.jsonl`, each file's facts built when first asked for. The editor's server asks
+    for a handful per request of a graph that may hold tens of thousands of files, and building them all
+    took seconds of its start; a harvest that reads them all pays what it paid before."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._lines: dict[str, bytes] = {}
+        for number, line in enumerate(file.read_bytes().splitlines(), 1):
+            if line.strip():
+                try:
+                    self._lines[orjson.loads(line)["path"]] = line
+                except (orjson.JSONDecodeError, TypeError, KeyError):
+                    raise InputError(f"{file}:{number}: not a valid FileFacts record; re-run `idiom harvest`") \
+                        from None
+        self._built: dict[str, FileFacts] = {}
+
+    def __getitem__(self, path: str) -> FileFacts:
+        if path not in self._built:
+            try:
+                self._built[path] = build_record(FileFacts, orjson.loads(self._lines[path]))
+            except (TypeError, KeyError) as exc:
+                if path not in self._lines:
+                    raise
+                raise InputError(f"{self.file}: the record of {path} is not a valid FileFacts record ({exc}); "
+                                 "re-run `idiom harvest`") from None
+        return self._built[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts:
