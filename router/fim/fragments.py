@@ -22,18 +22,26 @@ def fragment_messages(path: str, prefix: str, suffix: str, header: str = "") -> 
             Message("user", f"{where}```\n{header}{prefix}{CURSOR}{suffix}\n```\nThe code at {CURSOR}:"))
 
 
-def suffix_stop(suffix: str) -> tuple[str, ...]:
+def suffix_stop(prefix: str, suffix: str) -> tuple[str, ...]:
     """A stop sequence at the start of the first whole non-blank line after the cursor (newline included,
     so a line of the answer that merely contains the same text does not stop it); none when there is none."""
-    for line in suffix.split("\n")[1:]:
+    for line in _whole_lines(prefix, suffix):
         if line.strip():
             return ("\n" + line,)
     return ()
 
 
 def trim_answer(text: str, prefix: str, suffix: str) -> str:
-    """`text` without a Markdown fence around it and without trailing lines that repeat the suffix's lines."""
-    return _without_suffix(_unfenced(text), prefix, suffix)
+    """`text` without a Markdown fence around it (unless the file has fences of its own) and without
+    trailing lines that repeat the suffix's lines."""
+    return _without_suffix(text if "```" in prefix + suffix else _unfenced(text), prefix, suffix)
+
+
+def _whole_lines(prefix: str, suffix: str) -> list[str]:
+    """The suffix's whole lines: all of them when the cursor is at the start of a line, else those after
+    the rest of the cursor's line."""
+    lines = suffix.split("\n")
+    return lines if not prefix or prefix.endswith("\n") else lines[1:]
 
 
 def _unfenced(text: str) -> str:
@@ -51,8 +59,7 @@ def _without_suffix(text: str, prefix: str, suffix: str) -> str:
     the suffix's first whole lines (compared without surrounding spaces): the model wrote on past the hole.
     Only whole lines count; an overlap inside a line (a closing bracket) may be the answer's own."""
     at_line_start = not prefix or prefix.endswith("\n")
-    suffix_lines = suffix.split("\n") if at_line_start else suffix.split("\n")[1:]
-    expected = [line.strip() for line in suffix_lines if line.strip()]
+    expected = [line.strip() for line in _whole_lines(prefix, suffix) if line.strip()]
     lines = text.split("\n")
     for start in range(1 if not at_line_start else 0, len(lines)):
         tail = [line.strip() for line in lines[start:] if line.strip()]

@@ -43,7 +43,7 @@ def prompt_for(request: CompletionRequest, config: RouterConfig, context: Sequen
     prefix, suffix = window(request.prefix, before=True), window(request.suffix, before=False)
     header = context_header(context, request.language or language_of(request.path))
     chat = ChatRequest(config.model, fragment_messages(request.path, prefix, suffix, header),
-                       max_tokens=request.max_tokens, stop=suffix_stop(suffix))
+                       max_tokens=request.max_tokens, stop=suffix_stop(prefix, suffix))
     if config.provider not in INFILLING_PROVIDERS or config.fim_endpoint == "chat":
         return chat
     if config.provider == "local" and config.fim_family == "auto":

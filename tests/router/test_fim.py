@@ -106,9 +106,10 @@ def test_code_models_get_an_infill_for_the_completions_path() -> None:
 
 
 def test_suffix_stop_is_the_next_whole_line() -> None:
-    assert suffix_stop(")\n    total += 1\n") == ("\n    total += 1",)
-    assert suffix_stop("\n\n}\n") == ("\n}",)
-    assert suffix_stop("") == suffix_stop("only this line") == ()
+    assert suffix_stop("f(", ")\n    total += 1\n") == ("\n    total += 1",)
+    assert suffix_stop("x = 1", "\n\n}\n") == ("\n}",)
+    assert suffix_stop("x = 1\n", "y = 2\n") == ("\ny = 2",)  # at the start of a line, that line is whole
+    assert suffix_stop("x", "") == suffix_stop("x", "only this line") == ()
 
 
 @pytest.mark.parametrize(("answer", "prefix", "suffix", "kept"), [
@@ -118,6 +119,7 @@ def test_suffix_stop_is_the_next_whole_line() -> None:
     ("  if a:\n    b()\n  }\n  return c;\n}", "function f() {\n", "}\n", "  if a:\n    b()\n  }\n  return c;\n"),
     ("    return result\n", "def f():\n", "    return result\n", ""),
     ("a = 1\nprint(a)", "x = 0\n", "y = 2\n", "a = 1\nprint(a)"),
+    ("```\n", "Usage:\n```bash\n", "\n", "```\n"),  # a file with fences of its own keeps the answer's
 ])
 def test_answers_are_trimmed_of_fences_and_the_suffix_again(answer: str, prefix: str, suffix: str,
                                                            kept: str) -> None:
