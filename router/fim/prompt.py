@@ -23,7 +23,7 @@ from harvest.classify import language_of
 from router.config import RouterConfig
 from router.contracts import ChatRequest, CompletionRequest, Infill
 from router.errors import RouterError
-from router.fim.families import family, family_of_model
+from router.fim.families import CHAT, Family, family, family_of_model
 from router.fim.fragments import fragment_messages, suffix_stop
 from router.fim.layout import Snippet, context_header
 from router.fim.window import window
@@ -44,18 +44,24 @@ def prompt_for(request: CompletionRequest, config: RouterConfig, context: Sequen
     header = context_header(context, request.language or language_of(request.path))
     chat = ChatRequest(config.model, fragment_messages(request.path, prefix, suffix, header),
                        max_tokens=request.max_tokens, stop=suffix_stop(prefix, suffix))
-    if config.provider not in INFILLING_PROVIDERS or config.fim_endpoint == "chat":
+    chosen = served_family(config)
+    if chosen is not None and not chosen.infills:
         return chat
-    if config.provider == "local" and config.fim_family == "auto":
-        name = ""  # the local provider finds the family in the model's tokenizer
-    else:
-        chosen = family_of_model(config.model) if config.fim_family == "auto" else family(config.fim_family)
-        if not chosen.infills:
-            return chat
-        if config.fim_endpoint == "suffix" and not chosen.takes_suffix:
-            raise RouterError(f"[router] fim_endpoint = \"suffix\": no server is known to take a suffix for the "
-                              f"{chosen.name} family; use \"raw\"")
-        name = chosen.name
     return ChatRequest(chat.model, chat.messages, chat.max_tokens, chat.temperature, chat.stop,
-                       Infill(prefix, suffix, header, name, order, config.fim_endpoint))
+                       Infill(prefix, suffix, header, chosen.name if chosen else "", order, config.fim_endpoint))
+
+
+def served_family(config: RouterConfig) -> Family | None:
+    """The family `config`'s model infills as: `chat` when the provider or `fim_endpoint` cannot infill,
+    None when the local provider is to find it in the model's tokenizer. An endpoint the family's servers
+    do not take is an error (router/providers checks it when the settings are loaded)."""
+    if config.provider not in INFILLING_PROVIDERS or config.fim_endpoint == "chat":
+        return family(CHAT)
+    if config.fim_family == "auto" and config.provider == "local":
+        return None
+    chosen = family_of_model(config.model) if config.fim_family == "auto" else family(config.fim_family)
+    if chosen.infills and config.fim_endpoint == "suffix" and not chosen.takes_suffix:
+        raise RouterError(f"fim_endpoint \"suffix\": no server is known to take a suffix for the {chosen.name} "
+                          "family; use \"raw\"")
+    return chosen
 

@@ -105,6 +105,15 @@ def test_code_models_get_an_infill_for_the_completions_path() -> None:
         prompt_for(REQUEST, RouterConfig(model="deepseek-coder:6.7b", fim_endpoint="suffix"))
 
 
+def test_a_suffix_endpoint_the_family_cannot_take_stops_at_loading(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    (tmp_path / "idiom.toml").write_text('[router]\nmodel = "deepseek-coder:6.7b-base"\nfim_endpoint = "suffix"\n')
+    with pytest.raises(ConfigError, match=r"^\[router\] fim_endpoint \"suffix\": no server .* use \"raw\"$"):
+        load_router_config(tmp_path)
+    monkeypatch.setenv("IDIOM_ROUTER_MODEL", "gpt-4o-mini")  # a chat model never uses the endpoint
+    assert load_router_config(tmp_path).fim_endpoint == "suffix"
+
+
 def test_suffix_stop_is_the_next_whole_line() -> None:
     assert suffix_stop("f(", ")\n    total += 1\n") == ("\n    total += 1",)
     assert suffix_stop("x = 1", "\n\n}\n") == ("\n}",)
