@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harvest.config import load_section, read_toml, setting
+from router.fim.families import families
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ class RouterConfig:
     max_prompt_chars: int = setting("Longest prompt sent to a model, in characters; a longer one (a huge selection "
                                     "or instruction) is refused with a message instead of being sent.", 100_000,
                                     low=1_000)
+    fim_family: str = setting("The model family that decides how an inline completion (code around the cursor, "
+                              "no instruction) is asked for: its fill-in-the-middle tokens (router/fim/families.yml). "
+                              "auto = from the model's name, or for provider local from its tokenizer; chat = "
+                              "the fragment instruction on the chat endpoint.", "auto", choices=("auto", *families()))
+    fim_endpoint: str = setting("How an inline completion reaches a FIM-capable OpenAI-compatible server: raw (the "
+                                "family's FIM prompt on /v1/completions: vLLM, llama.cpp, TGI, Ollama), suffix "
+                                "(`prompt` and `suffix` on /v1/completions, the server's template: Ollama) or "
+                                "chat (the fragment instruction on the chat endpoint).", "raw",
+                                choices=("raw", "suffix", "chat"))
     rag_rounds: int = setting("Retrieval rounds of the rag strategy: 2 retrieves again with the first draft "
                               "(RepoCoder-style) before answering.", 1, low=1, high=4)
 

@@ -22,14 +22,31 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Infill:
+    """Code to fill in, for a provider's completions path (router/fim): the code before and after the hole,
+    the context as commented file headers (in front of the prefix), the model family ("" = the provider
+    finds it), the order (psm, spm) and the endpoint (raw: the family's layout as the prompt; suffix: the
+    server's own template, given `prompt` and `suffix`)."""
+
+    prefix: str
+    suffix: str
+    header: str = ""
+    family: str = ""
+    order: str = "psm"
+    endpoint: str = "raw"
+
+
+@dataclass(frozen=True)
 class ChatRequest:
-    """A request to a provider: the messages and how to sample."""
+    """A request to a provider: the messages and how to sample; with `infill`, a provider that can infill
+    sends that instead of the messages."""
 
     model: str
     messages: tuple[Message, ...]
     max_tokens: int = 512
     temperature: float = 0.0
     stop: tuple[str, ...] = ()
+    infill: Infill | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from harvest.errors import ConfigError
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult
 from router.errors import RouterError
+from router.fim.prompt import served_family
 from router.providers.anthropic_messages import anthropic_messages
 from router.providers.base import model_table
 from router.providers.local import local_generate
@@ -48,12 +49,17 @@ def provider(name: str) -> Provider:
 
 
 def load_router_config(repo: Path) -> RouterConfig:
-    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides; the provider and the prices file are
-    checked now, so a mistake in either stops the command before any model is asked (and paid)."""
+    """The `[router]` section for `repo`, with IDIOM_ROUTER_* overrides; the provider, the FIM endpoint for the
+    model's family and the prices file are checked now, so a mistake stops the command before any model is
+    asked (and paid)."""
     config = load_section(read_toml(repo), "router", RouterConfig)
     try:
         provider(config.provider)
     except RouterError as exc:
         raise ConfigError(f"[router] provider: {exc}") from None
+    try:
+        served_family(config)
+    except RouterError as exc:
+        raise ConfigError(f"[router] {exc}") from None
     model_table(config.models_file)  # its errors name [router] models_file
     return config

@@ -2,7 +2,8 @@
 
 `[router] model` is the directory, `[router] adapter` an optional PEFT adapter on top; loading never
 reaches a hub (`local_files_only`). Usage is counted with the model's own tokenizer; cost is the
-`gpu_hour` price × time when models_file gives one for the directory, else 0.
+`gpu_hour` price × time when models_file gives one for the directory, else 0. An infill request is
+laid out in the FIM format of the family whose tokens the model's tokenizer has (router/fim).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from router.config import RouterConfig
-from router.contracts import ChatRequest, ChatResult, Message, Usage
+from router.contracts import ChatRequest, ChatResult, Infill, Message, Usage
 from router.errors import RouterError
+from router.fim.families import family, family_of_vocabulary
+from router.fim.layout import fim_text
 from router.hush import quiet_transformers
 from router.providers.base import cost
 
@@ -75,14 +78,29 @@ def render(messages: tuple[Message, ...], tokenizer: Any) -> str:
     return "".join(f"### {m.role}\n{m.content}\n\n" for m in messages) + "### assistant\n"
 
 
+def _infill_prompt(infill: Infill, tokenizer: Any) -> tuple[str, tuple[str, ...]]:
+    """The FIM prompt for `infill` in the family whose tokens the tokenizer has (or the one `infill` names),
+    and that family's stop tokens; ("", ()) when the model has no FIM tokens, so the chat prompt is used."""
+    chosen = family(infill.family) if infill.family else family_of_vocabulary(tokenizer.get_vocab())
+    if chosen is None or not chosen.infills:
+        return "", ()
+    return fim_text(chosen, infill.prefix, infill.suffix, infill.header, infill.order), chosen.vocab_stop
+
+
 def local_generate(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """Generate with the model in `request.model` (a directory), greedy at temperature 0."""
     import torch
 
     model, tokenizer, adapters = load(request.model, config.adapter)
-    prompt = render(request.messages, tokenizer)
+    sampling: dict[str, Any] = {"do_sample": True, "temperature": request.temperature} if request.temperature > 0 \
+        else {"do_sample": False}
+    fim, stops = _infill_prompt(request.infill, tokenizer) if request.infill else ("", ())
+    prompt = fim or render(request.messages, tokenizer)
     inputs = tokenizer(prompt, return_tensors="pt").to(model.device)
-    sampling = {"do_sample": True, "temperature": request.temperature} if request.temperature > 0 else {"do_sample": False}
+    vocabulary = tokenizer.get_vocab()
+    ends = [vocabulary[token] for token in stops if token in vocabulary]
+    if ends:  # the family's end-of-infill tokens end generation as the end-of-sequence token does
+        sampling["eos_token_id"] = [*ends, tokenizer.eos_token_id]
     started = time.perf_counter()
     with torch.no_grad(), adapters:
         output = model.generate(**inputs, max_new_tokens=request.max_tokens, pad_token_id=tokenizer.pad_token_id,
@@ -94,4 +112,5 @@ def local_generate(request: ChatRequest, config: RouterConfig) -> ChatResult:
     usage = Usage(int(inputs["input_ids"].shape[1]), int(len(new_tokens)))
     latency = round(time.perf_counter() - started, 4)
     metered = cost(request.model, usage, latency, config.models_file)
-    return ChatResult(text, request.model, usage, metered or 0.0, latency, request.messages)
+    return ChatResult(text, request.model, usage, metered or 0.0, latency,
+                      (Message("prompt", fim),) if fim else request.messages)

@@ -1,4 +1,5 @@
-"""OpenAI chat completions, and every server that speaks the same API (vLLM, Ollama, llama.cpp, TGI)."""
+"""OpenAI chat completions, and every server that speaks the same API (vLLM, Ollama, llama.cpp, TGI); an
+infill request goes to the same servers' completions endpoint instead (router/fim)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import time
 from typing import TYPE_CHECKING
 
 from router.config import RouterConfig
-from router.contracts import ChatRequest, ChatResult, Usage
+from router.contracts import ChatRequest, ChatResult, Infill, Message, Usage
 from router.errors import RouterError
+from router.fim.families import family
+from router.fim.layout import fim_text
 from router.providers.base import cost, guard, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
@@ -35,6 +38,8 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
                           "OpenAI-compatible server")
     # The endpoint is resolved here, not by the SDK from OPENAI_BASE_URL, so the cached client follows it.
     client = _client(key, config.base_url or os.environ.get("OPENAI_BASE_URL", ""), config.timeout)
+    if request.infill is not None:
+        return _infill(client, request, request.infill, config)
     sent = guard(request.messages)
     started = time.perf_counter()
     response = with_retries("openai", lambda: client.chat.completions.create(
@@ -44,4 +49,30 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
     usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
     latency = round(time.perf_counter() - started, 4)
     return ChatResult(response.choices[0].message.content or "", response.model or request.model, usage,
+                      cost(request.model, usage, latency, config.models_file), latency, sent)
+
+
+def _infill(client: openai.OpenAI, request: ChatRequest, infill: Infill, config: RouterConfig) -> ChatResult:
+    """One completion of the hole in `infill` on /v1/completions: the family's FIM prompt as `prompt` (raw),
+    or the code before the hole as `prompt` and after it as `suffix` for the server's own template."""
+    import openai
+
+    chosen = family(infill.family)
+    prefix, suffix, header = (m.content for m in guard(tuple(Message("code", text) for text in
+                                                            (infill.prefix, infill.suffix, infill.header))))
+    if infill.endpoint == "suffix":
+        prompt, extra = header + prefix, {"suffix": suffix}
+        sent = (Message("prompt", prompt), Message("suffix", suffix))
+    else:
+        prompt, extra = fim_text(chosen, prefix, suffix, header, infill.order), {}
+        sent = (Message("prompt", prompt),)
+    stop = [*chosen.stop, *request.stop]  # families.yml keeps room for the suffix's line in OpenAI's four
+    started = time.perf_counter()
+    response = with_retries("openai", lambda: client.completions.create(
+        model=request.model, prompt=prompt, max_tokens=request.max_tokens, temperature=request.temperature,
+        stop=stop or None, **extra,
+    ), openai.APIError, config.max_retries)
+    usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
+    latency = round(time.perf_counter() - started, 4)
+    return ChatResult(response.choices[0].text or "", response.model or request.model, usage,
                       cost(request.model, usage, latency, config.models_file), latency, sent)

@@ -7,12 +7,15 @@ from __future__ import annotations
 from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
+from router.fim.prompt import is_infill
 from router.strategies.base import Answer, Strategy
-from router.strategies.prompting import SYSTEM, answer, task_text
+from router.strategies.prompting import SYSTEM, answer, infill, task_text
 
 
 def plain(request: CompletionRequest, config: RouterConfig) -> Completion:
-    """Answer `request` from the system prompt and the task alone."""
+    """Answer `request` from the system prompt and the task alone (an infill request in the model's FIM format)."""
+    if is_infill(request):
+        return infill("plain", request, config)
     return answer("plain", (Message("system", SYSTEM), Message("user", task_text(request))), request, config, ())
 
 

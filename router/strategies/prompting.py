@@ -1,20 +1,23 @@
-"""What the few-shot and RAG strategies share: the task text, the token budget, and the final call."""
+"""What the strategies share: the task text, the token budget, and the final call (for an infill request,
+the one router/fim lays out for the model family)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from harvest.dataset.validate import estimate_tokens
-from harvest.scrub import STRICT, scrub
 from router.config import RouterConfig
 from router.contracts import ChatRequest, Completion, CompletionRequest, Message
 from router.errors import RouterError
+from router.fim.fragments import trim_answer
+from router.fim.layout import Snippet
+from router.fim.prompt import prompt_for
+from router.fim.window import window
 from router.providers import provider
 
 SYSTEM = ("You write code the way this team writes it: their structure, naming, tests and error handling. "
           "Answer with code only.")
-CONTEXT_LINES = 60
-CONTEXT_CHARS = 6_000  # per side of the cursor: a minified or generated one-line file must not go whole
 
 
 def task_text(request: CompletionRequest) -> str:
@@ -23,23 +26,10 @@ def task_text(request: CompletionRequest) -> str:
     if request.path:
         parts.append(f"File: {request.path}")
     if request.prefix:
-        parts.append("Code before the cursor:\n" + _window(request.prefix, before=True))
+        parts.append("Code before the cursor:\n" + window(request.prefix, before=True))
     if request.suffix:
-        parts.append("Code after the cursor:\n" + _window(request.suffix, before=False))
+        parts.append("Code after the cursor:\n" + window(request.suffix, before=False))
     return "\n\n".join(parts)
-
-
-def _window(code: str, before: bool) -> str:
-    """At most CONTEXT_LINES lines and CONTEXT_CHARS characters of `code` next to the cursor, scrubbed
-    before they are cut out. Cut first, the window can begin inside a private key below its BEGIN line,
-    or between a password's name and its value, and the guard then sees random lines with nothing that
-    says they are secret. Twice the window around them gives the detectors that context."""
-    lines = code.splitlines()
-    wide = "\n".join(lines[-CONTEXT_LINES * 2:] if before else lines[:CONTEXT_LINES * 2])
-    wide = wide[-CONTEXT_CHARS * 2:] if before else wide[:CONTEXT_CHARS * 2]
-    clean = scrub(wide, profile=STRICT).text.split("\n")  # the scrubber keeps the line count
-    kept = "\n".join(clean[-CONTEXT_LINES:] if before else clean[:CONTEXT_LINES])
-    return kept[-CONTEXT_CHARS:] if before else kept[:CONTEXT_CHARS]
 
 
 def fits(texts: Sequence[str], budget: int) -> int:
@@ -56,10 +46,24 @@ def answer(strategy: str, messages: tuple[Message, ...], request: CompletionRequ
            sources: tuple[str, ...]) -> Completion:
     """Send `messages` to the configured provider and wrap the result as a Completion; a prompt over
     `[router] max_prompt_chars` is refused before anything is sent."""
-    size = sum(len(m.content) for m in messages)
+    return _send(strategy, ChatRequest(config.model, messages, max_tokens=request.max_tokens), config, sources)
+
+
+def infill(strategy: str, request: CompletionRequest, config: RouterConfig, context: Sequence[Snippet] = (),
+           sources: tuple[str, ...] = ()) -> Completion:
+    """Answer an infill request (router.fim.prompt.is_infill) in the configured model's format, with
+    `context` in front of the prefix, and trim the answer of fences and of lines that repeat the suffix."""
+    chat = prompt_for(request, config, context)
+    completion = _send(strategy, chat, config, sources)
+    code = chat.infill or request
+    return replace(completion, text=trim_answer(completion.text, code.prefix, code.suffix))
+
+
+def _send(strategy: str, chat: ChatRequest, config: RouterConfig, sources: tuple[str, ...]) -> Completion:
+    size = sum(len(m.content) for m in chat.messages)
     if size > config.max_prompt_chars:
         raise RouterError(f"{strategy}: the prompt would be {size:,} characters, over [router] max_prompt_chars "
                           f"({config.max_prompt_chars:,}); select less code, or raise the limit")
-    result = provider(config.provider)(ChatRequest(config.model, messages, max_tokens=request.max_tokens), config)
+    result = provider(config.provider)(chat, config)
     return Completion(result.text, strategy, result.model, result.usage, result.cost_usd, result.latency_s,
-                      result.sent or messages, sources)
+                      result.sent or chat.messages, sources)

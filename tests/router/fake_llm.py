@@ -1,5 +1,5 @@
-"""A local HTTP server speaking OpenAI's chat-completions, Files and Fine-tuning APIs and Anthropic's
-messages wire format.
+"""A local HTTP server speaking OpenAI's chat-completions, completions (the fill-in-the-middle path of
+vLLM, Ollama, llama.cpp and TGI), Files and Fine-tuning APIs and Anthropic's messages wire format.
 
 The real SDKs talk to it over real HTTP. Tests script its answers (status codes, delays) and read
 back every request it received, headers and body, to check what left the client.
@@ -78,6 +78,11 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                                                           "content": script.texts.pop(0) if script.texts
                                                           else script.text}}],
                                  "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}})
+            elif self.path.endswith("/completions"):  # the legacy completions endpoint FIM servers keep
+                self._send(200, {"id": "t1", "object": "text_completion", "created": 0, "model": body["model"],
+                                 "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                                              "text": script.texts.pop(0) if script.texts else script.text}],
+                                 "usage": {"prompt_tokens": 90, "completion_tokens": 10, "total_tokens": 100}})
             elif self.path.endswith("/fine_tuning/jobs"):
                 self._send(200, _job("queued"))
             elif self.path.endswith("/messages"):
