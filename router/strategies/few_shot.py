@@ -13,8 +13,10 @@ from harvest.records import Pair, read_records
 from harvest.store import Artifacts, dataset_file
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
+from router.fim.layout import Snippet
+from router.fim.prompt import is_infill
 from router.strategies.base import Answer, Strategy, file_stamp
-from router.strategies.prompting import SYSTEM, answer, fits, task_text
+from router.strategies.prompting import SYSTEM, answer, fits, infill, task_text
 from router.strategies.rag.lexical import tokens
 
 MAX_EXAMPLES = 4
@@ -52,11 +54,14 @@ def few_shot_answer(pairs: tuple[Pair, ...]) -> Answer:
     """Answers with team examples chosen from `pairs` (a dataset's pairs.jsonl) in the prompt."""
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
         examples = choose_examples(list(pairs), request)
+        sources = tuple(f"{p.path} ({p.kind})" for p in examples)
+        if is_infill(request):  # the examples' code as other files of the repository, above the prefix
+            return infill("few_shot", request, config, [Snippet(p.path, p.completion) for p in examples], sources)
         messages = [Message("system", SYSTEM)]
         for pair in examples:
             messages += [Message("user", pair.prompt), Message("assistant", pair.completion)]
         messages.append(Message("user", task_text(request)))
-        return answer("few_shot", tuple(messages), request, config, tuple(f"{p.path} ({p.kind})" for p in examples))
+        return answer("few_shot", tuple(messages), request, config, sources)
 
     return complete
 

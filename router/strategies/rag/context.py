@@ -19,6 +19,7 @@ from harvest.errors import InputError
 from harvest.store import units_file_of
 from router.config import IndexConfig
 from router.errors import IndexStoreError
+from router.fim.layout import Snippet
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
@@ -77,6 +78,11 @@ def with_context(hits: list[Hit], texts: dict[str, str], task: str) -> str:
     """The user turn: the retrieved snippets under their heading (none: no heading), then the task."""
     context = f"{HEADING}\n\n" + "\n\n".join(block(h, texts) for h in hits) if hits else ""
     return f"{context}\n\n{task}".strip()
+
+
+def snippets(hits: list[Hit], texts: dict[str, str]) -> list[Snippet]:
+    """The hits as an infill prompt's context: each under its path and first line."""
+    return [Snippet(f"{h.path}:{h.start_line}", h.text or texts.get(h.unit, "")) for h in hits]
 
 
 def sources_of(hits: list[Hit]) -> tuple[str, ...]:

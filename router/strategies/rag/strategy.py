@@ -9,9 +9,17 @@ from dataclasses import replace
 from harvest.store import MANIFEST, Artifacts, dataset_file
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
+from router.fim.prompt import is_infill
 from router.strategies.base import Answer, Strategy, file_stamp
-from router.strategies.prompting import SYSTEM, answer, task_text
-from router.strategies.rag.context import OpenIndex, open_index, retrieved, sources_of, with_context
+from router.strategies.prompting import SYSTEM, answer, infill, task_text
+from router.strategies.rag.context import (
+    OpenIndex,
+    open_index,
+    retrieved,
+    snippets,
+    sources_of,
+    with_context,
+)
 from router.strategies.rag.focus import Focus, focus_of_request
 from router.strategies.rag.index import build_index
 
@@ -32,6 +40,8 @@ def rag_answer(index: OpenIndex) -> Answer:
 
 def _round(index: OpenIndex, focus: Focus, request: CompletionRequest, config: RouterConfig) -> Completion:
     chosen = retrieved(index, focus, request.budget_tokens)
+    if is_infill(request):  # the snippets as other files of the repository, above the prefix
+        return infill("rag", request, config, snippets(chosen, index.texts), sources_of(chosen))
     messages = (Message("system", SYSTEM), Message("user", with_context(chosen, index.texts, task_text(request))))
     return answer("rag", messages, request, config, sources_of(chosen))
 
