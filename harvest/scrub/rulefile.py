@@ -119,7 +119,8 @@ def parse_rules(text: str, source: str = "providers.yaml") -> tuple[ProviderRule
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
+        # libyaml puts an error at the end of the text on the line after it: name the last line instead
+        where = f" line {min(mark.line + 1, len(text.splitlines()) or 1)}" if mark is not None else ""
         raise RuleFileError(f"{source}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleFileError(f"{source}: must be a mapping with a 'rules' list")
