@@ -78,6 +78,9 @@ class HarvestConfig:
     fim_context_tokens: int = setting("Estimated tokens of code kept around a `fim` middle (prefix and suffix "
                                       "together; the suffix takes at most a quarter), cut at whole lines.", 1024,
                                       low=16)
+    fim_recent_commits: int = setting(
+        "`fim` spans whose lines one of the newest this many commits (HEAD's first-parent chain) wrote are taken "
+        "first, so a file's spans favour what the team writes now; 0 = no preference.", 100, low=0)
     fim_spm_rate: float = setting("Share of `fim` pairs shown suffix first (SPM order) rather than prefix first "
                                   "(PSM).", 0.5, low=0, high=1)
     near_duplicate_jaccard: float = setting("Pairs whose completions have at least this Jaccard similarity "

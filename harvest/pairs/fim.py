@@ -5,26 +5,32 @@ cursor, and what goes between. Spans end at syntactic boundaries found by tree-s
 (`harvest.units`), one of SPAN_WORDS: a whole statement line, the rest of a statement's line from one of its
 parts, a block's body (2 to MAX_MIDDLE_LINES lines) or a call's arguments. At most `fim_spans_per_file` spans a
 file, taken in turn from each span type and never overlapping, by a generator seeded with the file's path, so
-the same repository gives the same pairs. The prefix and suffix are cut at whole lines to `fim_context_tokens`
-estimated tokens (`estimate_tokens`, as the dataset card counts them); `fim_spm_rate` of the pairs are marked
-for the suffix-first order (SPM), the rest prefix-first (PSM). The model family's FIM tokens are not applied
-here: the rows carry prefix, suffix and middle (`Pair.prefix`, `Pair.suffix`, `Pair.completion`).
+the same repository gives the same pairs. Spans whose lines one of the newest `fim_recent_commits` commits wrote
+(the after side of recent commits, as it still stands at HEAD, with the whole file around it) are taken first,
+and carry that commit; the others carry the commit of their unit. The prefix and suffix are cut at whole lines
+to `fim_context_tokens` estimated tokens (`estimate_tokens`, as the dataset card counts them); `fim_spm_rate` of
+the pairs are marked for the suffix-first order (SPM), the rest prefix-first (PSM). The model family's FIM
+tokens are not applied here: the rows carry prefix, suffix and middle (`Pair.prefix`, `Pair.suffix`,
+`Pair.completion`).
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate
 
 from tree_sitter import Node
 
 from harvest.dataset.validate import estimate_tokens
 from harvest.pairs.sources import Sources, make_pair
-from harvest.records import FIM_KIND, FileRecord, Pair, Unit
+from harvest.records import FIM_KIND, CommitRecord, FileRecord, Pair, Unit
 from harvest.units import EXTRACTORS
 from harvest.units.languages import parse
+from harvest.units.lastchange import last_changes
 from harvest.units.nodes import COMMENTS, walk
 
 SEED = "idiomatic-fim-1"  # part of every file's seed: changing it redraws every span
@@ -54,26 +60,66 @@ def fim_pairs(sources: Sources) -> Iterator[Pair]:
     for unit in sources.units:
         if unit.kind not in SKIPPED_UNITS and not unit.deprecated:
             units.setdefault(unit.path, []).append(unit)
-    for path in sorted(units):
-        record = sources.files.get(path)
-        if record is not None and record.language in EXTRACTORS:
-            yield from _file_pairs(sources, record, units[path])
+    files = [sources.files[path] for path in sorted(units)
+             if path in sources.files and sources.files[path].language in EXTRACTORS]
+    found = {record.path: _File(record, units[record.path]) for record in files}
+    written = recently_written(sources, found, config.fim_recent_commits)
+    for record in files:
+        yield from _file_pairs(sources, found[record.path], written.get(record.path, {}))
 
 
-def _file_pairs(sources: Sources, record: FileRecord, units: list[Unit]) -> Iterator[Pair]:
+class _File:
+    """One file's text as bytes, where its lines start, its units and its candidate spans of each type."""
+
+    def __init__(self, record: FileRecord, units: list[Unit]) -> None:
+        self.record = record
+        self.units = units
+        self.data = record.text.encode("utf-8", "surrogatepass")
+        self.starts = list(accumulate((len(line) + 1 for line in self.data.split(b"\n")[:-1]), initial=0))
+        self.candidates = candidate_spans(record.language, self.data, units)
+
+    def row(self, offset: int) -> int:
+        """The 0-based line holding byte `offset`."""
+        return bisect_right(self.starts, offset) - 1
+
+
+def recently_written(sources: Sources, files: dict[str, _File], count: int) -> dict[str, dict[Span, str]]:
+    """Per path, the candidate spans whose lines one of the newest `count` commits of HEAD's first-parent
+    chain last wrote, with that commit (the line-range blame of `last_changes`, stopped after them)."""
+    by_sha = {commit.sha: commit for commit in sources.commits}
+    chain: dict[str, CommitRecord] = {}
+    sha = sources.head
+    while sha in by_sha and len(chain) < count:
+        chain[sha] = by_sha[sha]
+        sha = by_sha[sha].parents[0] if by_sha[sha].parents else ""
+    touched = {change.path for commit in chain.values() for change in commit.changes}  # the others wrote nothing
+    lines = {path: {span: (file.row(span[0]) + 1, file.row(max(span[1] - 1, span[0])) + 1)
+                    for found in file.candidates.values() for span in found}
+             for path, file in files.items() if path in touched}
+    # Blamed once per line range: a line's statement, its rest and its arguments share one.
+    blamed = last_changes(chain.values(), sources.head, {
+        path: [(f"{path}\x00{first}\x00{last}", first, last) for first, last in set(ranges.values())]
+        for path, ranges in lines.items()})
+    return {path: {span: blamed[f"{path}\x00{first}\x00{last}"] for span, (first, last) in ranges.items()
+                   if f"{path}\x00{first}\x00{last}" in blamed}
+            for path, ranges in lines.items()}
+
+
+def _file_pairs(sources: Sources, file: _File, written: dict[Span, str]) -> Iterator[Pair]:
     config = sources.config
-    data = record.text.encode("utf-8", "surrogatepass")
+    record, data = file.record, file.data
     rng = random.Random(f"{SEED}\x00{record.path}")
-    chosen = choose_spans(candidate_spans(record.language, data, units), config.fim_spans_per_file, rng)
+    chosen = choose_spans(file.candidates, config.fim_spans_per_file, rng, frozenset(written))
     orders = [ORDERS[rng.random() < config.fim_spm_rate] for _ in chosen]  # drawn after the spans: a rate
     lines = _lines(record.text)  # change never moves a span
     for (kind, (start, end)), order in zip(chosen, orders, strict=True):
         middle = data[start:end].decode("utf-8", "surrogatepass")
         prefix, suffix = context_of(data, lines, start, end, config.fim_context_tokens)
-        unit = _innermost(units, _row(data, start))
+        unit = _innermost(file.units, file.row(start))
+        commit = written.get((start, end)) or (unit.commit if unit else record.last_commit)
         pair = make_pair(sources, FIM_KIND, record.language, record.path,
                          f"Fill in the missing {SPAN_WORDS[kind]} in `{record.path}`.", middle,
-                         commit=unit.commit if unit else record.last_commit, key=f"{kind}@{start}-{end}")
+                         commit=commit, key=f"{kind}@{start}-{end}")
         yield replace(pair, prefix=prefix, suffix=suffix, span=kind, order=order)
 
 
@@ -85,20 +131,26 @@ def candidate_spans(language: str, data: bytes, units: list[Unit]) -> dict[str, 
         covered[unit.start_line - 1:unit.end_line] = b"\x01" * (unit.end_line - unit.start_line + 1)
     found: dict[str, list[Span]] = {kind: [] for kind in SPAN_WORDS}
     for node in walk(tree.root_node):
-        if not node.is_named or not covered[node.start_point.row] or not covered[node.end_point.row]:
+        kind_of_node = node.type  # most nodes (names, operators, literals) start no span: skipped at once
+        if not (kind_of_node in BLOCKS or kind_of_node in ARGUMENT_LISTS or _statement(kind_of_node)) \
+                or node.has_error or not covered[node.start_point.row] or not covered[node.end_point.row]:
             continue
         for kind, finder in SPAN_FINDERS.items():
-            for start, end in finder(node, data) if not node.has_error else ():
+            for start, end in finder(node, data):
                 if len(b"".join(data[start:end].split())) >= MIN_MIDDLE_CHARS:
                     found[kind].append((start, end))
     return {kind: sorted(set(spans)) for kind, spans in found.items()}
 
 
-def choose_spans(candidates: dict[str, list[Span]], count: int, rng: random.Random) -> list[tuple[str, Span]]:
-    """Up to `count` spans that do not overlap, one of each type in turn (the types' order drawn from `rng`)."""
+def choose_spans(candidates: dict[str, list[Span]], count: int, rng: random.Random,
+                 first: frozenset[Span] = frozenset()) -> list[tuple[str, Span]]:
+    """Up to `count` spans that do not overlap, one of each type in turn (the types' order drawn from `rng`),
+    each type's spans in `first` before its others."""
     kinds = [kind for kind in SPAN_WORDS if candidates.get(kind)]
     rng.shuffle(kinds)
     pools = {kind: rng.sample(candidates[kind], len(candidates[kind])) for kind in kinds}
+    for pool in pools.values():
+        pool.sort(key=lambda span: span in first)  # taken from the end: `first` last, in drawn order
     chosen: list[tuple[str, Span]] = []
     while len(chosen) < count and any(pools.values()):
         for kind in kinds:
@@ -191,13 +243,17 @@ def _arguments(node: Node, data: bytes) -> list[Span]:
 
 def _whole_line(node: Node, data: bytes) -> bool:
     """A statement of a block that starts and ends one line, with nothing else on it."""
-    if not (node.type.endswith("_statement") or node.type in DECLARATIONS) or node.parent is None \
+    if not _statement(node.type) or node.parent is None \
             or node.parent.type not in STATEMENT_PARENTS or node.start_point.row != node.end_point.row:
         return False
     line_start = data.rfind(b"\n", 0, node.start_byte) + 1
     line_end = data.find(b"\n", node.end_byte)
     rest = data[node.end_byte:len(data) if line_end < 0 else line_end]
     return not data[line_start:node.start_byte].strip() and not rest.strip()
+
+
+def _statement(node_type: str) -> bool:
+    return node_type.endswith("_statement") or node_type in DECLARATIONS
 
 
 SPAN_FINDERS: dict[str, Callable[[Node, bytes], list[Span]]] = {

@@ -305,3 +305,23 @@ def test_pairs_written_before_fim_read_back(tmp_path: Path) -> None:
     (tmp_path / "pairs.jsonl").write_text(json.dumps(old) + "\n")
     (pair,) = read_records(tmp_path / "pairs.jsonl", Pair)
     assert (pair.prefix, pair.suffix, pair.span, pair.order) == ("", "", "", "")
+
+
+def test_spans_a_recent_commit_wrote_come_first_and_carry_it(make_repo) -> None:
+    repo = make_repo("recent")
+    repo.write("py/apple.py", _python(1, "apple"))
+    repo.write("py/berry.py", _python(2, "berry"))
+    first = repo.commit("feat: two shops")
+    changed = _python(1, "apple").replace(
+        "    return round(apple_total, 1)\n",
+        "    apple_total = apply_apple_tax(apple_total, region=\"eu\")\n    return round(apple_total, 1)\n")
+    repo.write("py/apple.py", changed)
+    second = repo.commit("feat(apple): tax")
+    harvest = Path(mine(repo.path, HarvestConfig(), progress=False).output)
+    config = HarvestConfig(fim_spans_per_file=1, fim_recent_commits=1)
+    (apple,) = [p for p in _fim(harvest, config) if p.path == "py/apple.py"]
+    (berry,) = [p for p in _fim(harvest, config) if p.path == "py/berry.py"]
+    # Every span type has a candidate on the new line (the body holding it is one), and those go first.
+    assert "apply_apple_tax" in apple.completion or "region=" in apple.completion
+    assert apple.commit == second and apple.date.startswith("2025-01-02")
+    assert berry.commit == first  # nothing recent in it: its unit's commit
