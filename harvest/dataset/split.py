@@ -21,7 +21,8 @@ file feeds two splits. Pairs are split two ways:
 `fim` pairs are file pairs like the others (a held-out file's spans never train), stratified by language
 (`fim/python`, `fim/go`: each language gets held-out spans where it has the files) and chosen after every
 other kind, without holding any of them back: a file holds a few spans of every span type, so they follow
-the files the other kinds hold out, and only top their languages up to their quotas.
+the files the other kinds hold out, and only top their languages up to their quotas (a group taken for that
+takes the other kinds' pairs of its files along, within their ceilings).
 """
 
 from __future__ import annotations
