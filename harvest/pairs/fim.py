@@ -137,7 +137,7 @@ def candidate_spans(language: str, data: bytes, units: list[Unit]) -> dict[str, 
             continue
         for kind, finder in SPAN_FINDERS.items():
             for start, end in finder(node, data):
-                if len(b"".join(data[start:end].split())) >= MIN_MIDDLE_CHARS:
+                if len("".join(data[start:end].decode("utf-8", "surrogatepass").split())) >= MIN_MIDDLE_CHARS:
                     found[kind].append((start, end))
     return {kind: sorted(set(spans)) for kind, spans in found.items()}
 
