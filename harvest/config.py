@@ -71,6 +71,18 @@ class HarvestConfig:
     max_non_code_share: float = setting(
         "Code completions whose share of characters outside printable ASCII and whitespace exceeds this "
         "are dropped (data blobs, mojibake).", 0.2, low=0, high=1)
+    fim: bool = setting("Build fill-in-the-middle (`fim`) pairs: spans of the files at HEAD with the code before and "
+                        "after them, as an editor's inline completion sees it.", True)
+    fim_spans_per_file: int = setting("The most `fim` spans taken from one file (chosen at syntactic boundaries, "
+                                      "seeded by the file's path).", 4, low=1, high=1000)
+    fim_context_tokens: int = setting("Estimated tokens of code kept around a `fim` middle (prefix and suffix "
+                                      "together; the suffix takes at most a quarter), cut at whole lines.", 1024,
+                                      low=16)
+    fim_recent_commits: int = setting(
+        "`fim` spans whose lines one of the newest this many commits (HEAD's first-parent chain) wrote are taken "
+        "first, so a file's spans favour what the team writes now; 0 = no preference.", 100, low=0)
+    fim_spm_rate: float = setting("Share of `fim` pairs shown suffix first (SPM order) rather than prefix first "
+                                  "(PSM).", 0.5, low=0, high=1)
     near_duplicate_jaccard: float = setting("Pairs whose completions have at least this Jaccard similarity "
                                           "on token 5-grams (MinHash LSH) count as near-duplicates.", 0.7, low=0.05, high=1)
     split: str = setting("How pairs are split: `file` (grouped by file, hashed) or `temporal` "

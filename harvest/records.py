@@ -175,7 +175,8 @@ class Pair:
     """A prompt/completion example; `files` are the paths whose content the completion reveals."""
 
     id: str
-    kind: str  # function, method, class, component, styled, hook, route, test, config, commit, commit-message, review
+    kind: str  # function, method, class, component, styled, hook, route, test, config, commit, commit-message, review,
+    # fim
     language: str
     path: str
     prompt: str  # the instruction, in the words a developer would use
@@ -188,6 +189,15 @@ class Pair:
     split: str = ""  # train, eval or test once split
     weight: float = 1.0  # below 1 when down-weighted (see `note`)
     note: str = ""
+    # A fill-in-the-middle pair (kind `fim`) is the code around a span, its middle being `completion`; other
+    # kinds leave these empty, and datasets written before they existed read back with them empty.
+    prefix: str = ""  # the code before the middle, cut to the token budget at a line start
+    suffix: str = ""  # the code after it, cut at a line end
+    span: str = ""  # what the middle is: line, rest-of-line, block, arguments
+    order: str = ""  # psm or spm: the order a model is shown the parts in
+
+
+FIM_KIND = "fim"  # the pair kind whose rows are prefix/suffix/middle, not instruction/completion
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from bench.realworld.truth import Truth, language_of
 
 # Pairs that are not code written at HEAD: history, review and configuration pairs.
-NON_CODE_KINDS = frozenset({"commit", "commit-message", "review", "config"})
+NON_CODE_KINDS = frozenset({"commit", "commit-message", "review", "config", "fim"})  # fim: fim_coverage
 SPLITS = ("train", "eval", "test")
 MIN_KIND_PAIRS = 20  # a code kind with this many pairs must be represented in eval and test
 HELD_SHARE = (0.08, 0.25)  # its share in eval + test
@@ -73,6 +73,26 @@ def pair_coverage(pairs: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"by_kind": dict(sorted(table.items())), "code_kinds": kinds,
             "kinds_ok": sum(k["ok"] for k in kinds.values()), "kinds_checked": len(kinds),
             "share_ok": _share(sum(k["ok"] for k in kinds.values()), len(kinds)) if kinds else None}
+
+
+def fim_coverage(pairs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Fim pairs per language and split, and issue 18's target: every language with fim pairs has at least
+    HELD_SHARE[0] of them in eval + test, and no file with a span in eval or test has one in train."""
+    table: dict[str, dict[str, int]] = {}
+    held_files: set[str] = set()
+    trained: set[str] = set()
+    for pair in pairs:
+        if pair["kind"] == "fim":
+            split = pair.get("split") or "train"
+            table.setdefault(pair["language"], dict.fromkeys(SPLITS, 0))[split] += 1
+            (trained if split == "train" else held_files).add(pair["path"])
+    languages = {}
+    for language, row in sorted(table.items()):
+        held = _share(row["eval"] + row["test"], sum(row.values()))
+        languages[language] = {**row, "held_share": held, "ok": held >= HELD_SHARE[0]}
+    leaks = len(held_files & trained)
+    return {"by_language": languages, "held_files_in_train": leaks,
+            "ok": bool(languages) and leaks == 0 and all(row["ok"] for row in languages.values())}
 
 
 def conventions_by_category(rules: Sequence[dict[str, Any]], units: Sequence[dict[str, Any]]) -> dict[str, Any]:

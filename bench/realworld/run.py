@@ -9,7 +9,8 @@ else from GitHub). About 10% of its code files are held out (bench/realworld/hol
 harvested and indexed into a temporary IDIOM_HOME by the `idiom` command, and these are computed:
 
 1. test files recognised and mapped, against what its own test runner would collect (truth.py);
-2. pairs per kind and split, and for each code kind with ≥ 20 pairs its share in eval + test (figures.py);
+2. pairs per kind and split, and for each code kind with ≥ 20 pairs its share in eval + test; fim pairs per
+   language and split, with their held-out share and any held-out file with a span in train (figures.py);
 3. conventions mined, by category (figures.py);
 4. `idiom lint` false flags on the held-out files;
 5. injected breaks caught (breaks.py);
@@ -144,6 +145,7 @@ def measure(spec: RepoSpec, clones: Path, model: str, console: Console, label: s
             "files": {"tracked": len(paths), "code": len(code_files(paths)), "held_out": len(held)},
             "tests": figures.recognition(files, truth),
             "pairs": figures.pair_coverage(figures.read_jsonl(harvested.dataset_dir / "pairs.jsonl")),
+            "fim": figures.fim_coverage(figures.read_jsonl(harvested.dataset_dir / "pairs.jsonl")),
             "conventions": figures.conventions_by_category(_rules(harvested.dataset_dir), units),
             "lint": lint, "breaks": caught, "retrieval": found,
             "cost": {"harvest_s": harvested.seconds, "git_log_s": harvested.floor_seconds,

@@ -41,7 +41,17 @@ from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
-from harvest.records import CommitRecord, Exclusion, FileRecord, Pair, PullRequest, Rejection, Unit, read_records
+from harvest.records import (
+    FIM_KIND,
+    CommitRecord,
+    Exclusion,
+    FileRecord,
+    Pair,
+    PullRequest,
+    Rejection,
+    Unit,
+    read_records,
+)
 from harvest.store import MANIFEST, complete_artifacts
 from harvest.units import SUPPORTED, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
@@ -66,6 +76,8 @@ class DatasetSummary:
     conventions: list[dict[str, Any]] = field(default_factory=list)  # best first: id, message, support, confidence
     formatted: dict[str, int] = field(default_factory=dict)
     graph: dict[str, int] = field(default_factory=dict)  # files, definitions, imports resolved / outside the repo
+    fim_spans: dict[str, dict[str, int]] = field(default_factory=dict)  # fim span type -> order -> count
+    fim_languages: dict[str, dict[str, int]] = field(default_factory=dict)  # fim language -> split -> count
     seconds: float = 0.0
 
 
@@ -93,7 +105,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         corpus, excluded, head = load_corpus(source, config, bar)
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
-                          {c.sha: c.author_date for c in corpus.commits})
+                          {c.sha: c.author_date for c in corpus.commits}, config)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
@@ -108,7 +120,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         graph = build_graph(files, CodeGraph.load(out / "graph"), lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
-                             asdict(format_stats), graph.counts())
+                             asdict(format_stats), graph.counts(), *fim_counts(pairs))
     with staged_dir(out) as stage:
         write_jsonl(stage / "units.jsonl", units)
         graph.save(stage / "graph")
@@ -116,12 +128,13 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         write_jsonl(stage / "rejected.jsonl", rejected)
         formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))
         write_conventions(stage / "conventions.yaml", rules, name, head)
-        tokens = {s: sum(estimate_tokens(p.prompt + p.context + p.completion) for p in pairs if p.split == s)
-                  for s in SPLITS}
+        tokens = {s: sum(estimate_tokens(p.prompt + p.context + p.prefix + p.completion + p.suffix)
+                         for p in pairs if p.split == s) for s in SPLITS}
         facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
                              summary.rejected, summary.units,
                              [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
-                             config.split, formats, _examples(pairs), tokens, uncovered_kinds(pairs, config))
+                             config.split, formats, _examples(pairs), tokens, uncovered_kinds(pairs, config),
+                             summary.fim_spans, summary.fim_languages)
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
@@ -205,6 +218,18 @@ def _by_kind_split(pairs: Sequence[Pair]) -> dict[str, dict[str, int]]:
     return dict(sorted(table.items()))
 
 
+def fim_counts(pairs: Sequence[Pair]) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """The fim pairs by span type and order, and by language and split."""
+    spans: dict[str, dict[str, int]] = {}
+    languages: dict[str, dict[str, int]] = {}
+    for pair in pairs:
+        if pair.kind == FIM_KIND:
+            row = spans.setdefault(pair.span, {"psm": 0, "spm": 0})
+            row[pair.order] = row.get(pair.order, 0) + 1
+            languages.setdefault(pair.language, dict.fromkeys(SPLITS, 0))[pair.split] += 1
+    return dict(sorted(spans.items())), dict(sorted(languages.items()))
+
+
 def _by_stage_reason(rejected: Sequence[Rejection]) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = {}
     for item in rejected:
@@ -237,6 +262,7 @@ def _manifest(source: Path, summary: DatasetSummary, config: HarvestConfig, form
         "config": asdict(config),
         "versions": {pkg: importlib.metadata.version(pkg) for pkg in VERSIONED},
         "counts": {"units": summary.units, "pairs": summary.pairs, "rejected": summary.rejected,
+                   "fim": {"spans": summary.fim_spans, "languages": summary.fim_languages},
                    "conventions": len(summary.conventions), "formats": formats, "formatted": summary.formatted},
         "estimated_tokens": tokens,
         "seconds": summary.seconds,

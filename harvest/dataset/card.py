@@ -29,6 +29,8 @@ class DatasetFacts:
     examples: list[Pair]
     tokens: dict[str, int]
     uncovered: dict[str, str] = field(default_factory=dict)  # kind -> why the split cannot validate it
+    fim_spans: dict[str, dict[str, int]] = field(default_factory=dict)  # fim span type -> order -> count
+    fim_languages: dict[str, dict[str, int]] = field(default_factory=dict)  # fim language -> split -> count
 
 
 def render_card(facts: DatasetFacts) -> str:
@@ -41,6 +43,7 @@ def render_card(facts: DatasetFacts) -> str:
         f"{len(facts.conventions)} conventions. Every text was scrubbed of secrets before it got here.\n",
         _files(facts),
         _counts(facts),
+        _fim(facts),
         _dropped(facts),
         _split(facts),
         _conventions(facts),
@@ -63,7 +66,8 @@ def _files(facts: DatasetFacts) -> str:
 
 
 DESCRIPTIONS = {"openai": "OpenAI chat fine-tuning (`messages`)", "trl": "TRL prompt/completion",
-                "instruct": "instruction / input / output"}
+                "instruct": "instruction / input / output",
+                "fim": "fill-in-the-middle: prefix / suffix / middle, with path, language, span type and order"}
 
 
 def _counts(facts: DatasetFacts) -> str:
@@ -74,6 +78,21 @@ def _counts(facts: DatasetFacts) -> str:
     lines.append("\nEstimated tokens (≈, OpenAI-style counting): "
                  + ", ".join(f"{s} {facts.tokens.get(s, 0):,}" for s in SPLITS) + ".\n")
     return "\n".join(lines)
+
+
+def _fim(facts: DatasetFacts) -> str:
+    if not facts.fim_spans:
+        return ""
+    lines = ["## Fill-in-the-middle pairs\n",
+             "Spans of the files at HEAD (`fim/`), cut at syntactic boundaries, with the code before and after them; "
+             "PSM rows are meant to be shown prefix first, SPM rows suffix first.\n",
+             "| span | PSM | SPM |", "|---|---:|---:|"]
+    lines += [f"| {span} | {row.get('psm', 0)} | {row.get('spm', 0)} |" for span, row in facts.fim_spans.items()]
+    lines += ["", "| language | train | eval | test | held out |", "|---|---:|---:|---:|---:|"]
+    for language, row in facts.fim_languages.items():
+        held = (row.get("eval", 0) + row.get("test", 0)) / max(sum(row.values()), 1)
+        lines.append(f"| {language} | " + " | ".join(str(row.get(s, 0)) for s in SPLITS) + f" | {held:.0%} |")
+    return "\n".join(lines) + "\n"
 
 
 def _dropped(facts: DatasetFacts) -> str:
@@ -96,10 +115,11 @@ def _split(facts: DatasetFacts) -> str:
                f"changed a held-out file, `reveals-train-file` newer ones that also changed a file of train."
                if leaks else "")
     text = (f"## How it was split\n\nLeak-free by file: no file feeds two splits. Mode `{facts.split_mode}`.\n\n"
-            f"- **Code, test, config and review pairs** are grouped by the files they reveal (a unit's file; a test "
-            f"file with the source it is shown), and a group goes to one split whole. Held-out groups are chosen kind by "
-            f"kind, taken {order}: each kind with at least {MIN_COVERED} pairs gets at least {MIN_TEST} test pairs "
-            f"and at most {MAX_HELD_SHARE:.0%} of its pairs in eval + test, where its files allow.\n"
+            f"- **Code, test, config, review and fim pairs** are grouped by the files they reveal (a unit's file; a "
+            f"test file with the source it is shown), and a group goes to one split whole. Held-out groups are chosen "
+            f"kind by kind (fim pairs language by language, last), taken {order}: each kind with at least "
+            f"{MIN_COVERED} pairs gets at least {MIN_TEST} test pairs and at most {MAX_HELD_SHARE:.0%} of its pairs in "
+            f"eval + test, where its files allow.\n"
             f"- **Commit and commit-message pairs** reveal every file their commit changed, so they are split by "
             f"time instead: the newest commits are held out, as the team's future work would be.{dropped}\n"
             f"- Train pairs that repeat an eval or test completion (exactly or as a near-duplicate, MinHash Jaccard) "

@@ -1,4 +1,4 @@
-"""Exact and near-duplicate removal of pairs, by completion.
+"""Exact and near-duplicate removal of pairs, by completion (a `fim` pair's by its middle in its nearest lines).
 
 Exact duplicates share a whitespace-normalised completion. Near-duplicates are found with MinHash LSH
 (datasketch) over token 5-grams and confirmed by their estimated Jaccard similarity, so two versions of
@@ -13,11 +13,24 @@ from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
-from harvest.records import Pair, Rejection
+from harvest.records import FIM_KIND, Pair, Rejection
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 SHINGLE = 5
 NUM_PERM = 128
+MIDDLE_MARK = "\x00"  # where a fim middle starts and ends in the text it is compared by
+FIM_WINDOW_LINES = 3  # the lines of prefix and suffix that make a fim middle one example and not another
+
+
+def compared(pair: Pair) -> str:
+    """What two pairs are compared by: the completion; for a fim pair its middle, marked, with the
+    FIM_WINDOW_LINES lines around it, since a middle alone (`return nil`) repeats everywhere, each time a
+    different example, and the lines alone are the same for every span of a short file."""
+    if pair.kind != FIM_KIND:
+        return pair.completion
+    before = "".join(pair.prefix.splitlines(keepends=True)[-FIM_WINDOW_LINES - 1:])  # + the middle's own line
+    after = "".join(pair.suffix.splitlines(keepends=True)[:FIM_WINDOW_LINES + 1])
+    return f"{before}{MIDDLE_MARK}{pair.completion}{MIDDLE_MARK}{after}"
 
 
 def normalize(text: str) -> str:
@@ -76,24 +89,31 @@ def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: floa
 
 
 def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Rejection]]:
-    """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest."""
+    """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest.
+
+    Fim pairs are compared with fim pairs only (a span and the unit holding it teach different things), and
+    a near-duplicate only counts from another file: spans of one file a few lines apart share their
+    surroundings, but are different examples.
+    """
     order = sorted(range(len(pairs)), key=lambda i: (-pairs[i].weight, i))
-    seen: dict[str, str] = {}
-    index = NearDuplicates(threshold)
+    seen: dict[tuple[bool, str], str] = {}
+    indexes = {fim: NearDuplicates(threshold) for fim in (False, True)}
+    paths = {pair.id: pair.path for pair in pairs}
     kept: set[int] = set()
     rejected: list[Rejection] = []
     for i in order:
         pair = pairs[i]
-        exact = normalize(pair.completion)
-        if exact in seen:
-            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[exact]))
+        fim = pair.kind == FIM_KIND
+        exact = normalize(compared(pair))
+        if (fim, exact) in seen:
+            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[(fim, exact)]))
             continue
         digest = signature(exact)
-        similar = index.query(exact, digest)
+        similar = [key for key in indexes[fim].query(exact, digest) if not fim or paths[key] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
-        seen[exact] = pair.id
-        index.add(pair.id, exact, digest)
+        seen[(fim, exact)] = pair.id
+        indexes[fim].add(pair.id, exact, digest)
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected

@@ -1,7 +1,10 @@
-"""The three export formats of a pair, and writing every format × split as JSONL.
+"""The export formats of a pair, and writing every format × split as JSONL.
 
-Rows carry only what each format defines; the pair's metadata (kind, path, commit, weight) stays in
-`pairs.jsonl`, because OpenAI's fine-tuning API rejects unknown top-level keys.
+Instruction pairs go to the three instruction formats; `fim` pairs only to `fim/`, as prefix/suffix/middle
+rows (with the path, language, span type and order a FIM prompt builder may use), since they have no
+instruction: a model family's FIM tokens are applied when training reads them. Rows carry only what each
+format defines; the pair's metadata (kind, path, commit, weight) stays in `pairs.jsonl`, because OpenAI's
+fine-tuning API rejects unknown top-level keys. A format's rows follow the order of its pairs in `pairs.jsonl`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 import orjson
 
 from harvest.atomic import atomic_write_text
-from harvest.records import Pair
+from harvest.records import FIM_KIND, Pair
 
 SPLITS = ("train", "eval", "test")
 
@@ -39,16 +42,32 @@ def _instruct(pair: Pair, _system: str) -> dict[str, Any]:
     return {"instruction": pair.prompt, "input": pair.context, "output": pair.completion}
 
 
-FORMATS: dict[str, Callable[[Pair, str], dict[str, Any]]] = {"openai": _openai, "trl": _trl, "instruct": _instruct}
+def _fim(pair: Pair, _system: str) -> dict[str, Any]:
+    """Fill-in-the-middle: the code before and after the span, the span, and how the pair was cut."""
+    return {"prefix": pair.prefix, "suffix": pair.suffix, "middle": pair.completion, "path": pair.path,
+            "language": pair.language, "span": pair.span, "order": pair.order}
+
+
+FORMATS: dict[str, Callable[[Pair, str], dict[str, Any]]] = {"openai": _openai, "trl": _trl, "instruct": _instruct,
+                                                             "fim": _fim}
+
+
+def takes(name: str, pair: Pair) -> bool:
+    """Whether format `name` holds `pair`: `fim` the fim pairs, the others every other pair."""
+    return (name == "fim") == (pair.kind == FIM_KIND)
 
 
 def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
-    """Write `out/<format>/<split>.jsonl` for every format and split (empty splits too); return the row counts."""
+    """Write `out/<format>/<split>.jsonl` for every format and split (empty splits too; `fim/` only when there are
+    fim pairs: a dataset built without them has no training file to check); return the row counts."""
     counts: dict[str, dict[str, int]] = {}
     for name, render in FORMATS.items():
+        if name == "fim" and not any(takes(name, p) for p in pairs):
+            continue
         counts[name] = {}
         for split in SPLITS:
-            rows = [orjson.dumps(render(p, system_prompt)).decode() for p in pairs if p.split == split]
+            rows = [orjson.dumps(render(p, system_prompt)).decode() for p in pairs
+                    if p.split == split and takes(name, p)]
             atomic_write_text(out / name / f"{split}.jsonl", "".join(row + "\n" for row in rows))
             counts[name][split] = len(rows)
     return counts

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 
 from harvest.classify import GENERATED_MARKER
 from harvest.config import HarvestConfig
-from harvest.records import Pair, Rejection
+from harvest.pairs.fim import MIN_MIDDLE_CHARS
+from harvest.records import FIM_KIND, Pair, Rejection
 
 PROSE_KINDS = frozenset({"commit-message"})  # short by nature: judged by their own minimum
 MIN_PROSE_CHARS = 10
+MINIMUMS = {"commit-message": MIN_PROSE_CHARS, FIM_KIND: MIN_MIDDLE_CHARS}  # kinds short by nature
 # A body line that does nothing: a placeholder, a bare return or a comment (not `#include`). A docstring is
 # content: an exception class with only a docstring is how a team declares its errors.
 TRIVIAL_BODY = re.compile(r"^\s*(?:pass|\.\.\.|\{\s*\}|return\s*(?:null|None|undefined)?;?|//.*|#(?:\s.*)?)\s*$",
@@ -37,8 +39,8 @@ def _trivial(pair: Pair, _config: HarvestConfig) -> str:
 
 
 def _too_short(pair: Pair, config: HarvestConfig) -> str:
-    """Fewer non-whitespace characters than `min_completion_chars` (commit messages: 10)."""
-    minimum = MIN_PROSE_CHARS if pair.kind in PROSE_KINDS else config.min_completion_chars
+    """Fewer non-whitespace characters than `min_completion_chars` (commit messages: 10, fim middles: 6)."""
+    minimum = MINIMUMS.get(pair.kind, config.min_completion_chars)
     size = len("".join(pair.completion.split()))
     return f"{size} < {minimum} characters" if size < minimum else ""
 

@@ -30,6 +30,11 @@ def print_dataset(summary: DatasetSummary) -> None:
             totals[split] += splits.get(split, 0)
     pairs.add_row("[bold]all[/bold]", *(f"[bold]{n}[/bold]" for n in totals.values()))
     console.print(pairs)
+    if summary.fim_spans:
+        spans = ", ".join(f"{span} {row['psm']}/{row['spm']}" for span, row in summary.fim_spans.items())
+        languages = ", ".join(f"{language} " + "/".join(str(n) for n in row.values())
+                              for language, row in summary.fim_languages.items())
+        console.print(f"[bold]fim[/bold] by span (PSM/SPM): {spans}; by language (train/eval/test): {languages}")
     dropped = "; ".join(f"{stage}: " + ", ".join(f"{reason} {n}" for reason, n in reasons.items())
                         for stage, reasons in summary.rejected.items())
     console.print(f"[bold]dropped[/bold] {dropped or 'nothing'}")

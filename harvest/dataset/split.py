@@ -17,6 +17,12 @@ file feeds two splits. Pairs are split two ways:
   time instead: the newest commits are held out (test, then eval), the rest train. A commit pair keeps
   its split only if no file it reveals belongs to another split (a newer one whose files are all train's
   goes to train); otherwise it is dropped, with the file it would leak as the reason.
+
+`fim` pairs are file pairs like the others (a held-out file's spans never train), stratified by language
+(`fim/python`, `fim/go`: each language gets held-out spans where it has the files) and chosen after every
+other kind, without holding any of them back: a file holds a few spans of every span type, so they follow
+the files the other kinds hold out, and only top their languages up to their quotas (a group taken for that
+takes the other kinds' pairs of its files along, within their ceilings).
 """
 
 from __future__ import annotations
@@ -28,11 +34,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from harvest.config import HarvestConfig
-from harvest.dataset.dedup import near_duplicate_index, normalize
+from harvest.dataset.dedup import compared, near_duplicate_index, normalize
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
 from harvest.pairs.commits import COMMIT_KINDS
-from harvest.records import Pair, Rejection
+from harvest.records import FIM_KIND, Pair, Rejection
 
 SEED = "idiomatic-split-1"  # part of every group's hash: changing it redraws every held-out set
 MIN_COVERED = 20  # a kind with this many pairs is promised held-out pairs
@@ -49,8 +55,18 @@ class Group:
 
     members: tuple[int, ...]  # indexes into the pair list
     key: str  # its smallest file: what the `file` order hashes
-    kinds: dict[str, int]  # pairs per kind
+    kinds: dict[str, int]  # pairs per kind (per `stratum`)
     newest: float  # its newest pair's date (seconds since the epoch): what the `temporal` order sorts by
+
+
+def stratum(pair: Pair) -> str:
+    """What the split gives its own quota: the pair's kind, and a fim pair's language too (`fim/go`)."""
+    return f"{FIM_KIND}/{pair.language}" if pair.kind == FIM_KIND else pair.kind
+
+
+def _follows(kind: str) -> bool:
+    """Whether a stratum is chosen last and holds no other kind back (the fim strata)."""
+    return kind.startswith(f"{FIM_KIND}/")
 
 
 def revealed(pair: Pair) -> tuple[str, ...]:
@@ -83,7 +99,7 @@ def file_groups(pairs: Sequence[Pair]) -> list[Group]:
     groups = []
     for members in components(pairs, (i for i, p in enumerate(pairs) if p.kind not in COMMIT_KINDS)):
         groups.append(Group(members, min(f for i in members for f in revealed(pairs[i])),
-                            dict(Counter(pairs[i].kind for i in members)),
+                            dict(Counter(stratum(pairs[i]) for i in members)),
                             max(_instant(pairs[i].date) for i in members)))
     return groups
 
@@ -134,7 +150,9 @@ def stratify(groups: Sequence[Group], config: HarvestConfig) -> dict[int, str]:
     powers of two, so one file more or less seldom reorders them; then by name): they have the fewest
     choices, while a kind in nearly every group (Java's classes) fills as the others take their groups.
     A group fits a split when it takes no kind it holds past that kind's ceiling, so a group too big to
-    fit anywhere (a test file mapped to half the repository, say) stays in train.
+    fit anywhere (a test file mapped to half the repository, say) stays in train. The fim strata go last
+    and no group is refused for them; filling its own quota, a fim stratum is held to each split's ceiling
+    only, not to its most held out: the files other kinds held out may have taken all of that in eval.
     """
     counts: Counter[str] = Counter()
     spread: Counter[str] = Counter()  # groups holding each kind
@@ -144,16 +162,20 @@ def stratify(groups: Sequence[Group], config: HarvestConfig) -> dict[int, str]:
     quotas = {kind: quota(n, config) for kind, n in counts.items()}
     filled = {kind: dict.fromkeys(HELD_OUT, 0) for kind in counts}
     placed: dict[int, str] = {}
-    for kind in sorted(counts, key=lambda k: (spread[k].bit_length(), k)):
+
+    def fits(kind: str, n: int, split: str) -> bool:
+        return filled[kind][split] + n <= quotas[kind].ceiling(split) and (
+            _follows(kind) or sum(filled[kind].values()) + n <= quotas[kind].held)
+
+    for kind in sorted(counts, key=lambda k: (_follows(k), spread[k].bit_length(), k)):
         holding = [position for position, group in enumerate(groups) if kind in group.kinds]
         for split in HELD_OUT:
             for position in holding:
                 if filled[kind][split] >= getattr(quotas[kind], split):
                     break
                 group = groups[position]
-                if position not in placed and all(
-                        filled[k][split] + n <= quotas[k].ceiling(split)
-                        and sum(filled[k].values()) + n <= quotas[k].held for k, n in group.kinds.items()):
+                if position not in placed and all(fits(k, n, split) for k, n in group.kinds.items()
+                                                  if k == kind or not _follows(k)):
                     placed[position] = split
                     for k, n in group.kinds.items():
                         filled[k][split] += n
@@ -251,20 +273,21 @@ def uncovered_kinds(pairs: Sequence[Pair], config: HarvestConfig) -> dict[str, s
     """Each kind of file pair that the split cannot validate, with why, by kind.
 
     A kind is covered when it has at least MIN_TEST pairs in test and between LOW_HELD_FACTOR of its
-    held-out shares (8% at the defaults) and its ceiling (25%) in eval + test; a kind under MIN_COVERED
-    pairs is never promised that.
+    held-out shares (8% at the defaults) and its ceiling (25%) in eval + test (a fim stratum's share may
+    pass the ceiling: it follows the files the other kinds held out); a kind under MIN_COVERED pairs is
+    never promised that.
     """
     groups = file_groups(pairs)
     low = LOW_HELD_FACTOR * (config.test_share + config.eval_share)
     reasons: dict[str, str] = {}
-    for kind, total in sorted(Counter(p.kind for p in pairs if p.kind not in COMMIT_KINDS).items()):
+    for kind, total in sorted(Counter(stratum(p) for p in pairs if p.kind not in COMMIT_KINDS).items()):
         if total < MIN_COVERED:
             plural = "s" if total > 1 else ""
             reasons[kind] = f"only {total} pair{plural}, under the {MIN_COVERED} a kind needs to be held out"
             continue
-        test = sum(1 for p in pairs if p.kind == kind and p.split == "test")
-        held = test + sum(1 for p in pairs if p.kind == kind and p.split == "eval")
-        if test >= MIN_TEST and low * total <= held <= quota(total, config).held:
+        test = sum(1 for p in pairs if stratum(p) == kind and p.split == "test")
+        held = test + sum(1 for p in pairs if stratum(p) == kind and p.split == "eval")
+        if test >= MIN_TEST and low * total <= held and (held <= quota(total, config).held or _follows(kind)):
             continue
         sizes = sorted((g.kinds[kind] for g in groups if kind in g.kinds), reverse=True)
         reasons[kind] = (f"{test} in test, {held / total:.0%} held out: its {total} pairs sit in {len(sizes)} file "
@@ -298,12 +321,12 @@ def decontaminate(pairs: list[Pair], threshold: float) -> tuple[list[Pair], list
 def _clean(checked: list[Pair], held: list[Pair], threshold: float, reason: str) -> tuple[list[Pair], list[Rejection]]:
     """The `checked` pairs whose completion is neither an exact nor a near duplicate of a `held` one, and
     a Rejection for each of the others (an exact match wins; later held pairs win exact ties: test over eval)."""
-    exact = {normalize(p.completion): p.id for p in held}
-    index = near_duplicate_index(((p.id, normalize(p.completion)) for p in held), threshold)
+    exact = {normalize(compared(p)): p.id for p in held}
+    index = near_duplicate_index(((p.id, normalize(compared(p))) for p in held), threshold)
     kept: list[Pair] = []
     rejected: list[Rejection] = []
     for pair in checked:
-        text = normalize(pair.completion)
+        text = normalize(compared(pair))
         match = exact.get(text) or next(iter(index.query(text)), "")
         if match:
             rejected.append(Rejection(pair.id, pair.kind, "decontaminate", reason, match))

@@ -2,8 +2,9 @@
 
 The chat rules follow OpenAI's fine-tuning guide: every line a JSON object with a `messages` list of
 system/user/assistant messages carrying string content, at least one non-empty assistant message, at
-least 10 examples per training file (50+ recommended), examples within the model's token limit. TRL and
-instruction files are checked for their own fields. Token counts are estimates (see `estimate_tokens`).
+least 10 examples per training file (50+ recommended), examples within the model's token limit. TRL,
+instruction and fill-in-the-middle files are checked for their own fields. Token counts are estimates (see
+`estimate_tokens`).
 """
 
 from __future__ import annotations
@@ -161,6 +162,8 @@ def validate_file(path: Path, model: ModelFacts, max_tokens: int | None = None) 
 
 
 def _format_of(row: dict[str, Any]) -> str:
+    if "middle" in row:
+        return "fim"
     if "prompt" in row or "completion" in row:
         return "trl"
     if "instruction" in row or "output" in row:
@@ -210,4 +213,5 @@ def _fields(*required: str, optional: tuple[str, ...] = ()):
 
 
 CHECKERS = {"openai": _chat, "trl": _fields("prompt", "completion"),
-            "instruct": _fields("instruction", "output", optional=("input",))}
+            "instruct": _fields("instruction", "output", optional=("input",)),
+            "fim": _fields("middle", "span", "order", optional=("prefix", "suffix", "path", "language"))}

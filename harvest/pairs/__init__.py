@@ -13,6 +13,7 @@ from harvest.errors import ConfigError
 from harvest.pairs.code import code_pairs
 from harvest.pairs.commits import commit_message_pairs, commit_pairs
 from harvest.pairs.configs import config_pairs
+from harvest.pairs.fim import fim_pairs
 from harvest.pairs.reviews import review_pairs
 from harvest.pairs.sources import Sources
 from harvest.pairs.tests import team_test_pairs
@@ -27,6 +28,7 @@ PAIR_BUILDERS: dict[str, PairBuilder] = {
     "commit": commit_pairs,
     "commit-message": commit_message_pairs,
     "review": review_pairs,
+    "fim": fim_pairs,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from harvest.config import HarvestConfig
 from harvest.records import CommitRecord, FileRecord, Pair, PullRequest, Unit
 
 
@@ -21,6 +22,7 @@ class Sources:
     prs: tuple[PullRequest, ...]
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
+    config: HarvestConfig = field(default_factory=HarvestConfig)  # the builders' settings (`fim_*`)
 
     def date_of(self, sha: str) -> str:
         """The author date of `sha`, or "" when that commit was not mined."""

@@ -8,6 +8,7 @@ No git process is started: the hunks are already in `commits.jsonl`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -52,10 +53,11 @@ def _follow(spans: list[_Span], change: FileChange, sha: str, found: dict[str, s
         for span in spans:
             found[span.key] = sha
         return []
-    edits = [_edited_lines(h) for h in change.hunks]
+    edited = sorted(line for hunk in change.hunks for line in _edited_lines(hunk))
     untouched = []
     for span in spans:
-        if any(span.start <= line <= span.end for lines in edits for line in lines):
+        first = bisect_left(edited, span.start)  # the first edited line at or after the span's start
+        if first < len(edited) and edited[first] <= span.end:
             found[span.key] = sha
         else:
             untouched.append(_Span(span.key, _old_line(span.start, change.hunks), _old_line(span.end, change.hunks)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 
-from harvest.records import Pair, read_records
+from harvest.records import FIM_KIND, Pair, read_records
 from harvest.store import Artifacts, dataset_file
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
@@ -26,7 +26,7 @@ def choose_examples(pairs: list[Pair], request: CompletionRequest) -> list[Pair]
     """Similar pairs of the same language, one per file, best first, that fit the budget."""
     wanted = set(tokens(task_text(request)))
     candidates = [p for p in pairs if p.split == "train" and (not request.language or p.language == request.language)
-                  and p.kind not in ("commit", "commit-message")]
+                  and p.kind not in ("commit", "commit-message", FIM_KIND)]
 
     def similarity(pair: Pair) -> float:
         have = _identifiers(pair.prompt, pair.path)

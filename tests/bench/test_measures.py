@@ -104,6 +104,21 @@ def test_pair_coverage_checks_code_kinds_with_enough_pairs() -> None:
     assert found["share_ok"] == 0.5
 
 
+def test_fim_coverage_holds_every_language_to_8_percent_and_counts_held_files_in_train() -> None:
+    def span(language: str, split: str, path: str) -> dict:
+        return {"kind": "fim", "language": language, "split": split, "path": path}
+
+    pairs = ([span("go", "train", f"a{n}.go") for n in range(18)] + [span("go", "test", "b.go")] * 2
+             + [span("java", "train", f"A{n}.java") for n in range(30)] + [span("java", "eval", "B.java")]
+             + [{"kind": "function", "language": "go", "split": "test", "path": "c.go"}])
+    found = figures.fim_coverage(pairs)
+    assert found["by_language"]["go"] == {"train": 18, "eval": 0, "test": 2, "held_share": 0.1, "ok": True}
+    assert found["by_language"]["java"]["ok"] is False and found["ok"] is False
+    assert found["held_files_in_train"] == 0
+    assert figures.fim_coverage([*pairs, span("go", "train", "b.go")])["held_files_in_train"] == 1
+    assert "fim" not in figures.pair_coverage(pairs)["code_kinds"]
+
+
 def test_conventions_by_category_apply_from_a_hundred_code_units() -> None:
     rules = [{"source": "naming"}] * 5 + [{"source": "imports"}, {"source": "forbidden"}, {"source": "review"},
                                           {"source": "review", "status": "candidate"}]

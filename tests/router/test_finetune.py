@@ -266,6 +266,7 @@ def test_rag_aware_training_leaves_the_targets_files_out_and_finetuned_rag_serve
         repo: Path, tiny: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 
+    from harvest.dataset.formats import takes
     from harvest.records import Pair, read_records
     from router.config import load_index_config
     from router.strategies.finetuned.rag_data import rag_prompter
@@ -275,7 +276,7 @@ def test_rag_aware_training_leaves_the_targets_files_out_and_finetuned_rag_serve
     monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")  # the index the fixture built
 
     dataset = Artifacts(repo).dataset()
-    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train"]
+    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train" and takes("trl", p)]
     plain_rows = split_rows(dataset, "train")
     rows = split_rows(dataset, "train", prompter=rag_prompter(repo, 1_000))
     assert len(rows) == len(pairs) == len(plain_rows)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest.artifacts import read_json_lines
+from harvest.dataset.formats import takes
 from harvest.records import Pair, read_records
 from router.contracts import Message
 from router.errors import TrainingError
@@ -29,7 +30,7 @@ def split_rows(dataset: Path, split: str, kinds: tuple[str, ...] = (), form: str
     rows = read_json_lines(path, "rebuild the dataset with `idiom dataset build`")
     if not kinds and prompter is None:
         return rows
-    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == split]
+    pairs = [p for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == split and takes(form, p)]
     if len(pairs) != len(rows):
         raise TrainingError(f"{path} and pairs.jsonl disagree ({len(rows)} rows, {len(pairs)} pairs); "
                             "rebuild the dataset with `idiom dataset build`")

@@ -16,7 +16,7 @@ from typing import Any
 
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
 from harvest.dataset.validate import estimate_tokens
-from harvest.records import Pair, read_records
+from harvest.records import FIM_KIND, Pair, read_records
 from harvest.store import Artifacts, safe_name
 from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
@@ -102,7 +102,9 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
                 return Trained(folder.name, version, "", False, metrics)
         atomic_write_json(stage / "training.json", record)
         atomic_write_json(stage / "metrics.json", metrics)
-        kinds = Counter(p.kind for p in read_records(dataset / "pairs.jsonl", Pair) if p.split == "train")
+        # Trained from the instruction rows, which hold no fim pair.
+        kinds = Counter(p.kind for p in read_records(dataset / "pairs.jsonl", Pair)
+                        if p.split == "train" and p.kind != FIM_KIND)
         chosen = Counter({k: n for k, n in kinds.items() if not config.kinds or k in config.kinds})
         atomic_write_text(stage / "README.md", render_card(folder.name, version, record, metrics, chosen, kinds))
     shutil.rmtree(folder / "runs" / version, ignore_errors=True)
