@@ -13,8 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from harvest.yamltext import load_yaml
 from router.errors import RouterError
 
 CHAT = "chat"  # the family with no FIM tokens: the fragment instruction on the chat endpoint
@@ -55,7 +54,7 @@ def _family(name: str, row: Mapping[str, Any]) -> Family:
 @lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
     """Every family in families.yml, by name, in the file's order (the first matching pattern wins)."""
-    table = yaml.safe_load(Path(__file__).with_name("families.yml").read_text(encoding="utf-8"))
+    table = load_yaml(Path(__file__).with_name("families.yml").read_text(encoding="utf-8"))
     return {name: _family(name, row) for name, row in table.items()}
 
 
