@@ -110,7 +110,10 @@ def markdown(results: Sequence[Result], command: str, date: str, machine: str) -
            ("The real `idiom serve` (stdio) answers inline completions with the strategies allowed by the bench; "
             "a fake OpenAI server in its own process answers every model call at once. Overhead = what the "
             "client waited minus the model call as the provider client timed it; the baseline is the router's "
-            "`answer()` in the bench's own process on the same request."), ""]
+            "`answer()` in the bench's own process on the same requests. Every request follows an edit: the "
+            "developer has typed one to four more characters of a line of the document, so no two requests ask "
+            "the same (the instant answer, put in mid-line, is then often refused by the fast rules: the work "
+            "measured is the same)."), ""]
     for result in results:
         out += [f"### {result['case']}", "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER),
                 *["| " + " | ".join(r) + " |" for r in rows(result)], "", *lines(result), ""]
