@@ -55,8 +55,11 @@ def run_case(case: Case, name: str, strategies: LoadedStrategies, config: Router
     request = CompletionRequest(case.prompt, case.prefix, case.suffix, case.path, case.language, max_tokens=max_tokens)
     try:
         completion = strategies.complete(name, request, config, index)
-    except IdiomError as exc:
-        return CaseResult(name, case.id, case.kind, case.language, False, error=_quoted(str(exc).splitlines()[0]))
+    except IdiomError as exc:  # no answer: at a cursor, an exact match of 0 and a similarity of 0
+        unanswered = [{"type": m, "passed": False, "score": 0.0, "reason": "no answer", "skipped": False,
+                       "measured": True} for m in MEASURES] if (case.prefix or case.suffix) and case.reference else []
+        return CaseResult(name, case.id, case.kind, case.language, False, unanswered,
+                          error=_quoted(str(exc).splitlines()[0]))
     out = Output(completion.text, case.language, case.path, case.kind, case.reference,
                  completion.usage.output_tokens, completion.cost_usd, completion.latency_s, (case.prefix, case.suffix))
     reasons = []
@@ -126,7 +129,8 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
         rows.append({"strategy": name, "kind": kind, "cases": len(group), "passed": passed,
                      "pass_rate": round(passed / len(group), 3), "wilson_low": round(low, 3),
                      "wilson_high": round(high, 3), "exact_match": _mean(group, "exact-match", "passed"),
-                     "edit_similarity": _mean(group, "edit-similarity", "score"), "mean_cost_usd": round(sum(costs) / len(costs), 6) if costs else None,
+                     "edit_similarity": _mean(group, "edit-similarity", "score"),
+                     "mean_cost_usd": round(sum(costs) / len(costs), 6) if costs else None,
                      "p50_latency_s": round(percentile(latencies, 0.5), 3),
                      "p95_latency_s": round(percentile(latencies, 0.95), 3)})
     by_strategy: dict[str, dict[str, bool]] = {}
