@@ -1,13 +1,25 @@
-"""The kind of a request (component, test, hook, styled, route, function): what the router's statistics
-are kept by, judged from the request's path and the words of its instruction."""
+"""The kind of a request (inline, component, test, hook, styled, route, function): what the router's
+statistics are kept by. An infill request (code around the cursor, no instruction: the editor's ghost
+text) is `inline`, whatever its file; an instruction's kind is judged from the request's path and the
+words of its instruction."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from harvest.classify import kind_of
 from harvest.testkind.profile import DiscoveryProfile
+from router.contracts import CompletionRequest
+from router.fim.prompt import is_infill
+
+INLINE = "inline"  # the kind of the generated suite's span-completion cases, too (router/validation/generate.py)
+
+
+def kind_of_request(request: CompletionRequest, profile: Callable[[], DiscoveryProfile | None] = lambda: None) -> str:
+    """`inline` for an infill request, else the instruction's kind (`profile` is asked only then)."""
+    return INLINE if is_infill(request) else request_kind(request.path, request.instruction, profile())
 
 
 def request_kind(path: str, instruction: str = "", profile: DiscoveryProfile | None = None) -> str:

@@ -26,7 +26,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.database import database
 from router.errors import RouterError
-from router.kinds import request_kind
+from router.kinds import kind_of_request, request_kind  # noqa: F401 - request_kind: imported from here too
 from router.policy import Decision, decide
 from router.statistics import measured
 from router.strategies.loaded import LoadedStrategies
@@ -56,7 +56,7 @@ def route(request: CompletionRequest, strategies: LoadedStrategies, config: Rout
     repo = strategies.artifacts.repo
     if not kind:
         dataset = strategies.artifacts.find_dataset()
-        kind = request_kind(request.path, request.instruction, recorded_profile(repo, dataset.name if dataset else ""))
+        kind = kind_of_request(request, lambda: recorded_profile(repo, dataset.name if dataset else ""))
     names = [n for n in strategies.available(routed_only=not allowed) if not allowed or n in allowed]
     if not names:
         narrowed = f" among {', '.join(allowed)}" if allowed else ""

@@ -26,6 +26,8 @@ from router.validation.suite import Case, Suite
 from router.validation.uplift import uplifts
 
 DEFAULT_VALUES = {"defines": lambda case: case.symbol}  # rules whose value defaults to a case field
+# Measured on every answer at a cursor with a reference, asserted or not: an inline completion's figures.
+MEASURES = ("exact-match", "edit-similarity")
 
 
 @dataclass
@@ -53,10 +55,13 @@ def run_case(case: Case, name: str, strategies: LoadedStrategies, config: Router
     request = CompletionRequest(case.prompt, case.prefix, case.suffix, case.path, case.language, max_tokens=max_tokens)
     try:
         completion = strategies.complete(name, request, config, index)
-    except IdiomError as exc:
-        return CaseResult(name, case.id, case.kind, case.language, False, error=_quoted(str(exc).splitlines()[0]))
+    except IdiomError as exc:  # no answer: at a cursor, an exact match of 0 and a similarity of 0
+        unanswered = [{"type": m, "passed": False, "score": 0.0, "reason": "no answer", "skipped": False,
+                       "measured": True} for m in MEASURES] if (case.prefix or case.suffix) and case.reference else []
+        return CaseResult(name, case.id, case.kind, case.language, False, unanswered,
+                          error=_quoted(str(exc).splitlines()[0]))
     out = Output(completion.text, case.language, case.path, case.kind, case.reference,
-                 completion.usage.output_tokens, completion.cost_usd, completion.latency_s)
+                 completion.usage.output_tokens, completion.cost_usd, completion.latency_s, (case.prefix, case.suffix))
     reasons = []
     for assertion in case.asserts:
         value = assertion.value if assertion.value is not None else DEFAULT_VALUES.get(
@@ -64,7 +69,12 @@ def run_case(case: Case, name: str, strategies: LoadedStrategies, config: Router
         result = check(assertion.type, value, out, ctx)
         reasons.append({"type": assertion.type, "passed": result.passed, "score": round(result.score, 3),
                         "reason": _quoted(result.reason), "skipped": result.skipped})
-    passed = all(r["passed"] for r in reasons if not r["skipped"])
+    if out.in_place and case.reference:  # EM and ES for every completion at a cursor; only asserts decide
+        for measure in [m for m in MEASURES if m not in {r["type"] for r in reasons}]:
+            result = check(measure, None, out, ctx)
+            reasons.append({"type": measure, "passed": result.passed, "score": round(result.score, 3),
+                            "reason": _quoted(result.reason), "skipped": False, "measured": True})
+    passed = all(r["passed"] for r in reasons if not r["skipped"] and not r.get("measured"))
     return CaseResult(name, case.id, case.kind, case.language, passed, reasons, completion.model,
                       completion.sources[0] if name in ("finetuned", "finetuned_rag") else "",
                       completion.usage.input_tokens, completion.usage.output_tokens, completion.cost_usd,
@@ -101,8 +111,9 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
 
 
 def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
-    """Per strategy × kind (and per strategy overall): pass rate with its Wilson interval, mean cost,
-    p50/p95 latency; McNemar's test for each pair of strategies on the cases both ran; and each strategy's
+    """Per strategy × kind (and per strategy overall): pass rate with its Wilson interval, exact match and
+    mean edit similarity (on the cases answered at a cursor; None without any), mean cost, p50/p95
+    latency; McNemar's test for each pair of strategies on the cases both ran; and each strategy's
     uplift over plain (or a note that plain did not run)."""
     rows = []
     groups: dict[tuple[str, str], list[CaseResult]] = {}
@@ -117,7 +128,9 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
         latencies = [r.latency_s for r in group if not r.error]
         rows.append({"strategy": name, "kind": kind, "cases": len(group), "passed": passed,
                      "pass_rate": round(passed / len(group), 3), "wilson_low": round(low, 3),
-                     "wilson_high": round(high, 3), "mean_cost_usd": round(sum(costs) / len(costs), 6) if costs else None,
+                     "wilson_high": round(high, 3), "exact_match": _mean(group, "exact-match", "passed"),
+                     "edit_similarity": _mean(group, "edit-similarity", "score"),
+                     "mean_cost_usd": round(sum(costs) / len(costs), 6) if costs else None,
                      "p50_latency_s": round(percentile(latencies, 0.5), 3),
                      "p95_latency_s": round(percentile(latencies, 0.95), 3)})
     by_strategy: dict[str, dict[str, bool]] = {}
@@ -136,8 +149,16 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
     return {"rows": rows, "comparisons": comparisons, "uplift": uplift, "uplift_note": uplift_note}
 
 
+def _mean(group: Sequence[CaseResult], rule: str, field_name: str) -> float | None:
+    """The mean of `field_name` (passed, score) of rule `rule` over the results that checked it, or None."""
+    values = [next(float(r[field_name]) for r in result.reasons if r["type"] == rule)
+              for result in group if any(r["type"] == rule for r in result.reasons)]
+    return round(sum(values) / len(values), 3) if values else None
+
+
 def write_junit(path: Path, suite: Suite, results: Sequence[CaseResult]) -> None:
-    """JUnit XML: one testsuite per strategy, one testcase per case, failures with every failed rule."""
+    """JUnit XML: one testsuite per strategy, one testcase per case, failures with every failed rule, and
+    an inline case's exact match and edit similarity as the testcase's properties."""
     root = ElementTree.Element("testsuites", name=suite.name)
     for name in dict.fromkeys(r.strategy for r in results):
         mine = [r for r in results if r.strategy == name]
@@ -146,8 +167,14 @@ def write_junit(path: Path, suite: Suite, results: Sequence[CaseResult]) -> None
         for r in mine:
             case = ElementTree.SubElement(element, "testcase", classname=f"{name}.{r.kind}", name=r.case_id,
                                           time=f"{r.latency_s:.3f}")
+            measured = [x for x in r.reasons if x["type"] in MEASURES]
+            if measured:  # an inline case's exact match (1 or 0) and edit similarity, for CI to chart
+                properties = ElementTree.SubElement(case, "properties")
+                for x in measured:
+                    ElementTree.SubElement(properties, "property", name=x["type"], value=str(x["score"]))
             if not r.passed:
-                failed = [f"{x['type']}: {x['reason']}" for x in r.reasons if not x["passed"] and not x["skipped"]]
+                failed = [f"{x['type']}: {x['reason']}" for x in r.reasons
+                          if not x["passed"] and not x["skipped"] and not x.get("measured")]
                 message = r.error or "; ".join(failed)
                 ElementTree.SubElement(case, "failure", message=message[:500]).text = message
     atomic_write_text(path, ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

@@ -28,14 +28,16 @@ def suite_group() -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Where to write (default: "
                                                                            ".idiom/suites/default.yaml).")
 @click.option("--max-cases", type=click.IntRange(min=1), default=40, show_default=True, help="At most this many cases.")
-def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int) -> None:
+@click.option("--max-inline-cases", type=click.IntRange(min=0), default=40, show_default=True,
+              help="And at most this many span completions (kind inline) from the held-out fim pairs.")
+def generate_command(repo: Path, dataset_name: str, out: Path | None, max_cases: int, max_inline_cases: int) -> None:
     """Write a default suite from the held-out test pairs and the mined conventions, round-robin over the code
-    kinds (no training pair is reused)."""
+    kinds (no training pair is reused), with span completions (kind inline) from the held-out files' fim pairs."""
     from harvest.store import Artifacts
     from router.validation.generate import generate_suite
     from router.validation.suite import write_suite
 
-    suite = generate_suite(Artifacts(repo).dataset(dataset_name, option="--dataset"), max_cases)
+    suite = generate_suite(Artifacts(repo).dataset(dataset_name, option="--dataset"), max_cases, max_inline_cases)
     if not suite.cases:
         raise InputError("the dataset's test split holds no code pairs to build cases from; harvest more history "
                          "or raise [harvest] test_share")
@@ -106,13 +108,17 @@ def validate_command(repo: Path, suite_path: Path | None, strategies: str, allow
         return
     facts = summary(results)
     table = Table(title=f"validation run {run_id}: suite {suite.name}, {len(suite.cases)} cases")
-    for column in ("strategy", "kind", "cases", "pass rate (95% CI)", "mean cost", "p50 / p95 latency"):
+    inline = any(row["exact_match"] is not None or row["edit_similarity"] is not None for row in facts["rows"])  # EM / ES only when a case has them
+    for column in ("strategy", "kind", "cases", "pass rate (95% CI)", *(("EM / ES",) if inline else ()), "mean cost",
+                   "p50 / p95 latency"):
         table.add_column(column)
     for row in facts["rows"]:
         cost = "n/a" if row["mean_cost_usd"] is None else f"${row['mean_cost_usd']:.6f}"
+        measures = " / ".join("–" if row[k] is None else form.format(row[k])
+                              for k, form in (("exact_match", "{:.0%}"), ("edit_similarity", "{:.2f}")))
         table.add_row(row["strategy"], row["kind"], str(row["cases"]),
-                      f"{row['pass_rate']:.0%} ({row['wilson_low']:.0%}–{row['wilson_high']:.0%})", cost,
-                      f"{row['p50_latency_s']:.2f} / {row['p95_latency_s']:.2f} s")
+                      f"{row['pass_rate']:.0%} ({row['wilson_low']:.0%}–{row['wilson_high']:.0%})",
+                      *((measures,) if inline else ()), cost, f"{row['p50_latency_s']:.2f} / {row['p95_latency_s']:.2f} s")
     console = Console()
     console.print(table)
     for c in facts["comparisons"]:

@@ -33,6 +33,8 @@ LOOP_COMPRESSION = 0.12  # zlib ratio under which a long output is a repetition 
 LOOP_MIN_CHARS = 200
 REPOSITORY_CHECKS = frozenset({"path-layout", "commit-format"})  # conventions one output cannot break
 COMMENT = re.compile(r"^\s*(#|//|/\*|\*|\*/|<!--|--)")
+# An inline completion within this edit similarity of the team's middle counts as kept: see _edit_similarity.
+EDIT_SIMILARITY = 0.7
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,29 @@ def _similar(value: Any, out: Output, ctx: Context) -> RuleResult:
     return verdict(ratio >= float(value or 0.5), f"edit similarity {ratio:.2f} (min {value or 0.5})", ratio)
 
 
+def _exact_match(value: Any, out: Output, ctx: Context) -> RuleResult:
+    """The answer is the reference, whitespace aside (RepoCoder's and CrossCodeEval's exact match)."""
+    if not out.reference:
+        return verdict(False, "no reference completion to compare with")
+    same = " ".join(out.text.split()) == " ".join(out.reference.split())
+    return verdict(same, "the expected code, whitespace aside" if same else "not the expected code")
+
+
+def _edit_similarity(value: Any, out: Output, ctx: Context) -> RuleResult:
+    """1 - the Levenshtein distance over the longer length, of the answer and the reference (ends stripped).
+
+    The default threshold, 0.7, lets a one-line middle of 30 characters differ by 9: a different name or
+    argument the developer fixes in place, while an unrelated line of the same file scores under it
+    (docs/validation.md gives the measurement)."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not out.reference:
+        return verdict(False, "no reference completion to compare with")
+    threshold = EDIT_SIMILARITY if value is None else float(value)
+    score = Levenshtein.normalized_similarity(out.text.strip(), out.reference.strip())
+    return verdict(score >= threshold, f"edit similarity {score:.2f} (min {threshold})", score)
+
+
 def _not_degenerate(value: Any, out: Output, ctx: Context) -> RuleResult:
     text = out.text.strip()
     lines = [line for line in text.splitlines() if line.strip()]
@@ -266,7 +291,7 @@ RULES: dict[str, Check] = {
     "regex": _regex, "starts-with": _starts_with, "parses": _parses, "ts-query": _ts_query,
     "no-secret": _no_secret, "max-tokens": _max_tokens, "max-cost": _max_cost, "max-latency": _max_latency,
     "similar": _similar, "not-degenerate": _not_degenerate, "defines": _defines, "command": _command,
-    "convention": _convention,
+    "convention": _convention, "exact-match": _exact_match, "edit-similarity": _edit_similarity,
 }
 FAST = frozenset({"contains", "icontains", "contains-any", "contains-all", "regex", "starts-with", "parses",
                   "no-secret", "not-degenerate", "convention"})  # cheap enough for the request path

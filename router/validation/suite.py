@@ -34,8 +34,10 @@ from harvest.patterns import linear
 from router.validation.rules import rule_name
 
 LINE = "__line__"
-# Rules whose value is a number, with its range (None: unbounded); `similar` alone may leave it out.
-NUMERIC = {"max-tokens": (0, None), "max-cost": (0, None), "max-latency": (0, None), "similar": (0, 1)}
+# Rules whose value is a number, with its range (None: unbounded); the similarity rules may leave it out.
+NUMERIC = {"max-tokens": (0, None), "max-cost": (0, None), "max-latency": (0, None), "similar": (0, 1),
+           "edit-similarity": (0, 1)}
+OPTIONAL = frozenset({"similar", "edit-similarity"})
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,8 @@ def _case(path: Path, number: int, raw: Any) -> Case:
     if unknown:
         raise ConfigError(f"{path}:{line}: unknown key(s) {', '.join(unknown)} in a case; "
                           f"valid: {', '.join(sorted(known - {LINE}))}")
-    if not (raw.get("prompt") or raw.get("prefix")):
-        raise ConfigError(f"{path}:{line}: a case needs a `prompt` (or `prefix` code)")
+    if not (raw.get("prompt") or raw.get("prefix") or raw.get("suffix")):
+        raise ConfigError(f"{path}:{line}: a case needs a `prompt` (or `prefix`/`suffix` code)")
     asserts = raw.get("assert") or []
     if not isinstance(asserts, list):
         raise ConfigError(f"{path}:{line}: `assert` must be a list of {{type, value}}")
@@ -130,7 +132,7 @@ def _assertion(path: Path, case_line: int, raw: Any) -> Assertion:
     except ConfigError as exc:
         raise ConfigError(f"{path}:{line}: {exc}") from None
     value = raw.get("value")
-    if name in NUMERIC and not (name == "similar" and value is None) and not _in_range(value, *NUMERIC[name]):
+    if name in NUMERIC and not (name in OPTIONAL and value is None) and not _in_range(value, *NUMERIC[name]):
         low, high = NUMERIC[name]
         span = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise ConfigError(f"{path}:{line}: {raw['type']} takes a number {span} as its value, got {value!r}")
@@ -147,9 +149,9 @@ def write_suite(path: Path, suite: Suite) -> None:
     cases = []
     for case in suite.cases:
         entry: dict[str, Any] = {"id": case.id}
-        entry |= {k: v for k, v in (("prompt", case.prompt), ("prefix", case.prefix), ("path", case.path),
-                                    ("language", case.language), ("kind", case.kind), ("symbol", case.symbol),
-                                    ("reference", case.reference)) if v}
+        entry |= {k: v for k, v in (("prompt", case.prompt), ("prefix", case.prefix), ("suffix", case.suffix),
+                                    ("path", case.path), ("language", case.language), ("kind", case.kind),
+                                    ("symbol", case.symbol), ("reference", case.reference)) if v}
         entry["assert"] = [{"type": a.type} | ({"value": a.value} if a.value is not None else {})
                            for a in case.asserts]
         cases.append(entry)

@@ -11,7 +11,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +24,7 @@ class Script:
     replies: list[tuple[int, float]] = field(default_factory=list)
     text: str = "export const Answer = () => null;\n"
     texts: list[str] = field(default_factory=list)  # answers for the next requests, before `text`
+    answer: Callable[[str], str] | None = None  # the answer to a prompt (a completion's, or the last message's)
     requests: list[dict] = field(default_factory=list)
     job_polls: int = 2  # status checks a fine-tuning job stays "running" for
     job_fails: bool = False
@@ -74,14 +75,12 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             elif self.path.endswith("/chat/completions"):
                 self._send(200, {"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
                                  "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant",
-                                                          "content": script.texts.pop(0) if script.texts
-                                                          else script.text}}],
+                                              "message": {"role": "assistant", "content": _answer(script, body)}}],
                                  "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}})
             elif self.path.endswith("/completions"):  # the legacy completions endpoint FIM servers keep
                 self._send(200, {"id": "t1", "object": "text_completion", "created": 0, "model": body["model"],
                                  "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                                              "text": script.texts.pop(0) if script.texts else script.text}],
+                                              "text": _answer(script, body)}],
                                  "usage": {"prompt_tokens": 90, "completion_tokens": 10, "total_tokens": 100}})
             elif self.path.endswith("/fine_tuning/jobs"):
                 self._send(200, _job("queued"))
@@ -102,6 +101,13 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
 
     return Handler
+
+
+def _answer(script: Script, body: dict) -> str:
+    """The scripted answer to a chat or completions request."""
+    if script.answer is not None:
+        return script.answer(body["prompt"] if "prompt" in body else body["messages"][-1]["content"])
+    return script.texts.pop(0) if script.texts else script.text
 
 
 def _page(items: list[dict]) -> dict:
