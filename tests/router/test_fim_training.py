@@ -135,3 +135,18 @@ def test_fim_training_without_fim_rows_is_a_note_or_with_the_flag_an_error(repo:
     assert record["fim"]["family"] == "" and "no fim rows" in record["fim"]["skipped"]
     remote = runner.invoke(idiom, ["train", str(repo), "--backend", "openai", "--fim-rate", "0.3"])
     assert remote.exit_code == 1 and "--fim-rate trains local adapters" in remote.output
+
+
+def test_the_plan_counts_the_mix(repo: Path) -> None:
+    dataset = Artifacts(repo).dataset("", option="--dataset")
+    fim = len(read_json_lines(dataset / "fim" / "train.jsonl", ""))
+    runner = CliRunner()
+
+    def planned(rate: str) -> dict:
+        result = runner.invoke(idiom, ["train", str(repo), "--plan", "--json", "--fim-rate", rate])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    alone, half = planned("0"), planned("0.5")
+    assert alone["train_rows"] > fim and half["train_rows"] == 2 * fim  # the instruction pairs drawn down to match
+    assert half["train_tokens"] != alone["train_tokens"]

@@ -113,6 +113,16 @@ def fim_example(row: Mapping[str, Any], family: Family) -> dict[str, str]:
             "completion": row["middle"] + end_text(family)}
 
 
+def mix_counts(instruction: int, fim: int, rate: float) -> tuple[int, int]:
+    """How many of `instruction` and of `fim` examples the mix takes for a FIM share `rate`: whichever kind is
+    short sets the size, and the other is drawn down to keep the share."""
+    if rate <= 0 or not fim:
+        return instruction, 0
+    total = min(instruction / (1 - rate) if rate < 1 else float("inf"), fim / rate)
+    wanted_fim = min(fim, round(total * rate))
+    return min(instruction, round(total - wanted_fim)), wanted_fim
+
+
 def mixed(instruction: list[dict[str, str]], fim: list[dict[str, Any]], family: Family, rate: float,
           seed: int) -> tuple[list[dict[str, str]], Mix]:
     """The largest set of examples with exactly a share `rate` (rounded to whole examples) of FIM ones, drawn
@@ -120,10 +130,7 @@ def mixed(instruction: list[dict[str, str]], fim: list[dict[str, Any]], family: 
     packing puts both kinds in each sequence."""
     if rate <= 0 or not fim:
         return instruction, Mix(len(instruction))
-    # Whichever kind is short sets the size; the other is drawn down to keep the share.
-    total = min(len(instruction) / (1 - rate) if rate < 1 else float("inf"), len(fim) / rate)
-    wanted_fim = min(len(fim), round(total * rate))
-    wanted_instruction = min(len(instruction), round(total - wanted_fim))
+    wanted_instruction, wanted_fim = mix_counts(len(instruction), len(fim), rate)
     draw = random.Random(seed)
     chosen_fim = draw.sample(fim, wanted_fim)
     examples = draw.sample(instruction, wanted_instruction) + [fim_example(r, family) for r in chosen_fim]

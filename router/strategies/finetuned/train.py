@@ -22,6 +22,7 @@ from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
 from router.strategies.finetuned.data import Prompter, dataset_hash, training_rows
+from router.strategies.finetuned.fim_data import fim_rows, mix_counts
 from router.strategies.finetuned.plan import Plan, plan
 from router.strategies.finetuned.rag_data import context_budget, rag_prompter
 from router.strategies.finetuned.registry import next_version, promote, promoted
@@ -43,11 +44,17 @@ class Trained:
 
 
 def plan_for(config: FinetuneConfig, method: str, dataset: Path, prompter: Prompter | None = None) -> Plan:
-    """The plan on the dataset's training rows (as `prompter` rewrites them, when given), counted with the
-    base model's tokenizer when it is local."""
+    """The plan on the dataset's training rows (as `prompter` rewrites them, when given) mixed with its fim rows
+    at `fim_rate` (as if the base has FIM tokens: a hub name's tokenizer is not loaded to see), counted with
+    the base model's tokenizer when it is local."""
     rows = training_rows(dataset, config.kinds, prompter=prompter)
-    texts = [r["prompt"] + r["completion"] for r in rows]
-    return plan(config, method, len(rows), _count_tokens(config.base_model, texts))
+    fim = fim_rows(dataset, "train") if config.fim_rate > 0 and config.backend == "local" else []
+    taken, taken_fim = mix_counts(len(rows), len(fim), config.fim_rate)
+    tokens = _count_tokens(config.base_model, [r["prompt"] + r["completion"] for r in rows]) * taken / len(rows)
+    if taken_fim:  # the mix draws rows at random: each kind's tokens in proportion to the rows it takes
+        tokens += _count_tokens(config.base_model, [r["prefix"] + r["suffix"] + r["middle"] for r in fim]) \
+            * taken_fim / len(fim)
+    return plan(config, method, taken + taken_fim, round(tokens))
 
 
 def _count_tokens(base_model: str, texts: list[str]) -> int:
