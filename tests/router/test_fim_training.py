@@ -100,9 +100,10 @@ def test_a_fim_trained_version_answers_inline_requests_in_its_format(repo: Path,
     listed = runner.invoke(idiom, ["models", "list", "--repo", str(repo)])
     assert "fim 50% (tiny)" in listed.output, listed.output
 
-    def inline() -> dict:
+    def inline(strategy: str = "finetuned") -> dict:
         answer = runner.invoke(idiom, ["generate", "", "--file", "src/components/Button/Button.tsx", "--line", "5",
-                                       "--repo", str(repo), "--strategy", "finetuned", "--max-tokens", "4", "--json"])
+                                       "--repo", str(repo), "--strategy", strategy, "--max-tokens", "4", "--json"],
+                               env={"IDIOM_INDEX_EMBEDDING_MODEL": "hash"})  # as the repo fixture indexed it
         assert answer.exit_code == 0, answer.output
         return json.loads(answer.output)
 
@@ -111,6 +112,11 @@ def test_a_fim_trained_version_answers_inline_requests_in_its_format(repo: Path,
     (prompt,) = served["prompt"]
     assert prompt["role"] == "prompt" and prompt["content"].startswith("<tiny_fim_prefix>")
     assert prompt["content"].endswith("<tiny_fim_middle>")
+    # finetuned_rag: the same format, the retrieved team code as commented files above the prefix.
+    with_rag = inline("finetuned_rag")
+    (prompt,) = with_rag["prompt"]
+    assert with_rag["sources"][0] == "acme-web v1 (local)" and len(with_rag["sources"]) > 1
+    assert prompt["content"].startswith("<tiny_fim_prefix>// ") and prompt["content"].endswith("<tiny_fim_middle>")
 
     # A version trained without FIM keeps the instruction prompt for the same request.
     train(repo, tiny_config(tiny, fim_rate=0.0, max_steps=2, eval_steps=2), promote_new=True)
