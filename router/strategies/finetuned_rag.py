@@ -1,7 +1,9 @@
 """Fine-tuned + RAG: the promoted fine-tuned model (served as `finetuned` serves it) with retrieved team
 code in its prompt (retrieved as `rag` retrieves it), so the router can test "fine-tune + RAG is
 strongest" per request kind. An adapter trained with `idiom train --rag-context` has seen this prompt
-shape; one trained without it has not, and loading it says so once."""
+shape; one trained without it has not, and loading it says so once. An infill request to a version trained
+with FIM examples is asked in its FIM format, the retrieved snippets as commented files above the prefix
+(as `rag` infills)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,16 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.strategies.base import Answer, Strategy
 from router.strategies.finetuned.data import trained_with_context
-from router.strategies.finetuned.strategy import ask, model_stamp, models_missing, served_model
+from router.strategies.finetuned.strategy import (
+    answers_infill,
+    ask,
+    ask_infill,
+    model_stamp,
+    models_missing,
+    served_model,
+)
 from router.strategies.prompting import task_text
-from router.strategies.rag.context import open_index, retrieved, sources_of, with_context
+from router.strategies.rag.context import open_index, retrieved, snippets, sources_of, with_context
 from router.strategies.rag.focus import focus_of_request
 from router.strategies.rag.strategy import index_missing, index_stamp
 
@@ -41,6 +50,9 @@ def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig)
 
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
         chosen = retrieved(index, focus_of_request(request), request.budget_tokens)
+        if answers_infill(request, record):
+            return ask_infill("finetuned_rag", request, config, folder, version, record,
+                              snippets(chosen, index.texts), sources_of(chosen))
         return ask("finetuned_rag", with_context(chosen, index.texts, task_text(request)), request, config, folder,
                    version, record, sources_of(chosen))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from router.strategies.finetuned.data import trained_with_context
+from router.strategies.finetuned.data import trained_fim_family, trained_with_context
 
 
 def render_card(name: str, version: str, record: dict[str, Any], metrics: dict[str, Any],
@@ -36,6 +36,7 @@ def render_card(name: str, version: str, record: dict[str, Any], metrics: dict[s
         if trained_with_context(record) else
         ("- prompts carried no retrieved code: the finetuned strategy serves it as trained; finetuned_rag shows it "
          "a prompt shape it was not trained on"),
+        _fim_line(record),
         "", "## Known good at", "",
         f"- {', '.join(k for k, _ in kinds.most_common(3)) or 'nothing yet'} (its largest kinds) in this "
         "repository's style, from a short prompt without examples",
@@ -56,3 +57,17 @@ def render_card(name: str, version: str, record: dict[str, Any], metrics: dict[s
     else:
         lines.append("- no eval split: no eval loss was measured")
     return "\n".join(lines) + "\n"
+
+
+def _fim_line(record: dict[str, Any]) -> str:
+    """The training mix's fill-in-the-middle share, orders and format, or why there was none."""
+    fim = record.get("fim") if isinstance(record.get("fim"), dict) else {}
+    family = trained_fim_family(record)
+    if not family:
+        why = f" ({fim['skipped']})" if fim.get("skipped") else ""
+        return f"- no fill-in-the-middle examples{why}: inline completions get the instruction prompt"
+    mix = fim.get("train", {})
+    orders = ", ".join(f"{order} {n}" for order, n in mix.get("orders", {}).items())
+    return (f"- fill-in-the-middle: {mix.get('fim', 0)} of {mix.get('fim', 0) + mix.get('instruction', 0)} training "
+            f"examples (share {mix.get('share', 0):.0%}; orders {orders or 'none'}) in the `{family}` family's "
+            "FIM format, loss on the middle only: the finetuned strategies answer inline completions in it")

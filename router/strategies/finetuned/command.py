@@ -34,6 +34,9 @@ REPO = click.Path(path_type=Path, file_okay=False)
 @click.option("--rag-context", is_flag=True, default=None,
               help="Put retrieved team code from the index in each training prompt (the pair's own file left out), "
                    "as the finetuned_rag strategy serves it.")
+@click.option("--fim-rate", type=setting_type(FinetuneConfig, "fim_rate"),
+              help="Share of the training examples that are fill-in-the-middle rows in the base model's FIM format "
+                   "(0 = instruction pairs only); given here, a base or dataset without FIM stops the run.")
 @click.option("--plan", "show_plan", is_flag=True, help="Print what the run needs (parameters, memory, steps, time, "
                                                          "cost) without loading weights, and stop.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run from its last checkpoint.")
@@ -72,7 +75,8 @@ def train_command(repo: Path, name: str, dataset_name: str, show_plan: bool, res
         task = bar.add_task("training", total=None)
         trained = train(repo, config, name, dataset_name, resume, promote,
                         lambda step, total: bar.update(task, completed=step, total=total), sweep,
-                        lambda status, tokens: bar.update(task, description=f"OpenAI job {status}, {tokens:,} tokens"))
+                        lambda status, tokens: bar.update(task, description=f"OpenAI job {status}, {tokens:,} tokens"),
+                        fim_required="fim_rate" in changes)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(trained), indent=2))
         return
@@ -96,6 +100,7 @@ def models_group() -> None:
 def list_command(repo: Path, as_json: bool) -> None:
     """Every model and version, with the one served marked."""
     from harvest.store import Artifacts
+    from router.strategies.finetuned.data import trained_fim_family, trained_fim_share
     from router.strategies.finetuned.registry import describe, promoted, versions
 
     home = Artifacts(repo).models
@@ -105,13 +110,15 @@ def list_command(repo: Path, as_json: bool) -> None:
             record = describe(folder / version)
             rows.append({"name": folder.name, "version": version, "backend": record["backend"],
                          "base_model": record["base_model"], "eval_loss": record["metrics"].get("final_eval_loss"),
+                         "fim_share": trained_fim_share(record), "fim_family": trained_fim_family(record),
                          "promoted": promoted(folder) == version})
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
         click.echo(f"{'*' if row['promoted'] else ' '} {row['name']} {row['version']}  {row['backend']} "
-                   f"{row['base_model']}  eval loss {row['eval_loss']}")
+                   f"{row['base_model']}  eval loss {row['eval_loss']}  "
+                   + (f"fim {row['fim_share']:.0%} ({row['fim_family']})" if row["fim_family"] else "no fim"))
     if not rows:
         click.echo("no fine-tuned models yet; train one with `idiom train`")
 

@@ -50,6 +50,11 @@ class FinetuneConfig:
                                      "empty = all. Grow a model kind by kind, each run a new version.", ())
     rag_context: bool = setting("Train with retrieved team code in each prompt (from the index; the pair's own file "
                                 "left out), the prompt the finetuned_rag strategy sends (local backend).", False)
+    fim_rate: float = setting("Share of the training examples that are fill-in-the-middle rows (the dataset's fim/ "
+                              "rows in the base tokenizer's FIM format, loss on the middle only), the rest instruction "
+                              "pairs; 0 = instruction pairs only. A base without FIM tokens trains without them. "
+                              "The default is the measured one (bench/RESULTS.md, FIM training).",
+                              0.25, low=0, high=1)
     gpu_hour_usd: float = setting("GPU price per hour, for the plan's cost estimate.", 1.10, low=0)
     tokens_per_second: float = setting("Training throughput assumed by the plan (tokens/s on your GPU).", 3000.0, low=1)
     openai_model: str = setting("Base model of an OpenAI fine-tuning job.", "gpt-4o-mini-2024-07-18")

@@ -63,3 +63,16 @@ def trained_with_context(record: dict[str, Any]) -> bool:
     """Whether a version's training record says its prompts carried retrieved code (`--rag-context`)."""
     config = record.get("config")
     return bool(isinstance(config, dict) and config.get("rag_context"))
+
+
+def trained_fim_family(record: dict[str, Any]) -> str:
+    """The FIM family a version's training examples were laid out in ("" when it was trained without FIM)."""
+    fim = record.get("fim")
+    return str(fim.get("family") or "") if isinstance(fim, dict) else ""
+
+
+def trained_fim_share(record: dict[str, Any]) -> float:
+    """The share of FIM examples in a version's training set (0 without FIM)."""
+    fim = record.get("fim")
+    train = fim.get("train") if isinstance(fim, dict) else None
+    return float(train.get("share", 0)) if isinstance(train, dict) else 0.0

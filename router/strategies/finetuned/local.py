@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from router.hush import quiet_transformers
 from router.providers.local import render
 from router.strategies.finetuned.config import FinetuneConfig
 from router.strategies.finetuned.data import Prompter, prompt_messages, split_rows, training_rows
+from router.strategies.finetuned.fim_data import Mix, fim_rows, fitted, mixed, training_family
 from router.strategies.finetuned.plan import Plan, architecture_of
 
 CPU_LIMIT_PARAMS = 2e9  # bases above this are GPU work; a CPU would take days
@@ -33,6 +34,7 @@ class LocalRun:
 
     method: str
     metrics: dict[str, Any] = field(default_factory=dict)
+    fim: dict[str, Any] = field(default_factory=dict)  # the FIM mix, as training.json records it
 
 
 def resolve_method(config: FinetuneConfig) -> str:
@@ -73,9 +75,27 @@ def quantization(method: str) -> Any:
 
 def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_dir: Path, method: str,
                 resume: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None,
-                prompter: Prompter | None = None) -> LocalRun:
-    """Fine-tune `config.base_model` on `dataset` (prompts rewritten by `prompter` when given: RAG-aware
-    training); checkpoints in `run_dir`, the final adapter in `adapter_dir`."""
+                prompter: Prompter | None = None, fim_required: bool = False) -> LocalRun:
+    """Fine-tune `config.base_model` on `dataset` as `sft_trainer` sets it up; checkpoints in `run_dir`, the
+    final adapter in `adapter_dir`."""
+    trainer, fim = sft_trainer(config, dataset, run_dir, method, on_step, prompter, fim_required)
+    started = time.perf_counter()
+    checkpoint = _last_checkpoint(run_dir / "checkpoints") if resume else None
+    if resume and checkpoint is None:
+        raise TrainingError(f"nothing to resume in {run_dir}; run `idiom train` without --resume")
+    trainer.train(resume_from_checkpoint=checkpoint)
+    seconds = time.perf_counter() - started
+    metrics = _metrics(trainer, trainer.eval_dataset is not None, seconds)
+    trainer.model.save_pretrained(str(adapter_dir))
+    return LocalRun(method, metrics, fim)
+
+
+def sft_trainer(config: FinetuneConfig, dataset: Path, run_dir: Path, method: str,
+                on_step: Callable[[int, int], None] = lambda step, total: None, prompter: Prompter | None = None,
+                fim_required: bool = False) -> tuple[Any, dict[str, Any]]:
+    """The SFTTrainer for `config.base_model` on `dataset` (prompts rewritten by `prompter` when given: RAG-aware
+    training), a share `fim_rate` of the examples FIM rows in the tokenizer's family format (an error when that
+    is impossible and `fim_required`), and the FIM mix as training.json records it."""
     quiet_transformers()
     import torch
     from datasets import Dataset
@@ -91,12 +111,26 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
 
-    def rows(found: list[dict[str, Any]]) -> Any:
-        return Dataset.from_list([_example(render(prompt_messages(r["prompt"]), tokenizer), r["completion"])
-                                  for r in found]) if found else None
+    def count(texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]] if texts else []
 
-    train, evaluation = (rows(training_rows(dataset, config.kinds, prompter=prompter)),
-                         rows(split_rows(dataset, "eval", config.kinds, prompter=prompter)))
+    fim_train = fitted(fim_rows(dataset, "train"), config.max_length, count)
+    family, skipped = training_family(config.fim_rate, config.base_model, tokenizer.get_vocab(), bool(fim_train),
+                                      fim_required)
+
+    def rows(found: list[dict[str, Any]], fim: list[dict[str, Any]]) -> tuple[Any, Mix]:
+        examples = [_example(render(prompt_messages(r["prompt"]), tokenizer), r["completion"]) for r in found]
+        if family is not None:
+            examples, mix = mixed(examples, fim, family, config.fim_rate, config.seed)
+        else:
+            mix = Mix(len(examples))
+        return (Dataset.from_list(examples) if examples else None), mix
+
+    train, mix = rows(training_rows(dataset, config.kinds, prompter=prompter), fim_train)
+    evaluation, _ = rows(split_rows(dataset, "eval", config.kinds, prompter=prompter),
+                         fitted(fim_rows(dataset, "eval"), config.max_length, count))
+    fim_record = {"rate": config.fim_rate, "family": family.name, "train": mix.as_record()} if family else \
+        {"rate": 0, "family": "", "skipped": skipped}
     cuda = torch.cuda.is_available()
     # A 4-bit model must be placed on its process's GPU when each process of `accelerate launch` loads one.
     placement = {"": int(os.environ.get("LOCAL_RANK", "0"))} if method == "qlora" and cuda else None
@@ -124,15 +158,7 @@ def train_local(config: FinetuneConfig, dataset: Path, run_dir: Path, adapter_di
     trainer = SFTTrainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation,
                          processing_class=tokenizer, peft_config=lora, callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)  # progress is ours (rich); metrics go to metrics.json
-    started = time.perf_counter()
-    checkpoint = _last_checkpoint(run_dir / "checkpoints") if resume else None
-    if resume and checkpoint is None:
-        raise TrainingError(f"nothing to resume in {run_dir}; run `idiom train` without --resume")
-    trainer.train(resume_from_checkpoint=checkpoint)
-    seconds = time.perf_counter() - started
-    metrics = _metrics(trainer, evaluating, seconds)
-    trainer.model.save_pretrained(str(adapter_dir))
-    return LocalRun(method, metrics)
+    return trainer, fim_record
 
 
 def _example(prompt: str, completion: str) -> dict[str, str]:

@@ -3,13 +3,16 @@
 A local adapter is served by the `local` provider on its base model (adapters switch without
 reloading the base), or by an OpenAI-compatible server running it as a LoRA module (vLLM
 `--enable-lora`: `[router] provider = "openai"` with a `base_url`); an OpenAI fine-tune by its model id.
-Which version is promoted is read once per change of the model's registry (`load`).
+Which version is promoted is read once per change of the model's registry (`load`). An infill request
+(code around the cursor, no instruction) is asked in the model's FIM format when the promoted version was
+trained with FIM examples (`idiom train --fim-rate`, recorded in training.json); otherwise it gets the
+instruction prompt the version was trained on.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +20,12 @@ from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.errors import TrainingError
+from router.fim.layout import Snippet
+from router.fim.prompt import is_infill
 from router.strategies.base import Answer, Strategy, file_stamp
-from router.strategies.finetuned.data import prompt_messages
+from router.strategies.finetuned.data import prompt_messages, trained_fim_family
 from router.strategies.finetuned.registry import describe, model_folder, promoted, promoted_models
-from router.strategies.prompting import answer, task_text
+from router.strategies.prompting import answer, infill, task_text
 
 
 def lora_module_name(name: str, version: str) -> str:
@@ -41,16 +46,36 @@ def ask(strategy: str, user: str, request: CompletionRequest, config: RouterConf
     """Send `user` (the prompt the version was trained on) to `version` of the model in `folder`, wherever
     it is served; the version comes first in the sources, then `sources`."""
     messages = prompt_messages(user)
+    if record["backend"] == "openai" and record.get("system_prompt"):
+        messages = (Message("system", record["system_prompt"]), *messages)
+    return answer(strategy, messages, request, _serving(config, folder, version, record),
+                  (_label(folder, version, record), *sources))
+
+
+def answers_infill(request: CompletionRequest, record: dict[str, Any]) -> bool:
+    """Whether `request` is an infill request and the version was trained to answer one in its FIM format."""
+    return is_infill(request) and bool(trained_fim_family(record))
+
+
+def ask_infill(strategy: str, request: CompletionRequest, config: RouterConfig, folder: Path, version: str,
+               record: dict[str, Any], context: Sequence[Snippet] = (), sources: tuple[str, ...] = ()) -> Completion:
+    """Send the infill `request` to `version` in the FIM format of the family it was trained in, with `context`
+    as commented file headers in front of the prefix; the version comes first in the sources."""
+    serving = dataclasses.replace(_serving(config, folder, version, record), fim_family=trained_fim_family(record))
+    return infill(strategy, request, serving, context, (_label(folder, version, record), *sources))
+
+
+def _serving(config: RouterConfig, folder: Path, version: str, record: dict[str, Any]) -> RouterConfig:
+    """`config` pointed at wherever `version` is served."""
     if record["backend"] == "openai":
-        serving = dataclasses.replace(config, provider="openai", model=record["remote_model"], base_url="")
-        messages = (Message("system", record.get("system_prompt", "")), *messages) if record.get("system_prompt") \
-            else messages
-    elif config.provider == "openai" and config.base_url:
-        serving = dataclasses.replace(config, model=lora_module_name(folder.name, version))
-    else:
-        serving = dataclasses.replace(config, provider="local", model=record["base_model"],
-                                      adapter=str(folder / version))
-    return answer(strategy, messages, request, serving, (f"{folder.name} {version} ({record['backend']})", *sources))
+        return dataclasses.replace(config, provider="openai", model=record["remote_model"], base_url="")
+    if config.provider == "openai" and config.base_url:
+        return dataclasses.replace(config, model=lora_module_name(folder.name, version))
+    return dataclasses.replace(config, provider="local", model=record["base_model"], adapter=str(folder / version))
+
+
+def _label(folder: Path, version: str, record: dict[str, Any]) -> str:
+    return f"{folder.name} {version} ({record['backend']})"
 
 
 def served_model(artifacts: Artifacts, config: RouterConfig) -> tuple[Path, str, dict[str, Any]]:
@@ -73,6 +98,8 @@ def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ans
     folder, version, record = served_model(artifacts, config)
 
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
+        if answers_infill(request, record):
+            return ask_infill("finetuned", request, config, folder, version, record)
         return ask("finetuned", task_text(request), request, config, folder, version, record)
 
     return complete

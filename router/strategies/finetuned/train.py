@@ -22,6 +22,7 @@ from router.errors import TrainingError
 from router.strategies.finetuned.card import render_card
 from router.strategies.finetuned.config import FinetuneConfig
 from router.strategies.finetuned.data import Prompter, dataset_hash, training_rows
+from router.strategies.finetuned.fim_data import fim_rows, mix_counts
 from router.strategies.finetuned.plan import Plan, plan
 from router.strategies.finetuned.rag_data import context_budget, rag_prompter
 from router.strategies.finetuned.registry import next_version, promote, promoted
@@ -43,11 +44,17 @@ class Trained:
 
 
 def plan_for(config: FinetuneConfig, method: str, dataset: Path, prompter: Prompter | None = None) -> Plan:
-    """The plan on the dataset's training rows (as `prompter` rewrites them, when given), counted with the
-    base model's tokenizer when it is local."""
+    """The plan on the dataset's training rows (as `prompter` rewrites them, when given) mixed with its fim rows
+    at `fim_rate` (as if the base has FIM tokens: a hub name's tokenizer is not loaded to see), counted with
+    the base model's tokenizer when it is local."""
     rows = training_rows(dataset, config.kinds, prompter=prompter)
-    texts = [r["prompt"] + r["completion"] for r in rows]
-    return plan(config, method, len(rows), _count_tokens(config.base_model, texts))
+    fim = fim_rows(dataset, "train") if config.fim_rate > 0 and config.backend == "local" else []
+    taken, taken_fim = mix_counts(len(rows), len(fim), config.fim_rate)
+    tokens = _count_tokens(config.base_model, [r["prompt"] + r["completion"] for r in rows]) * taken / len(rows)
+    if taken_fim:  # the mix draws rows at random: each kind's tokens in proportion to the rows it takes
+        tokens += _count_tokens(config.base_model, [r["prefix"] + r["suffix"] + r["middle"] for r in fim]) \
+            * taken_fim / len(fim)
+    return plan(config, method, taken + taken_fim, round(tokens))
 
 
 def _count_tokens(base_model: str, texts: list[str]) -> int:
@@ -61,12 +68,17 @@ def _count_tokens(base_model: str, texts: list[str]) -> int:
 
 def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str = "", resume: bool = False,
           promote_new: bool = False, on_step: Callable[[int, int], None] = lambda step, total: None,
-          sweep: str = "", on_status: Callable[[str, int], None] = lambda status, tokens: None) -> Trained:
-    """Train `config` on the repository's dataset and register the result (the best run of a sweep)."""
+          sweep: str = "", on_status: Callable[[str, int], None] = lambda status, tokens: None,
+          fim_required: bool = False) -> Trained:
+    """Train `config` on the repository's dataset and register the result (the best run of a sweep);
+    `fim_required` (--fim-rate given) makes training without FIM examples an error instead of a note."""
     if config.backend == "anthropic":
         raise TrainingError(ANTHROPIC)
     if config.backend not in ("local", "openai"):
         raise TrainingError(f"[finetune] backend = {config.backend!r}; valid: local, openai")
+    if fim_required and config.fim_rate > 0 and config.backend != "local":
+        raise TrainingError("--fim-rate trains local adapters; an OpenAI job trains on chat rows, which have no "
+                            "FIM format: drop --fim-rate or use --backend local")
     if config.rag_context and config.backend != "local":
         raise TrainingError("--rag-context trains local adapters; an OpenAI job trains on the dataset's chat rows "
                             "as they are: drop --rag-context or use --backend local")
@@ -92,11 +104,12 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
             from router.strategies.finetuned.openai_jobs import train_openai
 
             metrics, remote = train_openai(config, dataset, stage, on_status)
+            record["fim"] = {"rate": 0, "family": "", "skipped": "an OpenAI job trains on chat rows"}
             record |= {"base_model": config.openai_model, "remote_model": remote["model"], "job": remote["job"],
                        "cost_usd": remote["cost_usd"], "system_prompt": remote["system_prompt"]}
         else:
             metrics, extra = _train_locally(config, dataset, folder / "runs" / version, stage, resume, points, on_step,
-                                            prompter)
+                                            prompter, fim_required)
             record |= extra
             if not main:
                 return Trained(folder.name, version, "", False, metrics)
@@ -115,8 +128,8 @@ def train(repo: Path, config: FinetuneConfig, name: str = "", dataset_name: str 
 
 
 def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: Path, resume: bool,
-                   points: list[dict[str, Any]], on_step: Callable[[int, int], None], prompter: Prompter | None
-                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+                   points: list[dict[str, Any]], on_step: Callable[[int, int], None], prompter: Prompter | None,
+                   fim_required: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """One run, or every point of a sweep with the best one's adapter kept; (metrics, record fields)."""
     from router.strategies.finetuned.local import check_hardware, resolve_method, train_local
 
@@ -124,10 +137,11 @@ def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: 
     check_hardware(config, method, lambda: plan_for(config, method, dataset, prompter))
     if len(points) == 1:
         run = train_local(dataclasses.replace(config, **points[0]), dataset, run_dir, stage, method, resume, on_step,
-                          prompter)
-        return run.metrics, {"method": method}
+                          prompter, fim_required)
+        return run.metrics, {"method": method, "fim": run.fim}
     trials = [train_local(dataclasses.replace(config, **point), dataset, run_dir / f"trial-{n}",
-                          stage / f"trial-{n}", method, False, on_step, prompter) for n, point in enumerate(points)]
+                          stage / f"trial-{n}", method, False, on_step, prompter, fim_required)
+              for n, point in enumerate(points)]
     best = best_trial([t.metrics.get("final_eval_loss") for t in trials])
     for kept in (stage / f"trial-{best}").iterdir():
         kept.rename(stage / kept.name)
@@ -136,7 +150,8 @@ def _train_locally(config: FinetuneConfig, dataset: Path, run_dir: Path, stage: 
     sweep_record = [{"params": point, "final_eval_loss": t.metrics["final_eval_loss"], "steps": t.metrics["steps"]}
                     for point, t in zip(points, trials, strict=True)]
     chosen = dataclasses.replace(config, **points[best])
-    return trials[best].metrics, {"method": method, "config": dataclasses.asdict(chosen), "sweep": sweep_record}
+    return trials[best].metrics, {"method": method, "config": dataclasses.asdict(chosen), "sweep": sweep_record,
+                                  "fim": trials[best].fim}
 
 
 def _pending(folder: Path) -> str:
