@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 import click
@@ -38,6 +37,8 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
 
     An editor that has not trusted the workspace sends initializationOptions.trusted = false: the
     server then only checks conventions and never contacts a model provider or index server."""
+    from harvest.scrub.detectors import scanner
+    from router.strategies.registry import start_early_imports
     from server.lsp.access import is_loopback
 
     if port is None:
@@ -51,9 +52,8 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
     logging.basicConfig(filename=log_file, level=logging.INFO if log_file else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # The retrieval libraries and the scrubber's detectors load while the editor starts up and sends
-    # initialize: seconds the first answer would otherwise wait for. A daemon thread: it must never keep
-    # the server alive.
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    # initialize: seconds the first answer would otherwise wait for.
+    start_early_imports(also=scanner)
     from server.lsp.app import build_server
     from server.lsp.connection import serve_stdio, serve_tcp
 
@@ -80,11 +80,3 @@ def say(line: str) -> None:
     """A line for the person who started the server (stderr: stdout may carry the protocol)."""
     click.echo(line, err=True)
 
-
-def _warm_up() -> None:
-    """What any repository's first answer needs, prepared before the repository is known."""
-    from harvest.scrub.detectors import scanner
-    from router.strategies.registry import import_early
-
-    scanner()
-    import_early()

@@ -17,7 +17,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
 from router.strategies.base import Answer
-from router.strategies.registry import REGISTRY, strategy
+from router.strategies.registry import REGISTRY, early_imports_done, strategy
 
 
 class LoadedStrategies:
@@ -64,6 +64,7 @@ class LoadedStrategies:
             held = self._held.get(name)  # another thread may have loaded it while this one waited
             if held and held[0] == stamp:
                 return held[1]
+            early_imports_done()  # a load importing beside the server's early imports could deadlock in chromadb's
             answer = chosen.load(self.artifacts, config, index)
             self._held[name] = (stamp, answer)
             return answer

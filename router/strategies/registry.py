@@ -10,11 +10,17 @@ every start, and opening the retrieval code costs seconds of imports (chromadb, 
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from router.errors import RouterError
 from router.strategies.base import Strategy
+
+LOG = logging.getLogger(__name__)
+_importing = threading.Lock()  # held while the early imports run (start_early_imports)
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,38 @@ def listed(name: str) -> Listed:
 
 @cache
 def strategy(name: str) -> Strategy:
-    """The strategy registered as `name` (its module imported on first use)."""
+    """The strategy registered as `name` (its module imported on first use, after any early imports)."""
+    early_imports_done()
     found = importlib.import_module(listed(name).module).STRATEGY
     if not isinstance(found, Strategy):
         raise TypeError(f"{listed(name).module}.STRATEGY is not a Strategy")
     return found
+
+
+def start_early_imports(also: Callable[[], object] = lambda: None) -> None:
+    """Run `also`, then `import_early`, in a daemon thread; `strategy` and every strategy load wait for them.
+
+    Two threads importing chromadb at once deadlock in its modules' import cycle (Python detects it and
+    one import fails), so a load never imports beside the early imports: it waits until they are done.
+    """
+    _importing.acquire()  # here, not in the thread: a load that starts at once must already find it held
+
+    def run() -> None:
+        try:
+            also()
+            import_early()
+        except Exception:  # a load imports for itself afterwards and says what is missing
+            LOG.warning("early imports failed; strategies import when they load", exc_info=True)
+        finally:
+            _importing.release()
+
+    threading.Thread(target=run, name="early-imports", daemon=True).start()
+
+
+def early_imports_done() -> None:
+    """Wait for `start_early_imports` to finish, when it was started (at once otherwise)."""
+    with _importing:
+        pass
 
 
 def import_early() -> None:

@@ -88,3 +88,15 @@ def test_what_a_server_imports_at_launch_reads_no_repository_and_never_torch(tmp
                                "HOME": str(tmp_path / "home")})
     assert done.stdout.split() == ["True", "False"]
     assert not any(where.iterdir())  # nothing read or written where it runs (onnxruntime keeps an id in ~/.cache)
+
+
+def test_a_load_right_after_launch_waits_for_the_early_imports_instead_of_deadlocking_in_chromadb() -> None:
+    import subprocess
+    import sys
+
+    # Importing chromadb in two threads at once fails in its import cycle; this ran into it every time.
+    race = ("from router.strategies.registry import start_early_imports, strategy; start_early_imports(); "
+            "print(type(strategy('rag')).__name__)")
+    done = subprocess.run([sys.executable, "-c", race], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "Strategy" and "Error" not in done.stderr
