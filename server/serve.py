@@ -79,4 +79,3 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
 def say(line: str) -> None:
     """A line for the person who started the server (stderr: stdout may carry the protocol)."""
     click.echo(line, err=True)
-

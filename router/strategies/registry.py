@@ -33,7 +33,7 @@ class Listed:
     routed: bool = True  # the router may choose it by itself; a control is asked only when named
     trained: bool = False  # served by the fine-tuned model: the ROI report charges it the training
     # Libraries its load imports that a language server imports at launch, before it knows the repository
-    # (seconds it would otherwise add to the first answer). None for a strategy whose load imports torch:
+    # (seconds it would otherwise add to the first answer). Empty for a strategy whose load imports torch:
     # too heavy to import on the chance that the repository has a model.
     libraries: tuple[str, ...] = ()
 
