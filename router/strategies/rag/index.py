@@ -212,8 +212,13 @@ def _recorded_tests(units_file: Path) -> dict[str, Any]:
 def _file_kinds(paths: set[str], tests: dict[str, Any]) -> dict[str, str]:
     """Each indexed file's kind (source, test, …) as the harvest judged it, worked out here once rather than
     by every reader when it opens the index (seconds for a large repository's files)."""
-    profile = DiscoveryProfile.from_json(tests) if tests else None
+    profile = recorded_profile(tests)
     return {path: kind_of(path, profile) for path in paths}
+
+
+def recorded_profile(tests: Any) -> DiscoveryProfile | None:
+    """The test-discovery profile an index's manifest recorded (None: the runners' defaults)."""
+    return DiscoveryProfile.from_json(tests) if isinstance(tests, dict) and tests else None
 
 
 def _drop(store: ClientAPI, name: str) -> None:

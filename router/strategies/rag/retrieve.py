@@ -19,13 +19,17 @@ from harvest.classify import kind_of
 from harvest.errors import HarvestError
 from harvest.globs import matches_glob
 from harvest.graph import CodeGraph
-from harvest.testkind.profile import DiscoveryProfile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.deps import Dependency, dependencies
 from router.strategies.rag.embeddings import embedding_function
 from router.strategies.rag.focus import Focus
-from router.strategies.rag.index import model_name, read_manifest, unit_rows
+from router.strategies.rag.index import (
+    model_name,
+    read_manifest,
+    recorded_profile,
+    unit_rows,
+)
 from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
 from router.strategies.rag.query_encoder import query_vectors
@@ -243,8 +247,7 @@ def _roles(manifest: dict[str, Any], rows: Sequence[dict[str, Any]]) -> Roles:
     """The roles of the indexed files, each file's kind judged by the test-discovery profile of the harvest
     the index was built from (the runners' defaults for an index that predates it): as the index recorded
     it, else (an index from before it did, a path outside the index) judged now."""
-    recorded = manifest.get("tests")
-    profile = DiscoveryProfile.from_json(recorded) if isinstance(recorded, dict) and recorded else None
+    profile = recorded_profile(manifest.get("tests"))
     # kind_of's own cache is smaller than a large repository's files
     kinds: dict[str, str] = {r["path"]: r["file_kind"] for r in rows if isinstance(r.get("file_kind"), str)}
 
