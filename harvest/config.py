@@ -41,6 +41,11 @@ def setting(text: str, default: Any = dataclasses.MISSING, *, low: float | None 
                  **kwargs)
 
 
+# Code around a fim middle, and around the editor's cursor ([router] context_tokens): one default for both,
+# so a model trained on the pairs is asked in their shape.
+FIM_CONTEXT_TOKENS = 1024
+
+
 @dataclass(frozen=True)
 class HarvestConfig:
     """`[harvest]`: what to mine from the repository and what to leave out."""
@@ -76,8 +81,8 @@ class HarvestConfig:
     fim_spans_per_file: int = setting("The most `fim` spans taken from one file (chosen at syntactic boundaries, "
                                       "seeded by the file's path).", 4, low=1, high=1000)
     fim_context_tokens: int = setting("Estimated tokens of code kept around a `fim` middle (prefix and suffix "
-                                      "together; the suffix takes at most a quarter), cut at whole lines.", 1024,
-                                      low=16)
+                                      "together; the suffix takes at most a quarter), cut at whole lines.",
+                                      FIM_CONTEXT_TOKENS, low=16)
     fim_recent_commits: int = setting(
         "`fim` spans whose lines one of the newest this many commits (HEAD's first-parent chain) wrote are taken "
         "first, so a file's spans favour what the team writes now; 0 = no preference.", 100, low=0)

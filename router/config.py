@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.config import load_section, read_toml, setting
+from harvest.config import FIM_CONTEXT_TOKENS, load_section, read_toml, setting
 from router.fim.families import families
 
 
@@ -57,6 +57,10 @@ class RouterConfig:
     max_prompt_chars: int = setting("Longest prompt sent to a model, in characters; a longer one (a huge selection "
                                     "or instruction) is refused with a message instead of being sent.", 100_000,
                                     low=1_000)
+    context_tokens: int = setting("Estimated tokens of code around the cursor sent with a request (prefix and suffix "
+                                  "together, the suffix at most a quarter), cut at whole lines as `[harvest] "
+                                  "fim_context_tokens` cuts the fim pairs a model trains on: keep the two equal.",
+                                  FIM_CONTEXT_TOKENS, low=16, high=100_000)
     fim_family: str = setting("The model family that decides how an inline completion (code around the cursor, "
                               "no instruction) is asked for: its fill-in-the-middle tokens (router/fim/families.yml). "
                               "auto = from the model's name, or for provider local from its tokenizer; chat = "

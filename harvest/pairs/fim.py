@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
@@ -163,18 +163,27 @@ def choose_spans(candidates: dict[str, list[Span]], count: int, rng: random.Rand
 
 
 def context_of(data: bytes, lines: list[str], start: int, end: int, budget: int) -> tuple[str, str]:
-    """The prefix and suffix of the middle `data[start:end]`: the rest of its first and last lines always, then
-    whole lines outward while they fit `budget` estimated tokens (the suffix at most SUFFIX_SHARE of it)."""
+    """The prefix and suffix of the middle `data[start:end]` (`lines`: the file's, each with its newline)."""
     line_start = data.rfind(b"\n", 0, start) + 1
     line_end = data.find(b"\n", end)
     head = data[line_start:start].decode("utf-8", "surrogatepass")
     tail = data[end:len(data) if line_end < 0 else line_end + 1].decode("utf-8", "surrogatepass")
-    after, used = _whole_lines(lines[_row(data, end) + 1:], int(budget * SUFFIX_SHARE) - _tokens(tail))
-    before, _ = _whole_lines(reversed(lines[:_row(data, start)]), budget - used - _tokens(tail) - _tokens(head))
+    return around(head, tail, reversed(lines[:_row(data, start)]), lines[_row(data, end) + 1:], budget)
+
+
+def around(head: str, tail: str, above: Iterable[str], below: Iterable[str], budget: int) -> tuple[str, str]:
+    """The prefix and suffix of a cursor (or middle) whose line holds `head` before it and `tail` after it, with
+    the whole lines `above` and `below` it, nearest first, each with its newline (read only as far as they
+    fit, so they may be lazy): `head` and `tail` always, then whole lines
+    outward while they fit `budget` estimated tokens, the suffix at most SUFFIX_SHARE of it. The one cut of
+    context around a middle: the `fim` pairs are cut with it, and so is what the editor sends (router/fim/window.py),
+    so a model trained on the pairs is asked in their shape."""
+    after, used = _whole_lines(below, int(budget * SUFFIX_SHARE) - _tokens(tail))
+    before, _ = _whole_lines(above, budget - used - _tokens(tail) - _tokens(head))
     return "".join(reversed(before)) + head, tail + "".join(after)
 
 
-def _whole_lines(lines: Iterator[str] | list[str], budget: int) -> tuple[list[str], int]:
+def _whole_lines(lines: Iterable[str], budget: int) -> tuple[list[str], int]:
     """The lines, in the order given, while their tokens fit `budget`; and the tokens they take."""
     kept: list[str] = []
     used = 0

@@ -26,7 +26,7 @@ from router.errors import RouterError
 from router.fim.families import CHAT, Family, family, family_of_model
 from router.fim.fragments import fragment_messages, suffix_stop
 from router.fim.layout import Snippet, context_header
-from router.fim.window import window
+from router.fim.window import cursor_window
 
 INFILLING_PROVIDERS = frozenset({"openai", "local"})  # the providers with a completions path
 
@@ -40,7 +40,7 @@ def prompt_for(request: CompletionRequest, config: RouterConfig, context: Sequen
                order: str = "psm") -> ChatRequest:
     """What to send for the infill `request` to `config`'s provider and model, with `context` (retrieved
     snippets, examples) as commented file headers in front of the prefix; `order` is psm or spm."""
-    prefix, suffix = window(request.prefix, before=True), window(request.suffix, before=False)
+    prefix, suffix = cursor_window(request.prefix, request.suffix, config.context_tokens)
     header = context_header(context, request.language or language_of(request.path))
     chat = ChatRequest(config.model, fragment_messages(request.path, prefix, suffix, header),
                        max_tokens=request.max_tokens, stop=suffix_stop(prefix, suffix))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 
+from harvest.config import FIM_CONTEXT_TOKENS
 from harvest.records import FIM_KIND, Pair, read_records
 from harvest.store import Artifacts, dataset_file
 from router.config import IndexConfig, RouterConfig
@@ -22,9 +23,11 @@ from router.strategies.rag.lexical import tokens
 MAX_EXAMPLES = 4
 
 
-def choose_examples(pairs: list[Pair], request: CompletionRequest) -> list[Pair]:
-    """Similar pairs of the same language, one per file, best first, that fit the budget."""
-    wanted = set(tokens(task_text(request)))
+def choose_examples(pairs: list[Pair], request: CompletionRequest,
+                    context_tokens: int = FIM_CONTEXT_TOKENS) -> list[Pair]:
+    """Similar pairs of the same language, one per file, best first, that fit the budget; similar to the
+    request as its prompt shows it (`context_tokens` of code around the cursor)."""
+    wanted = set(tokens(task_text(request, context_tokens)))
     candidates = [p for p in pairs if p.split == "train" and (not request.language or p.language == request.language)
                   and p.kind not in ("commit", "commit-message", FIM_KIND)]
 
@@ -53,14 +56,14 @@ def _identifiers(prompt: str, path: str) -> frozenset[str]:
 def few_shot_answer(pairs: tuple[Pair, ...]) -> Answer:
     """Answers with team examples chosen from `pairs` (a dataset's pairs.jsonl) in the prompt."""
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
-        examples = choose_examples(list(pairs), request)
+        examples = choose_examples(list(pairs), request, config.context_tokens)
         sources = tuple(f"{p.path} ({p.kind})" for p in examples)
         if is_infill(request):  # the examples' code as other files of the repository, above the prefix
             return infill("few_shot", request, config, [Snippet(p.path, p.completion) for p in examples], sources)
         messages = [Message("system", SYSTEM)]
         for pair in examples:
             messages += [Message("user", pair.prompt), Message("assistant", pair.completion)]
-        messages.append(Message("user", task_text(request)))
+        messages.append(Message("user", task_text(request, config.context_tokens)))
         return answer("few_shot", tuple(messages), request, config, sources)
 
     return complete

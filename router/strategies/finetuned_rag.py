@@ -53,7 +53,8 @@ def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig)
         if answers_infill(request, record):
             return ask_infill("finetuned_rag", request, config, folder, version, record,
                               snippets(chosen, index.texts), sources_of(chosen))
-        return ask("finetuned_rag", with_context(chosen, index.texts, task_text(request)), request, config, folder,
+        task = task_text(request, config.context_tokens)
+        return ask("finetuned_rag", with_context(chosen, index.texts, task), request, config, folder,
                    version, record, sources_of(chosen))
 
     return complete

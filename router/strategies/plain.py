@@ -16,7 +16,8 @@ def plain(request: CompletionRequest, config: RouterConfig) -> Completion:
     """Answer `request` from the system prompt and the task alone (an infill request in the model's FIM format)."""
     if is_infill(request):
         return infill("plain", request, config)
-    return answer("plain", (Message("system", SYSTEM), Message("user", task_text(request))), request, config, ())
+    task = task_text(request, config.context_tokens)
+    return answer("plain", (Message("system", SYSTEM), Message("user", task)), request, config, ())
 
 
 def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:

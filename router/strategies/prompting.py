@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from harvest.config import FIM_CONTEXT_TOKENS
 from harvest.dataset.validate import estimate_tokens
 from router.config import RouterConfig
 from router.contracts import ChatRequest, Completion, CompletionRequest, Message
@@ -13,22 +14,24 @@ from router.errors import RouterError
 from router.fim.fragments import trim_answer
 from router.fim.layout import Snippet
 from router.fim.prompt import prompt_for
-from router.fim.window import window
+from router.fim.window import cursor_window
 from router.providers import provider
 
 SYSTEM = ("You write code the way this team writes it: their structure, naming, tests and error handling. "
           "Answer with code only.")
 
 
-def task_text(request: CompletionRequest) -> str:
-    """The user's turn: the instruction, then the file and the code around the cursor."""
+def task_text(request: CompletionRequest, context_tokens: int = FIM_CONTEXT_TOKENS) -> str:
+    """The user's turn: the instruction, then the file and the code around the cursor (`context_tokens`
+    estimated tokens of it, router/fim/window.py)."""
     parts = [request.instruction or "Continue the code at the cursor."]
     if request.path:
         parts.append(f"File: {request.path}")
-    if request.prefix:
-        parts.append("Code before the cursor:\n" + window(request.prefix, before=True))
-    if request.suffix:
-        parts.append("Code after the cursor:\n" + window(request.suffix, before=False))
+    prefix, suffix = cursor_window(request.prefix, request.suffix, context_tokens)
+    if prefix:
+        parts.append("Code before the cursor:\n" + prefix)
+    if suffix:
+        parts.append("Code after the cursor:\n" + suffix)
     return "\n\n".join(parts)
 
 

@@ -100,7 +100,7 @@ def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ans
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
         if answers_infill(request, record):
             return ask_infill("finetuned", request, config, folder, version, record)
-        return ask("finetuned", task_text(request), request, config, folder, version, record)
+        return ask("finetuned", task_text(request, config.context_tokens), request, config, folder, version, record)
 
     return complete
 

@@ -42,7 +42,8 @@ def _round(index: OpenIndex, focus: Focus, request: CompletionRequest, config: R
     chosen = retrieved(index, focus, request.budget_tokens)
     if is_infill(request):  # the snippets as other files of the repository, above the prefix
         return infill("rag", request, config, snippets(chosen, index.texts), sources_of(chosen))
-    messages = (Message("system", SYSTEM), Message("user", with_context(chosen, index.texts, task_text(request))))
+    task = task_text(request, config.context_tokens)
+    messages = (Message("system", SYSTEM), Message("user", with_context(chosen, index.texts, task)))
     return answer("rag", messages, request, config, sources_of(chosen))
 
 
