@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,12 @@ def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """User + system time of this process and of its finished children (git, the pool's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> int:
@@ -67,11 +74,12 @@ def main() -> int:
     def command(j: int) -> list[str]:
         return [sys.executable, "-m", "server", "harvest", str(work), "--no-dataset", "--json", "--jobs", str(j)]
 
-    results: dict[str, list[tuple[float, float]]] = {}  # what -> (seconds, 1-minute load average) per run
+    results: dict[str, list[tuple[float, float, float]]] = {}  # what -> (seconds, CPU seconds, load) per run
 
     def measure(what: str, fn) -> None:
+        cpu = cpu_seconds()
         seconds = timed(fn)
-        results.setdefault(what, []).append((seconds, os.getloadavg()[0]))
+        results.setdefault(what, []).append((seconds, cpu_seconds() - cpu, os.getloadavg()[0]))
 
     harvest(work, replace(config, jobs=jobs[0]), progress=False)  # warm caches and bytecode; not measured
     for _ in range(args.runs):
@@ -85,15 +93,19 @@ def main() -> int:
     best = {k: min(v) for k, v in results.items()}
     floor = best["floor"][0]
     print(f"repository: {source.parent.name} ({commits} commits, {size / 1e6:.1f} MB of patches), best of "
-          f"{args.runs}, {os.cpu_count()} cores; load = 1-minute load average during the best run")
-    print(f"  git log -p (plain, merges without diff)        {best['plain'][0]:6.2f} s   load {best['plain'][1]:.1f}")
-    print(f"  floor: git log -p --diff-merges=first-parent  {floor:6.2f} s   load {best['floor'][1]:.1f}")
+          f"{args.runs}, {os.cpu_count()} cores; cpu = CPU seconds of every process involved (load-independent, "
+          "unlike the wall time); load = 1-minute load average during the best run")
+    for what, label in (("plain", "git log -p (plain, merges without diff)"),
+                        ("floor", "floor: git log -p --diff-merges=first-parent")):
+        seconds, cpu, load = best[what]
+        print(f"  {label:54} {seconds:6.2f} s   {'':13}   cpu {cpu:6.2f} s   load {load:.1f}")
     for j in jobs:
         for what, label in ((f"mine {j}", "mining in-process (HEAD files + history)"),
                             (f"harvest {j}", "whole harvest in-process (+ dataset build)"),
                             (f"command {j}", "`idiom harvest --no-dataset` (with startup)")):
-            seconds, load = best[what]
-            print(f"  --jobs {j}: {label:44} {seconds:6.2f} s   ratio {seconds / floor:5.2f}x   load {load:.1f}")
+            seconds, cpu, load = best[what]
+            print(f"  --jobs {j}: {label:44} {seconds:6.2f} s   ratio {seconds / floor:5.2f}x   cpu {cpu:6.2f} s   "
+                  f"load {load:.1f}")
     return 0
 
 
