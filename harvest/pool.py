@@ -11,6 +11,7 @@ project error still prints as its one line); a worker that dies (killed, out of 
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -96,6 +97,9 @@ class Pool:
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops us
+    # Objects inherited from a forked parent (the corpus, the files) are never garbage here; left in the
+    # collector's generations, each full collection would walk them and copy every page of the parent's heap.
+    gc.freeze()
     if initializer is not None:
         initializer(*initargs)
 
