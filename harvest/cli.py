@@ -49,6 +49,9 @@ def cli() -> None:
 
 def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
     """The flags shared by `idiom harvest` and `idiom dataset build`."""
+    command = click.option("--jobs", type=setting_type(HarvestConfig, "jobs"),
+                           help="Processes for parsing, scrubbing and tree-sitter (default: the cores; 1 = no "
+                                "worker processes). The output is the same whatever the count.")(command)
     command = click.option("--exclude-files", "exclude_files", multiple=True, metavar="PATH|GLOB",
                            help="Leave these files out of every output, e.g. to hold them out for evaluation "
                                 "(repeatable; comma-separated lists allowed).",
@@ -76,7 +79,8 @@ def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
                     max_commits: int | None, prs_file: Path | None, max_file_bytes: int | None,
-                    split: str | None, exclude_files: tuple[str, ...], no_dataset: bool, as_json: bool) -> None:
+                    split: str | None, exclude_files: tuple[str, ...], jobs: int | None, no_dataset: bool,
+                    as_json: bool) -> None:
     """Mine REPO and build its dataset.
 
     First half: files at HEAD, commits with diffs, PRs and reviews, with every secret scrubbed, into
@@ -90,7 +94,7 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
 
     config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
-                        split=split, exclude_files=exclude_files or None)
+                        split=split, exclude_files=exclude_files or None, jobs=jobs)
     summary, dataset = harvest(repo, config, name=name, build=not no_dataset, progress=not as_json)
     if as_json:
         data = dataclasses.asdict(summary)
@@ -110,7 +114,7 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
 @dataset_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
-                          as_json: bool) -> None:
+                          jobs: int | None, as_json: bool) -> None:
     """Build .idiom/datasets/NAME/ from an existing harvest: units, pairs, conventions, datasets.
 
     The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
@@ -120,7 +124,7 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
     from harvest.dataset.report import print_dataset
     from harvest.store import Artifacts
 
-    config = _configure(repo, split=split, exclude_files=exclude_files or None)
+    config = _configure(repo, split=split, exclude_files=exclude_files or None, jobs=jobs)
     summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(summary), indent=2))

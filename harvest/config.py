@@ -65,6 +65,9 @@ class HarvestConfig:
     max_commits: int = setting("Stop after this many commits (0 = no limit).", 0, low=0)
     max_hunk_bytes: int = setting("A single file's diff larger than this in one commit is skipped.", 256 * 1024, low=1)
     prs_file: str = setting("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
+    jobs: int = setting("Processes for the CPU-bound work (diff parsing, scrubbing, tree-sitter): 0 = the cores "
+                        "this process may use, 1 = all in the command's own process. The artifacts are the same "
+                        "whatever the count.", 0, low=0, high=1024)
     # Second half: units, pairs, conventions, datasets.
     format_command: str = setting(
         "The team's formatter, reading code on stdin and writing it to stdout, with {path} for the file "
@@ -105,6 +108,15 @@ class HarvestConfig:
     system_prompt: str = setting("The system message of OpenAI chat exports; {team} is the repository name.",
                                "You write code the way the {team} team writes it: their structure, naming, "
                                "tests and error handling.")
+
+
+# Settings that change how a run goes, not what it writes: manifests leave them out, so they compare equal.
+RUN_ONLY = frozenset({"jobs"})
+
+
+def recorded_settings(config: HarvestConfig) -> dict[str, Any]:
+    """`config` as a manifest records it: every setting that shapes the artifacts."""
+    return {k: v for k, v in dataclasses.asdict(config).items() if k not in RUN_ONLY}
 
 
 class Settings(dict):

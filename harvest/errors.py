@@ -29,5 +29,9 @@ class InputError(HarvestError):
     """A user-supplied input file (PR export, allowlist, corpus) is malformed."""
 
 
+class WorkerLost(HarvestError):
+    """A `--jobs` worker process died (killed, out of memory) before it returned its batch."""
+
+
 class BusyError(HarvestError):
     """Another process is writing the same artifact home (a harvest, dataset build or index is running)."""

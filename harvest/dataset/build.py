@@ -22,7 +22,7 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
-from harvest.config import HarvestConfig
+from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
@@ -40,6 +40,7 @@ from harvest.graph import CodeGraph, build_graph
 from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
+from harvest.pool import Pool, batched
 from harvest.progress import progress_bar
 from harvest.records import (
     FIM_KIND,
@@ -58,6 +59,8 @@ from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import last_changes
 
 SPLITS = ("train", "eval", "test")
+UNIT_BATCH_BYTES = 1 << 18  # source text per batch of files parsed by a pool worker
+UNIT_BATCH_MOST = 64
 # Libraries whose version changes what a build produces.
 VERSIONED = ("tree-sitter", "tree-sitter-python", "tree-sitter-javascript", "tree-sitter-typescript",
              "tree-sitter-go", "tree-sitter-java", "datasketch", "pyyaml")
@@ -87,7 +90,7 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Cor
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = tuple(read_records(source / "commits.jsonl", CommitRecord))
     prs = tuple(read_records(source / "prs.jsonl", PullRequest))
-    units = tuple(find_units(files, commits, head, bar))
+    units = tuple(find_units(files, commits, head, bar, config.jobs))
     return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
 
 
@@ -165,14 +168,20 @@ def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Pat
         return dataset / "conventions.yaml"
 
 
-def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], head: str, bar: Progress) -> list[Unit]:
-    """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark."""
+def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], head: str, bar: Progress,
+               jobs: int = 1) -> list[Unit]:
+    """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark; the files
+    are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
     task = bar.add_task("units", total=len(files))
+    parsed = [(f.path, f.language, f.text) for f in files if f.language in SUPPORTED]
+    bar.advance(task, len(files) - len(parsed))
     units: list[Unit] = []
-    for record in files:
-        if record.language in SUPPORTED:
-            units.extend(extract_units(record.path, record.language, record.text))
-        bar.advance(task)
+    with Pool(jobs) as pool:
+        for batch in pool.ordered_map(_units_of, batched(parsed, lambda item: len(item[2]), UNIT_BATCH_BYTES,
+                                                         UNIT_BATCH_MOST)):
+            for found in batch:
+                units.extend(found)
+                bar.advance(task)
     spans: dict[str, list[tuple[str, int, int]]] = {}
     for unit in units:
         spans.setdefault(unit.path, []).append((unit.id, unit.start_line, unit.end_line))
@@ -180,6 +189,11 @@ def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], hea
     last_of_file = {f.path: f.last_commit for f in files}
     dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
     return mark_units(dated)
+
+
+def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:
+    """Each (path, language, text) file's units, for a pool worker."""
+    return [extract_units(path, language, text) for path, language, text in batch]
 
 
 def _harvest_head(source: Path) -> str:
@@ -259,7 +273,7 @@ def _manifest(source: Path, summary: DatasetSummary, config: HarvestConfig, form
         "tool": f"idiomatic {__version__}",
         "inputs": {"harvest": str(source), "harvest_manifest_sha256": _sha256(source / MANIFEST),
                    "head": summary.head},
-        "config": asdict(config),
+        "config": recorded_settings(config),
         "versions": {pkg: importlib.metadata.version(pkg) for pkg in VERSIONED},
         "counts": {"units": summary.units, "pairs": summary.pairs, "rejected": summary.rejected,
                    "fim": {"spans": summary.fim_spans, "languages": summary.fim_languages},

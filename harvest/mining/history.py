@@ -141,9 +141,17 @@ def start_log(repo: git.Repo, revisions: list[str], config: HarvestConfig, objec
                      lambda done: start_log(repo, revisions, config, objects, done))
 
 
-def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lambda path, size: True,
-                 objects: ObjectAccess | None = None) -> Iterator[RawCommit]:
-    """Yield commits newest first, parsing the stream as git writes it.
+@dataclass(frozen=True)
+class LogEntry:
+    """One commit's fields as git wrote them, undecoded and unparsed (a pool worker does that), with the
+    blobs known to be missing when it was read."""
+
+    fields: tuple[bytes, ...]  # sha, parents, author, date, message, patch
+    missing: frozenset[str] = frozenset()
+
+
+def read_log(stream: LogStream, objects: ObjectAccess | None = None) -> Iterator[LogEntry]:
+    """Yield commits newest first as git writes them.
 
     When git fails and `objects` finds blobs missing, the walk goes on through its view from the commit
     git stopped at (the first not yielded); any other failure, or one the view does not cure, is raised.
@@ -152,10 +160,8 @@ def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lam
     try:
         while True:
             try:
-                for sha, parents, author, date, message, patch in _records(stream):
-                    missing = objects.missing if objects else frozenset()
-                    yield RawCommit(sha, tuple(parents.split()), author, date, message.rstrip("\n"),
-                                    tuple(parse_patch(patch, keep_hunks, missing)))
+                for fields in _records(stream):
+                    yield LogEntry(tuple(fields), objects.missing if objects else frozenset())
                     done += 1
                 return
             except LogFailed:
@@ -166,7 +172,14 @@ def walk_history(stream: LogStream, keep_hunks: Callable[[str, int], bool] = lam
         stream.close()
 
 
-def _records(stream: LogStream) -> Iterator[list[str]]:
+def parse_entry(entry: LogEntry, keep_hunks: Callable[[str, int], bool] = lambda path, size: True) -> RawCommit:
+    """The commit in `entry`, decoded, its patch split into changes (hunks only where `keep_hunks` agrees)."""
+    sha, parents, author, date, message, patch = (f.decode("utf-8", "replace") for f in entry.fields)
+    return RawCommit(sha, tuple(parents.split()), author, date, message.rstrip("\n"),
+                     tuple(parse_patch(patch, keep_hunks, entry.missing)))
+
+
+def _records(stream: LogStream) -> Iterator[list[bytes]]:
     """Split the NUL-separated stream into per-commit fields without holding the whole stream."""
     tokens: list[bytes] = []  # complete tokens; tokens[0] is whatever precedes the first commit
     tail: list[bytes] = []  # the token still being read (a long patch spans many chunks)
@@ -178,8 +191,8 @@ def _records(stream: LogStream) -> Iterator[list[str]]:
         tail = [pieces.pop()]
         tokens.extend(pieces)
         while len(tokens) > FIELDS_PER_COMMIT:
-            yield [t.decode("utf-8", "replace") for t in tokens[1:FIELDS_PER_COMMIT + 1]]
+            yield tokens[1:FIELDS_PER_COMMIT + 1]
             del tokens[1:FIELDS_PER_COMMIT + 1]
     stream.close()  # a failed git raises here: its last commit may be cut short, so it is not yielded
     if len(tokens) == FIELDS_PER_COMMIT:  # the last commit's patch runs to the end of the stream
-        yield [t.decode("utf-8", "replace") for t in tokens[1:] + [b"".join(tail)]]
+        yield tokens[1:] + [b"".join(tail)]

@@ -11,8 +11,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,22 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
-from harvest.classify import kind_of, path_exclusion
-from harvest.config import HarvestConfig
+from harvest.classify import kind_of
+from harvest.config import HarvestConfig, recorded_settings
 from harvest.dataset.build import DatasetSummary, build_dataset
 from harvest.lock import writing
-from harvest.mining.diffparse import RawChange, parse_patch
+from harvest.mining import scrubbing
+from harvest.mining.diffparse import parse_patch
 from harvest.mining.files import RawFile, walk_head
-from harvest.mining.history import LogStream, count_commits, start_log, walk_history
+from harvest.mining.history import LogStream, count_commits, read_log, start_log
 from harvest.mining.objects import MISSING_OBJECT, ObjectAccess, object_access
 from harvest.mining.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
 from harvest.mining.redact import Redactor
 from harvest.mining.repo import default_revisions, open_repo
 from harvest.mining.testmap import map_tests
+from harvest.pool import Pool, batched
 from harvest.progress import progress_bar
-from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest
+from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest, SecretFinding
 from harvest.scrub import load_allowlist
 from harvest.store import Artifacts, ensure_home, safe_name
 from harvest.testkind.discover import discover_profile
@@ -77,21 +78,25 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
-    redactor = Redactor(load_allowlist(root) if repo.working_tree_dir else None)
+    allowlist = load_allowlist(root) if repo.working_tree_dir else None
+    redactor = Redactor(allowlist)  # the findings of every text, in the order a one-job run scrubs them
     shallow = (Path(repo.git_dir) / "shallow").exists()
     out = Artifacts(root).harvests / name
-    with (staged_dir(out) as stage, progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
+    with (Pool(config.jobs, scrubbing.start, (allowlist, config)) as pool, staged_dir(out) as stage,
+          progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
           start_log(repo, revisions, config, objects) as log):
         files, excluded = _collect_files(repo, head, config, bar, objects)
         profile = discover_profile({f.path: f.text for f in files})
         files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
+        scrubbed_files = _scrub_files(files, pool)  # while git writes the history in the background
         wanted = {item.get("merge_commit_sha") for item in export}
         kept: dict[str, CommitRecord] = {}
         last_touch: dict[str, str] = {}
         skipped: Counter[str] = Counter()
-        commits = _commits(repo, log, revisions, config, redactor, bar, wanted, kept, last_touch, objects, skipped)
+        commits = _commits(repo, log, revisions, config, pool, redactor, bar, wanted, kept, last_touch, objects,
+                           skipped)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
-        records = _file_records(files, redactor, last_touch)
+        records = _file_records(files, scrubbed_files, redactor, last_touch)
         prs = _pull_requests(repo, kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
@@ -125,59 +130,50 @@ def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig, bar:
     return files, excluded
 
 
-def _file_records(files: list[RawFile], redactor: Redactor, last_touch: dict[str, str]) -> list[FileRecord]:
+def _scrub_files(files: list[RawFile], pool: Pool) -> tuple[list[str], list[SecretFinding]]:
+    """The HEAD files' texts scrubbed by `pool`, in file order, and their findings."""
+    batches = batched(((f.path, f.text) for f in files), lambda item: len(item[1]), scrubbing.FILE_BATCH_BYTES,
+                      scrubbing.FILE_BATCH_MOST)
+    texts: list[str] = []
+    findings: list[SecretFinding] = []
+    for batch_texts, batch_findings in pool.ordered_map(scrubbing.scrub_files, batches):
+        texts += batch_texts
+        findings += batch_findings
+    return texts, findings
+
+
+def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,
+                  last_touch: dict[str, str]) -> list[FileRecord]:
+    texts, findings = scrubbed
+    redactor.findings.extend(findings)  # after the history's, as a one-job run finds them
     tests = map_tests({f.path: f.text for f in files}, {f.path: f.kind for f in files})
     return [
-        FileRecord(f.path, f.kind, f.language, f.size, f.blob, redactor.clean(f.text, "head-file", f.path),
-                   f.decode_errors, tests.get(f.path, ()), last_touch.get(f.path, ""))
-        for f in files
+        FileRecord(f.path, f.kind, f.language, f.size, f.blob, text, f.decode_errors, tests.get(f.path, ()),
+                   last_touch.get(f.path, ""))
+        for f, text in zip(files, texts, strict=True)
     ]
 
 
-def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, redactor: Redactor, bar: Progress,
-             wanted: set[str], kept: dict[str, CommitRecord], last_touch: dict[str, str], objects: ObjectAccess,
-             skipped: Counter[str]) -> Iterator[CommitRecord]:
-    """Scrubbed commits, newest first; fills `kept` (commits PRs need), `last_touch` and `skipped` (file
-    changes recorded without hunks, by reason) on the way."""
+def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, pool: Pool,
+             redactor: Redactor, bar: Progress, wanted: set[str], kept: dict[str, CommitRecord],
+             last_touch: dict[str, str], objects: ObjectAccess, skipped: Counter[str]) -> Iterator[CommitRecord]:
+    """Scrubbed commits, newest first, parsed and scrubbed by `pool` in batches; fills `kept` (commits PRs
+    need), `last_touch` and `skipped` (file changes recorded without hunks, by reason) on the way."""
     task = bar.add_task("commits", total=count_commits(repo, revisions, config))
-
-    def keep_hunks(path: str, size: int) -> bool:
-        return not _history_skip(path, size, config)
-
-    for raw in walk_history(log, keep_hunks, objects):
-        changes = tuple(_file_change(c, raw.sha, redactor, config) for c in raw.changes)
-        record = CommitRecord(raw.sha, raw.parents, raw.author, raw.author_date,
-                              redactor.clean(raw.message, "commit-message", commit=raw.sha), changes)
-        for change in changes:
-            last_touch.setdefault(change.path, raw.sha)
-            if change.skipped:
-                skipped[change.skipped] += 1
-        # Only merges, squash-style subjects and commits an export names can become PR records.
-        if record.is_merge or raw.sha in wanted or "(#" in record.message.partition("\n")[0]:
-            kept[raw.sha] = record
-        bar.advance(task)
-        yield record
-
-
-def _history_skip(path: str, size: int, config: HarvestConfig) -> str:
-    """Why a file's diff in some commit is not kept ("" when it is)."""
-    return _path_skip(path, config) or ("too-large" if size > config.max_hunk_bytes else "")
-
-
-@lru_cache(maxsize=1 << 16)
-def _path_skip(path: str, config: HarvestConfig) -> str:
-    """The path rules alone; cached because history revisits the same paths thousands of times."""
-    ruled_out = path_exclusion(path, 0, config)
-    return ruled_out[0] if ruled_out else ""
-
-
-def _file_change(change: RawChange, sha: str, redactor: Redactor, config: HarvestConfig) -> FileChange:
-    hunks = tuple(replace(h, header=redactor.clean_header(h.header, change.path, sha),
-                          text=redactor.clean_hunk(h.text, h.old_start, h.new_start, change.path, sha))
-                  for h in change.hunks)
-    skipped = MISSING_OBJECT if change.missing_object else "binary" if change.binary else \
-        _history_skip(change.path, change.size, config)
-    return FileChange(change.path, change.status, change.old_path, change.binary, skipped, hunks)
+    batches = batched(read_log(log, objects), scrubbing.entry_size, scrubbing.COMMIT_BATCH_BYTES,
+                      scrubbing.COMMIT_BATCH_MOST)
+    for records, findings in pool.ordered_map(scrubbing.scrub_commits, batches):
+        redactor.findings.extend(findings)
+        for record in records:
+            for change in record.changes:
+                last_touch.setdefault(change.path, record.sha)
+                if change.skipped:
+                    skipped[change.skipped] += 1
+            # Only merges, squash-style subjects and commits an export names can become PR records.
+            if record.is_merge or record.sha in wanted or "(#" in record.message.partition("\n")[0]:
+                kept[record.sha] = record
+            bar.advance(task)
+            yield record
 
 
 def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[dict[str, Any]],
@@ -190,8 +186,8 @@ def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[d
         base = repo.git.merge_base(head_sha, repo.head.commit.hexsha)
         patch = repo.git.execute(objects.command("diff", base, head_sha, "--no-color", "--no-ext-diff", "--no-textconv",
                                                  "-M", *(["--full-index"] if objects.missing else [])))
-        raw = parse_patch(patch + "\n", lambda p, s: not _history_skip(p, s, config), objects.missing)
-        return base, tuple(_file_change(c, head_sha, redactor, config) for c in raw)
+        raw = parse_patch(patch + "\n", lambda p, s: not scrubbing.history_skip(p, s, config), objects.missing)
+        return base, tuple(scrubbing.file_change(c, head_sha, redactor, config) for c in raw)
 
     add_pull_refs(prs, heads, diff_of)
 
@@ -210,7 +206,7 @@ def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig, profile: 
     return {
         "tool": f"idiomatic {__version__}",
         "inputs": {"head": summary.head, "revisions": resolved, "prs_export_sha256": export_hash},
-        "config": asdict(config),
+        "config": recorded_settings(config),
         "shallow": summary.shallow,
         "counts": summary.counts,
         "excluded": summary.excluded,

@@ -309,6 +309,8 @@ CASES: tuple[Case, ...] = (
          setup=(toml("[harvest]\nmax_comits = 5\n"),)),
     Case("harvest/config-max-commits-negative", "harvest {repo}", error("max_commits must be at least 0"),
          setup=(toml("[harvest]\nmax_commits = -5\n"),)),
+    Case("harvest/config-jobs-negative", "harvest {repo}", error("jobs must be between 0 and 1024"),
+         setup=(toml("[harvest]\njobs = -2\n"),)),
     Case("harvest/config-eval-share-out-of-range", "harvest {repo}", error("eval_share must be between 0 and 0.5"),
          setup=(toml("[harvest]\neval_share = 5.0\n"),)),
     Case("harvest/config-refs-not-a-list", "harvest {repo}", error("refs must be a list of strings"),
