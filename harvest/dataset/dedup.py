@@ -7,6 +7,7 @@ one function that differ in a name or a line count as one example.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -96,7 +97,7 @@ def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Re
     surroundings, but are different examples.
     """
     order = sorted(range(len(pairs)), key=lambda i: (-pairs[i].weight, i))
-    seen: dict[tuple[bool, str], str] = {}
+    seen: dict[tuple[bool, bytes], str] = {}  # by a digest of the text, not the text: it is kept for every pair
     indexes = {fim: NearDuplicates(threshold) for fim in (False, True)}
     paths = {pair.id: pair.path for pair in pairs}
     kept: set[int] = set()
@@ -105,15 +106,16 @@ def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Re
         pair = pairs[i]
         fim = pair.kind == FIM_KIND
         exact = normalize(compared(pair))
-        if (fim, exact) in seen:
-            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[(fim, exact)]))
+        key = (fim, hashlib.blake2b(exact.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        if key in seen:
+            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[key]))
             continue
         digest = signature(exact)
-        similar = [key for key in indexes[fim].query(exact, digest) if not fim or paths[key] != pair.path]
+        similar = [other for other in indexes[fim].query(exact, digest) if not fim or paths[other] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
-        seen[(fim, exact)] = pair.id
+        seen[key] = pair.id
         indexes[fim].add(pair.id, exact, digest)
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected

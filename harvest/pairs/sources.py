@@ -6,6 +6,7 @@ Loaded once per dataset build and shared read-only by every builder in `PAIR_BUI
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from harvest.config import HarvestConfig
@@ -18,7 +19,7 @@ class Sources:
 
     files: dict[str, FileRecord]
     units: tuple[Unit, ...]
-    commits: tuple[CommitRecord, ...]
+    commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
     prs: tuple[PullRequest, ...]
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
