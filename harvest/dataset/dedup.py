@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
@@ -61,24 +62,57 @@ def _permutations() -> tuple:
 
 
 class NearDuplicates:
-    """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates."""
+    """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates.
+
+    The banding of datasketch's MinHashLSH (its bands and rows for the threshold, a band's bytes as it
+    byte-swaps them), held leaner: a bucket holds its one key, or a list once shared, where MinHashLSH keeps a
+    set per bucket plus every key's band values again, about 3 KB a key, for every pair of a long history.
+    """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.hashes: dict[str, MinHash] = {}
+        bands, rows = _banding(threshold)
+        self.ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
+        self.buckets: list[dict[bytes, str | list[str]]] = [{} for _ in self.ranges]
+        self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
     def add(self, key: str, text: str, digest: MinHash | None = None) -> None:
         """Index `text` under `key`."""
         digest = digest or signature(text)
-        self.lsh.insert(key, digest)
-        self.hashes[key] = digest
+        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+            held = table.setdefault(band, key)
+            if held is not key:
+                if isinstance(held, str):
+                    table[band] = held = [held]
+                held.append(key)
+        self.hashes[key] = digest.hashvalues
 
     def query(self, text: str, digest: MinHash | None = None) -> list[str]:
         """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text`, best first."""
         digest = digest or signature(text)
-        scored = [(digest.jaccard(self.hashes[k]), k) for k in self.lsh.query(digest)]
+        candidates: set[str] = set()
+        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+            held = table.get(band)
+            if held is not None:
+                candidates.update((held,) if isinstance(held, str) else held)
+        scored = [(_jaccard(digest.hashvalues, self.hashes[k]), k) for k in candidates]
         return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
+
+    def _bands(self, digest: MinHash) -> list[bytes]:
+        values = digest.hashvalues
+        return [bytes(values[start:end].byteswap().data) for start, end in self.ranges]
+
+
+@lru_cache(maxsize=8)
+def _banding(threshold: float) -> tuple[int, int]:
+    """The bands and rows per band datasketch chooses for `threshold` (weighing false positives and negatives)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _jaccard(first: Any, second: Any) -> float:
+    """The estimated Jaccard similarity of two MinHash value arrays, as MinHash.jaccard computes it."""
+    return float((first == second).sum()) / float(len(first))
 
 
 def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float) -> NearDuplicates:
