@@ -1,9 +1,10 @@
-"""The mined history as a view over `commits.jsonl`: read again on each pass, never held whole.
+"""The mined history as views over `commits.jsonl` and `prs.jsonl`: read again on each pass, never held whole.
 
 The dataset build (harvest/dataset/build.py) walks the history several times (the line-range blame,
-commit pairs, hub files, renames, commit subjects). Holding every CommitRecord with its hunks made its
-memory grow with the length of the history (issue 19); a CommitLog holds each commit's byte offset
-alone, reads the file again for each pass, and one commit by its offset when a walk asks for it by sha.
+commit pairs, hub files, renames, commit subjects, review pairs and rules). Holding every CommitRecord
+and PullRequest with its hunks made its memory grow with the length of the history (issue 19); a
+CommitLog holds each commit's byte offset alone, reads the file again for each pass, and one commit by
+its offset when a walk asks for it by sha.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from pathlib import Path
 
 import orjson
 
-from harvest.records import CommitRecord, build_record, decode_line, read_records
+from harvest.records import (
+    CommitRecord,
+    PullRequest,
+    build_record,
+    decode_line,
+    read_records,
+)
 
 
 class CommitLog:
@@ -28,6 +35,18 @@ class CommitLog:
 
     def __len__(self) -> int:
         return len(self.by_sha)
+
+
+class PullRequests:
+    """The pull requests of a harvest, by number, re-read from `path` on each iteration (checked once here)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        for _ in self:  # a damaged file fails when the build starts, naming its line
+            pass
+
+    def __iter__(self) -> Iterator[PullRequest]:
+        return read_records(self.path, PullRequest)
 
 
 class ShaIndex(Mapping[str, CommitRecord]):

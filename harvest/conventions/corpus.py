@@ -21,7 +21,7 @@ class Corpus:
     files: tuple[FileRecord, ...]
     units: tuple[Unit, ...]
     commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
-    prs: tuple[PullRequest, ...]
+    prs: Iterable[PullRequest]  # PullRequests in a build: each pass reads prs.jsonl again
     by_path: dict[str, FileRecord] = field(init=False, repr=False, compare=False)
     units_by_path: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
     siblings: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)

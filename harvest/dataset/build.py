@@ -22,7 +22,7 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
-from harvest.commitlog import CommitLog
+from harvest.commitlog import CommitLog, PullRequests
 from harvest.config import HarvestConfig
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
@@ -48,7 +48,6 @@ from harvest.records import (
     Exclusion,
     FileRecord,
     Pair,
-    PullRequest,
     Rejection,
     Unit,
     read_records,
@@ -87,7 +86,7 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Cor
     head = _harvest_head(source)
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
-    prs = tuple(read_records(source / "prs.jsonl", PullRequest))
+    prs = PullRequests(source / "prs.jsonl")
     units = tuple(find_units(files, commits, head, bar))
     return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
 

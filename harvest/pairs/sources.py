@@ -20,7 +20,7 @@ class Sources:
     files: dict[str, FileRecord]
     units: tuple[Unit, ...]
     commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
-    prs: tuple[PullRequest, ...]
+    prs: Iterable[PullRequest]  # PullRequests in a build: each pass reads prs.jsonl again
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
     config: HarvestConfig = field(default_factory=HarvestConfig)  # the builders' settings (`fim_*`)

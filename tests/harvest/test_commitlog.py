@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harvest.commitlog import CommitLog, index_by_sha
+from harvest.commitlog import CommitLog, PullRequests, index_by_sha
 from harvest.config import HarvestConfig
 from harvest.dataset.build import load_corpus
 from harvest.errors import InputError
@@ -15,7 +15,7 @@ from harvest.pairs import build_pairs
 from harvest.pairs.commits import hub_files
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
-from harvest.records import CommitRecord, read_records
+from harvest.records import CommitRecord, PullRequest, read_records
 from harvest.units.lastchange import last_changes
 
 
@@ -29,6 +29,8 @@ def test_the_view_reads_the_records_again_on_each_pass(acme_harvest) -> None:
     assert all(by_sha[c.sha] == c for c in held)
     assert "0" * 40 not in by_sha
     assert hub_files(log) == hub_files(held)
+    prs = PullRequests(acme_harvest[1] / "prs.jsonl")
+    assert tuple(prs) == tuple(prs) == tuple(read_records(acme_harvest[1] / "prs.jsonl", PullRequest)) != ()
 
 
 def test_a_build_from_the_view_equals_one_from_records_in_memory(acme_harvest) -> None:
