@@ -213,7 +213,7 @@ def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0)
 def profile(work: Path, top: int = 12) -> list[str]:
     """Where the dataset build's memory goes at its peak: tracemalloc's largest allocation sites (grouped by
     line, with the traceback's innermost frame in our code), from a snapshot taken whenever the traced total
-    reached a new high (checked every second by a thread; the build runs in this process, mined first)."""
+    reached a new high by 10% (checked every second by a thread; the build runs in this process, mined first)."""
     import threading
     import tracemalloc
 
@@ -230,10 +230,10 @@ def profile(work: Path, top: int = 12) -> list[str]:
     def watch() -> None:
         while not done.wait(1.0):
             current = tracemalloc.get_traced_memory()[0]
-            if current > best["bytes"]:
+            if current > 1.1 * best["bytes"]:  # a snapshot takes seconds: only at a clearly higher high
                 best["bytes"], best["snapshot"] = current, tracemalloc.take_snapshot()
 
-    tracemalloc.start(8)
+    tracemalloc.start(4)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
@@ -261,7 +261,8 @@ def profile(work: Path, top: int = 12) -> list[str]:
 def _prepare(args: argparse.Namespace) -> Path:
     if args.repo:
         source = Path(args.repo).resolve()
-        work = WORK / "scale" / f"repo-{source.name}"
+        named = source.parent if source.name == "repo" else source  # the fetch tool's snapshots end in /repo
+        work = WORK / "scale" / f"repo-{named.name.replace('+', '-')}"
         if not work.exists():
             subprocess.run(["git", "clone", "-q", "--no-local", str(source), str(work)], check=True)
         return work
