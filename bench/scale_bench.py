@@ -197,7 +197,8 @@ def generate(target: Path, commits: int, seed: int) -> None:
 
 
 def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0) -> Stage:
-    """Run `argv` in a fresh process; its wall time and peak RSS (from wait4, so this child's alone)."""
+    """Run `argv` in a fresh process; its wall time and peak RSS (from wait4, so this child's alone), also
+    printed on stderr as soon as the stage ends (a 100k-commit run takes long)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stderr = process.stderr.read()
@@ -206,8 +207,10 @@ def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0)
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{name} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
     peak = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return Stage(name, round(seconds, 2), round(peak, 1), round(seconds / floor, 2) if floor else 1.0,
-                 os.getloadavg()[0])
+    stage = Stage(name, round(seconds, 2), round(peak, 1), round(seconds / floor, 2) if floor else 1.0,
+                  os.getloadavg()[0])
+    print(_line(stage), file=sys.stderr, flush=True)
+    return stage
 
 
 def profile(work: Path, top: int = 12) -> list[str]:
@@ -256,6 +259,10 @@ def profile(work: Path, top: int = 12) -> list[str]:
     for where, (size, count) in sorted(sites.items(), key=lambda kv: -kv[1][0])[:top]:
         lines.append(f"  {size / 1e6:8.1f} MB {count:>9} blocks  {where}")
     return lines
+
+
+def _line(stage: Stage) -> str:
+    return f"  {stage.name:<16}{stage.seconds:>9.2f}s{stage.peak_mb:>11.0f} MB{stage.ratio:>7.2f}x{stage.load:>7.2f}"
 
 
 def _prepare(args: argparse.Namespace) -> Path:
@@ -324,7 +331,7 @@ def main() -> int:
     print(f"repository: {work.name} ({commits} commits, {size / 1e6:.1f} MB of patches)")
     print(f"  {'stage':<16}{'time':>10}{'peak memory':>14}{'ratio':>8}{'load':>7}")
     for stage in stages:
-        print(f"  {stage.name:<16}{stage.seconds:>9.2f}s{stage.peak_mb:>11.0f} MB{stage.ratio:>7.2f}x{stage.load:>7.2f}")
+        print(_line(stage))
     return 0
 
 
