@@ -64,16 +64,17 @@ def _permutations() -> tuple:
 class NearDuplicates:
     """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates.
 
-    The banding of datasketch's MinHashLSH (its bands and rows for the threshold, a band's bytes as it
-    byte-swaps them), held leaner: a bucket holds its one key, or a list once shared, where MinHashLSH keeps a
-    set per bucket plus every key's band values again, about 3 KB a key, for every pair of a long history.
+    The banding of datasketch's MinHashLSH (its bands and rows for the threshold), held leaner: a bucket is
+    found by a digest of its band and holds its one key, or a list once shared, where MinHashLSH keeps each
+    band's bytes in a set per bucket plus every key's bands again, about 3 KB a key, for every pair of a long
+    history.
     """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
         bands, rows = _banding(threshold)
         self.ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
-        self.buckets: list[dict[bytes, str | list[str]]] = [{} for _ in self.ranges]
+        self.buckets: list[dict[int, str | list[str]]] = [{} for _ in self.ranges]
         self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
     def add(self, key: str, text: str, digest: MinHash | None = None) -> None:
@@ -98,9 +99,12 @@ class NearDuplicates:
         scored = [(_jaccard(digest.hashvalues, self.hashes[k]), k) for k in candidates]
         return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
 
-    def _bands(self, digest: MinHash) -> list[bytes]:
+    def _bands(self, digest: MinHash) -> list[int]:
+        # Each band's values by a 64-bit digest, not their 128 bytes: a bucket shared by chance only adds a
+        # candidate, which the Jaccard check then judges like any other.
         values = digest.hashvalues
-        return [bytes(values[start:end].byteswap().data) for start, end in self.ranges]
+        return [int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(), "little")
+                for start, end in self.ranges]
 
 
 @lru_cache(maxsize=8)
