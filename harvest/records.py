@@ -213,14 +213,18 @@ class Rejection:
 
 def read_records(path: Path, cls: type[T]) -> Iterator[T]:
     """Read a JSONL file of `cls` records; a malformed line is an error naming file and line."""
-    with path.open(encoding="utf-8") as lines:
+    with path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                yield build_record(cls, orjson.loads(line))
-            except (orjson.JSONDecodeError, TypeError, KeyError) as exc:
-                raise InputError(f"{path}:{number}: not a valid {cls.__name__} record ({exc}); re-run `idiom harvest`") from None
+            if line.strip():
+                yield decode_line(path, number, line, cls)
+
+
+def decode_line(path: Path, number: int, line: bytes, cls: type[T]) -> T:
+    """Line `number` of the JSONL file `path` as a `cls` record; a malformed one is an error naming both."""
+    try:
+        return build_record(cls, orjson.loads(line))
+    except (orjson.JSONDecodeError, TypeError, KeyError) as exc:
+        raise InputError(f"{path}:{number}: not a valid {cls.__name__} record ({exc}); re-run `idiom harvest`") from None
 
 
 def build_record(cls: type[T], value: Any) -> T:

@@ -3,6 +3,7 @@ indexed once for the miners (harvest/conventions/miners) and for measuring their
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -19,8 +20,8 @@ class Corpus:
 
     files: tuple[FileRecord, ...]
     units: tuple[Unit, ...]
-    commits: tuple[CommitRecord, ...]
-    prs: tuple[PullRequest, ...]
+    commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
+    prs: Iterable[PullRequest]  # PullRequests in a build: each pass reads prs.jsonl again
     by_path: dict[str, FileRecord] = field(init=False, repr=False, compare=False)
     units_by_path: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
     siblings: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)

@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
+from harvest.commitlog import CommitLog, PullRequests
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
@@ -48,7 +49,6 @@ from harvest.records import (
     Exclusion,
     FileRecord,
     Pair,
-    PullRequest,
     Rejection,
     Unit,
     read_records,
@@ -88,8 +88,8 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Cor
     """The harvest in `source` with its units found, held-out files left out; plus exclusions and HEAD."""
     head = _harvest_head(source)
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
-    commits = tuple(read_records(source / "commits.jsonl", CommitRecord))
-    prs = tuple(read_records(source / "prs.jsonl", PullRequest))
+    commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
+    prs = PullRequests(source / "prs.jsonl")
     units = tuple(find_units(files, commits, head, bar, config.jobs))
     return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
 
@@ -168,7 +168,7 @@ def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Pat
         return dataset / "conventions.yaml"
 
 
-def find_units(files: Sequence[FileRecord], commits: Sequence[CommitRecord], head: str, bar: Progress,
+def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], head: str, bar: Progress,
                jobs: int = 1) -> list[Unit]:
     """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark; the files
     are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
@@ -212,7 +212,7 @@ def _harvest_head(source: Path) -> str:
 
 
 def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
-           commits: Sequence[CommitRecord], config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
+           commits: Iterable[CommitRecord], config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
     """Deprecation, held-out files and quality filters, in that order; every drop recorded."""
     pairs, stale = judge_pairs(pairs, units, {f.path for f in files}, excluded, commits)
     pairs, held_out = exclude_files(pairs, config.exclude_files)

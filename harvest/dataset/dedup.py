@@ -7,9 +7,11 @@ one function that differ in a name or a line count as one example.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
@@ -60,24 +62,61 @@ def _permutations() -> tuple:
 
 
 class NearDuplicates:
-    """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates."""
+    """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates.
+
+    The banding of datasketch's MinHashLSH (its bands and rows for the threshold), held leaner: a bucket is
+    found by a digest of its band and holds its one key, or a list once shared, where MinHashLSH keeps each
+    band's bytes in a set per bucket plus every key's bands again, about 3 KB a key, for every pair of a long
+    history.
+    """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.hashes: dict[str, MinHash] = {}
+        bands, rows = _banding(threshold)
+        self.ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
+        self.buckets: list[dict[int, str | list[str]]] = [{} for _ in self.ranges]
+        self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
     def add(self, key: str, text: str, digest: MinHash | None = None) -> None:
         """Index `text` under `key`."""
         digest = digest or signature(text)
-        self.lsh.insert(key, digest)
-        self.hashes[key] = digest
+        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+            held = table.setdefault(band, key)
+            if held is not key:
+                if isinstance(held, str):
+                    table[band] = held = [held]
+                held.append(key)
+        self.hashes[key] = digest.hashvalues
 
     def query(self, text: str, digest: MinHash | None = None) -> list[str]:
         """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text`, best first."""
         digest = digest or signature(text)
-        scored = [(digest.jaccard(self.hashes[k]), k) for k in self.lsh.query(digest)]
+        candidates: set[str] = set()
+        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+            held = table.get(band)
+            if held is not None:
+                candidates.update((held,) if isinstance(held, str) else held)
+        scored = [(_jaccard(digest.hashvalues, self.hashes[k]), k) for k in candidates]
         return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
+
+    def _bands(self, digest: MinHash) -> list[int]:
+        # Each band's values by a 64-bit digest, not their 128 bytes: a bucket shared by chance only adds a
+        # candidate, which the Jaccard check then judges like any other.
+        values = digest.hashvalues
+        return [int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(), "little")
+                for start, end in self.ranges]
+
+
+@lru_cache(maxsize=8)
+def _banding(threshold: float) -> tuple[int, int]:
+    """The bands and rows per band datasketch chooses for `threshold` (weighing false positives and negatives)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _jaccard(first: Any, second: Any) -> float:
+    """The estimated Jaccard similarity of two MinHash value arrays, as MinHash.jaccard computes it."""
+    return float((first == second).sum()) / float(len(first))
 
 
 def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float) -> NearDuplicates:
@@ -96,7 +135,7 @@ def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Re
     surroundings, but are different examples.
     """
     order = sorted(range(len(pairs)), key=lambda i: (-pairs[i].weight, i))
-    seen: dict[tuple[bool, str], str] = {}
+    seen: dict[tuple[bool, bytes], str] = {}  # by a digest of the text, not the text: it is kept for every pair
     indexes = {fim: NearDuplicates(threshold) for fim in (False, True)}
     paths = {pair.id: pair.path for pair in pairs}
     kept: set[int] = set()
@@ -105,15 +144,16 @@ def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Re
         pair = pairs[i]
         fim = pair.kind == FIM_KIND
         exact = normalize(compared(pair))
-        if (fim, exact) in seen:
-            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[(fim, exact)]))
+        key = (fim, hashlib.blake2b(exact.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        if key in seen:
+            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[key]))
             continue
         digest = signature(exact)
-        similar = [key for key in indexes[fim].query(exact, digest) if not fim or paths[key] != pair.path]
+        similar = [other for other in indexes[fim].query(exact, digest) if not fim or paths[other] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
-        seen[(fim, exact)] = pair.id
+        seen[key] = pair.id
         indexes[fim].add(pair.id, exact, digest)
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 
-from harvest.atomic import atomic_write_text
 from harvest.records import FIM_KIND, Pair
 
 SPLITS = ("train", "eval", "test")
@@ -59,15 +58,21 @@ def takes(name: str, pair: Pair) -> bool:
 
 def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
     """Write `out/<format>/<split>.jsonl` for every format and split (empty splits too; `fim/` only when there are
-    fim pairs: a dataset built without them has no training file to check); return the row counts."""
+    fim pairs: a dataset built without them has no training file to check); return the row counts. `out` is a
+    staged folder (harvest/atomic.py `staged_dir`), so the files are written in place."""
     counts: dict[str, dict[str, int]] = {}
     for name, render in FORMATS.items():
         if name == "fim" and not any(takes(name, p) for p in pairs):
             continue
         counts[name] = {}
+        (out / name).mkdir(parents=True, exist_ok=True)
         for split in SPLITS:
-            rows = [orjson.dumps(render(p, system_prompt)).decode() for p in pairs
-                    if p.split == split and takes(name, p)]
-            atomic_write_text(out / name / f"{split}.jsonl", "".join(row + "\n" for row in rows))
-            counts[name][split] = len(rows)
+            # Row by row into the staged folder (swapped in whole), not a split rendered as one text: a long
+            # history's train split is most of its pairs' text.
+            with (out / name / f"{split}.jsonl").open("wb") as rows:
+                counts[name][split] = 0
+                for pair in pairs:
+                    if pair.split == split and takes(name, pair):
+                        rows.write(orjson.dumps(render(pair, system_prompt)) + b"\n")
+                        counts[name][split] += 1
     return counts

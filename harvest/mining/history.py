@@ -27,7 +27,7 @@ from harvest.mining.objects import ObjectAccess
 FORMAT = "%x00%H%x00%P%x00%an%x00%aI%x00%B%x00"
 FIELDS_PER_COMMIT = 6  # sha, parents, author, date, message, patch
 CHUNK = 1 << 20
-BUFFERED_CHUNKS = 512  # at most this many MiB of git output wait in memory
+BUFFERED_CHUNKS = 64  # MiB of git output waiting at most: the parse is slower than git, so more only waits
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ one by one, and a squash-merged PR is an ordinary commit.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from harvest.classify import language_of
 from harvest.pairs.sources import Sources, make_pair
@@ -63,13 +63,17 @@ def _commits_with_diffs(sources: Sources) -> Iterator[tuple[CommitRecord, tuple[
             yield commit, focused
 
 
-def hub_files(commits: tuple[CommitRecord, ...]) -> frozenset[str]:
+def hub_files(commits: Iterable[CommitRecord]) -> frozenset[str]:
     """Files most commits touch (release notes, changelogs, version files), once history is long enough."""
-    plain = [c for c in commits if not c.is_merge]
-    if len(plain) < HUB_MIN_COMMITS:
+    plain = 0  # counted in one pass: the history is streamed, not held
+    touched: Counter[str] = Counter()
+    for commit in commits:
+        if not commit.is_merge:
+            plain += 1
+            touched.update(change.path for change in commit.changes)
+    if plain < HUB_MIN_COMMITS:
         return frozenset()
-    touched = Counter(change.path for c in plain for change in c.changes)
-    return frozenset(path for path, n in touched.items() if n / len(plain) > HUB_SHARE)
+    return frozenset(path for path, n in touched.items() if n / plain > HUB_SHARE)
 
 
 def _before(change: FileChange) -> str:

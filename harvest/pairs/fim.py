@@ -25,6 +25,7 @@ from itertools import accumulate
 
 from tree_sitter import Node
 
+from harvest.commitlog import index_by_sha
 from harvest.dataset.validate import estimate_tokens
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import FIM_KIND, CommitRecord, FileRecord, Pair, Unit
@@ -86,12 +87,12 @@ class _File:
 def recently_written(sources: Sources, files: dict[str, _File], count: int) -> dict[str, dict[Span, str]]:
     """Per path, the candidate spans whose lines one of the newest `count` commits of HEAD's first-parent
     chain last wrote, with that commit (the line-range blame of `last_changes`, stopped after them)."""
-    by_sha = {commit.sha: commit for commit in sources.commits}
+    by_sha = index_by_sha(sources.commits)
     chain: dict[str, CommitRecord] = {}
     sha = sources.head
     while sha in by_sha and len(chain) < count:
-        chain[sha] = by_sha[sha]
-        sha = by_sha[sha].parents[0] if by_sha[sha].parents else ""
+        commit = chain[sha] = by_sha[sha]
+        sha = commit.parents[0] if commit.parents else ""
     touched = {change.path for commit in chain.values() for change in commit.changes}  # the others wrote nothing
     lines = {path: {span: (file.row(span[0]) + 1, file.row(max(span[1] - 1, span[0])) + 1)
                     for found in file.candidates.values() for span in found}

@@ -6,6 +6,7 @@ Loaded once per dataset build and shared read-only by every builder in `PAIR_BUI
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from harvest.config import HarvestConfig
@@ -18,8 +19,8 @@ class Sources:
 
     files: dict[str, FileRecord]
     units: tuple[Unit, ...]
-    commits: tuple[CommitRecord, ...]
-    prs: tuple[PullRequest, ...]
+    commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
+    prs: Iterable[PullRequest]  # PullRequests in a build: each pass reads prs.jsonl again
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
     config: HarvestConfig = field(default_factory=HarvestConfig)  # the builders' settings (`fim_*`)

@@ -31,7 +31,7 @@ def mark_units(units: Iterable[Unit]) -> list[Unit]:
 
 
 def judge_pairs(pairs: Sequence[Pair], units: Sequence[Unit], head_paths: set[str],
-                excluded: Sequence[Exclusion], commits: Sequence[CommitRecord]) -> tuple[list[Pair], list[Rejection]]:
+                excluded: Sequence[Exclusion], commits: Iterable[CommitRecord]) -> tuple[list[Pair], list[Rejection]]:
     """Drop or down-weight pairs whose code is deprecated, deleted or renamed since; say why."""
     deprecated_units = {u.id for u in units if u.deprecated}
     deprecated_files = {e.path for e in excluded if e.reason == "deprecated"}
@@ -83,7 +83,7 @@ def _marked(unit: Unit) -> bool:
     return bool(MARKED.search(unit.doc) or MARKED.search(header))
 
 
-def _renames(commits: Sequence[CommitRecord]) -> dict[str, str]:
+def _renames(commits: Iterable[CommitRecord]) -> dict[str, str]:
     """Old path → the path it was last renamed to (following chains), from newest-first commits."""
     moved: dict[str, str] = {}
     for commit in commits:

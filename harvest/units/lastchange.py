@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from harvest.commitlog import index_by_sha
 from harvest.records import CommitRecord, FileChange, Hunk
 
 
@@ -29,7 +30,7 @@ def last_changes(commits: Iterable[CommitRecord], head: str,
     A span whose history runs past the mined commits (a `--max-commits` limit, a shallow clone) is left out
     of the result, so the caller can fall back to the file's last commit.
     """
-    by_sha = {c.sha: c for c in commits}
+    by_sha = index_by_sha(commits)  # a CommitLog reads just the commits of the walk
     pending = {path: [_Span(*s) for s in items] for path, items in spans.items() if items}
     found: dict[str, str] = {}
     sha = head

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from harvest.dataset.dedup import dedupe, near_duplicate_index, normalize, signature
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
@@ -56,3 +58,28 @@ def test_index_query_returns_only_pairs_over_the_threshold() -> None:
     index = near_duplicate_index([("long", LONG), ("short", FUNCTION)], 0.7)
     assert index.query(LONG.replace("handler_3(", "h3(")) == ["long"]
     assert index.query("completely unrelated text about something else entirely") == []
+
+
+def test_the_lean_index_finds_what_datasketchs_lsh_finds() -> None:
+    from datasketch import MinHashLSH
+
+    from harvest.dataset.dedup import NUM_PERM, NearDuplicates
+
+    rng = random.Random(19)
+    texts = []
+    for _ in range(60):  # families of variants, each a few more tokens away from the first
+        words = [f"name{rng.randint(0, 300)}" for _ in range(40)]
+        for edits in range(4):
+            variant = list(words)
+            for _ in range(edits * 2):
+                variant[rng.randrange(len(variant))] = f"other{rng.randint(0, 50)}"
+            texts.append(" ".join(variant))
+    for threshold in (0.5, 0.85):
+        lean, reference, digests = NearDuplicates(threshold), MinHashLSH(threshold=threshold, num_perm=NUM_PERM), {}
+        for number, text in enumerate(texts):
+            digest = signature(text)
+            scored = sorted(((digest.jaccard(digests[k]), k) for k in reference.query(digest)), reverse=True)
+            assert lean.query(text, digest) == [k for score, k in scored if score >= threshold]
+            lean.add(str(number), text, digest)
+            reference.insert(str(number), digest)
+            digests[str(number)] = digest

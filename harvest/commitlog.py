@@ -1,0 +1,90 @@
+"""The mined history as views over `commits.jsonl` and `prs.jsonl`: read again on each pass, never held whole.
+
+The dataset build (harvest/dataset/build.py) walks the history several times (the line-range blame,
+commit pairs, hub files, renames, commit subjects, review pairs and rules). Holding every CommitRecord
+and PullRequest with its hunks made its memory grow with the length of the history (issue 19); a
+CommitLog holds each commit's byte offset alone, reads the file again for each pass, and one commit by
+its offset when a walk asks for it by sha.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import orjson
+
+from harvest.records import (
+    CommitRecord,
+    PullRequest,
+    build_record,
+    decode_line,
+    read_records,
+)
+
+
+class CommitLog:
+    """The commits of a harvest, newest first, re-read from `path` on each iteration."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.by_sha = ShaIndex(path, _offsets(path))
+
+    def __iter__(self) -> Iterator[CommitRecord]:
+        return read_records(self.path, CommitRecord)
+
+    def __len__(self) -> int:
+        return len(self.by_sha)
+
+
+class PullRequests:
+    """The pull requests of a harvest, by number, re-read from `path` on each iteration (checked once here)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        for _ in self:  # a damaged file fails when the build starts, naming its line
+            pass
+
+    def __iter__(self) -> Iterator[PullRequest]:
+        return read_records(self.path, PullRequest)
+
+
+class ShaIndex(Mapping[str, CommitRecord]):
+    """sha → commit, read from the file at its byte offset on each lookup."""
+
+    def __init__(self, path: Path, offsets: dict[str, int]) -> None:
+        self.path = path
+        self.offsets = offsets
+
+    def __getitem__(self, sha: str) -> CommitRecord:
+        offset = self.offsets[sha]
+        with self.path.open("rb") as lines:
+            lines.seek(offset)
+            return build_record(CommitRecord, orjson.loads(lines.readline()))
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self.offsets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+
+def index_by_sha(commits: Iterable[CommitRecord]) -> Mapping[str, CommitRecord]:
+    """sha → commit: a CommitLog's own index (nothing read until asked), else a dict of the records given."""
+    return commits.by_sha if isinstance(commits, CommitLog) else {c.sha: c for c in commits}
+
+
+def _offsets(path: Path) -> dict[str, int]:
+    """Each commit's byte offset; every record is decoded once, so a damaged file fails here, naming its
+    line, as reading it into memory did."""
+    offsets: dict[str, int] = {}
+    offset = 0
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                offsets[decode_line(path, number, line, CommitRecord).sha] = offset
+            offset += len(line)
+    return offsets
