@@ -6,6 +6,7 @@ peak memory is then its own) and results come back as they finish, for the progr
 from __future__ import annotations
 
 import multiprocessing
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -14,6 +15,7 @@ from harvest.errors import InputError
 from harvest.fleet.job import RepoJob, RepoResult, run_job
 
 RAY_INSTALL = "pip install 'idiomatic[ray]'"
+REACH_SECONDS = 10
 
 
 def run_local(jobs: Sequence[RepoJob], workers: int) -> Iterator[tuple[RepoJob, RepoResult]]:
@@ -37,6 +39,7 @@ def run_ray(jobs: Sequence[RepoJob], address: str) -> Iterator[tuple[RepoJob, Re
     ray = import_ray()
     joined = ray.is_initialized()
     if not joined:
+        _check_reachable(address)
         try:
             ray.init(address=address, log_to_driver=False)
         except (ConnectionError, ValueError, RuntimeError) as exc:
@@ -53,6 +56,18 @@ def run_ray(jobs: Sequence[RepoJob], address: str) -> Iterator[tuple[RepoJob, Re
     finally:
         if not joined:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once on a `host:port` nobody answers at: Ray itself retries for minutes before it gives up."""
+    host, colon, port = address.rpartition(":")
+    if not colon or not port.isdigit() or "/" in host:
+        return  # `auto`, `ray://…` and the like: Ray resolves those itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_SECONDS).close()
+    except OSError as exc:
+        raise InputError(f"cannot join the Ray cluster at {address}: {exc.strerror or exc}; "
+                         "is `ray start --head` running there?") from None
 
 
 def import_ray() -> Any:
