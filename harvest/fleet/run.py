@@ -8,7 +8,14 @@ from __future__ import annotations
 import multiprocessing
 import socket
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from harvest.errors import InputError
@@ -19,17 +26,23 @@ REACH_SECONDS = 10
 
 
 def run_local(jobs: Sequence[RepoJob], workers: int) -> Iterator[tuple[RepoJob, RepoResult]]:
-    """Each job in a process of its own, `workers` at a time; (job, result) pairs in the order they finish."""
-    # spawn: a clean interpreter per job (no lock or cache inherited from this one), one job each.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
-                             max_tasks_per_child=1) as pool:
-        pending: dict[Future[RepoResult], RepoJob] = {pool.submit(run_job, job): job for job in jobs}
+    """Each job in a process of its own, `workers` at a time; (job, result) pairs in the order they finish.
+    A thread per slot waits on its job's process: the standard pool's way of bounding work, without one
+    shared process pool that a single killed worker would break for every job still queued."""
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as threads:
+        pending: dict[Future[RepoResult], RepoJob] = {threads.submit(_in_own_process, job): job for job in jobs}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 job = pending.pop(future)
-                yield job, _outcome(job, future.result, Exception)
+                yield job, _outcome(job, future.result, BrokenProcessPool)
+
+
+def _in_own_process(job: RepoJob) -> RepoResult:
+    """`run_job` in a fresh interpreter (spawn: no lock or cache inherited from this one) that serves this job
+    alone, so a worker killed (out of memory, a signal) fails only its own repository."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as one:
+        return one.submit(run_job, job).result()
 
 
 def run_ray(jobs: Sequence[RepoJob], address: str) -> Iterator[tuple[RepoJob, RepoResult]]:
