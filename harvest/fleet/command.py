@@ -16,7 +16,7 @@ from typing import Any
 from harvest.errors import InputError
 from harvest.fleet.job import RepoJob, RepoResult, own_home_problem
 from harvest.fleet.listing import read_repo_list
-from harvest.fleet.merge import MergeSummary, merge_datasets
+from harvest.fleet.merge import MergeSummary, merge_clash, merge_datasets
 from harvest.fleet.run import import_ray, run_local, run_ray
 from harvest.glob_settings import configured
 from harvest.progress import progress_bar
@@ -58,6 +58,9 @@ def harvest_repos(listing: Path, flags: dict[str, Any], options: FleetOptions, b
         raise InputError("--merge merges the repositories' datasets: drop --no-dataset")
     sources = read_repo_list(listing)
     here = Path.cwd()
+    if options.merge and (clash := merge_clash(Artifacts(here).datasets / safe_name(options.merge),
+                                               [Artifacts(Path(s.path)).datasets / s.label for s in sources if s.path])):
+        raise InputError(clash)  # known before anything runs for a listed folder; merge_datasets checks again
     merge_threshold = configured(here, flags).near_duplicate_jaccard if options.merge else 0.0
     address = options.ray or os.environ.get(RAY_ENV, "")
     if address:

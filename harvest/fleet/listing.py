@@ -38,11 +38,16 @@ def read_repo_list(listing: Path) -> list[RepoSource]:
         raise InputError(f"{listing} is not a text file; list one repository path or git URL per line") from None
     sources: list[RepoSource] = []
     labels: set[str] = set()
+    seen: dict[str, int] = {}  # path or URL -> its line: two jobs on one repository would race for its lock
     for number, raw in enumerate(lines, 1):
         text = COMMENT.sub("", raw).strip()
         if not text:
             continue
         source = _source(listing, number, text)
+        where = source.path or source.url
+        if where in seen:
+            raise InputError(f"{listing}:{number}: {text!r} is listed already, on line {seen[where]}")
+        seen[where] = number
         if source.label in labels:  # two repositories of one name (forks, mirrors): the line tells them apart
             source = RepoSource(number, text, f"{source.label}-{number}", source.path, source.url)
         labels.add(source.label)

@@ -44,6 +44,8 @@ def merge_datasets(root: Path, name: str, inputs: Sequence[tuple[str, Path]], th
     """Write `root`'s `.idiom/datasets/<name>/` from `inputs` (repository label, dataset folder), holding
     `root`'s writer lock; `threshold` is the near-duplicate Jaccard similarity the builds use."""
     out = Artifacts(root).datasets / name
+    if clash := merge_clash(out, [dataset for _, dataset in inputs]):
+        raise InputError(clash)
     with writing(ensure_home(root), "harvest --merge"):
         pairs = {label: list(read_records(dataset / "pairs.jsonl", Pair)) for label, dataset in inputs}
         tagged = [replace(p, id=_tag(label, p.id)) for label, own in pairs.items() for p in own]
@@ -62,6 +64,15 @@ def merge_datasets(root: Path, name: str, inputs: Sequence[tuple[str, Path]], th
             formats = _write_formats(stage, inputs, pairs, kept)
             atomic_write_json(stage / MANIFEST, _manifest(summary, inputs, pairs, kept, formats, rejected))
     return summary
+
+
+def merge_clash(out: Path, datasets: Sequence[Path]) -> str:
+    """Why the merged dataset cannot go to `out` ("" when it can): it would replace a repository's own."""
+    for dataset in datasets:
+        if dataset.resolve() == out.resolve():
+            return (f"--merge {out.name} would replace the dataset of the repository in {dataset.parents[2]}; "
+                    "choose another name")
+    return ""
 
 
 def _write_formats(stage: Path, inputs: Sequence[tuple[str, Path]], pairs: dict[str, list[Pair]],

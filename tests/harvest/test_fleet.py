@@ -68,6 +68,8 @@ def test_the_list_takes_folders_and_urls_and_skips_blanks_and_comments(tmp_path:
 @pytest.mark.parametrize(("text", "message"), [
     ("# nothing\n\n", "lists no repositories"),
     ("../missing\n", "repos.txt:1: '../missing' is neither a folder nor a git URL"),
+    ("https://example.com/a.git\n\nhttps://example.com/a.git\n",
+     "repos.txt:3: 'https://example.com/a.git' is listed already, on line 1"),
 ])
 def test_a_list_it_cannot_use_is_one_line(here: Path, text: str, message: str) -> None:
     (here / "repos.txt").write_text(text)
@@ -85,6 +87,16 @@ def test_flags_that_do_not_fit_many_repositories_are_refused(here: Path, make_re
     make_repo("repo")
     result = CliRunner().invoke(cli, ["harvest", "--repos", "repos.txt", *args])
     assert result.exit_code != 0 and message in result.output
+
+
+def test_a_merge_may_not_replace_a_listed_repositorys_dataset(here: Path, make_repo,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo("repo")
+    (here / "repos.txt").write_text("repo\n")
+    monkeypatch.chdir(repo.path)  # run from inside the repository: its own dataset is .idiom/datasets/repo here
+    result = CliRunner().invoke(cli, ["harvest", "--repos", "../repos.txt", "--merge", "repo"])
+    assert result.exit_code == 1 and "--merge repo would replace the dataset of the repository in" in result.output
+    assert not (repo.path / ".idiom").exists()  # refused before anything ran
 
 
 def test_fleet_flags_need_a_list(here: Path) -> None:
