@@ -11,14 +11,15 @@ import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from harvest.config import HarvestConfig, load_harvest_config
+from harvest.config import HarvestConfig
 from harvest.conventions.command import conventions_group, lint_command
 from harvest.dataset.command import dataset_group
 from harvest.errors import IdiomError
-from harvest.glob_settings import check_globs
+from harvest.glob_settings import configured
 from harvest.io_errors import describe
 from harvest.options import setting_type
 from harvest.scrub.command import scrub_command
@@ -62,8 +63,28 @@ def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
                              "form the test split.")(command)
 
 
+def fleet_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The flags of `idiom harvest --repos` (harvest/fleet/)."""
+    for option in reversed((
+        click.option("--repos", "repos_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                     help="Harvest every repository this file lists (a local path or git URL per line) instead of REPO."),
+        click.option("--repo-jobs", type=click.IntRange(min=1),
+                     help="With --repos: repositories harvested at once (default: the machine's cores)."),
+        click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
+                     help="With --repos: where listed URLs are cloned (default: .idiom/repos/ here)."),
+        click.option("--clone-filter", metavar="SPEC",
+                     help="With --repos: clone URLs partially, e.g. blob:limit=1m (git clone --filter)."),
+        click.option("--merge", metavar="NAME",
+                     help="With --repos: also write .idiom/datasets/NAME/ here, all the datasets merged."),
+        click.option("--ray", metavar="ADDRESS",
+                     help="With --repos: run the repositories as Ray tasks on this cluster (default: $RAY_ADDRESS)."),
+    )):
+        command = option(command)
+    return command
+
+
 @cli.command("harvest", short_help="Mine a repository into scrubbed records, then build its dataset.")
-@click.argument("repo", type=click.Path(path_type=Path), default=".")
+@click.argument("repo", type=click.Path(path_type=Path), required=False)
 @click.option("--name", default="", help="Name of the harvest and dataset under .idiom/ (default: the repo folder).")
 @click.option("--ref", "refs", multiple=True, help="Ref whose history to mine (repeatable; default: the default branch).")
 @click.option("--all-refs", is_flag=True, default=None, help="Mine the history of every branch, tag and pull ref.")
@@ -77,10 +98,11 @@ def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
 @dataset_options
 @click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
+@fleet_options
+def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
                     max_commits: int | None, prs_file: Path | None, max_file_bytes: int | None,
                     split: str | None, exclude_files: tuple[str, ...], jobs: int | None, no_dataset: bool,
-                    as_json: bool) -> None:
+                    as_json: bool, **fleet: Any) -> None:
     """Mine REPO and build its dataset.
 
     First half: files at HEAD, commits with diffs, PRs and reviews, with every secret scrubbed, into
@@ -88,10 +110,21 @@ def harvest_command(repo: Path, name: str, refs: tuple[str, ...], all_refs: bool
     units, prompt/completion pairs, mined conventions and train/eval/test datasets in .idiom/datasets/NAME/.
 
     Settings come from REPO/idiom.toml [harvest], then IDIOM_HARVEST_* variables, then these flags.
+
+    With --repos FILE, every repository FILE lists (a local path or a git URL per line) is harvested so,
+    side by side, each into its own .idiom/ (see "Many repositories" in docs/harvest.md).
     """
     from harvest.dataset.report import print_dataset
     from harvest.mining.pipeline import harvest
 
+    if fleet["repos_file"]:
+        _harvest_repos(repo, name, refs, prs_file, fleet, not no_dataset, as_json, all_refs=all_refs, since=since,
+                       max_commits=max_commits, max_file_bytes=max_file_bytes, split=split,
+                       exclude_files=exclude_files or None, jobs=jobs)
+        return
+    if given := [f"--{option.replace('_', '-')}" for option, value in fleet.items() if value]:
+        raise click.UsageError(f"{', '.join(given)} go with --repos FILE")
+    repo = repo or Path(".")
     config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
                         split=split, exclude_files=exclude_files or None, jobs=jobs)
@@ -132,10 +165,30 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
         print_dataset(summary)
 
 
+def _harvest_repos(repo: Path | None, name: str, refs: tuple[str, ...], prs_file: Path | None, fleet: dict[str, Any],
+                   build: bool, as_json: bool, **flags: object) -> None:
+    """`idiom harvest --repos FILE`: exit status 1 when any repository failed."""
+    from harvest.fleet.command import FleetOptions, harvest_repos
+    from harvest.fleet.report import fleet_json, print_fleet
+
+    alone = [flag for flag, value in (("REPO", repo), ("--name", name), ("--ref", refs), ("--prs", prs_file)) if value]
+    if alone:
+        raise click.UsageError(f"{', '.join(alone)} name one repository: drop them with --repos "
+                               "(each listed repository uses its own folder name and default branch)")
+    options = FleetOptions(fleet["workdir"], fleet["repo_jobs"] or 0, fleet["ray"] or "", fleet["merge"] or "",
+                           fleet["clone_filter"] or "")
+    summary = harvest_repos(fleet["repos_file"], flags, options, build=build, progress=not as_json)
+    if as_json:
+        click.echo(fleet_json(summary))
+    else:
+        print_fleet(summary)
+    if summary.failed:
+        raise SystemExit(1)
+
+
 def _configure(repo: Path, **flags: object) -> HarvestConfig:
     """`[harvest]` for REPO with the flags that were given applied last, its globs checked."""
-    given = {k: v for k, v in flags.items() if v is not None}
-    return check_globs(repo, dataclasses.replace(load_harvest_config(repo), **given), tuple(given))
+    return configured(repo, flags)
 
 
 def _print_summary(summary: object) -> None:

@@ -3,14 +3,22 @@ the glob and where it was set: the flag, the `IDIOM_HARVEST_*` variable, or the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
-from harvest.config import HarvestConfig, read_toml
+from harvest.config import HarvestConfig, load_harvest_config, read_toml
 from harvest.errors import ConfigError
 from harvest.globs import glob_regex
 
 GLOB_SETTINGS = ("exclude_paths", "deprecated_paths", "exclude_files")
+
+
+def configured(repo: Path, flags: dict[str, object]) -> HarvestConfig:
+    """`[harvest]` for `repo` with the command-line `flags` that were given (not None) applied last, its globs
+    checked: what one harvest runs with, and each repository of `idiom harvest --repos`."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    return check_globs(repo, dataclasses.replace(load_harvest_config(repo), **given), tuple(given))
 
 
 def check_globs(repo: Path, config: HarvestConfig, flagged: tuple[str, ...] = ()) -> HarvestConfig:

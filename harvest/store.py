@@ -110,6 +110,11 @@ class Artifacts:
         """`<home>/suites/default.yaml`: the suite `idiom suite generate` writes and `idiom validate` reads."""
         return self.home / "suites" / "default.yaml"
 
+    @property
+    def clones(self) -> Path:
+        """`<home>/repos/`: the clones `idiom harvest --repos` makes of listed URLs (the default --workdir)."""
+        return self.home / "repos"
+
     def dataset_names(self) -> list[str]:
         """The finished datasets' names, sorted."""
         return complete_artifacts(self.datasets)

@@ -33,7 +33,12 @@ from harvest.dataset.dedup import dedupe
 from harvest.dataset.formats import write_splits
 from harvest.dataset.formatting import format_pairs
 from harvest.dataset.quality import filter_pairs
-from harvest.dataset.split import decontaminate, exclude_files, split_pairs, uncovered_kinds
+from harvest.dataset.split import (
+    decontaminate,
+    exclude_files,
+    split_pairs,
+    uncovered_kinds,
+)
 from harvest.dataset.validate import estimate_tokens
 from harvest.errors import InputError
 from harvest.globs import matches_glob

@@ -12,7 +12,7 @@ import pytest
 
 from harvest.config import HarvestConfig
 from harvest.errors import RepoError
-from harvest.mining.pipeline import mine
+from harvest.mining.pipeline import harvest, mine
 
 BIG = "".join(f"line {n} of a file past the clone's blob size limit\n" for n in range(60))  # ~3 KB
 
@@ -64,6 +64,16 @@ def test_a_partial_clone_is_mined_without_fetching_what_it_lacks(make_repo, tmp_
                                                                       ("added", "missing-object", [])]
     app = [c for commit in commits for c in commit["changes"] if c["path"] == "app.py"]
     assert len(app) == 3 and all(c["hunks"] and not c["skipped"] for c in app)
+
+
+def test_nothing_is_fetched_even_while_the_remote_would_answer(make_repo, tmp_path: Path) -> None:
+    # A file:// remote serves a lazy fetch silently: any fetch would show as new objects in the clone.
+    origin = _origin(make_repo)
+    clone = _clone(origin, tmp_path / "clone", "--no-checkout")
+    before = _objects(clone), sorted(p.name for p in (clone / ".git" / "objects" / "pack").iterdir())
+    summary, dataset = harvest(clone, HarvestConfig(), progress=False)  # mining and the dataset build
+    assert (_objects(clone), sorted(p.name for p in (clone / ".git" / "objects" / "pack").iterdir())) == before
+    assert summary.excluded == {"missing-object": 1} and dataset is not None and dataset.units
 
 
 def test_blobs_missing_at_head_are_excluded_with_their_reason(make_repo, tmp_path: Path) -> None:
