@@ -29,15 +29,22 @@ R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 3  # enough to keep a worker busy while its last result is read back
 
 
-def job_count(jobs: int) -> int:
-    """The processes `jobs` asks for: itself, or for 0 the cores this process may use."""
-    if jobs > 0:
-        return jobs
+def cores() -> int:
+    """The cores this process may use (its CPU affinity where the platform says)."""
     if hasattr(os, "process_cpu_count"):  # Python 3.13+: honours affinity and the -X cpu_count option
         return os.process_cpu_count() or 1
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def job_count(jobs: int) -> int:
+    """The processes `jobs` asks for: itself, or for 0 the cores, and never more than the cores.
+
+    The cap matters because a repository's idiom.toml may set the count: untrusted input must not choose
+    to fork a thousand processes, and CPU-bound batches gain nothing from more workers than cores.
+    """
+    return min(jobs, cores()) if jobs > 0 else cores()
 
 
 class Pool:

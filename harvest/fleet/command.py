@@ -19,6 +19,7 @@ from harvest.fleet.listing import read_repo_list
 from harvest.fleet.merge import MergeSummary, merge_clash, merge_datasets
 from harvest.fleet.run import import_ray, run_local, run_ray
 from harvest.glob_settings import configured
+from harvest.pool import cores
 from harvest.progress import progress_bar
 from harvest.store import Artifacts, ensure_home, safe_name
 
@@ -70,9 +71,9 @@ def harvest_repos(listing: Path, flags: dict[str, Any], options: FleetOptions, b
         if not options.workdir:
             ensure_home(here)  # created with its .gitignore, so the clones stay out of the team's `git status`
         workdir.mkdir(parents=True, exist_ok=True)
-    side_by_side = options.repo_jobs or os.cpu_count() or 1
+    side_by_side = options.repo_jobs or cores()
     if not address and flags.get("jobs") is None:  # the cores shared out, not each repository taking them all
-        flags = {**flags, "jobs": max(1, (os.cpu_count() or 1) // side_by_side)}
+        flags = {**flags, "jobs": max(1, cores() // side_by_side)}
     jobs = [RepoJob(s, str(workdir.resolve()), options.clone_filter, flags, build) for s in sources]
     results: dict[str, RepoResult] = {}
     with progress_bar(progress) as bar:

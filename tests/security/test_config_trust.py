@@ -107,3 +107,17 @@ def test_committed_artifacts_of_a_never_harvested_clone_send_nothing(make_repo, 
     assert run("trust", str(repo.path), "--artifacts").exit_code == 0
     assert run(*args, env=endpoints.env()).exit_code == 0
     assert len(endpoints.vendor.requests) == 1
+
+
+def test_an_untrusted_job_count_forks_no_more_processes_than_cores(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harvest import pool
+
+    asked: list[int] = []
+    original = pool.job_count
+    monkeypatch.setattr(pool, "job_count", lambda jobs: asked.append(original(jobs)) or asked[-1])
+    repo = small_team_repo(make_repo)
+    repo.write("idiom.toml", "[harvest]\njobs = 1000\nmin_completion_chars = 10\n")
+    repo.commit("chore: a thousand workers")
+    done = run("harvest", str(repo.path))
+    assert done.exit_code == 0, done.output
+    assert asked and max(asked) == pool.cores()
