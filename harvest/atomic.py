@@ -48,12 +48,13 @@ def atomic_write_json(path: Path, data: Any) -> None:
 
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> int:
-    """Write dataclass records one JSON object per line (inside a staged directory, so no temp name)."""
+    """Write dataclass records one JSON object per line (inside a staged directory, so no temp name); a
+    record given as bytes is a line already serialised (a re-harvest's reused commit), written as is."""
     count = 0
     with path.open("wb") as out:
         for record in records:
             # orjson serialises dataclasses natively, several times faster than asdict + json.
-            out.write(orjson.dumps(record))
+            out.write(record if isinstance(record, bytes) else orjson.dumps(record))
             out.write(b"\n")
             count += 1
     return count

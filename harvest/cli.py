@@ -97,17 +97,23 @@ def fleet_options(command: Callable[..., None]) -> Callable[..., None]:
               help="Skip files larger than this (default 1 MiB).")
 @dataset_options
 @click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
+@click.option("--full", is_flag=True,
+              help="Mine everything again instead of reusing the last harvest's commits and unchanged files.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @fleet_options
 def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
                     max_commits: int | None, prs_file: Path | None, max_file_bytes: int | None,
                     split: str | None, exclude_files: tuple[str, ...], jobs: int | None, no_dataset: bool,
-                    as_json: bool, **fleet: Any) -> None:
+                    full: bool, as_json: bool, **fleet: Any) -> None:
     """Mine REPO and build its dataset.
 
     First half: files at HEAD, commits with diffs, PRs and reviews, with every secret scrubbed, into
     .idiom/harvest/NAME/. Second half (skip with --no-dataset; run alone with `idiom dataset build`): code
     units, prompt/completion pairs, mined conventions and train/eval/test datasets in .idiom/datasets/NAME/.
+
+    A second harvest parses and scrubs only the commits and files that are new since the last one and
+    reuses the rest; the artifacts are those a full harvest writes. A rewritten history (force-push,
+    rebase), other settings or another idiomatic version make it a full harvest, saying why.
 
     Settings come from REPO/idiom.toml [harvest], then IDIOM_HARVEST_* variables, then these flags.
 
@@ -118,8 +124,8 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
     from harvest.mining.pipeline import harvest
 
     if fleet["repos_file"]:
-        _harvest_repos(repo, name, refs, prs_file, fleet, not no_dataset, as_json, all_refs=all_refs, since=since,
-                       max_commits=max_commits, max_file_bytes=max_file_bytes, split=split,
+        _harvest_repos(repo, name, refs, prs_file, fleet, not no_dataset, full, as_json, all_refs=all_refs,
+                       since=since, max_commits=max_commits, max_file_bytes=max_file_bytes, split=split,
                        exclude_files=exclude_files or None, jobs=jobs)
         return
     if given := [f"--{option.replace('_', '-')}" for option, value in fleet.items() if value]:
@@ -128,7 +134,7 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
     config = _configure(repo, refs=refs or None, all_refs=all_refs, since=since, max_commits=max_commits,
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
                         split=split, exclude_files=exclude_files or None, jobs=jobs)
-    summary, dataset = harvest(repo, config, name=name, build=not no_dataset, progress=not as_json)
+    summary, dataset = harvest(repo, config, name=name, build=not no_dataset, progress=not as_json, full=full)
     if as_json:
         data = dataclasses.asdict(summary)
         if dataset:
@@ -166,7 +172,7 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
 
 
 def _harvest_repos(repo: Path | None, name: str, refs: tuple[str, ...], prs_file: Path | None, fleet: dict[str, Any],
-                   build: bool, as_json: bool, **flags: object) -> None:
+                   build: bool, full: bool, as_json: bool, **flags: object) -> None:
     """`idiom harvest --repos FILE`: exit status 1 when any repository failed."""
     from harvest.fleet.command import FleetOptions, harvest_repos
     from harvest.fleet.report import fleet_json, print_fleet
@@ -176,7 +182,7 @@ def _harvest_repos(repo: Path | None, name: str, refs: tuple[str, ...], prs_file
         raise click.UsageError(f"{', '.join(alone)} name one repository: drop them with --repos "
                                "(each listed repository uses its own folder name and default branch)")
     options = FleetOptions(fleet["workdir"], fleet["repo_jobs"] or 0, fleet["ray"] or "", fleet["merge"] or "",
-                           fleet["clone_filter"] or "")
+                           fleet["clone_filter"] or "", full)
     summary = harvest_repos(fleet["repos_file"], flags, options, build=build, progress=not as_json)
     if as_json:
         click.echo(fleet_json(summary))
@@ -205,8 +211,12 @@ def _print_summary(summary: object) -> None:
     table.add_row("pii scrubbed", str(scrub["total"] - scrub["secrets"]))
     if data["shallow"]:
         table.add_row("warning", "shallow clone: history stops at the shallow boundary")
+    reuse = data["reuse"]
     console = Console()
     console.print(table)
+    console.print(f"full harvest: {reuse['full']}" if "full" in reuse else
+                  f"re-harvest: {reuse['new_commits']} new commits mined, {reuse['reused_commits']} reused; "
+                  f"{reuse['rescrubbed_files']} files at HEAD scrubbed again, the others reused")
     console.print(f"wrote {data['output']} in {data['seconds']} s")
 
 

@@ -47,6 +47,7 @@ class FleetOptions:
     ray: str = ""  # a Ray cluster's address ("" : `RAY_ADDRESS`, else the local pool)
     merge: str = ""  # the merged dataset's name ("" for none)
     clone_filter: str = ""  # `git clone --filter=` for URLs
+    full: bool = False  # `--full`: no repository reuses its last harvest
 
 
 def harvest_repos(listing: Path, flags: dict[str, Any], options: FleetOptions, build: bool = True,
@@ -74,7 +75,7 @@ def harvest_repos(listing: Path, flags: dict[str, Any], options: FleetOptions, b
     side_by_side = options.repo_jobs or cores()
     if not address and flags.get("jobs") is None:  # the cores shared out, not each repository taking them all
         flags = {**flags, "jobs": max(1, cores() // side_by_side)}
-    jobs = [RepoJob(s, str(workdir.resolve()), options.clone_filter, flags, build) for s in sources]
+    jobs = [RepoJob(s, str(workdir.resolve()), options.clone_filter, flags, build, options.full) for s in sources]
     results: dict[str, RepoResult] = {}
     with progress_bar(progress) as bar:
         overall = bar.add_task("repositories", total=len(jobs))

@@ -37,6 +37,7 @@ class RepoJob:
     clone_filter: str  # `git clone --filter=` for URLs ("" for a full clone)
     flags: dict[str, Any]  # the settings given on the command line, applied over each repository's own
     build: bool  # build the dataset after mining
+    full: bool = False  # mine everything again instead of reusing the last harvest
 
 
 @dataclass
@@ -77,7 +78,8 @@ def run_job(job: RepoJob) -> RepoResult:
             raise InputError(problem)
         repo = checkout(job)
         result.repo = str(repo)
-        summary, dataset = harvest(repo, configured(repo, job.flags), build=job.build, progress=False)
+        summary, dataset = harvest(repo, configured(repo, job.flags), build=job.build, progress=False,
+                                   full=job.full)
         result.harvest = summary.output
         result.counts = dict(summary.counts)
         if dataset:

@@ -342,6 +342,9 @@ def _is_module_table(path: str) -> bool:
     return bool(TS_CONFIG.search(path)) or posixpath.basename(path) in WORKSPACE_FILES or is_go_mod(path)
 
 
+REPARSED = frozenset(PACKAGE_LANGUAGES) | {"python"}  # languages whose saved bindings cannot be bound again
+
+
 def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
                 advance: Callable[[], None] = lambda: None) -> CodeGraph:
     """The graph of `files` (HEAD, scrubbed), reusing `previous` facts for files whose blob is unchanged."""
@@ -351,8 +354,10 @@ def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
     for record in files:
         if record.language in IDENTIFIERS:
             # Go and Java files are parsed again: their saved bindings keep only the in-scope candidates
-            # that resolved, and another file of the package may now define one that did not.
-            kept = old.get(record.path) if record.language not in PACKAGE_LANGUAGES else None
+            # that resolved, and another file of the package may now define one that did not. Python files
+            # too: a saved `from . import tasks` is bound as the module tasks.py, and binding that again
+            # would make it the package itself; only ECMAScript's binding can be applied twice.
+            kept = old.get(record.path) if record.language not in REPARSED else None
             facts[record.path] = kept if kept is not None and kept.blob == record.blob and record.blob else \
                 file_facts(record.path, record.language, record.text, record.blob)
         advance()

@@ -43,16 +43,20 @@ class RawCommit:
 
 
 def log_command(repo: git.Repo, revisions: list[str], config: HarvestConfig, patches: bool = True,
-                objects: ObjectAccess | None = None, skip: int = 0) -> list[str]:
+                objects: ObjectAccess | None = None, skip: int = 0, listed: bool = False,
+                fields: str = FORMAT) -> list[str]:
     """The `git log` argv the walk runs (on `objects`' view when it has one, past the first `skip` commits);
-    the benchmark runs its floor on the same revisions."""
+    the benchmark runs its floor on the same revisions. `listed`: the commits named on stdin alone, in that
+    order (a re-harvest's new commits), instead of a walk of `revisions` within the configured limits."""
     git_argv = objects.command() if objects else ["git", "-C", repo.git_dir]
-    argv = [*git_argv, "-c", "core.quotePath=false", "log", f"--format={FORMAT}",
+    argv = [*git_argv, "-c", "core.quotePath=false", "log", f"--format={fields}",
             "--no-color", "--no-ext-diff", "--no-textconv", "-M"]
     if patches:
         argv += ["-p", "--diff-merges=first-parent"]
     if objects and objects.missing:
         argv.append("--full-index")  # whole blob names, to tell which diffs stand on a placeholder
+    if listed:
+        return argv + ["--no-walk=unsorted", "--stdin", "--"]
     if config.since:
         argv.append(f"--since={config.since}")
     if config.max_commits:
@@ -60,6 +64,11 @@ def log_command(repo: git.Repo, revisions: list[str], config: HarvestConfig, pat
     if skip:
         argv.append(f"--skip={skip}")
     return argv + revisions + ["--"]
+
+
+def commit_order(repo: git.Repo, revisions: list[str], config: HarvestConfig) -> list[str]:
+    """The shas the walk visits, in its order, without the patches (a tenth of a second for 18k commits)."""
+    return repo.git.execute(log_command(repo, revisions, config, patches=False, fields="%H")).split()
 
 
 def count_commits(repo: git.Repo, revisions: list[str], config: HarvestConfig) -> int:
@@ -81,9 +90,14 @@ class LogStream:
     one was opened since).
     """
 
-    def __init__(self, argv: list[str], restart: Callable[[int], LogStream] | None = None) -> None:
+    def __init__(self, argv: list[str], restart: Callable[[int], LogStream] | None = None,
+                 stdin: bytes | None = None) -> None:
         self.restart = restart
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if stdin is not None:  # git reads all of it before it writes anything
+            self.process.stdin.write(stdin)
+            self.process.stdin.close()
         self.chunks: queue.Queue[bytes] = queue.Queue(maxsize=BUFFERED_CHUNKS)
         self.stopped = threading.Event()
         threading.Thread(target=self._pump, name="git-log-reader", daemon=True).start()
@@ -139,6 +153,14 @@ def start_log(repo: git.Repo, revisions: list[str], config: HarvestConfig, objec
     """Start the history walk in the background."""
     return LogStream(log_command(repo, revisions, config, objects=objects, skip=skip),
                      lambda done: start_log(repo, revisions, config, objects, done))
+
+
+def start_listed_log(repo: git.Repo, shas: list[str], config: HarvestConfig,
+                     objects: ObjectAccess | None = None) -> LogStream:
+    """Start the same output for the commits `shas` alone, in that order."""
+    return LogStream(log_command(repo, [], config, objects=objects, listed=True),
+                     lambda done: start_listed_log(repo, shas[done:], config, objects),
+                     "".join(f"{sha}\n" for sha in shas).encode("ascii"))
 
 
 @dataclass(frozen=True)

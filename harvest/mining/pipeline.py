@@ -7,16 +7,18 @@ run succeeded, so a failed or killed re-harvest leaves the previous result intac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import git
-from rich.progress import Progress
+import orjson
+from rich.progress import Progress, TaskID
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
@@ -27,19 +29,43 @@ from harvest.lock import writing
 from harvest.mining import scrubbing
 from harvest.mining.diffparse import parse_patch
 from harvest.mining.files import RawFile, walk_head
-from harvest.mining.history import LogStream, count_commits, read_log, start_log
+from harvest.mining.history import (
+    LogStream,
+    commit_order,
+    count_commits,
+    read_log,
+    start_listed_log,
+    start_log,
+)
 from harvest.mining.objects import MISSING_OBJECT, ObjectAccess, object_access
-from harvest.mining.prs import add_pull_refs, attach_export, load_export, prs_from_history, pull_refs
+from harvest.mining.prs import (
+    add_pull_refs,
+    attach_export,
+    load_export,
+    prs_from_history,
+    pull_refs,
+)
 from harvest.mining.redact import Redactor
 from harvest.mining.repo import default_revisions, open_repo
+from harvest.mining.reuse import Previous, allowlist_digest, previous_harvest
 from harvest.mining.testmap import map_tests
 from harvest.pool import Pool, batched
 from harvest.progress import progress_bar
-from harvest.records import CommitRecord, Exclusion, FileChange, FileRecord, PullRequest, SecretFinding
+from harvest.records import (
+    CommitRecord,
+    Exclusion,
+    FileChange,
+    FileRecord,
+    PullRequest,
+    SecretFinding,
+    build_record,
+)
 from harvest.scrub import load_allowlist
 from harvest.store import Artifacts, ensure_home, safe_name
 from harvest.testkind.discover import discover_profile
 from harvest.testkind.profile import DiscoveryProfile
+
+TOOL = f"idiomatic {__version__}"
 
 
 @dataclass
@@ -54,17 +80,19 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
     scrub: dict[str, Any] = field(default_factory=dict)
+    reuse: dict[str, Any] = field(default_factory=dict)  # what an incremental run took from the last, or why not
     seconds: float = 0.0
 
 
 def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool = True,
-            progress: bool = True) -> tuple[Summary, DatasetSummary | None]:
-    """`idiom harvest`: mine `repo_path`, then (with `build`) build its dataset, as one writer throughout."""
+            progress: bool = True, full: bool = False) -> tuple[Summary, DatasetSummary | None]:
+    """`idiom harvest`: mine `repo_path`, then (with `build`) build its dataset, as one writer throughout.
+    The mining reuses the last harvest's records where it may (harvest/mining/reuse.py) unless `full`."""
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
     with writing(ensure_home(root), "harvest"):
-        summary = _mine(repo, root, config, name, progress, started)
+        summary = _mine(repo, root, config, name, progress, started, full)
         return summary, build_dataset(Path(summary.output), config, progress) if build else None
 
 
@@ -73,7 +101,39 @@ def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool 
     return harvest(repo_path, config, name, build=False, progress=progress)[0]
 
 
-def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float) -> Summary:
+@dataclass
+class _Ledger:
+    """What the walk notes on the way for later stages: the commits PRs need, each path's newest commit, and
+    the file changes recorded without hunks, by reason."""
+
+    wanted: set[str]  # merge commits an export names
+    kept: dict[str, CommitRecord] = field(default_factory=dict)
+    last_touch: dict[str, str] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def note(self, record: CommitRecord) -> None:
+        self._note(record.sha, record.parents, record.message, ((c.path, c.skipped) for c in record.changes),
+                   lambda: record)
+
+    def note_line(self, line: bytes) -> None:
+        """A reused commits.jsonl line, decoded into a record only when PRs need it."""
+        row = orjson.loads(line)
+        self._note(row["sha"], row["parents"], row["message"],
+                   ((c["path"], c["skipped"]) for c in row["changes"]), lambda: build_record(CommitRecord, row))
+
+    def _note(self, sha: str, parents: Sequence[str], message: str, changes: Iterator[tuple[str, str]],
+              record: Callable[[], CommitRecord]) -> None:
+        for path, skipped in changes:
+            self.last_touch.setdefault(path, sha)
+            if skipped:
+                self.skipped[skipped] += 1
+        # Only merges, squash-style subjects and commits an export names can become PR records.
+        if len(parents) > 1 or sha in self.wanted or "(#" in message.partition("\n")[0]:
+            self.kept[sha] = record()
+
+
+def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float,
+          full: bool) -> Summary:
     name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
@@ -82,40 +142,57 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     redactor = Redactor(allowlist)  # the findings of every text, in the order a one-job run scrubs them
     shallow = (Path(repo.git_dir) / "shallow").exists()
     out = Artifacts(root).harvests / name
+    recorded = {"tool": TOOL, "config": recorded_settings(config), "shallow": shallow,
+                "allowlist_sha256": allowlist_digest(root) if repo.working_tree_dir else ""}
+    resolved = {rev: repo.git.rev_parse(rev) for rev in revisions if not rev.startswith("-")}
+    previous, why = (None, "--full given") if full else previous_harvest(out, repo, recorded, resolved)
+    order = commit_order(repo, revisions, config) if previous else []
+    new = [sha for sha in order if sha not in previous.offsets] if previous else []
     with (Pool(config.jobs, scrubbing.start, (allowlist, config)) as pool, staged_dir(out) as stage,
           progress_bar(progress) as bar, object_access(repo.git_dir, revisions) as objects,
-          start_log(repo, revisions, config, objects) as log):
+          contextlib.ExitStack() as logs):
+        # A full walk starts now, so git writes the history while the HEAD files are read on this core.
+        log = logs.enter_context(start_log(repo, revisions, config, objects)) if previous is None else None
         files, excluded = _collect_files(repo, head, config, bar, objects)
+        if previous and any(item.reason == MISSING_OBJECT for item in excluded):
+            # A blob git cannot read (damaged, or not fetched): a full walk reads the old ones too, and says so.
+            previous, why, order, new = None, "a blob at HEAD is missing or damaged", [], []
+            log = logs.enter_context(start_log(repo, revisions, config, objects))
+        elif previous and new:  # only the new commits; none, and git does not run at all
+            log = logs.enter_context(start_listed_log(repo, new, config, objects))
         profile = discover_profile({f.path: f.text for f in files})
         files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
-        scrubbed_files = _scrub_files(files, pool)  # while git writes the history in the background
-        wanted = {item.get("merge_commit_sha") for item in export}
-        kept: dict[str, CommitRecord] = {}
-        last_touch: dict[str, str] = {}
-        skipped: Counter[str] = Counter()
-        commits = _commits(repo, log, revisions, config, pool, redactor, bar, wanted, kept, last_touch, objects,
-                           skipped)
+        scrubbed_files = _scrub_files(files, pool, previous)  # while git writes the history in the background
+        ledger = _Ledger({item.get("merge_commit_sha") for item in export})
+        task = bar.add_task("commits", total=len(order) if previous else count_commits(repo, revisions, config))
+        parsed = _parsed(log, pool, bar, task, objects)
+        commits = _merged(parsed, previous, order, set(new), redactor, ledger, bar, task) if previous else \
+            _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
-        records = _file_records(files, scrubbed_files, redactor, last_touch)
-        prs = _pull_requests(repo, kept, export, redactor, config, objects)
+        history_findings = len(redactor.findings)
+        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch)
+        prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
             "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
             "tests": sum(1 for r in records if r.kind == "test"),
             "tests_mapped": sum(1 for r in records if r.tests),
             "commits": commit_count,
-            "merges": sum(1 for c in kept.values() if c.is_merge),
+            "merges": sum(1 for c in ledger.kept.values() if c.is_merge),
             "prs": write_jsonl(stage / "prs.jsonl", sorted(prs.values(), key=lambda p: p.number)),
             "review_comments": sum(len(p.comments) for p in prs.values()),
             "missing_objects": len(objects.missing),  # blobs the repository lacks, never fetched
-            "missing_diffs": skipped[MISSING_OBJECT],  # history diffs recorded without hunks for lack of them
+            "missing_diffs": ledger.skipped[MISSING_OBJECT],  # history diffs recorded without hunks for lack of them
         }
-        report = redactor.report()
+        report = redactor.report(history_findings)
         atomic_write_json(stage / "scrub-report.json", report)
-        summary = Summary(name, str(out), head.hexsha, revisions, shallow, counts,
-                          _count_reasons(excluded), {k: v for k, v in report.items() if k != "findings"})
+        reuse = {"reused_commits": commit_count - len(new), "new_commits": len(new),
+                 "rescrubbed_files": sum(1 for f in files if (f.path, f.blob) not in previous.files)} \
+            if previous else {"full": why}
+        summary = Summary(name, str(out), head.hexsha, revisions, shallow, counts, _count_reasons(excluded),
+                          {k: v for k, v in report.items() if k != "findings"}, reuse)
         summary.seconds = round(time.perf_counter() - started, 2)
-        atomic_write_json(stage / "manifest.json", _manifest(repo, summary, config, profile))
+        atomic_write_json(stage / "manifest.json", _manifest(summary, recorded, resolved, config, profile))
     return summary
 
 
@@ -130,15 +207,25 @@ def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig, bar:
     return files, excluded
 
 
-def _scrub_files(files: list[RawFile], pool: Pool) -> tuple[list[str], list[SecretFinding]]:
-    """The HEAD files' texts scrubbed by `pool`, in file order, and their findings."""
-    batches = batched(((f.path, f.text) for f in files), lambda item: len(item[1]), scrubbing.FILE_BATCH_BYTES,
-                      scrubbing.FILE_BATCH_MOST)
+def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) -> tuple[list[str], list[SecretFinding]]:
+    """The HEAD files' texts scrubbed by `pool` (or taken from the last harvest for an unchanged blob), in
+    file order, and their findings."""
+    known = previous.files if previous else {}
+    batches = batched(((f.path, f.text) for f in files if (f.path, f.blob) not in known),
+                      lambda item: len(item[1]), scrubbing.FILE_BATCH_BYTES, scrubbing.FILE_BATCH_MOST)
+    fresh: list[str] = []
+    found: dict[str, list[SecretFinding]] = {}
+    for batch_texts, batch_findings in pool.ordered_map(scrubbing.scrub_files, batches):
+        fresh += batch_texts
+        for finding in batch_findings:
+            found.setdefault(finding.path, []).append(finding)
     texts: list[str] = []
     findings: list[SecretFinding] = []
-    for batch_texts, batch_findings in pool.ordered_map(scrubbing.scrub_files, batches):
-        texts += batch_texts
-        findings += batch_findings
+    scrubbed = iter(fresh)
+    for f in files:
+        text, own = known.get((f.path, f.blob)) or (next(scrubbed), found.get(f.path, []))
+        texts.append(text)
+        findings += own
     return texts, findings
 
 
@@ -154,26 +241,49 @@ def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFi
     ]
 
 
-def _commits(repo: git.Repo, log: LogStream, revisions: list[str], config: HarvestConfig, pool: Pool,
-             redactor: Redactor, bar: Progress, wanted: set[str], kept: dict[str, CommitRecord],
-             last_touch: dict[str, str], objects: ObjectAccess, skipped: Counter[str]) -> Iterator[CommitRecord]:
-    """Scrubbed commits, newest first, parsed and scrubbed by `pool` in batches; fills `kept` (commits PRs
-    need), `last_touch` and `skipped` (file changes recorded without hunks, by reason) on the way."""
-    task = bar.add_task("commits", total=count_commits(repo, revisions, config))
+def _parsed(log: LogStream | None, pool: Pool, bar: Progress, task: TaskID,
+            objects: ObjectAccess) -> Iterator[tuple[CommitRecord, list[SecretFinding]]]:
+    """The commits `log` writes, parsed and scrubbed by `pool` in batches, each with its findings in order."""
+    if log is None:
+        return
     batches = batched(read_log(log, objects), scrubbing.entry_size, scrubbing.COMMIT_BATCH_BYTES,
                       scrubbing.COMMIT_BATCH_MOST)
     for records, findings in pool.ordered_map(scrubbing.scrub_commits, batches):
-        redactor.findings.extend(findings)
+        by_commit: dict[str, list[SecretFinding]] = {}
+        for finding in findings:  # every finding of a commit's texts carries its sha
+            by_commit.setdefault(finding.commit, []).append(finding)
         for record in records:
-            for change in record.changes:
-                last_touch.setdefault(change.path, record.sha)
-                if change.skipped:
-                    skipped[change.skipped] += 1
-            # Only merges, squash-style subjects and commits an export names can become PR records.
-            if record.is_merge or record.sha in wanted or "(#" in record.message.partition("\n")[0]:
-                kept[record.sha] = record
             bar.advance(task)
+            yield record, by_commit.get(record.sha, [])
+
+
+def _walked(parsed: Iterator[tuple[CommitRecord, list[SecretFinding]]], redactor: Redactor,
+            ledger: _Ledger) -> Iterator[CommitRecord]:
+    """A full harvest's commits, newest first, as the walk gives them."""
+    for record, findings in parsed:
+        redactor.findings.extend(findings)
+        ledger.note(record)
+        yield record
+
+
+def _merged(parsed: Iterator[tuple[CommitRecord, list[SecretFinding]]], previous: Previous, order: list[str],
+            new: set[str], redactor: Redactor, ledger: _Ledger, bar: Progress,
+            task: TaskID) -> Iterator[CommitRecord | bytes]:
+    """A re-harvest's commits in the walk's `order`: the `new` ones as parsed, the others' lines as the last
+    harvest wrote them, each commit's findings in place."""
+    reused = previous.lines(sha for sha in order if sha not in new)
+    for sha in order:
+        if sha in new:
+            record, findings = next(parsed)
+            ledger.note(record)
+            redactor.findings.extend(findings)
             yield record
+        else:
+            _, line = next(reused)
+            ledger.note_line(line)
+            redactor.findings.extend(previous.findings.get(sha, ()))
+            bar.advance(task)
+            yield line
 
 
 def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[dict[str, Any]],
@@ -198,15 +308,16 @@ def _pull_requests(repo: git.Repo, kept: dict[str, CommitRecord], export: list[d
     return prs
 
 
-def _manifest(repo: git.Repo, summary: Summary, config: HarvestConfig, profile: DiscoveryProfile) -> dict[str, Any]:
-    """Inputs by content hash (commits, export, config), tool version, counts, and the test-discovery
-    profile every later stage classifies paths with."""
+def _manifest(summary: Summary, recorded: dict[str, Any], resolved: dict[str, str], config: HarvestConfig,
+              profile: DiscoveryProfile) -> dict[str, Any]:
+    """Inputs by content hash (commits, export, allowlist, config), tool version, counts, and the
+    test-discovery profile every later stage classifies paths with."""
     export_hash = hashlib.sha256(Path(config.prs_file).read_bytes()).hexdigest() if config.prs_file else ""
-    resolved = {rev: repo.git.rev_parse(rev) for rev in summary.revisions if not rev.startswith("-")}
     return {
-        "tool": f"idiomatic {__version__}",
-        "inputs": {"head": summary.head, "revisions": resolved, "prs_export_sha256": export_hash},
-        "config": recorded_settings(config),
+        "tool": recorded["tool"],
+        "inputs": {"head": summary.head, "revisions": resolved, "prs_export_sha256": export_hash,
+                   "allowlist_sha256": recorded["allowlist_sha256"]},
+        "config": recorded["config"],
         "shallow": summary.shallow,
         "counts": summary.counts,
         "excluded": summary.excluded,

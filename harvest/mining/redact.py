@@ -63,8 +63,9 @@ class Redactor:
         self.findings.extend(SecretFinding(f.rule, f.kind, "history-diff", path, commit, 0) for f in result.findings)
         return result.text
 
-    def report(self) -> dict[str, Any]:
-        """The scrub report: totals, counts by rule and by location kind, and every location."""
+    def report(self, history_findings: int) -> dict[str, Any]:
+        """The scrub report: totals, counts by rule and by location kind, and every location, the history
+        walk's `history_findings` first (a re-harvest takes each old commit's findings from them)."""
         secrets = [f for f in self.findings if f.kind == "secret"]
         return {
             "total": len(self.findings),
@@ -72,6 +73,7 @@ class Redactor:
             "by_rule": dict(Counter(f.rule for f in self.findings).most_common()),
             "by_location": dict(Counter(f.location for f in self.findings).most_common()),
             "secrets_only_in_history": len(_history_only(secrets)),
+            "history_findings": history_findings,
             "findings": [asdict(f) for f in self.findings],
         }
 
