@@ -5,8 +5,12 @@ peak memory is then its own) and results come back as they finish, for the progr
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import socket
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -41,8 +45,23 @@ def run_local(jobs: Sequence[RepoJob], workers: int) -> Iterator[tuple[RepoJob, 
 def _in_own_process(job: RepoJob) -> RepoResult:
     """`run_job` in a fresh interpreter (spawn: no lock or cache inherited from this one) that serves this job
     alone, so a worker killed (out of memory, a signal) fails only its own repository."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as one:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as one:
         return one.submit(run_job, job).result()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, end this job's process when the command that started it dies (`kill`, a CI timeout):
+    otherwise it would go on harvesting for minutes that nobody waits for. What it leaves half done is
+    a staging folder the next run clears (harvest/atomic.py). Elsewhere the job finishes on its own."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the command died before the line above: no signal will come
+        os._exit(1)
 
 
 def run_ray(jobs: Sequence[RepoJob], address: str) -> Iterator[tuple[RepoJob, RepoResult]]:

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -214,3 +215,58 @@ def test_a_url_is_cloned_partially_harvested_and_followed(here: Path, make_repo)
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_command_takes_its_repository_jobs_with_it(here: Path, make_repo) -> None:
+    """SIGKILL leaves no handler to run: each job's process must notice its parent's death by itself."""
+    _service(make_repo("api"), "api")
+    (here / "repos.txt").write_text("api\n")
+    command = subprocess.Popen([sys.executable, "-m", "harvest", "harvest", "--repos", "repos.txt", "--json"],
+                               cwd=here, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        job = _first_child(command.pid)
+        command.kill()
+        command.wait()
+        _wait_gone(job)
+    finally:
+        command.kill()
+    assert not (here / "api" / ".idiom" / "harvest" / "api" / "manifest.json").exists()  # stopped, not finished
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:  # gone meanwhile
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+def _first_child(pid: int) -> int:
+    """The job process the command spawns (the first child that is Python, not git)."""
+    for _ in range(6000):
+        for child in _children(pid):
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes() if Path(f"/proc/{child}").exists() else b""
+            if b"multiprocessing" in cmdline and b"spawn_main" in cmdline:
+                return child
+        time.sleep(0.01)
+    raise AssertionError("the command started no job process")
+
+
+def _wait_gone(pid: int) -> None:
+    for _ in range(6000):  # generous: this only waits for the signal to be handled, never asserts a time
+        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"job process {pid} outlived the killed command")
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State:"))
+    except (OSError, StopIteration):
+        return "Z"
