@@ -233,7 +233,8 @@ def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFi
                   last_touch: dict[str, str]) -> list[FileRecord]:
     texts, findings = scrubbed
     redactor.findings.extend(findings)  # after the history's, as a one-job run finds them
-    tests = map_tests({f.path: f.text for f in files}, {f.path: f.kind for f in files})
+    # Over the scrubbed texts, as everything downstream sees the files (the dataset build's graph too).
+    tests = map_tests({f.path: text for f, text in zip(files, texts, strict=True)}, {f.path: f.kind for f in files})
     return [
         FileRecord(f.path, f.kind, f.language, f.size, f.blob, text, f.decode_errors, tests.get(f.path, ()),
                    last_touch.get(f.path, ""))
