@@ -19,6 +19,7 @@ from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import build_index
 from router.strategies.rag.retrieve import Retriever
+from router.strategies.rag.store import HNSW_HEADER
 from server.cli import idiom
 
 HASH = IndexConfig(embedding_model="hash")
@@ -258,3 +259,15 @@ def test_the_index_records_each_files_kind_and_readers_of_older_indexes_judge_it
     (folder / "units.jsonl").write_text("".join(
         json.dumps({k: v for k, v in r.items() if k != "file_kind"}) + "\n" for r in rows))
     assert [(h.path, h.why) for h in Retriever(folder, HASH).search(focus, k=8, mode="similar")] == recorded
+
+
+def test_no_index_file_keeps_memory_hnswlib_never_initialised(acme_dataset: Path, tmp_path: Path) -> None:
+    """chroma-core/chroma#7688: `length.bin` is written at the index's capacity from an unzeroed buffer, so
+    its slots past the element count held this process's old heap (texts, paths, keys). A small index
+    (below Chroma's first HNSW flush) has no element yet and was all garbage."""
+    build_index(acme_dataset, tmp_path / "index", HASH)
+    segments = list((tmp_path / "index" / "chroma").glob("*/length.bin"))
+    assert segments
+    for lengths in segments:
+        _, _, capacity, count = HNSW_HEADER.unpack_from(lengths.with_name("header.bin").read_bytes())
+        assert lengths.read_bytes()[count * 4:] == bytes((capacity - count) * 4), lengths

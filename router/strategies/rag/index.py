@@ -46,7 +46,13 @@ if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the 
 from router.strategies.rag.embeddings import default_model, embedding_function
 from router.strategies.rag.lexical import Lexical
 from router.strategies.rag.query_encoder import export_query_encoder
-from router.strategies.rag.store import chroma_errors, client, copy_local, damaged
+from router.strategies.rag.store import (
+    chroma_errors,
+    client,
+    copy_local,
+    damaged,
+    zero_unused_slots,
+)
 
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
 MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
@@ -165,6 +171,8 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
         stats = _sync(collection, wanted, config.batch_size, progress)
     finally:
         store.close()  # the embedded store's files are whole on disk once it is closed
+    if not config.url:
+        zero_unused_slots(stage / "chroma")
     stats.model = model
     return stats
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,6 +87,36 @@ def _forget(path: str) -> None:
     with SharedSystemClient._refcount_lock:
         SharedSystemClient._identifier_to_system.pop(path, None)
         SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+HNSW_HEADER = struct.Struct("<iQQQ")  # format version, level-0 offset, capacity, element count (hnswlib's order)
+
+
+def zero_unused_slots(chroma: Path) -> int:
+    """Zero what hnswlib wrote from memory it never initialised; return how many segments it touched.
+
+    Each HNSW segment's `length.bin` is written at the index's whole capacity from a buffer that is
+    allocated and never zeroed, so the slots past its element count hold whatever this process's heap
+    held before: document texts, paths, a key from an unscrubbed file the same process read
+    (chroma-core/chroma#7688, open; found here by tests/harvest/test_planted_secrets.py). hnswlib never
+    reads those slots, so zeros change nothing but what the file gives away. A header in a layout other
+    than the one known here is left alone.
+    """
+    touched = 0
+    for header in sorted(chroma.glob("*/header.bin")):
+        lengths = header.with_name("length.bin")
+        data = header.read_bytes()
+        if len(data) < HNSW_HEADER.size or not lengths.is_file():
+            continue
+        version, _, capacity, count = HNSW_HEADER.unpack_from(data)
+        size = lengths.stat().st_size
+        if version != 1 or count > capacity or size != capacity * 4 or size == count * 4:
+            continue
+        with lengths.open("r+b") as out:
+            out.seek(count * 4)
+            out.write(bytes(size - count * 4))
+        touched += 1
+    return touched
 
 
 def copy_local(source: Path, target: Path) -> None:
