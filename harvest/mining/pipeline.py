@@ -144,7 +144,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
     out = Artifacts(root).harvests / name
     recorded = {"tool": TOOL, "config": recorded_settings(config), "shallow": shallow,
                 "allowlist_sha256": allowlist_digest(root) if repo.working_tree_dir else ""}
-    resolved = {rev: repo.git.rev_parse(rev) for rev in revisions if not rev.startswith("-")}
+    resolved = _resolved(repo, revisions)
     previous, why = (None, "--full given") if full else previous_harvest(out, repo, recorded, resolved)
     order = commit_order(repo, revisions, config) if previous else []
     new = [sha for sha in order if sha not in previous.offsets] if previous else []
@@ -194,6 +194,16 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / "manifest.json", _manifest(summary, recorded, resolved, config, profile))
     return summary
+
+
+def _resolved(repo: git.Repo, revisions: list[str]) -> dict[str, str]:
+    """Each walked ref's commit now (every ref's for `--all`), recorded so a re-harvest can tell a rewrite."""
+    resolved = {rev: repo.git.rev_parse(rev) for rev in revisions if not rev.startswith("-")}
+    if "--all" in revisions:
+        for line in repo.git.for_each_ref("--format=%(refname) %(objectname)").splitlines():
+            ref, _, sha = line.partition(" ")
+            resolved[ref] = sha
+    return resolved
 
 
 def _collect_files(repo: git.Repo, head: git.Commit, config: HarvestConfig, bar: Progress,

@@ -102,6 +102,23 @@ def test_a_rewritten_history_is_harvested_in_full_saying_why(team_repo: GitRepo,
     assert _artifacts(tmp_path / "home", "team") == _artifacts(tmp_path / "full", "team")
 
 
+def test_with_every_ref_a_deleted_branch_is_reused_and_a_moved_back_one_is_a_rewrite(
+        team_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _grow(team_repo)  # a merged feature/rates branch
+    team_repo.git("branch", "topic", "HEAD~2")
+    _harvest(team_repo, tmp_path / "home", monkeypatch, "--no-dataset", "--all-refs")
+    team_repo.git("branch", "-D", "feature/rates")  # merged, then deleted: nothing rewritten
+    team_repo.write("service/app/more.py", "MORE = 2\n")
+    team_repo.commit("feat: more")
+    again = _harvest(team_repo, tmp_path / "home", monkeypatch, "--no-dataset", "--all-refs")
+    assert again["reuse"]["new_commits"] == 1
+    _harvest(team_repo, tmp_path / "full", monkeypatch, "--no-dataset", "--all-refs")
+    assert _artifacts(tmp_path / "home", "team") == _artifacts(tmp_path / "full", "team")
+    team_repo.git("branch", "-f", "topic", "HEAD~4")  # moved back: its old tip is no longer in its history
+    reason = _harvest(team_repo, tmp_path / "home", monkeypatch, "--no-dataset", "--all-refs")["reuse"]["full"]
+    assert reason.startswith("history rewritten: refs/heads/topic was ")
+
+
 def test_other_settings_an_allowlist_or_full_mean_a_full_harvest(team_repo: GitRepo, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
