@@ -145,9 +145,12 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
 @click.option("--name", default="",
               help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 @dataset_options
+@click.option("--no-cache", is_flag=True,
+              help="Recompute everything instead of reusing the last build's units, fim spans and MinHash "
+                   "signatures (.idiom/cache/NAME/, refreshed either way).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
-                          jobs: int | None, as_json: bool) -> None:
+                          jobs: int | None, no_cache: bool, as_json: bool) -> None:
     """Build .idiom/datasets/NAME/ from an existing harvest: units, pairs, conventions, datasets.
 
     The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
@@ -158,7 +161,7 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
     from harvest.store import Artifacts
 
     config = _configure(repo, split=split, exclude_files=exclude_files or None, jobs=jobs)
-    summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json)
+    summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json, no_cache=no_cache)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(summary), indent=2))
     else:

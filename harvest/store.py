@@ -24,6 +24,7 @@ from harvest.trust import check_artifacts
 
 HOME_ENV = "IDIOM_HOME"
 MANIFEST = "manifest.json"  # written last into a harvest, dataset or index: its presence means complete
+CACHES = "cache"
 
 
 _checked_homes: set[Path] = set()  # `.idiom` folders found safe: one stat per request once checked
@@ -57,6 +58,11 @@ def ensure_home(repo: Path) -> Path:
     return home
 
 
+def build_cache(home: Path, name: str) -> Path:
+    """`<home>/cache/<name>/`: what dataset `name`'s build reuses from the last one (harvest/dataset/cache.py)."""
+    return home / CACHES / name
+
+
 def units_file_of(index: Path, manifest: dict[str, Any]) -> Path:
     """The units file an index was built from: its manifest records it relative to the index folder, so the
     index works from any directory and moves with its home."""
@@ -84,6 +90,11 @@ class Artifacts:
     def datasets(self) -> Path:
         """`<home>/datasets/`: units, pairs, conventions and splits, one folder per dataset."""
         return self.home / "datasets"
+
+    @property
+    def caches(self) -> Path:
+        """`<home>/cache/`: the dataset builds' caches, one folder per dataset (`build_cache`)."""
+        return self.home / CACHES
 
     @property
     def index(self) -> Path:

@@ -28,8 +28,9 @@ from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
+from harvest.dataset.cache import BuildCache, Sketches, code_stamp, open_cache
 from harvest.dataset.card import DatasetFacts, render_card
-from harvest.dataset.dedup import dedupe
+from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
 from harvest.dataset.formats import write_splits
 from harvest.dataset.formatting import format_pairs
 from harvest.dataset.quality import filter_pairs
@@ -56,9 +57,10 @@ from harvest.records import (
     Pair,
     Rejection,
     Unit,
+    build_record,
     read_records,
 )
-from harvest.store import MANIFEST, complete_artifacts
+from harvest.store import MANIFEST, build_cache, complete_artifacts
 from harvest.units import SUPPORTED, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import last_changes
@@ -89,38 +91,49 @@ class DatasetSummary:
     seconds: float = 0.0
 
 
-def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:
-    """The harvest in `source` with its units found, held-out files left out; plus exclusions and HEAD."""
+def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
+                cache: BuildCache | None = None) -> tuple[Corpus, list[Exclusion], str]:
+    """The harvest in `source` with its units found (those of files `cache` holds read back), held-out files
+    left out; plus exclusions and HEAD."""
     head = _harvest_head(source)
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
     prs = PullRequests(source / "prs.jsonl")
-    units = tuple(find_units(files, commits, head, bar, config.jobs))
+    units = tuple(find_units(files, commits, head, bar, config.jobs, cache))
     return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
 
 
-def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) -> DatasetSummary:
-    """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`)."""
+def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no_cache: bool = False) -> DatasetSummary:
+    """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`),
+    reusing the last build's per-content work (harvest/dataset/cache.py) unless `no_cache`, which recomputes
+    everything (and leaves a fresh cache)."""
     with writing(source.parents[1], "dataset"):
-        return _build_dataset(source, config, progress)
+        return _build_dataset(source, config, progress, no_cache)
 
 
-def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> DatasetSummary:
+def open_build_cache(source: Path, read: bool = True) -> BuildCache:
+    """The build cache of the dataset built from the harvest in `source` (empty when not `read`)."""
+    return open_cache(build_cache(source.parents[1], source.name), code_stamp(VERSIONED),
+                      Sketches(hash_values, NUM_PERM, hash_dtype()), read=read)
+
+
+def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache: bool) -> DatasetSummary:
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
+    cache = open_build_cache(source, read=not no_cache)
     with progress_bar(progress) as bar:
-        corpus, excluded, head = load_corpus(source, config, bar)
+        corpus, excluded, head = load_corpus(source, config, bar, cache)
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
-                          {c.sha: c.author_date for c in corpus.commits}, config)
+                          {c.sha: c.author_date for c in corpus.commits}, config, cache)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
-        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard)
+        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, cache.sketch)
         pairs, leaks_across = split_pairs(pairs, config)
-        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard)
+        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, cache.sketch)
         rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
@@ -146,6 +159,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
+    cache.save()  # after the dataset: a failed build keeps the previous cache
     return summary
 
 
@@ -174,19 +188,25 @@ def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Pat
 
 
 def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], head: str, bar: Progress,
-               jobs: int = 1) -> list[Unit]:
+               jobs: int = 1, cache: BuildCache | None = None) -> list[Unit]:
     """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark; the files
-    are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
+    `cache` does not hold are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
     task = bar.add_task("units", total=len(files))
     parsed = [(f.path, f.language, f.text) for f in files if f.language in SUPPORTED]
     bar.advance(task, len(files) - len(parsed))
-    units: list[Unit] = []
+    keys = [cache.key("units", *item) for item in parsed] if cache else []
+    of_file = [cache.units.get(key, _decode_units) for key in keys] if cache else [None] * len(parsed)
+    bar.advance(task, sum(found is not None for found in of_file))
+    missing = [i for i, found in enumerate(of_file) if found is None]
     with Pool(jobs) as pool:
-        for batch in pool.ordered_map(_units_of, batched(parsed, lambda item: len(item[2]), UNIT_BATCH_BYTES,
-                                                         UNIT_BATCH_MOST)):
-            for found in batch:
-                units.extend(found)
-                bar.advance(task)
+        done = pool.ordered_map(_units_of, batched([parsed[i] for i in missing], lambda item: len(item[2]),
+                                                   UNIT_BATCH_BYTES, UNIT_BATCH_MOST))
+        for i, found in zip(missing, (found for batch in done for found in batch), strict=True):
+            of_file[i] = found
+            if cache:
+                cache.units.put(keys[i], found)
+            bar.advance(task)
+    units = [unit for found in of_file for unit in found or ()]
     spans: dict[str, list[tuple[str, int, int]]] = {}
     for unit in units:
         spans.setdefault(unit.path, []).append((unit.id, unit.start_line, unit.end_line))
@@ -199,6 +219,13 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
 def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:
     """Each (path, language, text) file's units, for a pool worker."""
     return [extract_units(path, language, text) for path, language, text in batch]
+
+
+def _decode_units(value: Any) -> list[Unit]:
+    """A file's units as the build cache holds them (a list of Unit objects); raises TypeError on another value."""
+    if not isinstance(value, list):
+        raise TypeError("not a list of units")
+    return [build_record(Unit, item) for item in value]
 
 
 def _harvest_head(source: Path) -> str:
