@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,13 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
-from harvest.commitlog import CommitLog, PullRequests
+from harvest.commitlog import CommitLog, PullRequests, dates_of
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
-from harvest.dataset.cache import BuildCache, Sketches, code_stamp, open_cache
+from harvest.dataset.cache import BuildCache, Sketches, code_stamp, count, open_cache
 from harvest.dataset.card import DatasetFacts, render_card
 from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
 from harvest.dataset.formats import write_splits
@@ -126,7 +127,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
-                          {c.sha: c.author_date for c in corpus.commits}, config, cache)
+                          dates_of(corpus.commits), config, cache)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
@@ -149,8 +150,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
         write_jsonl(stage / "rejected.jsonl", rejected)
         formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))
         write_conventions(stage / "conventions.yaml", rules, name, head)
-        tokens = {s: sum(estimate_tokens(p.prompt + p.context + p.prefix + p.completion + p.suffix)
-                         for p in pairs if p.split == s) for s in SPLITS}
+        tokens = token_sums(pairs, cache)
         facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
                              summary.rejected, summary.units,
                              [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
@@ -214,6 +214,16 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     last_of_file = {f.path: f.last_commit for f in files}
     dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
     return mark_units(dated)
+
+
+def token_sums(pairs: Iterable[Pair], cache: BuildCache) -> dict[str, int]:
+    """The estimated tokens of each split's pairs (all their text), for the card and the manifest; each pair's
+    count read from `cache` when its text is there (counting is a regex pass over every pair's text)."""
+    sums = dict.fromkeys(SPLITS, 0)
+    for pair in pairs:
+        text = pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
+        sums[pair.split] += cache.tokens.fetch(cache.key("tokens", text), partial(estimate_tokens, text), count)
+    return sums
 
 
 def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:

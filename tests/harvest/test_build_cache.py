@@ -55,6 +55,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(build, "extract_units", counting("units", build.extract_units))
     monkeypatch.setattr(fim, "candidate_spans", counting("spans", fim.candidate_spans))
     monkeypatch.setattr(build, "hash_values", counting("sketches", build.hash_values))
+    monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
     return counts
 
 
@@ -62,13 +63,13 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
                                                               computed: Counter[str]) -> None:
     cold = _dataset(home)
     assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == ["sketches.npz", "spans.jsonl",
-                                                                          "units.jsonl"]
+                                                                          "tokens.jsonl", "units.jsonl"]
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed == Counter(), "a warm build of the same harvest recomputes nothing"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == cold
-    assert computed["units"] and computed["spans"] and computed["sketches"]
+    assert computed["units"] and computed["spans"] and computed["sketches"] and computed["tokens"]
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
