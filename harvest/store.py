@@ -92,11 +92,6 @@ class Artifacts:
         return self.home / "datasets"
 
     @property
-    def caches(self) -> Path:
-        """`<home>/cache/`: the dataset builds' caches, one folder per dataset (`build_cache`)."""
-        return self.home / CACHES
-
-    @property
     def index(self) -> Path:
         """`<home>/index/`: the retrieval index (its manifest names the dataset it was built from)."""
         return self.home / "index"
