@@ -146,8 +146,8 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
               help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 @dataset_options
 @click.option("--no-cache", is_flag=True,
-              help="Recompute everything instead of reusing the last build's units, fim spans, MinHash "
-                   "signatures and token counts (.idiom/cache/NAME/, refreshed either way).")
+              help="Recompute everything instead of reusing the last build's units, graph facts, fim spans, "
+                   "MinHash signatures and token counts (.idiom/cache/NAME/, refreshed either way).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
                           jobs: int | None, no_cache: bool, as_json: bool) -> None:

@@ -44,7 +44,8 @@ from harvest.dataset.split import (
 from harvest.dataset.validate import estimate_tokens
 from harvest.errors import InputError
 from harvest.globs import matches_glob
-from harvest.graph import CodeGraph, build_graph
+from harvest.graph import FileFacts, build_graph
+from harvest.graph.graph import parse_facts
 from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
@@ -139,7 +140,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
-        graph = build_graph(files, CodeGraph.load(out / "graph"), lambda: bar.advance(graph_task))
+        graph = build_graph(files, partial(graph_facts, cache), lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
                              asdict(format_stats), graph.counts(), *fim_counts(pairs))
@@ -214,6 +215,12 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     last_of_file = {f.path: f.last_commit for f in files}
     dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
     return mark_units(dated)
+
+
+def graph_facts(cache: BuildCache, record: FileRecord) -> FileFacts:
+    """A file's code graph facts before binding (harvest/graph), read from `cache` when it holds its text."""
+    key = cache.key("facts", record.path, record.language, record.blob, record.text)
+    return cache.facts.fetch(key, partial(parse_facts, record), partial(build_record, FileFacts))
 
 
 def token_sums(pairs: Iterable[Pair], cache: BuildCache) -> dict[str, int]:

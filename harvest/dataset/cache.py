@@ -2,10 +2,10 @@
 
 A rebuild after a few new commits meets mostly the same files and completions as the last one, so the
 dataset build (harvest/dataset/build.py) looks their work up here before doing it: the units of a file
-(tree-sitter, `units`), the fim candidate spans of a file (`spans`), the MinHash values of a compared
-text (`sketches`) and the estimated tokens of a pair's text (`tokens`). It lives in `<home>/cache/<dataset>/`
-(harvest/store.py `build_cache`), one file per kind, and holds only what was derived from already-scrubbed
-records, never raw repository text.
+(tree-sitter, `units`), its code graph facts before binding (`facts`), its fim candidate spans (`spans`),
+the MinHash values of a compared text (`sketches`) and the estimated tokens of a pair's text (`tokens`).
+It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
+what was derived from already-scrubbed records, never raw repository text.
 
 - Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines)
   and the stamp of the code computing it (the tool's version, the libraries' versions, the digest of the
@@ -177,10 +177,11 @@ class BuildCache:
     units: Entries = field(default_factory=lambda: Entries("units"))
     spans: Entries = field(default_factory=lambda: Entries("spans"))
     tokens: Entries = field(default_factory=lambda: Entries("tokens"))
+    facts: Entries = field(default_factory=lambda: Entries("facts"))
 
     @property
     def kinds(self) -> Iterable[Entries]:
-        return (self.units, self.spans, self.tokens)
+        return (self.units, self.spans, self.tokens, self.facts)
 
     def key(self, kind: str, *parts: str | bytes) -> bytes:
         """The key of an entry of `kind` computed from `parts` by this build's code."""

@@ -253,6 +253,11 @@ class LazyFacts(Mapping[str, FileFacts]):
         return len(self._lines)
 
 
+def parse_facts(record: FileRecord) -> FileFacts:
+    """`file_facts` of a file record."""
+    return file_facts(record.path, record.language, record.text, record.blob)
+
+
 def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts:
     """Parse one file: its definitions, its bindings (targets unresolved) and the imported names it uses."""
     source = Source(path, language, text)
@@ -342,19 +347,20 @@ def _is_module_table(path: str) -> bool:
     return bool(TS_CONFIG.search(path)) or posixpath.basename(path) in WORKSPACE_FILES or is_go_mod(path)
 
 
-def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
+def build_graph(files: Sequence[FileRecord], facts_of: Callable[[FileRecord], FileFacts] | None = None,
                 advance: Callable[[], None] = lambda: None) -> CodeGraph:
-    """The graph of `files` (HEAD, scrubbed), reusing `previous` facts for files whose blob is unchanged."""
+    """The graph of `files` (HEAD, scrubbed), each file's facts before binding from `facts_of` (the dataset
+    build's cache), else parsed.
+
+    Never from a saved graph: its bindings are bound, and binding again is not the same (`from . import
+    utils` was rewritten to the submodule, and would now bind to the package), nor are Go's and Java's,
+    which keep only the in-scope candidates that resolved.
+    """
     configs = {f.path: f.text for f in files if _is_module_table(f.path)}
-    old = previous.files if previous is not None else {}
     facts: dict[str, FileFacts] = {}
     for record in files:
         if record.language in IDENTIFIERS:
-            # Go and Java files are parsed again: their saved bindings keep only the in-scope candidates
-            # that resolved, and another file of the package may now define one that did not.
-            kept = old.get(record.path) if record.language not in PACKAGE_LANGUAGES else None
-            facts[record.path] = kept if kept is not None and kept.blob == record.blob and record.blob else \
-                file_facts(record.path, record.language, record.text, record.blob)
+            facts[record.path] = facts_of(record) if facts_of else parse_facts(record)
         advance()
     graph = CodeGraph(facts, read_aliases(configs), read_packages(configs), read_go_modules(configs),
                       declared_packages({f.path: f.text for f in files if f.path in facts}))

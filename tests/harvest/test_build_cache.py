@@ -56,20 +56,21 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(fim, "candidate_spans", counting("spans", fim.candidate_spans))
     monkeypatch.setattr(build, "hash_values", counting("sketches", build.hash_values))
     monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
+    monkeypatch.setattr(build, "parse_facts", counting("facts", build.parse_facts))
     return counts
 
 
 def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo, home: Path,
                                                               computed: Counter[str]) -> None:
     cold = _dataset(home)
-    assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == ["sketches.npz", "spans.jsonl",
-                                                                          "tokens.jsonl", "units.jsonl"]
+    assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == [
+        "facts.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed == Counter(), "a warm build of the same harvest recomputes nothing"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == cold
-    assert computed["units"] and computed["spans"] and computed["sketches"] and computed["tokens"]
+    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts"))
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
@@ -81,7 +82,7 @@ def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: 
     team_repo.commit("fix: empty events")
     _run("harvest", str(team_repo.path), "--name", "team")
     warm = _dataset(home)
-    assert computed["units"] == 1 and computed["spans"] == 1
+    assert computed["units"] == 1 and computed["spans"] == 1 and computed["facts"] == 1
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == warm
 
