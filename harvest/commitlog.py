@@ -37,6 +37,17 @@ class CommitLog:
     def __len__(self) -> int:
         return len(self.by_sha)
 
+    def without_diffs(self) -> Iterator[CommitRecord]:
+        """The commits with every change's hunks left out, decoding the rest of each line only (most of a
+        record, and of the time spent decoding it, is its hunks)."""
+        with self.path.open("rb") as lines:
+            for line in lines:
+                if line.strip():
+                    value = orjson.loads(line)
+                    for change in value.get("changes", ()):
+                        change.pop("hunks", None)
+                    yield build_record(CommitRecord, value)
+
 
 class PullRequests:
     """The pull requests of a harvest, by number, re-read from `path` on each iteration (checked once here)."""
@@ -76,6 +87,11 @@ class ShaIndex(Mapping[str, CommitRecord]):
 def index_by_sha(commits: Iterable[CommitRecord]) -> Mapping[str, CommitRecord]:
     """sha → commit: a CommitLog's own index (nothing read until asked), else a dict of the records given."""
     return commits.by_sha if isinstance(commits, CommitLog) else {c.sha: c for c in commits}
+
+
+def without_diffs(commits: Iterable[CommitRecord]) -> Iterable[CommitRecord]:
+    """The commits for a pass that reads no diff: a CommitLog's without their hunks, other iterables as they are."""
+    return commits.without_diffs() if isinstance(commits, CommitLog) else commits
 
 
 def dates_of(commits: Iterable[CommitRecord]) -> dict[str, str]:
