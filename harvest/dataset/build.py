@@ -126,16 +126,19 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
     cache = open_build_cache(source, read=not no_cache)
     with progress_bar(progress) as bar:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
+        cache.units.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
+        cache.spans.forget_unused()
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
         pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, cache.sketch)
         pairs, leaks_across = split_pairs(pairs, config)
         pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, cache.sketch)
+        cache.sketches.forget_unused()
         rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)

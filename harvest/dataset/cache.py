@@ -103,6 +103,11 @@ class Entries:
             self.put(key, found)
         return found
 
+    def forget_unused(self) -> None:
+        """Let go of the last build's entries this one did not ask for, once its stage is over (they would not
+        be written back anyway)."""
+        self.loaded = {}
+
     def load(self, path: Path) -> None:
         """Read the entries of `path`; a missing or damaged file leaves none (so everything is recomputed)."""
         try:
@@ -142,9 +147,14 @@ class Sketches:
         found = self.kept.get(key)
         if found is None:
             row = self.rows.get(key)
-            found = self.values[row] if row is not None else self.compute(text)
+            found = self.values[row].copy() if row is not None else self.compute(text)  # a copy: see forget_unused
             self.kept[key] = found
         return found
+
+    def forget_unused(self) -> None:
+        """Let go of the last build's values (the rows used were copied out), once dedup and decontamination
+        are over."""
+        self.rows, self.values = {}, None
 
     def load(self, path: Path) -> None:
         """Read `path` (an .npz of `keys` and `values`, never pickled); a damaged one leaves none."""
@@ -169,9 +179,9 @@ class Sketches:
 
 @dataclass
 class BuildCache:
-    """The entries of one dataset's builds, by kind; `folder` None keeps them for this build only."""
+    """The entries of one dataset's builds, by kind, and the folder they are read from and written to."""
 
-    folder: Path | None
+    folder: Path
     stamp: str
     sketches: Sketches
     units: Entries = field(default_factory=lambda: Entries("units"))
@@ -192,9 +202,7 @@ class BuildCache:
         return self.sketches.fetch(self.key("sketch", text), text)
 
     def save(self) -> None:
-        """Replace the cache folder with the entries this build used, in one step; nothing without a folder."""
-        if self.folder is None:
-            return
+        """Replace the cache folder with the entries this build used, in one step."""
         with staged_dir(self.folder) as stage:
             for kind in self.kinds:
                 kind.save(stage / f"{kind.name}.jsonl")
@@ -208,10 +216,10 @@ def count(value: Any) -> int:
     return value
 
 
-def open_cache(folder: Path, stamp: str, sketches: Sketches, read: bool = True, write: bool = True) -> BuildCache:
+def open_cache(folder: Path, stamp: str, sketches: Sketches, read: bool = True) -> BuildCache:
     """The cache in `folder` (what a killed build left there cleared first, under the caller's writer lock);
-    with `read` False it starts empty, with `write` False `save` writes nothing."""
-    cache = BuildCache(folder if write else None, stamp, sketches)
+    with `read` False it starts empty."""
+    cache = BuildCache(folder, stamp, sketches)
     remove_leftovers(folder.parent, only=folder.name)
     if read:
         for kind in cache.kinds:
