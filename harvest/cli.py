@@ -98,7 +98,7 @@ def fleet_options(command: Callable[..., None]) -> Callable[..., None]:
 @dataset_options
 @click.option("--no-dataset", is_flag=True, help="Stop after mining: skip units, pairs, conventions and datasets.")
 @click.option("--full", is_flag=True,
-              help="Mine everything again instead of reusing the last harvest's commits and unchanged files.")
+              help="Redo everything: reuse neither the last harvest's commits and files nor the build's cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @fleet_options
 def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_refs: bool | None, since: str | None,
@@ -151,9 +151,12 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
 @click.option("--name", default="",
               help="Which harvest under .idiom/harvest/ (default: the only one, else the indexed one).")
 @dataset_options
+@click.option("--no-cache", is_flag=True,
+              help="Recompute everything instead of reusing the last build's units, graph facts, fim spans, "
+                   "MinHash signatures and token counts (.idiom/cache/NAME/, refreshed either way).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def dataset_build_command(repo: Path, name: str, split: str | None, exclude_files: tuple[str, ...],
-                          jobs: int | None, as_json: bool) -> None:
+                          jobs: int | None, no_cache: bool, as_json: bool) -> None:
     """Build .idiom/datasets/NAME/ from an existing harvest: units, pairs, conventions, datasets.
 
     The second half of `idiom harvest`, alone: re-run it after changing [harvest] settings such as the
@@ -164,7 +167,7 @@ def dataset_build_command(repo: Path, name: str, split: str | None, exclude_file
     from harvest.store import Artifacts
 
     config = _configure(repo, split=split, exclude_files=exclude_files or None, jobs=jobs)
-    summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json)
+    summary = build_dataset(Artifacts(repo).harvest(name), config, progress=not as_json, no_cache=no_cache)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(summary), indent=2))
     else:

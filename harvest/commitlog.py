@@ -28,13 +28,25 @@ class CommitLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.by_sha = ShaIndex(path, _offsets(path))
+        offsets, self.dates = _offsets(path)
+        self.by_sha = ShaIndex(path, offsets)
 
     def __iter__(self) -> Iterator[CommitRecord]:
         return read_records(self.path, CommitRecord)
 
     def __len__(self) -> int:
         return len(self.by_sha)
+
+    def without_diffs(self) -> Iterator[CommitRecord]:
+        """The commits with every change's hunks left out, decoding the rest of each line only (most of a
+        record, and of the time spent decoding it, is its hunks)."""
+        with self.path.open("rb") as lines:
+            for line in lines:
+                if line.strip():
+                    value = orjson.loads(line)
+                    for change in value.get("changes", ()):
+                        change.pop("hunks", None)
+                    yield build_record(CommitRecord, value)
 
 
 class PullRequests:
@@ -77,14 +89,27 @@ def index_by_sha(commits: Iterable[CommitRecord]) -> Mapping[str, CommitRecord]:
     return commits.by_sha if isinstance(commits, CommitLog) else {c.sha: c for c in commits}
 
 
-def _offsets(path: Path) -> dict[str, int]:
-    """Each commit's byte offset; every record is decoded once, so a damaged file fails here, naming its
-    line, as reading it into memory did."""
+def without_diffs(commits: Iterable[CommitRecord]) -> Iterable[CommitRecord]:
+    """The commits for a pass that reads no diff: a CommitLog's without their hunks, other iterables as they are."""
+    return commits.without_diffs() if isinstance(commits, CommitLog) else commits
+
+
+def dates_of(commits: Iterable[CommitRecord]) -> dict[str, str]:
+    """sha → author date: a CommitLog's own (kept from its first pass), else from the records given."""
+    return commits.dates if isinstance(commits, CommitLog) else {c.sha: c.author_date for c in commits}
+
+
+def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Each commit's byte offset and author date; every record is decoded once, so a damaged file fails here,
+    naming its line, as reading it into memory did."""
     offsets: dict[str, int] = {}
+    dates: dict[str, str] = {}
     offset = 0
     with path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
             if line.strip():
-                offsets[decode_line(path, number, line, CommitRecord).sha] = offset
+                commit = decode_line(path, number, line, CommitRecord)
+                offsets[commit.sha] = offset
+                dates[commit.sha] = commit.author_date
             offset += len(line)
-    return offsets
+    return offsets, dates

@@ -24,6 +24,7 @@ from harvest.trust import check_artifacts
 
 HOME_ENV = "IDIOM_HOME"
 MANIFEST = "manifest.json"  # written last into a harvest, dataset or index: its presence means complete
+CACHES = "cache"
 
 
 _checked_homes: set[Path] = set()  # `.idiom` folders found safe: one stat per request once checked
@@ -55,6 +56,11 @@ def ensure_home(repo: Path) -> Path:
         home.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ignore, "*\n")
     return home
+
+
+def build_cache(home: Path, name: str) -> Path:
+    """`<home>/cache/<name>/`: what dataset `name`'s build reuses from the last one (harvest/dataset/cache.py)."""
+    return home / CACHES / name
 
 
 def units_file_of(index: Path, manifest: dict[str, Any]) -> Path:

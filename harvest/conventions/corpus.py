@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 
+from harvest.commitlog import without_diffs
 from harvest.conventions.rules import Subject
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
 
@@ -45,7 +47,12 @@ class Corpus:
 
     def subjects(self) -> list[str]:
         """Commit subjects that speak for the team: no merges, reverts, fixups, bots or release automation."""
-        return [c.message.strip().splitlines()[0] for c in self.commits
-                if c.message.strip() and not c.is_merge and not any(b in c.author.lower() for b in BOT_AUTHORS)
-                and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))
-                and not any(tag in c.message for tag in AUTOMATION_TAGS)]
+        return list(self._subjects)
+
+    @cached_property
+    def _subjects(self) -> tuple[str, ...]:
+        # Read once (the commit format's miner and its measure both ask), and without the diffs.
+        return tuple(c.message.strip().splitlines()[0] for c in without_diffs(self.commits)
+                     if c.message.strip() and not c.is_merge and not any(b in c.author.lower() for b in BOT_AUTHORS)
+                     and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))
+                     and not any(tag in c.message for tag in AUTOMATION_TAGS))

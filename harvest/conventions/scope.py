@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
@@ -80,6 +81,13 @@ def scopes_of(place: Place) -> Iterator[Scope]:
         yield Scope(kind=place.kind, order=KIND)
 
 
+@lru_cache(maxsize=1 << 16)
+def _scopes(place: Place) -> frozenset[Scope]:
+    """`scopes_of(place)`, worked out once per place: clustering asks again for every place's scopes for each
+    scope it finds, of each rule (1.5 million times on an 18,000-commit history)."""
+    return frozenset(scopes_of(place))
+
+
 def scoped(rule: Rule, found: Places, corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     """`rule` (measured on `found`) narrowed away from the scopes its exceptions cluster in, followed by each
     cluster's own rule where one can be stated; `[rule]` when its exceptions do not cluster."""
@@ -105,10 +113,10 @@ def scoped(rule: Rule, found: Places, corpus: Corpus, config: HarvestConfig) -> 
 
 def _cluster(followed: list[Place], broken: list[Place], config: HarvestConfig) -> Scope | None:
     """The scope holding most of the exceptions where the rule does not hold, or None."""
-    broken_in = Counter(s for p in broken for s in set(scopes_of(p)))
+    broken_in = Counter(s for p in broken for s in _scopes(p))
     if not broken_in:
         return None
-    followed_in = Counter(s for p in followed for s in set(scopes_of(p)) if s in broken_in)
+    followed_in = Counter(s for p in followed for s in _scopes(p) if s in broken_in)
     total = len(followed) + len(broken)
     # A cluster is a corner of the code: it holds at most half the rule's places (a scope holding most of
     # them is where the rule simply does not hold) and leaves the rule enough places elsewhere.

@@ -12,8 +12,9 @@ import hashlib
 import importlib.metadata
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,16 @@ from rich.progress import Progress
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
-from harvest.commitlog import CommitLog, PullRequests
+from harvest.classify import language_of
+from harvest.commitlog import CommitLog, PullRequests, dates_of
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
+from harvest.dataset.cache import BuildCache, Sketches, code_stamp, count, open_cache
 from harvest.dataset.card import DatasetFacts, render_card
-from harvest.dataset.dedup import dedupe
+from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
 from harvest.dataset.formats import write_splits
 from harvest.dataset.formatting import format_pairs
 from harvest.dataset.quality import filter_pairs
@@ -42,7 +45,8 @@ from harvest.dataset.split import (
 from harvest.dataset.validate import estimate_tokens
 from harvest.errors import InputError
 from harvest.globs import matches_glob
-from harvest.graph import CodeGraph, build_graph
+from harvest.graph import FileFacts, build_graph, file_facts
+from harvest.graph.graph import parse_facts
 from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
@@ -56,9 +60,10 @@ from harvest.records import (
     Pair,
     Rejection,
     Unit,
+    build_record,
     read_records,
 )
-from harvest.store import MANIFEST, complete_artifacts
+from harvest.store import MANIFEST, build_cache, complete_artifacts
 from harvest.units import SUPPORTED, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import last_changes
@@ -89,43 +94,57 @@ class DatasetSummary:
     seconds: float = 0.0
 
 
-def load_corpus(source: Path, config: HarvestConfig, bar: Progress) -> tuple[Corpus, list[Exclusion], str]:
-    """The harvest in `source` with its units found, held-out files left out; plus exclusions and HEAD."""
+def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
+                cache: BuildCache | None = None) -> tuple[Corpus, list[Exclusion], str]:
+    """The harvest in `source` with its units found (those of files `cache` holds read back), held-out files
+    left out; plus exclusions and HEAD."""
     head = _harvest_head(source)
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
     prs = PullRequests(source / "prs.jsonl")
-    units = tuple(find_units(files, commits, head, bar, config.jobs))
+    units = tuple(find_units(files, commits, head, bar, config.jobs, cache))
     return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
 
 
-def build_dataset(source: Path, config: HarvestConfig, progress: bool = True) -> DatasetSummary:
-    """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`)."""
+def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no_cache: bool = False) -> DatasetSummary:
+    """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`),
+    reusing the last build's per-content work (harvest/dataset/cache.py) unless `no_cache`, which recomputes
+    everything (and leaves a fresh cache)."""
     with writing(source.parents[1], "dataset"):
-        return _build_dataset(source, config, progress)
+        return _build_dataset(source, config, progress, no_cache)
 
 
-def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> DatasetSummary:
+def open_build_cache(source: Path, read: bool = True) -> BuildCache:
+    """The build cache of the dataset built from the harvest in `source` (empty when not `read`)."""
+    return open_cache(build_cache(source.parents[1], source.name), code_stamp(VERSIONED),
+                      Sketches(hash_values, NUM_PERM, hash_dtype()), read=read)
+
+
+def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache: bool) -> DatasetSummary:
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
+    cache = open_build_cache(source, read=not no_cache)
     with progress_bar(progress) as bar:
-        corpus, excluded, head = load_corpus(source, config, bar)
+        corpus, excluded, head = load_corpus(source, config, bar, cache)
+        cache.units.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
-                          {c.sha: c.author_date for c in corpus.commits}, config)
+                          dates_of(corpus.commits), config, cache)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
+        cache.spans.forget_unused()
         pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
-        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard)
+        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, cache.sketch)
         pairs, leaks_across = split_pairs(pairs, config)
-        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard)
+        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, cache.sketch)
+        cache.sketches.forget_unused()
         rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
-        graph = build_graph(files, CodeGraph.load(out / "graph"), lambda: bar.advance(graph_task))
+        graph = build_graph(files, partial(graph_facts, cache), lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
                              asdict(format_stats), graph.counts(), *fim_counts(pairs))
@@ -136,8 +155,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         write_jsonl(stage / "rejected.jsonl", rejected)
         formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))
         write_conventions(stage / "conventions.yaml", rules, name, head)
-        tokens = {s: sum(estimate_tokens(p.prompt + p.context + p.prefix + p.completion + p.suffix)
-                         for p in pairs if p.split == s) for s in SPLITS}
+        tokens = token_sums(pairs, cache)
         facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
                              summary.rejected, summary.units,
                              [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
@@ -146,6 +164,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool) -> Datas
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
+    cache.save()  # after the dataset: a failed build keeps the previous cache
     return summary
 
 
@@ -174,19 +193,25 @@ def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Pat
 
 
 def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], head: str, bar: Progress,
-               jobs: int = 1) -> list[Unit]:
+               jobs: int = 1, cache: BuildCache | None = None) -> list[Unit]:
     """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark; the files
-    are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
+    `cache` does not hold are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
     task = bar.add_task("units", total=len(files))
     parsed = [(f.path, f.language, f.text) for f in files if f.language in SUPPORTED]
     bar.advance(task, len(files) - len(parsed))
-    units: list[Unit] = []
+    keys = [cache.key("units", *item) for item in parsed] if cache else []
+    of_file = [cache.units.get(key, _decode_units) for key in keys] if cache else [None] * len(parsed)
+    bar.advance(task, sum(found is not None for found in of_file))
+    missing = [i for i, found in enumerate(of_file) if found is None]
     with Pool(jobs) as pool:
-        for batch in pool.ordered_map(_units_of, batched(parsed, lambda item: len(item[2]), UNIT_BATCH_BYTES,
-                                                         UNIT_BATCH_MOST)):
-            for found in batch:
-                units.extend(found)
-                bar.advance(task)
+        done = pool.ordered_map(_units_of, batched([parsed[i] for i in missing], lambda item: len(item[2]),
+                                                   UNIT_BATCH_BYTES, UNIT_BATCH_MOST))
+        for i, found in zip(missing, (found for batch in done for found in batch), strict=True):
+            of_file[i] = found
+            if cache:
+                cache.units.put(keys[i], found)
+            bar.advance(task)
+    units = [unit for found in of_file for unit in found or ()]
     spans: dict[str, list[tuple[str, int, int]]] = {}
     for unit in units:
         spans.setdefault(unit.path, []).append((unit.id, unit.start_line, unit.end_line))
@@ -196,9 +221,48 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     return mark_units(dated)
 
 
+def graph_facts(cache: BuildCache, record: FileRecord) -> FileFacts:
+    """A file's code graph facts before binding (harvest/graph), read from `cache` when it holds its text."""
+    key = cache.key("facts", record.path, record.language, record.blob, record.text)
+    return cache.facts.fetch(key, partial(parse_facts, record), partial(build_record, FileFacts))
+
+
+def cached_parse(source: Path, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
+    """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from the build
+    cache of the dataset built from the harvest in `source` (path → blob in `blobs`), where the last build
+    parsed the same text, and parses otherwise. Read-only: the build writes the cache back. Mining's test
+    map (harvest/mining/testmap.py) uses it, so a re-harvest parses only the files that changed."""
+    cache = open_build_cache(source, read=False)
+    cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
+
+    def parse(path: str, text: str) -> FileFacts:
+        language, blob = language_of(path), blobs[path]
+        return cache.facts.get(cache.key("facts", path, language, blob, text), partial(build_record, FileFacts)) \
+            or file_facts(path, language, text, blob)
+
+    return parse
+
+
+def token_sums(pairs: Iterable[Pair], cache: BuildCache) -> dict[str, int]:
+    """The estimated tokens of each split's pairs (all their text), for the card and the manifest; each pair's
+    count read from `cache` when its text is there (counting is a regex pass over every pair's text)."""
+    sums = dict.fromkeys(SPLITS, 0)
+    for pair in pairs:
+        text = pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
+        sums[pair.split] += cache.tokens.fetch(cache.key("tokens", text), partial(estimate_tokens, text), count)
+    return sums
+
+
 def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:
     """Each (path, language, text) file's units, for a pool worker."""
     return [extract_units(path, language, text) for path, language, text in batch]
+
+
+def _decode_units(value: Any) -> list[Unit]:
+    """A file's units as the build cache holds them (a list of Unit objects); raises TypeError on another value."""
+    if not isinstance(value, list):
+        raise TypeError("not a list of units")
+    return [build_record(Unit, item) for item in value]
 
 
 def _harvest_head(source: Path) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,7 @@ SHINGLE = 5
 NUM_PERM = 128
 MIDDLE_MARK = "\x00"  # where a fim middle starts and ends in the text it is compared by
 FIM_WINDOW_LINES = 3  # the lines of prefix and suffix that make a fim middle one example and not another
+Sketch = Callable[[str], Any]  # a text -> its MinHash values (`hash_values`, or the build cache's lookup of them)
 
 
 def compared(pair: Pair) -> str:
@@ -56,6 +57,17 @@ def signature(text: str) -> MinHash:
     return digest
 
 
+def hash_values(text: str) -> Any:
+    """The values of the text's MinHash (a numpy array of NUM_PERM `hash_dtype()` integers)."""
+    return signature(text).hashvalues
+
+
+@lru_cache(maxsize=1)
+def hash_dtype() -> Any:
+    """The numpy type of a MinHash value in the scheme `signature` uses."""
+    return MinHash(num_perm=1, scheme="affine32").hashvalues.dtype
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> tuple:
     return MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
@@ -77,32 +89,32 @@ class NearDuplicates:
         self.buckets: list[dict[int, str | list[str]]] = [{} for _ in self.ranges]
         self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
-    def add(self, key: str, text: str, digest: MinHash | None = None) -> None:
-        """Index `text` under `key`."""
-        digest = digest or signature(text)
-        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+    def add(self, key: str, text: str, values: Any = None) -> None:
+        """Index `text` (whose MinHash values are `values`, when known) under `key`."""
+        values = hash_values(text) if values is None else values
+        for band, table in zip(self._bands(values), self.buckets, strict=True):
             held = table.setdefault(band, key)
             if held is not key:
                 if isinstance(held, str):
                     table[band] = held = [held]
                 held.append(key)
-        self.hashes[key] = digest.hashvalues
+        self.hashes[key] = values
 
-    def query(self, text: str, digest: MinHash | None = None) -> list[str]:
-        """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text`, best first."""
-        digest = digest or signature(text)
+    def query(self, text: str, values: Any = None) -> list[str]:
+        """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text` (whose MinHash values
+        are `values`, when known), best first."""
+        values = hash_values(text) if values is None else values
         candidates: set[str] = set()
-        for band, table in zip(self._bands(digest), self.buckets, strict=True):
+        for band, table in zip(self._bands(values), self.buckets, strict=True):
             held = table.get(band)
             if held is not None:
                 candidates.update((held,) if isinstance(held, str) else held)
-        scored = [(_jaccard(digest.hashvalues, self.hashes[k]), k) for k in candidates]
+        scored = [(_jaccard(values, self.hashes[k]), k) for k in candidates]
         return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
 
-    def _bands(self, digest: MinHash) -> list[int]:
+    def _bands(self, values: Any) -> list[int]:
         # Each band's values by a 64-bit digest, not their 128 bytes: a bucket shared by chance only adds a
         # candidate, which the Jaccard check then judges like any other.
-        values = digest.hashvalues
         return [int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(), "little")
                 for start, end in self.ranges]
 
@@ -119,15 +131,16 @@ def _jaccard(first: Any, second: Any) -> float:
     return float((first == second).sum()) / float(len(first))
 
 
-def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float) -> NearDuplicates:
+def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float,
+                         sketch: Sketch = hash_values) -> NearDuplicates:
     """An index over (key, text) pairs."""
     index = NearDuplicates(threshold)
     for key, text in completions:
-        index.add(key, text)
+        index.add(key, text, sketch(text))
     return index
 
 
-def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Rejection]]:
+def dedupe(pairs: Sequence[Pair], threshold: float, sketch: Sketch = hash_values) -> tuple[list[Pair], list[Rejection]]:
     """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest.
 
     Fim pairs are compared with fim pairs only (a span and the unit holding it teach different things), and
@@ -148,12 +161,12 @@ def dedupe(pairs: Sequence[Pair], threshold: float) -> tuple[list[Pair], list[Re
         if key in seen:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[key]))
             continue
-        digest = signature(exact)
-        similar = [other for other in indexes[fim].query(exact, digest) if not fim or paths[other] != pair.path]
+        values = sketch(exact)
+        similar = [other for other in indexes[fim].query(exact, values) if not fim or paths[other] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
         seen[key] = pair.id
-        indexes[fim].add(pair.id, exact, digest)
+        indexes[fim].add(pair.id, exact, values)
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected

@@ -10,8 +10,9 @@ from harvest.graph.graph import (
            document_bindings,
            file_facts,
            on_demand_graph,
+           parse_text,
 )
 from harvest.graph.model import EVERYTHING, MODULE, Binding, Definition, FileFacts
 
 __all__ = ["EVERYTHING", "MODULE", "Binding", "CodeGraph", "Definition", "FileFacts", "Resolution", "build_graph",
-           "document_bindings", "file_facts", "on_demand_graph"]
+           "document_bindings", "file_facts", "on_demand_graph", "parse_text"]

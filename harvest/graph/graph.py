@@ -253,6 +253,11 @@ class LazyFacts(Mapping[str, FileFacts]):
         return len(self._lines)
 
 
+def parse_facts(record: FileRecord) -> FileFacts:
+    """`file_facts` of a file record."""
+    return file_facts(record.path, record.language, record.text, record.blob)
+
+
 def file_facts(path: str, language: str, text: str, blob: str = "") -> FileFacts:
     """Parse one file: its definitions, its bindings (targets unresolved) and the imported names it uses."""
     source = Source(path, language, text)
@@ -295,8 +300,9 @@ def used_names(mentioned: Sequence[Mention], bindings: Sequence[Binding]) -> lis
 class _OnDemand(Mapping[str, FileFacts]):
     """File facts parsed (and their imports resolved) the first time they are asked for."""
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
+    def __init__(self, texts: Mapping[str, str], parse: Callable[[str, str], FileFacts]) -> None:
         self.texts = {p: t for p, t in texts.items() if language_of(p) in IDENTIFIERS}
+        self.parse = parse
         self.parsed: dict[str, FileFacts] = {}  # imports unresolved
         self.bound: dict[str, FileFacts] = {}
         self.graph: CodeGraph | None = None
@@ -312,7 +318,7 @@ class _OnDemand(Mapping[str, FileFacts]):
     def unbound(self, path: str) -> FileFacts:
         """The file's facts with its imports not resolved yet."""
         if path not in self.parsed:
-            self.parsed[path] = file_facts(path, language_of(path), self.texts[path])  # KeyError: not a code file
+            self.parsed[path] = self.parse(path, self.texts[path])  # KeyError: not a code file
         return self.parsed[path]
 
     def definitions(self, path: str) -> tuple[Definition, ...]:
@@ -325,12 +331,18 @@ class _OnDemand(Mapping[str, FileFacts]):
         return len(self.texts)
 
 
-def on_demand_graph(texts: Mapping[str, str]) -> CodeGraph:
-    """A graph over the files at HEAD (path → text) that parses a file only when it is asked about: the
-    harvest's first half follows the imports of test files and the barrels they lead through, not the
-    whole repository, and the dataset build still parses every file once."""
+def parse_text(path: str, text: str) -> FileFacts:
+    """`file_facts` of a path's text, its language told by its name."""
+    return file_facts(path, language_of(path), text)
+
+
+def on_demand_graph(texts: Mapping[str, str], parse: Callable[[str, str], FileFacts] = parse_text) -> CodeGraph:
+    """A graph over the files at HEAD (path → text) that parses a file only when it is asked about, with
+    `parse` (path, text → facts before binding): the harvest's first half follows the imports of test files
+    and the barrels they lead through, not the whole repository, and the dataset build still parses every
+    file once."""
     configs = {p: t for p, t in texts.items() if _is_module_table(p)}
-    facts = _OnDemand(texts)
+    facts = _OnDemand(texts, parse)
     graph = CodeGraph(facts, read_aliases(configs), read_packages(configs), read_go_modules(configs),
                       declared_packages(facts.texts), facts.definitions)
     facts.graph = graph
@@ -342,24 +354,20 @@ def _is_module_table(path: str) -> bool:
     return bool(TS_CONFIG.search(path)) or posixpath.basename(path) in WORKSPACE_FILES or is_go_mod(path)
 
 
-REPARSED = frozenset(PACKAGE_LANGUAGES) | {"python"}  # languages whose saved bindings cannot be bound again
-
-
-def build_graph(files: Sequence[FileRecord], previous: CodeGraph | None = None,
+def build_graph(files: Sequence[FileRecord], facts_of: Callable[[FileRecord], FileFacts] | None = None,
                 advance: Callable[[], None] = lambda: None) -> CodeGraph:
-    """The graph of `files` (HEAD, scrubbed), reusing `previous` facts for files whose blob is unchanged."""
+    """The graph of `files` (HEAD, scrubbed), each file's facts before binding from `facts_of` (the dataset
+    build's cache), else parsed.
+
+    Never from a saved graph: its bindings are bound, and binding again is not the same (`from . import
+    utils` was rewritten to the submodule, and would now bind to the package), nor are Go's and Java's,
+    which keep only the in-scope candidates that resolved.
+    """
     configs = {f.path: f.text for f in files if _is_module_table(f.path)}
-    old = previous.files if previous is not None else {}
     facts: dict[str, FileFacts] = {}
     for record in files:
         if record.language in IDENTIFIERS:
-            # Go and Java files are parsed again: their saved bindings keep only the in-scope candidates
-            # that resolved, and another file of the package may now define one that did not. Python files
-            # too: a saved `from . import tasks` is bound as the module tasks.py, and binding that again
-            # would make it the package itself; only ECMAScript's binding can be applied twice.
-            kept = old.get(record.path) if record.language not in REPARSED else None
-            facts[record.path] = kept if kept is not None and kept.blob == record.blob and record.blob else \
-                file_facts(record.path, record.language, record.text, record.blob)
+            facts[record.path] = facts_of(record) if facts_of else parse_facts(record)
         advance()
     graph = CodeGraph(facts, read_aliases(configs), read_packages(configs), read_go_modules(configs),
                       declared_packages({f.path: f.text for f in files if f.path in facts}))

@@ -24,7 +24,8 @@ from harvest import __version__
 from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
 from harvest.classify import kind_of
 from harvest.config import HarvestConfig, recorded_settings
-from harvest.dataset.build import DatasetSummary, build_dataset
+from harvest.dataset.build import DatasetSummary, build_dataset, cached_parse
+from harvest.graph import FileFacts, parse_text
 from harvest.lock import writing
 from harvest.mining import scrubbing
 from harvest.mining.diffparse import parse_patch
@@ -87,13 +88,14 @@ class Summary:
 def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool = True,
             progress: bool = True, full: bool = False) -> tuple[Summary, DatasetSummary | None]:
     """`idiom harvest`: mine `repo_path`, then (with `build`) build its dataset, as one writer throughout.
-    The mining reuses the last harvest's records where it may (harvest/mining/reuse.py) unless `full`."""
+    The mining reuses the last harvest's records where it may (harvest/mining/reuse.py), and the build its
+    cache (harvest/dataset/cache.py), unless `full`."""
     started = time.perf_counter()
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
     with writing(ensure_home(root), "harvest"):
         summary = _mine(repo, root, config, name, progress, started, full)
-        return summary, build_dataset(Path(summary.output), config, progress) if build else None
+        return summary, build_dataset(Path(summary.output), config, progress, no_cache=full) if build else None
 
 
 def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
@@ -170,7 +172,9 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
-        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch)
+        # The test map's parser answers from the last dataset build's cache: a re-harvest parses what changed.
+        parse = parse_text if full else cached_parse(out, {f.path: f.blob for f in files})
+        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
@@ -240,11 +244,12 @@ def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) ->
 
 
 def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,
-                  last_touch: dict[str, str]) -> list[FileRecord]:
+                  last_touch: dict[str, str], parse: Callable[[str, str], FileFacts]) -> list[FileRecord]:
     texts, findings = scrubbed
     redactor.findings.extend(findings)  # after the history's, as a one-job run finds them
     # Over the scrubbed texts, as everything downstream sees the files (the dataset build's graph too).
-    tests = map_tests({f.path: text for f, text in zip(files, texts, strict=True)}, {f.path: f.kind for f in files})
+    tests = map_tests({f.path: text for f, text in zip(files, texts, strict=True)}, {f.path: f.kind for f in files},
+                      parse)
     return [
         FileRecord(f.path, f.kind, f.language, f.size, f.blob, text, f.decode_errors, tests.get(f.path, ()),
                    last_touch.get(f.path, ""))

@@ -15,11 +15,18 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from harvest.classify import language_of
-from harvest.graph import EVERYTHING, MODULE, CodeGraph, on_demand_graph
+from harvest.graph import (
+    EVERYTHING,
+    MODULE,
+    CodeGraph,
+    FileFacts,
+    on_demand_graph,
+    parse_text,
+)
 from harvest.mining.pageroutes import Route, page_routes, pages_visited
 from harvest.testkind.profile import FIXTURE_PATH
 
@@ -43,12 +50,14 @@ SITE_DEPTH = 3  # a test-only site's modules followed this deep from its pages
 TESTING_HELPER = re.compile(r"^(testing|testutils?|testhelpers?)$")  # a library's helpers for its users' tests
 
 
-def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def map_tests(texts: Mapping[str, str], kinds: Mapping[str, str],
+              parse: Callable[[str, str], FileFacts] = parse_text) -> dict[str, tuple[str, ...]]:
     """For each file of kind `test` (path → text in `texts`), the files it tests, best match first:
-    `source` files, or `example` files when it tests nothing else (a docs snippet's test)."""
+    `source` files, or `example` files when it tests nothing else (a docs snippet's test). The code graph
+    it follows parses files with `parse` (path, text → facts before binding)."""
     targets = {p for p, k in kinds.items() if k in ("source", "example") and _family(p) in FAMILIES.values()}
     by_stem = _stems(targets)
-    graph = on_demand_graph(texts)
+    graph = on_demand_graph(texts, parse)
     go = _go_packages({p: texts[p] for p in targets if _family(p) == "go"})
     jvm = _jvm_classes({p: texts[p] for p in targets if _family(p) == "jvm"})
     routes = page_routes(texts)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from harvest.classify import language_of
+from harvest.commitlog import without_diffs
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import CommitRecord, FileChange, Pair
 
@@ -67,7 +68,7 @@ def hub_files(commits: Iterable[CommitRecord]) -> frozenset[str]:
     """Files most commits touch (release notes, changelogs, version files), once history is long enough."""
     plain = 0  # counted in one pass: the history is streamed, not held
     touched: Counter[str] = Counter()
-    for commit in commits:
+    for commit in without_diffs(commits):
         if not commit.is_merge:
             plain += 1
             touched.update(change.path for change in commit.changes)

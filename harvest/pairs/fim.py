@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 from tree_sitter import Node
 
 from harvest.commitlog import index_by_sha
+from harvest.dataset.cache import BuildCache
 from harvest.dataset.validate import estimate_tokens
 from harvest.pairs.sources import Sources, make_pair
 from harvest.records import FIM_KIND, CommitRecord, FileRecord, Pair, Unit
@@ -63,7 +65,7 @@ def fim_pairs(sources: Sources) -> Iterator[Pair]:
             units.setdefault(unit.path, []).append(unit)
     files = [sources.files[path] for path in sorted(units)
              if path in sources.files and sources.files[path].language in EXTRACTORS]
-    found = {record.path: _File(record, units[record.path]) for record in files}
+    found = {record.path: _File(record, units[record.path], sources.cache) for record in files}
     written = recently_written(sources, found, config.fim_recent_commits)
     for record in files:
         yield from _file_pairs(sources, found[record.path], written.get(record.path, {}))
@@ -72,12 +74,17 @@ def fim_pairs(sources: Sources) -> Iterator[Pair]:
 class _File:
     """One file's text as bytes, where its lines start, its units and its candidate spans of each type."""
 
-    def __init__(self, record: FileRecord, units: list[Unit]) -> None:
+    def __init__(self, record: FileRecord, units: list[Unit], cache: BuildCache | None = None) -> None:
         self.record = record
         self.units = units
         self.data = record.text.encode("utf-8", "surrogatepass")
         self.starts = list(accumulate((len(line) + 1 for line in self.data.split(b"\n")[:-1]), initial=0))
-        self.candidates = candidate_spans(record.language, self.data, units)
+        if cache is None:
+            self.candidates = candidate_spans(record.language, self.data, units)
+        else:  # they depend on the language, the text and the units' lines only
+            key = cache.key("spans", record.language, self.data, *(f"{u.start_line}-{u.end_line}" for u in units))
+            self.candidates = cache.spans.fetch(key, lambda: candidate_spans(record.language, self.data, units),
+                                                _decode_spans)
 
     def row(self, offset: int) -> int:
         """The 0-based line holding byte `offset`."""
@@ -122,6 +129,14 @@ def _file_pairs(sources: Sources, file: _File, written: dict[Span, str]) -> Iter
                          f"Fill in the missing {SPAN_WORDS[kind]} in `{record.path}`.", middle,
                          commit=commit, key=f"{kind}@{start}-{end}")
         yield replace(pair, prefix=prefix, suffix=suffix, span=kind, order=order)
+
+
+def _decode_spans(value: Any) -> dict[str, list[Span]]:
+    """Candidate spans as the build cache holds them; raises TypeError or ValueError on anything else."""
+    found = {kind: [(start, end) for start, end in value[kind]] for kind in SPAN_WORDS}
+    if not all(type(offset) is int for spans in found.values() for span in spans for offset in span):
+        raise TypeError("span offsets are not integers")
+    return found
 
 
 def candidate_spans(language: str, data: bytes, units: list[Unit]) -> dict[str, list[Span]]:

@@ -8,9 +8,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from harvest.config import HarvestConfig
 from harvest.records import CommitRecord, FileRecord, Pair, PullRequest, Unit
+
+if TYPE_CHECKING:
+    from harvest.dataset.cache import BuildCache
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Sources:
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
     config: HarvestConfig = field(default_factory=HarvestConfig)  # the builders' settings (`fim_*`)
+    cache: BuildCache | None = None  # the dataset build's cache of per-content work (fim's candidate spans)
 
     def date_of(self, sha: str) -> str:
         """The author date of `sha`, or "" when that commit was not mined."""

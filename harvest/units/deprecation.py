@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from harvest.commitlog import without_diffs
 from harvest.records import CommitRecord, Exclusion, Pair, Rejection, Unit
 
 MARKED = re.compile(r"@deprecated\b|\bDeprecationWarning\b|^\s*@(?:typing_extensions\.|warnings\.)?deprecated\(",
@@ -86,7 +87,7 @@ def _marked(unit: Unit) -> bool:
 def _renames(commits: Iterable[CommitRecord]) -> dict[str, str]:
     """Old path → the path it was last renamed to (following chains), from newest-first commits."""
     moved: dict[str, str] = {}
-    for commit in commits:
+    for commit in without_diffs(commits):
         for change in commit.changes:
             if change.status == "renamed" and change.old_path:
                 moved.setdefault(change.old_path, moved.get(change.path, change.path))

@@ -79,7 +79,7 @@ def test_the_lean_index_finds_what_datasketchs_lsh_finds() -> None:
         for number, text in enumerate(texts):
             digest = signature(text)
             scored = sorted(((digest.jaccard(digests[k]), k) for k in reference.query(digest)), reverse=True)
-            assert lean.query(text, digest) == [k for score, k in scored if score >= threshold]
-            lean.add(str(number), text, digest)
+            assert lean.query(text, digest.hashvalues) == [k for score, k in scored if score >= threshold]
+            lean.add(str(number), text, digest.hashvalues)
             reference.insert(str(number), digest)
             digests[str(number)] = digest

@@ -91,6 +91,17 @@ def test_python_imports_resolve_relative_absolute_submodules_and_init_reexports(
     assert graph.find("src/shop/api/pong.py", "ping_a").path == "src/shop/api/ping.py"
 
 
+def test_a_second_build_of_an_unchanged_package_writes_the_same_graph(package) -> None:
+    first = harvest_graph(package)
+    # Rebuilt from the same harvest: from the build cache's facts, never the saved graph's bound ones, so
+    # `from . import utils` still names the submodule (binding the saved binding again named the package).
+    build_dataset(Path(os.environ["IDIOM_HOME"]) / "harvest" / package.path.name, HarvestConfig(), progress=False)
+    again = CodeGraph.load(Path(os.environ["IDIOM_HOME"]) / "datasets" / package.path.name / "graph")
+    assert again is not None and again.files == first.files
+    utils = next(b for b in again.files["src/shop/__init__.py"].bindings if b.local == "utils")
+    assert (utils.imported, utils.target) == (MODULE, "src/shop/utils.py")
+
+
 def test_renaming_an_export_updates_the_graph_and_reuses_unchanged_files(monorepo) -> None:
     before = harvest_graph(monorepo)
     monorepo.write("packages/utils/src/money.ts", MONOREPO["packages/utils/src/money.ts"].replace(

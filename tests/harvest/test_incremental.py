@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
+from harvest.dataset import build
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, GitRepo
 from tests.harvest.test_jobs import _artifacts, _grow
 
@@ -84,6 +85,22 @@ def test_nothing_new_reuses_everything(team_repo: GitRepo, tmp_path: Path, monke
     again = _harvest(team_repo, tmp_path / "home", monkeypatch, "--no-dataset")
     assert again["reuse"] == {"reused_commits": first["counts"]["commits"], "new_commits": 0, "rescrubbed_files": 0}
     assert _artifacts(tmp_path / "home", "team") == before
+
+
+def test_the_test_map_parses_only_what_the_last_build_did_not(team_repo: GitRepo, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = build.file_facts
+    monkeypatch.setattr(build, "file_facts", lambda path, *rest: parsed.append(path) or real(path, *rest))
+    first = _harvest(team_repo, tmp_path / "home", monkeypatch)  # the build leaves its cache of graph facts
+    assert first["counts"]["tests_mapped"] >= 1 and parsed  # nothing cached yet: the test map parsed
+    parsed.clear()
+    button = team_repo.path / "src/components/Button/Button.tsx"
+    button.write_text(button.read_text() + "\n")
+    team_repo.commit("style: a blank line")
+    again = _harvest(team_repo, tmp_path / "home", monkeypatch, "--no-dataset")
+    assert again["counts"]["tests_mapped"] == first["counts"]["tests_mapped"]
+    assert parsed == ["src/components/Button/Button.tsx"]  # its spec's import leads there; the spec is cached
 
 
 def test_a_rewritten_history_is_harvested_in_full_saying_why(team_repo: GitRepo, tmp_path: Path,

@@ -81,3 +81,13 @@ def test_encoded_data_inside_code_is_non_code() -> None:
 def test_the_first_filter_that_fires_is_the_one_recorded() -> None:
     both = pair("# @generated\n" + "x = 1\n")  # too short and generated: too-short comes first
     assert [r.reason for r in filter_pairs([both], HarvestConfig())[1]] == ["too-short"]
+
+
+def test_odd_characters_are_those_outside_printable_ascii_and_whitespace() -> None:
+    import sys
+
+    from harvest.dataset.quality import ODD
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    odd = {match.start() for match in ODD.finditer(every)}
+    assert odd == {i for i, char in enumerate(every) if not (" " <= char <= "~" or char.isspace())}
