@@ -5,8 +5,10 @@ state, same run, and a check that both wrote the same artifacts.
 
 The repository is prepared as bench/scale_bench.py prepares it (a clone of --repo under bench/.work/scale/,
 or the synthetic one). Its checkout is moved back `--new` first-parent commits and harvested in full, then
-moved to its tip again and measured twice in fresh processes: `idiom harvest` (the re-harvest, which
-reuses the first) and `idiom harvest --full` (the baseline). The tip is restored however the run ends.
+moved to its tip again and measured twice in fresh processes: `idiom harvest --full` (the baseline) and
+`idiom harvest` (the re-harvest, which reuses the first), each with its wall time, peak memory (wait4) and
+the seconds its summary gives for mining and for the dataset build. The tip is restored however the run
+ends (Ctrl-C or SIGTERM included).
 """
 
 from __future__ import annotations
@@ -15,16 +17,32 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict
+import time
 from pathlib import Path
 
 sys.path.pop(0)  # not bench/: its secrets/ folder would shadow the stdlib module numpy imports
 sys.path.append(str(Path(__file__).resolve().parents[1]))
 
-from bench.scale_bench import _prepare, measure
+from bench.scale_bench import _prepare
+
+
+def measure(argv: list[str], env: dict[str, str]) -> dict:
+    """Run `idiom harvest … --json` in a fresh process: wall and stage seconds, peak RSS, what it reused."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    stdout, stderr = process.stdout.read(), process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{' '.join(argv[3:])} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
+    summary = json.loads(stdout)
+    return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024), "load": os.getloadavg()[0],
+            "mining": summary["seconds"], "build": (summary.get("dataset") or {}).get("seconds", 0.0),
+            "reuse": summary["reuse"]}
 
 
 def artifacts(home: Path) -> dict[str, bytes]:
@@ -51,6 +69,7 @@ def main() -> int:
     parser.add_argument("--no-dataset", action="store_true", help="mining alone, without the dataset build")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so `finally` puts the clone back at its tip
     work = _prepare(args)
     tip = subprocess.run(["git", "-C", str(work), "rev-parse", "HEAD"], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -59,24 +78,28 @@ def main() -> int:
     try:
         subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", f"{tip}~{args.new}"], check=True)
         again = {**os.environ, "IDIOM_HOME": str(homes / "again"), "HF_HUB_OFFLINE": "1"}
-        first = measure(f"harvest at tip~{args.new}", idiom, again)
+        first = measure(idiom, again)
         subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", tip], check=True)
-        full_env = {**again, "IDIOM_HOME": str(homes / "full")}
-        full = measure("full harvest", [*idiom, "--full"], full_env)
-        reharvest = measure("re-harvest", idiom, again, full.seconds)
+        full = measure([*idiom, "--full"], {**again, "IDIOM_HOME": str(homes / "full")})
+        reharvest = measure(idiom, again)
         same = artifacts(homes / "again") == artifacts(homes / "full")
     finally:
         subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", tip], check=False)
         shutil.rmtree(homes, ignore_errors=True)
     figures = {"repository": work.name, "new": args.new, "dataset": not args.no_dataset, "identical": same,
-               "first": asdict(first), "full": asdict(full), "reharvest": asdict(reharvest)}
+               "first": first, "full": full, "reharvest": reharvest}
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{work.name}: {args.new} new first-parent commits, {'mining alone' if args.no_dataset else 'whole harvest'}"
-              f"\n  full harvest {full.seconds:.1f} s ({full.peak_mb:.0f} MB), re-harvest {reharvest.seconds:.1f} s "
-              f"({reharvest.peak_mb:.0f} MB): {reharvest.ratio:.0%} of the full time; artifacts "
+        print(f"{work.name}: {args.new} new first-parent commits ({reharvest['reuse']}), "
+              f"{'mining alone' if args.no_dataset else 'whole harvest'}; artifacts "
               f"{'identical' if same else 'DIFFERENT'}")
+        for name, run in (("first, at the older tip", first), ("full harvest", full), ("re-harvest", reharvest)):
+            print(f"  {name:<24}{run['seconds']:>8.1f} s (mining {run['mining']:.1f} s, build {run['build']:.1f} s)"
+                  f"{run['peak_mb']:>7} MB  load {run['load']:.1f}")
+        print(f"  re-harvest / full: {reharvest['seconds'] / full['seconds']:.0%} (mining "
+              f"{reharvest['mining'] / full['mining']:.0%}"
+              + (f", build {reharvest['build'] / full['build']:.0%})" if full["build"] else ")"))
     return 0 if same else 1
 
 
