@@ -73,6 +73,7 @@ REPO_DB = f"{REPO}/.idiom/idiom.db"
 DATASET = f"{REPO}/.idiom/datasets/acme-web"
 HARVEST = f"{REPO}/.idiom/harvest/acme-web"
 INDEX = f"{REPO}/.idiom/index"
+BUILD_CACHE = f"{REPO}/.idiom/cache/acme-web"
 CHROMA = f"{INDEX}/chroma/"
 MODELS = f"{REPO}/.idiom/models/acme"
 GARBAGE = b"\x00\x01 this is not what the file should hold {{{\n"
@@ -253,7 +254,7 @@ CASES: tuple[Case, ...] = (
     Case("dataset/build-files-cut-in-half", "dataset build {repo}", error("not a valid FileRecord record"),
          setup=(cut(f"{HARVEST}/files.jsonl"),)),
     Case("dataset/build-empty-files", "dataset build {repo}", OK, setup=(write(f"{HARVEST}/files.jsonl", ""),),
-         writes=(f"{DATASET}/*",)),
+         writes=(f"{DATASET}/*", f"{BUILD_CACHE}/*")),
     Case("dataset/build-manifest-garbage", "dataset build {repo}", error("manifest.json"),
          setup=(write(f"{HARVEST}/manifest.json", GARBAGE),)),
     Case("dataset/build-manifest-no-head", "dataset build {repo}", error("manifest.json"),
