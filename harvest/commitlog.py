@@ -113,3 +113,18 @@ def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str]]:
                 dates[commit.sha] = commit.author_date
             offset += len(line)
     return offsets, dates
+
+
+def line_offsets(path: Path) -> dict[str, int]:
+    """Each commit's byte offset, found without decoding the records (a CommitRecord's first field is its sha,
+    so every line starts `{"sha":"<hex>"`); a line that does not is a ValueError."""
+    offsets: dict[str, int] = {}
+    offset = 0
+    prefix = b'{"sha":"'
+    with path.open("rb") as lines:
+        for line in lines:
+            if not line.startswith(prefix):
+                raise ValueError(f"{path}: a line is not a commit record")
+            offsets[line[len(prefix):line.index(b'"', len(prefix))].decode("ascii")] = offset
+            offset += len(line)
+    return offsets

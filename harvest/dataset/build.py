@@ -46,7 +46,6 @@ from harvest.dataset.validate import estimate_tokens
 from harvest.errors import InputError
 from harvest.globs import matches_glob
 from harvest.graph import FileFacts, build_graph, file_facts
-from harvest.graph.graph import parse_facts
 from harvest.lock import writing
 from harvest.pairs import build_pairs
 from harvest.pairs.sources import Sources
@@ -144,7 +143,8 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
         rules = mine_conventions(corpus, config)
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
-        graph = build_graph(files, partial(graph_facts, cache), lambda: bar.advance(graph_task))
+        graph = build_graph(files, lambda f: graph_facts(cache, f.path, f.language, f.blob, f.text),
+                            lambda: bar.advance(graph_task))
     summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                              _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
                              asdict(format_stats), graph.counts(), *fim_counts(pairs))
@@ -221,10 +221,10 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     return mark_units(dated)
 
 
-def graph_facts(cache: BuildCache, record: FileRecord) -> FileFacts:
+def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: str) -> FileFacts:
     """A file's code graph facts before binding (harvest/graph), read from `cache` when it holds its text."""
-    key = cache.key("facts", record.path, record.language, record.blob, record.text)
-    return cache.facts.fetch(key, partial(parse_facts, record), partial(build_record, FileFacts))
+    key = cache.key("facts", path, language, blob, text)
+    return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
 
 
 def cached_parse(source: Path, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
@@ -236,9 +236,7 @@ def cached_parse(source: Path, blobs: Mapping[str, str]) -> Callable[[str, str],
     cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
 
     def parse(path: str, text: str) -> FileFacts:
-        language, blob = language_of(path), blobs[path]
-        return cache.facts.get(cache.key("facts", path, language, blob, text), partial(build_record, FileFacts)) \
-            or file_facts(path, language, text, blob)
+        return graph_facts(cache, path, language_of(path), blobs[path], text)  # kept in memory, never saved
 
     return parse
 

@@ -24,6 +24,7 @@ from typing import Any
 import git
 import orjson
 
+from harvest.commitlog import line_offsets
 from harvest.records import SecretFinding, build_record
 from harvest.scrub.allowlist import IGNORE_FILE
 from harvest.store import MANIFEST
@@ -114,23 +115,9 @@ def _load(folder: Path, report: dict[str, Any]) -> Previous:
     for item in listed:
         if item["location"] == "head-file":
             head_findings.setdefault(item["path"], []).append(build_record(SecretFinding, item))
-    previous = Previous(folder, _offsets(folder / "commits.jsonl"), findings)
+    previous = Previous(folder, line_offsets(folder / "commits.jsonl"), findings)
     with (folder / "files.jsonl").open("rb") as lines:
         for line in lines:
             row = orjson.loads(line)
             previous.files[row["path"], row["blob"]] = row["text"], head_findings.get(row["path"], [])
     return previous
-
-
-def _offsets(path: Path) -> dict[str, int]:
-    """Each commit's byte offset, found without decoding the records: every line starts `{"sha":"<hex>"`."""
-    offsets: dict[str, int] = {}
-    offset = 0
-    prefix = b'{"sha":"'
-    with path.open("rb") as lines:
-        for line in lines:
-            if not line.startswith(prefix):
-                raise ValueError(f"{path}: a line is not a commit record")
-            offsets[line[len(prefix):line.index(b'"', len(prefix))].decode("ascii")] = offset
-            offset += len(line)
-    return offsets

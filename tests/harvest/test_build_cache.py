@@ -56,7 +56,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(fim, "candidate_spans", counting("spans", fim.candidate_spans))
     monkeypatch.setattr(build, "hash_values", counting("sketches", build.hash_values))
     monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
-    monkeypatch.setattr(build, "parse_facts", counting("facts", build.parse_facts))
+    monkeypatch.setattr(build, "file_facts", counting("facts", build.file_facts))
     return counts
 
 

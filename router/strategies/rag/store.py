@@ -92,8 +92,8 @@ def _forget(path: str) -> None:
 HNSW_HEADER = struct.Struct("<iQQQ")  # format version, level-0 offset, capacity, element count (hnswlib's order)
 
 
-def zero_unused_slots(chroma: Path) -> int:
-    """Zero what hnswlib wrote from memory it never initialised; return how many segments it touched.
+def zero_unused_slots(chroma: Path) -> None:
+    """Zero what hnswlib wrote from memory it never initialised.
 
     Each HNSW segment's `length.bin` is written at the index's whole capacity from a buffer that is
     allocated and never zeroed, so the slots past its element count hold whatever this process's heap
@@ -102,8 +102,7 @@ def zero_unused_slots(chroma: Path) -> int:
     reads those slots, so zeros change nothing but what the file gives away. A header in a layout other
     than the one known here is left alone.
     """
-    touched = 0
-    for header in sorted(chroma.glob("*/header.bin")):
+    for header in chroma.glob("*/header.bin"):
         lengths = header.with_name("length.bin")
         data = header.read_bytes()
         if len(data) < HNSW_HEADER.size or not lengths.is_file():
@@ -115,8 +114,6 @@ def zero_unused_slots(chroma: Path) -> int:
         with lengths.open("r+b") as out:
             out.seek(count * 4)
             out.write(bytes(size - count * 4))
-        touched += 1
-    return touched
 
 
 def copy_local(source: Path, target: Path) -> None:
