@@ -37,7 +37,6 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
 
     An editor that has not trusted the workspace sends initializationOptions.trusted = false: the
     server then only checks conventions and never contacts a model provider or index server."""
-    from harvest.scrub.detectors import scanner
     from router.strategies.registry import start_early_imports
     from server.lsp.access import is_loopback
 
@@ -51,11 +50,13 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
                          f"with your code and model keys; pass {CONSENT} to listen there anyway")
     logging.basicConfig(filename=log_file, level=logging.INFO if log_file else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # The retrieval libraries and the scrubber's detectors load while the editor starts up and sends
-    # initialize: seconds the first answer would otherwise wait for.
-    start_early_imports(also=scanner)
     from server.lsp.app import build_server
     from server.lsp.connection import serve_stdio, serve_tcp
+    from server.lsp.warmup import warm_up
+
+    # The rest loads in a thread while the editor starts up and sends initialize; workers wait for it. The
+    # imports above come first, so that no two threads import at once (server/lsp/warmup.py says why).
+    start_early_imports(also=warm_up)
 
     if port is None:
         serve_stdio(build_server(repo))

@@ -39,7 +39,7 @@ def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
     def initialized(ls: IdiomServer, params: types.InitializedParams) -> None:
         ls.log(f"Idiomatic serving {ls.root()}")
         if ls.trusted:  # limited mode opens no index and reaches no provider, not even to warm up
-            ls.executor.submit(preload, ls)
+            ls.in_background(preload, ls)
 
     @ls.feature(types.SHUTDOWN)
     def shutdown(ls: IdiomServer, params: None) -> None:

@@ -18,6 +18,10 @@ from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerError
 from pygls.workspace import TextDocument
 
 from harvest.errors import IdiomError
+from router.config import load_roi_config
+from router.feedback import record_feedback
+from router.reports.report import write_report
+from router.strategies.registry import strategy
 from server.lsp.answering import index_config, preload, request_at, routed_answer
 from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
@@ -105,8 +109,6 @@ def explain(ls: IdiomServer, *args: Any) -> dict[str, Any] | None:
 
 async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.feedback: accepted, rejected or edited (with the final text) for a logged request."""
-    from router.feedback import record_feedback
-
     require_trust(ls.trusted, "idiom.feedback")
     argument = _argument("idiom.feedback", args, "requestId", "outcome")
     request_id = argument["requestId"]
@@ -120,8 +122,6 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     """idiom.reindex: bring the retrieval index up to date with the dataset, reporting `$/progress`; the
     rag strategy then loads the new index in the background."""
-    from router.strategies.registry import strategy
-
     require_trust(ls.trusted, "idiom.reindex")
     refresh = strategy("rag").refresh
     if refresh is None:  # rag keeps an index of its own: this is a bug, not a user's mistake
@@ -144,7 +144,7 @@ async def reindex(ls: IdiomServer, *args: Any) -> dict[str, Any]:
         if token:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     ls.forget()
-    ls.executor.submit(preload, ls)
+    ls.in_background(preload, ls)
     return stats
 
 
@@ -169,9 +169,6 @@ async def validate_file(ls: IdiomServer, *args: Any) -> dict[str, Any]:
 
 async def report(ls: IdiomServer, *args: Any) -> dict[str, str]:
     """idiom.report: build the ROI report from the stored runs and the request log; returns its paths."""
-    from router.config import load_roi_config
-    from router.reports.report import write_report
-
     require_trust(ls.trusted, "idiom.report")
     repo = ls.root()
     paths = await _blocking(ls, lambda: write_report(repo, load_roi_config(repo)))

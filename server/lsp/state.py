@@ -21,6 +21,7 @@ from pygls.workspace import TextDocument
 from harvest import __version__
 from harvest.config import HarvestConfig
 from router.strategies.loaded import LoadedStrategies
+from router.strategies.registry import early_imports_done
 from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
@@ -107,7 +108,12 @@ class IdiomServer(LanguageServer):
 
     async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking work (models, parsing, sqlite) in a worker thread, never on the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, _after_early_imports, function,
+                                                                *args)
+
+    def in_background(self, function: Callable[..., object], *args: Any) -> None:
+        """Start `function` in a worker thread without waiting for it (warming up after `initialized`)."""
+        self.executor.submit(_after_early_imports, function, *args)
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         """`window/logMessage`: the editor's output panel, never a popup."""
@@ -143,6 +149,13 @@ class IdiomServer(LanguageServer):
     def path_of(self, uri: str) -> str:
         """The document's path relative to the repository (its file name when outside it)."""
         return relative_path(uri, self.root())
+
+
+def _after_early_imports(function: Callable[..., T], *args: Any) -> T:
+    """Call `function` once the launch's early imports are done: the workers' code imports lazily, and two
+    threads importing at once can deadlock (server/lsp/warmup.py)."""
+    early_imports_done()
+    return function(*args)
 
 
 @functools.lru_cache(maxsize=1024)  # resolving symlinks is the costliest step of a request on the loop
