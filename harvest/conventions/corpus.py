@@ -9,7 +9,8 @@ from functools import cached_property
 from pathlib import PurePosixPath
 
 from harvest.commitlog import without_diffs
-from harvest.conventions.rules import Subject
+from harvest.config import HarvestConfig
+from harvest.conventions.rules import Rule, Subject
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
 
 AUTOMATION_TAGS = ("[skip ci]", "[ci skip]", "[skip actions]")  # release tooling marks its own commits
@@ -27,6 +28,9 @@ class Corpus:
     by_path: dict[str, FileRecord] = field(init=False, repr=False, compare=False)
     units_by_path: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
     siblings: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    # rule and settings → the rule measured and narrowed (scope.py `settled`), worked out once per corpus
+    settled: dict[tuple[Rule, HarvestConfig], list[Rule]] = field(init=False, repr=False, compare=False,
+                                                                  default_factory=dict)
 
     def __post_init__(self) -> None:
         units: dict[str, list[Unit]] = {}

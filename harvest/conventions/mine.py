@@ -10,10 +10,10 @@ from dataclasses import replace
 
 from harvest.config import HarvestConfig
 from harvest.conventions.corpus import Corpus
-from harvest.conventions.measure import MAX_EVIDENCE, measure, places
+from harvest.conventions.measure import MAX_EVIDENCE
 from harvest.conventions.miners import MINERS
 from harvest.conventions.rules import Rule
-from harvest.conventions.scope import scoped
+from harvest.conventions.scope import settled
 
 # How telling a rule from each miner is, most first: what the team chose over a real alternative,
 # down to patterns that are simply absent.
@@ -38,8 +38,7 @@ def mine_conventions(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     measured = []
     for miner in MINERS.values():
         for rule in miner(corpus, config):
-            found = places(rule, corpus)
-            measured += scoped(measure(rule, corpus, config, found), found, corpus, config)
+            measured += settled(rule, corpus, config)
     kept = [r for r in (keep(rule, config) for rule in measured) if r is not None]
     return sorted(merge(kept), key=rank)
 

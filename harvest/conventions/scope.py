@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from harvest.config import HarvestConfig
 from harvest.conventions.checks import parse_type
 from harvest.conventions.corpus import Corpus
-from harvest.conventions.measure import Place, Places, measure
+from harvest.conventions.measure import Place, Places, measure, places
 from harvest.conventions.miners.base import folder_globs, suffix
 from harvest.conventions.miners.styles import case_rule
 from harvest.conventions.rules import FILE_KINDS, Rule
@@ -82,10 +82,30 @@ def scopes_of(place: Place) -> Iterator[Scope]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _scopes(place: Place) -> frozenset[Scope]:
-    """`scopes_of(place)`, worked out once per place: clustering asks again for every place's scopes for each
-    scope it finds, of each rule (1.5 million times on an 18,000-commit history)."""
-    return frozenset(scopes_of(place))
+def _scopes(path: str, kind: str) -> frozenset[Scope]:
+    """The scopes of a place in file `path` of `kind` (`scopes_of`), worked out once per file: clustering
+    asks again for each scope it finds, of each rule."""
+    return frozenset(scopes_of(Place(path, path, kind)))
+
+
+def _counts(places: list[Place]) -> Counter[Scope]:
+    """How many of `places` each scope holds; the places of one file share its scopes, so they count per file
+    (a file's units are most of a rule's places)."""
+    counts: Counter[Scope] = Counter()
+    for (path, kind), many in Counter((p.path, p.kind) for p in places).items():
+        for scope in _scopes(path, kind):
+            counts[scope] += many
+    return counts
+
+
+def settled(rule: Rule, corpus: Corpus, config: HarvestConfig) -> list[Rule]:
+    """`rule` measured on the corpus and narrowed where its exceptions cluster (`scoped`), worked out once per
+    corpus: the naming miner settles a rule to choose between cases, and mining keeps what it found."""
+    key = (rule, config)
+    if key not in corpus.settled:
+        found = places(rule, corpus)
+        corpus.settled[key] = scoped(measure(rule, corpus, config, found), found, corpus, config)
+    return corpus.settled[key]
 
 
 def scoped(rule: Rule, found: Places, corpus: Corpus, config: HarvestConfig) -> list[Rule]:
@@ -113,10 +133,10 @@ def scoped(rule: Rule, found: Places, corpus: Corpus, config: HarvestConfig) -> 
 
 def _cluster(followed: list[Place], broken: list[Place], config: HarvestConfig) -> Scope | None:
     """The scope holding most of the exceptions where the rule does not hold, or None."""
-    broken_in = Counter(s for p in broken for s in _scopes(p))
+    broken_in = _counts(broken)
     if not broken_in:
         return None
-    followed_in = Counter(s for p in followed for s in _scopes(p) if s in broken_in)
+    followed_in = _counts(followed)
     total = len(followed) + len(broken)
     # A cluster is a corner of the code: it holds at most half the rule's places (a scope holding most of
     # them is where the rule simply does not hold) and leaves the rule enough places elsewhere.

@@ -27,7 +27,6 @@ from pathlib import PurePosixPath
 
 from harvest.config import HarvestConfig
 from harvest.conventions.corpus import Corpus
-from harvest.conventions.measure import measure, places
 from harvest.conventions.miners.base import extension_globs
 from harvest.conventions.miners.styles import (
     FILE_STYLES,
@@ -45,7 +44,7 @@ from harvest.conventions.miners.styles import (
     unit_rule,
 )
 from harvest.conventions.rules import Rule
-from harvest.conventions.scope import scoped
+from harvest.conventions.scope import settled
 
 FAMILIES = {"javascript": "js", "typescript": "js", "tsx": "js", "python": "python", "go": "go", "java": "java"}
 NAMED_KINDS = ("function", "method", "class", "component", "styled", "hook", "constant", "variable")
@@ -84,8 +83,7 @@ def styled_rules(make: Callable[[Style], Rule], names: list[str], corpus: Corpus
 
 def _settles(rule: Rule, corpus: Corpus, config: HarvestConfig) -> bool:
     """Whether `rule`, measured and narrowed where its exceptions cluster, is a warning."""
-    found = places(rule, corpus)
-    return scoped(measure(rule, corpus, config, found), found, corpus, config)[0].severity == "warning"
+    return settled(rule, corpus, config)[0].severity == "warning"
 
 
 def _unit_rules(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
