@@ -3,7 +3,7 @@ indexed once for the miners (harvest/conventions/miners) and for measuring their
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -12,9 +12,15 @@ from harvest.commitlog import without_diffs
 from harvest.config import HarvestConfig
 from harvest.conventions.rules import Rule, Subject
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
+from harvest.units import Import, file_imports
 
 AUTOMATION_TAGS = ("[skip ci]", "[ci skip]", "[skip actions]")  # release tooling marks its own commits
 BOT_AUTHORS = ("[bot]", "bot@", "dependabot", "renovate", "github-actions")
+
+
+def parsed_imports(record: FileRecord) -> list[Import]:
+    """The import statements of `record`'s text, parsed now."""
+    return file_imports(record.path, record.language, record.text)
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,9 @@ class Corpus:
     units: tuple[Unit, ...]
     commits: Iterable[CommitRecord]  # a CommitLog in a build: each pass reads commits.jsonl again
     prs: Iterable[PullRequest]  # PullRequests in a build: each pass reads prs.jsonl again
+    # A file's import statements; a dataset build answers from its cache (harvest/dataset/build.py)
+    imports_of: Callable[[FileRecord], Sequence[Import]] = field(default=parsed_imports, repr=False,
+                                                                compare=False)
     by_path: dict[str, FileRecord] = field(init=False, repr=False, compare=False)
     units_by_path: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
     siblings: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)

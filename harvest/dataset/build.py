@@ -26,7 +26,7 @@ from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, wri
 from harvest.classify import language_of
 from harvest.commitlog import CommitLog, PullRequests, dates_of
 from harvest.config import HarvestConfig, recorded_settings
-from harvest.conventions.corpus import Corpus
+from harvest.conventions.corpus import Corpus, parsed_imports
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
@@ -63,7 +63,7 @@ from harvest.records import (
     read_records,
 )
 from harvest.store import MANIFEST, build_cache, complete_artifacts
-from harvest.units import SUPPORTED, extract_units
+from harvest.units import SUPPORTED, Import, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import last_changes
 
@@ -102,7 +102,9 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
     commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
     prs = PullRequests(source / "prs.jsonl")
     units = tuple(find_units(files, commits, head, bar, config.jobs, cache))
-    return Corpus(files, units, commits, prs), list(read_records(source / "excluded.jsonl", Exclusion)), head
+    imports_of = partial(cached_imports, cache) if cache else parsed_imports
+    return (Corpus(files, units, commits, prs, imports_of), list(read_records(source / "excluded.jsonl", Exclusion)),
+            head)
 
 
 def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no_cache: bool = False) -> DatasetSummary:
@@ -227,6 +229,12 @@ def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: st
     return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
 
 
+def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:
+    """A file's import statements, read from `cache` when it holds its text."""
+    key = cache.key("imports", record.path, record.language, record.text)
+    return cache.imports.fetch(key, partial(parsed_imports, record), _decode_imports)
+
+
 def cached_parse(source: Path, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
     """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from the build
     cache of the dataset built from the harvest in `source` (path → blob in `blobs`), where the last build
@@ -261,6 +269,13 @@ def _decode_units(value: Any) -> list[Unit]:
     if not isinstance(value, list):
         raise TypeError("not a list of units")
     return [build_record(Unit, item) for item in value]
+
+
+def _decode_imports(value: Any) -> list[Import]:
+    """A file's imports as the build cache holds them; raises TypeError on another value."""
+    if not isinstance(value, list):
+        raise TypeError("not a list of imports")
+    return [build_record(Import, item) for item in value]
 
 
 def _harvest_head(source: Path) -> str:

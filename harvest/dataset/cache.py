@@ -2,7 +2,8 @@
 
 A rebuild after a few new commits meets mostly the same files and completions as the last one, so the
 dataset build (harvest/dataset/build.py) looks their work up here before doing it: the units of a file
-(tree-sitter, `units`), its code graph facts before binding (`facts`), its fim candidate spans (`spans`),
+(tree-sitter, `units`), its import statements (`imports`, for the conventions' import miners), its code
+graph facts before binding (`facts`), its fim candidate spans (`spans`),
 the MinHash values of a compared text (`sketches`) and the estimated tokens of a pair's text (`tokens`).
 It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
 what was derived from already-scrubbed records, never raw repository text.
@@ -188,10 +189,11 @@ class BuildCache:
     spans: Entries = field(default_factory=lambda: Entries("spans"))
     tokens: Entries = field(default_factory=lambda: Entries("tokens"))
     facts: Entries = field(default_factory=lambda: Entries("facts"))
+    imports: Entries = field(default_factory=lambda: Entries("imports"))
 
     @property
     def kinds(self) -> Iterable[Entries]:
-        return (self.units, self.spans, self.tokens, self.facts)
+        return (self.units, self.spans, self.tokens, self.facts, self.imports)
 
     def key(self, kind: str, *parts: str | bytes) -> bytes:
         """The key of an entry of `kind` computed from `parts` by this build's code."""

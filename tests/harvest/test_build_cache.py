@@ -57,6 +57,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(build, "hash_values", counting("sketches", build.hash_values))
     monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
     monkeypatch.setattr(build, "file_facts", counting("facts", build.file_facts))
+    monkeypatch.setattr(build, "parsed_imports", counting("imports", build.parsed_imports))
     return counts
 
 
@@ -64,13 +65,13 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
                                                               computed: Counter[str]) -> None:
     cold = _dataset(home)
     assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == [
-        "facts.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
+        "facts.jsonl", "imports.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed == Counter(), "a warm build of the same harvest recomputes nothing"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == cold
-    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts"))
+    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts", "imports"))
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
@@ -83,6 +84,7 @@ def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: 
     _run("harvest", str(team_repo.path), "--name", "team")
     warm = _dataset(home)
     assert computed["units"] == 1 and computed["spans"] == 1 and computed["facts"] == 1
+    assert computed["imports"] <= 1  # parsed when the import miners look at the file (a package of the repo)
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == warm
 

@@ -15,7 +15,6 @@ from harvest.config import HarvestConfig
 from harvest.conventions.corpus import Corpus
 from harvest.conventions.miners.base import extension_globs
 from harvest.conventions.rules import Rule
-from harvest.units import file_imports
 
 JS = frozenset({"javascript", "typescript", "tsx"})
 CODE = ("source", "test", "test-support", "example", "config", "build")  # import habits hold in demos, configs, setup.py
@@ -43,7 +42,7 @@ def _import_names(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
     code = [f for f in corpus.files if f.language in JS]
     for record in code:
         lines = record.text.splitlines()
-        for imp in file_imports(record.path, record.language, record.text):
+        for imp in corpus.imports_of(record):
             if imp.default and not imp.module.startswith(".") and 0 < imp.line <= len(lines):
                 form = "namespace" if NAMESPACE.match(lines[imp.line - 1]) else "import"
                 bindings[imp.module][(form, imp.default)] += 1
@@ -131,7 +130,7 @@ def _python_style(corpus: Corpus, config: HarvestConfig) -> list[Rule]:
         if record.language != "python" or root is None:
             continue
         side = styles["tests" if record.kind in TEST_SIDE else "code"]
-        for imp in file_imports(record.path, record.language, record.text):
+        for imp in corpus.imports_of(record):
             if imp.module.startswith("."):
                 side[record.path] = "relative"  # a file mixing both counts as relative
             elif imp.module.split(".")[0] == root.name:
