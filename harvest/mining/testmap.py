@@ -40,6 +40,9 @@ GO_BLOCK_NAME = re.compile(r"^\t([A-Za-z_]\w*)", re.MULTILINE)
 JVM_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 JVM_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+?)(?:\.\*)?\s*;?\s*$", re.MULTILINE)
 IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
+# `name.member` where name starts an identifier (not `a.name.member`); one pass finds every imported module's
+# members a test uses, where one search per module read a long test file again for each
+MEMBER_USE = re.compile(r"(?<![\w$.])((?:[^\W\d]|\$)[\w$]*)\.([A-Za-z_$][\w$]*)")
 JS_INLINE_IMPORT = re.compile(r"""\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)(?:\.([A-Za-z_$][\w$]*))?""")
 PY_STRING = re.compile(r"""(?<![\w])['"]([A-Za-z_][\w.]*)['"]""")
 PY_FSTRING_PREFIX = re.compile(r"""\bf['"]([A-Za-z_][\w.]*\.)\{""")
@@ -150,12 +153,21 @@ def _family(path: str) -> str:
 
 # --- Python and JavaScript/TypeScript: the code graph --------------------------------------------
 
+def _member_uses(text: str) -> dict[str, Counter[str]]:
+    """name → how often `text` uses each of its members (`name.member`)."""
+    uses: dict[str, Counter[str]] = {}
+    for name, member in MEMBER_USE.findall(text):
+        uses.setdefault(name, Counter())[member] += 1
+    return uses
+
+
 def _graph_uses(graph: CodeGraph, test: str, text: str) -> Counter[str]:
     """Repository files that define what the test uses, by how often it uses them."""
     facts = graph.files.get(test)
     if facts is None:
         return Counter()
     counts = Counter(IDENTIFIER.findall(text))
+    member_uses: dict[str, Counter[str]] | None = None
     used: Counter[str] = Counter()
     for binding in facts.bindings:
         if not binding.target or binding.reexport or binding.local == EVERYTHING:
@@ -166,7 +178,9 @@ def _graph_uses(graph: CodeGraph, test: str, text: str) -> Counter[str]:
             if found is not None:  # a name the repository only re-exports from elsewhere is not its code
                 used[found.path] += uses
             continue
-        members = Counter(re.findall(rf"(?<![\w$.]){re.escape(binding.local)}\.([A-Za-z_$][\w$]*)", text))
+        if member_uses is None:
+            member_uses = _member_uses(text)
+        members = member_uses.get(binding.local, Counter())
         for member, count in members.items():
             found = graph.find(binding.target, member)
             if found is not None:
