@@ -63,13 +63,24 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
 @contextlib.contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty sibling directory; on success it replaces `final` in one step, on failure it vanishes."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=STAGING_SUFFIX, dir=final.parent))
+    stage = new_stage(final)
     try:
         yield stage
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    commit_stage(stage, final)
+
+
+def new_stage(final: Path) -> Path:
+    """An empty staging folder beside `final` (for a writer that cannot hold `staged_dir` open: it calls
+    `commit_stage` when done, or removes the folder)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=STAGING_SUFFIX, dir=final.parent))
+
+
+def commit_stage(stage: Path, final: Path) -> None:
+    """Put the staging folder `stage` at `final` in one step, removing what was there."""
     _swap_in(stage, final)
     shutil.rmtree(stage, ignore_errors=True)  # now the previous result, if there was one
 

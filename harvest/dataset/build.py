@@ -12,7 +12,8 @@ import hashlib
 import importlib.metadata
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -112,20 +113,27 @@ def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no
     reusing the last build's per-content work (harvest/dataset/cache.py) unless `no_cache`, which recomputes
     everything (and leaves a fresh cache)."""
     with writing(source.parents[1], "dataset"):
-        return _build_dataset(source, config, progress, no_cache)
+        cache = open_build_cache(source, read=not no_cache)
+        try:
+            summary = _build_dataset(source, config, progress, cache)
+        except BaseException:
+            cache.discard()  # a failed build keeps the previous cache
+            raise
+        cache.save()  # after the dataset, in one step
+        return summary
 
 
-def open_build_cache(source: Path, read: bool = True) -> BuildCache:
-    """The build cache of the dataset built from the harvest in `source` (empty when not `read`)."""
+def open_build_cache(source: Path, read: bool = True, write: bool = True) -> BuildCache:
+    """The build cache of the dataset built from the harvest in `source` (empty when not `read`; staging
+    this build's entries, for its `save`, when `write`)."""
     return open_cache(build_cache(source.parents[1], source.name), code_stamp(VERSIONED),
-                      Sketches(hash_values, NUM_PERM, hash_dtype()), read=read)
+                      Sketches(hash_values, NUM_PERM, hash_dtype()), read=read, write=write)
 
 
-def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache: bool) -> DatasetSummary:
+def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: BuildCache) -> DatasetSummary:
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
-    cache = open_build_cache(source, read=not no_cache)
     with progress_bar(progress) as bar:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         cache.units.forget_unused()
@@ -166,7 +174,6 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
         atomic_write_text(stage / "DATASET.md", render_card(facts))
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
-    cache.save()  # after the dataset: a failed build keeps the previous cache
     return summary
 
 
@@ -235,18 +242,22 @@ def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:
     return cache.imports.fetch(key, partial(parsed_imports, record), _decode_imports)
 
 
-def cached_parse(source: Path, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
+@contextmanager
+def cached_parse(source: Path, blobs: Mapping[str, str]) -> Iterator[Callable[[str, str], FileFacts]]:
     """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from the build
     cache of the dataset built from the harvest in `source` (path → blob in `blobs`), where the last build
     parsed the same text, and parses otherwise. Read-only: the build writes the cache back. Mining's test
     map (harvest/mining/testmap.py) uses it, so a re-harvest parses only the files that changed."""
-    cache = open_build_cache(source, read=False)
+    cache = open_build_cache(source, read=False, write=False)
     cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
 
     def parse(path: str, text: str) -> FileFacts:
-        return graph_facts(cache, path, language_of(path), blobs[path], text)  # kept in memory, never saved
+        return graph_facts(cache, path, language_of(path), blobs[path], text)
 
-    return parse
+    try:
+        yield parse
+    finally:
+        cache.close()
 
 
 def token_sums(pairs: Iterable[Pair], cache: BuildCache) -> dict[str, int]:

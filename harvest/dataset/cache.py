@@ -12,7 +12,9 @@ what was derived from already-scrubbed records, never raw repository text.
   and the stamp of the code computing it (the tool's version, the libraries' versions, the digest of the
   `harvest` package's source), so an entry from other code or other input is never found.
 - Bounded: a build writes back only the entries it used or made, all kinds together in one staged folder
-  (harvest/atomic.py), so a killed build leaves the previous cache or the new one.
+  (harvest/atomic.py), so a killed build leaves the previous cache or the new one. It writes them as it
+  goes and reads the last build's where they lie, holding only their offsets: the cache costs a build
+  little memory however large it grows.
 - Safe to read: JSON lines through orjson and numpy arrays without pickle, so a planted file cannot run
   code; a damaged or unreadable file or entry counts as absent and is recomputed.
 """
@@ -21,18 +23,20 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import orjson
 
 from harvest import __version__
-from harvest.atomic import remove_leftovers, staged_dir
+from harvest.atomic import commit_stage, new_stage, remove_leftovers
 
 T = TypeVar("T")
 FORMAT = b"idiom-cache 1"  # the first line of a JSON-lines kind: any other is not ours (or an old layout)
@@ -73,28 +77,31 @@ def _version(name: str) -> str:
 
 @dataclass
 class Entries:
-    """One kind of JSON-valued entry: those the last build kept (encoded, decoded only when asked for) and
-    those this build used or made, which are all it writes back."""
+    """One kind of JSON-valued entry. Of the last build's, only where each one sits in its file is held (an
+    entry is read when asked for); those this build uses or makes are written at once to the folder it
+    stages (`out`), which are all it keeps. So a build holds offsets, not values, whatever the cache's size."""
 
     name: str
-    loaded: dict[bytes, bytes] = field(default_factory=dict)
-    kept: dict[bytes, bytes] = field(default_factory=dict)
+    found: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # the last build's: key → (offset, length)
+    source: BinaryIO | None = None  # the last build's file
+    out: BinaryIO | None = None  # this build's, in the staging folder; None when the cache is only read
+    written: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # key → (offset, length) in `out`
 
     def get(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
         """The entry under `key` decoded, None when there is none or it does not decode."""
-        raw = self.kept.get(key) or self.loaded.pop(key, None)
+        raw = self._read(key)
         if raw is None:
             return None
         try:
             value = decode(orjson.loads(raw))
         except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
             return None
-        self.kept[key] = raw
+        self._write(key, raw)
         return value
 
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`."""
-        self.kept[key] = orjson.dumps(value)
+        self._write(key, orjson.dumps(value))
 
     def fetch(self, key: bytes, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
         """The entry under `key`, else `compute()`, kept."""
@@ -105,30 +112,68 @@ class Entries:
         return found
 
     def forget_unused(self) -> None:
-        """Let go of the last build's entries this one did not ask for, once its stage is over (they would not
-        be written back anyway)."""
-        self.loaded = {}
+        """Close the last build's file once this build's stage that reads it is over (what it did not ask for
+        is not written back)."""
+        if self.source is not None:
+            self.source.close()
+        self.source, self.found = None, {}
 
     def load(self, path: Path) -> None:
-        """Read the entries of `path`; a missing or damaged file leaves none (so everything is recomputed)."""
+        """Index the entries of `path`; a missing or damaged file leaves none (so everything is recomputed)."""
         try:
-            with path.open("rb") as lines:
-                if lines.readline().rstrip(b"\n") != FORMAT + b" " + self.name.encode():
-                    return
-                loaded = {}
-                for line in lines:
-                    key, _, value = line.rstrip(b"\n").partition(b" ")
-                    loaded[bytes.fromhex(key.decode("ascii"))] = value
-        except UNREADABLE:  # a damaged file
+            source = path.open("rb")
+        except UNREADABLE:
             return
-        self.loaded = loaded
+        try:
+            header = source.readline()
+            if header.rstrip(b"\n") != FORMAT + b" " + self.name.encode():
+                raise ValueError("not this kind's file")
+            found, offset = {}, len(header)
+            for line in source:
+                key, _, value = line.partition(b" ")
+                found[bytes.fromhex(key.decode("ascii"))] = (offset + len(key) + 1, len(value.rstrip(b"\n")))
+                offset += len(line)
+        except UNREADABLE:  # a damaged file
+            source.close()
+            return
+        self.forget_unused()
+        self.source, self.found = source, found
 
-    def save(self, path: Path) -> None:
-        """Write the kept entries to `path` (inside the cache's staging folder)."""
-        with path.open("wb") as out:
-            out.write(FORMAT + b" " + self.name.encode() + b"\n")
-            for key, value in self.kept.items():
-                out.write(key.hex().encode() + b" " + value + b"\n")
+    def start(self, path: Path) -> None:
+        """Write this build's entries to `path` (in the staging folder) as they are used or made."""
+        self.out = path.open("w+b")  # read too: an entry this build wrote may be asked for again
+        self.out.write(FORMAT + b" " + self.name.encode() + b"\n")
+
+    def close(self) -> None:
+        """Close both files (this build's is complete)."""
+        self.forget_unused()
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+
+    def _read(self, key: bytes) -> bytes | None:
+        if key in self.written and self.out is not None:
+            self.out.flush()
+            file, where = self.out, self.written[key]
+        elif key in self.found and self.source is not None:
+            file, where = self.source, self.found[key]
+        else:
+            return None
+        try:
+            return _read_at(file, *where)
+        except OSError:  # an unreadable entry is an absent one
+            return None
+
+    def _write(self, key: bytes, raw: bytes) -> None:
+        if self.out is None or key in self.written:
+            return
+        self.out.write(key.hex().encode() + b" ")
+        self.written[key] = (self.out.tell(), len(raw))
+        self.out.write(raw + b"\n")
+
+
+def _read_at(file: BinaryIO, offset: int, length: int) -> bytes:
+    return os.pread(file.fileno(), length, offset)
 
 
 @dataclass
@@ -160,7 +205,7 @@ class Sketches:
     def load(self, path: Path) -> None:
         """Read `path` (an .npz of `keys` and `values`, never pickled); a damaged one leaves none."""
         try:
-            with np.load(path, allow_pickle=False) as arrays:
+            with path.open("rb") as file, np.load(file, allow_pickle=False) as arrays:
                 keys, values = arrays["keys"], arrays["values"]
         except UNREADABLE:
             return
@@ -180,11 +225,13 @@ class Sketches:
 
 @dataclass
 class BuildCache:
-    """The entries of one dataset's builds, by kind, and the folder they are read from and written to."""
+    """The entries of one dataset's builds, by kind, the folder they are read from, and the staging folder
+    this build writes them to (None for a cache only read)."""
 
     folder: Path
     stamp: str
     sketches: Sketches
+    stage: Path | None = None
     units: Entries = field(default_factory=lambda: Entries("units"))
     spans: Entries = field(default_factory=lambda: Entries("spans"))
     tokens: Entries = field(default_factory=lambda: Entries("tokens"))
@@ -205,10 +252,23 @@ class BuildCache:
 
     def save(self) -> None:
         """Replace the cache folder with the entries this build used, in one step."""
-        with staged_dir(self.folder) as stage:
-            for kind in self.kinds:
-                kind.save(stage / f"{kind.name}.jsonl")
-            self.sketches.save(stage / SKETCHES)
+        self.close()
+        if self.stage is not None:
+            self.sketches.save(self.stage / SKETCHES)
+            commit_stage(self.stage, self.folder)
+            self.stage = None
+
+    def discard(self) -> None:
+        """Leave the cache folder as it was (a failed build): this build's entries go."""
+        self.close()
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None
+
+    def close(self) -> None:
+        """Close its files (a cache only read is done with)."""
+        for kind in self.kinds:
+            kind.close()
 
 
 def count(value: Any) -> int:
@@ -218,13 +278,17 @@ def count(value: Any) -> int:
     return value
 
 
-def open_cache(folder: Path, stamp: str, sketches: Sketches, read: bool = True) -> BuildCache:
-    """The cache in `folder` (what a killed build left there cleared first, under the caller's writer lock);
-    with `read` False it starts empty."""
+def open_cache(folder: Path, stamp: str, sketches: Sketches, read: bool = True, write: bool = True) -> BuildCache:
+    """The cache in `folder`: with `read`, the last build's entries; with `write`, this build's are staged
+    beside it (what a killed build left there cleared first, under the caller's writer lock) for `save`."""
     cache = BuildCache(folder, stamp, sketches)
-    remove_leftovers(folder.parent, only=folder.name)
     if read:
         for kind in cache.kinds:
             kind.load(folder / f"{kind.name}.jsonl")
         cache.sketches.load(folder / SKETCHES)
+    if write:
+        remove_leftovers(folder.parent, only=folder.name)
+        cache.stage = new_stage(folder)
+        for kind in cache.kinds:
+            kind.start(cache.stage / f"{kind.name}.jsonl")
     return cache

@@ -173,8 +173,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
         # The test map's parser answers from the last dataset build's cache: a re-harvest parses what changed.
-        parse = parse_text if full else cached_parse(out, {f.path: f.blob for f in files})
-        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
+        with contextlib.nullcontext(parse_text) if full else cached_parse(out, {f.path: f.blob for f in files}) as parse:
+            records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),

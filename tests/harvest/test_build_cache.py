@@ -138,3 +138,28 @@ def test_other_code_never_reads_the_entries(team_repo: GitRepo, home: Path, comp
         cache.code_stamp.cache_clear()
     assert computed["units"] and computed["spans"] and computed["sketches"]
     assert _dataset(home) == cold
+
+
+def test_entries_are_read_where_they_lie_and_written_as_they_are_used(tmp_path: Path) -> None:
+    last = cache.Entries("tokens")
+    last.start(tmp_path / "last.jsonl")
+    last.put(b"a" * 16, 1)
+    last.put(b"b" * 16, 2)
+    last.close()
+    with (tmp_path / "last.jsonl").open("ab") as damaged:
+        damaged.write(b"63" * 16 + b" {not json")  # a last line cut short
+
+    entries = cache.Entries("tokens")
+    entries.load(tmp_path / "last.jsonl")
+    assert set(entries.found) == {b"a" * 16, b"b" * 16, b"c" * 16}  # offsets only: nothing decoded yet
+    entries.start(tmp_path / "this.jsonl")
+    assert entries.get(b"b" * 16, cache.count) == 2
+    assert entries.get(b"c" * 16, cache.count) is None  # damaged: absent
+    assert entries.fetch(b"d" * 16, lambda: 4, cache.count) == 4
+    assert entries.get(b"d" * 16, cache.count) == 4  # what this build wrote, read back
+    assert entries.get(b"b" * 16, cache.count) == 2
+    entries.close()
+    again = cache.Entries("tokens")
+    again.load(tmp_path / "this.jsonl")  # only what this build used or made
+    assert {key: again.get(key, cache.count) for key in again.found} == {b"b" * 16: 2, b"d" * 16: 4}
+    again.close()
