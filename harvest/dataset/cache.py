@@ -82,14 +82,15 @@ class Entries:
     def get(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
         """The entry under `key` decoded, None when there is none or it does not decode."""
         raw = self.kept.get(key) or self.loaded.pop(key, None)
-        if raw is None:
-            return None
-        try:
-            value = decode(orjson.loads(raw))
-        except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
-            return None
-        self.kept[key] = raw
+        value = _decoded(raw, decode)
+        if value is not None and raw is not None:
+            self.kept[key] = raw
         return value
+
+    def peek(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
+        """The entry under `key` decoded, None when there is none or it does not decode; not kept for the next
+        build (for entries this build replaces with its own)."""
+        return _decoded(self.kept.get(key) or self.loaded.get(key), decode)
 
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`."""
@@ -128,6 +129,16 @@ class Entries:
             out.write(FORMAT + b" " + self.name.encode() + b"\n")
             for key, value in self.kept.items():
                 out.write(key.hex().encode() + b" " + value + b"\n")
+
+
+def _decoded(raw: bytes | None, decode: Callable[[Any], T]) -> T | None:
+    """An entry's value decoded, None when there is none or it does not decode (a damaged entry)."""
+    if raw is None:
+        return None
+    try:
+        return decode(orjson.loads(raw))
+    except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
+        return None
 
 
 @dataclass
@@ -188,10 +199,11 @@ class BuildCache:
     spans: Entries = field(default_factory=lambda: Entries("spans"))
     tokens: Entries = field(default_factory=lambda: Entries("tokens"))
     facts: Entries = field(default_factory=lambda: Entries("facts"))
+    lines: Entries = field(default_factory=lambda: Entries("lines"))
 
     @property
     def kinds(self) -> Iterable[Entries]:
-        return (self.units, self.spans, self.tokens, self.facts)
+        return (self.units, self.spans, self.tokens, self.facts, self.lines)
 
     def key(self, kind: str, *parts: str | bytes) -> bytes:
         """The key of an entry of `kind` computed from `parts` by this build's code."""
