@@ -14,16 +14,20 @@ rest from them, so a re-harvest walks only the new commits.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+import numpy as np
 
 from harvest.commitlog import first_parent_chain, index_by_sha
 from harvest.records import CommitRecord, FileChange, Hunk
 
 END = 1 << 60  # past any file's last line: the walk follows a file's whole line space, so needs no line count
 
+BLOCK = re.compile(r"^([ +-]).*(?:\n\1.*)*", re.MULTILINE)  # consecutive diff lines of one kind
 Runs = list[tuple[int, str | None]]  # (first line, crediting sha or None), ascending; each up to the next
 
 
@@ -38,16 +42,6 @@ class LineHistory(Protocol):
 
     def keep(self, lines: dict[str, Runs]) -> None:
         """Keep the runs of each path at this build's HEAD."""
-
-
-@dataclass
-class _Segment:
-    """Consecutive lines of HEAD file `path`: `start`..`end` where the walk stands, `head` at HEAD."""
-
-    path: str
-    start: int
-    end: int
-    head: int
 
 
 def last_changes(commits: Iterable[CommitRecord], head: str, spans: Mapping[str, Sequence[tuple[str, int, int]]],
@@ -77,8 +71,9 @@ def line_history(commits: Iterable[CommitRecord], chain: Sequence[str], paths: I
     """Per HEAD path, the runs of its lines → the commit of `chain` (HEAD's first-parent chain, as far as
     it was mined) that last changed them; kept in `history` when given, and read from it where it holds them."""
     by_sha = index_by_sha(commits)  # a CommitLog reads just the commits of the walk
-    pending = {path: [_Segment(path, 1, END, 1)] for path in paths}
-    pieces: dict[str, list[tuple[int, int, str | None]]] = {path: [] for path in pending}
+    whole = np.array([1], dtype=np.int64)
+    pending = {path: [_Lines(path, whole, np.array([END], dtype=np.int64), whole)] for path in paths}
+    pieces: dict[str, list[tuple[np.ndarray, str | None]]] = {path: [] for path in pending}
     for sha in chain:
         if not pending:
             break
@@ -87,133 +82,131 @@ def line_history(commits: Iterable[CommitRecord], chain: Sequence[str], paths: I
             for path in [path for path in pending if path in held]:
                 runs = history.runs(sha, path) if history else None
                 if runs is not None:
-                    for segment in pending.pop(path):
-                        _read(segment, runs, pieces[segment.path])
+                    for lines in pending.pop(path):
+                        _read(lines, runs, pieces[lines.path])
             if not pending:
                 break
-        moved: dict[str, list[_Segment]] = {}
+        moved: dict[str, list[_Lines]] = {}
         for change in by_sha[sha].changes:
-            segments = pending.pop(change.path, None)
-            if segments:
-                moved.setdefault(change.old_path or change.path, []).extend(_follow(segments, change, sha, pieces))
-        for path, segments in moved.items():
-            if segments:
-                pending.setdefault(path, []).extend(segments)
-    for segments in pending.values():  # their history runs past the mined commits
-        for segment in segments:
-            pieces[segment.path].append((segment.head, segment.head + segment.end - segment.start, None))
-    lines = {path: _runs(found) for path, found in pieces.items()}
+            for lines in pending.pop(change.path, ()):
+                still = _follow(lines, change, sha, pieces[lines.path])
+                if len(still.starts):
+                    moved.setdefault(change.old_path or change.path, []).append(still)
+        for path, followed in moved.items():
+            pending.setdefault(path, []).extend(followed)
+    for groups in pending.values():  # their history runs past the mined commits
+        for lines in groups:
+            pieces[lines.path].append((lines.heads, None))
+    found = {path: _runs(credited) for path, credited in pieces.items()}
     if history:
-        history.keep(lines)
-    return lines
+        history.keep(found)
+    return found
 
 
-def _follow(segments: list[_Segment], change: FileChange, sha: str,
-            pieces: dict[str, list[tuple[int, int, str | None]]]) -> list[_Segment]:
+@dataclass
+class _Lines:
+    """Lines of HEAD file `path` the walk still follows: `starts[i]`..`ends[i]` where it stands, which were
+    lines `heads[i]`.. at HEAD (arrays: a file is followed as hundreds of stretches between credited lines)."""
+
+    path: str
+    starts: np.ndarray
+    ends: np.ndarray
+    heads: np.ndarray
+
+
+def _follow(lines: _Lines, change: FileChange, sha: str, credited: list[tuple[np.ndarray, str | None]]) -> _Lines:
     """Credit `sha` with the lines `change` touched; return the others mapped to the old side."""
     if change.status in ("added", "copied") or change.binary or change.skipped:
         # A new file, or a change whose lines we did not keep: every line is (conservatively) touched.
-        for segment in segments:
-            pieces[segment.path].append((segment.head, segment.head + segment.end - segment.start, sha))
-        return []
-    edited = _edited_runs(change.hunks)
-    last_lines = [last for _, last in edited]
-    points, offsets = _shifts(change.hunks)
-    untouched = []
-
-    def keep_untouched(segment: _Segment, start: int, end: int) -> None:
-        old = start - offsets[bisect_right(points, start) - 1]
-        untouched.append(_Segment(segment.path, old, old + end - start, segment.head + start - segment.start))
-
-    for segment in segments:
-        at = segment.start
-        for first, last in edited[bisect_right(last_lines, segment.start - 1):]:
-            if first > segment.end:
-                break
-            first, last = max(first, segment.start), min(last, segment.end)
+        credited.append((lines.heads, sha))
+        return _Lines(lines.path, lines.starts[:0], lines.ends[:0], lines.heads[:0])
+    firsts, lasts, points, offsets = _diff(change.hunks)
+    after = np.searchsorted(lasts, lines.starts)  # the first edited stretch ending at or after each start
+    touched = after < len(firsts)
+    touched[touched] = firsts[after[touched]] <= lines.ends[touched]
+    kept = ~touched
+    starts, ends, heads = [lines.starts[kept]], [lines.ends[kept]], [lines.heads[kept]]
+    split: list[tuple[int, int, int]] = []
+    hits: list[int] = []
+    for index in np.flatnonzero(touched).tolist():  # split around the edited stretches inside
+        start, end, head = int(lines.starts[index]), int(lines.ends[index]), int(lines.heads[index])
+        at, stretch = start, int(after[index])
+        while stretch < len(firsts) and firsts[stretch] <= end:
+            first, last = max(int(firsts[stretch]), start), min(int(lasts[stretch]), end)
             if at < first:
-                keep_untouched(segment, at, first - 1)
-            head = segment.head + first - segment.start
-            pieces[segment.path].append((head, head + last - first, sha))
-            at = last + 1
-        if at <= segment.end:
-            keep_untouched(segment, at, segment.end)
-    return untouched
+                split.append((at, first - 1, head + at - start))
+            hits.append(head + first - start)
+            at, stretch = last + 1, stretch + 1
+        if at <= end:
+            split.append((at, end, head + at - start))
+    if hits:
+        credited.append((np.array(hits, dtype=np.int64), sha))
+    if split:
+        extra = np.array(split, dtype=np.int64)
+        starts.append(extra[:, 0])
+        ends.append(extra[:, 1])
+        heads.append(extra[:, 2])
+    start_at, end_at, head_at = np.concatenate(starts), np.concatenate(ends), np.concatenate(heads)
+    shift = offsets[np.searchsorted(points, start_at, side="right") - 1]
+    return _Lines(lines.path, start_at - shift, end_at - shift, head_at)
 
 
-def _read(segment: _Segment, runs: Runs, found: list[tuple[int, int, str | None]]) -> None:
-    """Credit `segment`'s lines as `runs` (the file's runs at the commit where the segment stands) do."""
+def _read(lines: _Lines, runs: Runs, credited: list[tuple[np.ndarray, str | None]]) -> None:
+    """Credit `lines` as `runs` (their file's runs at the commit where the walk stands) do."""
     starts = [start for start, _ in runs]
-    index = max(bisect_right(starts, segment.start) - 1, 0)
-    while index < len(runs) and runs[index][0] <= segment.end:
-        first = max(runs[index][0], segment.start)
-        last = min(runs[index + 1][0] - 1 if index + 1 < len(runs) else END, segment.end)
-        found.append((segment.head + first - segment.start, segment.head + last - segment.start, runs[index][1]))
-        index += 1
+    for start, end, head in zip(lines.starts.tolist(), lines.ends.tolist(), lines.heads.tolist(), strict=True):
+        index = max(bisect_right(starts, start) - 1, 0)
+        while index < len(runs) and runs[index][0] <= end:
+            credited.append((np.array([head + max(runs[index][0], start) - start], dtype=np.int64), runs[index][1]))
+            index += 1
 
 
-def _runs(pieces: list[tuple[int, int, str | None]]) -> Runs:
-    """The (first line, sha) runs of a file's credited pieces (which cover its line space without overlap),
-    neighbours with the same answer merged."""
+def _runs(credited: list[tuple[np.ndarray, str | None]]) -> Runs:
+    """The (first line, sha) runs of a file from the first lines of its credited stretches (which tile its
+    line space), neighbours with the same answer merged."""
+    if not credited:
+        return []
+    firsts = np.concatenate([found for found, _ in credited])
+    answers = [sha for found, sha in credited for _ in range(len(found))]
     runs: Runs = []
-    for first, _last, sha in sorted(pieces, key=lambda piece: piece[0]):
-        if not runs or runs[-1][1] != sha:
-            runs.append((first, sha))
+    for index in np.argsort(firsts, kind="stable").tolist():
+        if not runs or runs[-1][1] != answers[index]:
+            runs.append((int(firsts[index]), answers[index]))
     return runs
 
 
-def _edited_runs(hunks: Sequence[Hunk]) -> list[tuple[int, int]]:
-    """The new-side lines that were added, plus the new-side neighbours of each removal, as ascending runs
-    of consecutive lines (first, last)."""
-    edited: set[int] = set()
-    for hunk in hunks:
-        for mark, _old, new in _lines(hunk):
-            if mark == "+":
-                edited.add(new)
-            elif mark == "-":
-                edited.update((new - 1, new))  # a removal sits between new lines new-1 and new
-    runs: list[tuple[int, int]] = []
-    for line in sorted(edited):
-        if runs and runs[-1][1] == line - 1:
-            runs[-1] = (runs[-1][0], line)
-        else:
-            runs.append((line, line))
-    return runs
-
-
-def _shifts(hunks: Sequence[Hunk]) -> tuple[list[int], list[int]]:
-    """Where new-side line numbers stop matching the old side: from `points[i]` on, an untouched new line
-    `n` was old line `n - offsets[i]`. Inside a hunk its lines count (from its header's starts); past it,
-    its header's line counts do."""
+def _diff(hunks: Sequence[Hunk]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A change's hunks read once: the stretches of new-side lines edited (added, or next to a removal), as
+    ascending first and last lines; and where new-side numbers stop matching the old side: from `points[i]`
+    on, an untouched new line `n` was old line `n - offsets[i]` (inside a hunk its lines count, from its
+    header's starts; past it, its header's line counts do)."""
+    edited: list[list[int]] = []
     points, offsets = [0], [0]
     moved = 0  # how far the lines after the hunks so far moved
     for hunk in hunks:
         points.append(hunk.new_start)
         offsets.append(hunk.new_start - hunk.old_start)
-        for mark, _old, new in _lines(hunk):
+        new = hunk.new_start  # where the next diff line sits on the new side
+        for block in BLOCK.finditer(hunk.text):
+            mark, count = block.group(1), block.group().count("\n") + 1
+            if mark == " ":
+                new += count
+                continue
             if mark == "+":
-                points.append(new + 1)
-                offsets.append(offsets[-1] + 1)
-            elif mark == "-":
-                points.append(new)
-                offsets.append(offsets[-1] - 1)
+                edited.append([new, new + count - 1])
+                new += count
+            else:
+                edited.append([new - 1, new])  # removed lines sit between new lines new-1 and new
+            points.append(new)
+            offsets.append(offsets[-1] + (count if mark == "+" else -count))
         moved += hunk.new_lines - hunk.old_lines
         points.append(hunk.new_start + hunk.new_lines)
         offsets.append(moved)
-    return points, offsets
-
-
-def _lines(hunk: Hunk) -> Iterator[tuple[str, int, int]]:
-    """(mark, old line, new line) for each diff line; for "-" the new line is where it would sit."""
-    old, new = hunk.old_start, hunk.new_start
-    for text in hunk.text.split("\n"):
-        mark = text[:1]
-        if mark == " ":
-            yield mark, old, new
-            old, new = old + 1, new + 1
-        elif mark == "+":
-            yield mark, old, new
-            new += 1
-        elif mark == "-":
-            yield mark, old, new
-            old += 1
+    stretches: list[list[int]] = []
+    for first, last in sorted(edited):
+        if stretches and first <= stretches[-1][1] + 1:
+            stretches[-1][1] = max(stretches[-1][1], last)
+        else:
+            stretches.append([first, last])
+    ends = np.array(stretches, dtype=np.int64).reshape(-1, 2)
+    return ends[:, 0].copy(), ends[:, 1].copy(), np.array(points, dtype=np.int64), np.array(offsets, dtype=np.int64)
