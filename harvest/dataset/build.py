@@ -131,6 +131,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, no_cache
     with progress_bar(progress) as bar:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         cache.units.forget_unused()
+        cache.lines.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache)

@@ -3,14 +3,18 @@
 A rebuild after a few new commits meets mostly the same files and completions as the last one, so the
 dataset build (harvest/dataset/build.py) looks their work up here before doing it: the units of a file
 (tree-sitter, `units`), its code graph facts before binding (`facts`), its fim candidate spans (`spans`),
-the MinHash values of a compared text (`sketches`) and the estimated tokens of a pair's text (`tokens`).
+the MinHash values of a compared text (`sketches`), the estimated tokens of a pair's text (`tokens`) and
+each HEAD file's line history for the units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's
+blame walks only the commits since the last build's HEAD).
 It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
 what was derived from already-scrubbed records, never raw repository text.
 
-- Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines)
-  and the stamp of the code computing it (the tool's version, the libraries' versions, the digest of the
-  `harvest` package's source), so an entry from other code or other input is never found.
-- Bounded: a build writes back only the entries it used or made, all kinds together in one staged folder
+- Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines;
+  for a line history the commit, the path and what bounds the mined history below it) and the stamp of the
+  code computing it (the tool's version, the libraries' versions, the digest of the `harvest` package's
+  source), so an entry from other code or other input is never found.
+- Bounded: a build writes back only the entries it used or made (a line history it read only to replace
+  it with its own HEAD's, `Entries.peek`, is not written back), all kinds together in one staged folder
   (harvest/atomic.py), so a killed build leaves the previous cache or the new one.
 - Safe to read: JSON lines through orjson and numpy arrays without pickle, so a planted file cannot run
   code; a damaged or unreadable file or entry counts as absent and is recomputed.

@@ -58,7 +58,22 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(build, "hash_values", counting("sketches", build.hash_values))
     monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
     monkeypatch.setattr(build, "file_facts", counting("facts", build.file_facts))
-    monkeypatch.setattr(lastchange, "_follow", counting("lines", lastchange._follow))  # a change the blame walks
+    # A change the units' blame walks (fim's blame of the newest commits walks them on every build).
+    blame, follow, blaming = build.last_changes, lastchange._follow, []
+
+    def units_blame(*args: Any) -> Any:
+        blaming.append(True)
+        try:
+            return blame(*args)
+        finally:
+            blaming.clear()
+
+    def walked(*args: Any) -> Any:
+        counts.update(["lines"] if blaming else [])
+        return follow(*args)
+
+    monkeypatch.setattr(build, "last_changes", units_blame)
+    monkeypatch.setattr(lastchange, "_follow", walked)
     return counts
 
 
