@@ -71,6 +71,7 @@ def line_history(commits: Iterable[CommitRecord], chain: Sequence[str], paths: I
     """Per HEAD path, the runs of its lines → the commit of `chain` (HEAD's first-parent chain, as far as
     it was mined) that last changed them; kept in `history` when given, and read from it where it holds them."""
     by_sha = index_by_sha(commits)  # a CommitLog reads just the commits of the walk
+    rank = {sha: position for position, sha in enumerate(chain)}
     whole = np.array([1], dtype=np.int64)
     pending = {path: [_Lines(path, whole, np.array([END], dtype=np.int64), whole)] for path in paths}
     pieces: dict[str, list[tuple[np.ndarray, str | None]]] = {path: [] for path in pending}
@@ -81,7 +82,8 @@ def line_history(commits: Iterable[CommitRecord], chain: Sequence[str], paths: I
         if held:
             for path in [path for path in pending if path in held]:
                 runs = history.runs(sha, path) if history else None
-                if runs is not None:
+                # Runs crediting a commit that is not this one or below it are not from this history.
+                if runs is not None and all(rank.get(credit, -1) >= rank[sha] for _, credit in runs if credit):
                     for lines in pending.pop(path):
                         _read(lines, runs, pieces[lines.path])
             if not pending:

@@ -122,3 +122,16 @@ def test_a_moved_history_cut_is_not_read_from_the_last_build(make_repo, tmp_path
 
     assert again == _blame(repo, folder, cut, cached=False)[0]
     assert "pkg/b.py:1" not in again or again["pkg/b.py:1"] in repo.git("log", "--format=%H", "-4").split()
+
+
+def test_runs_crediting_a_commit_outside_the_history_are_walked_again(make_repo, tmp_path: Path) -> None:
+    repo = make_repo()
+    _history(repo)
+    folder = tmp_path / "cache"
+    _blame(repo, folder, HarvestConfig(), cached=True)
+    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, hash_dtype()))
+    for key, value in cache.lines.loaded.items():  # each file's runs (not the list of paths) credit a stranger
+        cache.lines.kept[key] = orjson.dumps([[1, "f" * 40]]) if value.startswith(b"[[1,") else value
+    cache.save()
+
+    assert _blame(repo, folder, HarvestConfig(), cached=True)[0] == _blame(repo, folder, HarvestConfig(), cached=False)[0]
