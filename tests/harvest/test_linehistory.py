@@ -135,3 +135,16 @@ def test_runs_crediting_a_commit_outside_the_history_are_walked_again(make_repo,
     cache.save()
 
     assert _blame(repo, folder, HarvestConfig(), cached=True)[0] == _blame(repo, folder, HarvestConfig(), cached=False)[0]
+
+
+def test_other_mining_settings_do_not_read_the_last_builds_lines(make_repo, tmp_path: Path) -> None:
+    repo = make_repo()
+    _history(repo)
+    folder = tmp_path / "cache"
+    _blame(repo, folder, HarvestConfig(), cached=True)
+    small_hunks = HarvestConfig(max_hunk_bytes=20)  # the same commits, their diffs recorded as skipped
+
+    again, _ = _blame(repo, folder, small_hunks, cached=True)
+
+    assert again == _blame(repo, folder, small_hunks, cached=False)[0]
+    assert again != _blame(repo, folder, HarvestConfig(), cached=False)[0]
