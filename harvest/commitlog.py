@@ -28,7 +28,7 @@ class CommitLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        offsets, self.dates = _offsets(path)
+        offsets, self.dates, self.first_parents = _offsets(path)
         self.by_sha = ShaIndex(path, offsets)
 
     def __iter__(self) -> Iterator[CommitRecord]:
@@ -94,16 +94,30 @@ def without_diffs(commits: Iterable[CommitRecord]) -> Iterable[CommitRecord]:
     return commits.without_diffs() if isinstance(commits, CommitLog) else commits
 
 
+def first_parent_chain(commits: Iterable[CommitRecord], head: str) -> list[str]:
+    """HEAD's first-parent chain, newest first, as far as `commits` hold it (a CommitLog's kept parents, so
+    nothing is read)."""
+    parents = commits.first_parents if isinstance(commits, CommitLog) else \
+        {c.sha: c.parents[0] if c.parents else "" for c in commits}
+    chain = []
+    sha = head
+    while sha in parents:
+        chain.append(sha)
+        sha = parents[sha]
+    return chain
+
+
 def dates_of(commits: Iterable[CommitRecord]) -> dict[str, str]:
     """sha → author date: a CommitLog's own (kept from its first pass), else from the records given."""
     return commits.dates if isinstance(commits, CommitLog) else {c.sha: c.author_date for c in commits}
 
 
-def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str]]:
-    """Each commit's byte offset and author date; every record is decoded once, so a damaged file fails here,
-    naming its line, as reading it into memory did."""
+def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
+    """Each commit's byte offset, author date and first parent ("" for a root); every record is decoded once,
+    so a damaged file fails here, naming its line, as reading it into memory did."""
     offsets: dict[str, int] = {}
     dates: dict[str, str] = {}
+    first_parents: dict[str, str] = {}
     offset = 0
     with path.open("rb") as lines:
         for number, line in enumerate(lines, 1):
@@ -111,8 +125,9 @@ def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str]]:
                 commit = decode_line(path, number, line, CommitRecord)
                 offsets[commit.sha] = offset
                 dates[commit.sha] = commit.author_date
+                first_parents[commit.sha] = commit.parents[0] if commit.parents else ""
             offset += len(line)
-    return offsets, dates
+    return offsets, dates, first_parents
 
 
 def line_offsets(path: Path) -> dict[str, int]:

@@ -248,11 +248,42 @@ def _builder(hint: Any) -> Callable[[Any], Any]:
         def record(value: dict[str, Any]) -> Any:
             return hint(**{k: nested[k](v) if k in nested else v for k, v in value.items() if k in fields})
 
-        return record
+        return _filled(hint, fields, record) if _plain(hint) else record
     if typing.get_origin(hint) is tuple:
         item = _builder(typing.get_args(hint)[0])
-        return tuple if item is _as_is else lambda value: tuple(item(v) for v in value)
+        return tuple if item is _as_is else lambda value: tuple([item(v) for v in value])
     return _as_is
+
+
+def _plain(cls: type) -> bool:
+    """Whether a `cls` record is its fields and nothing else: no `__post_init__`, no slots, every field an
+    argument of `__init__` (so filling its `__dict__` makes the object `__init__` would)."""
+    return not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__") \
+        and all(f.init for f in dataclasses.fields(cls))
+
+
+def _filled(cls: type, fields: dict[str, Callable[[Any], Any]], checked: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A builder of `cls` records that fills a new object's `__dict__` in field order instead of calling
+    `__init__` (a frozen dataclass's `__init__` sets each field through `object.__setattr__`, most of the time
+    decoding takes); any value it cannot build whole goes to `checked`, the `__init__` path, which raises
+    what a bad value raises."""
+    lines, scope = [], {"new": object.__new__, "set": object.__setattr__, "cls": cls, "checked": checked}
+    for number, field in enumerate(dataclasses.fields(cls)):
+        build = f"build{number}(value[{field.name!r}])" if fields[field.name] is not _as_is else f"value[{field.name!r}]"
+        scope[f"build{number}"] = fields[field.name]
+        if field.default is not dataclasses.MISSING:
+            scope[f"default{number}"] = field.default
+            build = f"{build} if {field.name!r} in value else default{number}" if fields[field.name] is not _as_is \
+                else f"value.get({field.name!r}, default{number})"
+        elif field.default_factory is not dataclasses.MISSING:
+            scope[f"factory{number}"] = field.default_factory
+            build = f"{build} if {field.name!r} in value else factory{number}()"
+        lines.append(f"        {field.name!r}: {build},")
+    source = "\n".join(["def record(value):", "    try:", "        filled = {", *lines, "        }",
+                        "    except Exception:", "        return checked(value)",
+                        "    made = new(cls)", "    set(made, '__dict__', filled)", "    return made"])
+    exec(source, scope)  # noqa: S102 - the source is built from field names alone
+    return scope["record"]
 
 
 @cache

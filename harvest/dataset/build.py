@@ -25,7 +25,7 @@ from rich.progress import Progress
 from harvest import __version__
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir, write_jsonl
 from harvest.classify import language_of
-from harvest.commitlog import CommitLog, PullRequests, dates_of
+from harvest.commitlog import CommitLog, PullRequests, dates_of, first_parent_chain
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus, parsed_imports
 from harvest.conventions.mine import mine_conventions
@@ -36,6 +36,7 @@ from harvest.dataset.card import DatasetFacts, render_card
 from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
 from harvest.dataset.formats import write_splits
 from harvest.dataset.formatting import format_pairs
+from harvest.dataset.linehistory import CachedLineHistory
 from harvest.dataset.quality import filter_pairs
 from harvest.dataset.split import (
     decontaminate,
@@ -66,7 +67,7 @@ from harvest.records import (
 from harvest.store import MANIFEST, build_cache, complete_artifacts
 from harvest.units import SUPPORTED, Import, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
-from harvest.units.lastchange import last_changes
+from harvest.units.lastchange import LineHistory, last_changes
 
 SPLITS = ("train", "eval", "test")
 UNIT_BATCH_BYTES = 1 << 18  # source text per batch of files parsed by a pool worker
@@ -98,11 +99,14 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
                 cache: BuildCache | None = None) -> tuple[Corpus, list[Exclusion], str]:
     """The harvest in `source` with its units found (those of files `cache` holds read back), held-out files
     left out; plus exclusions and HEAD."""
-    head = _harvest_head(source)
+    manifest = _harvest_manifest(source)
+    head = manifest["inputs"]["head"]
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
     commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
     prs = PullRequests(source / "prs.jsonl")
-    units = tuple(find_units(files, commits, head, bar, config.jobs, cache))
+    chain = first_parent_chain(commits, head)
+    history = CachedLineHistory(cache, head, chain[-1] if chain else "", manifest) if cache else None
+    units = tuple(find_units(files, commits, head, bar, config.jobs, cache, history))
     imports_of = partial(cached_imports, cache) if cache else parsed_imports
     return (Corpus(files, units, commits, prs, imports_of), list(read_records(source / "excluded.jsonl", Exclusion)),
             head)
@@ -137,6 +141,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
     with progress_bar(progress) as bar:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         cache.units.forget_unused()
+        cache.lines.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache)
@@ -202,9 +207,10 @@ def mine_only(source: Path, config: HarvestConfig, progress: bool = True) -> Pat
 
 
 def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], head: str, bar: Progress,
-               jobs: int = 1, cache: BuildCache | None = None) -> list[Unit]:
-    """Every unit at HEAD, with the commit that last touched its lines and its deprecation mark; the files
-    `cache` does not hold are parsed by `jobs` processes (harvest/pool.py), their units kept in file order."""
+               jobs: int = 1, cache: BuildCache | None = None, history: LineHistory | None = None) -> list[Unit]:
+    """Every unit at HEAD, with the commit that last touched its lines (the blame reading and keeping the
+    line histories `history` holds) and its deprecation mark; the files `cache` does not hold are parsed by
+    `jobs` processes (harvest/pool.py), their units kept in file order."""
     task = bar.add_task("units", total=len(files))
     parsed = [(f.path, f.language, f.text) for f in files if f.language in SUPPORTED]
     bar.advance(task, len(files) - len(parsed))
@@ -224,7 +230,7 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     spans: dict[str, list[tuple[str, int, int]]] = {}
     for unit in units:
         spans.setdefault(unit.path, []).append((unit.id, unit.start_line, unit.end_line))
-    touched = last_changes(commits, head, spans)
+    touched = last_changes(commits, head, spans, history)
     last_of_file = {f.path: f.last_commit for f in files}
     dated = [replace(u, commit=touched.get(u.id) or last_of_file.get(u.path, "")) for u in units]
     return mark_units(dated)
@@ -289,8 +295,8 @@ def _decode_imports(value: Any) -> list[Import]:
     return [build_record(Import, item) for item in value]
 
 
-def _harvest_head(source: Path) -> str:
-    """The HEAD commit the harvest in `source` was mined at, from its manifest (checked to be whole)."""
+def _harvest_manifest(source: Path) -> dict[str, Any]:
+    """The manifest of the harvest in `source`, checked to name the HEAD commit it was mined at."""
     rebuild = f"run `idiom harvest` again to rebuild {source.name}"
     try:
         manifest = orjson.loads((source / MANIFEST).read_bytes())
@@ -301,7 +307,7 @@ def _harvest_head(source: Path) -> str:
         raise InputError(f"{source / MANIFEST} is damaged (not a harvest manifest); {rebuild}") from None
     if not isinstance(head, str) or not head:
         raise InputError(f"{source / MANIFEST} is damaged (no HEAD commit in it); {rebuild}")
-    return head
+    return manifest
 
 
 def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],

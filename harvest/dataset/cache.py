@@ -3,15 +3,19 @@
 A rebuild after a few new commits meets mostly the same files and completions as the last one, so the
 dataset build (harvest/dataset/build.py) looks their work up here before doing it: the units of a file
 (tree-sitter, `units`), its import statements (`imports`, for the conventions' import miners), its code
-graph facts before binding (`facts`), its fim candidate spans (`spans`),
-the MinHash values of a compared text (`sketches`) and the estimated tokens of a pair's text (`tokens`).
+graph facts before binding (`facts`), its fim candidate spans (`spans`), the MinHash values of a compared
+text (`sketches`), the estimated tokens of a pair's text (`tokens`) and each HEAD file's line history for
+the units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's blame walks only the commits since
+the last build's HEAD).
 It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
 what was derived from already-scrubbed records, never raw repository text.
 
-- Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines)
-  and the stamp of the code computing it (the tool's version, the libraries' versions, the digest of the
-  `harvest` package's source), so an entry from other code or other input is never found.
-- Bounded: a build writes back only the entries it used or made, all kinds together in one staged folder
+- Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines;
+  for a line history the commit, the path and what bounds the mined history below it) and the stamp of the
+  code computing it (the tool's version, the libraries' versions, the digest of the `harvest` package's
+  source), so an entry from other code or other input is never found.
+- Bounded: a build writes back only the entries it used or made (a line history it read only to replace
+  it with its own HEAD's, `Entries.peek`, is not written back), all kinds together in one staged folder
   (harvest/atomic.py), so a killed build leaves the previous cache or the new one. It writes them as it
   goes and reads the last build's where they lie, holding only their offsets: the cache costs a build
   little memory however large it grows.
@@ -90,14 +94,15 @@ class Entries:
     def get(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
         """The entry under `key` decoded, None when there is none or it does not decode."""
         raw = self._read(key)
-        if raw is None:
-            return None
-        try:
-            value = decode(orjson.loads(raw))
-        except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
-            return None
-        self._write(key, raw)
+        value = _decoded(raw, decode)
+        if value is not None and raw is not None:
+            self._write(key, raw)
         return value
+
+    def peek(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
+        """The entry under `key` decoded, None when there is none or it does not decode; not kept for the next
+        build (for entries this build replaces with its own)."""
+        return _decoded(self._read(key), decode)
 
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`."""
@@ -176,6 +181,16 @@ def _read_at(file: BinaryIO, offset: int, length: int) -> bytes:
     return os.pread(file.fileno(), length, offset)
 
 
+def _decoded(raw: bytes | None, decode: Callable[[Any], T]) -> T | None:
+    """An entry's value decoded, None when there is none or it does not decode (a damaged entry)."""
+    if raw is None:
+        return None
+    try:
+        return decode(orjson.loads(raw))
+    except (orjson.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError):
+        return None
+
+
 @dataclass
 class Sketches:
     """MinHash values (one row of `width` unsigned integers) by key: the last build's in two arrays, this
@@ -237,10 +252,11 @@ class BuildCache:
     tokens: Entries = field(default_factory=lambda: Entries("tokens"))
     facts: Entries = field(default_factory=lambda: Entries("facts"))
     imports: Entries = field(default_factory=lambda: Entries("imports"))
+    lines: Entries = field(default_factory=lambda: Entries("lines"))
 
     @property
     def kinds(self) -> Iterable[Entries]:
-        return (self.units, self.spans, self.tokens, self.facts, self.imports)
+        return (self.units, self.spans, self.tokens, self.facts, self.imports, self.lines)
 
     def key(self, kind: str, *parts: str | bytes) -> bytes:
         """The key of an entry of `kind` computed from `parts` by this build's code."""

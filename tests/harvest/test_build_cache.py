@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from harvest.cli import cli
 from harvest.dataset import build, cache
 from harvest.pairs import fim
+from harvest.units import lastchange
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
 from tests.harvest.test_jobs import _artifacts, _grow
 
@@ -58,6 +59,22 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(build, "estimate_tokens", counting("tokens", build.estimate_tokens))
     monkeypatch.setattr(build, "file_facts", counting("facts", build.file_facts))
     monkeypatch.setattr(build, "parsed_imports", counting("imports", build.parsed_imports))
+    # A change the units' blame walks (fim's blame of the newest commits walks them on every build).
+    blame, follow, blaming = build.last_changes, lastchange._follow, []
+
+    def units_blame(*args: Any) -> Any:
+        blaming.append(True)
+        try:
+            return blame(*args)
+        finally:
+            blaming.clear()
+
+    def walked(*args: Any) -> Any:
+        counts.update(["lines"] if blaming else [])
+        return follow(*args)
+
+    monkeypatch.setattr(build, "last_changes", units_blame)
+    monkeypatch.setattr(lastchange, "_follow", walked)
     return counts
 
 
@@ -65,13 +82,13 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
                                                               computed: Counter[str]) -> None:
     cold = _dataset(home)
     assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == [
-        "facts.jsonl", "imports.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
+        "facts.jsonl", "imports.jsonl", "lines.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed == Counter(), "a warm build of the same harvest recomputes nothing"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == cold
-    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts", "imports"))
+    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts", "imports", "lines"))
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
@@ -85,6 +102,7 @@ def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: 
     warm = _dataset(home)
     assert computed["units"] == 1 and computed["spans"] == 1 and computed["facts"] == 1
     assert computed["imports"] <= 1  # parsed when the import miners look at the file (a package of the repo)
+    assert computed["lines"] == 1, "the blame walks the new commit alone, then reads the last HEAD's lines"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == warm
 
@@ -96,9 +114,11 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(team_repo: GitRepo, home: Path, 
     (folder / "units.jsonl").write_bytes(units[:len(units) // 2])  # a line cut short
     (folder / "spans.jsonl").write_bytes(b"\x00\xff not ours\n")
     (folder / "sketches.npz").write_bytes(b"PK\x03\x04 truncated")
+    history = (folder / "lines.jsonl").read_bytes()
+    (folder / "lines.jsonl").write_bytes(history[:len(history) // 2])
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
-    assert computed["spans"] and computed["sketches"]
+    assert computed["spans"] and computed["sketches"] and computed["lines"]
     computed.clear()
     _run("dataset", "build", str(team_repo.path))  # the rebuilt cache serves again
     assert computed == Counter() and _dataset(home) == cold
@@ -114,9 +134,13 @@ def test_entries_of_the_wrong_shape_are_recomputed(team_repo: GitRepo, home: Pat
         keys = arrays["keys"]
     with (folder / "sketches.npz").open("wb") as out:
         np.savez(out, keys=keys, values=np.zeros((len(keys), 3), dtype=np.uint64))
+    history = (folder / "lines.jsonl").read_bytes().splitlines()  # runs out of order, a path list of numbers
+    (folder / "lines.jsonl").write_bytes(b"\n".join([history[0], *(line.split(b" ")[0] + b" [[3, null], [1, null]]"
+                                                                    for line in history[1:])]) + b"\n")
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed["spans"] == len(lines) - 1 and computed["sketches"] and not computed["units"]
+    assert computed["lines"]
 
 
 def test_a_changed_setting_builds_what_a_build_without_cache_builds(team_repo: GitRepo, home: Path) -> None:
@@ -136,7 +160,7 @@ def test_other_code_never_reads_the_entries(team_repo: GitRepo, home: Path, comp
         _run("dataset", "build", str(team_repo.path))
     finally:
         cache.code_stamp.cache_clear()
-    assert computed["units"] and computed["spans"] and computed["sketches"]
+    assert computed["units"] and computed["spans"] and computed["sketches"] and computed["lines"]
     assert _dataset(home) == cold
 
 
