@@ -73,15 +73,28 @@ def _sqlite_cells(path: Path) -> str:
     return "\n".join(cells)
 
 
-def read_outlets(home: Path) -> dict[str, str]:
-    """Every file under `home` as text, and each SQLite database's cells besides its raw pages."""
+def _printable_runs(data: bytes, shortest: int) -> str:
+    """A binary file as `strings` shows it: its runs of printable ASCII at least `shortest` long, one a line.
+    A text secret written into a binary lies whole in such a run; the rest (an ONNX model's 90 MB of weights)
+    is noise that would make looking for thousands of fragments take hours."""
+    return "\n".join(run.decode("ascii") for run in re.findall(rb"[\x20-\x7e\t\r\n]{%d,}" % shortest, data))
+
+
+def read_outlets(home: Path, shortest: int) -> dict[str, str]:
+    """Every file under `home` as text, and each SQLite database's cells besides its raw pages. A binary file
+    that is neither text nor SQLite is read as its printable runs of at least `shortest` characters."""
     outlets: dict[str, str] = {}
     for path in sorted(p for p in home.rglob("*") if p.is_file()):
         data = path.read_bytes()
         name = str(path.relative_to(home))
-        outlets[name] = data.decode("utf-8", "replace")
         if data.startswith(b"SQLite format 3\x00"):
+            outlets[name] = data.decode("utf-8", "replace")
             outlets[f"{name} (rows)"] = _sqlite_cells(path)
+            continue
+        try:
+            outlets[name] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            outlets[name] = _printable_runs(data, shortest)
     return outlets
 
 
@@ -145,7 +158,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
                              "--junit", str(junit), "--json"], router_env | {"IDIOM_ROUTER_BASE_URL": url})
         bodies_validated = [json.dumps(r["body"]) for r in script.requests if r["body"]]
     home = repo / ".idiom"
-    outlets = read_outlets(home)
+    outlets = read_outlets(home, shortest=min(len(f) for plant in planted.plants for f in fragments(plant)))
     outlets |= {f"provider request {n}": body for n, body in enumerate(bodies + bodies_validated, 1)}
     outlets |= {"validation JUnit XML": junit.read_text(encoding="utf-8"), "idiom validate --json": validated}
     report = json.loads((home / "harvest" / "planted" / "scrub-report.json").read_text(encoding="utf-8"))
