@@ -12,7 +12,7 @@ from harvest.config import HarvestConfig
 from harvest.dataset.build import load_corpus
 from harvest.errors import InputError
 from harvest.pairs import build_pairs
-from harvest.pairs.commits import hub_files
+from harvest.pairs.history import hub_files
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.records import CommitRecord, PullRequest, read_records
