@@ -56,19 +56,17 @@ def _cached_pairs(sources: Sources, lines: tuple[CommitLine, ...], kind: str, ca
     deprecation judge reads of a pair's text sets only the weight and note of one kept, which a rejected
     pair loses anyway.
     """
-    settings = verdicts.settings
     by_sha = index_by_sha(sources.commits)
     for line in lines:
-        def key(of_kind: str, line: CommitLine = line) -> bytes:
-            return cache.key("history", of_kind, line.digest, sources.date_of(line.sha), settings, *line.hubs)
-
-        entry = cache.history.get(key(kind), _decode_entry)
+        # All a commit's pairs depend on: its line, its date (make_pair's), the hubs it changes, the settings.
+        parts = (line.digest, sources.date_of(line.sha), verdicts.settings, *line.hubs)
+        entry = cache.history.get(cache.key("history", kind, *parts), _decode_entry)
         if entry is None:
             built = _pairs_of(sources, by_sha[line.sha], frozenset(line.hubs))
             for each in COMMIT_KINDS:
                 pair = built.get(each)
                 judged = () if pair is None else _judged(pair, verdicts.judge(pair))
-                cache.history.put(key(each), judged)
+                cache.history.put(cache.key("history", each, *parts), judged)
                 if each == kind:
                     entry = judged
         if entry:
