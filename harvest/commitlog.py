@@ -43,10 +43,7 @@ class CommitLog:
         with self.path.open("rb") as lines:
             for line in lines:
                 if line.strip():
-                    value = orjson.loads(line)
-                    for change in value.get("changes", ()):
-                        change.pop("hunks", None)
-                    yield build_record(CommitRecord, value)
+                    yield decode_without_diffs(line)
 
 
 class PullRequests:
@@ -131,15 +128,27 @@ def _offsets(path: Path) -> tuple[dict[str, int], dict[str, str], dict[str, str]
 
 
 def line_offsets(path: Path) -> dict[str, int]:
-    """Each commit's byte offset, found without decoding the records (a CommitRecord's first field is its sha,
+    """Each commit's byte offset, found without decoding the records (see `raw_lines`)."""
+    return {sha: offset for sha, offset, _ in raw_lines(path)}
+
+
+def raw_lines(path: Path) -> Iterator[tuple[str, int, bytes]]:
+    """Each commit's sha, byte offset and line as written, not decoded (a CommitRecord's first field is its sha,
     so every line starts `{"sha":"<hex>"`); a line that does not is a ValueError."""
-    offsets: dict[str, int] = {}
     offset = 0
     prefix = b'{"sha":"'
     with path.open("rb") as lines:
         for line in lines:
             if not line.startswith(prefix):
                 raise ValueError(f"{path}: a line is not a commit record")
-            offsets[line[len(prefix):line.index(b'"', len(prefix))].decode("ascii")] = offset
+            yield line[len(prefix):line.index(b'"', len(prefix))].decode("ascii"), offset, line
             offset += len(line)
-    return offsets
+
+
+def decode_without_diffs(line: bytes) -> CommitRecord:
+    """The commit of a commits.jsonl line with every change's hunks left out, decoding the rest only (most of a
+    record, and of the time spent decoding it, is its hunks)."""
+    value = orjson.loads(line)
+    for change in value.get("changes", ()):
+        change.pop("hunks", None)
+    return build_record(CommitRecord, value)

@@ -37,7 +37,7 @@ from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
 from harvest.dataset.formats import write_splits
 from harvest.dataset.formatting import format_pairs
 from harvest.dataset.linehistory import CachedLineHistory
-from harvest.dataset.quality import filter_pairs
+from harvest.dataset.quality import Verdicts, filter_pairs
 from harvest.dataset.split import (
     decontaminate,
     exclude_files,
@@ -50,6 +50,7 @@ from harvest.globs import matches_glob
 from harvest.graph import FileFacts, build_graph, file_facts
 from harvest.lock import writing
 from harvest.pairs import build_pairs
+from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
 from harvest.pool import Pool, batched
 from harvest.progress import progress_bar
@@ -143,12 +144,16 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         cache.units.forget_unused()
         cache.lines.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
+        history = read_history(corpus.commits, cache)
+        verdicts = Verdicts(config, cache)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
-                          dates_of(corpus.commits), config, cache)
+                          dates_of(corpus.commits), config, cache, history, verdicts)
         task = bar.add_task("pairs", total=None)
         pairs = build_pairs(sources)
-        cache.spans.forget_unused()
-        pairs, rejected = _clean(pairs, units, files, excluded, corpus.commits, config)
+        for kind in (cache.spans, cache.changed, cache.history):
+            kind.forget_unused()
+        pairs, rejected = _clean(pairs, units, files, excluded, history.renamed, verdicts, config)
+        cache.verdicts.forget_unused()
         pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
         pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, cache.sketch)
         pairs, leaks_across = split_pairs(pairs, config)
@@ -311,11 +316,11 @@ def _harvest_manifest(source: Path) -> dict[str, Any]:
 
 
 def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
-           commits: Iterable[CommitRecord], config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
+           renamed: Mapping[str, str], verdicts: Verdicts, config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
     """Deprecation, held-out files and quality filters, in that order; every drop recorded."""
-    pairs, stale = judge_pairs(pairs, units, {f.path for f in files}, excluded, commits)
+    pairs, stale = judge_pairs(pairs, units, {f.path for f in files}, excluded, renamed)
     pairs, held_out = exclude_files(pairs, config.exclude_files)
-    pairs, poor = filter_pairs(pairs, config)
+    pairs, poor = filter_pairs(pairs, config, verdicts)
     return pairs, stale + held_out + poor
 
 

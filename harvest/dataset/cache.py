@@ -4,16 +4,20 @@ A rebuild after a few new commits meets mostly the same files and completions as
 dataset build (harvest/dataset/build.py) looks their work up here before doing it: the units of a file
 (tree-sitter, `units`), its import statements (`imports`, for the conventions' import miners), its code
 graph facts before binding (`facts`), its fim candidate spans (`spans`), the MinHash values of a compared
-text (`sketches`), the estimated tokens of a pair's text (`tokens`) and each HEAD file's line history for
-the units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's blame walks only the commits since
-the last build's HEAD).
+text (`sketches`), the estimated tokens of a pair's text (`tokens`), each HEAD file's line history for the
+units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's blame walks only the commits since the
+last build's HEAD), and for the history, by the digest of a commit's commits.jsonl line, what it changed
+(`changed`: the hub files and renames, harvest/pairs/history.py) and its commit pairs (`history`: judged by
+the quality filters, a rejected one kept without its text, harvest/pairs/commits.py), so an unchanged commit
+is never decoded; and the quality verdict of every other pair (`verdicts`, harvest/dataset/quality.py).
 It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
 what was derived from already-scrubbed records, never raw repository text.
 
 - Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines;
-  for a line history the commit, the path and what bounds the mined history below it) and the stamp of the
-  code computing it (the tool's version, the libraries' versions, the digest of the `harvest` package's
-  source), so an entry from other code or other input is never found.
+  for a line history the commit, the path and what bounds the mined history below it; the settings too for
+  an entry holding a quality verdict) and the stamp of the code computing it (the tool's version, the
+  libraries' versions, the digest of the `harvest` package's source), so an entry from other code or other
+  input is never found.
 - Bounded: a build writes back only the entries it used or made (a line history it read only to replace
   it with its own HEAD's, `Entries.peek`, is not written back), all kinds together in one staged folder
   (harvest/atomic.py), so a killed build leaves the previous cache or the new one. It writes them as it
@@ -253,10 +257,14 @@ class BuildCache:
     facts: Entries = field(default_factory=lambda: Entries("facts"))
     imports: Entries = field(default_factory=lambda: Entries("imports"))
     lines: Entries = field(default_factory=lambda: Entries("lines"))
+    changed: Entries = field(default_factory=lambda: Entries("changed"))
+    history: Entries = field(default_factory=lambda: Entries("history"))
+    verdicts: Entries = field(default_factory=lambda: Entries("verdicts"))
 
     @property
     def kinds(self) -> Iterable[Entries]:
-        return (self.units, self.spans, self.tokens, self.facts, self.imports, self.lines)
+        return (self.units, self.spans, self.tokens, self.facts, self.imports, self.lines, self.changed,
+                self.history, self.verdicts)
 
     def key(self, kind: str, *parts: str | bytes) -> bytes:
         """The key of an entry of `kind` computed from `parts` by this build's code."""

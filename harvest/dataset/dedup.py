@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from harvest.records import FIM_KIND, Pair, Rejection
@@ -21,6 +22,7 @@ TOKEN = re.compile(r"\w+|[^\w\s]")
 SHINGLE = 5
 NUM_PERM = 128
 MIDDLE_MARK = "\x00"  # where a fim middle starts and ends in the text it is compared by
+BAND_SEED = 19  # the band hash's multipliers are fixed: the same values always land in the same buckets
 FIM_WINDOW_LINES = 3  # the lines of prefix and suffix that make a fim middle one example and not another
 Sketch = Callable[[str], Any]  # a text -> its MinHash values (`hash_values`, or the build cache's lookup of them)
 
@@ -77,22 +79,21 @@ class NearDuplicates:
     """An LSH index of completions: add them by key, ask which stored ones a text nearly duplicates.
 
     The banding of datasketch's MinHashLSH (its bands and rows for the threshold), held leaner: a bucket is
-    found by a digest of its band and holds its one key, or a list once shared, where MinHashLSH keeps each
+    found by a hash of its band and holds its one key, or a list once shared, where MinHashLSH keeps each
     band's bytes in a set per bucket plus every key's bands again, about 3 KB a key, for every pair of a long
     history.
     """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        bands, rows = _banding(threshold)
-        self.ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
-        self.buckets: list[dict[int, str | list[str]]] = [{} for _ in self.ranges]
+        self.shape = _banding(threshold)
+        self.buckets: list[dict[int, str | list[str]]] = [{} for _ in range(self.shape[0])]
         self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
-    def add(self, key: str, text: str, values: Any = None) -> None:
-        """Index `text` (whose MinHash values are `values`, when known) under `key`."""
+    def add(self, key: str, text: str, values: Any = None, bands: list[int] | None = None) -> None:
+        """Index `text` (whose MinHash values are `values` and their `bands`, when known) under `key`."""
         values = hash_values(text) if values is None else values
-        for band, table in zip(self._bands(values), self.buckets, strict=True):
+        for band, table in zip(bands or self.bands(values), self.buckets, strict=True):
             held = table.setdefault(band, key)
             if held is not key:
                 if isinstance(held, str):
@@ -100,23 +101,31 @@ class NearDuplicates:
                 held.append(key)
         self.hashes[key] = values
 
-    def query(self, text: str, values: Any = None) -> list[str]:
+    def query(self, text: str, values: Any = None, bands: list[int] | None = None) -> list[str]:
         """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text` (whose MinHash values
-        are `values`, when known), best first."""
+        are `values` and their `bands`, when known), best first."""
         values = hash_values(text) if values is None else values
         candidates: set[str] = set()
-        for band, table in zip(self._bands(values), self.buckets, strict=True):
+        for band, table in zip(bands or self.bands(values), self.buckets, strict=True):
             held = table.get(band)
             if held is not None:
                 candidates.update((held,) if isinstance(held, str) else held)
         scored = [(_jaccard(values, self.hashes[k]), k) for k in candidates]
         return [k for score, k in sorted(scored, reverse=True) if score >= self.threshold]
 
-    def _bands(self, values: Any) -> list[int]:
-        # Each band's values by a 64-bit digest, not their 128 bytes: a bucket shared by chance only adds a
-        # candidate, which the Jaccard check then judges like any other.
-        return [int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest(), "little")
-                for start, end in self.ranges]
+    def bands(self, values: Any) -> list[int]:
+        """The bucket of each band of `values`: a 64-bit hash of its rows, not their bytes. A bucket shared by
+        chance only adds a candidate, which the Jaccard check then judges like any other."""
+        bands, rows = self.shape
+        # One multiply-add over all bands in numpy: a digest per band, in Python, took seconds on a long history.
+        return (values[:bands * rows].reshape(bands, rows) * _band_weights(rows)).sum(axis=1).tolist()
+
+
+@lru_cache(maxsize=8)
+def _band_weights(rows: int) -> Any:
+    """Fixed odd 64-bit multipliers, one per row of a band: distinct rows of 32-bit values rarely (about one in
+    2^32 at worst) share a weighted sum modulo 2^64."""
+    return np.random.default_rng(BAND_SEED).integers(0, 1 << 63, size=rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
 @lru_cache(maxsize=8)
@@ -162,11 +171,13 @@ def dedupe(pairs: Sequence[Pair], threshold: float, sketch: Sketch = hash_values
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[key]))
             continue
         values = sketch(exact)
-        similar = [other for other in indexes[fim].query(exact, values) if not fim or paths[other] != pair.path]
+        bands = indexes[fim].bands(values)
+        similar = [other for other in indexes[fim].query(exact, values, bands)
+                   if not fim or paths[other] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
         seen[key] = pair.id
-        indexes[fim].add(pair.id, exact, values)
+        indexes[fim].add(pair.id, exact, values, bands)
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected

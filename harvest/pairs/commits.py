@@ -7,35 +7,112 @@ one by one, and a squash-merged PR is an ordinary commit.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from harvest.classify import language_of
-from harvest.commitlog import without_diffs
+from harvest.commitlog import index_by_sha
+from harvest.pairs.history import CommitLine, read_history
 from harvest.pairs.sources import Sources, make_pair
-from harvest.records import CommitRecord, FileChange, Pair
+from harvest.records import CommitRecord, FileChange, Pair, build_record
+
+if TYPE_CHECKING:
+    from harvest.dataset.cache import BuildCache
+    from harvest.dataset.quality import Verdicts
 
 COMMIT_KINDS = frozenset({"commit", "commit-message"})  # one commit each, revealing every file it changed
-HUB_SHARE = 0.2  # a file changed by more than this share of commits is a hub
-HUB_MIN_COMMITS = 50
 
 
 def commit_pairs(sources: Sources) -> Iterator[Pair]:
     """Each commit's message and the code it changed → its diff."""
-    for commit, changes in _commits_with_diffs(sources):
-        message = commit.message.strip()
-        prompt = f"Make this change, the way this team would:\n\n{message}"
-        context = "\n".join(_before(change) for change in changes).strip()
-        yield make_pair(sources, "commit", _language(changes), changes[0].path, prompt, render_diff(changes),
-                        context=context, commit=commit.sha, files=_paths(changes), key=commit.sha)
+    return _history_pairs(sources, "commit")
 
 
 def commit_message_pairs(sources: Sources) -> Iterator[Pair]:
     """Each commit's diff → its message, in the team's commit style."""
-    for commit, changes in _commits_with_diffs(sources):
-        prompt = "Write the commit message for this change, in this team's style."
-        yield make_pair(sources, "commit-message", "text", changes[0].path, prompt, commit.message.strip(),
-                        context=render_diff(changes), commit=commit.sha, files=_paths(changes), key=commit.sha)
+    return _history_pairs(sources, "commit-message")
+
+
+def _history_pairs(sources: Sources, kind: str) -> Iterator[Pair]:
+    history = sources.history or read_history(sources.commits)
+    if history.lines and sources.cache is not None and sources.verdicts is not None:
+        yield from _cached_pairs(sources, history.lines, kind, sources.cache, sources.verdicts)
+        return
+    for commit in sources.commits:
+        built = _pairs_of(sources, commit, history.hubs).get(kind)
+        if built is not None:
+            yield built
+
+
+def _cached_pairs(sources: Sources, lines: tuple[CommitLine, ...], kind: str, cache: BuildCache,
+                  verdicts: Verdicts) -> Iterator[Pair]:
+    """The `kind` pair of each commit from the build cache, else built from the commit read at its offset.
+
+    An entry holds a commit's pair with its quality verdict (harvest/dataset/quality.py), and a pair the
+    filters reject without its text: most diffs of a long history are too long to train on, and kept whole
+    they would make the cache as large as the history. The verdict travels with the pair to the quality
+    stage. The stages before it drop a pair by its paths and unit (deprecation, held-out files); what the
+    deprecation judge reads of a pair's text sets only the weight and note of one kept, which a rejected
+    pair loses anyway.
+    """
+    by_sha = index_by_sha(sources.commits)
+    for line in lines:
+        # All a commit's pairs depend on: its line, its date (make_pair's), the hubs it changes, the settings.
+        parts = (line.digest, sources.date_of(line.sha), verdicts.settings, *line.hubs)
+        entry = cache.history.get(cache.key("history", kind, *parts), _decode_entry)
+        if entry is None:
+            built = _pairs_of(sources, by_sha[line.sha], frozenset(line.hubs))
+            for each in COMMIT_KINDS:
+                pair = built.get(each)
+                judged = () if pair is None else _judged(pair, verdicts.judge(pair))
+                cache.history.put(cache.key("history", each, *parts), judged)
+                if each == kind:
+                    entry = judged
+        if entry:
+            pair, reason, detail = entry
+            verdicts.known[pair.id] = (reason, detail)
+            yield pair
+
+
+def _judged(pair: Pair, verdict: tuple[str, str]) -> tuple[Pair, str, str]:
+    """A pair as its entry holds it: whole when it passes the quality filters, else without its text."""
+    reason, detail = verdict
+    return (replace(pair, prompt="", completion="", context="") if reason else pair), reason, detail
+
+
+def _decode_entry(value: Any) -> tuple[()] | tuple[Pair, str, str]:
+    """A `history` entry: () for a commit without a pair of the kind, else (pair, reason, detail)."""
+    if value == []:
+        return ()
+    pair, reason, detail = value
+    if type(reason) is not str or type(detail) is not str:
+        raise TypeError("not a quality verdict")
+    return build_record(Pair, pair), reason, detail
+
+
+def _pairs_of(sources: Sources, commit: CommitRecord, hubs: frozenset[str]) -> dict[str, Pair]:
+    """A commit's pairs by kind: none for a merge or a commit without a message or a diff."""
+    if commit.is_merge:
+        return {}
+    changes = tuple(c for c in commit.changes if c.hunks and not c.skipped and not c.binary)
+    # A changelog line in every commit would tie all history into one split group: show hubs only
+    # in the commits that are about them alone.
+    focused = tuple(c for c in changes if c.path not in hubs) or changes
+    message = commit.message.strip()
+    if not focused or not message:
+        return {}
+    diff = render_diff(focused)
+    context = "\n".join(_before(change) for change in focused).strip()
+    paths = _paths(focused)
+    return {
+        "commit": make_pair(sources, "commit", _language(focused), focused[0].path,
+                            f"Make this change, the way this team would:\n\n{message}", diff, context=context,
+                            commit=commit.sha, files=paths, key=commit.sha),
+        "commit-message": make_pair(sources, "commit-message", "text", focused[0].path,
+                                    "Write the commit message for this change, in this team's style.", message,
+                                    context=diff, commit=commit.sha, files=paths, key=commit.sha),
+    }
 
 
 def render_diff(changes: tuple[FileChange, ...]) -> str:
@@ -49,32 +126,6 @@ def render_diff(changes: tuple[FileChange, ...]) -> str:
             body = hunk.text if hunk.text.endswith("\n") else hunk.text + "\n"
             parts.append(f"{hunk.header}\n{body}")
     return "".join(parts)
-
-
-def _commits_with_diffs(sources: Sources) -> Iterator[tuple[CommitRecord, tuple[FileChange, ...]]]:
-    hubs = hub_files(sources.commits)
-    for commit in sources.commits:
-        if commit.is_merge:
-            continue
-        changes = tuple(c for c in commit.changes if c.hunks and not c.skipped and not c.binary)
-        # A changelog line in every commit would tie all history into one split group: show hubs only
-        # in the commits that are about them alone.
-        focused = tuple(c for c in changes if c.path not in hubs) or changes
-        if focused and commit.message.strip():
-            yield commit, focused
-
-
-def hub_files(commits: Iterable[CommitRecord]) -> frozenset[str]:
-    """Files most commits touch (release notes, changelogs, version files), once history is long enough."""
-    plain = 0  # counted in one pass: the history is streamed, not held
-    touched: Counter[str] = Counter()
-    for commit in without_diffs(commits):
-        if not commit.is_merge:
-            plain += 1
-            touched.update(change.path for change in commit.changes)
-    if plain < HUB_MIN_COMMITS:
-        return frozenset()
-    return frozenset(path for path, n in touched.items() if n / plain > HUB_SHARE)
 
 
 def _before(change: FileChange) -> str:

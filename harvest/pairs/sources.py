@@ -15,6 +15,8 @@ from harvest.records import CommitRecord, FileRecord, Pair, PullRequest, Unit
 
 if TYPE_CHECKING:
     from harvest.dataset.cache import BuildCache
+    from harvest.dataset.quality import Verdicts
+    from harvest.pairs.history import History
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,9 @@ class Sources:
     head: str = ""
     dates: dict[str, str] = field(default_factory=dict)  # commit sha -> author date
     config: HarvestConfig = field(default_factory=HarvestConfig)  # the builders' settings (`fim_*`)
-    cache: BuildCache | None = None  # the dataset build's cache of per-content work (fim's candidate spans)
+    cache: BuildCache | None = None  # the dataset build's cache of per-content work (fim's spans, commit pairs)
+    history: History | None = None  # what each commit changed, read once per build (hubs, renames, line digests)
+    verdicts: Verdicts | None = None  # the quality verdicts of the commit pairs, found as they are built
 
     def date_of(self, sha: str) -> str:
         """The author date of `sha`, or "" when that commit was not mined."""

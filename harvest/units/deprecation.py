@@ -9,11 +9,10 @@ lower weight, with the reason in the pair's note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from harvest.commitlog import without_diffs
-from harvest.records import CommitRecord, Exclusion, Pair, Rejection, Unit
+from harvest.records import Exclusion, Pair, Rejection, Unit
 
 MARKED = re.compile(r"@deprecated\b|\bDeprecationWarning\b|^\s*@(?:typing_extensions\.|warnings\.)?deprecated\(",
                     re.MULTILINE)
@@ -31,12 +30,12 @@ def mark_units(units: Iterable[Unit]) -> list[Unit]:
     return [replace(u, deprecated="marked deprecated") if _marked(u) else u for u in units]
 
 
-def judge_pairs(pairs: Sequence[Pair], units: Sequence[Unit], head_paths: set[str],
-                excluded: Sequence[Exclusion], commits: Iterable[CommitRecord]) -> tuple[list[Pair], list[Rejection]]:
-    """Drop or down-weight pairs whose code is deprecated, deleted or renamed since; say why."""
+def judge_pairs(pairs: Sequence[Pair], units: Sequence[Unit], head_paths: set[str], excluded: Sequence[Exclusion],
+                renamed: Mapping[str, str]) -> tuple[list[Pair], list[Rejection]]:
+    """Drop or down-weight pairs whose code is deprecated, deleted or renamed since (`renamed`: old path → its
+    last name, harvest/pairs/history.py); say why."""
     deprecated_units = {u.id for u in units if u.deprecated}
     deprecated_files = {e.path for e in excluded if e.reason == "deprecated"}
-    renamed = _renames(commits)
     symbols = {u.name for u in units}
     kept: list[Pair] = []
     rejected: list[Rejection] = []
@@ -50,7 +49,7 @@ def judge_pairs(pairs: Sequence[Pair], units: Sequence[Unit], head_paths: set[st
 
 
 def _verdict(pair: Pair, deprecated_units: set[str], deprecated_files: set[str], head_paths: set[str],
-             renamed: dict[str, str], symbols: set[str]) -> Pair | Rejection:
+             renamed: Mapping[str, str], symbols: set[str]) -> Pair | Rejection:
     if pair.unit in deprecated_units:
         return Rejection(pair.id, pair.kind, "deprecation", "marked-deprecated", pair.unit)
     if pair.kind not in HISTORY_KINDS:
@@ -83,12 +82,3 @@ def _marked(unit: Unit) -> bool:
     header = unit.text[: max(len(unit.signature), 1) + 200]
     return bool(MARKED.search(unit.doc) or MARKED.search(header))
 
-
-def _renames(commits: Iterable[CommitRecord]) -> dict[str, str]:
-    """Old path → the path it was last renamed to (following chains), from newest-first commits."""
-    moved: dict[str, str] = {}
-    for commit in without_diffs(commits):
-        for change in commit.changes:
-            if change.status == "renamed" and change.old_path:
-                moved.setdefault(change.old_path, moved.get(change.path, change.path))
-    return moved

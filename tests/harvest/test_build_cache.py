@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.dataset import build, cache
-from harvest.pairs import fim
+from harvest.dataset import build, cache, quality
+from harvest.pairs import commits, fim, history
 from harvest.units import lastchange
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
 from tests.harvest.test_jobs import _artifacts, _grow
@@ -75,6 +75,9 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
     monkeypatch.setattr(build, "last_changes", units_blame)
     monkeypatch.setattr(lastchange, "_follow", walked)
+    monkeypatch.setattr(history, "_changed", counting("changed", history._changed))
+    monkeypatch.setattr(commits, "_pairs_of", counting("history", commits._pairs_of))
+    monkeypatch.setattr(quality, "verdict", counting("verdicts", quality.verdict))
     return counts
 
 
@@ -82,13 +85,15 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
                                                               computed: Counter[str]) -> None:
     cold = _dataset(home)
     assert sorted(p.name for p in (home / "cache" / "team").iterdir()) == [
-        "facts.jsonl", "imports.jsonl", "lines.jsonl", "sketches.npz", "spans.jsonl", "tokens.jsonl", "units.jsonl"]
+        "changed.jsonl", "facts.jsonl", "history.jsonl", "imports.jsonl", "lines.jsonl", "sketches.npz", "spans.jsonl",
+        "tokens.jsonl", "units.jsonl", "verdicts.jsonl"]
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed == Counter(), "a warm build of the same harvest recomputes nothing"
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == cold
-    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts", "imports", "lines"))
+    assert all(computed[kind] for kind in ("units", "spans", "sketches", "tokens", "facts", "imports", "lines",
+                                           "changed", "history", "verdicts"))
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
@@ -103,6 +108,9 @@ def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: 
     assert computed["units"] == 1 and computed["spans"] == 1 and computed["facts"] == 1
     assert computed["imports"] <= 1  # parsed when the import miners look at the file (a package of the repo)
     assert computed["lines"] == 1, "the blame walks the new commit alone, then reads the last HEAD's lines"
+    assert computed["changed"] == 1 and computed["history"] == 1  # the new commit's changes and pairs
+    # the verdicts of its two pairs and of the new pairs of the file it changed
+    assert 2 <= computed["verdicts"] < 20
     _run("dataset", "build", str(team_repo.path), "--no-cache")
     assert _dataset(home) == warm
 
@@ -114,11 +122,16 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(team_repo: GitRepo, home: Path, 
     (folder / "units.jsonl").write_bytes(units[:len(units) // 2])  # a line cut short
     (folder / "spans.jsonl").write_bytes(b"\x00\xff not ours\n")
     (folder / "sketches.npz").write_bytes(b"PK\x03\x04 truncated")
-    history = (folder / "lines.jsonl").read_bytes()
-    (folder / "lines.jsonl").write_bytes(history[:len(history) // 2])
+    lines_held = (folder / "lines.jsonl").read_bytes()
+    (folder / "lines.jsonl").write_bytes(lines_held[:len(lines_held) // 2])
+    history = (folder / "history.jsonl").read_bytes()
+    (folder / "history.jsonl").write_bytes(history[:len(history) // 2])
+    (folder / "verdicts.jsonl").write_bytes(b"\x00\xff not ours\n")
+    (folder / "changed.jsonl").write_bytes(b"idiom-cache 1 changed\n" + b"00" * 16)  # a key without its entry
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed["spans"] and computed["sketches"] and computed["lines"]
+    assert computed["history"] and computed["verdicts"] and computed["changed"]
     computed.clear()
     _run("dataset", "build", str(team_repo.path))  # the rebuilt cache serves again
     assert computed == Counter() and _dataset(home) == cold
@@ -134,17 +147,24 @@ def test_entries_of_the_wrong_shape_are_recomputed(team_repo: GitRepo, home: Pat
         keys = arrays["keys"]
     with (folder / "sketches.npz").open("wb") as out:
         np.savez(out, keys=keys, values=np.zeros((len(keys), 3), dtype=np.uint64))
-    history = (folder / "lines.jsonl").read_bytes().splitlines()  # runs out of order, a path list of numbers
-    (folder / "lines.jsonl").write_bytes(b"\n".join([history[0], *(line.split(b" ")[0] + b" [[3, null], [1, null]]"
-                                                                    for line in history[1:])]) + b"\n")
+    shapes = {"changed": b'{"merge": 1, "paths": "a", "renames": []}', "history": b'[{"id": 3}, "", ""]',
+              "verdicts": b'["too-long"]', "lines": b"[[3, null], [1, null]]"}  # lines: runs out of order
+    sizes = {}
+    for kind, wrong in shapes.items():
+        entries = (folder / f"{kind}.jsonl").read_bytes().splitlines()
+        (folder / f"{kind}.jsonl").write_bytes(b"\n".join([entries[0], *(entry.split(b" ")[0] + b" " + wrong
+                                                                          for entry in entries[1:])]) + b"\n")
+        sizes[kind] = len(entries) - 1
     _run("dataset", "build", str(team_repo.path))
     assert _dataset(home) == cold
     assert computed["spans"] == len(lines) - 1 and computed["sketches"] and not computed["units"]
+    assert computed["changed"] == sizes["changed"] and computed["history"] and computed["verdicts"]
     assert computed["lines"]
 
 
 def test_a_changed_setting_builds_what_a_build_without_cache_builds(team_repo: GitRepo, home: Path) -> None:
-    (team_repo.path / "idiom.toml").write_text("[harvest]\nnear_duplicate_jaccard = 0.5\nfim_spans_per_file = 2\n")
+    (team_repo.path / "idiom.toml").write_text("[harvest]\nnear_duplicate_jaccard = 0.5\nfim_spans_per_file = 2\n"
+                                            "max_completion_chars = 120\n")
     _run("dataset", "build", str(team_repo.path))
     warm = _dataset(home)
     _run("dataset", "build", str(team_repo.path), "--no-cache")
@@ -187,3 +207,49 @@ def test_entries_are_read_where_they_lie_and_written_as_they_are_used(tmp_path: 
     again.load(tmp_path / "this.jsonl")  # only what this build used or made
     assert {key: again.get(key, cache.count) for key in again.found} == {b"b" * 16: 2, b"d" * 16: 4}
     again.close()
+
+
+def test_a_commit_pair_the_filters_reject_is_cached_without_its_text(team_repo: GitRepo, home: Path,
+                                                                       computed: Counter[str]) -> None:
+    rows = "".join(f"    'row_{n}': 'generated fixture value number {n}',\n" for n in range(400))
+    team_repo.write("service/app/fixture.py", f"FIXTURE = {{\n{rows}}}\n")
+    team_repo.commit("test: a long fixture")
+    _run("harvest", str(team_repo.path), "--name", "team")
+    rejected = (home / "datasets" / "team" / "rejected.jsonl").read_text()
+    assert '"kind":"commit","stage":"quality","reason":"too-long"' in rejected.replace(" ", "")
+    assert b"fixture value number 399" not in (home / "cache" / "team" / "history.jsonl").read_bytes()
+    warm = _dataset(home)
+    computed.clear()
+    _run("dataset", "build", str(team_repo.path))
+    assert _dataset(home) == warm and computed == Counter()
+    _run("dataset", "build", str(team_repo.path), "--no-cache")
+    assert _dataset(home) == warm
+
+
+def test_hub_files_come_from_the_cached_changes_and_key_the_commit_pairs(make_repo: Callable[[str], GitRepo],
+                                                                          tmp_path: Path, computed: Counter[str],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo("hubs")
+    for n in range(52):  # past HUB_MIN_COMMITS: CHANGELOG.md, changed by every commit, becomes a hub
+        repo.write("CHANGELOG.md", "".join(f"- change {m}\n" for m in range(n + 1)))
+        repo.write(f"app/step_{n}.py", f"def step_{n}(x: int) -> int:\n    return x + {n}\n")
+        repo.git("add", "-A")
+        date = f"2025-{1 + n // 28:02d}-{1 + n % 28:02d}T12:00:00+00:00"
+        repo.git("commit", "-q", "-m", f"feat: step {n}", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    monkeypatch.setenv("IDIOM_HOME", str(tmp_path / "home"))
+    _run("harvest", str(repo.path), "--name", "team")
+    pairs = [line for line in (tmp_path / "home" / "datasets" / "team" / "pairs.jsonl").read_text().splitlines()
+             if '"kind": "commit"' in line or '"kind":"commit"' in line]
+    assert pairs and not any("CHANGELOG.md" in line for line in pairs)
+    cold = _dataset(tmp_path / "home")
+    computed.clear()
+    repo.write("app/step_0.py", "def step_0(x: int) -> int:\n    return x\n")  # a commit without the hub
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "fix: step 0", GIT_AUTHOR_DATE="2025-03-01T12:00:00+00:00",
+             GIT_COMMITTER_DATE="2025-03-01T12:00:00+00:00")
+    _run("harvest", str(repo.path), "--name", "team")
+    assert computed["changed"] == 1 and computed["history"] == 1
+    warm = _dataset(tmp_path / "home")
+    assert warm != cold
+    _run("dataset", "build", str(repo.path), "--no-cache")
+    assert _dataset(tmp_path / "home") == warm

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harvest.commitlog import CommitLog, PullRequests, index_by_sha
+from harvest.commitlog import CommitLog, PullRequests, dates_of, index_by_sha
 from harvest.config import HarvestConfig
-from harvest.dataset.build import load_corpus
+from harvest.dataset.build import load_corpus, open_build_cache
+from harvest.dataset.quality import Verdicts, filter_pairs
 from harvest.errors import InputError
 from harvest.pairs import build_pairs
-from harvest.pairs.commits import hub_files
+from harvest.pairs.history import hub_files, read_history
 from harvest.pairs.sources import Sources
 from harvest.progress import progress_bar
 from harvest.records import CommitRecord, PullRequest, read_records
@@ -50,6 +51,15 @@ def test_a_build_from_the_view_equals_one_from_records_in_memory(acme_harvest) -
     streamed = pairs(corpus.commits)
     assert any(p.kind == "commit" for p in streamed)
     assert streamed == pairs(held)
+
+    # Through the build cache, empty then filled: the same pairs once filtered.
+    cache = open_build_cache(acme_harvest[1], read=False)
+    for _ in range(2):
+        verdicts = Verdicts(config, cache)
+        cached = build_pairs(Sources({f.path: f for f in corpus.files}, corpus.units, corpus.commits, corpus.prs,
+                                     head, dates_of(corpus.commits), config, cache,
+                                     read_history(corpus.commits, cache), verdicts))
+        assert filter_pairs(cached, config, verdicts) == filter_pairs(streamed, config)
 
 
 def test_a_damaged_history_file_names_its_line(acme_harvest, tmp_path: Path) -> None:

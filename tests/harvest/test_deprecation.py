@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from harvest.classify import content_exclusion
+from harvest.pairs.history import read_history
 from harvest.records import CommitRecord, Exclusion, FileChange, Pair, Unit
 from harvest.units.deprecation import judge_pairs, mark_units
 
@@ -28,7 +29,7 @@ def test_units_marked_deprecated_are_flagged_and_their_pairs_dropped() -> None:
     assert [u.deprecated for u in units] == ["", "marked deprecated", "marked deprecated"]
 
     pairs = [_pair("function", ("src/a.ts",), unit=u.id) for u in units]
-    kept, rejected = judge_pairs(pairs, units, {"src/a.ts"}, [], [])
+    kept, rejected = judge_pairs(pairs, units, {"src/a.ts"}, [], {})
 
     assert [p.unit for p in kept] == ["src/a.ts#fresh@1"]
     assert {(r.stage, r.reason) for r in rejected} == {("deprecation", "marked-deprecated")}
@@ -47,7 +48,7 @@ def test_history_pairs_are_judged_by_what_became_of_their_files() -> None:
         replace(_pair("commit", ("src/a.ts",), completion="+export function vanished() {}\n"), id="vanished"),
         _pair("commit-message", ("src/gone.ts",)),  # message style does not go stale
     ]
-    kept, rejected = judge_pairs(pairs, [_unit("present")], head, excluded, renames)
+    kept, rejected = judge_pairs(pairs, [_unit("present")], head, excluded, read_history(renames).renamed)
 
     assert [(r.reason, r.detail) for r in rejected] == [("deleted-later", "src/gone.ts"),
                                                          ("deprecated-file", "src/Old.old.tsx")]

@@ -89,7 +89,7 @@ def test_registry() -> None:
 
 
 def test_files_most_commits_touch_are_hubs() -> None:
-    from harvest.pairs.commits import HUB_MIN_COMMITS, hub_files
+    from harvest.pairs.history import HUB_MIN_COMMITS, hub_files
     from harvest.records import CommitRecord, FileChange
 
     commits = tuple(CommitRecord(f"c{n}", (f"c{n - 1}",), "a", "2025-01-01", f"feat: {n}",
