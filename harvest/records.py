@@ -198,6 +198,7 @@ class Pair:
 
 
 FIM_KIND = "fim"  # the pair kind whose rows are prefix/suffix/middle, not instruction/completion
+MIN_MIDDLE_CHARS = 6  # a fim middle with fewer non-whitespace characters teaches nothing (`}` or `x;`)
 
 
 @dataclass(frozen=True)

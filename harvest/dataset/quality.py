@@ -19,8 +19,7 @@ import orjson
 from harvest.classify import GENERATED_MARKER
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.dataset.cache import digest
-from harvest.pairs.fim import MIN_MIDDLE_CHARS
-from harvest.records import FIM_KIND, Pair, Rejection
+from harvest.records import FIM_KIND, MIN_MIDDLE_CHARS, Pair, Rejection
 
 if TYPE_CHECKING:
     from harvest.dataset.cache import BuildCache

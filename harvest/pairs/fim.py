@@ -30,14 +30,20 @@ from harvest.commitlog import index_by_sha
 from harvest.dataset.cache import BuildCache
 from harvest.dataset.validate import estimate_tokens
 from harvest.pairs.sources import Sources, make_pair
-from harvest.records import FIM_KIND, CommitRecord, FileRecord, Pair, Unit
+from harvest.records import (
+    FIM_KIND,
+    MIN_MIDDLE_CHARS,
+    CommitRecord,
+    FileRecord,
+    Pair,
+    Unit,
+)
 from harvest.units import EXTRACTORS
 from harvest.units.languages import parse
 from harvest.units.lastchange import last_changes
 from harvest.units.nodes import COMMENTS, walk
 
 SEED = "idiomatic-fim-1"  # part of every file's seed: changing it redraws every span
-MIN_MIDDLE_CHARS = 6  # a middle with fewer non-whitespace characters teaches nothing (`}` or `x;`)
 MAX_MIDDLE_LINES = 16  # a longer block body or argument list is a unit to write, not a completion
 SUFFIX_SHARE = 0.25  # the suffix's most of the token budget: what comes before the cursor matters most
 SPAN_WORDS = {"line": "line", "rest-of-line": "rest of the line", "block": "block body",
