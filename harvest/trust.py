@@ -35,6 +35,9 @@ TRUSTED_ONLY: dict[str, tuple[str, ...]] = {
     "router": ("base_url", "models_file"),
     "index": ("url", "embedding_model"),
 }
+# Sections a repository's idiom.toml may never set, trusted or not: they hold credentials (a database URL
+# with its password) that belong to the user or the team server, not to a file anyone can commit.
+USER_ONLY = ("team",)
 
 
 def config_dir() -> Path:

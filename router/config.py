@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.config import FIM_CONTEXT_TOKENS, load_section, read_toml, setting
+from harvest.config import (
+    FIM_CONTEXT_TOKENS,
+    Settings,
+    load_section,
+    read_toml,
+    setting,
+)
 from router.fim.families import families
 
 
@@ -94,3 +100,22 @@ class RoiConfig:
 def load_roi_config(repo: Path) -> RoiConfig:
     """The `[roi]` section for `repo`, with IDIOM_ROI_* overrides."""
     return load_section(read_toml(repo), "roi", RoiConfig)
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    """`[team]`: the database a team shares (your own config.toml or the environment only, never a repository's)."""
+
+    database_url: str = setting(
+        "Where the request log, feedback, validation runs, jobs and tokens are stored: "
+        "`postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE` for a team's PostgreSQL; empty = SQLite in "
+        "each repository's .idiom/idiom.db. It may carry a password, so a repository's idiom.toml cannot set it.",
+        "", form=(r"(postgresql(\+psycopg)?://.+)?", "empty or a postgresql+psycopg:// URL"))
+
+
+def load_team_config() -> TeamConfig:
+    """The `[team]` section from the user's own config.toml, with IDIOM_TEAM_* overrides (no repository's)."""
+    from harvest.trust import USER_CONFIG, config_dir, user_config
+
+    found = user_config()
+    return load_section(Settings(found, {("team", ""): str(config_dir() / USER_CONFIG)}), "team", TeamConfig)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvest.store import Artifacts
-from router.database import database, latest_results
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from router.database import database, exists, latest_results
 from router.feedback import feedback_counts
 from router.policy import Measured
+from router.storage.schema import requests
 
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 
@@ -16,7 +19,7 @@ RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy wi
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it),
     plus the developers' feedback on its answers."""
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         return []
     found = []
     used = feedback_counts(repo, kind)
@@ -28,9 +31,14 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
             if not (chosen or answered):
                 continue
             costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None]
-            mean_cost = sum(costs) / len(costs) if costs else db.execute(
-                "SELECT AVG(cost_usd) FROM (SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
-                "ORDER BY id DESC LIMIT ?)", (name, RECENT_COSTS)).fetchone()[0]
+            mean_cost = sum(costs) / len(costs) if costs else _recent_mean_cost(db, name)
             found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
                                   mean_cost or 0.0))
     return found
+
+
+def _recent_mean_cost(db: Connection, strategy: str) -> float | None:
+    """The mean cost of `strategy`'s last RECENT_COSTS logged answers that have one."""
+    recent = (select(requests.c.cost_usd).where(requests.c.strategy == strategy, requests.c.cost_usd.is_not(None))
+              .order_by(requests.c.id.desc()).limit(RECENT_COSTS).subquery())
+    return db.execute(select(func.avg(recent.c.cost_usd))).scalar()
