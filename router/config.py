@@ -109,8 +109,8 @@ class TeamConfig:
     database_url: str = setting(
         "Where the request log, feedback, validation runs, jobs and tokens are stored: "
         "`postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE` for a team's PostgreSQL; empty = SQLite in "
-        "each repository's .idiom/idiom.db. It may carry a password, so a repository's idiom.toml cannot set it.",
-        "", form=(r"(postgresql(\+psycopg)?://.+)?", "empty or a postgresql+psycopg:// URL"))
+        "each repository's .idiom/idiom.db (`sqlite:////path/to/file.db` names another SQLite file). It may carry "
+        "a password, so a repository's idiom.toml cannot set it.", "")
 
 
 def load_team_config() -> TeamConfig:

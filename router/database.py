@@ -29,10 +29,10 @@ def database_url(repo: Path) -> str:
 
 def engine(repo: Path) -> Engine:
     """The engine of `repo`'s database, made (and migrated) on first use."""
-    url = database_url(repo)
-    if url.startswith("sqlite"):
+    team = load_team_config().database_url
+    if not team:
         ensure_home(repo)  # the database's folder, with its .gitignore
-    return engine_for(url)
+    return engine_for(team or sqlite_url(Artifacts(repo).db))
 
 
 def exists(repo: Path) -> bool:

@@ -191,7 +191,7 @@ def postgres_cluster():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each storage test twice: on SQLite (the repository's `.idiom/idiom.db`, the default) and on a fresh
     database of the session's PostgreSQL, made the team database through IDIOM_TEAM_DATABASE_URL."""
     from router.storage.engines import sqlite_url

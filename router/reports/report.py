@@ -62,7 +62,7 @@ def run_history(repo: Path) -> list[tuple[str, str, float]]:
     with database(repo) as db:
         return [(r[0], r[1], r[2]) for r in db.execute(
             select(results.c.run_id, results.c.strategy, func.avg(cast(results.c.passed, Float)))
-            .group_by(results.c.run_id, results.c.strategy).order_by(results.c.run_id))]
+            .group_by(results.c.run_id, results.c.strategy).order_by(results.c.run_id, results.c.strategy))]
 
 
 def usage(repo: Path) -> dict[str, dict[str, Any]]:

@@ -12,15 +12,18 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from harvest.errors import ConfigError
 from router.errors import RouterError
 from router.storage.schema import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 SQLITE_BUSY_TIMEOUT_S = 30  # a writer waits out another writer this long instead of failing
 OPEN_ENGINES = 8  # databases one process keeps open (tests and a team server switch between several)
@@ -66,20 +69,18 @@ def _open(url: str) -> tuple[Path | None, Engine]:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"{shown(url)} is not a database URL; use postgresql+psycopg://USER@HOST:PORT/DATABASE "
-                          "(or leave [team] database_url empty for .idiom/idiom.db)") from None
+        parsed = None
+    if parsed is None or parsed.get_backend_name() not in ("sqlite", "postgresql"):  # the message hides a password
+        raise ConfigError(f"{shown(url)} is not a database Idiomatic can use: [team] database_url takes "
+                          "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE (or is empty for .idiom/idiom.db)")
     if parsed.drivername == "postgresql":  # SQLAlchemy's default driver for it is psycopg2, which is not installed
         parsed = parsed.set(drivername="postgresql+psycopg")
     path = Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
-    try:
-        if path is not None:
-            made = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
-            event.listen(made, "connect", _sqlite_settings)
-        else:
-            made = create_engine(parsed, pool_pre_ping=True)  # a team server outlives database restarts
-    except NoSuchModuleError:
-        raise ConfigError(f"{shown(url)}: Idiomatic stores to SQLite or PostgreSQL "
-                          "(postgresql+psycopg://…)") from None
+    if path is not None:
+        made = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+        event.listen(made, "connect", _sqlite_settings)
+    else:
+        made = create_engine(parsed, pool_pre_ping=True)  # a team server outlives database restarts
     try:
         migrate(made)
     except SQLAlchemyError as exc:
@@ -128,11 +129,19 @@ def migrate(engine: Engine) -> None:
         else:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         from alembic import command
-        from alembic.config import Config
 
-        config = Config()
-        config.set_main_option("script_location", MIGRATIONS)
-        config.set_main_option("path_separator", "os")
-        config.attributes["connection"] = connection
+        config = alembic_config()
+        config.attributes["connection"] = connection  # migrations/env.py runs on it, inside the lock
         command.upgrade(config, "head")
         connection.commit()
+
+
+def alembic_config() -> AlembicConfig:
+    """Alembic's configuration for the shipped migrations, without an alembic.ini (for `command.revision`
+    too: see docs/team.md#migrations-run-on-open)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("path_separator", "os")
+    return config
