@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,8 +116,22 @@ class TeamConfig:
 
 
 def load_team_config() -> TeamConfig:
-    """The `[team]` section from the user's own config.toml, with IDIOM_TEAM_* overrides (no repository's)."""
-    from harvest.trust import USER_CONFIG, config_dir, user_config
+    """The `[team]` section from the user's own config.toml, with IDIOM_TEAM_* overrides (no repository's).
 
-    found = user_config()
-    return load_section(Settings(found, {("team", ""): str(config_dir() / USER_CONFIG)}), "team", TeamConfig)
+    Asked on every request the router logs: read again only when the file or the variable changes."""
+    from harvest.trust import USER_CONFIG, config_dir
+
+    path = config_dir() / USER_CONFIG
+    try:
+        stamp = path.stat()
+        version: tuple[int, int] | None = (stamp.st_mtime_ns, stamp.st_size)
+    except FileNotFoundError:
+        version = None
+    return _team_config(path, version, os.environ.get("IDIOM_TEAM_DATABASE_URL"))
+
+
+@functools.lru_cache(maxsize=8)
+def _team_config(path: Path, _version: tuple[int, int] | None, _variable: str | None) -> TeamConfig:
+    from harvest.trust import user_config
+
+    return load_section(Settings(user_config(), {("team", ""): str(path)}), "team", TeamConfig)

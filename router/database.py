@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, RowMapping, select
+from sqlalchemy import Engine, RowMapping, bindparam, select
 from sqlalchemy.engine import Connection
 
 from harvest.store import Artifacts, ensure_home
@@ -47,13 +47,18 @@ def database(repo: Path) -> Iterator[Connection]:
         yield connection
 
 
+# Built once: the router asks these on every request, and building a statement costs more than running it.
+LATEST_RUN = (select(runs.c.id, runs.c.offline_model).join(results, results.c.run_id == runs.c.id)
+              .where(results.c.strategy == bindparam("strategy")).order_by(runs.c.id.desc()).limit(1))
+RUN_RESULTS = (select(results.c.case_id, results.c.passed, results.c.cost_usd, results.c.latency_s, results.c.kind)
+               .where(results.c.run_id == bindparam("run_id"), results.c.strategy == bindparam("strategy")))
+
+
 def latest_results(db: Connection, strategy: str) -> tuple[bool, list[RowMapping]]:
     """The results of `strategy`'s latest validation run (case_id, passed, cost_usd, latency_s, kind), and
     whether that run was answered by a local model; (False, []) when it never ran."""
-    run = db.execute(select(runs.c.id, runs.c.offline_model).join(results, results.c.run_id == runs.c.id)
-                     .where(results.c.strategy == strategy).order_by(runs.c.id.desc()).limit(1)).first()
+    run = db.execute(LATEST_RUN, {"strategy": strategy}).first()
     if run is None:
         return False, []
-    rows = db.execute(select(results.c.case_id, results.c.passed, results.c.cost_usd, results.c.latency_s,
-                             results.c.kind).where(results.c.run_id == run.id, results.c.strategy == strategy))
+    rows = db.execute(RUN_RESULTS, {"run_id": run.id, "strategy": strategy})
     return bool(run.offline_model), list(rows.mappings())

@@ -13,13 +13,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.engine import Connection
 
 from harvest.errors import InputError
 from router.database import database, exists
 from router.storage.schema import feedback, now, requests
 
 OUTCOMES = ("accepted", "rejected", "edited")
+
+# Built once: the router reads the counts on every request.
+REQUEST_EXISTS = select(requests.c.id).where(requests.c.id == bindparam("request_id"))
+COUNTS = (select(requests.c.strategy, requests.c.kind, func.sum(case((feedback.c.outcome == "accepted", 1), else_=0)),
+                 func.count())
+          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
+          .where(requests.c.outcome == "answered").group_by(requests.c.strategy, requests.c.kind))
 
 
 def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "") -> None:
@@ -32,23 +40,16 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
         raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
                          "log the requests they answer)")
     with database(repo) as db:
-        if db.execute(select(requests.c.id).where(requests.c.id == request_id)).first() is None:
+        if db.execute(REQUEST_EXISTS, {"request_id": request_id}).first() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
         # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
         kept = scrub(final_text, profile=STRICT).text
-        db.execute(feedback.insert().values(request_id=request_id, at=now(), outcome=outcome, final_text=kept))
+        db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept})
 
 
-def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
+def feedback_counts(db: Connection, kind: str) -> dict[str, tuple[int, int]]:
     """strategy → (accepted, answers with feedback) for requests of `kind` (all kinds when it has none)."""
-    if not exists(repo):
-        return {}
-    accepted = func.sum(case((feedback.c.outcome == "accepted", 1), else_=0))
-    with database(repo) as db:
-        rows = db.execute(select(requests.c.strategy, requests.c.kind, accepted, func.count())
-                          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
-                          .where(requests.c.outcome == "answered")
-                          .group_by(requests.c.strategy, requests.c.kind)).all()
+    rows = db.execute(COUNTS).all()
     chosen = [row for row in rows if row[1] == kind] or rows
     counts: dict[str, tuple[int, int]] = {}
     for strategy, _, accepted, total in chosen:

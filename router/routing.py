@@ -148,4 +148,4 @@ def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float)
            "instruction": scrub(request.instruction, profile=STRICT).text,
            "completion": scrub(completion.text, profile=STRICT).text if completion else ""}
     with database(repo) as db:
-        return int(db.execute(requests.insert().values(row)).inserted_primary_key[0])
+        return int(db.execute(requests.insert(), row).inserted_primary_key[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from router.database import database, exists, latest_results
@@ -22,8 +22,8 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     if not exists(repo):
         return []
     found = []
-    used = feedback_counts(repo, kind)
     with database(repo) as db:
+        used = feedback_counts(db, kind)
         for name in strategies:
             _, rows = latest_results(db, name)
             chosen = [r for r in rows if r["kind"] == kind] or rows
@@ -37,8 +37,12 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     return found
 
 
+_RECENT = (select(requests.c.cost_usd)
+           .where(requests.c.strategy == bindparam("strategy"), requests.c.cost_usd.is_not(None))
+           .order_by(requests.c.id.desc()).limit(RECENT_COSTS).subquery())
+RECENT_MEAN_COST = select(func.avg(_RECENT.c.cost_usd))  # built once: asked on every request
+
+
 def _recent_mean_cost(db: Connection, strategy: str) -> float | None:
     """The mean cost of `strategy`'s last RECENT_COSTS logged answers that have one."""
-    recent = (select(requests.c.cost_usd).where(requests.c.strategy == strategy, requests.c.cost_usd.is_not(None))
-              .order_by(requests.c.id.desc()).limit(RECENT_COSTS).subquery())
-    return db.execute(select(func.avg(recent.c.cost_usd))).scalar()
+    return db.execute(RECENT_MEAN_COST, {"strategy": strategy}).scalar()

@@ -8,6 +8,7 @@ revision is recognised by one query, without loading Alembic.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -34,6 +35,7 @@ _engines: OrderedDict[str, tuple[Path | None, int, Engine]] = OrderedDict()
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=256)
 def sqlite_url(path: Path) -> str:
     """The URL of the SQLite database file `path`."""
     return URL.create("sqlite", database=str(path)).render_as_string()

@@ -66,6 +66,11 @@ def logged(repo: Path, count: int, **fields) -> list[int]:
                 for _ in range(count)]
 
 
+def counts_of(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
+    with database(repo) as db:
+        return feedback_counts(db, kind)
+
+
 def stored_run(repo: Path, run_id: str, passes: dict[str, int], cases: int = 10, offline: bool = False) -> None:
     with database(repo) as db:
         db.execute(schema.runs.insert().values(id=run_id, started_at=schema.now(), suite="s", suite_sha256="x",
@@ -92,7 +97,7 @@ def test_the_request_log_feedback_and_runs_read_back_alike(tmp_path: Path, stora
     record_feedback(repo, ids[2], "edited", "const A = 2")
     with pytest.raises(Exception, match="no request 999"):
         record_feedback(repo, 999, "accepted")
-    assert feedback_counts(repo, "component") == {"rag": (2, 3)}
+    assert counts_of(repo, "component") == {"rag": (2, 3)}
     assert [c["completion"] for c in candidates(repo)] == ["const A = 2"]
     stored_run(repo, "20260101-a", {"rag": 8, "few_shot": 5})
     stored_run(repo, "20260102-b", {"rag": 9}, offline=True)
@@ -159,7 +164,7 @@ def test_a_database_of_the_old_migrations_is_upgraded_in_place(tmp_path: Path, v
         assert db.execute(select(schema.requests.c.instruction, schema.requests.c.developer)).first() == ("", "")
     assert run_history(repo) == [("r1", "rag", 0.7)]
     record_feedback(repo, 2, "rejected")
-    assert feedback_counts(repo, "test") == {"rag": (int(version >= 6), 1 + int(version >= 6))}
+    assert counts_of(repo, "test") == {"rag": (int(version >= 6), 1 + int(version >= 6))}
     assert logged(repo, 1) == [6]
     with contextlib.closing(sqlite3.connect(path)) as reopened:
         assert reopened.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.HEAD,)
@@ -186,7 +191,7 @@ def test_concurrent_writers_lose_no_feedback(tmp_path: Path, storage_url: str) -
     assert errors == []
     with database(repo) as db:
         assert db.execute(select(func.count()).select_from(schema.feedback)).scalar() == 8 * 25
-    accepted, total = feedback_counts(repo, "component")["rag"]
+    accepted, total = counts_of(repo, "component")["rag"]
     assert total == 200 and accepted == 8 * sum(1 for n in range(25) if n % 3)
 
 
