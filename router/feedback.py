@@ -30,8 +30,8 @@ COUNTS = (select(requests.c.strategy, requests.c.kind, func.sum(case((feedback.c
           .where(requests.c.outcome == "answered").group_by(requests.c.strategy, requests.c.kind))
 
 
-def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "") -> None:
-    """Store what the developer did with the answer to request `request_id`."""
+def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "", developer: str = "") -> None:
+    """Store what the developer (a pseudonymous id on a team server) did with the answer to `request_id`."""
     from harvest.scrub import STRICT, scrub
 
     if outcome not in OUTCOMES:
@@ -44,7 +44,8 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
             raise InputError(f"no request {request_id} in the request log of {repo}")
         # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
         kept = scrub(final_text, profile=STRICT).text
-        db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept})
+        db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept,
+                                       "developer": developer})
 
 
 def feedback_counts(db: Connection, kind: str) -> dict[str, tuple[int, int]]:

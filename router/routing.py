@@ -106,8 +106,9 @@ def fast_failures(text: str, request: CompletionRequest, kind: str, conventions:
 
 
 def answer(request: CompletionRequest, strategies: LoadedStrategies, config: RouterConfig, index: IndexConfig,
-           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = ()) -> Routed:
-    """Route, cascade and log one request (among the `allowed` strategies, when given)."""
+           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = (), developer: str = "") -> Routed:
+    """Route, cascade and log one request (among the `allowed` strategies, when given), as asked by
+    `developer` (a pseudonymous id on a team server; empty for one developer's own log)."""
     kind, decision = route(request, strategies, config, kind, explore=True, allowed=allowed)
     routed = Routed(None, kind, decision)
     started = time.perf_counter()
@@ -129,11 +130,11 @@ def answer(request: CompletionRequest, strategies: LoadedStrategies, config: Rou
         if not failures:
             routed.completion = completion
             break
-    routed.request_id = _log(strategies.artifacts.repo, request, routed, time.perf_counter() - started)
+    routed.request_id = _log(strategies.artifacts.repo, request, routed, time.perf_counter() - started, developer)
     return routed
 
 
-def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float) -> int:
+def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float, developer: str) -> int:
     """Write the request to the log (instruction and completion scrubbed, lines marked `pragma: allowlist
     secret` included: the log feeds `idiom feedback export`); returns its id."""
     completion = routed.completion
@@ -146,6 +147,6 @@ def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float)
            "cost_usd": sum(costs) if costs else None, "latency_s": round(seconds, 4),
            "outcome": "answered" if completion else "nothing passed",
            "instruction": scrub(request.instruction, profile=STRICT).text,
-           "completion": scrub(completion.text, profile=STRICT).text if completion else ""}
+           "completion": scrub(completion.text, profile=STRICT).text if completion else "", "developer": developer}
     with database(repo) as db:
         return int(db.execute(requests.insert(), row).inserted_primary_key[0])

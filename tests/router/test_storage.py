@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from harvest.errors import ConfigError
+from harvest.errors import ConfigError, InputError
 from router.database import database, database_url, engine, latest_results
 from router.errors import RouterError
 from router.feedback import candidates, feedback_counts, record_feedback
@@ -25,6 +25,15 @@ from router.reports.report import latest_figures, run_history, usage
 from router.statistics import measured
 from router.storage import schema
 from router.storage.engines import alembic_config, engine_for, revision, shown
+from router.storage.jobs import (
+    abandon_unfinished,
+    create_job,
+    finish_job,
+    job,
+    set_progress,
+    start_job,
+)
+from router.storage.tokens import all_tokens, create_token, revoke_token, token_for
 from server.cli import idiom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -193,6 +202,58 @@ def test_concurrent_writers_lose_no_feedback(tmp_path: Path, storage_url: str) -
         assert db.execute(select(func.count()).select_from(schema.feedback)).scalar() == 8 * 25
     accepted, total = counts_of(repo, "component")["rag"]
     assert total == 200 and accepted == 8 * sum(1 for n in range(25) if n % 3)
+
+
+def test_tokens_are_kept_as_hashes_scoped_and_revocable(tmp_path: Path, storage_url: str) -> None:
+    repo = tmp_path / "repo"
+    with database(repo) as db:
+        lead = create_token(db, "ada", "lead")
+        dev = create_token(db, "bob", "developer", ("acme-web",))
+        with pytest.raises(InputError, match="a token named 'bob' exists"):
+            create_token(db, "bob", "lead")
+        with pytest.raises(InputError, match="role 'admin'; valid: developer, lead"):
+            create_token(db, "eve", "admin")
+    with database(repo) as db:
+        stored = db.execute(select(schema.tokens)).all()
+        assert lead not in str(stored) and dev not in str(stored)  # only hashes
+        found = token_for(db, dev)
+        assert found and found.role == "developer" and found.may_use("acme-web") and not found.may_use("billing")
+        assert token_for(db, lead).may_use("billing") and token_for(db, lead + "x") is None
+        assert found.developer.startswith("dev-") and "bob" not in found.developer
+        revoke_token(db, "bob")
+        assert token_for(db, dev) is None
+        with pytest.raises(InputError, match="no live token named 'bob'"):
+            revoke_token(db, "bob")
+        assert [(t.name, t.revoked_at is not None) for t in all_tokens(db)] == [("ada", False), ("bob", True)]
+
+
+def test_jobs_move_from_queued_to_done_or_failed(tmp_path: Path, storage_url: str) -> None:
+    repo = tmp_path / "repo"
+    with database(repo) as db:
+        first, second, third = (create_job(db, "validate") for _ in range(3))
+        assert job(db, first).state == "queued" and job(db, "nope") is None
+        start_job(db, first)
+        set_progress(db, first, 0.25)
+        assert (job(db, first).state, job(db, first).progress) == ("running", 0.25)
+        finish_job(db, first, {"run": "r1", "passed": 9})
+        start_job(db, second)
+        finish_job(db, second, error="the provider refused the key")
+        assert abandon_unfinished(db, "the server stopped before it ran") == 1
+    with database(repo) as db:
+        done, failed, abandoned = job(db, first), job(db, second), job(db, third)
+    assert (done.state, done.progress, done.result) == ("done", 1.0, {"run": "r1", "passed": 9}) and done.finished_at
+    assert (failed.state, failed.error) == ("failed", "the provider refused the key")
+    assert (abandoned.state, abandoned.error) == ("failed", "the server stopped before it ran")
+
+
+def test_requests_and_feedback_carry_a_pseudonymous_developer(tmp_path: Path, storage_url: str) -> None:
+    repo = tmp_path / "repo"
+    with database(repo) as db:
+        request_id = db.execute(schema.requests.insert(), {**a_request(), "developer": "dev-1"}).inserted_primary_key[0]
+    record_feedback(repo, request_id, "accepted", developer="dev-2")
+    with database(repo) as db:
+        assert db.execute(select(schema.feedback.c.developer)).scalar() == "dev-2"
+        assert db.execute(select(schema.requests.c.developer)).scalar() == "dev-1"
 
 
 WRITER = """
