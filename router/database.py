@@ -10,6 +10,7 @@ write take a `Connection`, so a server holding its own engine uses them as the e
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def engine(repo: Path) -> Engine:
     return engine_for(team or sqlite_url(Artifacts(repo).db))
 
 
+def repository_key(repo: Path) -> str:
+    """How `repo`'s runs and requests are marked: "" in its own SQLite file (everything in it is its own),
+    its folder's name in a team's database (which holds several repositories)."""
+    return _folder_name(repo) if load_team_config().database_url else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_name(repo: Path) -> str:
+    return repo.resolve().name
+
+
 def exists(repo: Path) -> bool:
     """Whether `repo` has a database to read (reading must not make an empty one)."""
     return bool(load_team_config().database_url) or Artifacts(repo).db.is_file()
@@ -49,15 +61,16 @@ def database(repo: Path) -> Iterator[Connection]:
 
 # Built once: the router asks these on every request, and building a statement costs more than running it.
 LATEST_RUN = (select(runs.c.id, runs.c.offline_model).join(results, results.c.run_id == runs.c.id)
-              .where(results.c.strategy == bindparam("strategy")).order_by(runs.c.id.desc()).limit(1))
+              .where(runs.c.repository == bindparam("repository"), results.c.strategy == bindparam("strategy"))
+              .order_by(runs.c.id.desc()).limit(1))
 RUN_RESULTS = (select(results.c.case_id, results.c.passed, results.c.cost_usd, results.c.latency_s, results.c.kind)
                .where(results.c.run_id == bindparam("run_id"), results.c.strategy == bindparam("strategy")))
 
 
-def latest_results(db: Connection, strategy: str) -> tuple[bool, list[RowMapping]]:
-    """The results of `strategy`'s latest validation run (case_id, passed, cost_usd, latency_s, kind), and
-    whether that run was answered by a local model; (False, []) when it never ran."""
-    run = db.execute(LATEST_RUN, {"strategy": strategy}).first()
+def latest_results(db: Connection, repository: str, strategy: str) -> tuple[bool, list[RowMapping]]:
+    """The results of `strategy`'s latest validation run of `repository` (case_id, passed, cost_usd,
+    latency_s, kind), and whether that run was answered by a local model; (False, []) when it never ran."""
+    run = db.execute(LATEST_RUN, {"repository": repository, "strategy": strategy}).first()
     if run is None:
         return False, []
     rows = db.execute(RUN_RESULTS, {"run_id": run.id, "strategy": strategy})

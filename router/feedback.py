@@ -17,17 +17,19 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.engine import Connection
 
 from harvest.errors import InputError
-from router.database import database, exists
+from router.database import database, exists, repository_key
 from router.storage.schema import feedback, now, requests
 
 OUTCOMES = ("accepted", "rejected", "edited")
 
 # Built once: the router reads the counts on every request.
-REQUEST_EXISTS = select(requests.c.id).where(requests.c.id == bindparam("request_id"))
+REQUEST_EXISTS = select(requests.c.id).where(requests.c.id == bindparam("request_id"),
+                                             requests.c.repository == bindparam("repository"))
 COUNTS = (select(requests.c.strategy, requests.c.kind, func.sum(case((feedback.c.outcome == "accepted", 1), else_=0)),
                  func.count())
           .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
-          .where(requests.c.outcome == "answered").group_by(requests.c.strategy, requests.c.kind))
+          .where(requests.c.repository == bindparam("repository"), requests.c.outcome == "answered")
+          .group_by(requests.c.strategy, requests.c.kind))
 
 
 def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "", developer: str = "") -> None:
@@ -40,7 +42,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
         raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
                          "log the requests they answer)")
     with database(repo) as db:
-        if db.execute(REQUEST_EXISTS, {"request_id": request_id}).first() is None:
+        if db.execute(REQUEST_EXISTS, {"request_id": request_id, "repository": repository_key(repo)}).first() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
         # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
         kept = scrub(final_text, profile=STRICT).text
@@ -48,9 +50,10 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
                                        "developer": developer})
 
 
-def feedback_counts(db: Connection, kind: str) -> dict[str, tuple[int, int]]:
-    """strategy → (accepted, answers with feedback) for requests of `kind` (all kinds when it has none)."""
-    rows = db.execute(COUNTS).all()
+def feedback_counts(db: Connection, repository: str, kind: str) -> dict[str, tuple[int, int]]:
+    """strategy → (accepted, answers with feedback) for `repository`'s requests of `kind` (all kinds when it
+    has none)."""
+    rows = db.execute(COUNTS, {"repository": repository}).all()
     chosen = [row for row in rows if row[1] == kind] or rows
     counts: dict[str, tuple[int, int]] = {}
     for strategy, _, accepted, total in chosen:
@@ -68,7 +71,8 @@ def candidates(repo: Path) -> Iterator[dict[str, Any]]:
                                  requests.c.strategy, requests.c.instruction, requests.c.completion,
                                  feedback.c.outcome, feedback.c.final_text)
                           .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
-                          .where(feedback.c.outcome != "accepted", feedback.c.final_text != "")
+                          .where(requests.c.repository == repository_key(repo), feedback.c.outcome != "accepted",
+                                 feedback.c.final_text != "")
                           .order_by(feedback.c.id)).all()
     for row in rows:
         yield {"request": row[0], "kind": row[1], "language": row[2], "path": row[3], "strategy": row[4],

@@ -24,7 +24,7 @@ from harvest.testkind.recorded import recorded_profile
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
-from router.database import database
+from router.database import database, repository_key
 from router.errors import RouterError
 from router.kinds import kind_of_request, request_kind  # noqa: F401 - request_kind: imported from here too
 from router.policy import Decision, decide
@@ -147,6 +147,7 @@ def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float,
            "cost_usd": sum(costs) if costs else None, "latency_s": round(seconds, 4),
            "outcome": "answered" if completion else "nothing passed",
            "instruction": scrub(request.instruction, profile=STRICT).text,
-           "completion": scrub(completion.text, profile=STRICT).text if completion else "", "developer": developer}
+           "completion": scrub(completion.text, profile=STRICT).text if completion else "", "developer": developer,
+           "repository": repository_key(repo)}
     with database(repo) as db:
         return int(db.execute(requests.insert(), row).inserted_primary_key[0])

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from router.database import database, exists, latest_results
+from router.database import database, exists, latest_results, repository_key
 from router.feedback import feedback_counts
 from router.policy import Measured
 from router.storage.schema import requests
@@ -22,27 +22,29 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     if not exists(repo):
         return []
     found = []
+    repository = repository_key(repo)
     with database(repo) as db:
-        used = feedback_counts(db, kind)
+        used = feedback_counts(db, repository, kind)
         for name in strategies:
-            _, rows = latest_results(db, name)
+            _, rows = latest_results(db, repository, name)
             chosen = [r for r in rows if r["kind"] == kind] or rows
             accepted, answered = used.get(name, (0, 0))
             if not (chosen or answered):
                 continue
             costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None]
-            mean_cost = sum(costs) / len(costs) if costs else _recent_mean_cost(db, name)
+            mean_cost = sum(costs) / len(costs) if costs else _recent_mean_cost(db, repository, name)
             found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
                                   mean_cost or 0.0))
     return found
 
 
 _RECENT = (select(requests.c.cost_usd)
-           .where(requests.c.strategy == bindparam("strategy"), requests.c.cost_usd.is_not(None))
+           .where(requests.c.repository == bindparam("repository"), requests.c.strategy == bindparam("strategy"),
+                  requests.c.cost_usd.is_not(None))
            .order_by(requests.c.id.desc()).limit(RECENT_COSTS).subquery())
 RECENT_MEAN_COST = select(func.avg(_RECENT.c.cost_usd))  # built once: asked on every request
 
 
-def _recent_mean_cost(db: Connection, strategy: str) -> float | None:
-    """The mean cost of `strategy`'s last RECENT_COSTS logged answers that have one."""
-    return db.execute(RECENT_MEAN_COST, {"strategy": strategy}).scalar()
+def _recent_mean_cost(db: Connection, repository: str, strategy: str) -> float | None:
+    """The mean cost of `strategy`'s last RECENT_COSTS logged answers in `repository` that have one."""
+    return db.execute(RECENT_MEAN_COST, {"repository": repository, "strategy": strategy}).scalar()

@@ -18,7 +18,7 @@ from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
-from router.database import database, engine
+from router.database import database, engine, repository_key
 from router.storage import schema
 from router.strategies.loaded import LoadedStrategies
 from router.validation.rules import Context, Output, check
@@ -104,7 +104,7 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
         connection.execute(schema.runs.insert().values(
             id=run_id, started_at=schema.now(), suite=suite.name,
             suite_sha256=hashlib.sha256(suite_text.encode()).hexdigest(), strategies=",".join(strategies),
-            offline_model=int(offline_model)))
+            offline_model=int(offline_model), repository=repository_key(repo)))
         if results:
             connection.execute(schema.results.insert(), [
                 {"run_id": run_id, "strategy": r.strategy, "case_id": r.case_id, "kind": r.kind,

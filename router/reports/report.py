@@ -15,7 +15,7 @@ from harvest.atomic import atomic_write_text
 from harvest.errors import InputError
 from harvest.store import Artifacts, complete_artifacts, ensure_home
 from router.config import RoiConfig
-from router.database import database, exists, latest_results
+from router.database import database, exists, latest_results, repository_key
 from router.reports import charts
 from router.reports.roi import (
     StrategyEconomics,
@@ -28,7 +28,7 @@ from router.reports.roi import (
     recommend,
     usd,
 )
-from router.storage.schema import feedback, requests, results
+from router.storage.schema import feedback, requests, results, runs
 from router.strategies.registry import ROUTED, TRAINED
 from router.validation.uplift import uplifts
 
@@ -42,10 +42,12 @@ def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool, dict[str, d
     if not exists(repo):
         return [], False, {}
     found, offline, cases = [], False, {}
+    repository = repository_key(repo)
     with database(repo) as db:
-        names = list(db.execute(select(results.c.strategy).distinct().order_by(results.c.strategy)).scalars())
+        names = list(db.execute(select(results.c.strategy).distinct().join(runs, runs.c.id == results.c.run_id)
+                                .where(runs.c.repository == repository).order_by(results.c.strategy)).scalars())
         for name in names:
-            local, rows = latest_results(db, name)
+            local, rows = latest_results(db, repository, name)
             costs = [r["cost_usd"] or 0.0 for r in rows]
             latencies = sorted(r["latency_s"] for r in rows)
             found.append(StrategyFigures(name, len(rows), sum(r["passed"] for r in rows), sum(costs) / len(costs),
@@ -62,6 +64,7 @@ def run_history(repo: Path) -> list[tuple[str, str, float]]:
     with database(repo) as db:
         return [(r[0], r[1], r[2]) for r in db.execute(
             select(results.c.run_id, results.c.strategy, func.avg(cast(results.c.passed, Float)))
+            .join(runs, runs.c.id == results.c.run_id).where(runs.c.repository == repository_key(repo))
             .group_by(results.c.run_id, results.c.strategy).order_by(results.c.run_id, results.c.strategy))]
 
 
@@ -70,11 +73,12 @@ def usage(repo: Path) -> dict[str, dict[str, Any]]:
     if not exists(repo):
         return {}
     with database(repo) as db:
+        mine = requests.c.repository == repository_key(repo)
         served = db.execute(select(requests.c.strategy, func.count(), func.sum(requests.c.cost_usd))
-                            .where(requests.c.outcome == "answered").group_by(requests.c.strategy)).all()
+                            .where(mine, requests.c.outcome == "answered").group_by(requests.c.strategy)).all()
         judged = db.execute(select(requests.c.strategy, feedback.c.outcome)
                             .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
-                            .order_by(feedback.c.id)).all()
+                            .where(mine).order_by(feedback.c.id)).all()
     found: dict[str, dict[str, Any]] = {}
     for strategy, count, cost in served:
         verdicts = [outcome == "accepted" for name, outcome in judged if name == strategy]

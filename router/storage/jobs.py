@@ -18,6 +18,7 @@ from router.storage.schema import jobs, now
 class Job:
     id: str
     kind: str
+    repository: str
     state: str  # schema.JOB_STATES
     progress: float  # 0..1
     result: Any
@@ -27,10 +28,11 @@ class Job:
     finished_at: str | None
 
 
-def create_job(db: Connection, kind: str) -> str:
-    """A queued job of `kind`; its id."""
+def create_job(db: Connection, kind: str, repository: str) -> str:
+    """A queued job of `kind` on `repository`; its id."""
     job_id = uuid.uuid4().hex
-    db.execute(jobs.insert(), {"id": job_id, "kind": kind, "state": "queued", "created_at": now()})
+    db.execute(jobs.insert(), {"id": job_id, "kind": kind, "repository": repository, "state": "queued",
+                               "created_at": now()})
     return job_id
 
 

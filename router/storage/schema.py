@@ -24,6 +24,9 @@ from sqlalchemy import (
 
 HEAD = "0002"  # the newest revision in migrations/versions/: a database stamped with it needs no Alembic run
 
+# Runs, requests and jobs name their repository in `repository`: "" in a repository's own SQLite file (all of
+# it is that repository's), its folder name in a team's database, which holds several (router/database.py).
+
 metadata = MetaData()
 
 runs = Table(
@@ -34,6 +37,7 @@ runs = Table(
     Column("suite_sha256", Text, nullable=False),
     Column("strategies", Text, nullable=False),  # comma-separated, in the order they ran
     Column("offline_model", Integer, nullable=False, server_default="0"),
+    Column("repository", Text, nullable=False, server_default=""),  # see REPOSITORY below
 )
 
 results = Table(
@@ -72,7 +76,9 @@ requests = Table(
     Column("instruction", Text, nullable=False, server_default=""),  # scrubbed
     Column("completion", Text, nullable=False, server_default=""),  # scrubbed
     Column("developer", Text, nullable=False, server_default=""),  # a pseudonym per token on a team server
+    Column("repository", Text, nullable=False, server_default=""),
     Index("requests_by_strategy", "strategy", "id"),  # the router reads recent costs per strategy
+    Index("requests_by_repository", "repository", "strategy", "id"),  # and on a team's database, per repository
     sqlite_autoincrement=True,  # ids are never reused: feedback points at them
 )
 
@@ -107,6 +113,7 @@ jobs = Table(
     "jobs", metadata,
     Column("id", Text, primary_key=True),
     Column("kind", Text, nullable=False),  # what runs: validate, ...
+    Column("repository", Text, nullable=False, server_default=""),
     Column("state", Text, CheckConstraint(f"state IN {JOB_STATES}", name="jobs_state"), nullable=False),
     Column("progress", Float, nullable=False, server_default="0"),  # 0..1
     Column("result", JSON),

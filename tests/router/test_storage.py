@@ -18,13 +18,25 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from harvest.errors import ConfigError, InputError
-from router.database import database, database_url, engine, latest_results
+from router.database import (
+    database,
+    database_url,
+    engine,
+    latest_results,
+    repository_key,
+)
 from router.errors import RouterError
 from router.feedback import candidates, feedback_counts, record_feedback
 from router.reports.report import latest_figures, run_history, usage
 from router.statistics import measured
 from router.storage import schema
-from router.storage.engines import alembic_config, engine_for, revision, shown
+from router.storage.engines import (
+    alembic_config,
+    engine_for,
+    revision,
+    shown,
+    sqlite_url,
+)
 from router.storage.jobs import (
     abandon_unfinished,
     create_job,
@@ -70,20 +82,21 @@ def a_request(strategy: str = "rag", kind: str = "component", cost: float | None
 
 
 def logged(repo: Path, count: int, **fields) -> list[int]:
+    row = {**a_request(**fields), "repository": repository_key(repo)}
     with database(repo) as db:
-        return [int(db.execute(schema.requests.insert().values(a_request(**fields))).inserted_primary_key[0])
-                for _ in range(count)]
+        return [int(db.execute(schema.requests.insert(), row).inserted_primary_key[0]) for _ in range(count)]
 
 
 def counts_of(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
     with database(repo) as db:
-        return feedback_counts(db, kind)
+        return feedback_counts(db, repository_key(repo), kind)
 
 
 def stored_run(repo: Path, run_id: str, passes: dict[str, int], cases: int = 10, offline: bool = False) -> None:
     with database(repo) as db:
         db.execute(schema.runs.insert().values(id=run_id, started_at=schema.now(), suite="s", suite_sha256="x",
-                                               strategies=",".join(passes), offline_model=int(offline)))
+                                               strategies=",".join(passes), offline_model=int(offline),
+                                               repository=repository_key(repo)))
         db.execute(schema.results.insert(), [
             {"run_id": run_id, "strategy": name, "case_id": f"c{n}", "kind": "component", "language": "tsx",
              "passed": int(n < passed), "reasons": "[]", "model": "m", "model_version": "", "input_tokens": 9,
@@ -111,7 +124,7 @@ def test_the_request_log_feedback_and_runs_read_back_alike(tmp_path: Path, stora
     stored_run(repo, "20260101-a", {"rag": 8, "few_shot": 5})
     stored_run(repo, "20260102-b", {"rag": 9}, offline=True)
     with database(repo) as db:
-        offline, rows = latest_results(db, "rag")
+        offline, rows = latest_results(db, repository_key(repo), "rag")
     assert offline and sum(r["passed"] for r in rows) == 9 and rows[0]["kind"] == "component"
     assert {m.strategy: (m.passed, m.total) for m in measured(repo, "component", ["rag", "few_shot"])} == \
         {"rag": (9 + 2, 10 + 3), "few_shot": (5, 10)}
@@ -121,6 +134,28 @@ def test_the_request_log_feedback_and_runs_read_back_alike(tmp_path: Path, stora
                                  ("20260102-b", "rag", 0.9)]
     assert usage(repo)["rag"] == {"requests": 4, "cost_usd": 0.04, "with_feedback": 3, "accepted": 2,
                                   "acceptance": 0.667, "verdicts": [True, True, False]}
+
+
+def test_a_team_database_keeps_each_repository_apart(tmp_path: Path, storage_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    if storage_url.startswith("sqlite"):  # a team may share one SQLite file too
+        monkeypatch.setenv("IDIOM_TEAM_DATABASE_URL", sqlite_url(tmp_path / "team.db"))
+    web, billing = tmp_path / "acme-web", tmp_path / "billing"
+    assert (repository_key(web), repository_key(billing)) == ("acme-web", "billing")
+    web_ids = logged(web, 3)
+    [billing_id] = logged(billing, 1, strategy="few_shot")
+    record_feedback(web, web_ids[0], "accepted")
+    with pytest.raises(InputError, match=f"no request {billing_id} in the request log of"):
+        record_feedback(web, billing_id, "accepted")
+    record_feedback(billing, billing_id, "edited", "const B = 1")
+    stored_run(web, "r-web", {"rag": 7})
+    stored_run(billing, "r-billing", {"rag": 2, "few_shot": 4})
+    assert counts_of(web, "component") == {"rag": (1, 1)} and counts_of(billing, "component") == {"few_shot": (0, 1)}
+    assert [c["request"] for c in candidates(web)] == [] and [c["request"] for c in candidates(billing)] == [billing_id]
+    assert run_history(web) == [("r-web", "rag", 0.7)]
+    assert [(f.strategy, f.passed) for f in latest_figures(billing)[0]] == [("few_shot", 4), ("rag", 2)]
+    assert set(usage(web)) == {"rag"} and usage(web)["rag"]["requests"] == 3
+    assert {m.strategy: m.passed for m in measured(web, "component", ["rag", "few_shot"])} == {"rag": 7 + 1}
 
 
 def test_a_strategy_without_validation_costs_takes_its_recent_answers_mean(tmp_path: Path,
@@ -230,7 +265,7 @@ def test_tokens_are_kept_as_hashes_scoped_and_revocable(tmp_path: Path, storage_
 def test_jobs_move_from_queued_to_done_or_failed(tmp_path: Path, storage_url: str) -> None:
     repo = tmp_path / "repo"
     with database(repo) as db:
-        first, second, third = (create_job(db, "validate") for _ in range(3))
+        first, second, third = (create_job(db, "validate", "acme-web") for _ in range(3))
         assert job(db, first).state == "queued" and job(db, "nope") is None
         start_job(db, first)
         set_progress(db, first, 0.25)
@@ -249,7 +284,8 @@ def test_jobs_move_from_queued_to_done_or_failed(tmp_path: Path, storage_url: st
 def test_requests_and_feedback_carry_a_pseudonymous_developer(tmp_path: Path, storage_url: str) -> None:
     repo = tmp_path / "repo"
     with database(repo) as db:
-        request_id = db.execute(schema.requests.insert(), {**a_request(), "developer": "dev-1"}).inserted_primary_key[0]
+        request_id = db.execute(schema.requests.insert(), {**a_request(), "developer": "dev-1",
+                                                           "repository": repository_key(repo)}).inserted_primary_key[0]
     record_feedback(repo, request_id, "accepted", developer="dev-2")
     with database(repo) as db:
         assert db.execute(select(schema.feedback.c.developer)).scalar() == "dev-2"

@@ -97,7 +97,7 @@ def test_the_roi_report_escapes_every_value(repo: Path) -> None:
 
     run_id = f"run-{MARKUP}"
     with database(repo) as db:
-        db.exec_driver_sql("INSERT INTO runs VALUES (?, 'now', ?, ?, ?, 0)", (run_id, MARKUP, MARKUP, MARKUP))
+        db.exec_driver_sql("INSERT INTO runs VALUES (?, 'now', ?, ?, ?, 0, '')", (run_id, MARKUP, MARKUP, MARKUP))
         db.exec_driver_sql("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 900, 100, 0.01, 0.4, ?)",
                            [(run_id, MARKUP, f"c{n}", MARKUP, MARKUP, int(n < 8), MARKUP, MARKUP, MARKUP)
                         for n in range(10)])

@@ -1,5 +1,6 @@
-"""For a team server: who asked (a pseudonymous developer id on requests and feedback), the API's tokens
-(only a hash of each) and its background jobs.
+"""For a team server: which repository a run or request is of (a team's database holds several), who asked
+(a pseudonymous developer id on requests and feedback), the API's tokens (only a hash of each) and its
+background jobs.
 
 Revision 0002, after 0001."""
 
@@ -17,6 +18,9 @@ depends_on = None
 def upgrade() -> None:
     for table in ("requests", "feedback"):
         op.add_column(table, sa.Column("developer", sa.Text, nullable=False, server_default=""))
+    for table in ("runs", "requests"):
+        op.add_column(table, sa.Column("repository", sa.Text, nullable=False, server_default=""))
+    op.create_index("requests_by_repository", "requests", ["repository", "strategy", "id"])
     op.create_table(
         "tokens",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -32,6 +36,7 @@ def upgrade() -> None:
         "jobs",
         sa.Column("id", sa.Text, primary_key=True),
         sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("repository", sa.Text, nullable=False, server_default=""),
         sa.Column("state", sa.Text, sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')",
                                                        name="jobs_state"), nullable=False),
         sa.Column("progress", sa.Float, nullable=False, server_default="0"),
@@ -45,5 +50,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("jobs")
     op.drop_table("tokens")
-    for table in ("feedback", "requests"):
-        op.drop_column(table, "developer")
+    op.drop_index("requests_by_repository", "requests")
+    for table, column in (("runs", "repository"), ("requests", "repository"), ("feedback", "developer"),
+                          ("requests", "developer")):
+        op.drop_column(table, column)
