@@ -16,10 +16,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, RowMapping, bindparam, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from harvest.store import Artifacts, ensure_home
 from router.config import load_team_config
-from router.storage.engines import engine_for, sqlite_url
+from router.errors import RouterError
+from router.storage.engines import engine_for, shown, sqlite_url
 from router.storage.schema import results, runs
 
 
@@ -54,9 +56,15 @@ def exists(repo: Path) -> bool:
 
 @contextlib.contextmanager
 def database(repo: Path) -> Iterator[Connection]:
-    """`repo`'s database for one transaction: committed on success, rolled back on error."""
-    with engine(repo).begin() as connection:
-        yield connection
+    """`repo`'s database for one transaction: committed on success, rolled back on error. A database that
+    fails under it (a team's server gone, a SQLite file locked past the timeout) is a RouterError."""
+    try:
+        with engine(repo).begin() as connection:
+            yield connection
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise RouterError(f"the database {shown(database_url(repo))} failed ({reason}); check that it is up and "
+                          "not held by another program, then try again") from None
 
 
 # Built once: the router asks these on every request, and building a statement costs more than running it.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from harvest.errors import ConfigError, InputError
 from router.database import (
@@ -175,6 +176,23 @@ def test_the_migrations_build_the_declared_schema(tmp_path: Path, storage_url: s
     with engine(tmp_path / "repo").connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)
     assert differences == []
+
+
+def test_the_migrations_go_down_and_up_again(tmp_path: Path, storage_url: str) -> None:
+    from alembic import command
+
+    repo = tmp_path / "repo"
+    logged(repo, 2)
+    config = alembic_config()
+    with engine(repo).connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        assert "tokens" not in inspect(connection).get_table_names()
+        command.downgrade(config, "base")
+        assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        command.upgrade(config, "head")
+        connection.commit()
+        assert revision(connection) == schema.HEAD
 
 
 def test_head_names_the_newest_shipped_revision() -> None:
@@ -344,6 +362,22 @@ def test_a_repository_cannot_choose_the_team_database(tmp_path: Path, capsys: py
     load_harvest_config(repo)
     assert "ignoring [team]" in capsys.readouterr().err
     assert database_url(repo).startswith("sqlite:")
+
+
+def test_a_team_database_gone_mid_use_is_one_clear_line(tmp_path: Path, postgres_cluster,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    url = postgres_cluster.new_database()
+    monkeypatch.setenv("IDIOM_TEAM_DATABASE_URL", url)
+    repo = tmp_path / "repo"
+    [request_id] = logged(repo, 1)
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(host="127.0.0.1", port=postgres_cluster.port, user="idiom", dbname="postgres",
+                         autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with pytest.raises(RouterError, match=re.escape(f"the database {url} failed (")):
+        record_feedback(repo, request_id, "accepted")
 
 
 def test_a_bad_team_database_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
