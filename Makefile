@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 	command -v chromium >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
 	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && \
 	   apt-get install -y -q chromium >/dev/null)); } || echo "no chromium: the report's browser test will be skipped"
+	@# Debian's PostgreSQL: the storage tests start a throwaway cluster of it (never the system's service).
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { test "$$(id -u)" = 0 && \
+	  command -v apt-get >/dev/null && (apt-get install -y -q postgresql >/dev/null 2>&1 || (apt-get update -q \
+	  >/dev/null && apt-get install -y -q postgresql >/dev/null)); } || \
+	  echo "no postgresql: the storage tests run on SQLite alone"
 	@# Debian's Neovim (0.7) is the headless editor the Neovim client is tested in.
 	command -v nvim >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
 	  (apt-get install -y -q neovim >/dev/null 2>&1 || (apt-get update -q >/dev/null && \

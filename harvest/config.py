@@ -25,7 +25,7 @@ from harvest.errors import ConfigError
 
 CONFIG_FILE = "idiom.toml"
 # Every section the product knows, owned by the package named in DESIGN.md.
-SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validation")
+SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validation", "team")
 
 T = TypeVar("T")
 
@@ -151,6 +151,7 @@ def read_toml(repo: Path) -> Settings:
 
 def _repo_toml(repo: Path) -> dict[str, Any]:
     from harvest.trust import (
+        USER_ONLY,
         file_trust,
         sha256,
         tell_once,
@@ -166,6 +167,12 @@ def _repo_toml(repo: Path) -> dict[str, Any]:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or remove it") from None
+    kept_out = [section for section in USER_ONLY if section in parsed]
+    if kept_out:
+        sections = ", ".join(f"[{section}]" for section in kept_out)
+        tell_once(path, sha256(data) + ":user-only", f"{path}: ignoring {sections}: it may hold a password, so it "
+                                                     "is read only from your own config.toml or IDIOM_* variables")
+        parsed = {section: values for section, values in parsed.items() if section not in USER_ONLY}
     held = untrusted_keys(parsed)
     if not held:
         return parsed

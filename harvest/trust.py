@@ -6,7 +6,8 @@ settings that run a program, read files outside the repository, or choose where 
 sha256 in the user's config directory: a changed file needs trusting again. Likewise a `.idiom/` folder
 committed to the repository holds someone else's artifacts (datasets, conventions, a request database)
 and is used only after `idiom trust REPO --artifacts`. The same settings are always honoured from the
-user's own `config.toml` in that directory, from `IDIOM_*` variables and from flags.
+user's own `config.toml` in that directory, from `IDIOM_*` variables and from flags. Sections that hold
+credentials (`USER_ONLY`: the team database's URL) come only from there, never from a repository.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ TRUSTED_ONLY: dict[str, tuple[str, ...]] = {
     "router": ("base_url", "models_file"),
     "index": ("url", "embedding_model"),
 }
+# Sections a repository's idiom.toml may never set, trusted or not: they hold credentials (a database URL
+# with its password) that belong to the user or the team server, not to a file anyone can commit.
+USER_ONLY = ("team",)
 
 
 def config_dir() -> Path:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.config import FIM_CONTEXT_TOKENS, load_section, read_toml, setting
+from harvest.config import (
+    FIM_CONTEXT_TOKENS,
+    Settings,
+    load_section,
+    read_toml,
+    setting,
+)
 from router.fim.families import families
 
 
@@ -94,3 +102,36 @@ class RoiConfig:
 def load_roi_config(repo: Path) -> RoiConfig:
     """The `[roi]` section for `repo`, with IDIOM_ROI_* overrides."""
     return load_section(read_toml(repo), "roi", RoiConfig)
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    """`[team]`: the database a team shares (your own config.toml or the environment only, never a repository's)."""
+
+    database_url: str = setting(
+        "Where the request log, feedback, validation runs, jobs and tokens are stored: "
+        "`postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE` for a team's PostgreSQL; empty = SQLite in "
+        "each repository's .idiom/idiom.db (`sqlite:////path/to/file.db` names another SQLite file). It may carry "
+        "a password, so a repository's idiom.toml cannot set it.", "")
+
+
+def load_team_config() -> TeamConfig:
+    """The `[team]` section from the user's own config.toml, with IDIOM_TEAM_* overrides (no repository's).
+
+    Asked on every request the router logs: read again only when the file or the variable changes."""
+    from harvest.trust import USER_CONFIG, config_dir
+
+    path = config_dir() / USER_CONFIG
+    try:
+        stamp = path.stat()
+        version: tuple[int, int] | None = (stamp.st_mtime_ns, stamp.st_size)
+    except FileNotFoundError:
+        version = None
+    return _team_config(path, version, os.environ.get("IDIOM_TEAM_DATABASE_URL"))
+
+
+@functools.lru_cache(maxsize=8)
+def _team_config(path: Path, _version: tuple[int, int] | None, _variable: str | None) -> TeamConfig:
+    from harvest.trust import user_config
+
+    return load_section(Settings(user_config(), {("team", ""): str(path)}), "team", TeamConfig)

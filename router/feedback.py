@@ -9,44 +9,51 @@ pairs that a person reviews (`idiom feedback export`). All text is scrubbed befo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.engine import Connection
+
 from harvest.errors import InputError
-from harvest.store import Artifacts
-from router.database import database
+from router.database import database, exists, repository_key
+from router.storage.schema import feedback, now, requests
 
 OUTCOMES = ("accepted", "rejected", "edited")
 
+# Built once: the router reads the counts on every request.
+REQUEST_EXISTS = select(requests.c.id).where(requests.c.id == bindparam("request_id"),
+                                             requests.c.repository == bindparam("repository"))
+COUNTS = (select(requests.c.strategy, requests.c.kind, func.sum(case((feedback.c.outcome == "accepted", 1), else_=0)),
+                 func.count())
+          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
+          .where(requests.c.repository == bindparam("repository"), requests.c.outcome == "answered")
+          .group_by(requests.c.strategy, requests.c.kind))
 
-def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "") -> None:
-    """Store what the developer did with the answer to request `request_id`."""
+
+def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "", developer: str = "") -> None:
+    """Store what the developer (a pseudonymous id on a team server) did with the answer to `request_id`."""
     from harvest.scrub import STRICT, scrub
 
     if outcome not in OUTCOMES:
         raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
-    if not Artifacts(repo).db.is_file():  # nothing was logged, so nothing to make here
+    if not exists(repo):  # nothing was logged, so nothing to make here
         raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
                          "log the requests they answer)")
     with database(repo) as db:
-        if db.execute("SELECT 1 FROM requests WHERE id = ?", (request_id,)).fetchone() is None:
+        if db.execute(REQUEST_EXISTS, {"request_id": request_id, "repository": repository_key(repo)}).first() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
         # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
         kept = scrub(final_text, profile=STRICT).text
-        db.execute("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, ?, ?, ?)",
-                   (request_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), outcome, kept))
+        db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept,
+                                       "developer": developer})
 
 
-def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
-    """strategy → (accepted, answers with feedback) for requests of `kind` (all kinds when it has none)."""
-    if not Artifacts(repo).db.is_file():
-        return {}
-    with database(repo) as db:
-        rows = db.execute("SELECT r.strategy, r.kind, SUM(f.outcome = 'accepted'), COUNT(*) FROM feedback f "
-                          "JOIN requests r ON r.id = f.request_id WHERE r.outcome = 'answered' "
-                          "GROUP BY r.strategy, r.kind").fetchall()
+def feedback_counts(db: Connection, repository: str, kind: str) -> dict[str, tuple[int, int]]:
+    """strategy → (accepted, answers with feedback) for `repository`'s requests of `kind` (all kinds when it
+    has none)."""
+    rows = db.execute(COUNTS, {"repository": repository}).all()
     chosen = [row for row in rows if row[1] == kind] or rows
     counts: dict[str, tuple[int, int]] = {}
     for strategy, _, accepted, total in chosen:
@@ -57,12 +64,16 @@ def feedback_counts(repo: Path, kind: str) -> dict[str, tuple[int, int]]:
 
 def candidates(repo: Path) -> Iterator[dict[str, Any]]:
     """Rejected and edited answers with what the developer kept: review them before using them."""
-    if not Artifacts(repo).db.is_file():  # reading must not make an empty database
+    if not exists(repo):  # reading must not make an empty database
         return
     with database(repo) as db:
-        rows = db.execute("SELECT r.id, r.kind, r.language, r.path, r.strategy, r.instruction, r.completion, "
-                          "f.outcome, f.final_text FROM feedback f JOIN requests r ON r.id = f.request_id "
-                          "WHERE f.outcome != 'accepted' AND f.final_text != '' ORDER BY f.id").fetchall()
+        rows = db.execute(select(requests.c.id, requests.c.kind, requests.c.language, requests.c.path,
+                                 requests.c.strategy, requests.c.instruction, requests.c.completion,
+                                 feedback.c.outcome, feedback.c.final_text)
+                          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
+                          .where(requests.c.repository == repository_key(repo), feedback.c.outcome != "accepted",
+                                 feedback.c.final_text != "")
+                          .order_by(feedback.c.id)).all()
     for row in rows:
         yield {"request": row[0], "kind": row[1], "language": row[2], "path": row[3], "strategy": row[4],
                "prompt": row[5], "completion": row[8], "rejected": row[6], "outcome": row[7]}

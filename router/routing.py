@@ -24,11 +24,12 @@ from harvest.testkind.recorded import recorded_profile
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
-from router.database import database
+from router.database import database, repository_key
 from router.errors import RouterError
 from router.kinds import kind_of_request, request_kind  # noqa: F401 - request_kind: imported from here too
 from router.policy import Decision, decide
 from router.statistics import measured
+from router.storage.schema import now, requests
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import ROUTED
 from router.validation.rules import Context, Output, check
@@ -105,8 +106,9 @@ def fast_failures(text: str, request: CompletionRequest, kind: str, conventions:
 
 
 def answer(request: CompletionRequest, strategies: LoadedStrategies, config: RouterConfig, index: IndexConfig,
-           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = ()) -> Routed:
-    """Route, cascade and log one request (among the `allowed` strategies, when given)."""
+           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = (), developer: str = "") -> Routed:
+    """Route, cascade and log one request (among the `allowed` strategies, when given), as asked by
+    `developer` (a pseudonymous id on a team server; empty for one developer's own log)."""
     kind, decision = route(request, strategies, config, kind, explore=True, allowed=allowed)
     routed = Routed(None, kind, decision)
     started = time.perf_counter()
@@ -128,24 +130,24 @@ def answer(request: CompletionRequest, strategies: LoadedStrategies, config: Rou
         if not failures:
             routed.completion = completion
             break
-    routed.request_id = _log(strategies.artifacts.repo, request, routed, time.perf_counter() - started)
+    routed.request_id = _log(strategies.artifacts.repo, request, routed, time.perf_counter() - started, developer)
     return routed
 
 
-def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float) -> int:
+def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float, developer: str) -> int:
     """Write the request to the log (instruction and completion scrubbed, lines marked `pragma: allowlist
     secret` included: the log feeds `idiom feedback export`); returns its id."""
     completion = routed.completion
     costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
+    row = {"at": now(), "kind": routed.kind, "language": request.language, "path": request.path,
+           "strategy": completion.strategy if completion else routed.decision.strategy,
+           "reason": routed.decision.reason, "attempts": json.dumps([asdict(a) for a in routed.attempts]),
+           "input_tokens": completion.usage.input_tokens if completion else 0,
+           "output_tokens": completion.usage.output_tokens if completion else 0,
+           "cost_usd": sum(costs) if costs else None, "latency_s": round(seconds, 4),
+           "outcome": "answered" if completion else "nothing passed",
+           "instruction": scrub(request.instruction, profile=STRICT).text,
+           "completion": scrub(completion.text, profile=STRICT).text if completion else "", "developer": developer,
+           "repository": repository_key(repo)}
     with database(repo) as db:
-        cursor = db.execute(
-            "INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, output_tokens, "
-            "cost_usd, latency_s, outcome, instruction, completion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (time.strftime("%Y-%m-%dT%H:%M:%S%z"), routed.kind, request.language, request.path,
-             completion.strategy if completion else routed.decision.strategy, routed.decision.reason,
-             json.dumps([asdict(a) for a in routed.attempts]), completion.usage.input_tokens if completion else 0,
-             completion.usage.output_tokens if completion else 0, sum(costs) if costs else None, round(seconds, 4),
-             "answered" if completion else "nothing passed",
-             scrub(request.instruction, profile=STRICT).text,
-             scrub(completion.text, profile=STRICT).text if completion else ""))
-        return int(cursor.lastrowid)
+        return int(db.execute(requests.insert(), row).inserted_primary_key[0])

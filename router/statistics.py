@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvest.store import Artifacts
-from router.database import database, latest_results
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
+
+from router.database import database, exists, latest_results, repository_key
 from router.feedback import feedback_counts
 from router.policy import Measured
+from router.storage.schema import requests
 
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 
@@ -16,21 +19,32 @@ RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy wi
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it),
     plus the developers' feedback on its answers."""
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         return []
     found = []
-    used = feedback_counts(repo, kind)
+    repository = repository_key(repo)
     with database(repo) as db:
+        used = feedback_counts(db, repository, kind)
         for name in strategies:
-            _, rows = latest_results(db, name)
+            _, rows = latest_results(db, repository, name)
             chosen = [r for r in rows if r["kind"] == kind] or rows
             accepted, answered = used.get(name, (0, 0))
             if not (chosen or answered):
                 continue
             costs = [r["cost_usd"] for r in chosen if r["cost_usd"] is not None]
-            mean_cost = sum(costs) / len(costs) if costs else db.execute(
-                "SELECT AVG(cost_usd) FROM (SELECT cost_usd FROM requests WHERE strategy = ? AND cost_usd IS NOT NULL "
-                "ORDER BY id DESC LIMIT ?)", (name, RECENT_COSTS)).fetchone()[0]
+            mean_cost = sum(costs) / len(costs) if costs else _recent_mean_cost(db, repository, name)
             found.append(Measured(name, sum(r["passed"] for r in chosen) + accepted, len(chosen) + answered,
                                   mean_cost or 0.0))
     return found
+
+
+_RECENT = (select(requests.c.cost_usd)
+           .where(requests.c.repository == bindparam("repository"), requests.c.strategy == bindparam("strategy"),
+                  requests.c.cost_usd.is_not(None))
+           .order_by(requests.c.id.desc()).limit(RECENT_COSTS).subquery())
+RECENT_MEAN_COST = select(func.avg(_RECENT.c.cost_usd))  # built once: asked on every request
+
+
+def _recent_mean_cost(db: Connection, repository: str, strategy: str) -> float | None:
+    """The mean cost of `strategy`'s last RECENT_COSTS logged answers in `repository` that have one."""
+    return db.execute(RECENT_MEAN_COST, {"repository": repository, "strategy": strategy}).scalar()

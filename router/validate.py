@@ -18,7 +18,8 @@ from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
-from router.database import connect, database
+from router.database import database, engine, repository_key
+from router.storage import schema
 from router.strategies.loaded import LoadedStrategies
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
@@ -91,7 +92,7 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
               index: IndexConfig, ctx: Context, max_tokens: int = 256, offline_model: bool = False,
               advance: Callable[[], None] = lambda: None) -> tuple[str, list[CaseResult]]:
     """Run and store; returns (run id, results)."""
-    connect(repo)  # a database that cannot take the results fails the run before any model is paid for
+    engine(repo)  # a database that cannot take the results fails the run before any model is paid for
     results = []
     loaded = LoadedStrategies(repo)
     for name in strategies:
@@ -100,13 +101,16 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
             advance()
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     with database(repo) as connection:
-        connection.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)",
-                           (run_id, time.strftime("%Y-%m-%dT%H:%M:%S%z"), suite.name,
-                            hashlib.sha256(suite_text.encode()).hexdigest(), ",".join(strategies), int(offline_model)))
-        connection.executemany(
-            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, r.strategy, r.case_id, r.kind, r.language, int(r.passed), json.dumps(r.reasons), r.model,
-              r.model_version, r.input_tokens, r.output_tokens, r.cost_usd, r.latency_s, r.error) for r in results])
+        connection.execute(schema.runs.insert().values(
+            id=run_id, started_at=schema.now(), suite=suite.name,
+            suite_sha256=hashlib.sha256(suite_text.encode()).hexdigest(), strategies=",".join(strategies),
+            offline_model=int(offline_model), repository=repository_key(repo)))
+        if results:
+            connection.execute(schema.results.insert(), [
+                {"run_id": run_id, "strategy": r.strategy, "case_id": r.case_id, "kind": r.kind,
+                 "language": r.language, "passed": int(r.passed), "reasons": json.dumps(r.reasons), "model": r.model,
+                 "model_version": r.model_version, "input_tokens": r.input_tokens, "output_tokens": r.output_tokens,
+                 "cost_usd": r.cost_usd, "latency_s": r.latency_s, "error": r.error} for r in results])
     return run_id, results
 
 

@@ -20,7 +20,7 @@ import click
 
 from harvest.config import SECTIONS, HarvestConfig
 from harvest.trust import TRUSTED_ONLY
-from router.config import IndexConfig, RoiConfig, RouterConfig
+from router.config import IndexConfig, RoiConfig, RouterConfig, TeamConfig
 from router.strategies.finetuned.config import FinetuneConfig
 from server.cli import idiom
 from server.lsp.settings import ServerSettings, camel
@@ -38,6 +38,7 @@ SECTION_CLASSES: dict[str, type] = {
     "finetune": FinetuneConfig,
     "router": RouterConfig,
     "roi": RoiConfig,
+    "team": TeamConfig,
 }
 
 TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string"}
@@ -58,7 +59,9 @@ range (`near_duplicate_jaccard = 7`, `timeout = -1`, `split = "random"`) stops t
 giving the valid keys or range. Settings marked **trusted only** run a program, read files outside the
 repository or choose where code and keys go: a repository's `idiom.toml` may set them only once you
 trust it (`idiom trust`, see [trust.md](trust.md)); from your own `config.toml`, variables and flags they
-always apply. `IDIOM_HOME` moves all artifacts out of the repository (tests use it to isolate state).
+always apply. `[team]` is read only from your own `config.toml` and `IDIOM_TEAM_*` variables: a
+repository's `idiom.toml` never sets it, trusted or not, since its URL may carry a password. `IDIOM_HOME`
+moves all artifacts out of the repository (tests use it to isolate state).
 API keys are never settings: providers read `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` from the environment.
 """
 

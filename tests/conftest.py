@@ -174,3 +174,30 @@ def repo(acme_harvest) -> Path:
     assert runner.invoke(idiom, ["dataset", "build", str(source)]).exit_code == 0
     assert runner.invoke(idiom, ["index", str(source)], env=env).exit_code == 0
     return source
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster for the whole session (tests/postgres.py); skipped only when
+    PostgreSQL's binaries are missing (`make setup` installs Debian's postgresql)."""
+    from tests import postgres
+
+    bindir = postgres.binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL's initdb and pg_ctl are not installed (`make setup` installs Debian's postgresql)")
+    cluster = postgres.start(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each storage test twice: on SQLite (the repository's `.idiom/idiom.db`, the default) and on a fresh
+    database of the session's PostgreSQL, made the team database through IDIOM_TEAM_DATABASE_URL."""
+    from router.storage.engines import sqlite_url
+
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "idiom-home" / "idiom.db")
+    url = request.getfixturevalue("postgres_cluster").new_database()
+    monkeypatch.setenv("IDIOM_TEAM_DATABASE_URL", url)
+    return url

@@ -9,11 +9,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Float, cast, func, select
+
 from harvest.atomic import atomic_write_text
 from harvest.errors import InputError
 from harvest.store import Artifacts, complete_artifacts, ensure_home
 from router.config import RoiConfig
-from router.database import database, latest_results
+from router.database import database, exists, latest_results, repository_key
 from router.reports import charts
 from router.reports.roi import (
     StrategyEconomics,
@@ -26,6 +28,7 @@ from router.reports.roi import (
     recommend,
     usd,
 )
+from router.storage.schema import feedback, requests, results, runs
 from router.strategies.registry import ROUTED, TRAINED
 from router.validation.uplift import uplifts
 
@@ -36,13 +39,15 @@ DRIFT_WINDOW = 20  # answers per window when comparing acceptance rates
 def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool, dict[str, dict[str, bool]]]:
     """Each strategy's figures from its latest validation run, whether any came from a local model, and
     each strategy's verdict per case id (for the uplift over plain on the paired cases)."""
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         return [], False, {}
     found, offline, cases = [], False, {}
+    repository = repository_key(repo)
     with database(repo) as db:
-        names = [r[0] for r in db.execute("SELECT DISTINCT strategy FROM results ORDER BY strategy")]
+        names = list(db.execute(select(results.c.strategy).distinct().join(runs, runs.c.id == results.c.run_id)
+                                .where(runs.c.repository == repository).order_by(results.c.strategy)).scalars())
         for name in names:
-            local, rows = latest_results(db, name)
+            local, rows = latest_results(db, repository, name)
             costs = [r["cost_usd"] or 0.0 for r in rows]
             latencies = sorted(r["latency_s"] for r in rows)
             found.append(StrategyFigures(name, len(rows), sum(r["passed"] for r in rows), sum(costs) / len(costs),
@@ -54,22 +59,26 @@ def latest_figures(repo: Path) -> tuple[list[StrategyFigures], bool, dict[str, d
 
 def run_history(repo: Path) -> list[tuple[str, str, float]]:
     """(run id, strategy, pass rate) for every validation run, oldest first."""
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         return []
     with database(repo) as db:
         return [(r[0], r[1], r[2]) for r in db.execute(
-            "SELECT run_id, strategy, AVG(passed) FROM results GROUP BY run_id, strategy ORDER BY run_id")]
+            select(results.c.run_id, results.c.strategy, func.avg(cast(results.c.passed, Float)))
+            .join(runs, runs.c.id == results.c.run_id).where(runs.c.repository == repository_key(repo))
+            .group_by(results.c.run_id, results.c.strategy).order_by(results.c.run_id, results.c.strategy))]
 
 
 def usage(repo: Path) -> dict[str, dict[str, Any]]:
     """From the request log: answered requests, their cost, and the developers' verdicts, per strategy."""
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         return {}
     with database(repo) as db:
-        served = db.execute("SELECT strategy, COUNT(*), SUM(cost_usd) FROM requests WHERE outcome = 'answered' "
-                            "GROUP BY strategy").fetchall()
-        judged = db.execute("SELECT r.strategy, f.outcome FROM feedback f JOIN requests r ON r.id = f.request_id "
-                            "ORDER BY f.id").fetchall()
+        mine = requests.c.repository == repository_key(repo)
+        served = db.execute(select(requests.c.strategy, func.count(), func.sum(requests.c.cost_usd))
+                            .where(mine, requests.c.outcome == "answered").group_by(requests.c.strategy)).all()
+        judged = db.execute(select(requests.c.strategy, feedback.c.outcome)
+                            .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
+                            .where(mine).order_by(feedback.c.id)).all()
     found: dict[str, dict[str, Any]] = {}
     for strategy, count, cost in served:
         verdicts = [outcome == "accepted" for name, outcome in judged if name == strategy]
@@ -132,7 +141,7 @@ def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:
     """Write the HTML, Markdown and JSON reports; returns their paths."""
     from jinja2 import Environment, PackageLoader
 
-    if not Artifacts(repo).db.is_file():
+    if not exists(repo):
         raise InputError(f"no validation results or request log for {repo} yet: run `idiom validate {repo}` (or "
                          "use it in the editor) before asking for the ROI report")
     data = build_report(repo, config)

@@ -64,16 +64,16 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
 
     with database(repo) as db:
         for run, tuned_passes in (("20260101-a", 19), ("20260102-b", 12)):
-            db.execute("INSERT INTO runs VALUES (?, 'now', 's', 'x', 'few_shot,rag,finetuned', 0)", (run,))
+            db.exec_driver_sql("INSERT INTO runs VALUES (?, 'now', 's', 'x', 'few_shot,rag,finetuned', 0, '')", (run,))
             for name, passes, cost in (("few_shot", 15, 0.075), ("rag", 17, 0.09), ("finetuned", tuned_passes, 0.0092)):
-                db.executemany("INSERT INTO results VALUES (?, ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 900, 100, "
-                               "?, 0.4, '')", [(run, name, f"c{n}", int(n < passes), cost) for n in range(20)])
+                db.exec_driver_sql("INSERT INTO results VALUES (?, ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 900, "
+                                   "100, ?, 0.4, '')", [(run, name, f"c{n}", int(n < passes), cost) for n in range(20)])
         for n in range(4):  # the request log: four answers served by rag, three judged, two accepted
-            db.execute("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
-                       "output_tokens, cost_usd, latency_s, outcome) VALUES ('now', 'component', 'tsx', 'a.tsx', "
-                       "'rag', 'r', '[]', 900, 100, 0.09, 0.4, 'answered')")
-        db.executemany("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, 'now', ?, '')",
-                       [(1, "accepted"), (2, "accepted"), (3, "rejected")])
+            db.exec_driver_sql("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, "
+                               "input_tokens, output_tokens, cost_usd, latency_s, outcome) VALUES ('now', "
+                               "'component', 'tsx', 'a.tsx', 'rag', 'r', '[]', 900, 100, 0.09, 0.4, 'answered')")
+        db.exec_driver_sql("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, 'now', ?, '')",
+                           [(1, "accepted"), (2, "accepted"), (3, "rejected")])
     done = CliRunner().invoke(idiom, ["roi", str(repo), "--json"], env={"IDIOM_ROI_TRAINING_COST_USD": "100"})
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
@@ -94,10 +94,10 @@ def test_the_report_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> 
     from harvest.store import idiom_home
 
     with database(repo) as db:
-        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,finetuned', 1)")
+        db.exec_driver_sql("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,finetuned', 1, '')")
         for name, passes, cost in (("few_shot", 14, 0.002), ("finetuned", 18, 0.0009)):
-            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, ?, 0.2, '')",
-                           [(name, f"c{n}", int(n < passes), cost) for n in range(20)])
+            db.exec_driver_sql("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, ?, "
+                               "0.2, '')", [(name, f"c{n}", int(n < passes), cost) for n in range(20)])
     assert CliRunner().invoke(idiom, ["roi", str(repo)]).exit_code == 0
     page = (idiom_home(repo) / "reports" / "roi.html").as_uri()
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -119,17 +119,17 @@ def test_the_report_shows_uplift_over_plain_on_the_paired_cases(repo: Path) -> N
 
     runner = CliRunner()
     with database(repo) as db:
-        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'rag,few_shot', 0)")
+        db.exec_driver_sql("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'rag,few_shot', 0, '')")
         for name, passes in (("rag", range(1, 17)), ("few_shot", range(8))):
-            db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.001, "
-                           "0.2, '')", [(name, f"c{n}", int(n in passes)) for n in range(20)])
+            db.exec_driver_sql("INSERT INTO results VALUES ('r1', ?, ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.001, "
+                               "0.2, '')", [(name, f"c{n}", int(n in passes)) for n in range(20)])
     without = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
     assert without["uplift"] == [] and without["uplift_note"].startswith("plain (the control) was not validated")
     assert 'id="uplift-note"' in (idiom_home(repo) / "reports" / "roi.html").read_text()
     with database(repo) as db:  # plain in a later run, on the same case ids and one more
-        db.execute("INSERT INTO runs VALUES ('r2', 'now', 's', 'x', 'plain', 0)")
-        db.executemany("INSERT INTO results VALUES ('r2', 'plain', ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, 0.0005, "
-                       "0.2, '')", [(f"c{n}", int(n < 10)) for n in range(21)])
+        db.exec_driver_sql("INSERT INTO runs VALUES ('r2', 'now', 's', 'x', 'plain', 0, '')")
+        db.exec_driver_sql("INSERT INTO results VALUES ('r2', 'plain', ?, 'test', 'tsx', ?, '[]', 'm', '', 9, 9, "
+                           "0.0005, 0.2, '')", [(f"c{n}", int(n < 10)) for n in range(21)])
     data = json.loads(runner.invoke(idiom, ["roi", str(repo), "--json"]).output)
     found = {u["strategy"]: u for u in data["uplift"]}
     assert (found["rag"]["cases"], found["rag"]["b"], found["rag"]["c"], found["rag"]["p_value"]) == (20, 7, 1, 0.0703)

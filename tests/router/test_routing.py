@@ -98,12 +98,12 @@ def test_validation_results_drive_the_route(repo: Path, monkeypatch: pytest.Monk
     from router.database import database
 
     with database(repo) as db:
-        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,rag', 0)")
+        db.exec_driver_sql("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'few_shot,rag', 0, '')")
         rows = [("r1", "few_shot", f"c{n}", "component", "tsx", int(n < 5), "[]", "m", "", 10, 5, 0.001, 0.1, "")
                 for n in range(20)]
         rows += [("r1", "rag", f"c{n}", "component", "tsx", int(n < 19), "[]", "m", "", 10, 5, 0.003, 0.1, "")
                  for n in range(20)]
-        db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.exec_driver_sql("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     monkeypatch.setenv("IDIOM_ROUTER_MIN_PASS_RATE", "0.7")
     shown = json.loads(CliRunner().invoke(idiom, ["route", "Create a Tag component", "--file",
                                                   "src/components/Tag/Tag.tsx", "--repo", str(repo), "--json"]).output)
@@ -190,9 +190,9 @@ def test_plain_is_never_routed_and_finetuned_rag_needs_a_model_and_an_index(repo
 
     assert available(repo) == ["few_shot", "rag"] and "plain" not in ROUTED
     with database(repo) as db:  # the control passing everything still does not make it a choice
-        db.execute("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'plain,rag', 0)")
-        db.executemany("INSERT INTO results VALUES ('r1', ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 10, 5, 0.0, "
-                       "0.1, '')", [(name, f"c{n}", int(name == "plain" or n < 10)) for name in ("plain", "rag")
+        db.exec_driver_sql("INSERT INTO runs VALUES ('r1', 'now', 's', 'x', 'plain,rag', 0, '')")
+        db.exec_driver_sql("INSERT INTO results VALUES ('r1', ?, ?, 'component', 'tsx', ?, '[]', 'm', '', 10, 5, 0.0, "
+                           "0.1, '')", [(name, f"c{n}", int(name == "plain" or n < 10)) for name in ("plain", "rag")
                                     for n in range(20)])
     shown = json.loads(CliRunner().invoke(idiom, ["route", "Create a Tag component", "--repo", str(repo),
                                                   "--json"]).output)

@@ -97,13 +97,13 @@ def test_the_roi_report_escapes_every_value(repo: Path) -> None:
 
     run_id = f"run-{MARKUP}"
     with database(repo) as db:
-        db.execute("INSERT INTO runs VALUES (?, 'now', ?, ?, ?, 0)", (run_id, MARKUP, MARKUP, MARKUP))
-        db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 900, 100, 0.01, 0.4, ?)",
-                       [(run_id, MARKUP, f"c{n}", MARKUP, MARKUP, int(n < 8), MARKUP, MARKUP, MARKUP)
+        db.exec_driver_sql("INSERT INTO runs VALUES (?, 'now', ?, ?, ?, 0, '')", (run_id, MARKUP, MARKUP, MARKUP))
+        db.exec_driver_sql("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 900, 100, 0.01, 0.4, ?)",
+                           [(run_id, MARKUP, f"c{n}", MARKUP, MARKUP, int(n < 8), MARKUP, MARKUP, MARKUP)
                         for n in range(10)])
-        db.execute("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
-                   "output_tokens, cost_usd, latency_s, outcome) VALUES ('now', ?, ?, ?, ?, ?, '[]', 9, 9, 0.01, "
-                   "0.4, 'answered')", (MARKUP, MARKUP, MARKUP, MARKUP, MARKUP))
+        db.exec_driver_sql("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, "
+                           "input_tokens, output_tokens, cost_usd, latency_s, outcome) VALUES ('now', ?, ?, ?, ?, ?, "
+                           "'[]', 9, 9, 0.01, 0.4, 'answered')", (MARKUP, MARKUP, MARKUP, MARKUP, MARKUP))
     version = idiom_home(repo) / "models" / "m" / "v1"
     version.mkdir(parents=True)
     (version / "training.json").write_text(orjson.dumps({"backend": MARKUP, "base_model": MARKUP}).decode())
