@@ -3,7 +3,8 @@
 Every answer is scrubbed before it leaves (an agent sends what it reads to its own model, so it gets what
 a provider would: lines marked `pragma: allowlist secret` scrubbed too). The project's own errors become a
 one-line tool error (or resource or prompt error) the agent reads; anything else is a bug the SDK logs with
-its traceback on stderr, answering `Error executing tool …`: the server keeps serving either way.
+its traceback on stderr, answering `Error executing tool …`: the server keeps serving either way. Each
+handler runs in a worker thread and waits for the launch's early imports first (server/lsp/warmup.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from harvest import __version__
 from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.strategies.rag.modes import MODES
+from router.strategies.registry import early_imports_done
 from server.agents import tools
 from server.agents.state import AgentState
 
@@ -55,6 +57,7 @@ def one_line(error: IdiomError) -> str:
 
 def answered(tool: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """A tool's answer, scrubbed; the project's errors become a tool error with their one line."""
+    early_imports_done()
     try:
         return scrubbed(tool(*args))
     except IdiomError as exc:
@@ -105,6 +108,7 @@ def build_server(repo: Path) -> MCPServer:
         return answered(tools.generate, state, instruction, path)
 
     def dataset_file(dataset: str, name: str) -> str:
+        early_imports_done()
         try:
             return scrubbed(state.conventions_file(dataset).with_name(name).read_text(encoding="utf-8"))
         except IdiomError as exc:
@@ -135,6 +139,7 @@ def build_server(repo: Path) -> MCPServer:
     @server.prompt(name="follow_conventions", title="Follow this team's conventions for PATH")
     def follow_conventions(path: RepoPath) -> str:
         """Write code for a file the way this team does: its conventions, then checking with `check`."""
+        early_imports_done()
         try:
             found = scrubbed(tools.conventions_for(state, path))
         except IdiomError as exc:
