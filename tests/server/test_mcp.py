@@ -142,3 +142,16 @@ def test_answers_are_scrubbed_and_paths_stay_inside_the_repository(tmp_path):
     for outside in ("../x.py", "/etc/passwd", "src/out/x.py", "."):
         with pytest.raises(Exception, match="outside the repository|the repository itself"):
             state.inside(outside)
+
+
+def test_the_index_and_the_conventions_load_once_per_version(repo, monkeypatch):
+    from click.testing import CliRunner
+
+    from server.cli import idiom
+
+    monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
+    state = AgentState(repo)
+    opened, conventions = state.index(), state.conventions()
+    assert state.index() is opened and state.conventions() is conventions
+    assert CliRunner().invoke(idiom, ["index", str(repo), "--rebuild"]).exit_code == 0
+    assert state.index() is not opened and state.conventions() is conventions
