@@ -10,7 +10,6 @@ handler runs in a worker thread and waits for the launch's early imports first (
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from mcp.server import MCPServer
@@ -64,9 +63,8 @@ def answered(tool: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         raise ToolError(one_line(exc)) from None
 
 
-def build_server(repo: Path) -> MCPServer:
-    """The MCP server for the repository at `repo`, with its state loaded lazily, once."""
-    state = AgentState(repo)
+def build_server(state: AgentState) -> MCPServer:
+    """The MCP server for the repository `state` holds (what it loads, it loads once)."""
     server = MCPServer(NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool(annotations=READ_ONLY)

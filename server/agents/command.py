@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # the SDK and the router load when the server starts, not with `idiom --help`
+    from server.agents.state import AgentState
 
 
 @click.command("mcp")
@@ -24,12 +29,21 @@ def mcp_command(repo: Path, log_file: Path | None) -> None:
     (.mcp.json, .vscode/mcp.json, .cursor/mcp.json); it serves until stdin closes."""
     from router.strategies.registry import start_early_imports
     from server.agents.app import build_server
+    from server.agents.state import AgentState
     from server.lsp.warmup import warm_up
 
     logging.basicConfig(filename=log_file, level=logging.INFO if log_file else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    server = build_server(repo)  # a repository Idiomatic may not use (a linked .idiom) stops here, in one line
+    state = AgentState(repo)  # a repository Idiomatic may not use (a linked .idiom) stops here, in one line
+    server = build_server(state)
     # The project's packages and the retrieval libraries load in a thread while the agent starts up; tool calls
     # wait for it, since two threads importing at once can deadlock (server/lsp/warmup.py says why).
     start_early_imports(also=warm_up)
+    threading.Thread(target=preload, args=(state,), name="preload", daemon=True).start()
     server.run("stdio")
+
+
+def preload(state: AgentState) -> None:
+    """Load the conventions, the index and the strategies while the agent starts up; log what cannot load."""
+    for name, reason in state.preload().items():
+        logging.getLogger(__name__).info("%s is not ready: %s", name, reason)

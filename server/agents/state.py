@@ -17,6 +17,7 @@ from harvest.errors import InputError
 from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig, load_index_config
 from router.providers import load_router_config
+from router.providers.base import credentials_problem
 from router.strategies.base import file_stamp
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.rag.context import OpenIndex, open_index
@@ -64,6 +65,27 @@ class AgentState:
         return self._once("index", index_stamp(self.artifacts, config),
                           lambda: open_index(self.artifacts.index, config))
 
+    def preload(self) -> dict[str, str]:
+        """Load what the tools use before the first call needs it (in a thread at launch): the conventions, the
+        index, and the router's strategies when a provider is configured (else `generate` refuses anyway).
+        Returns what could not load and why; the call that needs it says so again."""
+        failed = {}
+        try:
+            self.conventions()
+        except Exception as exc:  # noqa: BLE001 - a preload only warms up; the tool call reports the problem
+            failed["conventions"] = _first_line(exc)
+        try:
+            self.index()
+        except Exception as exc:  # noqa: BLE001
+            failed["index"] = _first_line(exc)
+        try:
+            config = self.router_config()
+            if not credentials_problem(config.provider, config.base_url):
+                failed.update(self.strategies.preload(config, self.index_config()))
+        except Exception as exc:  # noqa: BLE001
+            failed["strategies"] = _first_line(exc)
+        return failed
+
     def inside(self, path: str) -> str:
         """`path` as a POSIX path relative to the repository (it need not exist yet); an error for one that
         leads outside it, through `..`, an absolute path elsewhere or a symbolic link."""
@@ -88,3 +110,7 @@ class AgentState:
                 held = (stamp, load())
                 self._held[key] = held
             return held[1]
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -144,13 +144,14 @@ def test_answers_are_scrubbed_and_paths_stay_inside_the_repository(tmp_path):
             state.inside(outside)
 
 
-def test_the_index_and_the_conventions_load_once_per_version(repo, monkeypatch):
+def test_the_index_and_the_conventions_load_once_per_version_from_the_launch(repo, monkeypatch):
     from click.testing import CliRunner
 
     from server.cli import idiom
 
     monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
     state = AgentState(repo)
+    assert state.preload() == {}  # what `idiom mcp` loads in a thread at launch
     opened, conventions = state.index(), state.conventions()
     assert state.index() is opened and state.conventions() is conventions
     assert CliRunner().invoke(idiom, ["index", str(repo), "--rebuild"]).exit_code == 0
