@@ -32,7 +32,7 @@ from router.statistics import measured
 from router.storage.schema import now, requests
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import ROUTED
-from router.validation.rules import Context, Output, check
+from router.validation.rules import Context, Output, RuleResult, check
 
 FAST_CHECKS = ("not-degenerate", "no-secret")  # on the answer; `parses` and conventions on the file with it
 
@@ -91,7 +91,14 @@ class Routed:
 
 
 def fast_failures(text: str, request: CompletionRequest, kind: str, conventions: dict[str, Rule]) -> list[str]:
-    """Why `text` breaks the fast rules for this request ([] when it passes).
+    """Why `text` breaks the fast rules for this request ([] when it passes), one "rule: reason" each."""
+    return [f"{name}: {result.reason}" for name, result in fast_results(text, request, kind, conventions)]
+
+
+def fast_results(text: str, request: CompletionRequest, kind: str,
+                 conventions: dict[str, Rule]) -> list[tuple[str, RuleResult]]:
+    """The fast rules `text` breaks for this request, as (rule name, result): not degenerate, no secret,
+    parses (for a language with a grammar) and each of `conventions` of the warning tier that applies.
 
     An answer for the cursor (the request has code around it) is a fragment: whether it parses and
     follows the conventions is judged on the file with the answer in place, and only what the answer
@@ -101,8 +108,7 @@ def fast_failures(text: str, request: CompletionRequest, kind: str, conventions:
     checks = [(name, None) for name in FAST_CHECKS] + ([("parses", None)] if request.language in GRAMMARS else [])
     checks += [("convention", rule_id) for rule_id in conventions]
     context = Context(conventions)
-    return [f"{name}: {result.reason}" for name, value in checks
-            if not (result := check(name, value, out, context)).passed]
+    return [(name, result) for name, value in checks if not (result := check(name, value, out, context)).passed]
 
 
 def answer(request: CompletionRequest, strategies: LoadedStrategies, config: RouterConfig, index: IndexConfig,

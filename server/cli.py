@@ -11,6 +11,7 @@ from harvest import __version__
 from harvest.cli import FriendlyGroup
 from harvest.cli import cli as harvest_cli
 from router.cli import cli as router_cli
+from server.agents.command import mcp_command
 from server.serve import serve_command
 
 
@@ -24,6 +25,7 @@ for group in (harvest_cli, router_cli):
     for command in group.commands.values():
         idiom.add_command(command)
 idiom.add_command(serve_command)
+idiom.add_command(mcp_command)
 
 
 def main() -> None:

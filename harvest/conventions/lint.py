@@ -53,7 +53,7 @@ def lint_files(root: Path, paths: Sequence[str], rules: Sequence[Rule],
     layout_rules = {r.id for r in rules if parse_type(r)[0] == "path-layout"}
     profile = recorded_profile(root)
     for path in sorted(set(paths)):
-        relevant = _relevant(rules, path, profile)
+        relevant = relevant_rules(rules, path, profile)
         if not relevant:  # most files of a repository: not worth reading
             continue
         raw = (root / path).read_bytes()
@@ -75,7 +75,7 @@ def lint_text(root: Path, path: str, text: str, rules: Sequence[Rule], strict: b
     Unless `strict`, the lines a rule lists as exceptions are not held against it: they broke it when
     it was mined, and conventions.yaml shows them to the tech lead; lint is about new breaks.
     """
-    return _violations(root, path, text, _relevant(rules, path, recorded_profile(root)), strict)
+    return _violations(root, path, text, relevant_rules(rules, path, recorded_profile(root)), strict)
 
 
 def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], strict: bool) -> list[Violation]:
@@ -96,8 +96,9 @@ def _violations(root: Path, path: str, text: str, relevant: Sequence[Rule], stri
     return violations
 
 
-def _relevant(rules: Sequence[Rule], path: str, profile: DiscoveryProfile | None) -> list[Rule]:
-    """The proposed rules that look at `path`, classified with the repository's recorded test profile."""
+def relevant_rules(rules: Sequence[Rule], path: str, profile: DiscoveryProfile | None) -> list[Rule]:
+    """The proposed rules that look at `path` (which need not exist yet), classified with the repository's
+    recorded test profile: what lint checks there, and what `idiom mcp` tells an agent about the path."""
     language, kind = language_of(path), kind_of(path, profile)
     return [r for r in rules if r.status == "proposed" and applies(r, path, language, kind)]
 
@@ -114,7 +115,8 @@ def lint_commit_message(text: str, rules: Sequence[Rule]) -> list[Violation]:
 def repo_root(start: Path) -> Path:
     """The work tree containing `start` (or `start` itself outside git)."""
     folder = start if start.is_dir() else start.parent
-    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True,
+                          check=False)
     return Path(done.stdout.strip()) if done.returncode == 0 else folder.resolve()
 
 
@@ -129,7 +131,7 @@ def expand(root: Path, targets: Sequence[Path]) -> list[str]:
             paths.append(absolute.relative_to(root.resolve()).as_posix())
             continue
         listed = subprocess.run(["git", "-C", str(absolute), "ls-files", "-z", "--full-name", "."],
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         if listed.returncode == 0:
             paths += [p for p in listed.stdout.split("\0") if p and (root / p).is_file()]
         else:

@@ -18,7 +18,7 @@ from harvest.units.ecmascript import ecmascript_imports, ecmascript_units
 from harvest.units.golang import go_imports, go_units
 from harvest.units.java import java_imports, java_units
 from harvest.units.languages import GRAMMARS, parse
-from harvest.units.nodes import Import, Source, count_errors
+from harvest.units.nodes import Import, Source, count_errors, walk
 from harvest.units.python import python_imports, python_units
 
 Extractor = Callable[[Source, Node], list[Unit]]
@@ -59,3 +59,11 @@ def count_parse_errors(language: str, text: str) -> int:
     if language not in GRAMMARS:
         raise InputError(f"cannot parse {language or 'unknown'} code; supported: {', '.join(sorted(GRAMMARS))}")
     return count_errors(parse(language, text.encode("utf-8", "surrogatepass")).root_node)
+
+
+def first_parse_error_line(language: str, text: str) -> int:
+    """The 1-based line of the first ERROR or MISSING node (0 when the text parses): where to look first."""
+    root = parse(language, text.encode("utf-8", "surrogatepass")).root_node
+    if not root.has_error:
+        return 0
+    return next((n.start_point[0] + 1 for n in walk(root) if n.type == "ERROR" or n.is_missing), 0)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
-from router.providers.base import cost, guard, with_retries
+from router.providers.base import cost, credentials_problem, guard, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import anthropic
@@ -28,9 +28,9 @@ def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult
     """One message from Anthropic (or a compatible `base_url`)."""
     import anthropic
 
-    key = os.environ.get("ANTHROPIC_API_KEY", "")
-    if not key:
-        raise RouterError("anthropic: ANTHROPIC_API_KEY is not set; export it to use Anthropic models")
+    if problem := credentials_problem("anthropic"):
+        raise RouterError(problem)
+    key = os.environ["ANTHROPIC_API_KEY"]
     client = _client(key, config.base_url or os.environ.get("ANTHROPIC_BASE_URL", ""), config.timeout)
     sent = guard(request.messages)
     system = "\n\n".join(m.content for m in sent if m.role == "system")

@@ -6,6 +6,7 @@ typed into an editor buffer is replaced before it leaves the machine.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -22,6 +23,22 @@ from router.providers.errors import ProviderError, classify
 
 T = TypeVar("T")
 BACKOFF_S = 0.5  # first wait; doubles on each retry
+
+
+# Who has no key to send: the remote providers' environment variables and what to do without one.
+CREDENTIALS = {
+    "openai": ("OPENAI_API_KEY", "export it, or set [router] base_url to a local OpenAI-compatible server"),
+    "anthropic": ("ANTHROPIC_API_KEY", "export it to use Anthropic models"),
+}
+
+
+def credentials_problem(provider: str, base_url: str = "") -> str:
+    """Why `provider` cannot be asked for want of an API key ("" when it can: a key is set, an OpenAI-compatible
+    `base_url` needs none, or the provider is local)."""
+    if provider not in CREDENTIALS or os.environ.get(CREDENTIALS[provider][0]) or (provider == "openai" and base_url):
+        return ""
+    variable, remedy = CREDENTIALS[provider]
+    return f"{provider}: {variable} is not set; {remedy}"
 
 
 def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:

@@ -13,7 +13,7 @@ from router.contracts import ChatRequest, ChatResult, Infill, Message, Usage
 from router.errors import RouterError
 from router.fim.families import family
 from router.fim.layout import fim_text
-from router.providers.base import cost, guard, with_retries
+from router.providers.base import cost, credentials_problem, guard, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import openai
@@ -32,10 +32,9 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
     import openai
 
-    key = os.environ.get("OPENAI_API_KEY") or ("not-needed" if config.base_url else "")
-    if not key:
-        raise RouterError("openai: OPENAI_API_KEY is not set; export it, or set [router] base_url to a local "
-                          "OpenAI-compatible server")
+    if problem := credentials_problem("openai", config.base_url):
+        raise RouterError(problem)
+    key = os.environ.get("OPENAI_API_KEY") or "not-needed"
     # The endpoint is resolved here, not by the SDK from OPENAI_BASE_URL, so the cached client follows it.
     client = _client(key, config.base_url or os.environ.get("OPENAI_BASE_URL", ""), config.timeout)
     if request.infill is not None:

@@ -121,6 +121,11 @@ def half_a_database(relative: str) -> Step:
     return step
 
 
+def linked_home(world: Path) -> None:
+    """The never-harvested copy's `.idiom` as a symbolic link to somewhere else."""
+    (world / "never" / ".idiom").symlink_to(world / "scratch")
+
+
 def logged(world: Path) -> None:
     """The repository's database as the tool makes it (its schema, nothing logged yet)."""
     from router.database import database
@@ -625,6 +630,12 @@ CASES: tuple[Case, ...] = (
     Case("serve/host-without-tcp", "serve --host 0.0.0.0", error("--host only applies with --tcp")),
     Case("serve/repo-missing", "serve --repo {world}/nowhere", usage("does not exist")),
     Case("serve/log-file-a-folder", "serve --log-file {scratch}", usage("is a directory")),
+
+    # idiom mcp: argument errors and a repository it may not use (nothing is served)
+    Case("mcp/repo-missing", "mcp --repo {world}/nowhere", usage("does not exist")),
+    Case("mcp/repo-a-file", "mcp --repo {repo}/package.json", usage("is a file")),
+    Case("mcp/log-file-a-folder", "mcp --log-file {scratch}", usage("is a directory")),
+    Case("mcp/artifacts-a-link", "mcp --repo {never}", error("symbolic link"), setup=(linked_home,)),
 )
 CASE_COUNT = len(CASES)
 
