@@ -37,7 +37,7 @@ runs = Table(
     Column("suite_sha256", Text, nullable=False),
     Column("strategies", Text, nullable=False),  # comma-separated, in the order they ran
     Column("offline_model", Integer, nullable=False, server_default="0"),
-    Column("repository", Text, nullable=False, server_default=""),  # see REPOSITORY below
+    Column("repository", Text, nullable=False, server_default=""),  # see the note above `metadata`
 )
 
 results = Table(
