@@ -43,12 +43,10 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1 << 15)
 def signature(text: str) -> MinHash:
-    """MinHash of the text's token 5-grams (its token set when shorter than five tokens).
-
-    Cached: dedup and decontamination ask for the same completions; the permutations are drawn once.
-    """
+    """MinHash of the text's token 5-grams (its token set when shorter than five tokens), with permutations
+    drawn once. Not cached here: a build asks through its cache's sketches (harvest/dataset/cache.py), which
+    keep each text's values once; a cache of MinHash objects too held 110 MB more at 100,000 commits."""
     tokens = TOKEN.findall(text)
     if len(tokens) < SHINGLE:
         shingles = set(tokens)
@@ -157,27 +155,70 @@ def dedupe(pairs: Sequence[Pair], threshold: float, sketch: Sketch = hash_values
     surroundings, but are different examples.
     """
     order = sorted(range(len(pairs)), key=lambda i: (-pairs[i].weight, i))
-    seen: dict[tuple[bool, bytes], str] = {}  # by a digest of the text, not the text: it is kept for every pair
-    indexes = {fim: NearDuplicates(threshold) for fim in (False, True)}
-    paths = {pair.id: pair.path for pair in pairs}
-    kept: set[int] = set()
-    rejected: list[Rejection] = []
-    for i in order:
+    verdicts: dict[int, Rejection] = {}
+    for fim in (False, True):
+        judged = [i for i in order if (pairs[i].kind == FIM_KIND) == fim]
+        verdicts.update(_judge(pairs, judged, threshold, sketch, same_file_counts=not fim))
+    return [p for i, p in enumerate(pairs) if i not in verdicts], [verdicts[i] for i in order if i in verdicts]
+
+
+def _judge(pairs: Sequence[Pair], judged: list[int], threshold: float, sketch: Sketch,
+           same_file_counts: bool) -> dict[int, Rejection]:
+    """The rejected of `judged` (indexes into `pairs`, in the order they are judged), each an exact or near
+    duplicate of an earlier kept one.
+
+    As an LSH index filled with each kept pair would judge them (NearDuplicates, with the same buckets), but
+    with the buckets found all at once: each band's bucket values in one numpy array, sorted, so the pairs
+    sharing a bucket are runs of it. A long history has a few hundred thousand pairs, and a Python dict
+    entry per band and pair held more than the pairs' MinHash values themselves."""
+    digests, values = [], []
+    for i in judged:
+        exact = normalize(compared(pairs[i]))
+        digests.append(hashlib.blake2b(exact.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        values.append(sketch(exact))
+    shared = _shared_buckets(values, threshold)
+    seen: dict[bytes, str] = {}  # the digest of a kept pair's text -> its id (the digest: texts are long)
+    kept = np.zeros(len(judged), dtype=bool)
+    rejected: dict[int, Rejection] = {}
+    for position, i in enumerate(judged):
         pair = pairs[i]
-        fim = pair.kind == FIM_KIND
-        exact = normalize(compared(pair))
-        key = (fim, hashlib.blake2b(exact.encode("utf-8", "surrogatepass"), digest_size=16).digest())
-        if key in seen:
-            rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[key]))
+        if digests[position] in seen:
+            rejected[i] = Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[digests[position]])
             continue
-        values = sketch(exact)
-        bands = indexes[fim].bands(values)
-        similar = [other for other in indexes[fim].query(exact, values, bands)
-                   if not fim or paths[other] != pair.path]
+        candidates: set[int] = set()
+        for band in shared:
+            bucket = band.get(position)
+            if bucket is not None:
+                candidates.update(bucket[kept[bucket]].tolist())
+        scored = [(_jaccard(values[position], values[c]), pairs[judged[c]].id) for c in candidates
+                  if same_file_counts or pairs[judged[c]].path != pair.path]
+        similar = next((other for score, other in sorted(scored, reverse=True) if score >= threshold), "")
         if similar:
-            rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
-            continue
-        seen[key] = pair.id
-        indexes[fim].add(pair.id, exact, values, bands)
-        kept.add(i)
-    return [p for i, p in enumerate(pairs) if i in kept], rejected
+            rejected[i] = Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar)
+        else:
+            seen[digests[position]] = pair.id
+            kept[position] = True
+    return rejected
+
+
+def _shared_buckets(values: list[Any], threshold: float) -> list[dict[int, Any]]:
+    """Per band of the LSH banding for `threshold`: each position of `values` (MinHash value arrays) whose
+    bucket holds other positions too, with the array of that bucket's positions. Most positions share no
+    bucket and take no room."""
+    bands, rows = _banding(threshold)
+    keys = np.empty((bands, len(values)), dtype=np.uint64)
+    weights = _band_weights(rows)
+    for position, row in enumerate(values):  # NearDuplicates.bands, one pair at a time: `values` are not one array
+        keys[:, position] = (row[:bands * rows].reshape(bands, rows) * weights).sum(axis=1)
+    shared = []
+    for band in keys:
+        order = np.argsort(band, kind="stable")
+        ordered = band[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, len(order)])
+        buckets: dict[int, Any] = {}
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            bucket = order[start:start + size]
+            buckets.update(dict.fromkeys(bucket.tolist(), bucket))
+        shared.append(buckets)
+    return shared
