@@ -7,6 +7,7 @@ one by one, and a squash-merged PR is an ordinary commit.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from harvest.dataset.quality import Verdicts
 
 COMMIT_KINDS = frozenset({"commit", "commit-message"})  # one commit each, revealing every file it changed
+# Where each kind holds the commit's diff. Both pairs of a commit hold the same diff; decoded from the cache
+# they would hold two copies of it, so it is
+# interned wherever a pair is made or decoded.
+DIFF_FIELD = {"commit": "completion", "commit-message": "context"}
 
 
 def commit_pairs(sources: Sources) -> Iterator[Pair]:
@@ -88,6 +93,9 @@ def _decode_entry(value: Any) -> tuple[()] | tuple[Pair, str, str]:
     pair, reason, detail = value
     if type(reason) is not str or type(detail) is not str:
         raise TypeError("not a quality verdict")
+    shared = DIFF_FIELD.get(pair.get("kind"))
+    if type(pair.get(shared)) is str:
+        pair[shared] = sys.intern(pair[shared])
     return build_record(Pair, pair), reason, detail
 
 
@@ -102,7 +110,7 @@ def _pairs_of(sources: Sources, commit: CommitRecord, hubs: frozenset[str]) -> d
     message = commit.message.strip()
     if not focused or not message:
         return {}
-    diff = render_diff(focused)
+    diff = sys.intern(render_diff(focused))  # one string for both kinds, and for their entries decoded (DIFF_FIELD)
     context = "\n".join(_before(change) for change in focused).strip()
     paths = _paths(focused)
     return {
