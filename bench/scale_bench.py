@@ -215,7 +215,8 @@ def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0)
 
 def profile(work: Path, top: int = 12) -> list[str]:
     """Where the dataset build's memory goes at its peak: tracemalloc's largest allocation sites (grouped by
-    line, with the traceback's innermost frame in our code), from a snapshot taken whenever the traced total
+    line, with the traceback's innermost frame in our code, and for the build cache's lines the caller that
+    asked: its decoded entries are what that caller keeps), from a snapshot taken whenever the traced total
     reached a new high by 10% (checked every second by a thread; the build runs in this process, mined first)."""
     import threading
     import tracemalloc
@@ -236,7 +237,7 @@ def profile(work: Path, top: int = 12) -> list[str]:
             if current > 1.1 * best["bytes"]:  # a snapshot takes seconds: only at a clearly higher high
                 best["bytes"], best["snapshot"] = current, tracemalloc.take_snapshot()
 
-    tracemalloc.start(4)
+    tracemalloc.start(8)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
@@ -251,14 +252,23 @@ def profile(work: Path, top: int = 12) -> list[str]:
     snapshot = best["snapshot"]
     sites: dict[str, list[int]] = {}  # innermost frame in harvest/ -> [bytes, blocks]
     for stat in snapshot.statistics("traceback") if snapshot else ():
-        frame = ([f for f in stat.traceback if f"{os.sep}harvest{os.sep}" in f.filename] or list(stat.traceback))[-1]  # newest last
-        where = f"{Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno}"
+        ours = [f for f in stat.traceback if f"{os.sep}harvest{os.sep}" in f.filename] or list(stat.traceback)
+        where = _site(ours[-1])
+        if ours[-1].filename.endswith(f"dataset{os.sep}cache.py"):
+            callers = [f for f in ours if not f.filename.endswith(f"dataset{os.sep}cache.py")]
+            where += f" <- {_site(callers[-1])}" if callers else ""
         site = sites.setdefault(where, [0, 0])
         site[0] += stat.size
         site[1] += stat.count
     for where, (size, count) in sorted(sites.items(), key=lambda kv: -kv[1][0])[:top]:
         lines.append(f"  {size / 1e6:8.1f} MB {count:>9} blocks  {where}")
     return lines
+
+
+def _site(frame: object) -> str:
+    """A traceback frame as `folder/file.py:line`."""
+    path = Path(frame.filename)
+    return f"{path.parent.name}/{path.name}:{frame.lineno}"
 
 
 def _line(stage: Stage) -> str:
