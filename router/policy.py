@@ -18,10 +18,12 @@ from router.validation.stats import wilson
 
 @dataclass(frozen=True)
 class Measured:
-    """What is known of a strategy for one kind of request: cases passed of total, mean cost per call."""
+    """What is known of a strategy for one kind of request: cases passed of total, mean cost per call. An
+    accepted answer passes by the share of it the developer kept (router/feedback.py), so `passed` may be
+    fractional."""
 
     strategy: str
-    passed: int
+    passed: float
     total: int
     cost_usd: float
 
