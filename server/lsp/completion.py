@@ -9,6 +9,7 @@ from typing import Any
 from lsprotocol import types
 
 from server.lsp.answering import declined, request_at, routed_answer
+from server.lsp.following import Offer
 from server.lsp.state import IdiomServer
 
 FEEDBACK = "idiom.feedback"
@@ -33,7 +34,13 @@ async def suggestion(ls: IdiomServer, uri: str, position: types.Position,
         declined(ls, uri, problem)
         return None
     found = await routed_answer(ls, uri, request_at(ls, uri, position, max_tokens=ls.settings.max_tokens), ticket)
-    return found if found and found[0] else None
+    if not (found and found[0]):
+        return None
+    document = ls.open_document(uri)
+    if document is not None:  # what its acceptance will follow (server/lsp/retention.py)
+        offset = min(document.offset_at_position(position), len(document.source))
+        ls.offers[uri] = Offer(found[1]["requestId"], offset, found[0])
+    return found
 
 
 async def inline_completion(ls: IdiomServer, params: types.InlineCompletionParams) -> types.InlineCompletionList:

@@ -1,0 +1,129 @@
+"""Following accepted completions through a document's edits, against an injected clock: where each one's
+text is now and how many of its characters are left at each checkpoint (router/retention.py defines the
+measure). Pure state: server/lsp/retention.py wires it to the editor's messages, timers and the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+from pygls.workspace import TextDocument
+
+from router.retention import retained_characters
+from router.storage.schema import CHECKPOINTS_S
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The suggestion last offered in a document: its logged request, where the cursor was, its text."""
+
+    request_id: int
+    offset: int
+    text: str
+
+
+@dataclass
+class Followed:
+    """One accepted completion being followed: where its text is now in the server's own copy of the document
+    (each change's offsets are read from the copy before the change applies to it)."""
+
+    request_id: int
+    accepted: str
+    copy: TextDocument
+    start: int
+    end: int
+    accepted_at: float
+    retained: dict[int, int] = field(default_factory=dict)  # checkpoint (s) → characters retained
+
+    def measure(self) -> int:
+        return retained_characters(self.accepted, self.copy.source[self.start:self.end])
+
+    def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
+        """Move or stretch the followed range for `change`, then apply it to the copy."""
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            length = len(self.copy.source)
+            head, tail = (min(self.copy.offset_at_position(p), length) for p in (change.range.start, change.range.end))
+            grown = len(change.text) - (tail - head)
+            if tail <= self.start:  # wholly before (or typed right in front of) the completion: it moves
+                self.start, self.end = self.start + grown, self.end + grown
+            elif head < self.end:  # over it: the range stretches over what replaced it
+                self.start, self.end = min(self.start, head), max(self.end, tail) + grown
+            self.copy.apply_change(change)
+        else:  # the whole text again: the completion may be anywhere in it
+            self.copy.apply_change(change)
+            self.start, self.end = 0, len(self.copy.source)
+
+
+class Retention:
+    """Every accepted completion being followed, per document, against the server's clock."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.followed: dict[str, list[Followed]] = {}  # uri → its accepted completions still followed
+
+    def follow(self, uri: str, request_id: int, document: TextDocument, offer: Offer) -> Followed:
+        """Start following `offer`'s text, just accepted into `document`: where the editor put it when it is
+        there, else the nearest copy of it, else the characters after the cursor."""
+        source = document.source
+        start = offer.offset
+        if source[start:start + len(offer.text)] != offer.text:
+            nearest = source.find(offer.text, max(0, start - len(offer.text)))
+            start = nearest if nearest >= 0 else start
+        copy = TextDocument(uri, source, position_codec=document.position_codec)
+        followed = Followed(request_id, offer.text, copy, start, min(start + len(offer.text), len(source)),
+                            self.clock())
+        self.followed.setdefault(uri, []).append(followed)
+        return followed
+
+    def changed(self, uri: str, changes: list[types.TextDocumentContentChangeEvent]) -> None:
+        """Apply a `didChange`; a checkpoint that passed since the last change is measured first, on the text
+        as it stood then (nothing changed in between)."""
+        for followed in self.followed.get(uri, []):
+            self._measure_passed(followed)
+            for change in changes:
+                followed.apply(change)
+
+    def due(self) -> list[tuple[Followed, bool]]:
+        """(completion, finished) for each whose checkpoint passed and is now measured; a finished one (all
+        checkpoints measured) is no longer followed."""
+        settled = []
+        for uri, followed in list(self.followed.items()):
+            for one in followed:
+                if self._measure_passed(one):
+                    settled.append((one, len(one.retained) == len(CHECKPOINTS_S)))
+            self._drop_finished(uri)
+        return settled
+
+    def finish(self, uri: str = "") -> list[Followed]:
+        """Stop following `uri`'s completions (every document's when ""), giving each checkpoint not reached the
+        last measure."""
+        finished = []
+        for chosen in [uri] if uri else list(self.followed):
+            for one in self.followed.pop(chosen, []):
+                self._measure_passed(one)
+                last = one.measure()
+                one.retained.update({s: last for s in CHECKPOINTS_S if s not in one.retained})
+                finished.append(one)
+        return finished
+
+    def tracked_s(self, followed: Followed) -> float:
+        """Seconds `followed` has been followed, at most the last checkpoint."""
+        return min(self.clock() - followed.accepted_at, CHECKPOINTS_S[-1])
+
+    def _measure_passed(self, followed: Followed) -> bool:
+        age = self.clock() - followed.accepted_at
+        passed = [s for s in CHECKPOINTS_S if s <= age and s not in followed.retained]
+        if passed:
+            measure = followed.measure()
+            followed.retained.update({s: measure for s in passed})
+        return bool(passed)
+
+    def _drop_finished(self, uri: str) -> None:
+        left = [one for one in self.followed.get(uri, []) if len(one.retained) < len(CHECKPOINTS_S)]
+        if left:
+            self.followed[uri] = left
+        else:
+            self.followed.pop(uri, None)
+
+
