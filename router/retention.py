@@ -30,9 +30,9 @@ COMMITTED_LINES = 0.5
 DEFINITION = ("Retained characters at 30 s, 2 min and 10 min after a developer accepted a completion: the length "
               "of the longest common subsequence of the accepted text and the text then in the range the "
               "completion occupies, followed through every edit; shown as a share of the accepted characters. A "
-              "document closed or a server stopped before a checkpoint gives it the last measure. Committed: "
-              "at least half of the completion's non-blank lines are among the added lines of one commit "
-              "harvested after the acceptance.")
+              "document closed or a server stopped before a checkpoint gives it the last measure. Committed: at "
+              "least half of the non-blank lines of the completion are among the added lines of one commit "
+              "authored after the acceptance, found at the next harvest.")
 
 _KNOWN = select(retention.c.request_id).where(retention.c.request_id == bindparam("request_id"))
 
