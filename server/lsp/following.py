@@ -16,11 +16,14 @@ from router.storage.schema import CHECKPOINTS_S
 
 @dataclass(frozen=True)
 class Offer:
-    """The suggestion last offered in a document: its logged request, where the cursor was, its text."""
+    """A suggestion offered in a document: its logged request, where the cursor was, its text, the strategy
+    that wrote it and what it cost."""
 
     request_id: int
     offset: int
     text: str
+    strategy: str = ""
+    cost_usd: float | None = None
 
 
 @dataclass

@@ -18,14 +18,16 @@ from server.lsp.state import IdiomServer
 
 
 async def accepted(ls: IdiomServer, request_id: int) -> None:
-    """The developer took the suggestion `request_id`: begin its record and follow it in its document, with a
+    """The developer took the suggestion `request_id` (the routed answer or an alternative): begin its record and
+    follow it in its document, with a
     timer at each checkpoint. A request not offered inline in this session (`idiom feedback` from elsewhere,
     a generated edit) has nothing to follow."""
-    uri = next((uri for uri, offer in ls.offers.items() if offer.request_id == request_id), "")
+    uri, offer = next(((uri, offer) for uri, offers in ls.offers.items() for offer in offers
+                       if offer.request_id == request_id), ("", None))
     document = ls.open_document(uri) if uri else None
-    if document is None:
+    if offer is None or document is None:
         return
-    offer = ls.offers.pop(uri)
+    del ls.offers[uri]  # one of them was taken: the others were passed over
     await ls.off_loop(start_retention, ls.root(), request_id, len(offer.text))
     followed = ls.retention.follow(uri, request_id, document, offer)
     for seconds in CHECKPOINTS_S:

@@ -56,7 +56,7 @@ class IdiomServer(LanguageServer):
         self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs)
         self._strategies: LoadedStrategies | None = None
         self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
-        self.offers: dict[str, Offer] = {}  # uri → the suggestion last offered there (its acceptance is followed)
+        self.offers: dict[str, list[Offer]] = {}  # uri → the suggestions last offered there (an acceptance is followed)
         self.retention = Retention(clock)  # accepted completions followed through their documents' edits
 
     def configure(self, sent: Any) -> None:
@@ -188,10 +188,12 @@ def decision_payload(uri: str, routed: Routed) -> dict[str, Any]:
             "latencyS": round(sum(a.latency_s for a in routed.attempts), 4),
             "attempts": [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
                           "latencyS": a.latency_s} for a in routed.attempts],
-            "sources": list(completion.sources) if completion else []}
+            "sources": list(completion.sources) if completion else [],
+            "alternatives": [{"requestId": request_id, "strategy": other.strategy, "text": other.text,
+                              "costUsd": other.cost_usd} for other, request_id in routed.alternatives]}
 
 
 def failure_payload(uri: str, reason: str) -> dict[str, Any]:
     """The same shape when the router could not even start (no dataset yet, a broken index, …)."""
     return {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "", "reason": reason,
-            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": []}
+            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": [], "alternatives": []}
