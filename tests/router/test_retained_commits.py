@@ -33,7 +33,7 @@ def test_the_next_harvest_finds_accepted_code_in_a_later_commit(make_repo) -> No
 
     # The developer commits the file with the accepted function in it (and a line of their own), a day later.
     repo.write("shapes.py", "def double(x: int) -> int:\n    return 2 * x\n\n\n" + ACCEPTED + "\n# done\n")
-    later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).isoformat(timespec="seconds")
+    later = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat(timespec="seconds")
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "area", GIT_AUTHOR_DATE=later, GIT_COMMITTER_DATE=later)
     done = runner.invoke(idiom, ["harvest", str(repo.path), "--no-dataset"])
