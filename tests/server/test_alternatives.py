@@ -11,7 +11,7 @@ from sqlalchemy import select
 from router.database import database
 from router.storage.schema import feedback, requests
 from tests.server.lsp_client import end_of, initialize, open_file, start, until
-from tests.server.test_retention import BUTTON, retained
+from tests.server.test_retention import BUTTON, retained, take
 from tests.server.test_server import GROUP, inline_params
 
 pytestmark = pytest.mark.slow
@@ -36,12 +36,7 @@ async def test_the_editor_cycles_through_strategies_and_the_one_taken_is_feedbac
     # The developer cycles to the second item and takes it.
     items = (await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))).items
     taken = items[1]
-    at = end_of(text)
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(version=2, uri=uri),
-        [types.TextDocumentContentChangePartial(types.Range(at, at), taken.insert_text)]))
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(taken.command.command,
-                                                                            taken.command.arguments))
+    await take(client, uri, text, taken)
     client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     taken_id = taken.command.arguments[0]["requestId"]
     assert (await until(lambda: retained(served.repo, taken_id)))["retained_600s"] == len(GROUP)

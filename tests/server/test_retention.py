@@ -30,16 +30,22 @@ def retained(repo, request_id: int) -> dict | None:
     return dict(row) if row and row["retained_600s"] is not None else None
 
 
-async def accept(client, uri: str, text: str) -> tuple[int, str]:
-    """Ask for ghost text at the end of `text`, insert it as the editor does, run its command; (id, new text)."""
-    [item] = (await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))).items
+async def take(client, uri: str, text: str, item: types.InlineCompletionItem) -> str:
+    """Take `item`, offered at the end of `text`, as the editor does: insert it, then run its command; the new
+    text."""
     at = end_of(text)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [types.TextDocumentContentChangePartial(types.Range(at, at), item.insert_text)]))
     await client.workspace_execute_command_async(types.ExecuteCommandParams(item.command.command,
                                                                             item.command.arguments))
-    return item.command.arguments[0]["requestId"], text + item.insert_text
+    return text + item.insert_text
+
+
+async def accept(client, uri: str, text: str) -> tuple[int, str]:
+    """Ask for ghost text at the end of `text` and take it; (its request id, the new text)."""
+    [item] = (await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))).items
+    return item.command.arguments[0]["requestId"], await take(client, uri, text, item)
 
 
 async def test_accepted_code_is_followed_until_close_or_shutdown_and_reported(served):
