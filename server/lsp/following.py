@@ -87,14 +87,12 @@ class Retention:
             for change in changes:
                 followed.apply(change)
 
-    def due(self) -> list[tuple[Followed, bool]]:
-        """(completion, finished) for each whose checkpoint passed and is now measured; a finished one (all
-        checkpoints measured) is no longer followed."""
+    def due(self) -> list[Followed]:
+        """Each completion whose checkpoint passed and is now measured; one with every checkpoint measured is no
+        longer followed."""
         settled = []
         for uri, followed in list(self.followed.items()):
-            for one in followed:
-                if self._measure_passed(one):
-                    settled.append((one, len(one.retained) == len(CHECKPOINTS_S)))
+            settled += [one for one in followed if self._measure_passed(one)]
             self._drop_finished(uri)
         return settled
 

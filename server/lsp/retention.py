@@ -19,9 +19,8 @@ from server.lsp.state import IdiomServer
 
 async def accepted(ls: IdiomServer, request_id: int) -> None:
     """The developer took the suggestion `request_id` (the routed answer or an alternative): begin its record and
-    follow it in its document, with a
-    timer at each checkpoint. A request not offered inline in this session (`idiom feedback` from elsewhere,
-    a generated edit) has nothing to follow."""
+    follow it in its document, with a timer at each checkpoint. A request not offered as a completion in this
+    session (`idiom feedback` from elsewhere, a generated edit) has nothing to follow."""
     uri, offer = next(((uri, offer) for uri, offers in ls.offers.items() for offer in offers
                        if offer.request_id == request_id), ("", None))
     document = ls.open_document(uri) if uri else None
@@ -36,7 +35,7 @@ async def accepted(ls: IdiomServer, request_id: int) -> None:
 
 def _settle(ls: IdiomServer) -> None:
     """A checkpoint's timer: measure what is due and store it off the loop."""
-    for followed, _ in ls.retention.due():
+    for followed in ls.retention.due():
         ls.in_background(_save, ls, followed)
 
 

@@ -52,12 +52,12 @@ def test_edits_before_the_completion_move_it_and_edits_inside_cut_it() -> None:
     retention.changed(URI, [edit(4, 13, 4, 14, "-")])  # `+` becomes `-`: measured at 30 s before it applies
     assert followed.retained == {30: len(ACCEPTED)}
     clock.now += 90
-    assert [(one.request_id, done) for one, done in retention.due()] == [(7, False)]
+    assert [one.request_id for one in retention.due()] == [7] and URI in retention.followed
     assert followed.retained[120] == len(ACCEPTED) - 1
     retention.changed(URI, [edit(3, 0, 5, 0, "")])  # the whole completion deleted
     clock.now += 500
-    [(one, done)] = retention.due()
-    assert done and one.retained[600] == 0 and URI not in retention.followed
+    [one] = retention.due()
+    assert one.retained[600] == 0 and URI not in retention.followed
     assert retention.tracked_s(one) == 600
 
 
