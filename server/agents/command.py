@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from harvest.errors import InputError
-from server.serve import CONSENT, DEFAULT_HOST, say
+from server.serve import CONSENT, DEFAULT_HOST, check_listening, say
 
 DEFAULT_PORT = 8765
 
@@ -43,16 +42,8 @@ def mcp_command(repo: Path, over_http: bool, host: str, port: int, exposed: bool
     configured). Resources: the conventions file and DATASET.md of each dataset; a prompt,
     follow_conventions. Answers are scrubbed of secrets. Agents start it from their MCP configuration
     (.mcp.json, .vscode/mcp.json, .cursor/mcp.json); over stdio it serves until stdin closes."""
-    from server.lsp.access import is_loopback
-
-    if not over_http:
-        given = [flag for flag, used in (("--host", host != DEFAULT_HOST), ("--port", port != DEFAULT_PORT),
-                                         (CONSENT, exposed)) if used]
-        if given:
-            raise InputError(f"{given[0]} only applies with --http")
-    elif not is_loopback(host) and not exposed:
-        raise InputError(f"--host {host} is not a loopback address: anyone who can reach it sees the traffic "
-                         f"(plain HTTP, tokens included); pass {CONSENT} to listen there anyway")
+    check_listening(over_http, "--http", host, exposed, (("--port", port != DEFAULT_PORT),),
+                    "sees the traffic (plain HTTP, tokens included)")
     from router.strategies.registry import start_early_imports
     from server.agents.app import build_server
     from server.agents.state import AgentState
