@@ -70,8 +70,8 @@ def _header(origin: Provenance) -> str:
 
 
 def _front(fields: dict[str, object]) -> str:
-    """YAML front matter; globs are quoted so a leading `*` is not read as an alias."""
-    return "---\n" + yaml.safe_dump(fields, sort_keys=False, default_style=None, width=1000) + "---\n\n"
+    """YAML front matter in the fields' order (PyYAML quotes a glob's leading `*`, which YAML reads as an alias)."""
+    return "---\n" + yaml.safe_dump(fields, sort_keys=False, width=1000) + "---\n\n"
 
 
 def _where(group: RuleGroup) -> str:
