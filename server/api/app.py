@@ -89,27 +89,32 @@ async def _logged(request: Request, call_next: Callable[[Request], Awaitable[Res
     return response
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": " ".join(message.split())}, status_code=status, headers=headers)
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """`{"error": "one line"}`; on the OpenAI-compatible route OpenAI's own shape, whose message its clients show."""
+    line = " ".join(message.split())
+    if request.url.path == chat_routes.PATH:
+        return JSONResponse({"error": {"message": line, "type": "invalid_request_error", "code": status}},
+                            status_code=status, headers=headers)
+    return JSONResponse({"error": line}, status_code=status, headers=headers)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
 
-async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "the request"
-    return _error(422, f"{where}: {first.get('msg', 'invalid')}; see /docs for the request's shape")
+    return _error(request, 422, f"{where}: {first.get('msg', 'invalid')}; see /docs for the request's shape")
 
 
-async def _refused(_request: Request, exc: Exception) -> JSONResponse:
+async def _refused(request: Request, exc: Exception) -> JSONResponse:
     """The project's own errors (a bad path, nothing harvested yet, no provider) are one line saying what to do."""
-    return _error(422, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return _error(request, 422, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+async def _bug(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error", exc_info=exc)
-    return _error(500, "the server failed on this request; its log says why")
+    return _error(request, 500, "the server failed on this request; its log says why")

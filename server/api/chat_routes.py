@@ -2,7 +2,8 @@
 router as its model. `model` is `idiom` (routed) or `idiom/<strategy>`; the repository and the file come from
 the headers `X-Idiom-Repository` and `X-Idiom-Path` or the request's `metadata` (`repository`, `path`). The
 last user message is the instruction; the answer is the routed one, checked and logged as the editor's.
-`stream: true` sends it as server-sent events in OpenAI's chunk format, ending with `data: [DONE]`."""
+`stream: true` sends it as server-sent events in OpenAI's chunk format, ending with `data: [DONE]`. Errors
+take OpenAI's shape here (`{"error": {"message": ...}}`), so its clients show the one line."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from server.api.code_routes import allowed_strategies
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL = "idiom"
+PATH = "/v1/chat/completions"
 
 
 class Message(BaseModel):
@@ -58,7 +60,7 @@ def instruction_of(messages: list[Message]) -> str:
     raise HTTPException(422, "messages hold no user message; send the instruction as one")
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(PATH.removeprefix("/v1"), response_model=None)
 def chat_completions(body: ChatBody, request: Request, token: Caller, state: State) -> dict[str, Any] | StreamingResponse:
     """The routed answer to the last user message, as an OpenAI chat completion (or its chunks)."""
     repository = request.headers.get("x-idiom-repository") or body.metadata.get("repository", "")

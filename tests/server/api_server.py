@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from click.testing import CliRunner
+
+from server.cli import idiom
 
 STARTUP_S = 120  # the first start imports the retrieval libraries on 2 busy cores
 
@@ -79,3 +82,15 @@ def server_environment(provider_url: str, **settings: str) -> dict[str, str]:
     the fake provider as the OpenAI-compatible endpoint, and `settings` (IDIOM_API_* limits)."""
     return {**os.environ, "IDIOM_INDEX_EMBEDDING_MODEL": "hash", "IDIOM_ROUTER_BASE_URL": provider_url,
             "IDIOM_ROUTER_MAX_RETRIES": "0", "OPENAI_API_KEY": "sk-test", "HF_HUB_OFFLINE": "1", **settings}
+
+
+def make_token(data: Path, name: str, role: str = "developer", repos: str = "") -> str:
+    """`idiom api token create`: the token is stdout's only line."""
+    result = CliRunner().invoke(idiom, ["api", "token", "create", name, "--data", str(data), "--role", role,
+                                        *(["--repos", repos] if repos else [])])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -20,33 +20,12 @@ from router.storage.schema import feedback, requests
 from server.api.state import server_database_url
 from server.cli import idiom
 from tests.router.fake_llm import fake_llm
-from tests.server.api_server import api_server, server_environment
+from tests.server.api_server import api_server, bearer, make_token, server_environment
 from tests.server.conftest import TAG_TSX
 
 pytestmark = pytest.mark.slow
 TOOLTIP = "src/components/Tooltip/Tooltip.tsx"
 TAG = "src/components/Tag/Tag.tsx"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def data(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The server's --data folder; its database SQLite in it, or a fresh database of the session's PostgreSQL
-    made the team database (IDIOM_TEAM_DATABASE_URL, which the server's environment inherits)."""
-    if request.param == "postgresql":
-        monkeypatch.setenv("IDIOM_TEAM_DATABASE_URL", request.getfixturevalue("postgres_cluster").new_database())
-    return tmp_path / "api-data"
-
-
-def make_token(data: Path, name: str, role: str = "developer", repos: str = "") -> str:
-    """`idiom api token create`: the token is stdout's only line."""
-    result = CliRunner().invoke(idiom, ["api", "token", "create", name, "--data", str(data), "--role", role,
-                                        *(["--repos", repos] if repos else [])])
-    assert result.exit_code == 0, result.output
-    return result.stdout.strip()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def one_line_error(response: httpx.Response, status: int) -> str:
@@ -71,9 +50,10 @@ def provider() -> Iterator:
         yield url, script
 
 
-def test_the_team_server_answers_each_route_for_the_tokens_scopes_and_roles(repo: Path, other: Path, data: Path,
+def test_the_team_server_answers_each_route_for_the_tokens_scopes_and_roles(repo: Path, other: Path, api_data: Path,
                                                                            provider) -> None:
     url, script = provider
+    data = api_data
     developer = make_token(data, "ada", repos="acme")
     outsider = make_token(data, "bob", repos="billing")
     lead = make_token(data, "lin", role="lead")
