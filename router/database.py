@@ -24,7 +24,6 @@ from router.errors import RouterError
 from router.storage.engines import engine_for, shown, sqlite_url
 from router.storage.schema import results, runs
 
-
 # A team server's repositories (`idiom api`): resolved path → (the name its config gives it, its database URL).
 _served: dict[Path, tuple[str, str]] = {}
 
