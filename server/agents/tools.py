@@ -9,6 +9,9 @@ returns plain data: what Idiomatic already computes, reached the way the CLI and
 - `examples`: the team's units of a kind in files of the path's role (the index's look-alikes);
 - `generate`: the routed answer, as `idiom generate` gives it, when a provider is configured.
 
+`routed` and `answer_json` are that answer's two halves, which the team server (server/api) calls too, so it
+routes, logs and answers exactly as the agents' tool does.
+
 A bad argument, or an artifact not built yet, is an `IdiomError` whose one line says what to do.
 """
 
