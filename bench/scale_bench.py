@@ -213,11 +213,12 @@ def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0)
     return stage
 
 
-def profile(work: Path, top: int = 12) -> list[str]:
+def profile(work: Path, top: int = 12, warm: bool = False) -> list[str]:
     """Where the dataset build's memory goes at its peak: tracemalloc's largest allocation sites (grouped by
     line, with the traceback's innermost frame in our code, and for the build cache's lines the caller that
     asked: its decoded entries are what that caller keeps), from a snapshot taken whenever the traced total
-    reached a new high by 10% (checked every second by a thread; the build runs in this process, mined first)."""
+    reached a new high by 10% (checked every second by a thread; the build runs in this process, mined first;
+    with `warm`, a first build fills the build cache and the second, a re-harvest's, is the one traced)."""
     import threading
     import tracemalloc
 
@@ -228,6 +229,8 @@ def profile(work: Path, top: int = 12) -> list[str]:
     home = Path(tempfile.mkdtemp(prefix="idiom-scale-profile-"))
     os.environ["IDIOM_HOME"] = str(home)
     summary = mine(work, HarvestConfig(), progress=False)
+    if warm:
+        build_dataset(Path(summary.output), HarvestConfig(), progress=False)
     best: dict[str, object] = {"bytes": 0, "snapshot": None}
     done = threading.Event()
 
@@ -302,10 +305,12 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--profile", action="store_true",
                         help="instead of timing, show where the dataset build's memory goes (tracemalloc)")
+    parser.add_argument("--warm", action="store_true",
+                        help="with --profile: trace a second build, which finds the first one's cache")
     args = parser.parse_args()
     work = _prepare(args)
     if args.profile:
-        print("\n".join(profile(work)))
+        print("\n".join(profile(work, warm=args.warm)))
         return 0
 
     import git

@@ -25,7 +25,7 @@ from harvest.errors import ConfigError
 
 CONFIG_FILE = "idiom.toml"
 # Every section the product knows, owned by the package named in DESIGN.md.
-SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validation", "team")
+SECTIONS = ("harvest", "index", "finetune", "router", "roi", "server", "validation", "team", "api")
 
 T = TypeVar("T")
 
@@ -170,8 +170,9 @@ def _repo_toml(repo: Path) -> dict[str, Any]:
     kept_out = [section for section in USER_ONLY if section in parsed]
     if kept_out:
         sections = ", ".join(f"[{section}]" for section in kept_out)
-        tell_once(path, sha256(data) + ":user-only", f"{path}: ignoring {sections}: it may hold a password, so it "
-                                                     "is read only from your own config.toml or IDIOM_* variables")
+        tell_once(path, sha256(data) + ":user-only", f"{path}: ignoring {sections}: it may hold a password or "
+                                                     "choose what a team server serves, so it is read only from "
+                                                     "your own config.toml or IDIOM_* variables")
         parsed = {section: values for section, values in parsed.items() if section not in USER_ONLY}
     held = untrusted_keys(parsed)
     if not held:

@@ -37,8 +37,9 @@ TRUSTED_ONLY: dict[str, tuple[str, ...]] = {
     "index": ("url", "embedding_model"),
 }
 # Sections a repository's idiom.toml may never set, trusted or not: they hold credentials (a database URL
-# with its password) that belong to the user or the team server, not to a file anyone can commit.
-USER_ONLY = ("team",)
+# with its password) or say what a team server serves and allows, which belong to the user or the team
+# server, not to a file anyone can commit.
+USER_ONLY = ("team", "api")
 
 
 def config_dir() -> Path:

@@ -14,6 +14,7 @@ from harvest.cli import AFTER_HARVEST, FriendlyGroup
 from harvest.cli import cli as harvest_cli
 from router.cli import cli as router_cli
 from server.agents.command import mcp_command
+from server.api.command import api_group
 from server.serve import serve_command
 
 
@@ -37,6 +38,7 @@ for group in (harvest_cli, router_cli):
 idiom.add_command(serve_command)
 AFTER_HARVEST.append(_match_accepted_completions)
 idiom.add_command(mcp_command)
+idiom.add_command(api_group)
 
 
 def main() -> None:

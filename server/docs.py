@@ -22,6 +22,7 @@ from harvest.config import SECTIONS, HarvestConfig
 from harvest.trust import TRUSTED_ONLY
 from router.config import IndexConfig, RoiConfig, RouterConfig, TeamConfig
 from router.strategies.finetuned.config import FinetuneConfig
+from server.api.config import ApiConfig
 from server.cli import idiom
 from server.lsp.settings import ServerSettings, camel
 
@@ -39,6 +40,7 @@ SECTION_CLASSES: dict[str, type] = {
     "router": RouterConfig,
     "roi": RoiConfig,
     "team": TeamConfig,
+    "api": ApiConfig,
 }
 
 TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string"}
@@ -60,7 +62,8 @@ giving the valid keys or range. Settings marked **trusted only** run a program, 
 repository or choose where code and keys go: a repository's `idiom.toml` may set them only once you
 trust it (`idiom trust`, see [trust.md](trust.md)); from your own `config.toml`, variables and flags they
 always apply. `[team]` is read only from your own `config.toml` and `IDIOM_TEAM_*` variables: a
-repository's `idiom.toml` never sets it, trusted or not, since its URL may carry a password. `IDIOM_HOME`
+repository's `idiom.toml` never sets it, trusted or not, since its URL may carry a password; nor `[api]`,
+the team server's own (its `repos` table, name = "path", is described in [team.md](team.md#the-team-server)). `IDIOM_HOME`
 moves all artifacts out of the repository (tests use it to isolate state).
 API keys are never settings: providers read `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` from the environment.
 """

@@ -40,14 +40,8 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
     from router.strategies.registry import start_early_imports
     from server.lsp.access import is_loopback
 
-    if port is None:
-        given = [flag for flag, used in (("--host", host != DEFAULT_HOST), ("--token-file", token_file),
-                                         (CONSENT, exposed)) if used]
-        if given:
-            raise InputError(f"{given[0]} only applies with --tcp PORT")
-    elif not is_loopback(host) and not exposed:
-        raise InputError(f"--host {host} is not a loopback address: anyone who can reach it could try the server "
-                         f"with your code and model keys; pass {CONSENT} to listen there anyway")
+    check_listening(port is not None, "--tcp PORT", host, exposed, (("--token-file", bool(token_file)),),
+                    "could try the server with your code and model keys")
     logging.basicConfig(filename=log_file, level=logging.INFO if log_file else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from server.lsp.app import build_server
@@ -75,6 +69,21 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
         return token
 
     serve_tcp(lambda token: build_server(repo, token), host, port, token_for, say)
+
+
+def check_listening(listening: bool, switch: str, host: str, exposed: bool, others: tuple[tuple[str, bool], ...],
+                    risk: str) -> None:
+    """The flags of a server that may listen on the network: without `switch` (not `listening`) none of them
+    applies; with it, a `host` that is not loopback needs the consent flag. `risk` says what a stranger could do."""
+    from server.lsp.access import is_loopback
+
+    if not listening:
+        given = [flag for flag, used in (("--host", host != DEFAULT_HOST), *others, (CONSENT, exposed)) if used]
+        if given:
+            raise InputError(f"{given[0]} only applies with {switch}")
+    elif not is_loopback(host) and not exposed:
+        raise InputError(f"--host {host} is not a loopback address: anyone who can reach it {risk}; pass {CONSENT} "
+                         "to listen there anyway")
 
 
 def say(line: str) -> None:

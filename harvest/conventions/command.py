@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from harvest.conventions.export import EXPORTS
 from harvest.errors import InputError
 
 
@@ -31,7 +32,12 @@ def lint_command(paths: tuple[Path, ...], conventions_file: Path | None, name: s
     Only proposed rules run; candidates from review comments are shown by `idiom conventions show --all`.
     Lines a rule lists as exceptions (they broke it before it was mined) are not reported unless --strict.
     """
-    from harvest.conventions.lint import expand, lint_commit_message, lint_files, repo_root
+    from harvest.conventions.lint import (
+        expand,
+        lint_commit_message,
+        lint_files,
+        repo_root,
+    )
     from harvest.conventions.store import load_conventions
     from harvest.store import Artifacts
 
@@ -108,29 +114,55 @@ def mine_command(repo: Path, name: str) -> None:
 
 @conventions_group.command("export")
 @click.argument("repo", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--format", "formats", type=click.Choice(["copilot", "agents", "continue", "all"]), default="all",
-              show_default=True, help="copilot: .github/copilot-instructions.md; agents: AGENTS.md; "
-                                      "continue: .continue/rules/idiom.md.")
+@click.option("--format", "formats", type=click.Choice([*EXPORTS, "all"]), multiple=True,
+              help="Which files (repeat for several; default all): copilot: .github/copilot-instructions.md and "
+                   ".github/instructions/*.instructions.md; cursor: .cursor/rules/*.mdc; windsurf: "
+                   ".windsurf/rules/*.md; agents: AGENTS.md; claude: CLAUDE.md; continue: .continue/rules/idiom.md "
+                   "(Continue is no longer maintained upstream).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write into at the tools' paths; `--out .` writes into the repository "
                    "(default: the dataset's exports/ folder).")
 @click.option("--name", default="", help="Which dataset, when the repository has several.")
-def export_command(repo: Path, formats: str, out: Path | None, name: str) -> None:
-    """Write the conventions as instructions for GitHub Copilot, agents (AGENTS.md) and Continue."""
-    from harvest.atomic import atomic_write_text
-    from harvest.conventions.export import EXPORT_PATHS, EXPORTS
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when the files in the folder differ from what the conventions would "
+                   "write (missing, different or stale), one line per file: for CI.")
+@click.option("--json", "as_json", is_flag=True, help="Print the files written (or, with --check, drifted) as JSON.")
+def export_command(repo: Path, formats: tuple[str, ...], out: Path | None, name: str, check: bool,
+                   as_json: bool) -> None:
+    """Write the conventions as rules files for GitHub Copilot, Cursor, Windsurf, Claude Code, AGENTS.md and
+    Continue, scoped by path where the format allows; with --check, report the files that drifted."""
+    from harvest.conventions.export import Provenance, exported
     from harvest.conventions.lint import repo_root
+    from harvest.conventions.rulefiles import drift, write_files
     from harvest.conventions.store import load_conventions
     from harvest.store import Artifacts
 
     root = repo_root(repo)
     source = Artifacts(root).conventions(name)
-    rules = load_conventions(source)
+    chosen = tuple(EXPORTS) if not formats or "all" in formats else tuple(dict.fromkeys(formats))
+    files = exported(load_conventions(source), Provenance(root.name, source.parent.name), chosen)
     target = out or source.parent / "exports"
-    for kind in EXPORTS if formats == "all" else (formats,):
-        path = target / EXPORT_PATHS[kind]
-        atomic_write_text(path, EXPORTS[kind](rules, source.parent.name))
+    if check:
+        drifted = drift(target, files)
+        if as_json:
+            click.echo(json.dumps({"folder": str(target), "checked": len(files),
+                                   "drifted": [dataclasses.asdict(d) for d in drifted]}, indent=2))
+        else:
+            for d in drifted:
+                click.echo(f"{target / d.path}: {d.state}")
+            click.echo(f"{len(drifted)} of {len(files)} file(s) drifted from the conventions" if drifted else
+                       f"{len(files)} file(s) match the conventions", err=True)
+        if drifted:
+            raise SystemExit(1)
+        return
+    written, removed = write_files(target, files)
+    if as_json:
+        click.echo(json.dumps({"written": [str(p) for p in written], "removed": [str(p) for p in removed]}, indent=2))
+        return
+    for path in written:
         click.echo(f"wrote {path}")
+    for path in removed:
+        click.echo(f"removed {path} (its scope is gone from the conventions)")
 
 
 def _config(repo: Path):

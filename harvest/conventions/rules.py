@@ -42,6 +42,8 @@ class Rule:
 
 SEVERITIES = ("warning", "info")
 FILE_KINDS = ("source", "test", "test-support", "example", "config", "docs", "build", "other")  # kind_of's answers
+KIND_NAMES = {"test": "test files", "test-support": "test support files", "example": "examples and fixtures",
+              "source": "source files"}  # how a kind of file is named in a sentence
 
 
 def severity_of(rule: Rule) -> str:

@@ -28,15 +28,13 @@ from harvest.conventions.corpus import Corpus
 from harvest.conventions.measure import Place, Places, measure, places
 from harvest.conventions.miners.base import folder_globs, suffix
 from harvest.conventions.miners.styles import case_rule
-from harvest.conventions.rules import FILE_KINDS, Rule
+from harvest.conventions.rules import FILE_KINDS, KIND_NAMES, Rule
 from harvest.globs import matches_glob
 
 CLUSTER_SHARE = 0.5  # of a rule's exceptions a scope must hold to be their cluster
 MAX_SCOPES = 3
 UNSCOPED = frozenset({"commit-format", "path-layout"})  # about commits and folders, not places in files
 DEFAULT_KINDS = tuple(k for k in FILE_KINDS if k != "example")  # what a rule naming no kinds holds for
-KIND_NAMES = {"test": "test files", "test-support": "test support files", "example": "examples and fixtures",
-              "source": "source files"}
 # Preference between scopes that explain the same places: a role (a folder or file name wherever it occurs)
 # says more about where the next file goes than one folder does.
 ROLE, FILE_ROLE, KIND, FOLDER = range(4)

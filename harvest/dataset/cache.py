@@ -216,13 +216,14 @@ class Sketches:
         found = self.kept.get(key)
         if found is None:
             row = self.rows.get(key)
-            found = self.values[row].copy() if row is not None else self.compute(text)  # a copy: see forget_unused
+            # A row of the last build's array is a view of it: copies of every row reused held that array twice.
+            found = self.values[row] if row is not None else self.compute(text)
             self.kept[key] = found
         return found
 
     def forget_unused(self) -> None:
-        """Let go of the last build's values (the rows used were copied out), once dedup and decontamination
-        are over."""
+        """Let go of the last build's rows by key once dedup and decontamination are over (its array lives on
+        while rows of it are kept: they are views of it)."""
         self.rows, self.values = {}, None
 
     def load(self, path: Path) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from mcp.server import MCPServer
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
@@ -63,9 +65,12 @@ def answered(tool: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         raise ToolError(one_line(exc)) from None
 
 
-def build_server(state: AgentState) -> MCPServer:
-    """The MCP server for the repository `state` holds (what it loads, it loads once)."""
-    server = MCPServer(NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+def build_server(state: AgentState, auth: AuthSettings | None = None,
+                 token_verifier: TokenVerifier | None = None) -> MCPServer:
+    """The MCP server for the repository `state` holds (what it loads, it loads once); over HTTP, `auth` and
+    `token_verifier` admit a request by its Bearer token (server/agents/http.py)."""
+    server = MCPServer(NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING", auth=auth,
+                       token_verifier=token_verifier)
 
     @server.tool(annotations=READ_ONLY)
     def conventions(path: RepoPath) -> dict[str, Any]:

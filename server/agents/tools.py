@@ -9,6 +9,9 @@ returns plain data: what Idiomatic already computes, reached the way the CLI and
 - `examples`: the team's units of a kind in files of the path's role (the index's look-alikes);
 - `generate`: the routed answer, as `idiom generate` gives it, when a provider is configured.
 
+`routed` and `answer_json` are that answer's two halves, which the team server (server/api) calls too, so it
+routes, logs and answers exactly as the agents' tool does.
+
 A bad argument, or an artifact not built yet, is an `IdiomError` whose one line says what to do.
 """
 
@@ -27,7 +30,8 @@ from harvest.units import first_parse_error_line
 from router.contracts import CompletionRequest
 from router.generate import request_at
 from router.providers.base import credentials_problem
-from router.routing import answer, fast_results
+from router.requests import request_in
+from router.routing import Routed, answer, fast_results
 from router.strategies.rag.focus import Focus, focus_of_file
 from router.strategies.rag.modes import MODES
 from router.strategies.rag.retrieve import Hit
@@ -150,18 +154,48 @@ def _line(rule: str, code: str, language: str, path: str) -> int:
 def generate(state: AgentState, instruction: str, path: str = "") -> dict[str, Any]:
     """The routed answer to `instruction` for the file `path` (its code as the context; a new file: none), as
     `idiom generate` gives it; refused in one line when no model provider is configured."""
+    return answer_json(routed(state, generate_request(state, instruction, path)))
+
+
+def generate_request(state: AgentState, instruction: str, path: str = "",
+                     selection: tuple[int, int] | None = None) -> CompletionRequest:
+    """The request for `instruction` in the file `path`; `selection` (first and last line, 1-based) is code of
+    the file the answer replaces."""
     if not instruction.strip():
         raise InputError("instruction is empty; say what code to write")
-    config = state.router_config()
-    problem = credentials_problem(config.provider, config.base_url)
-    if problem:
-        raise InputError(f"generate needs a model provider, and none is configured ({problem}); the other tools "
-                         "work without one")
     where = state.inside(path) if path else ""
     if where and (state.repo / where).is_dir():
         raise InputError(f"{where} is a folder; give the file the code is for")
-    request = request_at(state.repo, instruction, where, 0)
-    routed = answer(request, state.strategies, config, state.index_config(), state.conventions())
+    return request_at(state.repo, instruction, where, 0) if selection is None else \
+        _selected(state, instruction, where, selection)
+
+
+def _selected(state: AgentState, instruction: str, where: str, selection: tuple[int, int]) -> CompletionRequest:
+    file = state.repo / where if where else None
+    if file is None or not file.is_file():
+        raise InputError("a selection needs the path of an existing file")
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    first, last = selection
+    if not 1 <= first <= last <= len(lines):
+        raise InputError(f"selection {first}-{last}: {where} has {len(lines)} line(s); give first <= last, 1-based")
+    return request_in("".join(lines), len("".join(lines[:first - 1])), len("".join(lines[:last])), where, instruction)
+
+
+def routed(state: AgentState, request: CompletionRequest, allowed: tuple[str, ...] = (),
+           developer: str = "") -> Routed:
+    """Route, cascade and log `request` (among `allowed` strategies when given) as asked by `developer`;
+    refused in one line when no model provider is configured."""
+    config = state.router_config()
+    problem = credentials_problem(config.provider, config.base_url)
+    if problem:
+        raise InputError(f"answers need a model provider, and none is configured ({problem}); conventions, "
+                         "search and check work without one")
+    return answer(request, state.strategies, config, state.index_config(), state.conventions(), allowed=allowed,
+                  developer=developer)
+
+
+def answer_json(routed: Routed) -> dict[str, Any]:
+    """A routed answer as plain data: the text, who answered and why, every attempt, the request's id."""
     completion = routed.completion
     return {"text": completion.text if completion else "", "answered": completion is not None,
             "strategy": completion.strategy if completion else "", "kind": routed.kind,

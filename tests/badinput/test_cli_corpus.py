@@ -248,6 +248,7 @@ CASES: tuple[Case, ...] = (
     Case("conventions/export-out-below-a-file", "conventions export {repo} --out {repo}/README.md/x",
          error("README.md/x")),
     Case("conventions/export-never-harvested", "conventions export {never}", error("no dataset for")),
+    Case("conventions/export-check-never-harvested", "conventions export {never} --check", error("no dataset for")),
 
     # idiom dataset build|validate
     Case("dataset/build-never-harvested", "dataset build {never}", error("no harvest for")),
@@ -636,6 +637,9 @@ CASES: tuple[Case, ...] = (
     Case("mcp/repo-a-file", "mcp --repo {repo}/package.json", usage("is a file")),
     Case("mcp/log-file-a-folder", "mcp --log-file {scratch}", usage("is a directory")),
     Case("mcp/artifacts-a-link", "mcp --repo {never}", error("symbolic link"), setup=(linked_home,)),
+    Case("mcp/port-without-http", "mcp --repo {repo} --port 9000", error("--port only applies with --http")),
+    Case("mcp/port-too-high", "mcp --repo {repo} --http --port 70000", usage("--port")),
+    Case("mcp/http-exposed-host", "mcp --repo {repo} --http --host 0.0.0.0", error("pass --i-understand-this-exposes-code")),
 )
 CASE_COUNT = len(CASES)
 

@@ -58,3 +58,12 @@ def served(repo: Path) -> Iterator[Served]:
                "IDIOM_ROUTER_MAX_RETRIES": "0", "OPENAI_API_KEY": "sk-test", "HF_HUB_OFFLINE": "1",
                "IDIOM_HOME": os.environ["IDIOM_HOME"]}
         yield Served(repo, [sys.executable, "-m", "server", "serve", "--repo", str(repo)], env, script)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def api_data(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The server's --data folder; its database SQLite in it, or a fresh database of the session's PostgreSQL
+    made the team database (IDIOM_TEAM_DATABASE_URL, which the server's environment inherits)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("IDIOM_TEAM_DATABASE_URL", request.getfixturevalue("postgres_cluster").new_database())
+    return tmp_path / "api-data"
