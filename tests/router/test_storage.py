@@ -27,9 +27,14 @@ from router.database import (
     repository_key,
 )
 from router.errors import RouterError
-from router.retention import match_commits, record_retention, retained_summary, start_retention
 from router.feedback import candidates, feedback_counts, record_feedback
 from router.reports.report import latest_figures, run_history, usage
+from router.retention import (
+    match_commits,
+    record_retention,
+    retained_summary,
+    start_retention,
+)
 from router.statistics import measured
 from router.storage import schema
 from router.storage.engines import (
