@@ -38,6 +38,9 @@ class Followed:
     end: int
     accepted_at: float
     retained: dict[int, int] = field(default_factory=dict)  # checkpoint (s) → characters retained
+    # The acceptance came before the edit that inserts the text (Neovim sends its changes after a pause): the
+    # range is empty at the cursor until that insertion lands in it.
+    awaiting: bool = False
 
     def measure(self) -> int:
         return retained_characters(self.accepted, self.copy.source[self.start:self.end])
@@ -48,7 +51,9 @@ class Followed:
             length = len(self.copy.source)
             head, tail = (min(self.copy.offset_at_position(p), length) for p in (change.range.start, change.range.end))
             grown = len(change.text) - (tail - head)
-            if tail <= self.start:  # wholly before (or typed right in front of) the completion: it moves
+            if self.awaiting and head == tail == self.start:  # the accepted text arrives
+                self.end, self.awaiting = self.start + len(change.text), False
+            elif tail <= self.start:  # wholly before (or typed right in front of) the completion: it moves
                 self.start, self.end = self.start + grown, self.end + grown
             elif head < self.end:  # over it: the range stretches over what replaced it
                 self.start, self.end = min(self.start, head), max(self.end, tail) + grown
@@ -67,15 +72,16 @@ class Retention:
 
     def follow(self, uri: str, request_id: int, document: TextDocument, offer: Offer) -> Followed:
         """Start following `offer`'s text, just accepted into `document`: where the editor put it when it is
-        there, else the nearest copy of it, else the characters after the cursor."""
+        there, else the nearest copy of it, else the insertion at the cursor still to come."""
         source = document.source
         start = offer.offset
         if source[start:start + len(offer.text)] != offer.text:
             nearest = source.find(offer.text, max(0, start - len(offer.text)))
             start = nearest if nearest >= 0 else start
+        awaiting = source[start:start + len(offer.text)] != offer.text
         copy = TextDocument(uri, source, position_codec=document.position_codec)
-        followed = Followed(request_id, offer.text, copy, start, min(start + len(offer.text), len(source)),
-                            self.clock())
+        end = min(start, len(source)) if awaiting else start + len(offer.text)
+        followed = Followed(request_id, offer.text, copy, min(start, len(source)), end, self.clock(), awaiting=awaiting)
         self.followed.setdefault(uri, []).append(followed)
         return followed
 

@@ -84,3 +84,14 @@ def test_a_completion_the_editor_put_elsewhere_is_found_near_the_cursor() -> Non
     document = TextDocument(URI, BEFORE + "x" + ACCEPTED)
     followed = retention.follow(URI, 3, document, Offer(3, len(BEFORE), ACCEPTED))
     assert followed.copy.source[followed.start:followed.end] == ACCEPTED
+
+
+def test_an_acceptance_before_the_insertion_follows_the_text_when_it_lands() -> None:
+    retention = Retention(Clock())
+    document = TextDocument(URI, BEFORE + AFTER)  # the editor has not sent the insertion yet
+    followed = retention.follow(URI, 4, document, Offer(4, len(BEFORE), ACCEPTED))
+    assert followed.awaiting and followed.start == followed.end == len(BEFORE)
+    retention.changed(URI, [edit(2, 0, 2, 0, ACCEPTED)])
+    assert not followed.awaiting and followed.copy.source[followed.start:followed.end] == ACCEPTED
+    retention.changed(URI, [edit(2, 0, 2, 0, "# typed above it\n")])
+    assert followed.measure() == len(ACCEPTED)
