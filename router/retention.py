@@ -7,7 +7,7 @@ one committed or not by searching the scrubbed completion in the added lines of 
 
 Retained characters at a checkpoint: the length of the longest common subsequence of the accepted text and
 the text now in the range the completion occupies (the range followed through every edit), so a character
-counts when it survived, in order, and a deleted or retyped one does not.
+counts when it survived, in order, and a deleted or replaced one does not.
 """
 
 from __future__ import annotations
@@ -56,11 +56,6 @@ def record_retention(repo: Path, request_id: int, retained: dict[int, int], trac
     with database(repo) as db:
         db.execute(retention.update().where(retention.c.request_id == request_id),
                    {**columns, "tracked_s": round(tracked_s, 3)})
-
-
-def latest_retained(row: Any) -> int | None:
-    """The last checkpoint measured of a retention row, or None before the first."""
-    return next((row[f"retained_{s}s"] for s in reversed(CHECKPOINTS_S) if row[f"retained_{s}s"] is not None), None)
 
 
 def retention_rows(db: Connection, repository: str) -> list[dict[str, Any]]:
