@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import LCSseq
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.engine import Connection
 
 from harvest.records import CommitRecord
@@ -53,9 +53,11 @@ def record_retention(repo: Path, request_id: int, retained: dict[int, int], trac
     """Store the characters retained at each checkpoint measured so far (seconds → characters), and how long
     the completion was followed."""
     columns = {f"retained_{seconds}s": count for seconds, count in retained.items() if seconds in CHECKPOINTS_S}
+    tracked = round(tracked_s, 3)
+    # Saves run in worker threads: one that lands after a later one must not shorten how long it was followed.
+    longest = case((retention.c.tracked_s > tracked, retention.c.tracked_s), else_=tracked)
     with database(repo) as db:
-        db.execute(retention.update().where(retention.c.request_id == request_id),
-                   {**columns, "tracked_s": round(tracked_s, 3)})
+        db.execute(retention.update().where(retention.c.request_id == request_id).values(**columns, tracked_s=longest))
 
 
 def retention_rows(db: Connection, repository: str) -> list[dict[str, Any]]:

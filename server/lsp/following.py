@@ -4,14 +4,35 @@ measure). Pure state: server/lsp/retention.py wires it to the editor's messages,
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from router.retention import retained_characters
 from router.storage.schema import CHECKPOINTS_S
+
+
+class Clock(Protocol):
+    """The time the checkpoints are measured against, and the timers that wake the server at them."""
+
+    def now(self) -> float: ...
+
+    def later(self, delay_s: float, callback: Callable[[], None]) -> None: ...
+
+
+class LoopClock:
+    """The server's clock: monotonic seconds, and timers on its event loop (they never block it)."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def later(self, delay_s: float, callback: Callable[[], None]) -> None:
+        asyncio.get_running_loop().call_later(max(0.0, delay_s), callback)
 
 
 @dataclass(frozen=True)
@@ -66,7 +87,7 @@ class Followed:
 class Retention:
     """Every accepted completion being followed, per document, against the server's clock."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.followed: dict[str, list[Followed]] = {}  # uri → its accepted completions still followed
 
@@ -81,7 +102,7 @@ class Retention:
         awaiting = source[start:start + len(offer.text)] != offer.text
         copy = TextDocument(uri, source, position_codec=document.position_codec)
         end = min(start, len(source)) if awaiting else start + len(offer.text)
-        followed = Followed(request_id, offer.text, copy, min(start, len(source)), end, self.clock(), awaiting=awaiting)
+        followed = Followed(request_id, offer.text, copy, min(start, len(source)), end, self.clock.now(), awaiting=awaiting)
         self.followed.setdefault(uri, []).append(followed)
         return followed
 
@@ -116,10 +137,10 @@ class Retention:
 
     def tracked_s(self, followed: Followed) -> float:
         """Seconds `followed` has been followed, at most the last checkpoint."""
-        return min(self.clock() - followed.accepted_at, CHECKPOINTS_S[-1])
+        return min(self.clock.now() - followed.accepted_at, CHECKPOINTS_S[-1])
 
     def _measure_passed(self, followed: Followed) -> bool:
-        age = self.clock() - followed.accepted_at
+        age = self.clock.now() - followed.accepted_at
         passed = [s for s in CHECKPOINTS_S if s <= age and s not in followed.retained]
         if passed:
             measure = followed.measure()

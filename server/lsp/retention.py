@@ -4,7 +4,7 @@
 what was known last.
 
 Nothing here waits: checkpoints are timers on the event loop and the database is written in a worker
-thread. The clock is the server's (`IdiomServer(clock=...)`).
+thread. The clock, with its timers, is the server's (`IdiomServer(clock=...)`; server/lsp/following.py).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ async def accepted(ls: IdiomServer, request_id: int) -> None:
         return
     del ls.offers[uri]  # one of them was taken: the others were passed over
     await ls.off_loop(start_retention, ls.root(), request_id, len(offer.text))
-    followed = ls.retention.follow(uri, request_id, document, offer)
+    followed, clock = ls.retention.follow(uri, request_id, document, offer), ls.retention.clock
     for seconds in CHECKPOINTS_S:
-        ls.later(followed.accepted_at + seconds - ls.retention.clock(), lambda: _settle(ls))
+        clock.later(followed.accepted_at + seconds - clock.now(), lambda: _settle(ls))
 
 
 def _settle(ls: IdiomServer) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +22,7 @@ from harvest import __version__
 from harvest.config import HarvestConfig
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import early_imports_done
-from server.lsp.following import Offer, Retention
+from server.lsp.following import Clock, LoopClock, Offer, Retention
 from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
@@ -41,7 +40,7 @@ class IdiomServer(LanguageServer):
 
     protocol: IdiomProtocol
 
-    def __init__(self, repo: Path | None = None, token: str = "", clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, repo: Path | None = None, token: str = "", clock: Clock | None = None) -> None:
         super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
         self.protocol.token = token
         self.repo = repo  # --repo, else the workspace root sent with initialize
@@ -57,7 +56,7 @@ class IdiomServer(LanguageServer):
         self._strategies: LoadedStrategies | None = None
         self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
         self.offers: dict[str, list[Offer]] = {}  # uri → the suggestions last offered there (an acceptance is followed)
-        self.retention = Retention(clock)  # accepted completions followed through their documents' edits
+        self.retention = Retention(clock or LoopClock())  # accepted completions followed through their edits
 
     def configure(self, sent: Any) -> None:
         """Apply settings from the editor; log what was ignored and why."""
@@ -118,10 +117,6 @@ class IdiomServer(LanguageServer):
     def in_background(self, function: Callable[..., object], *args: Any) -> None:
         """Start `function` in a worker thread without waiting for it (warming up after `initialized`)."""
         self.executor.submit(_after_early_imports, function, *args)
-
-    def later(self, delay_s: float, callback: Callable[[], None]) -> None:
-        """Call `callback` on the event loop after `delay_s` of the server's clock, without blocking it."""
-        asyncio.get_running_loop().call_later(max(0.0, delay_s), callback)
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         """`window/logMessage`: the editor's output panel, never a popup."""
