@@ -68,6 +68,9 @@ demo: $(STAMP) $(NODE_STAMP)
 	HF_HUB_OFFLINE=1 IDIOM_ROUTER_PROVIDER=local IDIOM_ROUTER_MODEL=examples/acme-web/.idiom/models/tiny \
 	  node editor-extension/client/drive.js --repo examples/acme-web --file src/components/Tag/Tag.tsx \
 	  --instruction "Create a Tag component with a tone prop" -- $(VENV)/bin/idiom serve --repo examples/acme-web
+	@echo "retained code: the suggestion accepted in the editor, from a stand-in model (the tiny model's noise never passes the rules)"
+	HF_HUB_OFFLINE=1 $(PY) examples/accepted_session.py examples/acme-web
+	$(VENV)/bin/idiom roi examples/acme-web
 
 test: $(STAMP) $(NODE_STAMP)
 	cd editor-extension && npm test --silent

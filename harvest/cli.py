@@ -83,6 +83,12 @@ def fleet_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+# What other packages do after a harvest, given the repository and the harvest's folder; each returns a line to
+# print ("" for none). The composition root (server/cli.py) adds the router's: accepted completions against the
+# new commits. The harvest itself knows nothing of them.
+AFTER_HARVEST: list[Callable[[Path, Path], str]] = []
+
+
 @cli.command("harvest", short_help="Mine a repository into scrubbed records, then build its dataset.")
 @click.argument("repo", type=click.Path(path_type=Path), required=False)
 @click.option("--name", default="", help="Name of the harvest and dataset under .idiom/ (default: the repo folder).")
@@ -135,6 +141,7 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
                         prs_file=str(prs_file) if prs_file else None, max_file_bytes=max_file_bytes,
                         split=split, exclude_files=exclude_files or None, jobs=jobs)
     summary, dataset = harvest(repo, config, name=name, build=not no_dataset, progress=not as_json, full=full)
+    said = [line for hook in AFTER_HARVEST if (line := hook(repo, Path(summary.output)))]
     if as_json:
         data = dataclasses.asdict(summary)
         if dataset:
@@ -144,6 +151,8 @@ def harvest_command(repo: Path | None, name: str, refs: tuple[str, ...], all_ref
     _print_summary(summary)
     if dataset:
         print_dataset(dataset)
+    for line in said:
+        click.echo(line)
 
 
 @dataset_group.command("build")

@@ -62,6 +62,10 @@ class RouterConfig:
                                  "target, so an improved one gets noticed (0 = never).", 0.05, low=0, high=1)
     latency_budget_s: float = setting("Seconds the cascade may spend escalating to the next strategy when an "
                                       "answer fails the fast rules or a provider fails.", 10.0, low=0)
+    alternatives: int = setting("Further answers an editor's completion offers as alternatives (the editor cycles "
+                                "through them): other strategies' answers that pass the fast rules within "
+                                "latency_budget_s, each asked only while the budget lasts (0 = off).", 0, low=0,
+                                high=4)
     max_prompt_chars: int = setting("Longest prompt sent to a model, in characters; a longer one (a huge selection "
                                     "or instruction) is refused with a message instead of being sent.", 100_000,
                                     low=1_000)

@@ -2,7 +2,9 @@
 
 `accepted`, `rejected` or `edited` (with the text they kept) is recorded against a logged request.
 Per (kind, strategy), accepted answers count as passes and the others as failures, added to the
-validation results the policy reads (a Beta posterior with a uniform prior, summarised by its counts).
+validation results the policy reads (a Beta posterior with a uniform prior, summarised by its counts). An
+accepted answer the editor followed counts by the share of its characters retained at its latest
+checkpoint (router/retention.py): accepted and then deleted is no pass.
 Rejected and edited answers, with what the developer kept, become candidate examples and training
 pairs that a person reviews (`idiom feedback export`). All text is scrubbed before it is stored.
 """
@@ -13,21 +15,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Float, bindparam, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from harvest.errors import InputError
 from router.database import database, exists, repository_key
-from router.storage.schema import feedback, now, requests
+from router.storage.schema import CHECKPOINTS_S, feedback, now, requests, retention
 
 OUTCOMES = ("accepted", "rejected", "edited")
 
 # Built once: the router reads the counts on every request.
 REQUEST_EXISTS = select(requests.c.id).where(requests.c.id == bindparam("request_id"),
                                              requests.c.repository == bindparam("repository"))
-COUNTS = (select(requests.c.strategy, requests.c.kind, func.sum(case((feedback.c.outcome == "accepted", 1), else_=0)),
-                 func.count())
-          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id))
+LATEST_RETAINED = func.coalesce(*(retention.c[f"retained_{s}s"] for s in reversed(CHECKPOINTS_S)))
+RETAINED_SHARE = func.coalesce(cast(LATEST_RETAINED, Float) / func.nullif(retention.c.characters, 0), 1.0)
+COUNTS = (select(requests.c.strategy, requests.c.kind,
+                 func.sum(case((feedback.c.outcome == "accepted", RETAINED_SHARE), else_=0.0)), func.count())
+          .select_from(feedback.join(requests, requests.c.id == feedback.c.request_id)
+                       .outerjoin(retention, retention.c.request_id == requests.c.id))
           .where(requests.c.repository == bindparam("repository"), requests.c.outcome == "answered")
           .group_by(requests.c.strategy, requests.c.kind))
 
@@ -50,15 +55,15 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
                                        "developer": developer})
 
 
-def feedback_counts(db: Connection, repository: str, kind: str) -> dict[str, tuple[int, int]]:
-    """strategy → (accepted, answers with feedback) for `repository`'s requests of `kind` (all kinds when it
-    has none)."""
+def feedback_counts(db: Connection, repository: str, kind: str) -> dict[str, tuple[float, int]]:
+    """strategy → (accepted, weighted by the share retained; answers with feedback) for `repository`'s requests
+    of `kind` (all kinds when it has none)."""
     rows = db.execute(COUNTS, {"repository": repository}).all()
     chosen = [row for row in rows if row[1] == kind] or rows
-    counts: dict[str, tuple[int, int]] = {}
+    counts: dict[str, tuple[float, int]] = {}
     for strategy, _, accepted, total in chosen:
-        before = counts.get(strategy, (0, 0))
-        counts[strategy] = (before[0] + accepted, before[1] + total)
+        before = counts.get(strategy, (0.0, 0))
+        counts[strategy] = (before[0] + float(accepted or 0), before[1] + total)
     return counts
 
 

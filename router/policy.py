@@ -18,16 +18,24 @@ from router.validation.stats import wilson
 
 @dataclass(frozen=True)
 class Measured:
-    """What is known of a strategy for one kind of request: cases passed of total, mean cost per call."""
+    """What is known of a strategy for one kind of request: cases passed of total, mean cost per call. An
+    accepted answer passes by the share of it the developer kept (router/feedback.py), so `passed` may be
+    fractional."""
 
     strategy: str
-    passed: int
+    passed: float
     total: int
     cost_usd: float
 
     @property
     def pass_rate(self) -> float:
         return self.passed / self.total if self.total else 0.0
+
+    @property
+    def record(self) -> str:
+        """"11/13", or "10.4/13" when retained shares made the passes fractional."""
+        passed = int(self.passed) if float(self.passed).is_integer() else round(self.passed, 1)
+        return f"{passed}/{self.total}"
 
     @property
     def lower_bound(self) -> float:
@@ -88,7 +96,7 @@ def _decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequenc
     if eligible:
         best = min(eligible, key=lambda m: (round(costs[m.strategy], 9), -m.pass_rate))
         cheaper = [m for m in known if costs[m.strategy] < costs[best.strategy] and m not in eligible]
-        reason = (f"{best.strategy} passes {best.passed}/{best.total} (at least {best.lower_bound:.0%} at 95% "
+        reason = (f"{best.strategy} passes {best.record} (at least {best.lower_bound:.0%} at 95% "
                   f"confidence, target {min_pass_rate:.0%}) at ${costs[best.strategy]:.5f} per accepted request, "
                   f"the cheapest that meets the target")
         if cheaper:
@@ -99,10 +107,10 @@ def _decide(measured: Sequence[Measured], min_pass_rate: float, default: Sequenc
         if untried:  # nothing measured is good enough: an unmeasured strategy may be
             order = (untried[0], *[m.strategy for m in by_reliability], *untried[1:])
             return Decision(untried[0], f"no measured strategy passes {min_pass_rate:.0%} of the time (best: "
-                            f"{best.strategy}, {best.passed}/{best.total}); trying {untried[0]}, which has no "
+                            f"{best.strategy}, {best.record}); trying {untried[0]}, which has no "
                             "results yet", order)
         reason = (f"no strategy is known to pass {min_pass_rate:.0%} of the time; {best.strategy} is the most "
-                  f"reliable ({best.passed}/{best.total}, at least {best.lower_bound:.0%})")
+                  f"reliable ({best.record}, at least {best.lower_bound:.0%})")
     order = (best.strategy, *[m.strategy for m in by_reliability if m is not best],
              *[s for s in default if s not in {m.strategy for m in known}])
     return Decision(best.strategy, reason, order, round(costs[best.strategy], 6))

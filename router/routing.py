@@ -4,7 +4,11 @@ The chosen strategy's answer is checked against the fast rules for the request (
 secret, parses, and the mined conventions of the warning tier that apply to its path: the same entries
 of the rule registry the suites use) before it is returned; when it fails, or its provider fails, the
 next strategy is asked, within `[router] latency_budget_s`. A request that no strategy answers well
-returns nothing rather than code that breaks the team's rules. Every request is logged to `.idiom/idiom.db`.
+returns nothing rather than code that breaks the team's rules. Asked for alternatives (the editor's
+completions, `[router] alternatives`), the cascade goes on after the first answer that passes, while the
+budget lasts, and keeps up to that many more from other strategies. Every request is logged to
+`.idiom/idiom.db`, each alternative as a request of its own, so the one the developer takes is feedback on
+its strategy.
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ class Routed:
     decision: Decision
     attempts: list[Attempt] = field(default_factory=list)
     request_id: int = 0  # in the request log; feedback refers to it
+    alternatives: list[tuple[Completion, int]] = field(default_factory=list)  # other strategies' answers, logged ids
 
 
 def fast_failures(text: str, request: CompletionRequest, kind: str, conventions: dict[str, Rule]) -> list[str]:
@@ -112,13 +117,18 @@ def fast_results(text: str, request: CompletionRequest, kind: str,
 
 
 def answer(request: CompletionRequest, strategies: LoadedStrategies, config: RouterConfig, index: IndexConfig,
-           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = (), developer: str = "") -> Routed:
+           conventions: dict[str, Rule], kind: str = "", allowed: tuple[str, ...] = (), developer: str = "",
+           alternatives: int = 0) -> Routed:
     """Route, cascade and log one request (among the `allowed` strategies, when given), as asked by
-    `developer` (a pseudonymous id on a team server; empty for one developer's own log)."""
+    `developer` (a pseudonymous id on a team server; empty for one developer's own log); with up to
+    `alternatives` further answers that pass, from the strategies after the first, while the budget lasts."""
     kind, decision = route(request, strategies, config, kind, explore=True, allowed=allowed)
     routed = Routed(None, kind, decision)
+    found: list[Completion] = []
     started = time.perf_counter()
     for name in decision.order:
+        if found and len(found) > alternatives:
+            break
         if routed.attempts and time.perf_counter() - started > config.latency_budget_s:
             routed.attempts.append(Attempt(name, False, "skipped: latency budget spent"))
             break
@@ -131,26 +141,40 @@ def answer(request: CompletionRequest, strategies: LoadedStrategies, config: Rou
             routed.attempts.append(Attempt(name, False, f"failed: {reason or type(exc).__name__}"))
             continue
         failures = fast_failures(completion.text, request, kind, conventions)
+        if found and time.perf_counter() - started > config.latency_budget_s:  # the developer would wait for it
+            failures.append("alternative: came after the latency budget")
         routed.attempts.append(Attempt(name, not failures, "; ".join(failures) or "passed the fast rules",
                                        completion.latency_s, completion.cost_usd))
         if not failures:
-            routed.completion = completion
-            break
-    routed.request_id = _log(strategies.artifacts.repo, request, routed, time.perf_counter() - started, developer)
+            found.append(completion)
+    routed.completion = found[0] if found else None
+    seconds = time.perf_counter() - started
+    repo = strategies.artifacts.repo
+    routed.request_id = _log(repo, request, routed, routed.completion, seconds, developer,
+                             others=[a.cost_usd for a in found[1:]])
+    routed.alternatives = [(other, _log(repo, request, routed, other, seconds, developer,
+                                        reason=f"alternative to request {routed.request_id}"))
+                           for other in found[1:]]
     return routed
 
 
-def _log(repo: Path, request: CompletionRequest, routed: Routed, seconds: float, developer: str) -> int:
-    """Write the request to the log (instruction and completion scrubbed, lines marked `pragma: allowlist
-    secret` included: the log feeds `idiom feedback export`); returns its id."""
-    completion = routed.completion
-    costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
+def _log(repo: Path, request: CompletionRequest, routed: Routed, completion: Completion | None, seconds: float,
+         developer: str, reason: str = "", others: list[float | None] | None = None) -> int:
+    """Write the request (or, with `reason`, an alternative answer to it) to the log (instruction and completion
+    scrubbed, lines marked `pragma: allowlist secret` included: the log feeds `idiom feedback export`); returns
+    its id. The request's cost is every attempt's but the alternatives' (`others`), which their own rows carry."""
+    if reason:
+        cost, attempts = completion.cost_usd, [a for a in routed.attempts if a.strategy == completion.strategy]
+    else:
+        costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
+        spared = [c for c in (others or []) if c is not None]
+        cost, attempts = (sum(costs) - sum(spared) if costs else None), routed.attempts
     row = {"at": now(), "kind": routed.kind, "language": request.language, "path": request.path,
            "strategy": completion.strategy if completion else routed.decision.strategy,
-           "reason": routed.decision.reason, "attempts": json.dumps([asdict(a) for a in routed.attempts]),
+           "reason": reason or routed.decision.reason, "attempts": json.dumps([asdict(a) for a in attempts]),
            "input_tokens": completion.usage.input_tokens if completion else 0,
            "output_tokens": completion.usage.output_tokens if completion else 0,
-           "cost_usd": sum(costs) if costs else None, "latency_s": round(seconds, 4),
+           "cost_usd": cost, "latency_s": round(seconds, 4),
            "outcome": "answered" if completion else "nothing passed",
            "instruction": scrub(request.instruction, profile=STRICT).text,
            "completion": scrub(completion.text, profile=STRICT).text if completion else "", "developer": developer,

@@ -1,5 +1,6 @@
 """What is known of each strategy for a kind of request: its latest validation results, plus the
-developers' feedback on its answers (accepted counts as a pass), and its mean cost per call."""
+developers' feedback on its answers (accepted counts as a pass, by the share of it retained: router/feedback.py),
+and its mean cost per call."""
 
 from __future__ import annotations
 

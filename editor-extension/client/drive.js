@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Drives a real `idiom serve` the way the VS Code extension would, from the command line: one inline
-// completion and one idiom.generate in a file, then shutdown. `make demo` ends with it.
+// completion (accepted with --accept) and one idiom.generate in a file, then shutdown. `make demo` ends with it.
 "use strict";
 
 const path = require("node:path");
 const { Session, endOf } = require("./session");
 
 const USAGE = `usage: node drive.js --repo DIR --file PATH [--line N --character C] [--instruction TEXT]
-                     [--timeout SECONDS] [--json] -- SERVER COMMAND...
+                     [--accept] [--timeout SECONDS] [--json] -- SERVER COMMAND...
   Opens PATH (relative to DIR; read from disk, empty if it does not exist), asks one inline completion
-  at the position (0-based like LSP; default: the end of the file), runs idiom.generate with TEXT
-  there, then shuts down. --timeout bounds the whole run (default 120).
+  at the position (0-based like LSP; default: the end of the file), with --accept takes it as the editor
+  does (inserts it and runs its command, so the server follows what is retained of it), runs
+  idiom.generate with TEXT there, then shuts down. --timeout bounds the whole run (default 120).
   Exits 0 when the protocol worked, even if no suggestion passed the rules; 1 otherwise.`;
 
 function parse(argv) {
@@ -18,12 +19,12 @@ function parse(argv) {
   if (split < 0 || split === argv.length - 1) {
     throw new Error("missing the server command after --");
   }
-  const options = { command: argv.slice(split + 1), timeout: 120, json: false, instruction: "" };
+  const options = { command: argv.slice(split + 1), timeout: 120, json: false, accept: false, instruction: "" };
   const flags = argv.slice(0, split);
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i];
-    if (flag === "--json") {
-      options.json = true;
+    if (flag === "--json" || flag === "--accept") {
+      options[flag.slice(2)] = true;
       continue;
     }
     const value = flags[++i];
@@ -93,6 +94,14 @@ async function run(session, options) {
     { since },
   );
 
+  let accepted = false;
+  if (options.accept && item?.insertText) {
+    // What VS Code does when Tab takes ghost text: insert it at the cursor, then run the item's command.
+    session.edit(uri, { start: position, end: position }, item.insertText);
+    await session.executeCommand(item.command.command, item.command.arguments[0]);
+    accepted = true;
+  }
+
   const generated = await session.executeCommand("idiom.generate", {
     uri,
     instruction: options.instruction || `Continue ${path.basename(options.file)}`,
@@ -105,7 +114,7 @@ async function run(session, options) {
   return {
     file: options.file,
     position,
-    inline: { text: item?.insertText ?? "", requestId: requestId ?? null, decision },
+    inline: { text: item?.insertText ?? "", requestId: requestId ?? null, decision, accepted },
     generate: generated,
   };
 }
@@ -116,6 +125,9 @@ function print(result) {
   console.log(`inline completion in ${result.file} at line ${line}, character ${character} (0-based)`);
   console.log(inline.text ? `  suggestion (request #${inline.requestId}):\n${indent(inline.text)}` : "  no suggestion");
   console.log(`  decision: ${describe(inline.decision)}`);
+  if (inline.accepted) {
+    console.log("  accepted: the server follows how much of it stays (recorded at shutdown)");
+  }
   console.log("idiom.generate");
   console.log(generate.text ? `  text:\n${indent(generate.text)}` : "  no suggestion");
   console.log(`  applied: ${generate.applied}`);

@@ -80,7 +80,9 @@ export function activate(context: vscode.ExtensionContext): void {
     outputChannel: output,
     synchronize: { configurationSection: SECTION },
     middleware: {
-      // The only place the client learns which suggestion (requestId) a document is showing.
+      // The only place the client learns which suggestion (requestId) a document is showing. With the server's
+      // alternatives there are several items, each with its own requestId: VS Code shows the first, cycles
+      // through the others and runs the command of the one taken; the first, passed over, is reported below.
       provideInlineCompletionItems: async (document, position, inlineContext, token, next) => {
         const uri = document.uri.toString();
         reject(tracker.requested(uri));

@@ -1,4 +1,4 @@
-"""`idiom roi`: gather the latest validation figures, the request log with its feedback, and the
+"""`idiom roi`: gather the latest validation figures, the request log with its feedback and retained code, and the
 registry's training cost; work out the economics, draw the charts, and write `.idiom/reports/roi.html` (self-contained), `roi.md` and `roi.json`."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from router.reports.roi import (
     recommend,
     usd,
 )
+from router.retention import DEFINITION, retained_summary
 from router.storage.schema import feedback, requests, results, runs
 from router.strategies.registry import ROUTED, TRAINED
 from router.validation.uplift import uplifts
@@ -134,7 +135,8 @@ def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
             "break_even_requests": crossings, "recommendation": recommend(month, config),
             "uplift": uplift, "uplift_note": uplift_note,
             "drift": " ".join(w for w in warnings if w), "history": history,
-            "usage": {name: {k: v for k, v in facts.items() if k != "verdicts"} for name, facts in live.items()}}
+            "usage": {name: {k: v for k, v in facts.items() if k != "verdicts"} for name, facts in live.items()},
+            "retained": retained_summary(repo), "retained_definition": DEFINITION}
 
 
 def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:

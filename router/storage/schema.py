@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-HEAD = "0002"  # the newest revision in migrations/versions/: a database stamped with it needs no Alembic run
+HEAD = "0003"  # the newest revision in migrations/versions/: a database stamped with it needs no Alembic run
 
 # Runs, requests and jobs name their repository in `repository`: "" in a repository's own SQLite file (all of
 # it is that repository's), its folder name in a team's database, which holds several (router/database.py).
@@ -91,6 +91,24 @@ feedback = Table(
     Column("final_text", Text, nullable=False),  # scrubbed
     Column("developer", Text, nullable=False, server_default=""),
     sqlite_autoincrement=True,
+)
+
+CHECKPOINTS_S = (30, 120, 600)  # seconds after acceptance at which the editor measures what is left of a completion
+COMMITTED = ("yes", "no", "unknown")
+
+# What became of an accepted completion (docs/roi.md#retained-code): its length, the characters of it still in
+# the document at each checkpoint (a checkpoint the editor did not live to see holds the last measure, taken
+# `tracked_s` after acceptance), and whether a commit harvested since added it.
+retention = Table(
+    "retention", metadata,
+    Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
+    Column("accepted_at", Text, nullable=False),
+    Column("characters", Integer, nullable=False),
+    *(Column(f"retained_{seconds}s", Integer) for seconds in CHECKPOINTS_S),  # NULL until measured
+    Column("tracked_s", Float, nullable=False, server_default="0"),
+    Column("committed", Text, CheckConstraint(f"committed IN {COMMITTED}", name="retention_committed"),
+           nullable=False, server_default="unknown"),
+    Column("commit_sha", Text, nullable=False, server_default=""),
 )
 
 ROLES = ("developer", "lead")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 Z95 = 1.959963984540054
 
 
-def wilson(passed: int, total: int, z: float = Z95) -> tuple[float, float]:
+def wilson(passed: float, total: int, z: float = Z95) -> tuple[float, float]:
     """The 95% Wilson score interval of a pass rate (0, 0 for no cases): honest for small suites."""
     if total == 0:
         return 0.0, 0.0

@@ -49,13 +49,15 @@ def router_config(ls: IdiomServer) -> RouterConfig:
     return dataclasses.replace(config, **{k: v for k, v in overrides.items() if v})
 
 
-def _route(ls: IdiomServer, request: CompletionRequest) -> Routed:
-    """The cascade with the editor's settings (runs in a worker thread)."""
+def _route(ls: IdiomServer, request: CompletionRequest, alternatives: bool) -> Routed:
+    """The cascade with the editor's settings (runs in a worker thread); with `alternatives`, up to
+    `[router] alternatives` further answers."""
     from router.routing import answer, conventions_of
 
     conventions = ls.cached("conventions", lambda: conventions_of(ls.root()))
-    return answer(request, ls.strategies(), router_config(ls), index_config(ls), conventions,
-                  allowed=ls.settings.strategies)
+    config = router_config(ls)
+    return answer(request, ls.strategies(), config, index_config(ls), conventions, allowed=ls.settings.strategies,
+                  alternatives=config.alternatives if alternatives else 0)
 
 
 def preload(ls: IdiomServer) -> None:
@@ -79,10 +81,11 @@ def preload(ls: IdiomServer) -> None:
         ls.log(f"{name} is not ready: {reason}", types.MessageType.Warning)
 
 
-async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
-                        ticket: int = 0) -> tuple[str, dict[str, Any]] | None:
+async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, ticket: int = 0,
+                        alternatives: bool = False) -> tuple[str, dict[str, Any]] | None:
     """(text, decision) for `request`; "" when nothing passed the rules; None when a newer request for
-    the document superseded it (`ticket`) before or while the model ran. Never raises for a model,
+    the document superseded it (`ticket`) before or while the model ran. With `alternatives`, the
+    decision's "alternatives" hold other strategies' answers that passed too. Never raises for a model,
     provider, index or strategy failure: those become the reason, logged for the developer."""
     if not ls.trusted:  # the one way to a model provider or index server: closed in limited mode
         return "", declined(ls, uri, REASON)
@@ -90,7 +93,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest,
         if ticket and ls.superseded(uri, ticket):
             return None
         try:
-            routed = await ls.off_loop(_route, ls, request)
+            routed = await ls.off_loop(_route, ls, request, alternatives)
         except Exception as exc:  # noqa: BLE001 - the editor gets no suggestion, never an error
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
@@ -111,5 +114,5 @@ def declined(ls: IdiomServer, uri: str, reason: str) -> dict[str, Any]:
 
 def _notify(ls: IdiomServer, decision: dict[str, Any]) -> dict[str, Any]:
     ls.decisions[decision["uri"]] = decision
-    ls.protocol.notify(DECISION, {k: v for k, v in decision.items() if k not in ("attempts", "sources")})
+    ls.protocol.notify(DECISION, {k: v for k, v in decision.items() if k not in ("attempts", "sources", "alternatives")})
     return decision

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from server.lsp import commands, completion, diagnostics
+from server.lsp import commands, completion, diagnostics, documents
 from server.lsp.answering import preload
+from server.lsp.retention import finish_all
 from server.lsp.settings import SESSION_KEYS
 from server.lsp.state import IdiomServer
 from server.lsp.trust import REASON, trusted_from
 
-FEATURES = (completion, diagnostics, commands)
+FEATURES = (completion, diagnostics, documents, commands)
 
 
 def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
@@ -44,11 +45,13 @@ def build_server(repo: Path | None = None, token: str = "") -> IdiomServer:
     @ls.feature(types.SHUTDOWN)
     def shutdown(ls: IdiomServer, params: None) -> None:
         ls.shutting_down = True
+        finish_all(ls)  # the editor is closing: what is known of the completions followed is recorded now
 
     @ls.feature(types.EXIT)
     def exit_now(ls: IdiomServer, params: None) -> None:
         # A model call still in flight must not keep the editor waiting: its worker thread would be
         # joined at interpreter exit, for as long as the provider's timeout.
+        finish_all(ls)  # an exit without shutdown: still record what is known
         sys.stdout.flush()
         os._exit(0 if ls.shutting_down else 1)
 

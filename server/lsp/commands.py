@@ -25,6 +25,7 @@ from router.strategies.registry import strategy
 from server.lsp.answering import index_config, preload, request_at, routed_answer
 from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
+from server.lsp.retention import accepted
 from server.lsp.state import CONVERTER, IdiomServer
 from server.lsp.trust import require_trust
 
@@ -116,6 +117,8 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
         raise JsonRpcInvalidParams(f"idiom.feedback: requestId must be a logged request's id, not {request_id!r}")
     await _blocking(ls, record_feedback, ls.root(), request_id, str(argument["outcome"]),
                     str(argument.get("finalText", "")))
+    if argument["outcome"] == "accepted":
+        await accepted(ls, request_id)
     return {"recorded": True, "requestId": request_id}
 
 

@@ -20,6 +20,7 @@ from pygls.io_ import StdoutWriter
 from harvest.errors import InputError
 from server.lsp.framing import ByteSource, FileSource, bodies, frame
 from server.lsp.protocol import BUSY, BUSY_MESSAGE
+from server.lsp.retention import finish_all
 from server.lsp.state import IdiomServer
 
 LOG = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class _OneClientAtATime:
         finally:
             if self.client is ls:
                 self.client = None
+            finish_all(ls)  # the client left: what is known of its accepted completions is recorded
             ls.close()
             await _close(writer)
         self.say(f"the client at {peer} disconnected; still listening")

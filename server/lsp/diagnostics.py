@@ -67,6 +67,19 @@ def schedule(ls: IdiomServer, uri: str, delay_s: float) -> None:
     ls.debounced[uri] = asyncio.ensure_future(later())
 
 
+def changed(ls: IdiomServer, uri: str) -> None:
+    """The document changed: check it again once typing pauses."""
+    schedule(ls, uri, ls.settings.debounce_ms / 1000)
+
+
+def closed(ls: IdiomServer, uri: str) -> None:
+    """The document closed: its pending check is dropped and its diagnostics cleared."""
+    pending = ls.debounced.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
+
 def code_actions(ls: IdiomServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     """"Ask Idiomatic to fix" for each of our diagnostics in the range: idiom.generate on its line (none
     in limited mode, where idiom.generate is refused)."""
@@ -91,17 +104,6 @@ def register(ls: IdiomServer) -> None:
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: IdiomServer, params: types.DidSaveTextDocumentParams) -> None:
         await publish(ls, params.text_document.uri)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
-        schedule(ls, params.text_document.uri, ls.settings.debounce_ms / 1000)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: IdiomServer, params: types.DidCloseTextDocumentParams) -> None:
-        pending = ls.debounced.pop(params.text_document.uri, None)
-        if pending is not None:
-            pending.cancel()
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
 
     ls.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))(code_actions)

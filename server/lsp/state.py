@@ -22,6 +22,7 @@ from harvest import __version__
 from harvest.config import HarvestConfig
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import early_imports_done
+from server.lsp.following import Clock, LoopClock, Offer, Retention
 from server.lsp.protocol import IdiomProtocol, open_document
 from server.lsp.settings import ServerSettings, updated
 
@@ -39,7 +40,7 @@ class IdiomServer(LanguageServer):
 
     protocol: IdiomProtocol
 
-    def __init__(self, repo: Path | None = None, token: str = "") -> None:
+    def __init__(self, repo: Path | None = None, token: str = "", clock: Clock | None = None) -> None:
         super().__init__("idiomatic", __version__, protocol_cls=IdiomProtocol, max_workers=WORKERS)
         self.protocol.token = token
         self.repo = repo  # --repo, else the workspace root sent with initialize
@@ -54,6 +55,8 @@ class IdiomServer(LanguageServer):
         self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs)
         self._strategies: LoadedStrategies | None = None
         self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
+        self.offers: dict[str, list[Offer]] = {}  # uri → the suggestions last offered there (an acceptance is followed)
+        self.retention = Retention(clock or LoopClock())  # accepted completions followed through their edits
 
     def configure(self, sent: Any) -> None:
         """Apply settings from the editor; log what was ignored and why."""
@@ -180,10 +183,12 @@ def decision_payload(uri: str, routed: Routed) -> dict[str, Any]:
             "latencyS": round(sum(a.latency_s for a in routed.attempts), 4),
             "attempts": [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
                           "latencyS": a.latency_s} for a in routed.attempts],
-            "sources": list(completion.sources) if completion else []}
+            "sources": list(completion.sources) if completion else [],
+            "alternatives": [{"requestId": request_id, "strategy": other.strategy, "text": other.text,
+                              "costUsd": other.cost_usd} for other, request_id in routed.alternatives]}
 
 
 def failure_payload(uri: str, reason: str) -> dict[str, Any]:
     """The same shape when the router could not even start (no dataset yet, a broken index, …)."""
     return {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "", "reason": reason,
-            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": []}
+            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": [], "alternatives": []}

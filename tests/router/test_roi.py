@@ -74,6 +74,10 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
                                "'component', 'tsx', 'a.tsx', 'rag', 'r', '[]', 900, 100, 0.09, 0.4, 'answered')")
         db.exec_driver_sql("INSERT INTO feedback (request_id, at, outcome, final_text) VALUES (?, 'now', ?, '')",
                            [(1, "accepted"), (2, "accepted"), (3, "rejected")])
+        # Both accepted answers were followed: 100 characters each, half of the second deleted after 2 minutes.
+        db.exec_driver_sql("INSERT INTO retention (request_id, accepted_at, characters, retained_30s, retained_120s, "
+                           "retained_600s, tracked_s, committed) VALUES (?, 'now', 100, 100, ?, ?, 600, ?)",
+                           [(1, 100, 100, "yes"), (2, 100, 50, "unknown")])
     done = CliRunner().invoke(idiom, ["roi", str(repo), "--json"], env={"IDIOM_ROI_TRAINING_COST_USD": "100"})
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
@@ -81,10 +85,16 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
     assert data["drift"].startswith("drift: the fine-tuned model passed 60%") and not data["offline_model"]
     assert data["usage"]["rag"] == {"requests": 4, "cost_usd": 0.36, "with_feedback": 3, "accepted": 2,
                                     "acceptance": 0.667}
+    assert data["retained"]["rag"] == {
+        "followed": 2, "characters": 200, "retained_30s": 200, "retained_120s": 200, "retained_600s": 150,
+        "committed": {"yes": 1, "no": 0, "unknown": 1}, "share_30s": 1.0, "share_120s": 1.0, "share_600s": 0.75}
     html = (idiom_home(repo) / "reports" / "roi.html").read_text()
     assert html.count("<svg") == 3 and 'id="strategies"' in html and 'id="usage"' in html and "1,520" in html
+    assert 'id="retained"' in html and "75% (150)" in html and "longest common subsequence" in html
     assert not re.search(r"(src|href)=[\"']https?:", html)  # self-contained: nothing fetched to view it
-    assert "| finetuned | 20 | 60% |" in (idiom_home(repo) / "reports" / "roi.md").read_text()
+    markdown = (idiom_home(repo) / "reports" / "roi.md").read_text()
+    assert "| finetuned | 20 | 60% |" in markdown and "| rag | 2 | 200 | 100% (200) | 100% (200) | 75% (150) | 1 | 0 | 1 |" \
+        in markdown
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (make test installs it)")

@@ -203,3 +203,36 @@ def test_plain_is_never_routed_and_finetuned_rag_needs_a_model_and_an_index(repo
     assert available(repo) == ["few_shot", "rag", "finetuned", "finetuned_rag"]
     (Artifacts(repo).index / "manifest.json").unlink()
     assert available(repo) == ["few_shot", "finetuned"]
+
+
+def test_alternatives_come_from_the_next_strategies_within_the_budget(repo: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from router.config import load_index_config
+    from router.database import database
+    from router.generate import request_at
+    from router.providers import load_router_config
+    from router.routing import answer
+    from router.storage.schema import requests
+    from router.strategies.loaded import LoadedStrategies
+
+    for key, value in {"IDIOM_ROUTER_PROVIDER": "openai", "IDIOM_ROUTER_EXPLORATION": "0", "OPENAI_API_KEY": "sk-test",
+                       "IDIOM_INDEX_EMBEDDING_MODEL": "hash"}.items():
+        monkeypatch.setenv(key, value)
+    with fake_llm() as (url, script):
+        monkeypatch.setenv("IDIOM_ROUTER_BASE_URL", url)
+        script.text = GOOD_TSX
+        request = request_at(repo, "Create a Tag component", "src/components/Tag/Tag.tsx", 0)
+        strategies, config, index = LoadedStrategies(repo), load_router_config(repo), load_index_config(repo)
+        single = answer(request, strategies, config, index, {})
+        routed = answer(request, strategies, config, index, {}, alternatives=1)
+        spent = answer(request, strategies, replace(config, latency_budget_s=0), index, {}, alternatives=1)
+    assert single.alternatives == [] and [a.strategy for a in single.attempts] == ["few_shot"]
+    assert routed.completion.strategy == "few_shot" and [c.strategy for c, _ in routed.alternatives] == ["rag"]
+    [(_, alternative_id)] = routed.alternatives
+    with database(repo) as db:
+        row = db.execute(requests.select().where(requests.c.id == alternative_id)).mappings().one()
+    assert (row["strategy"], row["reason"], row["outcome"]) == ("rag", f"alternative to request {routed.request_id}",
+                                                                "answered")
+    # No budget left after the first answer: the next strategy is not even asked.
+    assert spent.completion.strategy == "few_shot" and spent.alternatives == []
+    assert spent.attempts[-1].reason == "skipped: latency budget spent"

@@ -29,6 +29,12 @@ from router.database import (
 from router.errors import RouterError
 from router.feedback import candidates, feedback_counts, record_feedback
 from router.reports.report import latest_figures, run_history, usage
+from router.retention import (
+    match_commits,
+    record_retention,
+    retained_summary,
+    start_retention,
+)
 from router.statistics import measured
 from router.storage import schema
 from router.storage.engines import (
@@ -167,6 +173,37 @@ def test_a_strategy_without_validation_costs_takes_its_recent_answers_mean(tmp_p
         record_feedback(repo, request_id, "accepted")
     [found] = measured(repo, "component", ["few_shot"])
     assert found.cost_usd == pytest.approx(0.03) and (found.passed, found.total) == (4, 4)
+
+
+def test_retained_code_weighs_acceptance_and_reaches_the_report_and_a_commit(tmp_path: Path,
+                                                                            storage_url: str) -> None:
+    from harvest.records import CommitRecord, FileChange, Hunk
+
+    repo = tmp_path / "repo"
+    kept, deleted, unfollowed = logged(repo, 3)
+    for request_id in (kept, deleted, unfollowed):
+        record_feedback(repo, request_id, "accepted")
+    start_retention(repo, kept, 11)
+    start_retention(repo, kept, 99)  # accepted twice: the first record stands
+    start_retention(repo, deleted, 11)
+    record_retention(repo, kept, {30: 11, 120: 11, 600: 11}, 600.0)
+    record_retention(repo, deleted, {30: 0}, 30.0)  # followed to its first checkpoint only, so far
+    # kept counts 1, deleted 0, the one the editor did not follow 1: acceptance weighed by what stayed
+    assert counts_of(repo, "component") == {"rag": (2.0, 3)}
+    summary = retained_summary(repo)["rag"]
+    assert (summary["followed"], summary["characters"], summary["share_30s"], summary["share_600s"]) == \
+        (2, 22, 0.5, 1.0)
+    with database(repo) as db:
+        accepted_at = db.execute(select(schema.retention.c.accepted_at)).scalars().first()
+
+    def commit(sha: str, added: str, path: str = "src/A.tsx") -> CommitRecord:
+        hunk = Hunk("@@ -0,0 +1 @@", 0, 0, 1, 1, "".join(f"+{line}\n" for line in added.splitlines()))
+        return CommitRecord(sha, (), "dev", accepted_at, "m", (FileChange(path, "modified", hunks=(hunk,)),))
+
+    assert match_commits(repo, [commit("a1", "  const B = 2")]) == 0
+    assert {v["committed"]["no"] for v in retained_summary(repo).values()} == {2}
+    assert match_commits(repo, [commit("a1", "  const B = 2"), commit("b2", "const A = 1  ")]) == 2
+    assert retained_summary(repo)["rag"]["committed"] == {"yes": 2, "no": 0, "unknown": 0}
 
 
 def test_the_migrations_build_the_declared_schema(tmp_path: Path, storage_url: str) -> None:

@@ -57,7 +57,12 @@ local answer = answers and answers[client.id]
 if not answer or answer.err then fail("completion: " .. vim.inspect(answer)) end
 local items = answer.result and (answer.result.items or answer.result) or {}
 local first = items[1] or {}
-out("completion", { count = #items, insertText = first.insertText, detail = first.detail })
+local details, ids = {}, {}
+for _, item in ipairs(items) do
+  table.insert(details, item.detail)
+  table.insert(ids, item.command.arguments[1].requestId)
+end
+out("completion", { count = #items, insertText = first.insertText, details = details, ids = ids })
 wait(10000, function() return idiomatic.decision(bufnr) ~= nil end, "idiom/decision")
 out("decision", idiomatic.decision(bufnr))
 
@@ -272,7 +277,8 @@ def test_neovim_completes_and_generates_against_the_real_server(served, tmp_path
     source = served.repo / "src/components/Button/Button.tsx"
     assert source.is_file()
     before = source.read_text()
-    env = {**served.env, "IDIOM_NVIM_CMD": json.dumps(served.command), "IDIOM_NVIM_FILE": str(source)}
+    env = {**served.env, "IDIOM_NVIM_CMD": json.dumps(served.command), "IDIOM_NVIM_FILE": str(source),
+           "IDIOM_ROUTER_ALTERNATIVES": "1", "IDIOM_ROUTER_EXPLORATION": "0"}
     code, out = run_nvim(END_TO_END, tmp_path, served.repo, env)
 
     assert code == 0, out.get("error")
@@ -283,9 +289,13 @@ def test_neovim_completes_and_generates_against_the_real_server(served, tmp_path
     assert out["client"]["settings"] == {"idiomatic": {"latencyBudgetS": 30}}
     assert out["ui"] == {"keymap": True, "command": True, "omnifunc": "v:lua.vim.lsp.omnifunc"}
 
-    assert out["completion"]["count"] == 1
+    # [router] alternatives = 1: the list holds the routed answer and another strategy's, each with its own
+    # request id, which the item's command (sent on CompleteDone) reports when that one is chosen.
+    assert out["completion"]["count"] == 2
     assert out["completion"]["insertText"].strip() == TAG_TSX.strip()
-    assert out["completion"]["detail"].startswith("idiomatic · ")
+    assert [detail.split(" · ")[:2] for detail in out["completion"]["details"]] == [["idiomatic", "few_shot"],
+                                                                                  ["idiomatic", "rag"]]
+    assert len(set(out["completion"]["ids"])) == 2
     decision = out["decision"]
     assert decision["uri"] == source.as_uri() and decision["answered"] is True
 

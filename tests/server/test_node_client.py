@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from router.retention import retained_summary
 from tests.server.conftest import TAG_TSX, Served
 
 EXTENSION = Path(__file__).resolve().parents[2] / "editor-extension"
@@ -52,9 +53,12 @@ def test_drive_js_runs_the_demo_trusted(served) -> None:
     served.script.text = TAG_TSX
     done = subprocess.run([NODE, str(EXTENSION / "client/drive.js"), "--repo", str(served.repo), "--file",
                            "src/components/Tag/Tag.tsx", "--instruction", "Create a Tag component with a tone prop",
-                           "--json", "--", *served.command], cwd=served.repo, env=served.env, capture_output=True,
+                           "--accept", "--json", "--", *served.command], cwd=served.repo, env=served.env, capture_output=True,
                           text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
     result = json.loads(done.stdout)
     assert result["inline"]["text"].strip() == TAG_TSX.strip()
     assert result["generate"]["text"].strip() == TAG_TSX.strip() and result["generate"]["applied"] is True
+    # Accepted, then idiom.generate inserted a second copy after it: the shutdown recorded the first whole.
+    assert result["inline"]["accepted"] and retained_summary(served.repo)[result["inline"]["decision"]["strategy"]][
+        "share_600s"] == 1.0
