@@ -16,7 +16,9 @@ from sqlalchemy import select
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
 from router.feedback import OUTCOMES, record_feedback
+from router.retention import record_retention, start_retention
 from router.storage.schema import requests
+from router.storage.tokens import Token
 from router.strategies.registry import NAMES
 from server.agents import tools
 from server.api.auth import Caller, State
@@ -35,6 +37,8 @@ class CompleteBody(BaseModel):
     language: str = Field("", description="Default: from the path's extension.")
     prefix: str = ""
     suffix: str = ""
+    instruction: str = Field("", description="What to write at the cursor (the editor's generate); empty for an "
+                                             "inline completion.")
     options: Options = Options()
 
 
@@ -69,7 +73,7 @@ def complete(body: CompleteBody, token: Caller, state: State) -> dict[str, Any]:
     and request id (for feedback and explain)."""
     served = state.repository(body.repository, token)
     where = served.inside(body.path)
-    request = CompletionRequest(prefix=body.prefix, suffix=body.suffix, path=where,
+    request = CompletionRequest(prefix=body.prefix, suffix=body.suffix, path=where, instruction=body.instruction,
                                 language=body.language or language_of(where),
                                 **({"max_tokens": body.options.max_tokens} if body.options.max_tokens else {}))
     started = time.perf_counter()
@@ -93,27 +97,52 @@ def generate(body: GenerateBody, token: Caller, state: State) -> dict[str, Any]:
 @router.post("/feedback")
 def feedback(body: FeedbackBody, token: Caller, state: State) -> dict[str, Any]:
     """What the developer did with an answer, stored against its request with the token's pseudonymous id."""
-    logged = logged_request(state, body.request_id)
-    if logged is None or not token.may_use(logged["repository"]):
-        raise HTTPException(404, f"no request {body.request_id} in a repository your token may use")
+    logged = visible_request(state, token, body.request_id)
     served = state.repository(logged["repository"], token)
     record_feedback(served.repo, body.request_id, body.outcome, body.final_text, token.developer)
     state.metrics.feedback.labels(body.outcome).inc()
     return {"request_id": body.request_id, "outcome": body.outcome, "stored": True}
 
 
+class RetentionBody(BaseModel):
+    request_id: int
+    characters: int = Field(0, ge=0, description="The accepted completion's length, when the editor starts "
+                                                 "following it.")
+    retained: dict[int, int] = Field({}, description="Seconds after acceptance → characters still there.")
+    tracked_s: float = Field(0.0, ge=0, description="How long the editor followed it.")
+
+
+@router.post("/retention")
+def retention(body: RetentionBody, token: Caller, state: State) -> dict[str, Any]:
+    """How much of an accepted completion is still in the document at each checkpoint (router/retention.py):
+    the editor starts the record with `characters`, then sends what it measured."""
+    logged = visible_request(state, token, body.request_id)
+    served = state.repository(logged["repository"], token)
+    if body.characters:
+        start_retention(served.repo, body.request_id, body.characters)
+    if body.retained:
+        record_retention(served.repo, body.request_id, body.retained, body.tracked_s)
+    return {"request_id": body.request_id, "stored": True}
+
+
 @router.get("/decision/{request_id}")
 def decision(request_id: int, token: Caller, state: State) -> dict[str, Any]:
     """Why a request was answered as it was: its kind, the strategy, the reason, every attempt, cost and latency."""
-    logged = logged_request(state, request_id)
-    if logged is None or not token.may_use(logged["repository"]):
-        raise HTTPException(404, f"no request {request_id} in a repository your token may use")
-    return logged
+    return visible_request(state, token, request_id)
 
 
 EXPLAINED = (requests.c.id, requests.c.repository, requests.c.at, requests.c.kind, requests.c.language,
              requests.c.path, requests.c.strategy, requests.c.reason, requests.c.attempts, requests.c.outcome,
              requests.c.cost_usd, requests.c.latency_s, requests.c.input_tokens, requests.c.output_tokens)
+
+
+def visible_request(state: State, token: Token, request_id: int) -> dict[str, Any]:
+    """The logged request `request_id` if `token` may see it; 404 otherwise (another repository's is not told
+    apart from one that does not exist)."""
+    logged = logged_request(state, request_id)
+    if logged is None or not token.may_use(logged["repository"]):
+        raise HTTPException(404, f"no request {request_id} in a repository your token may use")
+    return logged
 
 
 def logged_request(state: State, request_id: int) -> dict[str, Any] | None:

@@ -1,11 +1,13 @@
-"""The reading routes: `GET /v1/search` (what RAG retrieves for a query or a position) and `GET
-/v1/conventions` (the rules that apply to a path, with evidence), the answers of `idiom mcp`'s tools."""
+"""The reading routes: `GET /v1/search` (what RAG retrieves for a query or a position), `GET /v1/conventions`
+(the rules that apply to a path, with evidence), the answers of `idiom mcp`'s tools, and `GET
+/v1/conventions/file`, the conventions file itself, which a connected editor checks its files with."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
 
 from server.agents import tools
 from server.api.auth import Caller, State
@@ -26,3 +28,10 @@ def search(token: Caller, state: State, repository: str, query: str = "", path: 
 def conventions(token: Caller, state: State, repository: str, path: str) -> dict[str, Any]:
     """The mined conventions that apply to `path`, rules before habits, each with its evidence and examples."""
     return {"repository": repository, **tools.conventions_for(state.repository(repository, token), path)}
+
+
+@router.get("/conventions/file", response_class=PlainTextResponse)
+def conventions_file(token: Caller, state: State, repository: str) -> PlainTextResponse:
+    """The repository's mined conventions file (YAML): an editor connected to this server lints with it."""
+    path = state.repository(repository, token).conventions_file()
+    return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="application/yaml")
