@@ -1,6 +1,6 @@
 """The ROI report's team view, from a team database's request log: per repository, kind and strategy (requests,
 answered, cost, feedback and acceptance), and per developer only as counts, never a name or an id (a lead
-reading it learns how use is spread, not who used it)."""
+reading it learns how use is spread, not who used it), unless the lead asks for the tokens' names."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from router.storage.schema import feedback, requests
+from router.storage.tokens import all_tokens
 
 
-def team_view(db: Connection, repositories: Sequence[str]) -> dict[str, Any]:
-    """The team's figures over `repositories` (the ones the reader may see)."""
+def team_view(db: Connection, repositories: Sequence[str], named: bool = False) -> dict[str, Any]:
+    """The team's figures over `repositories` (the ones the reader may see); with `named`, each developer's
+    counts carry the name of the token they used."""
     mine = requests.c.repository.in_(list(repositories))
     groups = (requests.c.repository, requests.c.kind, requests.c.strategy)
     used = db.execute(select(*groups, func.count(), func.sum(case((requests.c.outcome == "answered", 1), else_=0)),
@@ -31,10 +33,12 @@ def team_view(db: Connection, repositories: Sequence[str]) -> dict[str, Any]:
         rows.append({"repository": repository, "kind": kind, "strategy": strategy, "requests": count,
                      "answered": int(answered or 0), "cost_usd": round(float(cost or 0.0), 6), "feedback": rated,
                      "accepted": accepted, "acceptance": round(accepted / rated, 3) if rated else None})
-    per_developer = db.execute(select(func.count(), func.sum(requests.c.cost_usd))
+    per_developer = db.execute(select(requests.c.developer, func.count(), func.sum(requests.c.cost_usd))
                                .where(mine, requests.c.developer != "").group_by(requests.c.developer)).all()
-    developers = sorted(({"requests": count, "cost_usd": round(float(cost or 0.0), 6)}
-                         for count, cost in per_developer), key=lambda d: (-d["requests"], -d["cost_usd"]))
+    names = {token.developer: token.name for token in all_tokens(db)} if named else {}
+    developers = sorted(({"requests": count, "cost_usd": round(float(cost or 0.0), 6),
+                          **({"name": names.get(developer, "(unknown token)")} if named else {})}
+                         for developer, count, cost in per_developer), key=lambda d: (-d["requests"], -d["cost_usd"]))
     return {"by_repository_kind_strategy": rows, "developers": developers}
 
 
@@ -46,6 +50,8 @@ def team_markdown(view: dict[str, Any]) -> str:
         acceptance = "–" if row["acceptance"] is None else f"{row['acceptance']:.0%} of {row['feedback']}"
         lines.append(f"| {row['repository']} | {row['kind']} | {row['strategy']} | {row['requests']} | "
                      f"{row['answered']} | {row['cost_usd']:.4f} | {acceptance} |")
-    counts = ", ".join(str(d["requests"]) for d in view["developers"]) or "none"
-    lines += ["", f"Requests per developer (counts only, largest first): {counts}", ""]
+    counts = ", ".join(f"{d['name']} {d['requests']}" if "name" in d else str(d["requests"])
+                       for d in view["developers"]) or "none"
+    shown = "by token name" if any("name" in d for d in view["developers"]) else "counts only"
+    lines += ["", f"Requests per developer ({shown}, largest first): {counts}", ""]
     return "\n".join(lines)

@@ -119,11 +119,11 @@ def rollback(name: str, body: ModelBody, token: Lead, state: State) -> dict[str,
 
 
 @router.get("/roi", response_model=None)
-def roi(repository: str, token: Lead, state: State,
-        format: str = "json") -> dict[str, Any] | HTMLResponse | PlainTextResponse:
+def roi(repository: str, token: Lead, state: State, format: str = "json",
+        name_developers: bool = False) -> dict[str, Any] | HTMLResponse | PlainTextResponse:
     """The ROI report of `repository` (as `idiom roi` writes it) in `format` html, md or json, with the team
     view: per repository, kind and strategy over the repositories your token may use, and per developer as
-    counts only."""
+    counts only (with `name_developers`, the name of each developer's token)."""
     import json
 
     from router.config import load_roi_config
@@ -135,7 +135,7 @@ def roi(repository: str, token: Lead, state: State,
     served = state.repository(repository, token)
     paths = write_report(served.repo, load_roi_config(served.repo))
     with state.engine.connect() as db:
-        team = team_view(db, _visible(state, token))
+        team = team_view(db, _visible(state, token), named=name_developers)
     if format == "json":
         return {**json.loads(paths["json"].read_text(encoding="utf-8")), "repository": repository, "team": team}
     if format == "md":

@@ -114,6 +114,8 @@ def test_the_team_server_answers_each_route_for_the_tokens_scopes_and_roles(repo
         assert team["developers"] == [{"requests": 2, "cost_usd": team["developers"][0]["cost_usd"]}]
         markdown = http.get("/v1/roi", params={"repository": "acme", "format": "md"}, headers=bearer(lead)).text
         assert "## Team" in markdown and "ada" not in markdown
+        named = http.get("/v1/roi", params={"repository": "acme", "name_developers": "true"}, headers=bearer(lead))
+        assert [d["name"] for d in named.json()["team"]["developers"]] == ["ada"]  # only when the lead asks
         assert "<h2>Team</h2>" in http.get("/v1/roi", params={"repository": "acme", "format": "html"},
                                            headers=bearer(lead)).text
         assert "model" in one_line_error(http.post("/v1/models/acme/rollback", json={"repository": "acme"},
