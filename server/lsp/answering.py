@@ -1,5 +1,6 @@
 """From an editor position to a routed answer: build the request, wait for a model slot, run the
-router's cascade off the event loop, then tell the editor what was decided."""
+router's cascade off the event loop (or ask the team server, server/lsp/team.py, when the editor set one),
+then tell the editor what was decided."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from lsprotocol import types
 from router.contracts import CompletionRequest
 from router.requests import request_in
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
+from server.lsp.team import (
+    TeamUnreachable,
+    decision_of,
+    editor_conventions,
+    reached,
+    team_of,
+)
 from server.lsp.trust import REASON
 
 if TYPE_CHECKING:  # the router is imported on the first request, not when the server starts
@@ -52,12 +60,22 @@ def router_config(ls: IdiomServer) -> RouterConfig:
 def _route(ls: IdiomServer, request: CompletionRequest, alternatives: bool) -> Routed:
     """The cascade with the editor's settings (runs in a worker thread); with `alternatives`, up to
     `[router] alternatives` further answers."""
-    from router.routing import answer, conventions_of
+    from router.routing import answer
 
-    conventions = ls.cached("conventions", lambda: conventions_of(ls.root()))
     config = router_config(ls)
-    return answer(request, ls.strategies(), config, index_config(ls), conventions, allowed=ls.settings.strategies,
-                  alternatives=config.alternatives if alternatives else 0)
+    return answer(request, ls.strategies(), config, index_config(ls), editor_conventions(ls),
+                  allowed=ls.settings.strategies, alternatives=config.alternatives if alternatives else 0)
+
+
+def _answer(ls: IdiomServer, uri: str, request: CompletionRequest, alternatives: bool) -> tuple[str, dict[str, Any]]:
+    """The answer's text and its decision (runs in a worker thread): the team server's when the editor set one,
+    else this machine's cascade."""
+    team = team_of(ls)
+    if team is not None:
+        answered = team.complete(request)
+        return answered.get("text", ""), decision_of(uri, answered)
+    routed = _route(ls, request, alternatives)
+    return (routed.completion.text if routed.completion else ""), decision_payload(uri, routed)
 
 
 def preload(ls: IdiomServer) -> None:
@@ -65,11 +83,11 @@ def preload(ls: IdiomServer) -> None:
     first request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and
     is tried again then."""
     from router.providers import import_sdk
-    from router.routing import conventions_of
 
     try:
-        repo = ls.root()
-        ls.cached("conventions", lambda: conventions_of(repo))
+        editor_conventions(ls)
+        if team_of(ls) is not None:  # the team server answers: nothing of the router's to load here
+            return
         strategies = ls.strategies()
         names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)
         config = router_config(ls)
@@ -92,19 +110,25 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
     async with ls.slots():
         if ticket and ls.superseded(uri, ticket):
             return None
+        team = team_of(ls)
         try:
-            routed = await ls.off_loop(_route, ls, request, alternatives)
+            text, payload = await ls.off_loop(_answer, ls, uri, request, alternatives)
+        except TeamUnreachable as exc:  # said once in the output panel, not on every keystroke
+            reached(ls, team, exc)
+            return "", declined(ls, uri, str(exc))
         except Exception as exc:  # noqa: BLE001 - the editor gets no suggestion, never an error
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             ls.log(f"no suggestion for {request.path}: {reason}", types.MessageType.Warning)
             return "", declined(ls, uri, reason)
-    for attempt in routed.attempts:
-        if not attempt.passed:
-            ls.log(f"{request.path}: {attempt.strategy} {attempt.reason}", types.MessageType.Info)
-    decision = _notify(ls, decision_payload(uri, routed))
+    if team is not None:
+        reached(ls, team)
+    for attempt in payload["attempts"]:
+        if not attempt["passed"]:
+            ls.log(f"{request.path}: {attempt['strategy']} {attempt['reason']}", types.MessageType.Info)
+    decision = _notify(ls, payload)
     if ticket and ls.superseded(uri, ticket):
         return None
-    return (routed.completion.text if routed.completion else ""), decision
+    return text, decision
 
 
 def declined(ls: IdiomServer, uri: str, reason: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from server.lsp.diagnostics import publish
 from server.lsp.protocol import COMMAND_FAILED, kind_of_json
 from server.lsp.retention import accepted
 from server.lsp.state import CONVERTER, IdiomServer
+from server.lsp.team import TeamUnreachable, team_of
 from server.lsp.trust import require_trust
 
 T = TypeVar("T")
@@ -73,7 +74,7 @@ async def _blocking(ls: IdiomServer, function: Callable[..., T], *args: Any) -> 
     """Run `function` off the loop; the project's own errors become a JSON-RPC error with their message."""
     try:
         return await ls.off_loop(function, *args)
-    except IdiomError as exc:
+    except (IdiomError, TeamUnreachable) as exc:
         raise JsonRpcServerError(str(exc), COMMAND_FAILED) from None
 
 
@@ -115,8 +116,12 @@ async def feedback(ls: IdiomServer, *args: Any) -> dict[str, Any]:
     request_id = argument["requestId"]
     if not isinstance(request_id, int) or isinstance(request_id, bool) or request_id <= 0:
         raise JsonRpcInvalidParams(f"idiom.feedback: requestId must be a logged request's id, not {request_id!r}")
-    await _blocking(ls, record_feedback, ls.root(), request_id, str(argument["outcome"]),
-                    str(argument.get("finalText", "")))
+    team = team_of(ls)
+    if team is not None:  # the request was logged by the team server: so is what became of it
+        await _blocking(ls, team.feedback, request_id, str(argument["outcome"]), str(argument.get("finalText", "")))
+    else:
+        await _blocking(ls, record_feedback, ls.root(), request_id, str(argument["outcome"]),
+                        str(argument.get("finalText", "")))
     if argument["outcome"] == "accepted":
         await accepted(ls, request_id)
     return {"recorded": True, "requestId": request_id}

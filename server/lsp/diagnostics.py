@@ -21,11 +21,10 @@ SEVERITIES = {"warning": types.DiagnosticSeverity.Warning, "info": types.Diagnos
 def violations_of(ls: IdiomServer, uri: str) -> list[Violation]:
     """The open document's convention breaks (runs in a worker thread: it may parse the file)."""
     from harvest.conventions.lint import lint_text
-    from router.routing import conventions_of
+    from server.lsp.team import editor_conventions
 
-    repo = ls.root()
-    rules = list(ls.cached("conventions", lambda: conventions_of(repo)).values())
-    return lint_text(repo, ls.path_of(uri), ls.open_document(uri).source, rules)
+    rules = list(editor_conventions(ls).values())
+    return lint_text(ls.root(), ls.path_of(uri), ls.open_document(uri).source, rules)
 
 
 def diagnostic(violation: Violation) -> types.Diagnostic:

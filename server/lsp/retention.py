@@ -9,12 +9,15 @@ thread. The clock, with its timers, is the server's (`IdiomServer(clock=...)`; s
 
 from __future__ import annotations
 
+import functools
+
 from lsprotocol import types
 
 from router.retention import record_retention, start_retention
 from router.storage.schema import CHECKPOINTS_S
 from server.lsp.following import Followed
 from server.lsp.state import IdiomServer
+from server.lsp.team import team_of
 
 
 async def accepted(ls: IdiomServer, request_id: int) -> None:
@@ -27,7 +30,9 @@ async def accepted(ls: IdiomServer, request_id: int) -> None:
     if offer is None or document is None:
         return
     del ls.offers[uri]  # one of them was taken: the others were passed over
-    await ls.off_loop(start_retention, ls.root(), request_id, len(offer.text))
+    team = team_of(ls)  # a team server logged the request: the record is on its database
+    await ls.off_loop(team.start_retention if team else functools.partial(start_retention, ls.root()), request_id,
+                      len(offer.text))
     followed, clock = ls.retention.follow(uri, request_id, document, offer), ls.retention.clock
     for seconds in CHECKPOINTS_S:
         clock.later(followed.accepted_at + seconds - clock.now(), lambda: _settle(ls))
@@ -59,6 +64,8 @@ def finish_all(ls: IdiomServer) -> None:
 
 def _save(ls: IdiomServer, followed: Followed) -> None:
     try:
-        record_retention(ls.root(), followed.request_id, dict(followed.retained), ls.retention.tracked_s(followed))
+        team = team_of(ls)
+        save = team.record_retention if team else functools.partial(record_retention, ls.root())
+        save(followed.request_id, dict(followed.retained), ls.retention.tracked_s(followed))
     except Exception as exc:  # noqa: BLE001 - a measure lost must not stop the editor's session
         ls.log(f"retained code of request {followed.request_id} not recorded: {exc}", types.MessageType.Warning)

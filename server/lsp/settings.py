@@ -33,6 +33,10 @@ class ServerSettings:
     provider_base_url: str = setting("The model provider's endpoint (OpenAI-compatible or Anthropic); empty = "
                                      "[router] base_url.", "")
     index_url: str = setting("A Chroma server for retrieval; empty = [index] url.", "")
+    team_url: str = setting("The team server (`idiom api`) that answers completions, generate and feedback, with the "
+                            "token from IDIOM_TOKEN or the OS keyring; empty = this machine's router.", "")
+    team_repository: str = setting("The repository's name on the team server; empty = the workspace folder's name.",
+                                   "")
     max_tokens: int = setting("Longest completion offered as you type.", 128)
     debounce_ms: int = setting("Quiet time after an edit before the file's conventions are checked again.", 400)
     max_concurrency: int = setting("Model calls in flight at once; further requests wait (and are dropped if "

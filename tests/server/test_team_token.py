@@ -1,0 +1,24 @@
+"""Where the editor finds its team-server token: IDIOM_TOKEN, else the OS keyring; a machine without a keyring
+(a headless one) means no token, said by the first request, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from harvest.errors import InputError
+from server.lsp.team import TeamServer, team_token
+
+URL = "https://idiom.example.com"
+
+
+def test_the_environment_wins_and_a_missing_keyring_means_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # what a headless machine has
+    monkeypatch.setenv("IDIOM_TOKEN", "  idiom_from-the-environment \n")
+    assert team_token(URL) == "idiom_from-the-environment"
+    monkeypatch.delenv("IDIOM_TOKEN")
+    assert team_token(URL) == ""
+
+
+def test_a_server_without_a_token_says_how_to_give_one() -> None:
+    with pytest.raises(InputError, match="set IDIOM_TOKEN, or store it in the OS keyring"):
+        TeamServer(URL, "acme", "").call("GET", "/v1/conventions/file")
