@@ -1,7 +1,7 @@
 """The team server under load: `idiom api` on loopback with an instant fake provider, PostgreSQL and SQLite
 side by side.
 
-    python bench/api_bench.py [--clients 50] [--requests 20] [--developers 5] [--deadline 300]
+    python bench/api_bench.py [--clients 50] [--requests 20] [--developers 5] [--think 0] [--deadline 300]
                               [--databases postgresql,sqlite] [--json]
 
 The bundled example (bench/server/cases.py `example`, harvested and indexed once under bench/.work/server)
@@ -9,7 +9,9 @@ is served as `acme` by the real `idiom api serve` (a subprocess, as tests/server
 on a throwaway PostgreSQL cluster (tests/postgres.py) and on SQLite under --data. A local fake OpenAI server,
 in a process of its own, answers every model call at once. --clients httpx.AsyncClient clients (spread over
 --developers tokens) each send --requests completions at the end of a line of the example's file and post
-feedback on each answer, all at once; the run stops at --deadline seconds whatever is left.
+feedback on each answer, all at once; the run stops at --deadline seconds whatever is left. With --think S
+each client pauses about S seconds (0.5 S to 1.5 S, seeded) after each answer, as a developer typing does:
+without it, 50 clients back to back measure how long a request queues behind the 49 others.
 
 Measured: the server's overhead on `/v1/complete` (what the client waited minus the provider calls' time the
 request log records for it) p50/p95, requests per second, errors (any non-200 or broken connection), and,
@@ -58,9 +60,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def client(url: str, token: str, number: int, requests: int, prefixes: list[str], deadline: float,
-                 out: dict[str, Any]) -> None:
-    """One developer's editor: complete, then say what they kept, `requests` times."""
+                 out: dict[str, Any], think: float = 0.0) -> None:
+    """One developer's editor: complete, then say what they kept, `requests` times, pausing about `think`
+    seconds after each answer."""
+    import random
+
     import httpx
+
+    pauses = random.Random(number)
+    if think:
+        await asyncio.sleep(pauses.uniform(0, think))  # developers do not all start typing at one instant
 
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
         for index in range(requests):
@@ -86,6 +95,8 @@ async def client(url: str, token: str, number: int, requests: int, prefixes: lis
                     out["errors"].append(f"feedback {kept.status_code}: {kept.text[:120]}")
             except httpx.HTTPError as exc:
                 out["errors"].append(f"{type(exc).__name__}")
+            if think:
+                await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
 
 
 def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -132,7 +143,7 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
 
             async def everyone() -> None:
                 await asyncio.gather(*(client(server.url, tokens[n % len(tokens)], n, args.requests, prefixes,
-                                              deadline, out) for n in range(args.clients)))
+                                              deadline, out, args.think) for n in range(args.clients)))
 
             asyncio.run(everyone())
             seconds = time.perf_counter() - started
@@ -147,7 +158,7 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
             cluster.stop()
     overhead = [(waited - provider_s.get(request_id, 0.0)) * 1000 for request_id, waited in out["waited"].items()]
     acknowledged = set(out["acknowledged"])
-    return {"database": database, "clients": args.clients, "completions": len(out["waited"]),
+    return {"database": database, "clients": args.clients, "think_s": args.think, "completions": len(out["waited"]),
             "seconds": round(seconds, 1), "per_second": round(len(out["waited"]) / seconds, 1) if seconds else 0.0,
             "overhead_p50_ms": round(statistics.median(overhead), 1) if overhead else None,
             "overhead_p95_ms": round(percentile(overhead, 0.95), 1) if overhead else None,
@@ -157,13 +168,13 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    rows = [("| database | clients | completions | per second | overhead p50 / p95 (ms) | feedback acknowledged / "
-            "lost / duplicated | errors |"), "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [("| database | clients | think (s) | completions | per second | overhead p50 / p95 (ms) | feedback "
+             "acknowledged / lost / duplicated | errors |"), "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         if "skipped" in r:
-            rows.append(f"| {r['database']} | skipped: {r['skipped']} |||||| ")
+            rows.append(f"| {r['database']} | skipped: {r['skipped']} ||||||| ")
             continue
-        rows.append(f"| {r['database']} | {r['clients']} | {r['completions']} | {r['per_second']} | "
+        rows.append(f"| {r['database']} | {r['clients']} | {r['think_s']} | {r['completions']} | {r['per_second']} | "
                     f"{r['overhead_p50_ms']} / {r['overhead_p95_ms']} | {r['feedback_acknowledged']} / "
                     f"{r['feedback_lost']} / {r['feedback_duplicated']} | {r['errors']} |")
     return "\n".join(rows)
@@ -174,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50, help="Concurrent clients (default 50).")
     parser.add_argument("--requests", type=int, default=20, help="Completions per client (default 20).")
     parser.add_argument("--developers", type=int, default=5, help="Tokens the clients share (default 5).")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="Seconds each client pauses after an answer, about (default 0: back to back).")
     parser.add_argument("--deadline", type=float, default=300.0, help="Stop loading after this many seconds.")
     parser.add_argument("--databases", default="postgresql,sqlite", help="Comma-separated: postgresql, sqlite.")
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
     args = parser.parse_args(argv)
-    if not (1 <= args.clients <= 500 and 1 <= args.requests <= 1000 and 1 <= args.developers <= args.clients):
-        parser.error("--clients 1..500, --requests 1..1000, --developers 1..clients")
+    if not (1 <= args.clients <= 500 and 1 <= args.requests <= 1000 and 1 <= args.developers <= args.clients
+            and 0 <= args.think <= 60):
+        parser.error("--clients 1..500, --requests 1..1000, --developers 1..clients, --think 0..60")
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     if not databases or set(databases) - {"postgresql", "sqlite"}:
         parser.error("--databases takes postgresql and/or sqlite")
