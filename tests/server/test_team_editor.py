@@ -1,8 +1,8 @@
-"""The editor against the team server: the real `idiom serve` (pytest-lsp) with `teamUrl` set and the token in
-IDIOM_TOKEN (and the Neovim plugin with the same settings), the real `idiom api serve` answering for the harvested example. The developer's checkout has no
-harvest and no provider of its own: its completions, feedback and retained code go to the team server, its
-diagnostics run locally on the conventions fetched from it. When the server goes away the editor keeps its
-diagnostics, offers nothing, and says so once in the output panel."""
+"""The editor against the team server: the real `idiom serve` (pytest-lsp, and the Neovim plugin) with
+`teamUrl` set and the token in IDIOM_TOKEN, the real `idiom api serve` answering for the harvested example.
+The developer's checkout has no harvest and no provider of its own: its completions, feedback and retained
+code go to the team server, its diagnostics run locally on the conventions fetched from it. When the server
+goes away the editor keeps its diagnostics, offers nothing, and says so once in the output panel."""
 
 from __future__ import annotations
 
