@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import click
+
+from harvest.store import HOME_ENV
 
 DATA = click.option("--data", type=click.Path(path_type=Path, file_okay=False), required=True,
                     envvar="IDIOM_API_DATA", show_envvar=True,
@@ -44,6 +47,9 @@ def serve_command(data: Path, repos: tuple[str, ...], host: str, port: int, log_
     from server.lsp.warmup import warm_up
 
     served = served_repositories(repos)
+    if len(served) > 1 and os.environ.get(HOME_ENV):
+        click.echo(f"warning: {HOME_ENV} is set, so the served repositories share one artifact folder (their "
+                   "indexes and models would mix); unset it to keep each repository's in its own .idiom/", err=True)
     state = open_state(data, served, load_api_config())
     log_to = log_file or data / "api.log"
     logging.basicConfig(filename=log_to, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
