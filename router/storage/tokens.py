@@ -38,12 +38,17 @@ class Token:
         return not self.repos or repository in self.repos
 
 
-def create_token(db: Connection, name: str, role: str, repos: tuple[str, ...] = ()) -> str:
-    """Store a new token for `name` and return it: the only time it can be read."""
+def check_new_token(name: str, role: str) -> None:
+    """What a token's name and role must be, before anything is stored (InputError saying what to change)."""
     if role not in ROLES:
         raise InputError(f"role {role!r}; valid: {', '.join(ROLES)}")
     if not name.strip():
         raise InputError("a token needs a name (who or what uses it)")
+
+
+def create_token(db: Connection, name: str, role: str, repos: tuple[str, ...] = ()) -> str:
+    """Store a new token for `name` and return it: the only time it can be read."""
+    check_new_token(name, role)
     if db.execute(select(tokens.c.id).where(tokens.c.name == name)).first() is not None:
         raise InputError(f"a token named {name!r} exists (names are not reused, even once revoked); choose another")
     token = PREFIX + secrets.token_urlsafe(32)

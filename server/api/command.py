@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from harvest.errors import InputError
 from harvest.store import HOME_ENV
 
 DATA = click.option("--data", type=click.Path(path_type=Path, file_okay=False), required=True,
@@ -74,8 +75,9 @@ def token_group() -> None:
 @click.option("--repos", default="", help="Comma-separated repository names it may use (default: every one).")
 def create_command(data: Path, name: str, role: str, repos: str) -> None:
     """Make a token for NAME (who or what uses it) and print it, once: store it where its user keeps secrets."""
-    from router.storage.tokens import create_token
+    from router.storage.tokens import check_new_token, create_token
 
+    check_new_token(name, role)  # before the database is made: a refused token leaves nothing behind
     with _database(data) as db:
         token = create_token(db, name, role, tuple(r.strip() for r in repos.split(",") if r.strip()))
     click.echo(token)
@@ -88,10 +90,13 @@ def create_command(data: Path, name: str, role: str, repos: str) -> None:
 def list_command(data: Path, as_json: bool) -> None:
     """The tokens: name, role, repositories, pseudonymous developer id, made and revoked."""
     from router.storage.tokens import all_tokens
+    from server.api.state import server_database_exists
 
-    with _database(data) as db:
-        found = [{"name": t.name, "role": t.role, "repos": list(t.repos), "developer": t.developer,
-                  "created_at": t.created_at, "revoked_at": t.revoked_at} for t in all_tokens(db)]
+    found = []
+    if server_database_exists(data):  # reading makes no database
+        with _database(data) as db:
+            found = [{"name": t.name, "role": t.role, "repos": list(t.repos), "developer": t.developer,
+                      "created_at": t.created_at, "revoked_at": t.revoked_at} for t in all_tokens(db)]
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
@@ -107,7 +112,10 @@ def list_command(data: Path, as_json: bool) -> None:
 def revoke_command(data: Path, name: str) -> None:
     """Revoke the token NAME at once; its requests stay in the log under its pseudonym."""
     from router.storage.tokens import revoke_token
+    from server.api.state import server_database_exists
 
+    if not server_database_exists(data):
+        raise InputError(f"no live token named {name!r}: {data} holds no tokens yet (`idiom api token create`)")
     with _database(data) as db:
         revoke_token(db, name)
     click.echo(f"token {name!r} revoked")

@@ -26,6 +26,11 @@ from server.api.metrics import Metrics
 LOG_FIELDS: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields")
 
 
+def server_database_exists(data: Path) -> bool:
+    """Whether the team server has a database to read: the team's, or `DATA/idiom.db` made by an earlier run."""
+    return bool(load_team_config().database_url) or (data.resolve() / "idiom.db").is_file()
+
+
 def server_database_url(data: Path) -> str:
     """The team server's database: `[team] database_url` (or IDIOM_TEAM_DATABASE_URL), else `DATA/idiom.db`."""
     return load_team_config().database_url or sqlite_url(data.resolve() / "idiom.db")

@@ -640,6 +640,21 @@ CASES: tuple[Case, ...] = (
     Case("mcp/port-without-http", "mcp --repo {repo} --port 9000", error("--port only applies with --http")),
     Case("mcp/port-too-high", "mcp --repo {repo} --http --port 70000", usage("--port")),
     Case("mcp/http-exposed-host", "mcp --repo {repo} --http --host 0.0.0.0", error("pass --i-understand-this-exposes-code")),
+
+    # idiom api serve|token: argument errors, and tokens of a data folder (nothing is served)
+    Case("api/serve-repos-without-path", "api serve --data {scratch}/api --repos acme", error("give NAME=PATH")),
+    Case("api/serve-repo-missing", "api serve --data {scratch}/api --repos acme={world}/nowhere",
+         error("is not a folder")),
+    Case("api/serve-repo-bad-name", "api serve --data {scratch}/api --repos 'a b={repo}'",
+         error("use letters, digits")),
+    Case("api/serve-nothing-to-serve", "api serve --data {scratch}/api", error("no repositories to serve")),
+    Case("api/serve-port-too-high", "api serve --data {scratch}/api --repos acme={repo} --port 70000",
+         usage("--port")),
+    Case("api/serve-data-a-file", "api serve --data {repo}/package.json --repos acme={repo}", usage("is a file")),
+    Case("api/token-bad-role", "api token create ada --data {scratch}/api --role boss", usage("'boss' is not one of")),
+    Case("api/token-empty-name", "api token create ' ' --data {scratch}/api", error("a token needs a name")),
+    Case("api/token-list-empty", "api token list --data {scratch}/api --json", OK),
+    Case("api/token-revoke-unknown", "api token revoke nobody --data {scratch}/api", error("no live token named")),
 )
 CASE_COUNT = len(CASES)
 

@@ -61,7 +61,7 @@ def test_the_extension_takes_its_program_and_endpoints_from_user_settings_only()
     untrusted = manifest["capabilities"]["untrustedWorkspaces"]
     assert untrusted["supported"] == "limited"
     restricted = {"idiomatic.launch.command", "idiomatic.launch.args", "idiomatic.providerBaseUrl",
-                  "idiomatic.indexUrl"}
+                  "idiomatic.indexUrl", "idiomatic.teamUrl"}
     assert set(untrusted["restrictedConfigurations"]) == restricted
     settings = manifest["contributes"]["configuration"]["properties"]
     assert {key for key, spec in settings.items() if spec.get("scope") == "machine"} == restricted
