@@ -1,7 +1,8 @@
-"""The language server against a team's `idiom api` (docs/team.md, "The editor"): with `teamUrl` set,
-completions, generate, feedback and explain go to the team server with the developer's token, so one router
-learns from the whole team, while diagnostics stay local, on the conventions fetched from the server and kept
-in `.idiom/team/` (the last copy serves while the server is away).
+"""The language server against a team's `idiom api` (docs/team.md, "The editor against the team server"):
+with `teamUrl` set, completions, generate, feedback and retained code go to the team server with the
+developer's token, so one router learns from the whole team (explain shows the decision it returned), while
+diagnostics stay local, on the conventions fetched from the server and kept in `.idiom/team/` (the last copy
+serves while the server is away).
 
 The token comes from `IDIOM_TOKEN`, else the OS keyring (service `idiomatic`, the team URL as the user name),
 never from a settings file: a repository's editor settings must not carry a credential, or choose where one
