@@ -1,12 +1,14 @@
 """What `idiom mcp` holds for its repository while it serves: the strategies (the router's `LoadedStrategies`,
 as the language server holds them), the mined conventions and the open retrieval index, each loaded on first
 use and again only when its file changes (a re-harvest, a re-index), so a tool call pays for the answer,
-never for opening the index or reading the dataset. Settings are read on each call: they are small, and a
-changed `idiom.toml` applies without a restart."""
+never for opening the index or reading the dataset. Settings are read again at most once a second (reading
+them, with the user's config and the trust checks, cost about 2 ms a request on the team server): a changed
+`idiom.toml` applies within a second, without a restart."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,11 +42,11 @@ class AgentState:
     def router_config(self) -> RouterConfig:
         """`[router]`: the user's config, and the repository's idiom.toml without its trusted-only settings
         (a provider endpoint) until the user trusts it (docs/trust.md)."""
-        return load_router_config(self.repo)
+        return self._once("router_config", _this_second(), lambda: load_router_config(self.repo))
 
     def index_config(self) -> IndexConfig:
         """`[index]`, read the same way."""
-        return load_index_config(self.repo)
+        return self._once("index_config", _this_second(), lambda: load_index_config(self.repo))
 
     def conventions_file(self, dataset: str = "") -> Path:
         """The conventions.yaml of `dataset` (default: the one `Artifacts` chooses); an error saying what to
@@ -110,6 +112,11 @@ class AgentState:
                 held = (stamp, load())
                 self._held[key] = held
             return held[1]
+
+
+def _this_second() -> int:
+    """The stamp of settings read from files: a new one each second."""
+    return int(time.monotonic())
 
 
 def _first_line(error: Exception) -> str:
