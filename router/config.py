@@ -96,6 +96,9 @@ class RoiConfig:
     minutes_saved_per_accepted: float = setting("Minutes an accepted suggestion saves against writing it by hand.", 2.0, low=0)
     minutes_to_fix_failed: float = setting("Minutes a developer loses on a suggestion that breaks the rules.", 1.0, low=0)
     hourly_cost_usd: float = setting("Loaded cost of a developer hour.", 90.0, low=0)
+    seconds_per_kept_character: float = setting("Typing time one character of an inline completion still there 10 "
+                                                "minutes after it was accepted saves (about 40 words a minute).",
+                                                0.3, low=0)
     training_runs_per_month: float = setting("Fine-tuning runs per month (retraining as the code moves).", 1.0, low=0)
     training_cost_usd: float = setting("Cost of one training run when the registry has no figure (GPU time, "
                                        "or the OpenAI job's cost).", 10.0, low=0)

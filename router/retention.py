@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import LCSseq
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.engine import Connection
 
 from harvest.records import CommitRecord
 from router.database import database, exists, repository_key
+from router.kinds import INLINE
 from router.storage.schema import CHECKPOINTS_S, now, requests, retention
 
 # A completion reached a commit when at least this share of its non-blank lines is among one commit's added lines.
@@ -93,6 +94,29 @@ def retained_summary(repo: Path) -> dict[str, dict[str, Any]]:
         for seconds in CHECKPOINTS_S:
             entry[f"share_{seconds}s"] = (round(entry[f"retained_{seconds}s"] / measured[seconds], 3)
                                           if measured[seconds] else None)
+    return found
+
+
+def inline_kept(repo: Path) -> dict[str, dict[str, Any]]:
+    """Per strategy, its inline completions (the editor's ghost text): how many were logged, what they cost,
+    how many accepted ones were followed, and their characters still there at the last checkpoint measured
+    (10 minutes, else the latest before a close)."""
+    if not exists(repo):
+        return {}
+    key = repository_key(repo)
+    with database(repo) as db:
+        logged = db.execute(select(requests.c.strategy, func.count(), func.sum(requests.c.cost_usd))
+                            .where(requests.c.repository == key, requests.c.kind == INLINE)
+                            .group_by(requests.c.strategy)).all()
+        rows = [row for row in retention_rows(db, key) if row["kind"] == INLINE]
+    found = {strategy: {"requests": count, "cost_usd": round(float(cost or 0.0), 6), "followed": 0,
+                        "kept_characters": 0} for strategy, count, cost in logged}
+    for row in rows:
+        entry = found.setdefault(row["strategy"], {"requests": 0, "cost_usd": 0.0, "followed": 0,
+                                                   "kept_characters": 0})
+        entry["followed"] += 1
+        kept = next((row[f"retained_{s}s"] for s in reversed(CHECKPOINTS_S) if row[f"retained_{s}s"] is not None), 0)
+        entry["kept_characters"] += kept
     return found
 
 

@@ -24,11 +24,12 @@ from router.reports.roi import (
     break_even,
     drift,
     economics,
+    kept_value,
     monthly_requests,
     recommend,
     usd,
 )
-from router.retention import DEFINITION, retained_summary
+from router.retention import DEFINITION, inline_kept, retained_summary
 from router.storage.schema import feedback, requests, results, runs
 from router.strategies.registry import ROUTED, TRAINED
 from router.validation.uplift import uplifts
@@ -136,7 +137,9 @@ def build_report(repo: Path, config: RoiConfig) -> dict[str, Any]:
             "uplift": uplift, "uplift_note": uplift_note,
             "drift": " ".join(w for w in warnings if w), "history": history,
             "usage": {name: {k: v for k, v in facts.items() if k != "verdicts"} for name, facts in live.items()},
-            "retained": retained_summary(repo), "retained_definition": DEFINITION}
+            "retained": retained_summary(repo), "retained_definition": DEFINITION,
+            "inline_value": {name: {**kept, **kept_value(kept["kept_characters"], kept["cost_usd"], config)}
+                             for name, kept in inline_kept(repo).items()}}
 
 
 def write_report(repo: Path, config: RoiConfig) -> dict[str, Path]:

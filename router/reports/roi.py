@@ -72,6 +72,13 @@ def economics(figures: StrategyFigures, config: RoiConfig, training_cost: float)
                              requests, round(cost, 2), round(hours, 1), round(hours * config.hourly_cost_usd - cost, 2))
 
 
+def kept_value(kept_characters: int, cost_usd: float, config: RoiConfig) -> dict[str, float]:
+    """Inline completions valued by what the developers kept of them: the typing time those characters save,
+    at the developer hour's cost, net of what the completions cost (all of them, kept or not)."""
+    hours = kept_characters * config.seconds_per_kept_character / 3600
+    return {"hours_saved": round(hours, 3), "net_value": round(hours * config.hourly_cost_usd - cost_usd, 4)}
+
+
 def recommend(month: Sequence[StrategyEconomics], config: RoiConfig) -> str:
     """The seeds' rule of thumb for the team's size, checked against the measured net value."""
     if not month:

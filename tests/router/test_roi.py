@@ -78,6 +78,12 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
         db.exec_driver_sql("INSERT INTO retention (request_id, accepted_at, characters, retained_30s, retained_120s, "
                            "retained_600s, tracked_s, committed) VALUES (?, 'now', 100, 100, ?, ?, 600, ?)",
                            [(1, 100, 100, "yes"), (2, 100, 50, "unknown")])
+        # Ghost text: three inline completions by few_shot, one accepted and 80 of its 120 characters kept at 10 min.
+        db.exec_driver_sql("INSERT INTO requests (at, kind, language, path, strategy, reason, attempts, input_tokens, "
+                           "output_tokens, cost_usd, latency_s, outcome) VALUES ('now', 'inline', 'tsx', 'a.tsx', "
+                           "'few_shot', 'r', '[]', 300, 20, 0.002, 0.2, 'answered')", [()] * 3)
+        db.exec_driver_sql("INSERT INTO retention (request_id, accepted_at, characters, retained_30s, retained_120s, "
+                           "retained_600s, tracked_s, committed) VALUES (5, 'now', 120, 120, 100, 80, 600, 'unknown')")
     done = CliRunner().invoke(idiom, ["roi", str(repo), "--json"], env={"IDIOM_ROI_TRAINING_COST_USD": "100"})
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
@@ -88,11 +94,16 @@ def test_the_report_from_stored_runs(repo: Path) -> None:
     assert data["retained"]["rag"] == {
         "followed": 2, "characters": 200, "retained_30s": 200, "retained_120s": 200, "retained_600s": 150,
         "committed": {"yes": 1, "no": 0, "unknown": 1}, "share_30s": 1.0, "share_120s": 1.0, "share_600s": 0.75}
+    # 80 characters × 0.3 s = 24 s of typing, $0.60 at $90 an hour, less the three completions' $0.006.
+    assert data["inline_value"] == {"few_shot": {"requests": 3, "cost_usd": 0.006, "followed": 1, "kept_characters": 80,
+                                                 "hours_saved": 0.007, "net_value": 0.594}}
     html = (idiom_home(repo) / "reports" / "roi.html").read_text()
     assert html.count("<svg") == 3 and 'id="strategies"' in html and 'id="usage"' in html and "1,520" in html
     assert 'id="retained"' in html and "75% (150)" in html and "longest common subsequence" in html
+    assert 'id="inline-value"' in html and "<td>80</td>" in html
     assert not re.search(r"(src|href)=[\"']https?:", html)  # self-contained: nothing fetched to view it
     markdown = (idiom_home(repo) / "reports" / "roi.md").read_text()
+    assert "| few_shot | 3 | $0.01 | 1 | 80 | 0.007 | $0.59 |" in markdown
     assert "| finetuned | 20 | 60% |" in markdown and "| rag | 2 | 200 | 100% (200) | 100% (200) | 75% (150) | 1 | 0 | 1 |" \
         in markdown
 
