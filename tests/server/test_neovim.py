@@ -34,6 +34,20 @@ local function wait(ms, check, what) if not vim.wait(ms, check, 50) then fail("t
 vim.opt.runtimepath:prepend(os.getenv("IDIOM_NVIM_PLUGIN"))
 local idiomatic = require("idiomatic")
 out("api", idiomatic.api())
+-- The buffer's client once initialized.
+local function attached(bufnr)
+  wait(90000, function() local c = idiomatic.client(bufnr); return c ~= nil and c.initialized end, "initialize")
+  return idiomatic.client(bufnr)
+end
+-- As you type: the completion list's items on a new line at the end of the buffer.
+local function complete_at_end(bufnr, client)
+  vim.api.nvim_buf_set_lines(bufnr, -1, -1, false, { "" })
+  vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(bufnr), 0 })
+  local answers = vim.lsp.buf_request_sync(bufnr, "textDocument/completion", vim.lsp.util.make_position_params(), 60000)
+  local answer = answers and answers[client.id]
+  if not answer or answer.err then fail("completion: " .. vim.inspect(answer)) end
+  return answer.result and (answer.result.items or answer.result) or {}
+end
 """
 
 END_TO_END = PRELUDE + """
@@ -42,20 +56,13 @@ idiomatic.setup({ cmd = vim.fn.json_decode(os.getenv("IDIOM_NVIM_CMD")), setting
 vim.cmd("edit " .. os.getenv("IDIOM_NVIM_FILE"))
 local bufnr = vim.api.nvim_get_current_buf()
 out("filetype", vim.bo.filetype)
-wait(90000, function() local c = idiomatic.client(bufnr); return c ~= nil and c.initialized end, "initialize")
-local client = idiomatic.client(bufnr)
+local client = attached(bufnr)
 out("client", { root = client.config.root_dir, init_options = client.config.init_options,
                 settings = client.config.settings })
 out("ui", { keymap = not vim.tbl_isempty(vim.fn.maparg("<leader>ig", "n", false, true)),
             command = vim.fn.exists(":IdiomGenerate") == 2, omnifunc = vim.bo[bufnr].omnifunc })
 
--- As you type: the completion list on a new line at the end of the file.
-vim.api.nvim_buf_set_lines(bufnr, -1, -1, false, { "" })
-vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(bufnr), 0 })
-local answers = vim.lsp.buf_request_sync(bufnr, "textDocument/completion", vim.lsp.util.make_position_params(), 60000)
-local answer = answers and answers[client.id]
-if not answer or answer.err then fail("completion: " .. vim.inspect(answer)) end
-local items = answer.result and (answer.result.items or answer.result) or {}
+local items = complete_at_end(bufnr, client)
 local first = items[1] or {}
 local details, ids = {}, {}
 for _, item in ipairs(items) do
@@ -200,8 +207,7 @@ local function trust_file()
 end
 vim.cmd("edit " .. os.getenv("IDIOM_NVIM_FILE"))
 local bufnr = vim.api.nvim_get_current_buf()
-wait(90000, function() local c = idiomatic.client(bufnr); return c ~= nil and c.initialized end, "initialize")
-local first = idiomatic.client(bufnr)
+local first = attached(bufnr)
 out("diagnostics_only", first.config.init_options)
 local validated = nil
 idiomatic.validate(bufnr, function(err, result) validated = { err = err, result = result } end)

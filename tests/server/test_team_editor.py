@@ -136,14 +136,8 @@ idiomatic.setup({ cmd = vim.fn.json_decode(os.getenv("IDIOM_NVIM_CMD")), filetyp
                   trusted_roots = { vim.fn.getcwd() } })
 vim.cmd("edit " .. os.getenv("IDIOM_NVIM_FILE"))
 local bufnr = vim.api.nvim_get_current_buf()
-wait(90000, function() local c = idiomatic.client(bufnr); return c ~= nil and c.initialized end, "initialize")
-local client = idiomatic.client(bufnr)
-vim.api.nvim_buf_set_lines(bufnr, -1, -1, false, { "" })
-vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(bufnr), 0 })
-local answers = vim.lsp.buf_request_sync(bufnr, "textDocument/completion", vim.lsp.util.make_position_params(), 60000)
-local answer = answers and answers[client.id]
-if not answer or answer.err then fail("completion: " .. vim.inspect(answer)) end
-local items = answer.result and (answer.result.items or answer.result) or {}
+local client = attached(bufnr)
+local items = complete_at_end(bufnr, client)
 out("completion", { count = #items, insertText = (items[1] or {}).insertText })
 wait(10000, function() return idiomatic.decision(bufnr) ~= nil end, "idiom/decision")
 out("decision", idiomatic.decision(bufnr))
