@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 COMMIT_KINDS = frozenset({"commit", "commit-message"})  # one commit each, revealing every file it changed
 # Where each kind holds the commit's diff. Both pairs of a commit hold the same diff; decoded from the cache
-# they would hold two copies of it, so it is
-# interned wherever a pair is made or decoded.
+# they would hold two copies of it, so it is interned wherever a pair is made or decoded.
 DIFF_FIELD = {"commit": "completion", "commit-message": "context"}
+# The fields many decoded pairs repeat (a commit's sha and date in both its pairs, a file's path in each commit
+# that touches it, the kind, the language, the commit-message instruction): interned, each is held once.
+REPEATED_FIELDS = ("kind", "language", "path", "commit", "date", "prompt")
 
 
 def commit_pairs(sources: Sources) -> Iterator[Pair]:
@@ -93,9 +95,11 @@ def _decode_entry(value: Any) -> tuple[()] | tuple[Pair, str, str]:
     pair, reason, detail = value
     if type(reason) is not str or type(detail) is not str:
         raise TypeError("not a quality verdict")
-    shared = DIFF_FIELD.get(pair.get("kind"))
-    if type(pair.get(shared)) is str:
-        pair[shared] = sys.intern(pair[shared])
+    for field in (*REPEATED_FIELDS, DIFF_FIELD.get(pair.get("kind"))):
+        if type(pair.get(field)) is str:
+            pair[field] = sys.intern(pair[field])
+    if type(pair.get("files")) is list:
+        pair["files"] = [sys.intern(path) if type(path) is str else path for path in pair["files"]]
     return build_record(Pair, pair), reason, detail
 
 
