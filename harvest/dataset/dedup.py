@@ -114,9 +114,14 @@ class NearDuplicates:
     def bands(self, values: Any) -> list[int]:
         """The bucket of each band of `values`: a 64-bit hash of its rows, not their bytes. A bucket shared by
         chance only adds a candidate, which the Jaccard check then judges like any other."""
-        bands, rows = self.shape
-        # One multiply-add over all bands in numpy: a digest per band, in Python, took seconds on a long history.
-        return (values[:bands * rows].reshape(bands, rows) * _band_weights(rows)).sum(axis=1).tolist()
+        return band_keys(values, self.shape).tolist()
+
+
+def band_keys(values: Any, shape: tuple[int, int]) -> Any:
+    """The bucket of each of the `shape` (bands, rows) bands of MinHash `values`, as a numpy array."""
+    bands, rows = shape
+    # One multiply-add over all bands in numpy: a digest per band, in Python, took seconds on a long history.
+    return (values[:bands * rows].reshape(bands, rows) * _band_weights(rows)).sum(axis=1)
 
 
 @lru_cache(maxsize=8)
@@ -205,11 +210,10 @@ def _shared_buckets(values: list[Any], threshold: float) -> list[dict[int, Any]]
     """Per band of the LSH banding for `threshold`: each position of `values` (MinHash value arrays) whose
     bucket holds other positions too, with the array of that bucket's positions. Most positions share no
     bucket and take no room."""
-    bands, rows = _banding(threshold)
-    keys = np.empty((bands, len(values)), dtype=np.uint64)
-    weights = _band_weights(rows)
-    for position, row in enumerate(values):  # NearDuplicates.bands, one pair at a time: `values` are not one array
-        keys[:, position] = (row[:bands * rows].reshape(bands, rows) * weights).sum(axis=1)
+    shape = _banding(threshold)
+    keys = np.empty((shape[0], len(values)), dtype=np.uint64)
+    for position, row in enumerate(values):  # one pair at a time: `values` are not one array
+        keys[:, position] = band_keys(row, shape)
     shared = []
     for band in keys:
         order = np.argsort(band, kind="stable")
