@@ -62,9 +62,6 @@ class ApiState:
             raise HTTPException(403, f"your token may not use repository {name!r}; ask a lead for one that may")
         return state
 
-    def name_of(self, repo: Path) -> str:
-        return next(name for name, state in self.repositories.items() if state.repo == repo.resolve())
-
 
 def open_state(data: Path, repositories: dict[str, Path], config: ApiConfig) -> ApiState:
     """Open the database (migrating it) and bind each repository to its name in it."""

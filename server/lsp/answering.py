@@ -13,6 +13,7 @@ from router.contracts import CompletionRequest
 from router.requests import request_in
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
 from server.lsp.team import (
+    TeamServer,
     TeamUnreachable,
     decision_of,
     editor_conventions,
@@ -67,10 +68,10 @@ def _route(ls: IdiomServer, request: CompletionRequest, alternatives: bool) -> R
                   allowed=ls.settings.strategies, alternatives=config.alternatives if alternatives else 0)
 
 
-def _answer(ls: IdiomServer, uri: str, request: CompletionRequest, alternatives: bool) -> tuple[str, dict[str, Any]]:
+def _answer(ls: IdiomServer, team: TeamServer | None, uri: str, request: CompletionRequest,
+            alternatives: bool) -> tuple[str, dict[str, Any]]:
     """The answer's text and its decision (runs in a worker thread): the team server's when the editor set one,
     else this machine's cascade."""
-    team = team_of(ls)
     if team is not None:
         answered = team.complete(request)
         return answered.get("text", ""), decision_of(uri, answered)
@@ -112,7 +113,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
             return None
         team = team_of(ls)
         try:
-            text, payload = await ls.off_loop(_answer, ls, uri, request, alternatives)
+            text, payload = await ls.off_loop(_answer, ls, team, uri, request, alternatives)
         except TeamUnreachable as exc:  # said once in the output panel, not on every keystroke
             reached(ls, team, exc)
             return "", declined(ls, uri, str(exc))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +65,6 @@ class TeamServer:
     token: str
     reachable: bool = True  # as last seen: the output panel is told when this changes
     _client: httpx.Client = field(init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(base_url=self.url.rstrip("/"), headers={"Authorization": f"Bearer {self.token}"},
@@ -120,8 +118,7 @@ class TeamServer:
             if kept.is_file():
                 return kept
             raise
-        with self._lock:
-            atomic_write_text(kept, text)
+        atomic_write_text(kept, text)  # atomic: two threads fetching at once leave one whole copy
         return kept
 
 
