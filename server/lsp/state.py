@@ -171,24 +171,32 @@ def relative_path(uri: str, root: Path) -> str:
         return path.name
 
 
+def payload(uri: str, request_id: int, kind: str, answered: bool, strategy: str, reason: str,
+            attempts: list[dict[str, Any]], sources: list[str] | None = None,
+            alternatives: list[dict[str, Any]] | None = None, **more: Any) -> dict[str, Any]:
+    """What the editor is told about an answer (the `idiom/decision` notification, idiom.explain), the cost and
+    latency summed over its `attempts` (each with strategy, passed, reason, costUsd, latencyS)."""
+    costs = [a["costUsd"] for a in attempts if a["costUsd"] is not None]
+    return {"uri": uri, "requestId": request_id, "kind": kind, "answered": answered, "strategy": strategy,
+            "reason": reason, "costUsd": round(sum(costs), 8) if costs else None,
+            "latencyS": round(sum(a["latencyS"] or 0.0 for a in attempts), 4), "attempts": attempts,
+            "sources": sources or [], "alternatives": alternatives or [], **more}
+
+
 def decision_payload(uri: str, routed: Routed) -> dict[str, Any]:
-    """What the editor is told about a routed answer (the `idiom/decision` notification, idiom.explain)."""
+    """The payload of a routed answer of this machine's router."""
     completion = routed.completion
-    costs = [a.cost_usd for a in routed.attempts if a.cost_usd is not None]
-    return {"uri": uri, "requestId": routed.request_id, "kind": routed.kind, "answered": completion is not None,
-            "strategy": completion.strategy if completion else routed.decision.strategy,
-            "reason": routed.decision.reason if completion else "no answer passed the fast rules: " + "; ".join(
-                f"{a.strategy}: {a.reason}" for a in routed.attempts),
-            "costUsd": round(sum(costs), 8) if costs else None,
-            "latencyS": round(sum(a.latency_s for a in routed.attempts), 4),
-            "attempts": [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
-                          "latencyS": a.latency_s} for a in routed.attempts],
-            "sources": list(completion.sources) if completion else [],
-            "alternatives": [{"requestId": request_id, "strategy": other.strategy, "text": other.text,
-                              "costUsd": other.cost_usd} for other, request_id in routed.alternatives]}
+    return payload(uri, routed.request_id, routed.kind, completion is not None,
+                   completion.strategy if completion else routed.decision.strategy,
+                   routed.decision.reason if completion else "no answer passed the fast rules: " + "; ".join(
+                       f"{a.strategy}: {a.reason}" for a in routed.attempts),
+                   [{"strategy": a.strategy, "passed": a.passed, "reason": a.reason, "costUsd": a.cost_usd,
+                     "latencyS": a.latency_s} for a in routed.attempts],
+                   list(completion.sources) if completion else [],
+                   [{"requestId": request_id, "strategy": other.strategy, "text": other.text,
+                     "costUsd": other.cost_usd} for other, request_id in routed.alternatives])
 
 
 def failure_payload(uri: str, reason: str) -> dict[str, Any]:
     """The same shape when the router could not even start (no dataset yet, a broken index, …)."""
-    return {"uri": uri, "requestId": 0, "kind": "", "answered": False, "strategy": "", "reason": reason,
-            "costUsd": None, "latencyS": 0.0, "attempts": [], "sources": [], "alternatives": []}
+    return payload(uri, 0, "", False, "", reason, [])

@@ -16,7 +16,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from lsprotocol import types
@@ -26,9 +26,7 @@ from harvest.conventions.rules import Rule
 from harvest.errors import InputError
 from harvest.store import ensure_home, idiom_home
 from router.contracts import CompletionRequest
-
-if TYPE_CHECKING:
-    from server.lsp.state import IdiomServer
+from server.lsp.state import IdiomServer, payload
 
 TOKEN_ENV = "IDIOM_TOKEN"
 KEYRING_SERVICE = "idiomatic"
@@ -133,15 +131,12 @@ def _error_line(response: httpx.Response) -> str:
 
 
 def decision_of(uri: str, answer: dict[str, Any]) -> dict[str, Any]:
-    """The team server's answer as the editor's decision payload (server/lsp/state.py `decision_payload`)."""
+    """The team server's answer as the editor's decision payload, marked `team`."""
     attempts = [{"strategy": a.get("strategy", ""), "passed": bool(a.get("passed")), "reason": a.get("reason", ""),
                  "costUsd": a.get("cost_usd"), "latencyS": a.get("latency_s", 0.0)} for a in answer.get("attempts", [])]
-    costs = [a["costUsd"] for a in attempts if a["costUsd"] is not None]
-    return {"uri": uri, "requestId": int(answer.get("request_id") or 0), "kind": answer.get("kind", ""),
-            "answered": bool(answer.get("answered")), "strategy": answer.get("strategy", ""),
-            "reason": answer.get("reason", ""), "costUsd": round(sum(costs), 8) if costs else None,
-            "latencyS": round(sum(a["latencyS"] or 0.0 for a in attempts), 4), "attempts": attempts,
-            "sources": list(answer.get("sources", [])), "alternatives": [], "team": True}
+    return payload(uri, int(answer.get("request_id") or 0), answer.get("kind", ""), bool(answer.get("answered")),
+                   answer.get("strategy", ""), answer.get("reason", ""), attempts, list(answer.get("sources", [])),
+                   team=True)
 
 
 def team_of(ls: IdiomServer) -> TeamServer | None:
