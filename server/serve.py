@@ -56,19 +56,17 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
         serve_stdio(build_server(repo))
         return
 
-    def token_for(bound: int) -> str:
-        from server.lsp.access import default_token_file, token_from
+    from server.lsp.access import default_token_file, token_from
 
-        path = token_file or default_token_file(bound)
-        token = token_from(path)
+    def listening(bound: int, token: str) -> None:
         say(f"idiom serve listening on {host}:{bound} (one client at a time)")
         if not is_loopback(host):
             say(f"warning: {host} is not loopback; whoever reaches it and has the token gets your code and keys")
-        say(f"token file: {path}")
+        say(f"token file: {token_file or default_token_file(bound)}")
         say(f"token: {token} (clients send it as initializationOptions.token)")
-        return token
 
-    serve_tcp(lambda token: build_server(repo, token), host, port, token_for, say)
+    serve_tcp(lambda token: build_server(repo, token), host, port,
+              lambda bound: token_from(token_file or default_token_file(bound)), listening, say)
 
 
 def check_listening(listening: bool, switch: str, host: str, exposed: bool, others: tuple[tuple[str, bool], ...],

@@ -41,20 +41,27 @@ def serve_stdio(ls: IdiomServer) -> None:
 
 
 def serve_tcp(build: Callable[[str], IdiomServer], host: str, port: int, token_for: Callable[[int], str],
-              say: Callable[[str], None]) -> None:
+              listening: Callable[[int, str], None], say: Callable[[str], None]) -> None:
     """Listen on host:port until an authenticated client sends `exit`. `build(token)` makes each
     connection's server; `token_for(port)` gives the token once the port is bound (port 0 picks one);
-    `say` tells the person who started the server about clients coming and going."""
-    asyncio.run(_listen(_OneClientAtATime(build, say), host, port, token_for))
+    `listening(port, token)` announces the server once it accepts connections; `say` tells the person
+    who started the server about clients coming and going."""
+    asyncio.run(_listen(_OneClientAtATime(build, say), host, port, token_for, listening))
 
 
-async def _listen(listener: _OneClientAtATime, host: str, port: int, token_for: Callable[[int], str]) -> None:
+async def _listen(listener: _OneClientAtATime, host: str, port: int, token_for: Callable[[int], str],
+                  listening: Callable[[int, str], None]) -> None:
     try:
         server = await asyncio.start_server(listener.connected, host, port, start_serving=False)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    listener.token = token_for(server.sockets[0].getsockname()[1])
+    bound = server.sockets[0].getsockname()[1]
+    # The token is known before the socket accepts anyone, and the server is announced only once it
+    # accepts: a client that reads the announcement and connects at once must not be refused.
+    listener.token = token_for(bound)
     async with server:
+        await server.start_serving()
+        listening(bound, listener.token)
         await server.serve_forever()
 
 
