@@ -160,19 +160,26 @@ def recall(work: Path, retriever, tasks: list[Task], defined: dict[str, set[str]
     return medians
 
 
-def look_alikes(work: Path, retriever, graph, count: int) -> None:
+def look_alike_focuses(work: Path, retriever, graph, count: int) -> list:
+    """Up to `count` positions, sampled: a few lines below the imports of a file whose role has other members."""
     from router.strategies.rag.focus import focus_of_file
 
     rows_per_role = Counter(retriever.roles.of(p).name for p in set(retriever.paths.tolist()))
     targets = [p for p in sorted(set(retriever.paths.tolist())) if p in graph.files
                and rows_per_role[retriever.roles.of(p).name] >= 2]
-    targets = random.Random(8).sample(targets, min(count, len(targets)))
-    shares: dict[str, list[float]] = {"similar": [], "text": []}
-    for path in targets:
-        lines = (work / path).read_text(encoding="utf-8", errors="replace").count("\n") + 1
+    focuses = []
+    for path in random.Random(8).sample(targets, min(count, len(targets))):
+        lines = max(1, len((work / path).read_text(encoding="utf-8", errors="replace").splitlines()))
         last_import = max((b.line for b in graph.files[path].bindings), default=0)
-        focus = focus_of_file(work, path, min(lines, last_import + 3))
-        role = retriever.roles.of(path).name
+        focuses.append(focus_of_file(work, path, min(lines, last_import + 3)))
+    return focuses
+
+
+def look_alikes(work: Path, retriever, graph, count: int) -> None:
+    targets = look_alike_focuses(work, retriever, graph, count)
+    shares: dict[str, list[float]] = {"similar": [], "text": []}
+    for focus in targets:
+        role = retriever.roles.of(focus.path).name
         for mode in shares:
             hits = retriever.search(focus, k=5, mode=mode)
             if hits:

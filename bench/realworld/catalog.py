@@ -68,7 +68,7 @@ def ensure_clone(spec: RepoSpec, clones: Path) -> Path:
 
     Cloned from the project's mirror of the repository when there is one, else from GitHub. A clone left
     dirty by an interrupted run is reset (the matrix owns CLONES_DIR)."""
-    target = clones / spec.name
+    target = clones.resolve() / spec.name  # git runs in `clones`: a relative path would nest
     if not target.exists():
         clones.mkdir(parents=True, exist_ok=True)
         source = str(spec.mirror) if spec.mirror.is_dir() else f"https://github.com/{spec.repo}"

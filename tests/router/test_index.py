@@ -35,15 +35,17 @@ def test_minilm_index_finds_the_hook_for_a_description(acme_dataset: Path, tmp_p
 
 def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_dataset: Path, tmp_path: Path) -> None:
     from router.strategies.rag.embeddings import SentenceEmbedding
-    from router.strategies.rag.query_encoder import ENCODER, query_vectors
+    from router.strategies.rag.query_encoder import ENCODER, QUANTIZED, QUANTIZED_MATCH, query_vectors
 
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, IndexConfig())
-    assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == "onnx"
+    assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == QUANTIZED
+    assert not list(folder.glob("float-*"))
     model = json.loads((folder / "manifest.json").read_text())["model"]
     onnx, torch_side = query_vectors(folder, model), SentenceEmbedding(model)
-    for query in ("debounce a value in a hook", "src/hooks/useCounter.ts\nexport function useCounter(", "x" * 3000):
-        assert float(onnx(query) @ torch_side([query])[0]) > 0.9999
+    longer_than_read = "\n".join(f"  const value{n} = useMemo(() => items[{n}], [items]);" for n in range(200))
+    for query in ("debounce a value in a hook", "src/hooks/useCounter.ts\nexport function useCounter(", longer_than_read):
+        assert float(onnx(query) @ torch_side([query])[0]) > QUANTIZED_MATCH
     exported = (folder / ENCODER).stat().st_ino
     (acme_dataset.parent / "extra.txt").write_text("unrelated")  # a second build with nothing to embed
     build_index(acme_dataset, folder, IndexConfig())

@@ -7,7 +7,7 @@ Identical units of one file (an `__init__` repeated in two classes) are told apa
 manifest records the embedding model; reopening with another model is an error that says to rebuild.
 
 Queries are embedded without torch, through an ONNX export of the model kept beside the index
-(query_encoder.py; the manifest's `query_encoder` says "onnx" or why there is none).
+(query_encoder.py; the manifest's `query_encoder` says "onnx-int8", "onnx" or why there is none).
 
 The new index is built in a staging folder, from a copy of the current embedded store, and swapped in
 whole (harvest/atomic.py `staged_dir`) under the repository's writer lock: an interrupted run leaves the
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the 
     from chromadb.api.models.Collection import Collection
 from router.strategies.rag.embeddings import default_model, embedding_function
 from router.strategies.rag.lexical import Lexical
-from router.strategies.rag.query_encoder import export_query_encoder
+from router.strategies.rag.query_encoder import QUANTIZED, export_query_encoder
 from router.strategies.rag.store import (
     chroma_errors,
     client,
@@ -68,7 +68,7 @@ class IndexStats:
     kept: int = 0  # unchanged or only moved: no new embedding
     deleted: int = 0
     model: str = ""
-    query_encoder: str = ""  # "onnx", or why queries are embedded by the model itself
+    query_encoder: str = ""  # "onnx-int8", "onnx", or why queries are embedded by the model itself
     seconds: float = 0.0
 
 
@@ -125,7 +125,9 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             keys = keys_of(units)
             with chroma_errors(folder):
                 stats = _sync_store(config, stage, rebuild, dict(zip(keys, units, strict=True)), model, progress)
-            encoder = export_query_encoder(model, stage, folder if previous else None)
+            # An index whose encoder is not int8 (built before quantization, or one that disagreed) exports again.
+            reuse = previous.get("query_encoder") == QUANTIZED
+            encoder = export_query_encoder(model, stage, folder if reuse else None)
             Lexical.build([document_of(u) for u in units]).save(stage / "bm25")
             graph = _copy_graph(units_file.parent / "graph", stage / "graph")
             tests = _recorded_tests(units_file)
@@ -139,8 +141,8 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
                 "units_file": os.path.relpath(units_file.resolve(), folder.resolve()),
                 "units_sha256": hashlib.sha256(units_file.read_bytes()).hexdigest(), "units": len(units),
                 "graph_files": graph, "tests": tests, "build": uuid.uuid4().hex,
-                "query_encoder": encoder or "onnx"})
-    stats.query_encoder = encoder or "onnx"
+                "query_encoder": encoder})
+    stats.query_encoder = encoder
     stats.seconds = round(time.perf_counter() - started, 2)
     return stats
 
