@@ -1,7 +1,9 @@
 """The harvester's records: what mining produces after scrubbing, and how it goes to and from JSONL.
 
 Later stages (pairs, units, conventions, index) read these back with `read_records`, so they are the
-contract between the harvester's first and second halves. Every text field here is scrubbed.
+contract between the harvester's first and second halves. Every text field here is scrubbed. Records have
+slots: a dataset build holds hundreds of thousands of pairs, and a pair without a `__dict__` takes a third
+of the memory.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from harvest.errors import InputError
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileRecord:
     """A file at HEAD that survived the filters, with its scrubbed text."""
 
@@ -36,7 +38,7 @@ class FileRecord:
     last_commit: str = ""  # newest mined commit that touched the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     """A file at HEAD that was left out, and why."""
 
@@ -45,7 +47,7 @@ class Exclusion:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hunk:
     """One `@@` hunk of a unified diff; `text` keeps the ` `/`+`/`-` line prefixes."""
 
@@ -57,7 +59,7 @@ class Hunk:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileChange:
     """What one commit (or PR) did to one file."""
 
@@ -69,7 +71,7 @@ class FileChange:
     hunks: tuple[Hunk, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommitRecord:
     """A commit reachable from the mined refs; merges carry their diff against the first parent."""
 
@@ -86,7 +88,7 @@ class CommitRecord:
         return len(self.parents) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     """A submitted PR review (approve, request changes, comment) with its summary body."""
 
@@ -98,7 +100,7 @@ class Review:
     submitted_at: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewComment:
     """A comment on a line of a PR's diff, with the hunk it was written on."""
 
@@ -115,7 +117,7 @@ class ReviewComment:
     created_at: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PullRequest:
     """A pull request seen in history (squash subject, merge commit, pull ref) and/or an export."""
 
@@ -135,7 +137,7 @@ class PullRequest:
     comments: tuple[ReviewComment, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecretFinding:
     """Where the scrubber replaced something; never the value itself."""
 
@@ -147,7 +149,7 @@ class SecretFinding:
     line: int = 0  # 0 when git does not say which line (the function context it prints after a hunk header)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A code unit found by tree-sitter (or a config block), as RAG and few-shot retrieve it."""
 
@@ -170,7 +172,7 @@ class Unit:
     subkind: str = ""  # what sort of its kind: class → struct, interface, enum, record…; test → table, benchmark…
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A prompt/completion example; `files` are the paths whose content the completion reveals."""
 
@@ -201,7 +203,7 @@ FIM_KIND = "fim"  # the pair kind whose rows are prefix/suffix/middle, not instr
 MIN_MIDDLE_CHARS = 6  # a fim middle with fewer non-whitespace characters teaches nothing (`}` or `x;`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejection:
     """A pair left out of the dataset, the stage that dropped it and why."""
 
@@ -257,17 +259,17 @@ def _builder(hint: Any) -> Callable[[Any], Any]:
 
 
 def _plain(cls: type) -> bool:
-    """Whether a `cls` record is its fields and nothing else: no `__post_init__`, no slots, every field an
-    argument of `__init__` (so filling its `__dict__` makes the object `__init__` would)."""
-    return not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__") \
-        and all(f.init for f in dataclasses.fields(cls))
+    """Whether a `cls` record is its fields and nothing else: no `__post_init__` and every field an argument
+    of `__init__` (so setting its fields directly makes the object `__init__` would)."""
+    return not hasattr(cls, "__post_init__") and all(f.init for f in dataclasses.fields(cls))
 
 
 def _filled(cls: type, fields: dict[str, Callable[[Any], Any]], checked: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A builder of `cls` records that fills a new object's `__dict__` in field order instead of calling
-    `__init__` (a frozen dataclass's `__init__` sets each field through `object.__setattr__`, most of the time
-    decoding takes); any value it cannot build whole goes to `checked`, the `__init__` path, which raises
-    what a bad value raises."""
+    """A builder of `cls` records that sets a new object's fields directly (through their slots, or its
+    `__dict__`) instead of calling `__init__` (a frozen dataclass's `__init__` sets each field through
+    `object.__setattr__`, most of the time decoding takes); any value it cannot build whole goes to `checked`,
+    the `__init__` path, which raises what a bad value raises."""
+    names = [field.name for field in dataclasses.fields(cls)]
     lines, scope = [], {"new": object.__new__, "set": object.__setattr__, "cls": cls, "checked": checked}
     for number, field in enumerate(dataclasses.fields(cls)):
         build = f"build{number}(value[{field.name!r}])" if fields[field.name] is not _as_is else f"value[{field.name!r}]"
@@ -279,10 +281,15 @@ def _filled(cls: type, fields: dict[str, Callable[[Any], Any]], checked: Callabl
         elif field.default_factory is not dataclasses.MISSING:
             scope[f"factory{number}"] = field.default_factory
             build = f"{build} if {field.name!r} in value else factory{number}()"
-        lines.append(f"        {field.name!r}: {build},")
-    source = "\n".join(["def record(value):", "    try:", "        filled = {", *lines, "        }",
-                        "    except Exception:", "        return checked(value)",
-                        "    made = new(cls)", "    set(made, '__dict__', filled)", "    return made"])
+        lines.append(f"        v{number} = {build}")
+    if "__slots__" in cls.__dict__:  # each slot's descriptor stores the value, past the frozen class's __setattr__
+        scope |= {f"slot{number}": getattr(cls, name).__set__ for number, name in enumerate(names)}
+        made = [f"    slot{number}(made, v{number})" for number in range(len(names))]
+    else:
+        filled = ", ".join(f"{name!r}: v{number}" for number, name in enumerate(names))
+        made = [f"    set(made, '__dict__', {{{filled}}})"]
+    source = "\n".join(["def record(value):", "    try:", *lines, "    except Exception:", "        return checked(value)",
+                        "    made = new(cls)", *made, "    return made"])
     exec(source, scope)  # noqa: S102 - the source is built from field names alone
     return scope["record"]
 
