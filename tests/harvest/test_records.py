@@ -39,3 +39,17 @@ def test_a_missing_field_or_a_wrong_shape_raises_as_the_constructor_does() -> No
 
 def test_unknown_keys_are_ignored() -> None:
     assert build_record(Hunk, {**COMMIT["changes"][0]["hunks"][0], "extra": 1}) == Hunk("@@ -1 +1 @@", 1, 1, 1, 1, "-a\n+b")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plain:  # a record without slots, as other stages' dataclasses are
+    name: str
+    hunks: tuple[Hunk, ...] = ()
+
+
+def test_records_have_slots_and_a_dataclass_without_them_still_decodes_whole() -> None:
+    built = build_record(CommitRecord, COMMIT)
+    assert not hasattr(built, "__dict__") and not hasattr(built.changes[0], "__dict__")  # a third of the memory
+    plain = build_record(_Plain, {"name": "a", "hunks": COMMIT["changes"][0]["hunks"]})
+    assert plain == _Plain("a", (Hunk("@@ -1 +1 @@", 1, 1, 1, 1, "-a\n+b"),)) and vars(plain) == {
+        "name": "a", "hunks": plain.hunks}
