@@ -63,6 +63,11 @@ def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_datase
     (folder / ENCODER).write_bytes(b"not a model")
     with pytest.raises(IndexStoreError, match="unreadable query encoder.*idiom index --rebuild"):
         Retriever(folder, IndexConfig())
+    manifest = json.loads((folder / "manifest.json").read_text())  # as an index from before the int8 form says
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "query_encoder": "onnx"}))
+    build_index(acme_dataset, folder, IndexConfig())  # exports again instead of copying the float (here: bad) one
+    assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == QUANTIZED
+    assert [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)] == expected
 
 
 def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:
