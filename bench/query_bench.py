@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its secrets/ folder would shadow the standard library module numpy imports
 
-import numpy  # noqa: E402 - after the path is set
+import numpy
+
 MIRRORS = ROOT.parent / ".mirror"
 
 

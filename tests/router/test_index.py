@@ -35,7 +35,12 @@ def test_minilm_index_finds_the_hook_for_a_description(acme_dataset: Path, tmp_p
 
 def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_dataset: Path, tmp_path: Path) -> None:
     from router.strategies.rag.embeddings import SentenceEmbedding
-    from router.strategies.rag.query_encoder import ENCODER, QUANTIZED, QUANTIZED_MATCH, query_vectors
+    from router.strategies.rag.query_encoder import (
+        ENCODER,
+        QUANTIZED,
+        QUANTIZED_MATCH,
+        query_vectors,
+    )
 
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, IndexConfig())
