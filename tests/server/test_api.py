@@ -141,6 +141,8 @@ def test_the_team_server_answers_each_route_for_the_tokens_scopes_and_roles(repo
         assert 'idiom_routed_requests_total{outcome="answered",repository="acme"' in metrics
         assert 'idiom_feedback_total{outcome="accepted"} 1.0' in metrics
         assert "idiom_routed_latency_seconds_bucket" in metrics
+        assert 'idiom_api_requests_total{endpoint="/v1/complete",status="200"}' in metrics  # by route, not by URL
+        assert 'idiom_api_requests_total{endpoint="/v1/jobs/{job_id}",status="200"}' in metrics
         assert http.get("/docs").status_code == 200
 
     with engine_for(server_database_url(data)).connect() as db:
