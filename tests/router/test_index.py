@@ -75,6 +75,19 @@ def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_datase
     assert [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)] == expected
 
 
+def test_an_int8_encoder_that_disagrees_leaves_the_float_one(acme_dataset: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from router.strategies.rag import query_encoder
+
+    monkeypatch.setattr(query_encoder, "QUANTIZED_MATCH", 1.01)  # no int8 vector agrees this closely
+    folder = tmp_path / "index"
+    build_index(acme_dataset, folder, IndexConfig())
+    assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == query_encoder.FLOAT
+    assert sorted(p.name for p in folder.glob("*encoder*")) == [query_encoder.ENCODER]
+    hits = Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=3)
+    assert hits[0].name == "useDebounce"
+
+
 def test_filters_and_reasons(acme_dataset: Path, tmp_path: Path) -> None:
     build_index(acme_dataset, tmp_path / "index", HASH)
     retriever = Retriever(tmp_path / "index", HASH)
