@@ -2,8 +2,8 @@
 
 Later stages (pairs, units, conventions, index) read these back with `read_records`, so they are the
 contract between the harvester's first and second halves. Every text field here is scrubbed. Records have
-slots: a dataset build holds hundreds of thousands of pairs, and a pair without a `__dict__` takes a third
-of the memory.
+slots: a dataset build holds hundreds of thousands of pairs, and a decoded pair without a `__dict__` takes
+less than half the memory (240 bytes against 530).
 """
 
 from __future__ import annotations
