@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
@@ -97,8 +97,7 @@ def generate(body: GenerateBody, token: Caller, state: State) -> dict[str, Any]:
 @router.post("/feedback")
 def feedback(body: FeedbackBody, token: Caller, state: State) -> dict[str, Any]:
     """What the developer did with an answer, stored against its request with the token's pseudonymous id."""
-    logged = visible_request(state, token, body.request_id)
-    served = state.repository(logged["repository"], token)
+    served = state.repository(visible_repository(state, token, body.request_id), token)
     record_feedback(served.repo, body.request_id, body.outcome, body.final_text, token.developer)
     state.metrics.feedback.labels(body.outcome).inc()
     return {"request_id": body.request_id, "outcome": body.outcome, "stored": True}
@@ -116,8 +115,7 @@ class RetentionBody(BaseModel):
 def retention(body: RetentionBody, token: Caller, state: State) -> dict[str, Any]:
     """How much of an accepted completion is still in the document at each checkpoint (router/retention.py):
     the editor starts the record with `characters`, then sends what it measured."""
-    logged = visible_request(state, token, body.request_id)
-    served = state.repository(logged["repository"], token)
+    served = state.repository(visible_repository(state, token, body.request_id), token)
     if body.characters:
         start_retention(served.repo, body.request_id, body.characters)
     if body.retained:
@@ -136,22 +134,26 @@ EXPLAINED = (requests.c.id, requests.c.repository, requests.c.at, requests.c.kin
              requests.c.cost_usd, requests.c.latency_s, requests.c.input_tokens, requests.c.output_tokens)
 
 
+def visible_repository(state: State, token: Token, request_id: int) -> str:
+    """The served repository of the logged request `request_id`, if `token` may see it (feedback and retained
+    code need no more of the row)."""
+    return _visible_row(state, token, request_id, (requests.c.repository,)).repository
+
+
 def visible_request(state: State, token: Token, request_id: int) -> dict[str, Any]:
-    """The logged request `request_id` if `token` may see it; 404 otherwise (another repository's is not told
-    apart from one that does not exist)."""
-    logged = logged_request(state, request_id)
-    if logged is None or not token.may_use(logged["repository"]):
-        raise HTTPException(404, f"no request {request_id} in a repository your token may use")
-    return logged
-
-
-def logged_request(state: State, request_id: int) -> dict[str, Any] | None:
-    with state.engine.connect() as db:
-        row = db.execute(select(*EXPLAINED).where(requests.c.id == request_id)).first()
-    if row is None or row.repository not in state.repositories:
-        return None
-    found = dict(row._mapping)
+    """The logged request `request_id` (what explain shows) if `token` may see it."""
+    found = dict(_visible_row(state, token, request_id, EXPLAINED)._mapping)
     found["request_id"] = found.pop("id")
     found["attempts"] = json.loads(found["attempts"] or "[]")
     found["answered"] = found["outcome"] == "answered"
     return found
+
+
+def _visible_row(state: State, token: Token, request_id: int, columns: tuple[Any, ...]) -> Row[Any]:
+    """`columns` of the logged request `request_id`; 404 when it does not exist, is not of a served repository
+    or is of one `token` may not use (the three are not told apart)."""
+    with state.engine.connect() as db:
+        row = db.execute(select(*columns).where(requests.c.id == request_id)).first()
+    if row is None or row.repository not in state.repositories or not token.may_use(row.repository):
+        raise HTTPException(404, f"no request {request_id} in a repository your token may use")
+    return row
