@@ -1,29 +1,57 @@
 """What is known of each strategy for a kind of request: its latest validation results, plus the
 developers' feedback on its answers (accepted counts as a pass, by the share of it retained: router/feedback.py),
-and its mean cost per call."""
+and its mean cost per call.
+
+The router asks on every request, and the answer reads the whole feedback of the repository, so a reading is
+kept for FRESH_S seconds: feedback and retained code count within FRESH_S (a team server takes feedback many
+times a second), and so does another process's validation run; a validation run in this process counts at
+once."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from time import monotonic
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from router.database import database, exists, latest_results, repository_key
+from router.database import (
+    database,
+    database_url,
+    exists,
+    latest_results,
+    repository_key,
+    validation_runs_stored,
+)
 from router.feedback import feedback_counts
 from router.policy import Measured
 from router.storage.schema import requests
 
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
+FRESH_S = 1.0  # how old a reading of the statistics a request routes by may be
+
+# (database, repository, kind, strategies) → (when read, this process's validation runs then, the reading)
+_readings: dict[tuple[str, str, str, tuple[str, ...]], tuple[float, int, list[Measured]]] = {}
 
 
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
     """Each strategy's latest validation results for `kind` (all kinds when the suite has none of it),
-    plus the developers' feedback on its answers."""
+    plus the developers' feedback on its answers (as read at most FRESH_S ago: see above)."""
     if not exists(repo):
         return []
-    found = []
     repository = repository_key(repo)
+    key = (database_url(repo), repository, kind, tuple(strategies))
+    runs, now = validation_runs_stored(), monotonic()  # before reading: a run stored meanwhile makes it stale
+    held = _readings.get(key)
+    if held is not None and held[1] == runs and now - held[0] < FRESH_S:
+        return list(held[2])
+    found = _measure(repo, repository, kind, strategies)
+    _readings[key] = (now, runs, found)
+    return list(found)
+
+
+def _measure(repo: Path, repository: str, kind: str, strategies: list[str]) -> list[Measured]:
+    found = []
     with database(repo) as db:
         used = feedback_counts(db, repository, kind)
         for name in strategies:

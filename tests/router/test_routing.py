@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import router.statistics
 from harvest.conventions.rules import Rule
 from router.contracts import CompletionRequest
 from router.policy import Measured, decide, expected_costs
@@ -129,6 +130,7 @@ def test_feedback_moves_the_route_and_exports_candidates(repo: Path, monkeypatch
     monkeypatch.setenv("IDIOM_ROUTER_MIN_PASS_RATE", "0.5")
     monkeypatch.setenv("IDIOM_INDEX_EMBEDDING_MODEL", "hash")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setattr(router.statistics, "FRESH_S", 0.0)  # each command stands for its own process
     runner = CliRunner()
     ids = []
     with fake_llm() as (url, script):
