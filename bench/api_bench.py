@@ -60,7 +60,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def client(url: str, token: str, number: int, requests: int, prefixes: list[str], deadline: float,
-                 out: dict[str, Any], think: float = 0.0) -> None:
+                 out: dict[str, Any], everyone_ready: asyncio.Barrier, think: float = 0.0) -> None:
     """One developer's editor: complete, then say what they kept, `requests` times, pausing about `think`
     seconds after each answer."""
     import random
@@ -68,10 +68,12 @@ async def client(url: str, token: str, number: int, requests: int, prefixes: lis
     import httpx
 
     pauses = random.Random(number)
-    if think:
-        await asyncio.sleep(pauses.uniform(0, think))  # developers do not all start typing at one instant
-
+    # Every client is made before any asks: making one takes about 20 ms of this loop's CPU (its TLS context),
+    # which would hold up the requests in flight and be counted as the server's time.
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        await everyone_ready.wait()
+        if think:
+            await asyncio.sleep(pauses.uniform(0, think))  # developers do not all start typing at one instant
         for index in range(requests):
             if time.monotonic() > deadline:
                 return
@@ -142,26 +144,36 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
             deadline = time.monotonic() + args.deadline
 
             async def everyone() -> None:
+                ready = asyncio.Barrier(args.clients)
                 await asyncio.gather(*(client(server.url, tokens[n % len(tokens)], n, args.requests, prefixes,
-                                              deadline, out, args.think) for n in range(args.clients)))
+                                              deadline, out, ready, args.think) for n in range(args.clients)))
 
             asyncio.run(everyone())
             seconds = time.perf_counter() - started
         with engine_for(url).connect() as db:
-            provider_s = {row.id: sum(a.get("latency_s", 0.0) for a in json.loads(row.attempts))
-                          for row in db.execute(select(requests.c.id, requests.c.attempts))}
+            logged = db.execute(select(requests.c.id, requests.c.attempts, requests.c.strategy)).all()
+            provider_s = {row.id: sum(a.get("latency_s", 0.0) for a in json.loads(row.attempts)) for row in logged}
+            answered_by = {row.id: row.strategy or "none" for row in logged}
             stored = Counter(db.execute(select(feedback.c.final_text)).scalars())
     finally:
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
         if cluster is not None:
             cluster.stop()
-    overhead = [(waited - provider_s.get(request_id, 0.0)) * 1000 for request_id, waited in out["waited"].items()]
+    by_request = {request_id: (waited - provider_s.get(request_id, 0.0)) * 1000
+                  for request_id, waited in out["waited"].items()}
+    overhead = list(by_request.values())
+    per_strategy: dict[str, list[float]] = {}
+    for request_id, ms in by_request.items():
+        per_strategy.setdefault(answered_by.get(request_id, "none"), []).append(ms)
     acknowledged = set(out["acknowledged"])
     return {"database": database, "clients": args.clients, "think_s": args.think, "completions": len(out["waited"]),
             "seconds": round(seconds, 1), "per_second": round(len(out["waited"]) / seconds, 1) if seconds else 0.0,
             "overhead_p50_ms": round(statistics.median(overhead), 1) if overhead else None,
             "overhead_p95_ms": round(percentile(overhead, 0.95), 1) if overhead else None,
+            "by_strategy": {name: {"completions": len(values), "overhead_p50_ms": round(statistics.median(values), 1),
+                                   "overhead_p95_ms": round(percentile(values, 0.95), 1)}
+                            for name, values in sorted(per_strategy.items())},
             "feedback_acknowledged": len(acknowledged), "feedback_lost": len(acknowledged - set(stored)),
             "feedback_duplicated": sum(1 for count in stored.values() if count > 1),
             "errors": len(out["errors"]), "first_errors": out["errors"][:3]}
