@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, inspect, select
 
+import router.statistics
 from harvest.errors import ConfigError, InputError
 from router.database import (
     database,
@@ -25,6 +26,7 @@ from router.database import (
     engine,
     latest_results,
     repository_key,
+    validation_stored,
 )
 from router.errors import RouterError
 from router.feedback import candidates, feedback_counts, record_feedback
@@ -177,8 +179,6 @@ def test_a_strategy_without_validation_costs_takes_its_recent_answers_mean(tmp_p
 
 def test_the_statistics_a_request_reads_are_at_most_a_second_old(tmp_path: Path, storage_url: str,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import router.statistics
-
     clock = [1000.0]
     monkeypatch.setattr(router.statistics, "monotonic", lambda: clock[0])
     repo = tmp_path / "repo"
@@ -189,6 +189,10 @@ def test_the_statistics_a_request_reads_are_at_most_a_second_old(tmp_path: Path,
     assert [(m.passed, m.total) for m in measured(repo, "component", ["rag"])] == [(1, 1)]
     clock[0] += router.statistics.FRESH_S
     assert [(m.passed, m.total) for m in measured(repo, "component", ["rag"])] == [(1, 2)]
+    stored_run(repo, "r1", {"rag": 7})  # as another process stores a validation run: counts within FRESH_S
+    assert [(m.passed, m.total) for m in measured(repo, "component", ["rag"])] == [(1, 2)]
+    validation_stored()  # as `idiom validate` says when it stored one here: counts at once
+    assert [(m.passed, m.total) for m in measured(repo, "component", ["rag"])] == [(7 + 1, 10 + 2)]
 
 
 def test_counting_feedback_looks_each_answer_up_by_index(tmp_path: Path) -> None:
