@@ -145,6 +145,6 @@ jobs = Table(
 )
 
 
-def now() -> str:
-    """This moment as the tables store it."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+def now(seconds_ago: float = 0.0) -> str:
+    """This moment (or the one `seconds_ago`) as the tables store it: the writer's local time, with its offset."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(time.time() - seconds_ago))

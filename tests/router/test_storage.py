@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -195,18 +196,51 @@ def test_the_statistics_a_request_reads_are_at_most_a_second_old(tmp_path: Path,
     assert [(m.passed, m.total) for m in measured(repo, "component", ["rag"])] == [(7 + 1, 10 + 2)]
 
 
-def test_counting_feedback_looks_each_answer_up_by_index(tmp_path: Path) -> None:
-    """The count the router reads per request joins feedback to the request log: without an index on the
-    feedback's request SQLite scanned the whole feedback table for every logged request (measured: 42 ms at
-    1,000 rows, 4.2 s at 10,000)."""
-    from router.feedback import COUNTS
+def test_settled_feedback_is_counted_once_and_the_rest_on_every_reading(tmp_path: Path, storage_url: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import router.feedback
+
+    monkeypatch.setattr(router.feedback, "SETTLE_EVERY_S", 0.0)  # settle at every reading, not every 10 minutes
+    repo = tmp_path / "repo"
+
+    def given(request_ids: list[int], outcome: str, days_ago: float = 0.0) -> None:
+        with database(repo) as db:
+            db.execute(schema.feedback.insert(), [{"request_id": r, "at": schema.now(days_ago * 86400),
+                                                   "outcome": outcome, "final_text": ""} for r in request_ids])
+
+    old_rag, old_few = logged(repo, 4), logged(repo, 3, strategy="few_shot", kind="function")
+    given(old_rag[:3], "accepted", days_ago=5)
+    given(old_rag[3:] + old_few, "rejected", days_ago=4)
+    assert counts_of(repo, "component") == {"rag": (3.0, 4)}
+    assert counts_of(repo, "hook") == {"rag": (3.0, 4), "few_shot": (0.0, 3)}  # no feedback of its kind: all kinds
+    recent = logged(repo, 2)
+    given(recent, "accepted")
+    start_retention(repo, recent[0], 40)
+    assert counts_of(repo, "component") == {"rag": (5.0, 6)}
+    record_retention(repo, recent[0], {30: 10}, 31.0)  # an answer not settled yet: its share still counts anew
+    assert counts_of(repo, "component") == {"rag": (4.25, 6)}
+    given(logged(repo, 1), "edited")
+    monkeypatch.setattr(router.feedback, "SETTLED_S", -60.0)  # two days later: all of it has settled
+    assert counts_of(repo, "component") == {"rag": (4.25, 7)}
+
+
+def test_counting_feedback_reads_the_feedback_since_and_looks_each_answer_up_by_index(tmp_path: Path) -> None:
+    """The count a reading makes joins the feedback since the settled part to the request log. Without an index
+    on the feedback's request SQLite scanned the whole feedback table for every logged request (measured: 42 ms
+    at 1,000 rows, 4.2 s at 10,000); left to itself it starts from every request of the repository."""
+    from router.feedback import COUNTS_AFTER, COUNTS_BETWEEN
 
     with engine_for(sqlite_url(tmp_path / "idiom.db")).connect() as db:
-        compiled = COUNTS.compile(db)
-        bound = compiled.construct_params({"repository": "acme"})
-        plan = db.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(bound[k] for k in compiled.positiontup))
-        steps = [row[3] for row in plan]
-    assert not [step for step in steps if step.startswith("SCAN")], steps
+        def plan(counts: Any) -> list[str]:
+            compiled = counts.compile(db)
+            bound = compiled.construct_params({"repository": "acme", "after": 0, "upto": 9})
+            rows = db.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(bound[k] for k in compiled.positiontup))
+            return [row[3] for row in rows]
+
+        reading, settling = plan(COUNTS_AFTER), plan(COUNTS_BETWEEN)
+    assert not [step for step in reading + settling if step.startswith(("SCAN feedback", "SCAN requests"))]
+    assert "SEARCH feedback USING INTEGER PRIMARY KEY (rowid>?)" in reading
+    assert not [step for step in reading if "requests_by_repository" in step], reading
 
 
 def test_retained_code_weighs_acceptance_and_reaches_the_report_and_a_commit(tmp_path: Path,
@@ -384,6 +418,7 @@ def test_requests_and_feedback_carry_a_pseudonymous_developer(tmp_path: Path, st
 WRITER = """
 import sys
 from pathlib import Path
+from typing import Any
 from router.feedback import record_feedback
 repo, request_id = Path(sys.argv[1]), int(sys.argv[2])
 n = 0
