@@ -85,22 +85,6 @@ def database(repo: Path) -> Iterator[Connection]:
                           "not held by another program, then try again") from None
 
 
-# How many validation runs this process has stored, so that the router's statistics read before one are not
-# used after it (router/statistics.py).
-_validation_runs = 0
-
-
-def validation_stored() -> None:
-    """Say that this process has just stored a validation run's results."""
-    global _validation_runs
-    _validation_runs += 1
-
-
-def validation_runs_stored() -> int:
-    """How many validation runs this process has stored."""
-    return _validation_runs
-
-
 # Built once: the router asks these on every request, and building a statement costs more than running it.
 LATEST_RUN = (select(runs.c.id, runs.c.offline_model).join(results, results.c.run_id == runs.c.id)
               .where(runs.c.repository == bindparam("repository"), results.c.strategy == bindparam("strategy"))

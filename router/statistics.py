@@ -2,8 +2,8 @@
 developers' feedback on its answers (accepted counts as a pass, by the share of it retained: router/feedback.py),
 and its mean cost per call.
 
-The router asks on every request, and the answer reads the whole feedback of the repository, so a reading is
-kept for FRESH_S seconds: feedback and retained code count within FRESH_S (a team server takes feedback many
+The router asks on every request, and each answer takes several queries (the feedback since the settled part,
+router/feedback.py; each strategy's latest run; recent costs), so a reading is kept for FRESH_S seconds: feedback and retained code count within FRESH_S (a team server takes feedback many
 times a second), and so does another process's validation run; a validation run in this process counts at
 once."""
 
@@ -21,7 +21,6 @@ from router.database import (
     exists,
     latest_results,
     repository_key,
-    validation_runs_stored,
 )
 from router.feedback import feedback_counts
 from router.policy import Measured
@@ -30,8 +29,8 @@ from router.storage.schema import requests
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs
 FRESH_S = 1.0  # how old a reading of the statistics a request routes by may be
 
-# (database, repository, kind, strategies) → (when read, this process's validation runs then, the reading)
-_readings: dict[tuple[str, str, str, tuple[str, ...]], tuple[float, int, list[Measured]]] = {}
+# (database, repository, kind, strategies) → (when read, the reading)
+_readings: dict[tuple[str, str, str, tuple[str, ...]], tuple[float, list[Measured]]] = {}
 
 
 def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
@@ -41,13 +40,18 @@ def measured(repo: Path, kind: str, strategies: list[str]) -> list[Measured]:
         return []
     repository = repository_key(repo)
     key = (database_url(repo), repository, kind, tuple(strategies))
-    runs, now = validation_runs_stored(), monotonic()  # before reading: a run stored meanwhile makes it stale
+    now = monotonic()
     held = _readings.get(key)
-    if held is not None and held[1] == runs and now - held[0] < FRESH_S:
-        return list(held[2])
+    if held is not None and now - held[0] < FRESH_S:
+        return list(held[1])
     found = _measure(repo, repository, kind, strategies)
-    _readings[key] = (now, runs, found)
+    _readings[key] = (now, found)
     return list(found)
+
+
+def forget_readings() -> None:
+    """Read the statistics again at the next request: this process has just stored a validation run."""
+    _readings.clear()
 
 
 def _measure(repo: Path, repository: str, kind: str, strategies: list[str]) -> list[Measured]:

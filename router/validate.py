@@ -18,7 +18,8 @@ from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
-from router.database import database, engine, repository_key, validation_stored
+from router.database import database, engine, repository_key
+from router.statistics import forget_readings
 from router.storage import schema
 from router.strategies.loaded import LoadedStrategies
 from router.validation.rules import Context, Output, check
@@ -111,7 +112,7 @@ def run_suite(repo: Path, suite: Suite, suite_text: str, strategies: Sequence[st
                  "language": r.language, "passed": int(r.passed), "reasons": json.dumps(r.reasons), "model": r.model,
                  "model_version": r.model_version, "input_tokens": r.input_tokens, "output_tokens": r.output_tokens,
                  "cost_usd": r.cost_usd, "latency_s": r.latency_s, "error": r.error} for r in results])
-    validation_stored()
+    forget_readings()  # the run counts in this process's routing at once
     return run_id, results
 
 
