@@ -295,6 +295,24 @@ def _filled(cls: type, fields: dict[str, Callable[[Any], Any]], checked: Callabl
 
 
 @cache
+def copier(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
+    """A function of (record, *values) that returns a copy of a `cls` record with its fields `names` set to
+    `values`, as `dataclasses.replace` would: for a slotted record through its slots, in a quarter of
+    `replace`'s time (a dataset build copies each pair twice to hold its text on disk, harvest/dataset/spill.py)."""
+    every = [field.name for field in dataclasses.fields(cls)]
+    if unknown := set(names) - set(every):
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+    if "__slots__" not in cls.__dict__ or not _plain(cls):
+        return lambda record, *values: dataclasses.replace(record, **dict(zip(names, values, strict=True)))
+    given = {name: f"v{number}" for number, name in enumerate(names)}
+    scope = {"new": object.__new__, "cls": cls} | {f"slot{n}": getattr(cls, name).__set__ for n, name in enumerate(every)}
+    made = [f"    slot{n}(made, {given.get(name, f'record.{name}')})" for n, name in enumerate(every)]
+    source = "\n".join([f"def copy(record, {', '.join(given.values())}):", "    made = new(cls)", *made, "    return made"])
+    exec(source, scope)  # noqa: S102 - the source is built from field names alone
+    return scope["copy"]
+
+
+@cache
 def _field_hints(cls: type) -> dict[str, Any]:
     """Field name → type hint; resolving hints is slow, and every record of a file asks again."""
     hints = typing.get_type_hints(cls)

@@ -33,11 +33,19 @@ from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
 from harvest.dataset.cache import BuildCache, Sketches, code_stamp, count, open_cache
 from harvest.dataset.card import DatasetFacts, render_card
-from harvest.dataset.dedup import NUM_PERM, dedupe, hash_dtype, hash_values
-from harvest.dataset.formats import write_splits
-from harvest.dataset.formatting import format_pairs
+from harvest.dataset.dedup import (
+    NUM_PERM,
+    Fingerprint,
+    dedupe,
+    fingerprint,
+    hash_dtype,
+    hash_values,
+)
+from harvest.dataset.formats import split_rows
+from harvest.dataset.formatting import FormatStats, format_pairs
 from harvest.dataset.linehistory import CachedLineHistory
 from harvest.dataset.quality import Verdicts, filter_pairs
+from harvest.dataset.spill import SpilledTexts, spilled_texts, text_size
 from harvest.dataset.split import (
     decontaminate,
     exclude_files,
@@ -49,7 +57,7 @@ from harvest.errors import InputError
 from harvest.globs import matches_glob
 from harvest.graph import FileFacts, build_graph, file_facts
 from harvest.lock import writing
-from harvest.pairs import build_pairs
+from harvest.pairs import each_pair
 from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
 from harvest.pool import Pool, batched
@@ -73,6 +81,8 @@ from harvest.units.lastchange import LineHistory, last_changes
 SPLITS = ("train", "eval", "test")
 UNIT_BATCH_BYTES = 1 << 18  # source text per batch of files parsed by a pool worker
 UNIT_BATCH_MOST = 64
+CLEAN_BATCH_BYTES = 1 << 24  # pair text filtered and formatted at once before it is held on disk
+CLEAN_BATCH_MOST = 8192
 # Libraries whose version changes what a build produces.
 VERSIONED = ("tree-sitter", "tree-sitter-python", "tree-sitter-javascript", "tree-sitter-typescript",
              "tree-sitter-go", "tree-sitter-java", "datasketch", "pyyaml")
@@ -139,7 +149,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
-    with progress_bar(progress) as bar:
+    with progress_bar(progress) as bar, spilled_texts(source.parents[1], partial(_sketched, cache)) as texts:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         cache.units.forget_unused()
         cache.lines.forget_unused()
@@ -149,15 +159,14 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache, history, verdicts)
         task = bar.add_task("pairs", total=None)
-        pairs = build_pairs(sources)
-        for kind in (cache.spans, cache.changed, cache.history):
+        pairs, rejected, format_stats = _kept_pairs(each_pair(sources), units, files, excluded, history.renamed,
+                                                    verdicts, config, texts, lambda: bar.advance(task))
+        for kind in (cache.spans, cache.changed, cache.history, cache.verdicts):
             kind.forget_unused()
-        pairs, rejected = _clean(pairs, units, files, excluded, history.renamed, verdicts, config)
-        cache.verdicts.forget_unused()
-        pairs, format_stats = format_pairs(pairs, config.format_command, lambda: bar.advance(task))
-        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, cache.sketch)
+        fingerprints = partial(_fingerprint, cache, texts)
+        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, fingerprints)
         pairs, leaks_across = split_pairs(pairs, config)
-        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, cache.sketch)
+        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, fingerprints)
         cache.sketches.forget_unused()
         rejected += duplicates + leaks_across + leaks
         rules = mine_conventions(corpus, config)
@@ -165,25 +174,23 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         graph_task = bar.add_task("code graph", total=len(files))
         graph = build_graph(files, lambda f: graph_facts(cache, f.path, f.language, f.blob, f.text),
                             lambda: bar.advance(graph_task))
-    summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
-                             _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
-                             asdict(format_stats), graph.counts(), *fim_counts(pairs))
-    with staged_dir(out) as stage:
-        write_jsonl(stage / "units.jsonl", units)
-        graph.save(stage / "graph")
-        write_jsonl(stage / "pairs.jsonl", pairs)
-        write_jsonl(stage / "rejected.jsonl", rejected)
-        formats = write_splits(stage, pairs, config.system_prompt.replace("{team}", name))
-        write_conventions(stage / "conventions.yaml", rules, name, head)
-        tokens = token_sums(pairs, cache)
-        facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
-                             summary.rejected, summary.units,
-                             [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
-                             config.split, formats, _examples(pairs), tokens, uncovered_kinds(pairs, config),
-                             summary.fim_spans, summary.fim_languages)
-        atomic_write_text(stage / "DATASET.md", render_card(facts))
-        summary.seconds = round(time.perf_counter() - started, 2)
-        atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
+        summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
+                                 _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
+                                 asdict(format_stats), graph.counts(), *fim_counts(pairs))
+        with staged_dir(out) as stage:
+            write_jsonl(stage / "units.jsonl", units)
+            graph.save(stage / "graph")
+            formats, tokens = _write_pairs(stage, pairs, texts, config.system_prompt.replace("{team}", name), cache)
+            write_jsonl(stage / "rejected.jsonl", rejected)
+            write_conventions(stage / "conventions.yaml", rules, name, head)
+            facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
+                                 summary.rejected, summary.units,
+                                 [(r.id, r.message, r.support, r.confidence) for r in rules if r.status == "proposed"],
+                                 config.split, formats, [texts.whole(p) for p in _examples(pairs)], tokens,
+                                 uncovered_kinds(pairs, config), summary.fim_spans, summary.fim_languages)
+            atomic_write_text(stage / "DATASET.md", render_card(facts))
+            summary.seconds = round(time.perf_counter() - started, 2)
+            atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
     return summary
 
 
@@ -271,14 +278,25 @@ def cached_parse(source: Path, blobs: Mapping[str, str]) -> Iterator[Callable[[s
         cache.close()
 
 
-def token_sums(pairs: Iterable[Pair], cache: BuildCache) -> dict[str, int]:
-    """The estimated tokens of each split's pairs (all their text), for the card and the manifest; each pair's
-    count read from `cache` when its text is there (counting is a regex pass over every pair's text)."""
-    sums = dict.fromkeys(SPLITS, 0)
-    for pair in pairs:
-        text = pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
-        sums[pair.split] += cache.tokens.fetch(cache.key("tokens", text), partial(estimate_tokens, text), count)
-    return sums
+def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system_prompt: str,
+                 cache: BuildCache) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Write `pairs.jsonl` and every format × split of `pairs`, in one pass that reads each pair's text back from
+    `texts`; return the formats' row counts and the estimated tokens of each split."""
+    tokens = dict.fromkeys(SPLITS, 0)
+    with (stage / "pairs.jsonl").open("wb") as listed, \
+            split_rows(stage, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows:
+        for pair in map(texts.whole, pairs):
+            listed.write(orjson.dumps(pair) + b"\n")
+            rows.write(pair)
+            tokens[pair.split] += _pair_tokens(pair, cache)
+    return rows.counts, tokens
+
+
+def _pair_tokens(pair: Pair, cache: BuildCache) -> int:
+    """The estimated tokens of a pair (all its text), for the card and the manifest; read from `cache` when it
+    holds the same text (counting is a regex pass over every pair's text)."""
+    text = pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
+    return cache.tokens.fetch(cache.key("tokens", text), partial(estimate_tokens, text), count)
 
 
 def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:
@@ -315,13 +333,39 @@ def _harvest_manifest(source: Path) -> dict[str, Any]:
     return manifest
 
 
-def _clean(pairs: list[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
-           renamed: Mapping[str, str], verdicts: Verdicts, config: HarvestConfig) -> tuple[list[Pair], list[Rejection]]:
-    """Deprecation, held-out files and quality filters, in that order; every drop recorded."""
-    pairs, stale = judge_pairs(pairs, units, {f.path for f in files}, excluded, renamed)
-    pairs, held_out = exclude_files(pairs, config.exclude_files)
-    pairs, poor = filter_pairs(pairs, config, verdicts)
-    return pairs, stale + held_out + poor
+def _kept_pairs(pairs: Iterable[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
+                renamed: Mapping[str, str], verdicts: Verdicts, config: HarvestConfig, texts: SpilledTexts,
+                advance: Callable[[], None]) -> tuple[list[Pair], list[Rejection], FormatStats]:
+    """The pairs that pass deprecation, held-out files and the quality filters, formatted, each held without its
+    text (`texts`); the drops, stage by stage as if all pairs had gone through each stage at once; and how the
+    formatting went. A batch of pairs at a time, so the text of a long history's pairs is never all in memory."""
+    kept: list[Pair] = []
+    dropped: tuple[list[Rejection], list[Rejection], list[Rejection]] = ([], [], [])
+    formatted = FormatStats()
+    head_paths = {f.path for f in files}
+    for batch in batched(pairs, text_size, CLEAN_BATCH_BYTES, CLEAN_BATCH_MOST):
+        batch, stale = judge_pairs(batch, units, head_paths, excluded, renamed)
+        batch, held_out = exclude_files(batch, config.exclude_files)
+        batch, poor = filter_pairs(batch, config, verdicts)
+        batch, stats = format_pairs(batch, config.format_command, advance)
+        for stage, found in zip(dropped, (stale, held_out, poor), strict=True):
+            stage.extend(found)
+        formatted += stats
+        kept.extend(map(texts.hold, batch))
+    return kept, [rejection for stage in dropped for rejection in stage], formatted
+
+
+def _sketched(cache: BuildCache, pair: Pair) -> bytes:
+    """The digest of what dedup compares `pair` by, its MinHash values found and kept by `cache` under it (taken
+    from the pair whole, before its text is held on disk)."""
+    return fingerprint(pair, cache.sketch)[0]
+
+
+def _fingerprint(cache: BuildCache, texts: SpilledTexts, pair: Pair) -> Fingerprint:
+    """The fingerprint of `pair`: of one `texts` holds without its text, the digest `texts` kept and the MinHash
+    values `cache` kept under it; of another, taken from its text (the values through `cache`)."""
+    digest = texts.fingerprint(pair)
+    return fingerprint(pair, cache.sketch) if digest is None else (digest, cache.kept_sketch(digest))
 
 
 def _held_out(path: str, config: HarvestConfig) -> bool:

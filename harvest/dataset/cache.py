@@ -92,10 +92,10 @@ class Entries:
     stages (`out`), which are all it keeps. So a build holds offsets, not values, whatever the cache's size."""
 
     name: str
-    found: dict[bytes, int] = field(default_factory=dict)  # the last build's: key → `_place(offset, length)`
+    found: dict[bytes, int] = field(default_factory=dict)  # the last build's: key → `place(offset, length)`
     source: BinaryIO | None = None  # the last build's file
     out: BinaryIO | None = None  # this build's, in the staging folder; None when the cache is only read
-    written: dict[bytes, int] = field(default_factory=dict)  # key → `_place(offset, length)` in `out`
+    written: dict[bytes, int] = field(default_factory=dict)  # key → `place(offset, length)` in `out`
 
     def get(self, key: bytes, decode: Callable[[Any], T]) -> T | None:
         """The entry under `key` decoded, None when there is none or it does not decode."""
@@ -142,7 +142,7 @@ class Entries:
             found, offset = {}, len(header)
             for line in source:
                 key, _, value = line.partition(b" ")
-                found[bytes.fromhex(key.decode("ascii"))] = _place(offset + len(key) + 1, len(value.rstrip(b"\n")))
+                found[bytes.fromhex(key.decode("ascii"))] = place(offset + len(key) + 1, len(value.rstrip(b"\n")))
                 offset += len(line)
         except UNREADABLE:  # a damaged file
             source.close()
@@ -171,7 +171,7 @@ class Entries:
         else:
             return None
         try:
-            return os.pread(file.fileno(), where & LENGTH_MASK, where >> LENGTH_BITS)
+            return read_place(file, where)
         except OSError:  # an unreadable entry is an absent one
             return None
 
@@ -179,14 +179,19 @@ class Entries:
         if self.out is None or key in self.written:
             return
         self.out.write(key.hex().encode() + b" ")
-        self.written[key] = _place(self.out.tell(), len(raw))
+        self.written[key] = place(self.out.tell(), len(raw))
         self.out.write(raw + b"\n")
 
 
-def _place(offset: int, length: int) -> int:
+def place(offset: int, length: int) -> int:
     """Where an entry sits, as one int: a tuple of two costs three objects per entry, and at 100,000 commits
     the cache indexes about a million entries."""
     return offset << LENGTH_BITS | length
+
+
+def read_place(file: BinaryIO, where: int) -> bytes:
+    """The bytes at `where` (a `place`) in `file`, whatever its position; raises OSError."""
+    return os.pread(file.fileno(), where & LENGTH_MASK, where >> LENGTH_BITS)
 
 
 def _decoded(raw: bytes | None, decode: Callable[[Any], T]) -> T | None:
@@ -275,9 +280,14 @@ class BuildCache:
         """The key of an entry of `kind` computed from `parts` by this build's code."""
         return digest(self.stamp, kind, *parts)
 
-    def sketch(self, text: str) -> Any:
-        """The MinHash values of `text` (a `harvest.dataset.dedup.Sketch`)."""
-        return self.sketches.fetch(self.key("sketch", text), text)
+    def sketch(self, text: str, digest: bytes) -> Any:
+        """The MinHash values of `text`, kept under its `digest` (a `harvest.dataset.dedup.Sketch`)."""
+        return self.sketches.fetch(self.key("sketch", digest), text)
+
+    def kept_sketch(self, digest: bytes) -> Any:
+        """The MinHash values `sketch` gave this build for the text of `digest` (raises KeyError when it gave
+        none)."""
+        return self.sketches.kept[self.key("sketch", digest)]
 
     def save(self) -> None:
         """Replace the cache folder with the entries this build used, in one step."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +24,13 @@ NUM_PERM = 128
 MIDDLE_MARK = "\x00"  # where a fim middle starts and ends in the text it is compared by
 BAND_SEED = 19  # the band hash's multipliers are fixed: the same values always land in the same buckets
 FIM_WINDOW_LINES = 3  # the lines of prefix and suffix that make a fim middle one example and not another
-Sketch = Callable[[str], Any]  # a text -> its MinHash values (`hash_values`, or the build cache's lookup of them)
+# A text and its `text_digest` -> the text's MinHash values (`hash_values`'s, or the build cache's, which keeps
+# them by the digest: harvest/dataset/cache.py).
+Sketch = Callable[[str, bytes], Any]
+Fingerprint = tuple[bytes, Any]  # a pair's `text_digest` and MinHash values of its normalised `compared` text
+# A pair -> its Fingerprint (`fingerprint`, or the one a build took before it held the pair's text on disk,
+# harvest/dataset/spill.py).
+Fingerprints = Callable[[Pair], Fingerprint]
 
 
 def compared(pair: Pair) -> str:
@@ -41,6 +47,12 @@ def compared(pair: Pair) -> str:
 def normalize(text: str) -> str:
     """The completion with runs of whitespace collapsed: formatting alone never makes two examples."""
     return " ".join(text.split())
+
+
+def text_digest(text: str) -> bytes:
+    """What an exact duplicate is found by: a digest of the normalised text (held instead of the text, which
+    is long and, in a build, held on disk)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def signature(text: str) -> MinHash:
@@ -60,6 +72,14 @@ def signature(text: str) -> MinHash:
 def hash_values(text: str) -> Any:
     """The values of the text's MinHash (a numpy array of NUM_PERM `hash_dtype()` integers)."""
     return signature(text).hashvalues
+
+
+def fingerprint(pair: Pair, sketch: Sketch = lambda text, _: hash_values(text)) -> Fingerprint:
+    """All dedup and decontamination read of a pair's text: the digest and the MinHash values (`sketch`'s) of
+    what it is compared by, normalised."""
+    text = normalize(compared(pair))
+    digest = text_digest(text)
+    return digest, sketch(text, digest)
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +108,9 @@ class NearDuplicates:
         self.buckets: list[dict[int, str | list[str]]] = [{} for _ in range(self.shape[0])]
         self.hashes: dict[str, Any] = {}  # key -> its MinHash values (a numpy array)
 
-    def add(self, key: str, text: str, values: Any = None, bands: list[int] | None = None) -> None:
-        """Index `text` (whose MinHash values are `values` and their `bands`, when known) under `key`."""
-        values = hash_values(text) if values is None else values
-        for band, table in zip(bands or self.bands(values), self.buckets, strict=True):
+    def add(self, key: str, values: Any) -> None:
+        """Index a text by its MinHash `values` under `key`."""
+        for band, table in zip(self.bands(values), self.buckets, strict=True):
             held = table.setdefault(band, key)
             if held is not key:
                 if isinstance(held, str):
@@ -99,12 +118,11 @@ class NearDuplicates:
                 held.append(key)
         self.hashes[key] = values
 
-    def query(self, text: str, values: Any = None, bands: list[int] | None = None) -> list[str]:
-        """Keys whose text has estimated Jaccard similarity ≥ the threshold with `text` (whose MinHash values
-        are `values` and their `bands`, when known), best first."""
-        values = hash_values(text) if values is None else values
+    def query(self, values: Any) -> list[str]:
+        """Keys whose text has estimated Jaccard similarity ≥ the threshold with the text of MinHash `values`,
+        best first."""
         candidates: set[str] = set()
-        for band, table in zip(bands or self.bands(values), self.buckets, strict=True):
+        for band, table in zip(self.bands(values), self.buckets, strict=True):
             held = table.get(band)
             if held is not None:
                 candidates.update((held,) if isinstance(held, str) else held)
@@ -143,17 +161,10 @@ def _jaccard(first: Any, second: Any) -> float:
     return float((first == second).sum()) / float(len(first))
 
 
-def near_duplicate_index(completions: Iterable[tuple[str, str]], threshold: float,
-                         sketch: Sketch = hash_values) -> NearDuplicates:
-    """An index over (key, text) pairs."""
-    index = NearDuplicates(threshold)
-    for key, text in completions:
-        index.add(key, text, sketch(text))
-    return index
-
-
-def dedupe(pairs: Sequence[Pair], threshold: float, sketch: Sketch = hash_values) -> tuple[list[Pair], list[Rejection]]:
-    """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest.
+def dedupe(pairs: Sequence[Pair], threshold: float,
+           fingerprints: Fingerprints = fingerprint) -> tuple[list[Pair], list[Rejection]]:
+    """Keep one pair per (near-)duplicate completion: the heaviest, then the first; record the rest. A pair is
+    compared by its `fingerprints(pair)`.
 
     Fim pairs are compared with fim pairs only (a span and the unit holding it teach different things), and
     a near-duplicate only counts from another file: spans of one file a few lines apart share their
@@ -163,11 +174,11 @@ def dedupe(pairs: Sequence[Pair], threshold: float, sketch: Sketch = hash_values
     verdicts: dict[int, Rejection] = {}
     for fim in (False, True):
         judged = [i for i in order if (pairs[i].kind == FIM_KIND) == fim]
-        verdicts.update(_judge(pairs, judged, threshold, sketch, same_file_counts=not fim))
+        verdicts.update(_judge(pairs, judged, threshold, fingerprints, same_file_counts=not fim))
     return [p for i, p in enumerate(pairs) if i not in verdicts], [verdicts[i] for i in order if i in verdicts]
 
 
-def _judge(pairs: Sequence[Pair], judged: list[int], threshold: float, sketch: Sketch,
+def _judge(pairs: Sequence[Pair], judged: list[int], threshold: float, fingerprints: Fingerprints,
            same_file_counts: bool) -> dict[int, Rejection]:
     """The rejected of `judged` (indexes into `pairs`, in the order they are judged), each an exact or near
     duplicate of an earlier kept one.
@@ -178,9 +189,9 @@ def _judge(pairs: Sequence[Pair], judged: list[int], threshold: float, sketch: S
     entry per band and pair held more than the pairs' MinHash values themselves."""
     digests, values = [], []
     for i in judged:
-        exact = normalize(compared(pairs[i]))
-        digests.append(hashlib.blake2b(exact.encode("utf-8", "surrogatepass"), digest_size=16).digest())
-        values.append(sketch(exact))
+        digest, sketch = fingerprints(pairs[i])
+        digests.append(digest)
+        values.append(sketch)
     shared = _shared_buckets(values, threshold)
     seen: dict[bytes, str] = {}  # the digest of a kept pair's text -> its id (the digest: texts are long)
     kept = np.zeros(len(judged), dtype=bool)

@@ -9,9 +9,11 @@ fine-tuning API rejects unknown top-level keys. A format's rows follow the order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -57,22 +59,41 @@ def takes(name: str, pair: Pair) -> bool:
 
 
 def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
-    """Write `out/<format>/<split>.jsonl` for every format and split (empty splits too; `fim/` only when there are
-    fim pairs: a dataset built without them has no training file to check); return the row counts. `out` is a
-    staged folder (harvest/atomic.py `staged_dir`), so the files are written in place."""
-    counts: dict[str, dict[str, int]] = {}
-    for name, render in FORMATS.items():
-        if name == "fim" and not any(takes(name, p) for p in pairs):
-            continue
-        counts[name] = {}
-        (out / name).mkdir(parents=True, exist_ok=True)
-        for split in SPLITS:
-            # Row by row into the staged folder (swapped in whole), not a split rendered as one text: a long
-            # history's train split is most of its pairs' text.
-            with (out / name / f"{split}.jsonl").open("wb") as rows:
-                counts[name][split] = 0
-                for pair in pairs:
-                    if pair.split == split and takes(name, pair):
-                        rows.write(orjson.dumps(render(pair, system_prompt)) + b"\n")
-                        counts[name][split] += 1
-    return counts
+    """Write `out/<format>/<split>.jsonl` for every format and split of `pairs` (`split_rows`); return the row
+    counts."""
+    with split_rows(out, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows:
+        for pair in pairs:
+            rows.write(pair)
+    return rows.counts
+
+
+@contextmanager
+def split_rows(out: Path, system_prompt: str, with_fim: bool) -> Iterator[SplitRows]:
+    """The files `out/<format>/<split>.jsonl` of every format and split, empty ones too (`fim/` only `with_fim`,
+    when there are fim pairs: a dataset built without them has no training file to check), open for a pair's
+    rows at a time. `out` is a staged folder (harvest/atomic.py `staged_dir`), so they are written in place."""
+    names = [name for name in FORMATS if with_fim or name != "fim"]
+    with ExitStack() as stack:
+        files: dict[tuple[str, str], BinaryIO] = {}
+        for name in names:
+            (out / name).mkdir(parents=True, exist_ok=True)
+            for split in SPLITS:
+                files[name, split] = stack.enter_context((out / name / f"{split}.jsonl").open("wb"))
+        yield SplitRows(files, system_prompt, {name: dict.fromkeys(SPLITS, 0) for name in names})
+
+
+@dataclass
+class SplitRows:
+    """Open format × split files; each pair's rows go to the files of its split, row by row (not a split
+    rendered as one text: a long history's train split is most of its pairs' text)."""
+
+    files: dict[tuple[str, str], BinaryIO]
+    system_prompt: str
+    counts: dict[str, dict[str, int]]  # format -> split -> rows written
+
+    def write(self, pair: Pair) -> None:
+        """Write `pair`'s row to each format that takes it, in its split's file."""
+        for name, counts in self.counts.items():
+            if takes(name, pair) and (name, pair.split) in self.files:
+                self.files[name, pair.split].write(orjson.dumps(FORMATS[name](pair, self.system_prompt)) + b"\n")
+                counts[pair.split] += 1

@@ -34,6 +34,11 @@ class FormatStats:
     unchanged: int = 0
     failed: int = 0  # the formatter exited non-zero or timed out: completion kept as it was
 
+    def __add__(self, other: FormatStats) -> FormatStats:
+        """Both passes' counts (a build formats its pairs a batch at a time)."""
+        return FormatStats(self.formatted + other.formatted, self.unchanged + other.unchanged,
+                           self.failed + other.failed)
+
 
 def format_pairs(pairs: Sequence[Pair], command: str,
                  progress: Callable[[], None] = lambda: None) -> tuple[list[Pair], FormatStats]:

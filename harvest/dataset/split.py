@@ -34,13 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from harvest.config import HarvestConfig
-from harvest.dataset.dedup import (
-    Sketch,
-    compared,
-    hash_values,
-    near_duplicate_index,
-    normalize,
-)
+from harvest.dataset.dedup import Fingerprints, NearDuplicates, fingerprint
 from harvest.errors import ConfigError
 from harvest.globs import matches_glob
 from harvest.pairs.commits import COMMIT_KINDS
@@ -314,30 +308,35 @@ def exclude_files(pairs: Iterable[Pair], patterns: Sequence[str]) -> tuple[list[
 
 
 def decontaminate(pairs: list[Pair], threshold: float,
-                  sketch: Sketch = hash_values) -> tuple[list[Pair], list[Rejection]]:
+                  fingerprints: Fingerprints = fingerprint) -> tuple[list[Pair], list[Rejection]]:
     """Drop eval pairs that (nearly) repeat a test completion ("contaminates-test"), then train pairs that
-    repeat a remaining eval or test one ("contaminates-eval"); each detail names the held-out pair. `sketch`
-    gives a text's MinHash values."""
+    repeat a remaining eval or test one ("contaminates-eval"); each detail names the held-out pair. A pair is
+    compared by its `fingerprints(pair)` (harvest/dataset/dedup.py)."""
     tests = [p for p in pairs if p.split == "test"]
-    evals, eval_leaks = _clean([p for p in pairs if p.split == "eval"], tests, threshold, "contaminates-test", sketch)
+    evals, eval_leaks = _clean([p for p in pairs if p.split == "eval"], tests, threshold, "contaminates-test",
+                               fingerprints)
     _, train_leaks = _clean([p for p in pairs if p.split == "train"], evals + tests, threshold, "contaminates-eval",
-                            sketch)
+                            fingerprints)
     rejected = eval_leaks + train_leaks
     dropped = {r.id for r in rejected}
     return [p for p in pairs if p.id not in dropped], rejected
 
 
 def _clean(checked: list[Pair], held: list[Pair], threshold: float, reason: str,
-           sketch: Sketch) -> tuple[list[Pair], list[Rejection]]:
+           fingerprints: Fingerprints) -> tuple[list[Pair], list[Rejection]]:
     """The `checked` pairs whose completion is neither an exact nor a near duplicate of a `held` one, and
     a Rejection for each of the others (an exact match wins; later held pairs win exact ties: test over eval)."""
-    exact = {normalize(compared(p)): p.id for p in held}
-    index = near_duplicate_index(((p.id, normalize(compared(p))) for p in held), threshold, sketch)
+    exact: dict[bytes, str] = {}
+    index = NearDuplicates(threshold)
+    for pair in held:
+        digest, values = fingerprints(pair)
+        exact[digest] = pair.id
+        index.add(pair.id, values)
     kept: list[Pair] = []
     rejected: list[Rejection] = []
     for pair in checked:
-        text = normalize(compared(pair))
-        match = exact.get(text) or next(iter(index.query(text, sketch(text))), "")
+        digest, values = fingerprints(pair)
+        match = exact.get(digest) or next(iter(index.query(values)), "")
         if match:
             rejected.append(Rejection(pair.id, pair.kind, "decontaminate", reason, match))
         else:

@@ -34,7 +34,13 @@ PAIR_BUILDERS: dict[str, PairBuilder] = {
 
 def build_pairs(sources: Sources, builders: Iterable[str] = tuple(PAIR_BUILDERS)) -> list[Pair]:
     """Run the named builders over `sources`, in registry order."""
+    return list(each_pair(sources, builders))
+
+
+def each_pair(sources: Sources, builders: Iterable[str] = tuple(PAIR_BUILDERS)) -> Iterator[Pair]:
+    """The pairs of the named builders over `sources`, in registry order, as they are built (a dataset build
+    filters them a batch at a time); raises ConfigError at once on an unknown builder."""
     unknown = sorted(set(builders) - set(PAIR_BUILDERS))
     if unknown:
         raise ConfigError(f"unknown pair builder(s) {', '.join(unknown)}; valid ones are {', '.join(PAIR_BUILDERS)}")
-    return [pair for name in PAIR_BUILDERS if name in builders for pair in PAIR_BUILDERS[name](sources)]
+    return (pair for name in PAIR_BUILDERS if name in builders for pair in PAIR_BUILDERS[name](sources))

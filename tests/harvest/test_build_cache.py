@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.dataset import build, cache, quality
+from harvest.dataset import build, cache, quality, spill
 from harvest.pairs import commits, fim, history
 from harvest.units import lastchange
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
@@ -253,3 +254,40 @@ def test_hub_files_come_from_the_cached_changes_and_key_the_commit_pairs(make_re
     assert warm != cold
     _run("dataset", "build", str(repo.path), "--no-cache")
     assert _dataset(tmp_path / "home") == warm
+
+
+def test_kept_pairs_are_held_without_their_text_and_batches_change_nothing(
+        team_repo: GitRepo, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _dataset(home)
+    texts_seen: list[int] = []
+    dedupe = build.dedupe
+
+    def watched(pairs: Any, *args: Any) -> Any:  # what reaches dedup: the pairs, and what they are compared by
+        texts_seen.append(sum(len(p.prompt + p.completion + p.context + p.prefix + p.suffix) for p in pairs))
+        return dedupe(pairs, *args)
+
+    monkeypatch.setattr(build, "dedupe", watched)
+    monkeypatch.setattr(build, "CLEAN_BATCH_MOST", 1)  # each pair filtered and formatted on its own
+    monkeypatch.setattr(spill, "IN_MEMORY_BYTES", 0)  # every pair held on disk, as past the first 64 MiB
+    _run("dataset", "build", str(team_repo.path), "--no-cache")
+    assert texts_seen == [0], "the pairs past the filters are held without their text"
+    assert _dataset(home) == whole
+    assert not [p for p in home.iterdir() if p.name.startswith("spilled-pairs-")]
+
+
+def test_spilled_texts_read_back_each_pair_whole(tmp_path: Path) -> None:
+    from harvest.dataset.spill import spilled_texts
+    from tests.harvest.pairs_helpers import pair
+
+    fim_pair = replace(pair("return 1\n", kind="fim", id="f"), prefix="def f():\n    ", suffix="\n# ünïcode ✓\n")
+    first, twin, blank = pair("def a():\n    return 1\n", id="same"), pair("def b(): ...\n", id="same"), pair("", id="b")
+    with spilled_texts(tmp_path, lambda p: len(p.completion).to_bytes(2, "little")) as texts:
+        texts.in_memory = len("Write total_price") + 1  # the first pair keeps its text, the next ones not
+        assert texts.hold(pair("def kept(): ...\n")).completion == "def kept(): ...\n"
+        held = [texts.hold(p) for p in (fim_pair, first, twin, blank)]
+        assert [p.completion for p in held] == ["", "", twin.completion, ""]
+        assert held[0].prefix == held[0].suffix == held[1].prompt == ""
+        assert [texts.whole(p) for p in held] == [fim_pair, first, twin, blank]
+        assert texts.whole(replace(held[1], split="train")) == replace(first, split="train")  # found by id
+        assert [texts.fingerprint(p) for p in held] == [b"\x09\x00", b"\x16\x00", None, None]  # from the pairs whole
+    assert list(tmp_path.iterdir()) == []

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import random
 
-from harvest.dataset.dedup import dedupe, near_duplicate_index, normalize, signature
+from harvest.dataset.dedup import (
+    NearDuplicates,
+    dedupe,
+    hash_values,
+    normalize,
+    signature,
+)
 from tests.harvest.pairs_helpers import FUNCTION, pair
 
 LONG = "".join(f"def handler_{n}(request):\n    value = request.args.get('k{n}')\n    return respond(value, {n})\n\n"
@@ -55,15 +61,17 @@ def test_short_completions_are_compared_as_token_sets() -> None:
 
 
 def test_index_query_returns_only_pairs_over_the_threshold() -> None:
-    index = near_duplicate_index([("long", LONG), ("short", FUNCTION)], 0.7)
-    assert index.query(LONG.replace("handler_3(", "h3(")) == ["long"]
-    assert index.query("completely unrelated text about something else entirely") == []
+    index = NearDuplicates(0.7)
+    index.add("long", hash_values(LONG))
+    index.add("short", hash_values(FUNCTION))
+    assert index.query(hash_values(LONG.replace("handler_3(", "h3("))) == ["long"]
+    assert index.query(hash_values("completely unrelated text about something else entirely")) == []
 
 
 def test_the_lean_index_finds_what_datasketchs_lsh_finds() -> None:
     from datasketch import MinHashLSH
 
-    from harvest.dataset.dedup import NUM_PERM, NearDuplicates
+    from harvest.dataset.dedup import NUM_PERM
 
     rng = random.Random(19)
     texts = []
@@ -79,15 +87,15 @@ def test_the_lean_index_finds_what_datasketchs_lsh_finds() -> None:
         for number, text in enumerate(texts):
             digest = signature(text)
             scored = sorted(((digest.jaccard(digests[k]), k) for k in reference.query(digest)), reverse=True)
-            assert lean.query(text, digest.hashvalues) == [k for score, k in scored if score >= threshold]
-            lean.add(str(number), text, digest.hashvalues)
+            assert lean.query(digest.hashvalues) == [k for score, k in scored if score >= threshold]
+            lean.add(str(number), digest.hashvalues)
             reference.insert(str(number), digest)
             digests[str(number)] = digest
 
 
 def _dedupe_one_at_a_time(pairs: list, threshold: float) -> tuple[list, list]:
     """dedupe as an LSH index filled pair by pair judges: the reference the batched buckets must agree with."""
-    from harvest.dataset.dedup import NearDuplicates, compared, hash_values
+    from harvest.dataset.dedup import compared
     from harvest.records import FIM_KIND, Rejection
 
     seen, indexes, kept, rejected = {}, {False: NearDuplicates(threshold), True: NearDuplicates(threshold)}, set(), []
@@ -98,12 +106,12 @@ def _dedupe_one_at_a_time(pairs: list, threshold: float) -> tuple[list, list]:
         if (fim, text) in seen:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "duplicate", seen[fim, text]))
             continue
-        similar = [o for o in indexes[fim].query(text, hash_values(text)) if not fim or paths[o] != pair.path]
+        similar = [o for o in indexes[fim].query(hash_values(text)) if not fim or paths[o] != pair.path]
         if similar:
             rejected.append(Rejection(pair.id, pair.kind, "dedup", "near-duplicate", similar[0]))
             continue
         seen[fim, text] = pair.id
-        indexes[fim].add(pair.id, text)
+        indexes[fim].add(pair.id, hash_values(text))
         kept.add(i)
     return [p for i, p in enumerate(pairs) if i in kept], rejected
 

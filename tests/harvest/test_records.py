@@ -7,7 +7,7 @@ import dataclasses
 import orjson
 import pytest
 
-from harvest.records import CommitRecord, FileChange, Hunk, Unit, build_record
+from harvest.records import CommitRecord, FileChange, Hunk, Unit, build_record, copier
 
 COMMIT = {"sha": "a" * 40, "parents": ["b" * 40], "author": "Ann", "author_date": "2024-01-01T00:00:00+00:00",
           "message": "feat: x", "changes": [{"path": "a.py", "status": "modified",
@@ -53,3 +53,14 @@ def test_records_have_slots_and_a_dataclass_without_them_still_decodes_whole() -
     plain = build_record(_Plain, {"name": "a", "hunks": COMMIT["changes"][0]["hunks"]})
     assert plain == _Plain("a", (Hunk("@@ -1 +1 @@", 1, 1, 1, 1, "-a\n+b"),)) and vars(plain) == {
         "name": "a", "hunks": plain.hunks}
+
+
+def test_a_copy_with_fields_set_is_the_one_replace_makes() -> None:
+    unit = Unit(id="a.py#f@1", path="a.py", language="python", kind="function", name="f", start_line=1, end_line=2,
+                signature="def f():", doc="old", imports=(), text="def f():\n    return 1\n")
+    assert copier(Unit, ("doc", "name"))(unit, "new", "g") == dataclasses.replace(unit, doc="new", name="g")
+    assert copier(Unit, ())(unit) == unit and copier(Unit, ())(unit) is not unit
+    plain = _Plain("a", ())
+    assert copier(_Plain, ("name",))(plain, "b") == _Plain("b", ())  # without slots: through `replace`
+    with pytest.raises(TypeError, match="no field colour"):
+        copier(Unit, ("colour",))

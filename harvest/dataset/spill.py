@@ -1,0 +1,95 @@
+"""The pairs' text held on disk between the quality filters and the writers of a dataset build.
+
+A long history makes a few hundred thousand pairs (two per commit), and held whole their text was the
+largest term of a build's memory. The stages after the filters read a pair's id, kind, paths, files, date and
+split, and dedup and decontamination its fingerprint (harvest/dataset/dedup.py: a digest and a MinHash sketch
+of the text it is compared by, which the build cache keeps by the digest); only the writers read its text
+(harvest/dataset/build.py). So once the pairs that passed the filters hold IN_MEMORY_BYTES of text, each
+further one is written here, its fingerprint's digest taken, and the pair held without its text; `whole`
+reads the text back for the writers. A build's memory then grows by at most that much text and a few dozen
+bytes per pair, however long the history; and a build that never reaches it (most repositories: 29,000 pairs
+of a 20,000-commit history hold under 50 MB) pays nothing for the file.
+
+The file is anonymous (`tempfile.TemporaryFile`) in the idiom home, so it vanishes when the build ends, fails
+or is killed, and it never leaves the `.idiom/` folder. What it holds is already scrubbed text.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from operator import attrgetter
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from harvest.dataset.cache import place, read_place
+from harvest.records import Pair, copier
+
+TEXT_FIELDS = ("prompt", "completion", "context", "prefix", "suffix")
+texts_of = attrgetter(*TEXT_FIELDS)
+with_texts = copier(Pair, TEXT_FIELDS)
+IN_MEMORY_BYTES = 64 << 20  # pair text kept in memory before pairs are held without it
+PLACE_BYTES = 12  # a `place`: a 32-bit length below an offset (an int of 64 bits holds files up to 4 GiB only)
+
+
+@contextmanager
+def spilled_texts(folder: Path, fingerprint: Callable[[Pair], bytes]) -> Iterator[SpilledTexts]:
+    """A holder of pairs' text in an anonymous file in `folder`, removed when the block ends; it keeps each held
+    pair's `fingerprint` (a short digest), taken from the pair whole."""
+    with tempfile.TemporaryFile(dir=folder, prefix="spilled-pairs-") as file:
+        yield SpilledTexts(file, fingerprint, IN_MEMORY_BYTES)
+
+
+class SpilledTexts:
+    """Pairs' text, by pair id, in `file`, and their fingerprints in memory.
+
+    The first pairs keep their text until they hold `in_memory` bytes of it. A pair held is known by its empty
+    completion (the quality filters reject a blank one) and its id; a pair whose id is already held keeps its
+    text in memory, so two pairs sharing an id never swap texts."""
+
+    def __init__(self, file: BinaryIO, fingerprint: Callable[[Pair], bytes], in_memory: int) -> None:
+        self.file = file
+        self.take_fingerprint = fingerprint
+        self.in_memory = in_memory  # bytes of text pairs may still keep
+        # pair id -> the `place` of its texts in the file (PLACE_BYTES), then its fingerprint: one object a pair
+        self.held: dict[str, bytes] = {}
+        self.end = 0  # the file's length, written or not
+        self.unflushed = False
+
+    def hold(self, pair: Pair) -> Pair:
+        """`pair` without its text, the text written to the file; or `pair` itself, kept whole, while pairs may
+        keep their text, or when it has no completion or its id is held already."""
+        if self.in_memory > 0:
+            self.in_memory -= text_size(pair)
+            return pair
+        if not pair.completion or pair.id in self.held:
+            return pair
+        raw = orjson.dumps(texts_of(pair))
+        self.held[pair.id] = place(self.end, len(raw)).to_bytes(PLACE_BYTES, "little") + self.take_fingerprint(pair)
+        self.file.write(raw)
+        self.end += len(raw)
+        self.unflushed = True
+        return with_texts(pair, "", "", "", "", "")
+
+    def whole(self, pair: Pair) -> Pair:
+        """`pair` with its text read back when it was held without it; else `pair` itself."""
+        held = None if pair.completion else self.held.get(pair.id)
+        if held is None:
+            return pair
+        if self.unflushed:
+            self.file.flush()
+            self.unflushed = False
+        where = int.from_bytes(held[:PLACE_BYTES], "little")
+        return with_texts(pair, *orjson.loads(read_place(self.file, where)))
+
+    def fingerprint(self, pair: Pair) -> bytes | None:
+        """The fingerprint kept of `pair` when it was held without its text; None when it has its text."""
+        held = None if pair.completion else self.held.get(pair.id)
+        return None if held is None else held[PLACE_BYTES:]
+
+def text_size(pair: Pair) -> int:
+    """The characters of a pair's text."""
+    return sum(map(len, texts_of(pair)))
