@@ -51,7 +51,7 @@ def cli() -> None:
 def dataset_options(command: Callable[..., None]) -> Callable[..., None]:
     """The flags shared by `idiom harvest` and `idiom dataset build`."""
     command = click.option("--jobs", type=setting_type(HarvestConfig, "jobs"),
-                           help="Processes for parsing, scrubbing and tree-sitter (default: the cores; 1 = no "
+                           help="Processes for parsing, scrubbing, tree-sitter and MinHash sketches (default: the cores; 1 = no "
                                 "worker processes). The output is the same whatever the count.")(command)
     command = click.option("--exclude-files", "exclude_files", multiple=True, metavar="PATH|GLOB",
                            help="Leave these files out of every output, e.g. to hold them out for evaluation "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -36,6 +36,7 @@ from harvest.dataset.card import DatasetFacts, render_card
 from harvest.dataset.dedup import (
     NUM_PERM,
     Fingerprint,
+    comparison,
     dedupe,
     fingerprint,
     hash_dtype,
@@ -149,7 +150,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
     started = time.perf_counter()
     name = source.name
     out = source.parents[1] / "datasets" / name
-    with progress_bar(progress) as bar, spilled_texts(source.parents[1], partial(_sketched, cache)) as texts:
+    with progress_bar(progress) as bar, spilled_texts(source.parents[1]) as texts:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         cache.units.forget_unused()
         cache.lines.forget_unused()
@@ -160,7 +161,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
                           dates_of(corpus.commits), config, cache, history, verdicts)
         task = bar.add_task("pairs", total=None)
         pairs, rejected, format_stats = _kept_pairs(each_pair(sources), units, files, excluded, history.renamed,
-                                                    verdicts, config, texts, lambda: bar.advance(task))
+                                                    verdicts, config, texts, cache, lambda: bar.advance(task))
         for kind in (cache.spans, cache.changed, cache.history, cache.verdicts):
             kind.forget_unused()
         fingerprints = partial(_fingerprint, cache, texts)
@@ -335,30 +336,45 @@ def _harvest_manifest(source: Path) -> dict[str, Any]:
 
 def _kept_pairs(pairs: Iterable[Pair], units: list[Unit], files: list[FileRecord], excluded: list[Exclusion],
                 renamed: Mapping[str, str], verdicts: Verdicts, config: HarvestConfig, texts: SpilledTexts,
-                advance: Callable[[], None]) -> tuple[list[Pair], list[Rejection], FormatStats]:
-    """The pairs that pass deprecation, held-out files and the quality filters, formatted, each held without its
-    text (`texts`); the drops, stage by stage as if all pairs had gone through each stage at once; and how the
-    formatting went. A batch of pairs at a time, so the text of a long history's pairs is never all in memory."""
+                cache: BuildCache, advance: Callable[[], None]) -> tuple[list[Pair], list[Rejection], FormatStats]:
+    """The pairs that pass deprecation, held-out files and the quality filters, formatted, each held in `texts`
+    (on disk past its first 64 MiB), with the MinHash values dedup compares them by kept in `cache`; the drops,
+    stage by stage as if all pairs had gone through each stage at once; and how the formatting went.
+
+    A batch of pairs at a time, so the text of a long history's pairs is never all in memory; the values `cache`
+    lacks are computed by `config.jobs` processes while this one builds and filters the next batches."""
     kept: list[Pair] = []
     dropped: tuple[list[Rejection], list[Rejection], list[Rejection]] = ([], [], [])
     formatted = FormatStats()
     head_paths = {f.path for f in files}
-    for batch in batched(pairs, text_size, CLEAN_BATCH_BYTES, CLEAN_BATCH_MOST):
-        batch, stale = judge_pairs(batch, units, head_paths, excluded, renamed)
-        batch, held_out = exclude_files(batch, config.exclude_files)
-        batch, poor = filter_pairs(batch, config, verdicts)
-        batch, stats = format_pairs(batch, config.format_command, advance)
-        for stage, found in zip(dropped, (stale, held_out, poor), strict=True):
-            stage.extend(found)
-        formatted += stats
-        kept.extend(map(texts.hold, batch))
+    sketching: deque[list[bytes]] = deque()  # the digests of each batch's texts sent to the pool, in order
+
+    def unsketched() -> Iterator[list[str]]:
+        nonlocal formatted
+        for batch in batched(pairs, text_size, CLEAN_BATCH_BYTES, CLEAN_BATCH_MOST):
+            batch, stale = judge_pairs(batch, units, head_paths, excluded, renamed)
+            batch, held_out = exclude_files(batch, config.exclude_files)
+            batch, poor = filter_pairs(batch, config, verdicts)
+            batch, stats = format_pairs(batch, config.format_command, advance)
+            for stage, found in zip(dropped, (stale, held_out, poor), strict=True):
+                stage.extend(found)
+            formatted += stats
+            compared_texts = [comparison(pair) for pair in batch]
+            kept.extend(texts.hold(pair, digest) for pair, (_, digest) in zip(batch, compared_texts, strict=True))
+            missing = [(text, digest) for text, digest in compared_texts if not cache.has_sketch(digest)]
+            sketching.append([digest for _, digest in missing])
+            yield [text for text, _ in missing]
+
+    with Pool(config.jobs) as pool:
+        for values in pool.ordered_map(_sketches, unsketched()):
+            for digest, row in zip(sketching.popleft(), values, strict=True):
+                cache.keep_sketch(digest, row)
     return kept, [rejection for stage in dropped for rejection in stage], formatted
 
 
-def _sketched(cache: BuildCache, pair: Pair) -> bytes:
-    """The digest of what dedup compares `pair` by, its MinHash values found and kept by `cache` under it (taken
-    from the pair whole, before its text is held on disk)."""
-    return fingerprint(pair, cache.sketch)[0]
+def _sketches(texts: list[str]) -> list[Any]:
+    """The MinHash values of each text, for a pool worker."""
+    return [hash_values(text) for text in texts]
 
 
 def _fingerprint(cache: BuildCache, texts: SpilledTexts, pair: Pair) -> Fingerprint:

@@ -218,12 +218,19 @@ class Sketches:
 
     def fetch(self, key: bytes, text: str) -> Any:
         """The values under `key`, else those `compute` finds for `text`, kept."""
+        found = self.known(key)
+        if found is None:
+            found = self.kept[key] = self.compute(text)
+        return found
+
+    def known(self, key: bytes) -> Any:
+        """The values under `key` (kept, or the last build's, then kept), None when there are none."""
         found = self.kept.get(key)
         if found is None:
             row = self.rows.get(key)
-            # A row of the last build's array is a view of it: copies of every row reused held that array twice.
-            found = self.values[row] if row is not None else self.compute(text)
-            self.kept[key] = found
+            if row is not None:
+                # A row of the last build's array is a view of it: copies of every row reused held that array twice.
+                found = self.kept[key] = self.values[row]
         return found
 
     def forget_unused(self) -> None:
@@ -284,10 +291,21 @@ class BuildCache:
         """The MinHash values of `text`, kept under its `digest` (a `harvest.dataset.dedup.Sketch`)."""
         return self.sketches.fetch(self.key("sketch", digest), text)
 
+    def has_sketch(self, digest: bytes) -> bool:
+        """Whether the MinHash values of the text of `digest` are at hand (this build's or the last one's)."""
+        return self.sketches.known(self.key("sketch", digest)) is not None
+
+    def keep_sketch(self, digest: bytes, values: Any) -> None:
+        """Keep `values`, computed elsewhere (a pool worker), as the MinHash values of the text of `digest`."""
+        self.sketches.kept.setdefault(self.key("sketch", digest), values)
+
     def kept_sketch(self, digest: bytes) -> Any:
-        """The MinHash values `sketch` gave this build for the text of `digest` (raises KeyError when it gave
-        none)."""
-        return self.sketches.kept[self.key("sketch", digest)]
+        """The MinHash values of the text of `digest` that `has_sketch` or `sketch` found or `keep_sketch` kept
+        (raises KeyError when there are none)."""
+        found = self.sketches.known(self.key("sketch", digest))
+        if found is None:
+            raise KeyError(digest.hex())
+        return found
 
     def save(self) -> None:
         """Replace the cache folder with the entries this build used, in one step."""

@@ -74,11 +74,16 @@ def hash_values(text: str) -> Any:
     return signature(text).hashvalues
 
 
+def comparison(pair: Pair) -> tuple[str, bytes]:
+    """What a pair is compared by, normalised, and its `text_digest`."""
+    text = normalize(compared(pair))
+    return text, text_digest(text)
+
+
 def fingerprint(pair: Pair, sketch: Sketch = lambda text, _: hash_values(text)) -> Fingerprint:
     """All dedup and decontamination read of a pair's text: the digest and the MinHash values (`sketch`'s) of
     what it is compared by, normalised."""
-    text = normalize(compared(pair))
-    digest = text_digest(text)
+    text, digest = comparison(pair)
     return digest, sketch(text, digest)
 
 

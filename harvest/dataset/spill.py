@@ -5,10 +5,10 @@ largest term of a build's memory. The stages after the filters read a pair's id,
 split, and dedup and decontamination its fingerprint (harvest/dataset/dedup.py: a digest and a MinHash sketch
 of the text it is compared by, which the build cache keeps by the digest); only the writers read its text
 (harvest/dataset/build.py). So once the pairs that passed the filters hold IN_MEMORY_BYTES of text, each
-further one is written here, its fingerprint's digest taken, and the pair held without its text; `whole`
+further one is written here, its fingerprint's digest kept, and the pair held without its text; `whole`
 reads the text back for the writers. A build's memory then grows by at most that much text and a few dozen
-bytes per pair, however long the history; and a build that never reaches it (most repositories: 29,000 pairs
-of a 20,000-commit history hold under 50 MB) pays nothing for the file.
+bytes per pair, however long the history; and a build that never reaches it (most repositories: the
+bench's generated 20,000-commit history's pairs hold 56 MB) pays nothing for the file.
 
 The file is anonymous (`tempfile.TemporaryFile`) in the idiom home, so it vanishes when the build ends, fails
 or is killed, and it never leaves the `.idiom/` folder. What it holds is already scrubbed text.
@@ -17,7 +17,7 @@ or is killed, and it never leaves the `.idiom/` folder. What it holds is already
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -36,11 +36,10 @@ PLACE_BYTES = 12  # a `place`: a 32-bit length below an offset (an int of 64 bit
 
 
 @contextmanager
-def spilled_texts(folder: Path, fingerprint: Callable[[Pair], bytes]) -> Iterator[SpilledTexts]:
-    """A holder of pairs' text in an anonymous file in `folder`, removed when the block ends; it keeps each held
-    pair's `fingerprint` (a short digest), taken from the pair whole."""
+def spilled_texts(folder: Path) -> Iterator[SpilledTexts]:
+    """A holder of pairs' text in an anonymous file in `folder`, removed when the block ends."""
     with tempfile.TemporaryFile(dir=folder, prefix="spilled-pairs-") as file:
-        yield SpilledTexts(file, fingerprint, IN_MEMORY_BYTES)
+        yield SpilledTexts(file, IN_MEMORY_BYTES)
 
 
 class SpilledTexts:
@@ -50,25 +49,25 @@ class SpilledTexts:
     completion (the quality filters reject a blank one) and its id; a pair whose id is already held keeps its
     text in memory, so two pairs sharing an id never swap texts."""
 
-    def __init__(self, file: BinaryIO, fingerprint: Callable[[Pair], bytes], in_memory: int) -> None:
+    def __init__(self, file: BinaryIO, in_memory: int) -> None:
         self.file = file
-        self.take_fingerprint = fingerprint
         self.in_memory = in_memory  # bytes of text pairs may still keep
         # pair id -> the `place` of its texts in the file (PLACE_BYTES), then its fingerprint: one object a pair
         self.held: dict[str, bytes] = {}
         self.end = 0  # the file's length, written or not
         self.unflushed = False
 
-    def hold(self, pair: Pair) -> Pair:
-        """`pair` without its text, the text written to the file; or `pair` itself, kept whole, while pairs may
-        keep their text, or when it has no completion or its id is held already."""
+    def hold(self, pair: Pair, fingerprint: bytes) -> Pair:
+        """`pair` without its text, the text written to the file and its `fingerprint` (a short digest of it)
+        kept; or `pair` itself, kept whole, while pairs may keep their text, or when it has no completion or its
+        id is held already."""
         if self.in_memory > 0:
             self.in_memory -= text_size(pair)
             return pair
         if not pair.completion or pair.id in self.held:
             return pair
         raw = orjson.dumps(texts_of(pair))
-        self.held[pair.id] = place(self.end, len(raw)).to_bytes(PLACE_BYTES, "little") + self.take_fingerprint(pair)
+        self.held[pair.id] = place(self.end, len(raw)).to_bytes(PLACE_BYTES, "little") + fingerprint
         self.file.write(raw)
         self.end += len(raw)
         self.unflushed = True
@@ -89,6 +88,7 @@ class SpilledTexts:
         """The fingerprint kept of `pair` when it was held without its text; None when it has its text."""
         held = None if pair.completion else self.held.get(pair.id)
         return None if held is None else held[PLACE_BYTES:]
+
 
 def text_size(pair: Pair) -> int:
     """The characters of a pair's text."""

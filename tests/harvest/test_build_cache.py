@@ -256,8 +256,9 @@ def test_hub_files_come_from_the_cached_changes_and_key_the_commit_pairs(make_re
     assert _dataset(tmp_path / "home") == warm
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_kept_pairs_are_held_without_their_text_and_batches_change_nothing(
-        team_repo: GitRepo, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        team_repo: GitRepo, home: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
     whole = _dataset(home)
     texts_seen: list[int] = []
     dedupe = build.dedupe
@@ -269,9 +270,13 @@ def test_kept_pairs_are_held_without_their_text_and_batches_change_nothing(
     monkeypatch.setattr(build, "dedupe", watched)
     monkeypatch.setattr(build, "CLEAN_BATCH_MOST", 1)  # each pair filtered and formatted on its own
     monkeypatch.setattr(spill, "IN_MEMORY_BYTES", 0)  # every pair held on disk, as past the first 64 MiB
-    _run("dataset", "build", str(team_repo.path), "--no-cache")
-    assert texts_seen == [0], "the pairs past the filters are held without their text"
-    assert _dataset(home) == whole
+    # the sketches of the batches computed in this process, or by two workers while it builds the next batches;
+    # then a warm build, which finds them in the cache
+    for cache_flags in (["--no-cache"], []):
+        outcome = CliRunner().invoke(cli, ["dataset", "build", str(team_repo.path), *cache_flags, "--jobs", jobs])
+        assert outcome.exit_code == 0, outcome.output
+        assert _dataset(home) == whole
+    assert texts_seen == [0, 0], "the pairs past the filters are held without their text"
     assert not [p for p in home.iterdir() if p.name.startswith("spilled-pairs-")]
 
 
@@ -281,10 +286,10 @@ def test_spilled_texts_read_back_each_pair_whole(tmp_path: Path) -> None:
 
     fim_pair = replace(pair("return 1\n", kind="fim", id="f"), prefix="def f():\n    ", suffix="\n# ünïcode ✓\n")
     first, twin, blank = pair("def a():\n    return 1\n", id="same"), pair("def b(): ...\n", id="same"), pair("", id="b")
-    with spilled_texts(tmp_path, lambda p: len(p.completion).to_bytes(2, "little")) as texts:
+    with spilled_texts(tmp_path) as texts:
         texts.in_memory = len("Write total_price") + 1  # the first pair keeps its text, the next ones not
-        assert texts.hold(pair("def kept(): ...\n")).completion == "def kept(): ...\n"
-        held = [texts.hold(p) for p in (fim_pair, first, twin, blank)]
+        assert texts.hold(pair("def kept(): ...\n"), b"").completion == "def kept(): ...\n"
+        held = [texts.hold(p, len(p.completion).to_bytes(2, "little")) for p in (fim_pair, first, twin, blank)]
         assert [p.completion for p in held] == ["", "", twin.completion, ""]
         assert held[0].prefix == held[0].suffix == held[1].prompt == ""
         assert [texts.whole(p) for p in held] == [fim_pair, first, twin, blank]
