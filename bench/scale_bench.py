@@ -197,14 +197,15 @@ def generate(target: Path, commits: int, seed: int) -> None:
 
 
 def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0) -> Stage:
-    """Run `argv` in a fresh process, in the idiom home (`python -m` puts its folder first on sys.path, so in the
-    project's it would run this tree's code whatever PYTHONPATH says); its wall time and peak RSS (from wait4,
-    so this child's alone), also printed on stderr as soon as the stage ends (a 100k-commit run takes long)."""
+    """Run `argv` in a fresh process, in an empty folder (`python -m` puts its folder first on sys.path: in the
+    project's it would run this tree's code whatever PYTHONPATH says, and in the idiom home its `harvest/`
+    folder would hide the package); its wall time and peak RSS (from wait4, so this child's alone), also
+    printed on stderr as soon as the stage ends (a 100k-commit run takes long)."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                               cwd=env["IDIOM_HOME"])
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryDirectory(prefix="idiom-scale-cwd-") as empty:
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=empty)
+        stderr = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{name} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
