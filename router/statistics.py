@@ -3,9 +3,9 @@ developers' feedback on its answers (accepted counts as a pass, by the share of 
 and its mean cost per call.
 
 The router asks on every request, and each answer takes several queries (the feedback since the settled part,
-router/feedback.py; each strategy's latest run; recent costs), so a reading is kept for FRESH_S seconds: feedback and retained code count within FRESH_S (a team server takes feedback many
-times a second), and so does another process's validation run; a validation run in this process counts at
-once."""
+router/feedback.py; each strategy's latest run; recent costs), so a reading is kept for FRESH_S seconds:
+feedback and retained code count within FRESH_S (a team server takes feedback many times a second), and so does
+another process's validation run; a validation run in this process counts at once."""
 
 from __future__ import annotations
 

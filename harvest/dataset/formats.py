@@ -9,7 +9,7 @@ fine-tuning API rejects unknown top-level keys. A format's rows follow the order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,15 +56,6 @@ FORMATS: dict[str, Callable[[Pair, str], dict[str, Any]]] = {"openai": _openai, 
 def takes(name: str, pair: Pair) -> bool:
     """Whether format `name` holds `pair`: `fim` the fim pairs, the others every other pair."""
     return (name == "fim") == (pair.kind == FIM_KIND)
-
-
-def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
-    """Write `out/<format>/<split>.jsonl` for every format and split of `pairs` (`split_rows`); return the row
-    counts."""
-    with split_rows(out, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows:
-        for pair in pairs:
-            rows.write(pair)
-    return rows.counts
 
 
 @contextmanager

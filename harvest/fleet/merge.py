@@ -78,7 +78,7 @@ def merge_clash(out: Path, datasets: Sequence[Path]) -> str:
 def _write_formats(stage: Path, inputs: Sequence[tuple[str, Path]], pairs: dict[str, list[Pair]],
                    kept: set[str]) -> dict[str, dict[str, int]]:
     """Each format × split: the inputs' rows in order, less those of dropped pairs; `fim/` only when a kept
-    pair is one (as write_splits does for one dataset). Returns the row counts."""
+    pair is one (as `split_rows` does for one dataset). Returns the row counts."""
     counts: dict[str, dict[str, int]] = {}
     for form in FORMATS:
         if form == "fim" and not any(takes(form, p) and _tag(label, p.id) in kept

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from harvest.records import Pair
+from collections.abc import Sequence
+from pathlib import Path
+
+from harvest.dataset.formats import split_rows
+from harvest.records import FIM_KIND, Pair
 
 FUNCTION = """\
 def total_price(items, discount=0):
@@ -19,3 +23,11 @@ def pair(completion: str = FUNCTION, kind: str = "function", path: str = "shop/c
     """A Pair with sensible defaults; `id` defaults to kind + path + completion length."""
     return Pair(id=id or f"{kind}-{path}-{len(completion)}", kind=kind, language="python", path=path, prompt=prompt,
                 completion=completion, context=context, date=date, files=files or (path,), split=split, weight=weight)
+
+
+def write_splits(out: Path, pairs: Sequence[Pair], system_prompt: str) -> dict[str, dict[str, int]]:
+    """Every format × split file of `pairs` in `out`, as a dataset build writes them; the row counts."""
+    with split_rows(out, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows:
+        for p in pairs:
+            rows.write(p)
+    return rows.counts

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from datasets import load_dataset
 
-from harvest.dataset.formats import FORMATS, write_splits
-from tests.harvest.pairs_helpers import pair
+from harvest.dataset.formats import FORMATS
+from tests.harvest.pairs_helpers import pair, write_splits
 
 ODD = 'def quote():\n    return "\\"caf\xe9\\" \\\\ 日本"  # tabs\there\n'
 

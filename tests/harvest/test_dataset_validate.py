@@ -9,10 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.dataset.formats import write_splits
 from harvest.dataset.validate import estimate_tokens, model_facts, models, validate_path
 from harvest.errors import InputError
-from tests.harvest.pairs_helpers import pair
+from tests.harvest.pairs_helpers import pair, write_splits
 
 
 def _chat(assistant: str = "def f():\n    return 1\n") -> dict:
