@@ -1,5 +1,5 @@
 """`python -m server` is the same as the `idiom` command."""
 
-from server.cli import main
+from server.launch import main
 
 main()

@@ -9,6 +9,7 @@ every start, and opening the retrieval code costs seconds of imports (chromadb, 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -81,6 +82,10 @@ def start_early_imports(also: Callable[[], object] = lambda: None) -> None:
     one import fails), so a load never imports beside the early imports: it waits until they are done.
     """
     _importing.acquire()  # here, not in the thread: a load that starts at once must already find it held
+    # The imports allocate objects (modules, classes, functions) that live as long as the process; the
+    # cyclic collector's full passes over them while they pile up would only delay the first answer (four
+    # of them, 0.22 s of the example's server start). Frozen afterwards, later passes skip them too.
+    gc.disable()
 
     def run() -> None:
         try:
@@ -89,6 +94,8 @@ def start_early_imports(also: Callable[[], object] = lambda: None) -> None:
         except Exception:  # a load imports for itself afterwards and says what is missing
             LOG.warning("early imports failed; strategies import when they load", exc_info=True)
         finally:
+            gc.freeze()
+            gc.enable()
             _importing.release()
 
     threading.Thread(target=run, name="early-imports", daemon=True).start()

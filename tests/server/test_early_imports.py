@@ -46,3 +46,31 @@ def test_the_early_imports_cover_every_package_of_the_project() -> None:
     on_disk = {".".join(init.parent.relative_to(root).parts) for top in ("harvest", "router", "server")
                for init in (root / top).rglob("__init__.py")}
     assert set(project_packages()) == on_disk
+
+
+# The launch's imports run with the cyclic collector paused, and are frozen once done (their objects live as
+# long as the process); a command runs with it on again.
+PAUSED = """
+import gc
+from router.strategies.registry import early_imports_done, start_early_imports
+seen = []
+start_early_imports(also=lambda: seen.append(gc.isenabled()))
+early_imports_done()
+print(seen[0], gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+LAUNCHED = """
+import gc
+import server.cli
+server.cli.main = lambda: print(gc.isenabled(), gc.get_freeze_count() > 0)
+from server.launch import main
+main()
+"""
+
+
+def test_the_collector_is_paused_for_the_launch_imports_and_on_again_after() -> None:
+    for script, expected in ((PAUSED, ["False", "True", "True"]), (LAUNCHED, ["True", "True"])):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              check=False, cwd=Path(__file__).resolve().parents[2])
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.split() == expected
