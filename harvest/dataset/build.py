@@ -181,7 +181,8 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         with staged_dir(out) as stage:
             write_jsonl(stage / "units.jsonl", units)
             graph.save(stage / "graph")
-            formats, tokens = _write_pairs(stage, pairs, texts, config.system_prompt.replace("{team}", name), cache)
+            formats, tokens = _write_pairs(stage, pairs, texts, config.system_prompt.replace("{team}", name), cache,
+                                           config.jobs)
             write_jsonl(stage / "rejected.jsonl", rejected)
             write_conventions(stage / "conventions.yaml", rules, name, head)
             facts = DatasetFacts(name, head, time.strftime("%Y-%m-%d"), f"idiomatic {__version__}", summary.pairs,
@@ -279,25 +280,52 @@ def cached_parse(source: Path, blobs: Mapping[str, str]) -> Iterator[Callable[[s
         cache.close()
 
 
-def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system_prompt: str,
-                 cache: BuildCache) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system_prompt: str, cache: BuildCache,
+                 jobs: int) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """Write `pairs.jsonl` and every format × split of `pairs`, in one pass that reads each pair's text back from
-    `texts`; return the formats' row counts and the estimated tokens of each split."""
+    `texts`; return the formats' row counts and the estimated tokens of each split.
+
+    The tokens are read from `cache` where it holds the same text; the rest are counted by `jobs` processes
+    while this one writes the next batches (counting is a regex pass over all the text, the writer's
+    costliest step on a long history)."""
     tokens = dict.fromkeys(SPLITS, 0)
+    counting: deque[list[tuple[str, bytes, int | None]]] = deque()  # each batch's (split, key, count if known)
+
+    def uncounted() -> Iterator[list[str]]:
+        for batch in batched(map(texts.whole, pairs), text_size, CLEAN_BATCH_BYTES, CLEAN_BATCH_MOST):
+            rows_of_batch, missing = [], []
+            for pair in batch:
+                listed.write(orjson.dumps(pair) + b"\n")
+                rows.write(pair)
+                text = _token_text(pair)
+                key = cache.key("tokens", text)
+                known = cache.tokens.get(key, count)
+                rows_of_batch.append((pair.split, key, known))
+                if known is None:
+                    missing.append(text)
+            counting.append(rows_of_batch)
+            yield missing
+
     with (stage / "pairs.jsonl").open("wb") as listed, \
-            split_rows(stage, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows:
-        for pair in map(texts.whole, pairs):
-            listed.write(orjson.dumps(pair) + b"\n")
-            rows.write(pair)
-            tokens[pair.split] += _pair_tokens(pair, cache)
+            split_rows(stage, system_prompt, any(p.kind == FIM_KIND for p in pairs)) as rows, Pool(jobs) as pool:
+        for counted in pool.ordered_map(_token_counts, uncounted()):
+            fresh = iter(counted)
+            for split, key, known in counting.popleft():
+                if known is None:
+                    known = next(fresh)
+                    cache.tokens.put(key, known)
+                tokens[split] += known
     return rows.counts, tokens
 
 
-def _pair_tokens(pair: Pair, cache: BuildCache) -> int:
-    """The estimated tokens of a pair (all its text), for the card and the manifest; read from `cache` when it
-    holds the same text (counting is a regex pass over every pair's text)."""
-    text = pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
-    return cache.tokens.fetch(cache.key("tokens", text), partial(estimate_tokens, text), count)
+def _token_text(pair: Pair) -> str:
+    """All of a pair's text, whose estimated tokens the card and the manifest count."""
+    return pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
+
+
+def _token_counts(texts: list[str]) -> list[int]:
+    """The estimated tokens of each text, for a pool worker."""
+    return [estimate_tokens(text) for text in texts]
 
 
 def _units_of(batch: list[tuple[str, str, str]]) -> list[list[Unit]]:
