@@ -124,12 +124,14 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
             head)
 
 
-def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no_cache: bool = False) -> DatasetSummary:
+def build_dataset(source: Path, config: HarvestConfig, progress: bool = True, no_cache: bool = False,
+                  cache: BuildCache | None = None) -> DatasetSummary:
     """Build `<idiom home>/datasets/<name>/` from the harvest in `source` (`<idiom home>/harvest/<name>/`),
     reusing the last build's per-content work (harvest/dataset/cache.py) unless `no_cache`, which recomputes
-    everything (and leaves a fresh cache)."""
+    everything (and leaves a fresh cache). `cache`, when given, is that cache already open (`idiom harvest`
+    opens it before mining, whose test map parses files through it); this build saves or discards it."""
     with writing(source.parents[1], "dataset"):
-        cache = open_build_cache(source, read=not no_cache)
+        cache = cache or open_build_cache(source, read=not no_cache)
         try:
             summary = _build_dataset(source, config, progress, cache)
         except BaseException:
@@ -264,20 +266,21 @@ def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:
 
 @contextmanager
 def cached_parse(source: Path, blobs: Mapping[str, str]) -> Iterator[Callable[[str, str], FileFacts]]:
-    """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from the build
-    cache of the dataset built from the harvest in `source` (path → blob in `blobs`), where the last build
-    parsed the same text, and parses otherwise. Read-only: the build writes the cache back. Mining's test
-    map (harvest/mining/testmap.py) uses it, so a re-harvest parses only the files that changed."""
+    """A `facts_parser` on the build cache of the dataset built from the harvest in `source`, only read: for
+    mining without a build (`idiom harvest --no-dataset`), so a re-mine parses only the files that changed."""
     cache = open_build_cache(source, read=False, write=False)
     cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
-
-    def parse(path: str, text: str) -> FileFacts:
-        return graph_facts(cache, path, language_of(path), blobs[path], text)
-
     try:
-        yield parse
+        yield facts_parser(cache, blobs)
     finally:
         cache.close()
+
+
+def facts_parser(cache: BuildCache, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
+    """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from `cache` where a
+    build parsed the same text (path → blob in `blobs`), and parses otherwise. Mining's test map
+    (harvest/mining/testmap.py) uses it; on a cache this build writes, what it parses the build then reads."""
+    return lambda path, text: graph_facts(cache, path, language_of(path), blobs[path], text)
 
 
 def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system_prompt: str, cache: BuildCache,

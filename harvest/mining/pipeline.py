@@ -24,7 +24,14 @@ from harvest import __version__
 from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
 from harvest.classify import kind_of
 from harvest.config import HarvestConfig, recorded_settings
-from harvest.dataset.build import DatasetSummary, build_dataset, cached_parse
+from harvest.dataset.build import (
+    DatasetSummary,
+    build_dataset,
+    cached_parse,
+    facts_parser,
+    open_build_cache,
+)
+from harvest.dataset.cache import BuildCache
 from harvest.graph import FileFacts, parse_text
 from harvest.lock import writing
 from harvest.mining import scrubbing
@@ -94,8 +101,17 @@ def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool 
     repo = open_repo(repo_path)
     root = Path(repo.working_tree_dir or repo.git_dir)
     with writing(ensure_home(root), "harvest"):
-        summary = _mine(repo, root, config, name, progress, started, full)
-        return summary, build_dataset(Path(summary.output), config, progress, no_cache=full) if build else None
+        name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
+        if not build:
+            return _mine(repo, root, config, name, progress, started, full, None), None
+        # Opened before mining: the test map's parses go into it, and the build reads them instead of parsing.
+        cache = open_build_cache(Artifacts(root).harvests / name, read=not full)
+        try:
+            summary = _mine(repo, root, config, name, progress, started, full, cache)
+        except BaseException:
+            cache.discard()
+            raise
+        return summary, build_dataset(Path(summary.output), config, progress, cache=cache)
 
 
 def mine(repo_path: Path, config: HarvestConfig, name: str = "", progress: bool = True) -> Summary:
@@ -135,8 +151,7 @@ class _Ledger:
 
 
 def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float,
-          full: bool) -> Summary:
-    name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
+          full: bool, cache: BuildCache | None) -> Summary:
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
@@ -172,8 +187,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
-        # The test map's parser answers from the last dataset build's cache: a re-harvest parses what changed.
-        with contextlib.nullcontext(parse_text) if full else cached_parse(out, {f.path: f.blob for f in files}) as parse:
+        with _test_map_parser(out, {f.path: f.blob for f in files}, full, cache) as parse:
             records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         counts = {
@@ -241,6 +255,16 @@ def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) ->
         texts.append(text)
         findings += own
     return texts, findings
+
+
+def _test_map_parser(out: Path, blobs: dict[str, str], full: bool,
+                     cache: BuildCache | None) -> contextlib.AbstractContextManager[Callable[[str, str], FileFacts]]:
+    """The test map's parser: through the build cache the dataset build goes on with, when there is one (it then
+    reads what was parsed here); else from the last build's cache (a re-harvest parses what changed), or
+    parsing every file (`--full`)."""
+    if cache is not None:
+        return contextlib.nullcontext(facts_parser(cache, blobs))
+    return contextlib.nullcontext(parse_text) if full else cached_parse(out, blobs)
 
 
 def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,

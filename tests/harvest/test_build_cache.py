@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from harvest.cli import cli
 from harvest.dataset import build, cache, quality, spill
+from harvest.graph import graph
 from harvest.pairs import commits, fim, history
 from harvest.units import lastchange
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
@@ -98,6 +99,20 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
     held = b"".join(p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file())
     for secret in (AWS_KEY_ID, AWS_SECRET, DB_PASSWORD):
         assert secret.encode() not in held
+
+
+def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_repo: GitRepo, home: Path,
+                                                                         computed: Counter[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def parsed(*args: Any) -> Any:
+        computed["facts"] += 1
+        return facts(*args)
+
+    facts = graph.file_facts  # the test map's parse without a build cache goes through this one
+    monkeypatch.setattr(graph, "file_facts", parsed)
+    _run("harvest", str(team_repo.path), "--name", "team", "--full")
+    entries = len((home / "cache" / "team" / "facts.jsonl").read_bytes().splitlines()) - 1  # after its header
+    assert computed["facts"] == entries > 0
 
 
 def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: Path, computed: Counter[str]) -> None:
