@@ -57,6 +57,7 @@ from harvest.dataset.validate import estimate_tokens
 from harvest.errors import InputError
 from harvest.globs import matches_glob
 from harvest.graph import FileFacts, build_graph, file_facts
+from harvest.graph.identifiers import IDENTIFIERS
 from harvest.lock import writing
 from harvest.pairs import each_pair
 from harvest.pairs.history import read_history
@@ -256,6 +257,27 @@ def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: st
     """A file's code graph facts before binding (harvest/graph), read from `cache` when it holds its text."""
     key = cache.key("facts", path, language, blob, text)
     return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
+
+
+def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: Pool) -> None:
+    """Parse into `cache`, in `pool`'s workers, the graph facts it lacks of the code files among `files` (path,
+    blob, scrubbed text at HEAD): mining's test map and the build's code graph then read them, where each
+    parsed its files one by one in this process."""
+    wanted = []
+    for path, blob, text in files:
+        language = language_of(path)
+        if language in IDENTIFIERS and not cache.facts.has(key := cache.key("facts", path, language, blob, text)):
+            wanted.append((key, (path, language, text, blob)))
+    batches = list(batched(wanted, lambda item: len(item[1][2]), UNIT_BATCH_BYTES, UNIT_BATCH_MOST))
+    for batch, found in zip(batches, pool.ordered_map(_facts_of, ([item for _, item in b] for b in batches)),
+                            strict=True):
+        for (key, _), facts in zip(batch, found, strict=True):
+            cache.facts.put(key, facts)
+
+
+def _facts_of(batch: list[tuple[str, str, str, str]]) -> list[FileFacts]:
+    """Each (path, language, text, blob) file's graph facts before binding, for a pool worker."""
+    return [file_facts(*item) for item in batch]
 
 
 def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:

@@ -110,6 +110,10 @@ class Entries:
         build (for entries this build replaces with its own)."""
         return _decoded(self._read(key), decode)
 
+    def has(self, key: bytes) -> bool:
+        """Whether there is an entry under `key` (this build's or the last one's), without reading it."""
+        return key in self.written or key in self.found
+
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`."""
         self._write(key, orjson.dumps(value))

@@ -30,6 +30,7 @@ from harvest.dataset.build import (
     cached_parse,
     facts_parser,
     open_build_cache,
+    parse_ahead,
 )
 from harvest.dataset.cache import BuildCache
 from harvest.graph import FileFacts, parse_text
@@ -187,6 +188,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
+        if cache is not None:  # the workers are idle now that the history is scrubbed
+            parse_ahead(cache, ((f.path, f.blob, text) for f, text in zip(files, scrubbed_files[0], strict=True)), pool)
         with _test_map_parser(out, {f.path: f.blob for f in files}, full, cache) as parse:
             records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
