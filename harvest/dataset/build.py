@@ -31,7 +31,15 @@ from harvest.conventions.corpus import Corpus, parsed_imports
 from harvest.conventions.mine import mine_conventions
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
-from harvest.dataset.cache import BuildCache, Sketches, code_stamp, count, open_cache
+from harvest.dataset.cache import (
+    BuildCache,
+    Sketches,
+    ahead_batches,
+    code_stamp,
+    count,
+    open_cache,
+    work_ahead,
+)
 from harvest.dataset.card import DatasetFacts, render_card
 from harvest.dataset.dedup import (
     NUM_PERM,
@@ -60,6 +68,7 @@ from harvest.graph import FileFacts, build_graph, file_facts
 from harvest.graph.identifiers import IDENTIFIERS
 from harvest.lock import writing
 from harvest.pairs import each_pair
+from harvest.pairs.fim import spans_ahead
 from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
 from harvest.pool import Pool, batched
@@ -81,8 +90,6 @@ from harvest.units.deprecation import judge_pairs, mark_units
 from harvest.units.lastchange import LineHistory, last_changes
 
 SPLITS = ("train", "eval", "test")
-UNIT_BATCH_BYTES = 1 << 18  # source text per batch of files parsed by a pool worker
-UNIT_BATCH_MOST = 64
 CLEAN_BATCH_BYTES = 1 << 24  # pair text filtered and formatted at once before it is held on disk
 CLEAN_BATCH_MOST = 8192
 # Libraries whose version changes what a build produces.
@@ -155,6 +162,7 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
     out = source.parents[1] / "datasets" / name
     with progress_bar(progress) as bar, spilled_texts(source.parents[1]) as texts:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
+        _work_ahead(cache, corpus, config)
         cache.units.forget_unused()
         cache.lines.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
@@ -236,8 +244,7 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
     bar.advance(task, sum(found is not None for found in of_file))
     missing = [i for i, found in enumerate(of_file) if found is None]
     with Pool(jobs) as pool:
-        done = pool.ordered_map(_units_of, batched([parsed[i] for i in missing], lambda item: len(item[2]),
-                                                   UNIT_BATCH_BYTES, UNIT_BATCH_MOST))
+        done = pool.ordered_map(_units_of, ahead_batches([parsed[i] for i in missing], lambda item: len(item[2])))
         for i, found in zip(missing, (found for batch in done for found in batch), strict=True):
             of_file[i] = found
             if cache:
@@ -259,20 +266,21 @@ def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: st
     return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
 
 
+def _work_ahead(cache: BuildCache, corpus: Corpus, config: HarvestConfig) -> None:
+    """Fill the kinds of `cache` that later stages ask for one file at a time (a file's graph facts, its fim
+    spans) in `config.jobs` processes, now that no other stage needs them."""
+    with Pool(config.jobs) as pool:
+        parse_ahead(cache, ((f.path, f.blob, f.text) for f in corpus.files), pool)
+        if config.fim:
+            spans_ahead(cache, {f.path: f for f in corpus.files}, corpus.units, pool)
+
+
 def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: Pool) -> None:
     """Parse into `cache`, in `pool`'s workers, the graph facts it lacks of the code files among `files` (path,
-    blob, scrubbed text at HEAD): mining's test map and the build's code graph then read them, where each
-    parsed its files one by one in this process."""
-    wanted = []
-    for path, blob, text in files:
-        language = language_of(path)
-        if language in IDENTIFIERS and not cache.facts.has(key := cache.key("facts", path, language, blob, text)):
-            wanted.append((key, (path, language, text, blob)))
-    batches = list(batched(wanted, lambda item: len(item[1][2]), UNIT_BATCH_BYTES, UNIT_BATCH_MOST))
-    for batch, found in zip(batches, pool.ordered_map(_facts_of, ([item for _, item in b] for b in batches)),
-                            strict=True):
-        for (key, _), facts in zip(batch, found, strict=True):
-            cache.facts.put(key, facts)
+    blob, scrubbed text at HEAD): mining's test map and the build's code graph then read them back."""
+    wanted = ((cache.key("facts", path, language, blob, text), (path, language, text, blob))
+              for path, blob, text in files if (language := language_of(path)) in IDENTIFIERS)
+    work_ahead(cache.facts, wanted, _facts_of, lambda item: len(item[2]), pool)
 
 
 def _facts_of(batch: list[tuple[str, str, str, str]]) -> list[FileFacts]:

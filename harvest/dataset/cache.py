@@ -34,7 +34,7 @@ import importlib.metadata
 import os
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +45,7 @@ import orjson
 
 from harvest import __version__
 from harvest.atomic import commit_stage, new_stage, remove_leftovers
+from harvest.pool import Pool, batched
 
 T = TypeVar("T")
 FORMAT = b"idiom-cache 1"  # the first line of a JSON-lines kind: any other is not ours (or an old layout)
@@ -52,6 +53,8 @@ KEY_BYTES = 16
 SKETCHES = "sketches.npz"
 LENGTH_BITS = 32  # an entry is one line of JSON, far below 4 GiB
 LENGTH_MASK = (1 << LENGTH_BITS) - 1
+AHEAD_BATCH_BYTES = 1 << 18  # source text per batch a pool worker works out ahead (`work_ahead`)
+AHEAD_BATCH_MOST = 64
 UNREADABLE = (OSError, ValueError, KeyError, TypeError, EOFError, UnicodeDecodeError, zipfile.BadZipFile)
 
 
@@ -185,6 +188,25 @@ class Entries:
         self.out.write(key.hex().encode() + b" ")
         self.written[key] = place(self.out.tell(), len(raw))
         self.out.write(raw + b"\n")
+
+
+def ahead_batches(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
+    """`items` in batches worth a trip to a pool worker: about AHEAD_BATCH_BYTES of text (`size` each), at most
+    AHEAD_BATCH_MOST items."""
+    return batched(items, size, AHEAD_BATCH_BYTES, AHEAD_BATCH_MOST)
+
+
+def work_ahead(entries: Entries, wanted: Iterable[tuple[bytes, T]], work: Callable[[list[T]], list[Any]],
+               size: Callable[[T], int], pool: Pool) -> None:
+    """Work out in `pool`'s workers the values `entries` lacks among `wanted` (a key and what `work` needs for it,
+    `size` its text's length), and keep them: the stage that asks for them one at a time then reads them back.
+    For the per-file kinds (a file's graph facts, its fim spans), worked out one by one in the main process
+    while the workers sat idle."""
+    missing = [(key, item) for key, item in wanted if not entries.has(key)]
+    batches = list(ahead_batches(missing, lambda pair: size(pair[1])))
+    for batch, values in zip(batches, pool.ordered_map(work, ([item for _, item in b] for b in batches)), strict=True):
+        for (key, _), value in zip(batch, values, strict=True):
+            entries.put(key, value)
 
 
 def place(offset: int, length: int) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
@@ -27,9 +27,10 @@ from typing import Any
 from tree_sitter import Node
 
 from harvest.commitlog import index_by_sha
-from harvest.dataset.cache import BuildCache
+from harvest.dataset.cache import BuildCache, work_ahead
 from harvest.dataset.validate import estimate_tokens
 from harvest.pairs.sources import Sources, make_pair
+from harvest.pool import Pool
 from harvest.records import (
     FIM_KIND,
     MIN_MIDDLE_CHARS,
@@ -65,12 +66,7 @@ def fim_pairs(sources: Sources) -> Iterator[Pair]:
     config = sources.config
     if not config.fim:
         return
-    units: dict[str, list[Unit]] = {}
-    for unit in sources.units:
-        if unit.kind not in SKIPPED_UNITS and not unit.deprecated:
-            units.setdefault(unit.path, []).append(unit)
-    files = [sources.files[path] for path in sorted(units)
-             if path in sources.files and sources.files[path].language in EXTRACTORS]
+    files, units = _spanned_files(sources.files, sources.units)
     found = {record.path: _File(record, units[record.path], sources.cache) for record in files}
     written = recently_written(sources, found, config.fim_recent_commits)
     for record in files:
@@ -87,14 +83,50 @@ class _File:
         self.starts = list(accumulate((len(line) + 1 for line in self.data.split(b"\n")[:-1]), initial=0))
         if cache is None:
             self.candidates = candidate_spans(record.language, self.data, units)
-        else:  # they depend on the language, the text and the units' lines only
-            key = cache.key("spans", record.language, self.data, *(f"{u.start_line}-{u.end_line}" for u in units))
-            self.candidates = cache.spans.fetch(key, lambda: candidate_spans(record.language, self.data, units),
+        else:
+            self.candidates = cache.spans.fetch(_spans_key(cache, record.language, self.data, units),
+                                                lambda: candidate_spans(record.language, self.data, units),
                                                 _decode_spans)
 
     def row(self, offset: int) -> int:
         """The 0-based line holding byte `offset`."""
         return bisect_right(self.starts, offset) - 1
+
+
+def _spanned_files(files: Mapping[str, FileRecord], units: Iterable[Unit]) -> tuple[list[FileRecord],
+                                                                                   dict[str, list[Unit]]]:
+    """The code files spans are cut from, in path order, and each one's units (config blocks and deprecated
+    units left out)."""
+    kept: dict[str, list[Unit]] = {}
+    for unit in units:
+        if unit.kind not in SKIPPED_UNITS and not unit.deprecated:
+            kept.setdefault(unit.path, []).append(unit)
+    return [files[path] for path in sorted(kept) if path in files and files[path].language in EXTRACTORS], kept
+
+
+def spans_ahead(cache: BuildCache, files: Mapping[str, FileRecord], units: Iterable[Unit], pool: Pool) -> None:
+    """Work out in `pool`'s workers the candidate spans `cache` lacks of the files `fim_pairs` will cut (a
+    tree-sitter pass over each code file at HEAD), before the pairs are built."""
+    spanned, of_file = _spanned_files(files, units)
+    work_ahead(cache.spans, _unspanned(cache, spanned, of_file), _spans_of, lambda item: len(item[1]), pool)
+
+
+def _spans_key(cache: BuildCache, language: str, data: bytes, units: list[Unit]) -> bytes:
+    """The key of a file's candidate spans: they depend on the language, the text and the units' lines only."""
+    return cache.key("spans", language, data, *(f"{u.start_line}-{u.end_line}" for u in units))
+
+
+def _unspanned(cache: BuildCache, files: list[FileRecord], units: dict[str, list[Unit]]) -> Iterator[
+        tuple[bytes, tuple[str, bytes, list[Unit]]]]:
+    """Each file's spans key and what `candidate_spans` needs for it, for `work_ahead`."""
+    for record in files:
+        data = record.text.encode("utf-8", "surrogatepass")
+        yield _spans_key(cache, record.language, data, units[record.path]), (record.language, data, units[record.path])
+
+
+def _spans_of(batch: list[tuple[str, bytes, list[Unit]]]) -> list[dict[str, list[Span]]]:
+    """Each (language, text, units) file's candidate spans, for a pool worker."""
+    return [candidate_spans(*item) for item in batch]
 
 
 def recently_written(sources: Sources, files: dict[str, _File], count: int) -> dict[str, dict[Span, str]]:

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.dataset import build
+from harvest.dataset import cache
 from harvest.errors import InputError, WorkerLost
 from harvest.mining import scrubbing
 from harvest.pool import Pool, batched, cores, job_count
@@ -69,7 +69,7 @@ def test_every_job_count_writes_the_same_artifacts(team_repo: GitRepo, tmp_path:
     # Small batches, so even this repository is spread over several workers and batches.
     monkeypatch.setattr(scrubbing, "COMMIT_BATCH_MOST", 2)
     monkeypatch.setattr(scrubbing, "FILE_BATCH_MOST", 3)
-    monkeypatch.setattr(build, "UNIT_BATCH_MOST", 2)
+    monkeypatch.setattr(cache, "AHEAD_BATCH_MOST", 2)
     results = {}
     for jobs in (1, 2):
         home = tmp_path / f"home-{jobs}"
@@ -89,7 +89,7 @@ def test_every_job_count_writes_the_same_artifacts(team_repo: GitRepo, tmp_path:
 
 def test_dataset_build_takes_jobs_and_matches_the_harvest(team_repo: GitRepo, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "UNIT_BATCH_MOST", 1)
+    monkeypatch.setattr(cache, "AHEAD_BATCH_MOST", 1)
     monkeypatch.setenv("IDIOM_HOME", str(tmp_path / "home"))
     runner = CliRunner()
     assert runner.invoke(cli, ["harvest", str(team_repo.path), "--jobs", "1"]).exit_code == 0
