@@ -31,11 +31,14 @@ from bench.scale_bench import _prepare
 
 
 def measure(argv: list[str], env: dict[str, str]) -> dict:
-    """Run `idiom harvest … --json` in a fresh process: wall and stage seconds, peak RSS, what it reused."""
+    """Run `idiom harvest … --json` in a fresh process, in an empty folder (see scale_bench.measure: from the
+    project's folder, `python -m` would run this tree's code whatever PYTHONPATH says): wall and stage seconds,
+    peak RSS, what it reused."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    stdout, stderr = process.stdout.read(), process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryDirectory(prefix="idiom-reharvest-cwd-") as empty:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=empty)
+        stdout, stderr = process.stdout.read(), process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(argv[3:])} failed: {stderr.decode(errors='replace').strip()[-2000:]}")

@@ -65,9 +65,10 @@ class HarvestConfig:
     max_commits: int = setting("Stop after this many commits (0 = no limit).", 0, low=0)
     max_hunk_bytes: int = setting("A single file's diff larger than this in one commit is skipped.", 256 * 1024, low=1)
     prs_file: str = setting("A GitHub-REST-shaped PR/review export (JSON) to attach to PRs.", "")
-    jobs: int = setting("Processes for the CPU-bound work (diff parsing, scrubbing, tree-sitter, MinHash): 0 = the cores "
-                        "this process may use, 1 = all in the command's own process; a count above the cores is "
-                        "capped to them. The artifacts are the same whatever the count.", 0, low=0, high=1024)
+    jobs: int = setting("Processes for the CPU-bound work (diff parsing, scrubbing, tree-sitter, MinHash, token "
+                        "counts): 0 = the cores this process may use, 1 = all in the command's own process; a count "
+                        "above the cores is capped to them. The artifacts are the same whatever the count.", 0, low=0,
+                        high=1024)
     # Second half: units, pairs, conventions, datasets.
     format_command: str = setting(
         "The team's formatter, reading code on stdin and writing it to stdout, with {path} for the file "
