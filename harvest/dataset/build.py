@@ -29,6 +29,7 @@ from harvest.commitlog import CommitLog, PullRequests, dates_of, first_parent_ch
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.conventions.corpus import Corpus, parsed_imports
 from harvest.conventions.mine import mine_conventions
+from harvest.conventions.miners.imports import IMPORTS_READ
 from harvest.conventions.rules import Rule
 from harvest.conventions.store import write_conventions
 from harvest.dataset.cache import (
@@ -268,11 +269,13 @@ def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: st
 
 def _work_ahead(cache: BuildCache, corpus: Corpus, config: HarvestConfig) -> None:
     """Fill the kinds of `cache` that later stages ask for one file at a time (a file's graph facts, its fim
-    spans) in `config.jobs` processes, now that no other stage needs them."""
+    spans, its import statements) in `config.jobs` processes, now that no other stage needs them."""
     with Pool(config.jobs) as pool:
         parse_ahead(cache, ((f.path, f.blob, f.text) for f in corpus.files), pool)
         if config.fim:
             spans_ahead(cache, {f.path: f for f in corpus.files}, corpus.units, pool)
+        work_ahead(cache.imports, ((_imports_key(cache, f), f) for f in corpus.files if f.language in IMPORTS_READ),
+                   _imports_of, lambda record: len(record.text), pool)
 
 
 def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: Pool) -> None:
@@ -290,8 +293,16 @@ def _facts_of(batch: list[tuple[str, str, str, str]]) -> list[FileFacts]:
 
 def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:
     """A file's import statements, read from `cache` when it holds its text."""
-    key = cache.key("imports", record.path, record.language, record.text)
-    return cache.imports.fetch(key, partial(parsed_imports, record), _decode_imports)
+    return cache.imports.fetch(_imports_key(cache, record), partial(parsed_imports, record), _decode_imports)
+
+
+def _imports_key(cache: BuildCache, record: FileRecord) -> bytes:
+    return cache.key("imports", record.path, record.language, record.text)
+
+
+def _imports_of(batch: list[FileRecord]) -> list[list[Import]]:
+    """Each file's import statements, for a pool worker."""
+    return [parsed_imports(record) for record in batch]
 
 
 @contextmanager

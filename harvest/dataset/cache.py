@@ -113,13 +113,17 @@ class Entries:
         build (for entries this build replaces with its own)."""
         return _decoded(self._read(key), decode)
 
-    def has(self, key: bytes) -> bool:
-        """Whether there is an entry under `key` (this build's or the last one's), without reading it."""
-        return key in self.written or key in self.found
+    def keep(self, key: bytes) -> bool:
+        """Whether there is an entry under `key`; one of the last build's is kept for the next as it is, not
+        decoded (as `get` would keep it)."""
+        if key not in self.written and (raw := self._read(key)) is not None:
+            self._write(key, raw)
+        return key in self.written or (self.out is None and key in self.found)
 
     def put(self, key: bytes, value: Any) -> None:
-        """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`."""
-        self._write(key, orjson.dumps(value))
+        """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`, in place of an entry
+        `keep` carried over that did not decode."""
+        self._write(key, orjson.dumps(value), replace=True)
 
     def fetch(self, key: bytes, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
         """The entry under `key`, else `compute()`, kept."""
@@ -182,8 +186,8 @@ class Entries:
         except OSError:  # an unreadable entry is an absent one
             return None
 
-    def _write(self, key: bytes, raw: bytes) -> None:
-        if self.out is None or key in self.written:
+    def _write(self, key: bytes, raw: bytes, replace: bool = False) -> None:
+        if self.out is None or (key in self.written and not replace):
             return
         self.out.write(key.hex().encode() + b" ")
         self.written[key] = place(self.out.tell(), len(raw))
@@ -202,7 +206,7 @@ def work_ahead(entries: Entries, wanted: Iterable[tuple[bytes, T]], work: Callab
     `size` its text's length), and keep them: the stage that asks for them one at a time then reads them back.
     For the per-file kinds (a file's graph facts, its fim spans), worked out one by one in the main process
     while the workers sat idle."""
-    missing = [(key, item) for key, item in wanted if not entries.has(key)]
+    missing = [(key, item) for key, item in wanted if not entries.keep(key)]
     batches = list(ahead_batches(missing, lambda pair: size(pair[1])))
     for batch, values in zip(batches, pool.ordered_map(work, ([item for _, item in b] for b in batches)), strict=True):
         for (key, _), value in zip(batch, values, strict=True):

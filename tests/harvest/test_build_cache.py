@@ -176,6 +176,9 @@ def test_entries_of_the_wrong_shape_are_recomputed(team_repo: GitRepo, home: Pat
     assert computed["spans"] == len(lines) - 1 and computed["sketches"] and not computed["units"]
     assert computed["changed"] == sizes["changed"] and computed["history"] and computed["verdicts"]
     assert computed["lines"]
+    computed.clear()
+    _run("dataset", "build", str(team_repo.path))  # what replaced the wrong entries serves the next build
+    assert computed == Counter() and _dataset(home) == cold
 
 
 def test_a_changed_setting_builds_what_a_build_without_cache_builds(team_repo: GitRepo, home: Path) -> None:

@@ -17,6 +17,7 @@ from harvest.conventions.miners.base import extension_globs
 from harvest.conventions.rules import Rule
 
 JS = frozenset({"javascript", "typescript", "tsx"})
+IMPORTS_READ = JS | {"python"}  # the languages whose import statements these miners read (`Corpus.imports_of`)
 CODE = ("source", "test", "test-support", "example", "config", "build")  # import habits hold in demos, configs, setup.py
 TEST_SIDE = ("test", "test-support")
 DEEP_RELATIVE = r"""from\s+['"](?:\.\./){2,}"""
