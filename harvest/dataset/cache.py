@@ -204,8 +204,8 @@ def work_ahead(entries: Entries, wanted: Iterable[tuple[bytes, T]], work: Callab
                size: Callable[[T], int], pool: Pool) -> None:
     """Work out in `pool`'s workers the values `entries` lacks among `wanted` (a key and what `work` needs for it,
     `size` its text's length), and keep them: the stage that asks for them one at a time then reads them back.
-    For the per-file kinds (a file's graph facts, its fim spans), worked out one by one in the main process
-    while the workers sat idle."""
+    For the per-file kinds (a file's graph facts, fim spans, import statements), which that stage worked out
+    one by one in the main process while the workers sat idle."""
     missing = [(key, item) for key, item in wanted if not entries.keep(key)]
     batches = list(ahead_batches(missing, lambda pair: size(pair[1])))
     for batch, values in zip(batches, pool.ordered_map(work, ([item for _, item in b] for b in batches)), strict=True):
