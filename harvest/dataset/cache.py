@@ -114,11 +114,16 @@ class Entries:
         return _decoded(self._read(key), decode)
 
     def keep(self, key: bytes) -> bool:
-        """Whether there is an entry under `key`; one of the last build's is kept for the next as it is, not
-        decoded (as `get` would keep it)."""
-        if key not in self.written and (raw := self._read(key)) is not None:
+        """Whether there is an entry under `key`, this build's or the last one's; one of the last build's is
+        carried into this build's as it is, not decoded (`get` carries those it decodes)."""
+        if key in self.written:
+            return True
+        if self.out is None:
+            return key in self.found
+        raw = self._read(key)
+        if raw is not None:
             self._write(key, raw)
-        return key in self.written or (self.out is None and key in self.found)
+        return raw is not None
 
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`, in place of an entry
