@@ -78,20 +78,31 @@ _settled: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, int, Tally]]]
 
 def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str = "", developer: str = "") -> None:
     """Store what the developer (a pseudonymous id on a team server) did with the answer to `request_id`."""
-    from harvest.scrub import STRICT, scrub
-
-    if outcome not in OUTCOMES:
-        raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
+    check_outcome(outcome)
     if not exists(repo):  # nothing was logged, so nothing to make here
         raise InputError(f"no request {request_id}: {repo} has no request log yet (`idiom generate` and the editor "
                          "log the requests they answer)")
     with database(repo) as db:
         if db.execute(REQUEST_EXISTS, {"request_id": request_id, "repository": repository_key(repo)}).first() is None:
             raise InputError(f"no request {request_id} in the request log of {repo}")
-        # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
-        kept = scrub(final_text, profile=STRICT).text
-        db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept,
-                                       "developer": developer})
+        store_feedback(db, request_id, outcome, final_text, developer)
+
+
+def check_outcome(outcome: str) -> None:
+    if outcome not in OUTCOMES:
+        raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
+
+
+def store_feedback(db: Connection, request_id: int, outcome: str, final_text: str, developer: str) -> None:
+    """The feedback row on the logged request `request_id`, which the caller has found (in the same transaction,
+    so a team server checks and stores in one)."""
+    from harvest.scrub import STRICT, scrub
+
+    check_outcome(outcome)
+    # A kept line marked `pragma: allowlist secret` is scrubbed too: candidates become training pairs.
+    kept = scrub(final_text, profile=STRICT).text
+    db.execute(feedback.insert(), {"request_id": request_id, "at": now(), "outcome": outcome, "final_text": kept,
+                                   "developer": developer})
 
 
 def feedback_counts(db: Connection, repository: str, kind: str) -> dict[str, tuple[float, int]]:

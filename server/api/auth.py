@@ -1,6 +1,7 @@
 """Who is asking: every /v1 request carries `Authorization: Bearer TOKEN`, a live token of this server's
-database (router/storage/tokens.py keeps only its hash). The token's bucket is spent here too, so a flood of
-requests costs one hash and one lookup each, never a route. The token itself is never logged or echoed."""
+database (router/storage/tokens.py keeps only its hash), read at most once a second per token, so a revoked
+token is refused within a second. The token's bucket is spent here too, so a flood of requests costs one hash
+and at most one lookup each, never a route. The token itself is never logged or echoed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from router.storage.tokens import Token, digest, token_for
+from router.storage.tokens import Token, digest
 from server.api.limits import retry_after
 from server.api.state import LOG_FIELDS, ApiState
 
@@ -23,8 +24,7 @@ def caller(request: Request, state: Annotated[ApiState, Depends(api_state)]) -> 
     if scheme.lower() != "bearer" or not presented.strip():
         raise HTTPException(401, "send Authorization: Bearer TOKEN (a lead makes one with `idiom api token create`)",
                             headers={"WWW-Authenticate": "Bearer"})
-    with state.engine.connect() as db:
-        token = token_for(db, presented.strip())
+    token = state.tokens.find(state.engine, presented.strip())
     if token is None:
         raise HTTPException(401, "the token is unknown or revoked; ask a lead for a new one",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -11,11 +11,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Row, select
 
 from harvest.classify import language_of
 from router.contracts import CompletionRequest
-from router.feedback import OUTCOMES, record_feedback
+from router.feedback import OUTCOMES, store_feedback
 from router.retention import record_retention, start_retention
 from router.storage.schema import requests
 from router.storage.tokens import Token
@@ -97,8 +97,10 @@ def generate(body: GenerateBody, token: Caller, state: State) -> dict[str, Any]:
 @router.post("/feedback")
 def feedback(body: FeedbackBody, token: Caller, state: State) -> dict[str, Any]:
     """What the developer did with an answer, stored against its request with the token's pseudonymous id."""
-    served = state.repository(visible_repository(state, token, body.request_id), token)
-    record_feedback(served.repo, body.request_id, body.outcome, body.final_text, token.developer)
+    with state.engine.begin() as db:  # one transaction finds the request and stores its feedback
+        found = _visible_row(db, state, token, body.request_id, (requests.c.repository,))
+        state.repository(found.repository, token)
+        store_feedback(db, body.request_id, body.outcome, body.final_text, token.developer)
     state.metrics.feedback.labels(body.outcome).inc()
     return {"request_id": body.request_id, "outcome": body.outcome, "stored": True}
 
@@ -137,23 +139,24 @@ EXPLAINED = (requests.c.id, requests.c.repository, requests.c.at, requests.c.kin
 def visible_repository(state: State, token: Token, request_id: int) -> str:
     """The served repository of the logged request `request_id`, if `token` may see it (feedback and retained
     code need no more of the row)."""
-    return _visible_row(state, token, request_id, (requests.c.repository,)).repository
+    with state.engine.connect() as db:
+        return _visible_row(db, state, token, request_id, (requests.c.repository,)).repository
 
 
 def visible_request(state: State, token: Token, request_id: int) -> dict[str, Any]:
     """The logged request `request_id` (what explain shows) if `token` may see it."""
-    found = dict(_visible_row(state, token, request_id, EXPLAINED)._mapping)
+    with state.engine.connect() as db:
+        found = dict(_visible_row(db, state, token, request_id, EXPLAINED)._mapping)
     found["request_id"] = found.pop("id")
     found["attempts"] = json.loads(found["attempts"] or "[]")
     found["answered"] = found["outcome"] == "answered"
     return found
 
 
-def _visible_row(state: State, token: Token, request_id: int, columns: tuple[Any, ...]) -> Row[Any]:
+def _visible_row(db: Connection, state: State, token: Token, request_id: int, columns: tuple[Any, ...]) -> Row[Any]:
     """`columns` of the logged request `request_id`; 404 when it does not exist, is not of a served repository
     or is of one `token` may not use (the three are not told apart)."""
-    with state.engine.connect() as db:
-        row = db.execute(select(*columns).where(requests.c.id == request_id)).first()
+    row = db.execute(select(*columns).where(requests.c.id == request_id)).first()
     if row is None or row.repository not in state.repositories or not token.may_use(row.repository):
         raise HTTPException(404, f"no request {request_id} in a repository your token may use")
     return row

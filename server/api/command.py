@@ -110,7 +110,7 @@ def list_command(data: Path, as_json: bool) -> None:
 @DATA
 @click.argument("name")
 def revoke_command(data: Path, name: str) -> None:
-    """Revoke the token NAME at once; its requests stay in the log under its pseudonym."""
+    """Revoke the token NAME (servers refuse it within a second); its requests stay in the log under its pseudonym."""
     from router.storage.tokens import revoke_token
     from server.api.state import server_database_exists
 

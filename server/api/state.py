@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from router.config import load_team_config
 from router.database import serve_repository
 from router.storage.engines import engine_for, sqlite_url
-from router.storage.tokens import Token
+from router.storage.tokens import RecentTokens, Token
 from server.agents.state import AgentState
 from server.api.config import ApiConfig
 from server.api.limits import TokenBuckets
@@ -43,6 +43,7 @@ class ApiState:
     config: ApiConfig
     buckets: TokenBuckets
     metrics: Metrics = field(default_factory=Metrics)
+    tokens: RecentTokens = field(default_factory=RecentTokens)
 
     @property
     def engine(self) -> Engine:

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, inspect, select
 
 import router.statistics
+import router.storage.tokens
 from harvest.errors import ConfigError, InputError
 from router.database import (
     database,
@@ -54,7 +55,13 @@ from router.storage.jobs import (
     set_progress,
     start_job,
 )
-from router.storage.tokens import all_tokens, create_token, revoke_token, token_for
+from router.storage.tokens import (
+    RecentTokens,
+    all_tokens,
+    create_token,
+    revoke_token,
+    token_for,
+)
 from server.cli import idiom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -382,6 +389,27 @@ def test_tokens_are_kept_as_hashes_scoped_and_revocable(tmp_path: Path, storage_
         with pytest.raises(InputError, match="no live token named 'bob'"):
             revoke_token(db, "bob")
         assert [(t.name, t.revoked_at is not None) for t in all_tokens(db)] == [("ada", False), ("bob", True)]
+
+
+def test_a_server_reads_a_live_token_at_most_once_a_second(tmp_path: Path, storage_url: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(router.storage.tokens, "monotonic", lambda: clock[0])
+    repo = tmp_path / "repo"
+    with database(repo) as db:
+        live = create_token(db, "ada", "developer")
+    reads = []
+    monkeypatch.setattr(router.storage.tokens, "token_for", lambda db, presented: reads.append(presented) or
+                        token_for(db, presented))
+    recent = RecentTokens()
+    assert recent.find(engine(repo), live).name == "ada" and recent.find(engine(repo), live).name == "ada"
+    assert recent.find(engine(repo), live + "x") is None and recent.find(engine(repo), live + "x") is None
+    assert len(reads) == 3  # the live token once, the unknown one each time
+    with database(repo) as db:
+        revoke_token(db, "ada")
+    assert recent.find(engine(repo), live).name == "ada"  # read less than a second ago
+    clock[0] += recent.keep_s
+    assert recent.find(engine(repo), live) is None and recent.find(engine(repo), live) is None and len(reads) == 5
 
 
 def test_jobs_move_from_queued_to_done_or_failed(tmp_path: Path, storage_url: str) -> None:
