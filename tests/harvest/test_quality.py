@@ -91,3 +91,16 @@ def test_odd_characters_are_those_outside_printable_ascii_and_whitespace() -> No
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     odd = {match.start() for match in ODD.finditer(every)}
     assert odd == {i for i, char in enumerate(every) if not (" " <= char <= "~" or char.isspace())}
+
+
+def test_a_blob_is_broken_only_by_what_python_calls_whitespace() -> None:
+    # BLOB runs on RE2, whose `\s` is ASCII's: its spelled-out class must be str.isspace's, no more, no less.
+    import sys
+
+    from harvest.dataset.quality import BLOB, WHITESPACE
+    from harvest.patterns import linear
+
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    assert {m.group() for m in linear(f"[{WHITESPACE}]", multiline=False).finditer(every)} == \
+        {char for char in every if char.isspace()}
+    assert BLOB.search("xé" * 100) and not BLOB.search("x" * 199 + "　" + "x" * 199)
