@@ -105,6 +105,7 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
     """Serve the example on `database` and load it; the figures."""
     from sqlalchemy import select
 
+    from bench.environment import paused_collector
     from router.storage.engines import engine_for
     from router.storage.schema import feedback, requests
     from router.storage.tokens import create_token
@@ -148,7 +149,8 @@ def run_one(database: str, case: Any, provider_url: str, args: argparse.Namespac
                 await asyncio.gather(*(client(server.url, tokens[n % len(tokens)], n, args.requests, prefixes,
                                               deadline, out, ready, args.think) for n in range(args.clients)))
 
-            asyncio.run(everyone())
+            with paused_collector():
+                asyncio.run(everyone())
             seconds = time.perf_counter() - started
         with engine_for(url).connect() as db:
             logged = db.execute(select(requests.c.id, requests.c.attempts, requests.c.strategy)).all()

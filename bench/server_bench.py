@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0:1] = [str(ROOT)] if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent else \
     [str(ROOT), sys.path[0]]
 
-from bench.environment import replaced_environment
+from bench.environment import paused_collector, replaced_environment
 from bench.server import figures
 from bench.server.cases import (
     WORK,
@@ -288,7 +288,8 @@ def measure(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any]:
 
     load = os.getloadavg()[0]  # the machine may be shared: its load says how far to trust the tails
     say(f"{case.name}: serving ({case.units} units in the index)")
-    served = asyncio.run(serve(case, url, args))
+    with paused_collector():  # the clients' collections would count as the server's time
+        served = asyncio.run(serve(case, url, args))
     say(f"{case.name}: the router in this process" + (" (profiled)" if args.profile else ""))
     with replaced_environment(server_environment(case, url)):
         call = in_process(case, url, args.strategies)
