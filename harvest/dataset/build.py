@@ -13,7 +13,6 @@ import importlib.metadata
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -305,16 +304,14 @@ def _imports_of(batch: list[FileRecord]) -> list[list[Import]]:
     return [parsed_imports(record) for record in batch]
 
 
-@contextmanager
-def cached_parse(source: Path, blobs: Mapping[str, str]) -> Iterator[Callable[[str, str], FileFacts]]:
-    """A `facts_parser` on the build cache of the dataset built from the harvest in `source`, only read: for
-    mining without a build (`idiom harvest --no-dataset`), so a re-mine parses only the files that changed."""
-    cache = open_build_cache(source, read=False, write=False)
-    cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
-    try:
-        yield facts_parser(cache, blobs)
-    finally:
-        cache.close()
+def mining_cache(source: Path, full: bool) -> BuildCache:
+    """The build cache mining alone (`idiom harvest --no-dataset`) parses the test map's files into, in the pool
+    as a whole harvest does: the last build's graph facts are read from it (not with `full`), so a re-mine parses
+    only the files that changed, and what this run adds is staged only, to be discarded (no build follows)."""
+    cache = open_build_cache(source, read=False)
+    if not full:
+        cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")
+    return cache
 
 
 def facts_parser(cache: BuildCache, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:

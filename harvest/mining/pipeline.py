@@ -27,13 +27,13 @@ from harvest.config import HarvestConfig, recorded_settings
 from harvest.dataset.build import (
     DatasetSummary,
     build_dataset,
-    cached_parse,
     facts_parser,
+    mining_cache,
     open_build_cache,
     parse_ahead,
 )
 from harvest.dataset.cache import BuildCache
-from harvest.graph import FileFacts, parse_text
+from harvest.graph import FileFacts
 from harvest.lock import writing
 from harvest.mining import scrubbing
 from harvest.mining.diffparse import parse_patch
@@ -103,10 +103,15 @@ def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool 
     root = Path(repo.working_tree_dir or repo.git_dir)
     with writing(ensure_home(root), "harvest"):
         name = safe_name(name or root.resolve().name)  # --name too: it becomes a folder name
+        source = Artifacts(root).harvests / name
         if not build:
-            return _mine(repo, root, config, name, progress, started, full, None), None
+            cache = mining_cache(source, full)
+            try:
+                return _mine(repo, root, config, name, progress, started, full, cache), None
+            finally:
+                cache.discard()
         # Opened before mining: the test map's parses go into it, and the build reads them instead of parsing.
-        cache = open_build_cache(Artifacts(root).harvests / name, read=not full)
+        cache = open_build_cache(source, read=not full)
         try:
             summary = _mine(repo, root, config, name, progress, started, full, cache)
         except BaseException:
@@ -152,7 +157,7 @@ class _Ledger:
 
 
 def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float,
-          full: bool, cache: BuildCache | None) -> Summary:
+          full: bool, cache: BuildCache) -> Summary:
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
@@ -188,10 +193,10 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
-        if cache is not None:  # the workers are idle now that the history is scrubbed
-            parse_ahead(cache, ((f.path, f.blob, text) for f, text in zip(files, scrubbed_files[0], strict=True)), pool)
-        with _test_map_parser(out, {f.path: f.blob for f in files}, full, cache) as parse:
-            records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
+        # The workers are idle now that the history is scrubbed: they parse the files the test map reads.
+        parse_ahead(cache, ((f.path, f.blob, text) for f, text in zip(files, scrubbed_files[0], strict=True)), pool)
+        parse = facts_parser(cache, {f.path: f.blob for f in files})
+        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
@@ -258,16 +263,6 @@ def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) ->
         texts.append(text)
         findings += own
     return texts, findings
-
-
-def _test_map_parser(out: Path, blobs: dict[str, str], full: bool,
-                     cache: BuildCache | None) -> contextlib.AbstractContextManager[Callable[[str, str], FileFacts]]:
-    """The test map's parser: through the build cache the dataset build goes on with, when there is one (it then
-    reads what was parsed here); else from the last build's cache (a re-harvest parses what changed), or
-    parsing every file (`--full`)."""
-    if cache is not None:
-        return contextlib.nullcontext(facts_parser(cache, blobs))
-    return contextlib.nullcontext(parse_text) if full else cached_parse(out, blobs)
 
 
 def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,

@@ -131,6 +131,20 @@ def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: 
     assert _dataset(home) == warm
 
 
+def test_mining_alone_parses_only_the_changed_file_and_leaves_the_build_cache_as_it_was(
+        team_repo: GitRepo, home: Path, computed: Counter[str]) -> None:
+    def held() -> dict[str, bytes]:
+        return {str(p.relative_to(home)): p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file()}
+
+    built = held()
+    team_repo.write("service/app/handlers_0.py", '"""Handler 0, checked."""\n\n\ndef handle_0(event: dict) -> dict:\n'
+                                                 '    assert isinstance(event, dict)\n    return {"id": 0, **event}\n')
+    team_repo.commit("fix: check the event")
+    _run("harvest", str(team_repo.path), "--name", "team", "--no-dataset")
+    assert computed["facts"] == 1  # for the test map, the file that changed; the others from the last build
+    assert held() == built  # no build follows, so what the mining parsed is not kept
+
+
 def test_a_damaged_cache_is_ignored_and_rebuilt(team_repo: GitRepo, home: Path, computed: Counter[str]) -> None:
     cold = _dataset(home)
     folder = home / "cache" / "team"
