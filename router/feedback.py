@@ -89,6 +89,7 @@ def record_feedback(repo: Path, request_id: int, outcome: str, final_text: str =
 
 
 def check_outcome(outcome: str) -> None:
+    """An InputError naming the valid outcomes, for any other."""
     if outcome not in OUTCOMES:
         raise InputError(f"feedback outcome {outcome!r}; valid: {', '.join(OUTCOMES)}")
 

@@ -137,8 +137,8 @@ EXPLAINED = (requests.c.id, requests.c.repository, requests.c.at, requests.c.kin
 
 
 def visible_repository(state: State, token: Token, request_id: int) -> str:
-    """The served repository of the logged request `request_id`, if `token` may see it (feedback and retained
-    code need no more of the row)."""
+    """The served repository of the logged request `request_id`, if `token` may see it (retained code needs no
+    more of the row)."""
     with state.engine.connect() as db:
         return _visible_row(db, state, token, request_id, (requests.c.repository,)).repository
 
