@@ -3,8 +3,9 @@ into the span to replace. Structural and generic detectors are declared with `Co
 provider detectors are compiled from `rules/providers.yaml` (see `rulefile.py`), each entry a `ProviderRule`
 that its check (`checks.py`) receives with the match.
 
-`scrub` runs a detector only when one of its keywords occurs in the lower-cased text, then runs its
-regexes over the whole text (or the lower-cased copy, same offsets) and keeps the spans the check returns.
+`scrub` runs a detector only when one of its keywords occurs in the lower-cased text and its gate (if it
+has one, see `multiscan.py`) matches, then runs its regexes over the whole text (or the lower-cased copy,
+same offsets) and keeps the spans the check returns.
 A check that declares a `path` parameter gets the file path, one that declares `profile` gets the scrub
 mode's thresholds (`profile.py`); `strict_only` detectors run in strict mode alone.
 """
@@ -42,6 +43,9 @@ class Detector:
     path_aware: bool = False  # `check` also takes the file path (unquoted values are literals in config files)
     profile_aware: bool = False  # `check` also takes the scrub mode's thresholds
     strict_only: bool = False  # runs in strict mode only
+    # An RE2 pattern matching wherever one of `patterns` can (a looser shape, no lookaround), for the texts
+    # that wake the detector by its keywords (or have none) but cannot hold a match.
+    gate: str | None = None
 
     def spans(self, text: str, low: str, path: str | None = None, profile: Profile = PRECISE) -> Iterator[Span]:
         """Spans of `text` this detector would replace (keyword prefilter included; precise unless told)."""
@@ -78,8 +82,9 @@ class Collector(list[Detector]):
         priority: int = PROVIDER,
         lowered: bool = False,
         strict_only: bool = False,
+        gate: str | None = None,
     ) -> Callable[[Check], Check]:
-        """Decorator registering `check` as detector `name`."""
+        """Decorator registering `check` as detector `name` (`gate`: see `Detector.gate`)."""
 
         def register(check: Check) -> Check:
             parameters = inspect.signature(check).parameters
@@ -97,6 +102,7 @@ class Collector(list[Detector]):
                     path_aware="path" in parameters,
                     profile_aware="profile" in parameters,
                     strict_only=strict_only,
+                    gate=gate,
                 )
             )
             return check

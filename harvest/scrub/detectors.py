@@ -20,7 +20,7 @@ from harvest.errors import HarvestError
 from harvest.scrub.base import Detector
 from harvest.scrub.contexts import CONTEXTS
 from harvest.scrub.generic import GENERIC
-from harvest.scrub.multiscan import ProviderGate
+from harvest.scrub.multiscan import Gate, provider_gate, shape_gate
 from harvest.scrub.profile import Profile
 from harvest.scrub.rulefile import provider_detectors
 from harvest.scrub.strict import STRICT_ONLY
@@ -56,32 +56,33 @@ class Keywords:
     def positions(self, low: str) -> set[int]:
         """The positions (in evaluation order) of the detectors whose keywords occur in `low`."""
         found: set[int] = set()
-        for index in self._set.Match(low) or ():
+        for index in self._set.Match(low.encode()) or ():
             found |= self._positions[index]
         return found
 
 
 @dataclass(frozen=True)
 class Scanner:
-    """The compiled registry: detectors in evaluation order, the keyword prefilter and the provider gate."""
+    """The compiled registry: detectors in evaluation order, the keyword prefilter and the gates."""
 
     registry: Registry
     ordered: tuple[Detector, ...]  # most specific first, so overlap resolution keeps the first claim
     keywords: Keywords
-    ungated: frozenset[int]
-    gate: ProviderGate
+    keywordless: frozenset[int]
+    gates: tuple[Gate, ...]
     gated: frozenset[str]
 
     def awake(self, low: str) -> list[Detector]:
         """The detectors whose keywords occur in the lower-cased text, most specific first."""
-        return [self.ordered[position] for position in sorted(self.ungated | self.keywords.positions(low))]
+        return [self.ordered[position] for position in sorted(self.keywordless | self.keywords.positions(low))]
 
     def runnable(self, text: str, low: str, profile: Profile) -> list[Detector]:
-        """The awake detectors of `profile`'s mode minus the provider rules whose patterns cannot match."""
+        """The awake detectors of `profile`'s mode minus those whose gates say their patterns cannot match."""
         awake = [d for d in self.awake(low) if profile.strict or not d.strict_only]
         if not any(d.name in self.gated for d in awake):
             return awake
-        possible = self.gate.candidates(text)
+        raw = text.encode()
+        possible = set().union(*(gate.candidates(raw) for gate in self.gates))
         return [d for d in awake if d.name not in self.gated or d.name in possible]
 
 
@@ -105,11 +106,11 @@ def scanner() -> Scanner:
         registry=registry,
         ordered=ordered,
         keywords=Keywords(index),
-        ungated=frozenset(position for position, detector in enumerate(ordered) if not detector.keywords),
+        keywordless=frozenset(position for position, detector in enumerate(ordered) if not detector.keywords),
         # Provider rules behind one RE2 pass: most texts wake a provider by a short keyword ("gh", "at", "s.")
         # without holding anything of its shape, and one multi-pattern scan is cheaper than a regex per rule.
-        gate=ProviderGate(providers),
-        gated=frozenset(d.name for d in providers),
+        gates=(gates := (provider_gate(providers), shape_gate(registry.values()))),
+        gated=frozenset().union(*(gate.owners for gate in gates)),
     )
 
 

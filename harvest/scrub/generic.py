@@ -148,6 +148,7 @@ def _names_public_value(text: str, pos: int) -> bool:
     ("=", ":"),
     tuple(op + r"(?P<sp>[ \t]*)(?P<q>[\"'`]?)(?P<b>[A-Za-z0-9+/=_-]{20,})" for op in ("=", ":")),
     priority=ENTROPY,
+    gate=r"[=:][ \t]*[\"'`]?[A-Za-z0-9+/=_-]{20}",  # most texts have an `=` or `:`, few a long value after one
 )
 def high_entropy(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Unknown high-entropy strings in assignments (`name = "…"`, `name: …`, `"name": "…"`, `--flag=…`, `X=…`)."""

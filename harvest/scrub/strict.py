@@ -43,6 +43,8 @@ _PUBLIC_BLOCKS = ("-----BEGIN CERTIFICATE", "-----BEGIN TRUSTED CERTIFICATE", "-
 # The member name a JSON/JS/YAML value stands under: `"n": "…`, `x: …`.
 _MEMBER = re.compile(r"[\"']?([A-Za-z0-9_]{1,8})[\"']?[ \t]*:[ \t]*[\"']?\Z")
 _SEPARATORS = re.compile(r"[-_]")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
 # A slug (`photo-1497366754035-f200968a6e72`, `finder-pref-9k2-cds-checkbox`) has several short pieces
 # written in one case or Capitalised; a random token with `-`/`_` in its alphabet mixes cases in its pieces.
 SLUG_PIECE = 16
@@ -80,21 +82,22 @@ def _line_of(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
-@STRICT_ONLY("random-token", (), r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{32,1024}", priority=ENTROPY, strict_only=True)
+@STRICT_ONLY("random-token", (), r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{32,1024}", priority=ENTROPY, strict_only=True,
+             gate=r"[A-Za-z0-9_+/=-]{32}")  # in about one hunk of nine: the rest skip the regex
 def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Strict mode: any base64/base62/hex token of `token_min_length`+ characters with high entropy,
     unless it reads as code or is a known kind of hash."""
-    start, end = m.span()
-    if text[end : end + 1] == "@" or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
-        return None  # an e-mail's local part (personal data, its own rule) or a regex character class
-    if _DIGEST_PREFIX.match(m.group()) or _BEFORE_DIGEST.search(text, max(0, start - 8), start) or _digest_file(path):
-        return None
-    if _in_public_block(text, start):
-        return None
-    member = _MEMBER.search(text, max(0, start - 16), start)
-    if member and member.group(1).lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, start) is not None:
-        return None  # a public JWK's modulus or curve point (its private members have their own rule)
-    segments = list(re.finditer(r"[^/]+", m.group()))
+    # The token's own tests first: they turn down nearly every match (long names), the context tests
+    # read the text around it.
+    span = _random_span(m.group(), text, m.start(), profile)
+    return None if span is None or _excused(text, m.start(), m.end(), path) else span
+
+
+def _random_span(token: str, text: str, start: int, profile: Profile) -> Span | None:
+    """The random part of `token` (at `start` in `text`): all of it, a path's random segment, or None."""
+    if not _DIGIT.search(token) or not _LETTER.search(token):
+        return None  # `_random` asks this of each segment too; this is the quick no for names
+    segments = list(re.finditer(r"[^/]+", token))
     if len(segments) > 1 and any(_PATH_WORD.fullmatch(s.group()) for s in segments):
         # A path or URL (base64 has slashes too, but no words between them): judge each segment, so
         # `/hooks/<random>` loses the random part only.
@@ -102,7 +105,21 @@ def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile
             if _random(segment.group(), text, start + segment.start(), profile):
                 return start + segment.start(), start + segment.end()
         return None
-    return (start, end) if _random(m.group(), text, start, profile) else None
+    return (start, start + len(token)) if _random(token, text, start, profile) else None
+
+
+def _excused(text: str, start: int, end: int, path: str | None) -> bool:
+    """Whether what stands around `text[start:end]` says it is no secret: an e-mail's local part, a regex
+    character class, a digest, public key material."""
+    if text[end : end + 1] == "@" or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
+        return True  # an e-mail's local part (personal data, its own rule) or a regex character class
+    if _DIGEST_PREFIX.match(text, start, end) or _BEFORE_DIGEST.search(text, max(0, start - 8), start) or _digest_file(path):
+        return True
+    if _in_public_block(text, start):
+        return True
+    member = _MEMBER.search(text, max(0, start - 16), start)
+    # A public JWK's modulus or curve point (its private members have their own rule).
+    return bool(member and member.group(1).lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, start) is not None)
 
 
 def _random(token: str, text: str, start: int, profile: Profile) -> bool:
@@ -110,7 +127,7 @@ def _random(token: str, text: str, start: int, profile: Profile) -> bool:
     value = token.rstrip("=")
     if len(value) < profile.token_min_length:
         return False
-    if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value) or _slug(value):
+    if not _DIGIT.search(value) or not _LETTER.search(value) or _slug(value):
         return False
     if _UUID.fullmatch(value) or is_hex(value) and (len(value) in _DIGEST_HEX_LENGTHS or _HASH_WORDS.search(_line_of(text, start, start + len(token)))):
         return False
