@@ -42,12 +42,12 @@ from harvest.dataset.cache import (
 )
 from harvest.dataset.card import DatasetFacts, render_card
 from harvest.dataset.dedup import (
+    HASH_DTYPE,
     NUM_PERM,
     Fingerprint,
     comparison,
     dedupe,
     fingerprint,
-    hash_dtype,
     hash_values,
 )
 from harvest.dataset.formats import split_rows
@@ -153,7 +153,7 @@ def open_build_cache(source: Path, read: bool = True, write: bool = True) -> Bui
     """The build cache of the dataset built from the harvest in `source` (empty when not `read`; staging
     this build's entries, for its `save`, when `write`)."""
     return open_cache(build_cache(source.parents[1], source.name), code_stamp(VERSIONED),
-                      Sketches(hash_values, NUM_PERM, hash_dtype()), read=read, write=write)
+                      Sketches(hash_values, NUM_PERM, HASH_DTYPE), read=read, write=write)
 
 
 def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: BuildCache) -> DatasetSummary:

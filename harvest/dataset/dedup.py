@@ -11,12 +11,18 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from harvest.records import FIM_KIND, Pair, Rejection
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where a text is sketched, not here: its package imports scipy (0.4 s), and mining
+# alone opens the build cache, which names this module's value type, without ever sketching a text.
+HASH_DTYPE = np.dtype(np.uint32)  # a MinHash value in the "affine32" scheme `signature` uses (a test checks it)
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 SHINGLE = 5
@@ -64,13 +70,15 @@ def signature(text: str) -> MinHash:
         shingles = set(tokens)
     else:
         shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+    from datasketch import MinHash
+
     digest = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32")
     digest.update_batch([s.encode("utf-8") for s in shingles])
     return digest
 
 
 def hash_values(text: str) -> Any:
-    """The values of the text's MinHash (a numpy array of NUM_PERM `hash_dtype()` integers)."""
+    """The values of the text's MinHash (a numpy array of NUM_PERM `HASH_DTYPE` integers)."""
     return signature(text).hashvalues
 
 
@@ -88,13 +96,9 @@ def fingerprint(pair: Pair, sketch: Sketch = lambda text, _: hash_values(text)) 
 
 
 @lru_cache(maxsize=1)
-def hash_dtype() -> Any:
-    """The numpy type of a MinHash value in the scheme `signature` uses."""
-    return MinHash(num_perm=1, scheme="affine32").hashvalues.dtype
-
-
-@lru_cache(maxsize=1)
 def _permutations() -> tuple:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
 
 
@@ -157,6 +161,8 @@ def _band_weights(rows: int) -> Any:
 @lru_cache(maxsize=8)
 def _banding(threshold: float) -> tuple[int, int]:
     """The bands and rows per band datasketch chooses for `threshold` (weighing false positives and negatives)."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from harvest.dataset.dedup import (
+    HASH_DTYPE,
     NearDuplicates,
     dedupe,
     hash_values,
@@ -58,6 +59,10 @@ def test_the_heavier_pair_survives_and_order_is_kept() -> None:
 def test_short_completions_are_compared_as_token_sets() -> None:
     assert signature("return a + b").jaccard(signature("return b + a")) == 1.0
     assert signature("return a + b").jaccard(signature("yield x - y")) < 0.7
+
+
+def test_the_declared_value_type_is_the_one_minhash_gives() -> None:
+    assert hash_values(FUNCTION).dtype == HASH_DTYPE
 
 
 def test_index_query_returns_only_pairs_over_the_threshold() -> None:

@@ -11,7 +11,7 @@ import orjson
 from harvest.commitlog import CommitLog, first_parent_chain
 from harvest.config import HarvestConfig
 from harvest.dataset.cache import Sketches, open_cache
-from harvest.dataset.dedup import NUM_PERM, hash_dtype, hash_values
+from harvest.dataset.dedup import HASH_DTYPE, NUM_PERM, hash_values
 from harvest.dataset.linehistory import CachedLineHistory
 from harvest.mining.pipeline import mine
 from harvest.units import lastchange
@@ -32,7 +32,7 @@ def _blame(repo: GitRepo, folder: Path, config: HarvestConfig, cached: bool) -> 
              for path, count in lines.items()}
     if not cached:
         return last_changes(commits, summary.head, spans), summary.head
-    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, hash_dtype()))
+    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, HASH_DTYPE))
     chain = first_parent_chain(commits, summary.head)
     history = CachedLineHistory(cache, summary.head, chain[-1], orjson.loads((out / "manifest.json").read_bytes()))
     found = last_changes(commits, summary.head, spans, history)
@@ -106,7 +106,7 @@ def test_a_reharvest_reads_the_last_heads_lines_and_credits_as_a_whole_walk(make
     assert again["pkg/engine.py:5"] == _sha(repo, "feat: a and b")  # f0's `return`, three lines down now
     assert again["pkg/b.py:2"] == repo.git("log", "--format=%H", "-1", "--", "pkg/b.py")  # added again
     assert again["pkg/late.py"] == head  # an old-dated branch's file, credited to its merge
-    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, hash_dtype()), write=False)
+    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, HASH_DTYPE), write=False)
     assert len(cache.lines.found) == 4 + 1, "the new HEAD's four files and their list, not the last HEAD's"
     cache.close()
 
@@ -130,7 +130,7 @@ def test_runs_crediting_a_commit_outside_the_history_are_walked_again(make_repo,
     _history(repo)
     folder = tmp_path / "cache"
     _blame(repo, folder, HarvestConfig(), cached=True)
-    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, hash_dtype()))
+    cache = open_cache(folder, "stamp", Sketches(hash_values, NUM_PERM, HASH_DTYPE))
     for key in list(cache.lines.found):  # each file's runs (not the list of paths) credit a stranger
         value = cache.lines.peek(key, lambda found: found)
         runs = isinstance(value[0], list) and value[0][:1] == [1]
