@@ -10,7 +10,6 @@ write take a `Connection`, so a server holding its own engine uses them as the e
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,54 +21,22 @@ from harvest.store import Artifacts, ensure_home
 from router.config import load_team_config
 from router.errors import RouterError
 from router.storage.engines import engine_for, shown, sqlite_url
+from router.storage.location import served_url
 from router.storage.schema import results, runs
-
-# A team server's repositories (`idiom api`): resolved path → (the name its config gives it, its database URL).
-_served: dict[Path, tuple[str, str]] = {}
-
-
-def serve_repository(repo: Path, name: str, url: str) -> None:
-    """Mark `repo`'s rows `name` in the database at `url` in this process, whatever its folder is called and
-    whatever the user's [team] says: a team server names its repositories in its own config, and keeps them
-    all in its one database."""
-    _served[_resolved(repo)] = (name, url)
 
 
 def database_url(repo: Path) -> str:
     """The URL of `repo`'s database: a team server's, else the team's when one is configured, else its
     `.idiom/idiom.db`."""
-    served = _served.get(_resolved(repo))
-    return served[1] if served else load_team_config().database_url or sqlite_url(Artifacts(repo).db)
+    return served_url(repo) or load_team_config().database_url or sqlite_url(Artifacts(repo).db)
 
 
 def engine(repo: Path) -> Engine:
     """The engine of `repo`'s database, made (and migrated) on first use."""
-    served = _served.get(_resolved(repo))
-    team = served[1] if served else load_team_config().database_url
+    team = served_url(repo) or load_team_config().database_url
     if not team:
         ensure_home(repo)  # the database's folder, with its .gitignore
     return engine_for(team or sqlite_url(Artifacts(repo).db))
-
-
-def repository_key(repo: Path) -> str:
-    """How `repo`'s runs and requests are marked: the name a team server serves it under; "" in its own
-    SQLite file (everything in it is its own); its folder's name in a team's database (which holds several
-    repositories)."""
-    resolved = _resolved(repo)
-    served = _served.get(resolved)
-    if served:
-        return served[0]
-    return resolved.name if load_team_config().database_url else ""
-
-
-@functools.lru_cache(maxsize=256)
-def _resolved(repo: Path) -> Path:
-    return repo.resolve()
-
-
-def exists(repo: Path) -> bool:
-    """Whether `repo` has a database to read (reading must not make an empty one)."""
-    return _resolved(repo) in _served or bool(load_team_config().database_url) or Artifacts(repo).db.is_file()
 
 
 @contextlib.contextmanager

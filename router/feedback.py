@@ -31,7 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from harvest.errors import InputError
-from router.database import database, exists, repository_key
+from router.database import database
+from router.storage.location import exists, repository_key
 from router.storage.schema import CHECKPOINTS_S, feedback, now, requests, retention
 
 OUTCOMES = ("accepted", "rejected", "edited")

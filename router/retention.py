@@ -22,8 +22,9 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.engine import Connection
 
 from harvest.records import CommitRecord
-from router.database import database, exists, repository_key
+from router.database import database
 from router.kinds import INLINE
+from router.storage.location import exists, repository_key
 from router.storage.schema import CHECKPOINTS_S, now, requests, retention
 
 # A completion reached a commit when at least this share of its non-blank lines is among one commit's added lines.

@@ -28,11 +28,12 @@ from harvest.testkind.recorded import recorded_profile
 from harvest.units.languages import GRAMMARS
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
-from router.database import database, repository_key
+from router.database import database
 from router.errors import RouterError
 from router.kinds import kind_of_request, request_kind  # noqa: F401 - request_kind: imported from here too
 from router.policy import Decision, decide
 from router.statistics import measured
+from router.storage.location import repository_key
 from router.storage.schema import now, requests
 from router.strategies.loaded import LoadedStrategies
 from router.strategies.registry import ROUTED

@@ -15,15 +15,10 @@ from time import monotonic
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from router.database import (
-    database,
-    database_url,
-    exists,
-    latest_results,
-    repository_key,
-)
+from router.database import database, database_url, latest_results
 from router.feedback import feedback_counts
 from router.policy import Measured
+from router.storage.location import exists, repository_key
 from router.storage.schema import requests
 
 RECENT_COSTS = 200  # logged answers whose mean cost stands in for a strategy with no validation costs

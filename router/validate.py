@@ -18,9 +18,10 @@ from harvest.errors import IdiomError
 from harvest.scrub import STRICT, scrub
 from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
-from router.database import database, engine, repository_key
+from router.database import database, engine
 from router.statistics import forget_readings
 from router.storage import schema
+from router.storage.location import repository_key
 from router.strategies.loaded import LoadedStrategies
 from router.validation.rules import Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson

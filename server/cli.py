@@ -13,6 +13,7 @@ from harvest import __version__
 from harvest.cli import AFTER_HARVEST, FriendlyGroup
 from harvest.cli import cli as harvest_cli
 from router.cli import cli as router_cli
+from router.storage.location import exists
 from server.agents.command import mcp_command
 from server.api.command import api_group
 from server.serve import serve_command
@@ -26,7 +27,10 @@ def idiom() -> None:
 
 def _match_accepted_completions(repo: Path, harvest: Path) -> str:
     """After a harvest, the accepted completions of the request log against its commits (router/retention.py);
-    imported here, not at start, so `idiom --help` stays fast."""
+    imported here, not at start, so `idiom --help` stays fast, and only when there is a request log: a
+    harvest of a fresh clone (a CI job's) then never loads the database layer."""
+    if not exists(repo):
+        return ""
     from router.retention import after_harvest
 
     return after_harvest(repo, harvest)

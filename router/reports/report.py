@@ -15,7 +15,7 @@ from harvest.atomic import atomic_write_text
 from harvest.errors import InputError
 from harvest.store import Artifacts, complete_artifacts, ensure_home
 from router.config import RoiConfig
-from router.database import database, exists, latest_results, repository_key
+from router.database import database, latest_results
 from router.reports import charts
 from router.reports.roi import (
     StrategyEconomics,
@@ -30,6 +30,7 @@ from router.reports.roi import (
     usd,
 )
 from router.retention import DEFINITION, inline_kept, retained_summary
+from router.storage.location import exists, repository_key
 from router.storage.schema import feedback, requests, results, runs
 from router.strategies.registry import ROUTED, TRAINED
 from router.validation.uplift import uplifts

@@ -13,8 +13,8 @@ from fastapi import HTTPException
 from sqlalchemy import Engine
 
 from router.config import load_team_config
-from router.database import serve_repository
 from router.storage.engines import engine_for, sqlite_url
+from router.storage.location import serve_repository
 from router.storage.tokens import RecentTokens, Token
 from server.agents.state import AgentState
 from server.api.config import ApiConfig

@@ -7,9 +7,10 @@ import datetime
 
 from click.testing import CliRunner
 
-from router.database import database, repository_key
+from router.database import database
 from router.feedback import record_feedback
 from router.retention import retained_summary, start_retention
+from router.storage.location import repository_key
 from router.storage.schema import now, requests
 from server.cli import idiom
 

@@ -22,13 +22,7 @@ from sqlalchemy import func, inspect, select
 import router.statistics
 import router.storage.tokens
 from harvest.errors import ConfigError, InputError
-from router.database import (
-    database,
-    database_url,
-    engine,
-    latest_results,
-    repository_key,
-)
+from router.database import database, database_url, engine, latest_results
 from router.errors import RouterError
 from router.feedback import candidates, feedback_counts, record_feedback
 from router.reports.report import latest_figures, run_history, usage
@@ -55,6 +49,7 @@ from router.storage.jobs import (
     set_progress,
     start_job,
 )
+from router.storage.location import repository_key
 from router.storage.tokens import (
     RecentTokens,
     all_tokens,
