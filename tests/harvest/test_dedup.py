@@ -61,8 +61,15 @@ def test_short_completions_are_compared_as_token_sets() -> None:
     assert signature("return a + b").jaccard(signature("yield x - y")) < 0.7
 
 
-def test_the_declared_value_type_is_the_one_minhash_gives() -> None:
-    assert hash_values(FUNCTION).dtype == HASH_DTYPE
+def test_hash_values_are_datasketchs_minhash_values() -> None:
+    """The numpy pass gives what datasketch's MinHash gives, value for value, in its type."""
+    rng = random.Random(7)
+    words = ["def", "return", "x", "self", "é", "名前", "(", ")", ":", "+", "items", "42", "\u0130"]
+    texts = ["", "   ", "x", "a b c d", FUNCTION, LONG, FUNCTION * 40]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 400))) for _ in range(200)]
+    for text in texts:
+        values = hash_values(text)
+        assert values.dtype == HASH_DTYPE and (values == signature(text).hashvalues).all(), text[:60]
 
 
 def test_index_query_returns_only_pairs_over_the_threshold() -> None:
