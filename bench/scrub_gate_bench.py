@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ from harvest.scrub.multiscan import loosen, provider_gate
 from harvest.scrub.profile import Profile
 from harvest.scrub.rulefile import provider_detectors
 
-Mode = Callable[[Scanner, str, str, Profile], list[Detector]]
+Mode = Callable[[Scanner, str, str, Profile], Sequence[Detector]]
 GATED = Scanner.runnable
 
 

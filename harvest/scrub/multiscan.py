@@ -125,9 +125,17 @@ class Gate:
         """The names of the detectors this gate decides for."""
         return frozenset(self._owners)
 
+    def found(self, raw: bytes) -> tuple[int, ...]:
+        """Which patterns match somewhere in `raw` (a text's UTF-8 bytes), as sorted indices."""
+        return tuple(sorted(self._set.Match(raw) or ()))
+
+    def owners_of(self, found: tuple[int, ...]) -> set[str]:
+        """Names of the detectors owning the `found` patterns."""
+        return {self._owners[index] for index in found}
+
     def candidates(self, raw: bytes) -> set[str]:
-        """Names of the detectors whose gate patterns match somewhere in `raw` (a text's UTF-8 bytes)."""
-        return {self._owners[index] for index in self._set.Match(raw) or ()}
+        """Names of the detectors whose gate patterns match somewhere in `raw`."""
+        return self.owners_of(self.found(raw))
 
 
 def provider_gate(providers: Iterable[Detector]) -> Gate:
