@@ -9,6 +9,7 @@ import re
 import pytest
 import re2
 
+from harvest.scrub import PRECISE, STRICT, scrub
 from harvest.scrub.detectors import detectors, scanner
 from harvest.scrub.multiscan import loosen, provider_gate, shape_gate
 from harvest.scrub.rulefile import load_rules, provider_detectors
@@ -72,3 +73,12 @@ def test_a_declared_gate_lets_every_case_its_detector_finds_through(name: str, t
 def test_a_declared_gate_holds_back_texts_without_a_long_token() -> None:
     text = "x = compute(a, b)  # a short_name: value, and another_name=other_value\n"
     assert SHAPE_GATE.candidates(text.encode()) == set()
+
+
+def test_the_remembered_choice_keeps_the_modes_apart() -> None:
+    """`Scanner.runnable` remembers what it chose per combination of matches, and per mode: the same text
+    scrubbed in turn keeps strict mode's `random-token` out of precise mode and in strict mode."""
+    text = CASES["random-token"][0][1]
+    for _ in range(2):
+        assert "random-token" not in {f.rule for f in scrub(text, profile=PRECISE).findings}
+        assert "random-token" in {f.rule for f in scrub(text, profile=STRICT).findings}
