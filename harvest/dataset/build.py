@@ -84,6 +84,7 @@ from harvest.records import (
     build_record,
     read_records,
 )
+from harvest.stages import StageClock
 from harvest.store import MANIFEST, build_cache, complete_artifacts
 from harvest.units import SUPPORTED, Import, extract_units
 from harvest.units.deprecation import judge_pairs, mark_units
@@ -113,6 +114,7 @@ class DatasetSummary:
     fim_spans: dict[str, dict[str, int]] = field(default_factory=dict)  # fim span type -> order -> count
     fim_languages: dict[str, dict[str, int]] = field(default_factory=dict)  # fim language -> split -> count
     seconds: float = 0.0
+    stages: list[dict[str, Any]] = field(default_factory=list)  # time and peak memory of each (harvest/stages.py)
 
 
 def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
@@ -158,11 +160,13 @@ def open_build_cache(source: Path, read: bool = True, write: bool = True) -> Bui
 
 def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: BuildCache) -> DatasetSummary:
     started = time.perf_counter()
+    clock = StageClock()
     name = source.name
     out = source.parents[1] / "datasets" / name
     with progress_bar(progress) as bar, spilled_texts(source.parents[1]) as texts:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         _work_ahead(cache, corpus, config)
+        clock.lap("corpus")
         cache.units.forget_unused()
         cache.lines.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
@@ -175,17 +179,21 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
                                                     verdicts, config, texts, cache, lambda: bar.advance(task))
         for kind in (cache.spans, cache.changed, cache.history, cache.verdicts):
             kind.forget_unused()
+        clock.lap("pairs")
         fingerprints = partial(_fingerprint, cache, texts)
         pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, fingerprints)
         pairs, leaks_across = split_pairs(pairs, config)
         pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, fingerprints)
         cache.sketches.forget_unused()
         rejected += duplicates + leaks_across + leaks
+        clock.lap("dedup and split")
         rules = mine_conventions(corpus, config)
+        clock.lap("conventions")
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
         graph = build_graph(files, lambda f: graph_facts(cache, f.path, f.language, f.blob, f.text),
                             lambda: bar.advance(graph_task))
+        clock.lap("code graph")
         summary = DatasetSummary(name, str(out), head, dict(Counter(u.kind for u in units).most_common()),
                                  _by_kind_split(pairs), _by_stage_reason(rejected), [_brief(r) for r in rules],
                                  asdict(format_stats), graph.counts(), *fim_counts(pairs))
@@ -204,6 +212,8 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
             atomic_write_text(stage / "DATASET.md", render_card(facts))
             summary.seconds = round(time.perf_counter() - started, 2)
             atomic_write_json(stage / MANIFEST, _manifest(source, summary, config, formats, tokens))
+    clock.lap("written")
+    summary.stages = clock.figures
     return summary
 
 

@@ -70,6 +70,7 @@ from harvest.records import (
     build_record,
 )
 from harvest.scrub import load_allowlist
+from harvest.stages import StageClock
 from harvest.store import Artifacts, ensure_home, safe_name
 from harvest.testkind.discover import discover_profile
 from harvest.testkind.profile import DiscoveryProfile
@@ -91,6 +92,7 @@ class Summary:
     scrub: dict[str, Any] = field(default_factory=dict)
     reuse: dict[str, Any] = field(default_factory=dict)  # what an incremental run took from the last, or why not
     seconds: float = 0.0
+    stages: list[dict[str, Any]] = field(default_factory=list)  # time and peak memory of each (harvest/stages.py)
 
 
 def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool = True,
@@ -158,6 +160,7 @@ class _Ledger:
 
 def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float,
           full: bool, cache: BuildCache) -> Summary:
+    clock = StageClock()
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
     head = repo.head.commit
@@ -186,6 +189,7 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         profile = discover_profile({f.path: f.text for f in files})
         files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
         scrubbed_files = _scrub_files(files, pool, previous)  # while git writes the history in the background
+        clock.lap("files at HEAD")
         ledger = _Ledger({item.get("merge_commit_sha") for item in export})
         task = bar.add_task("commits", total=len(order) if previous else count_commits(repo, revisions, config))
         parsed = _parsed(log, pool, bar, task, objects)
@@ -193,11 +197,14 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             _walked(parsed, redactor, ledger)
         commit_count = write_jsonl(stage / "commits.jsonl", commits)
         history_findings = len(redactor.findings)
+        clock.lap("history")
         # The workers are idle now that the history is scrubbed: they parse the files the test map reads.
         parse_ahead(cache, ((f.path, f.blob, text) for f, text in zip(files, scrubbed_files[0], strict=True)), pool)
         parse = facts_parser(cache, {f.path: f.blob for f in files})
         records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
+        clock.lap("test map")
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
+        clock.lap("pull requests")
         counts = {
             "files": write_jsonl(stage / "files.jsonl", records),
             "excluded": write_jsonl(stage / "excluded.jsonl", excluded),
@@ -219,6 +226,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
                           {k: v for k, v in report.items() if k != "findings"}, reuse)
         summary.seconds = round(time.perf_counter() - started, 2)
         atomic_write_json(stage / "manifest.json", _manifest(summary, recorded, resolved, config, profile))
+    clock.lap("written")  # after the pool's workers and git have ended, so their peak is counted
+    summary.stages = clock.figures
     return summary
 
 
