@@ -144,6 +144,6 @@ def provider_gate(providers: Iterable[Detector]) -> Gate:
 
 
 def shape_gate(detectors: Iterable[Detector]) -> Gate:
-    """The gates the other detectors declare (a separate set: added to the provider set, their long counted
-    runs multiply its automaton's states)."""
+    """The gates the other detectors declare, in a set of their own (merged into the provider set, the one
+    pass saved was not measurable on 140,713 hunks of sqlalchemy's history)."""
     return Gate((detector, detector.gate) for detector in detectors if detector.gate)
