@@ -1,4 +1,5 @@
-"""Time and peak memory per stage (harvest/stages.py) in the `--json` summaries of `idiom harvest`, and\nwhat its progress bars show (harvest/progress.py)."""
+"""Time and peak memory per stage (harvest/stages.py) in the `--json` summaries of `idiom harvest`, and
+what its progress bars show (harvest/progress.py)."""
 
 from __future__ import annotations
 
