@@ -11,7 +11,9 @@ made under bench/.work/ so its `.idiom/` stays out of the original).
 Each measured stage runs in a fresh process, whose peak resident memory is read from `wait4`'s
 rusage (the high-water mark of that process and the children it waited for): the floor, `git log -p` with
 the argv the harvest runs (`harvest.mining.history.log_command`); mining (`idiom harvest --no-dataset`);
-the dataset build alone (`idiom dataset build`); and the whole `idiom harvest`.
+the dataset build alone (`idiom dataset build`); and the whole `idiom harvest`. Under each command, its own
+stages as its --json summary gives them (harvest/stages.py): seconds, the command's peak by then and its
+largest child's (`parts` in --json).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.pop(0)  # not bench/: its secrets/ folder would shadow the stdlib module numpy imports
@@ -55,6 +58,8 @@ class Stage:
     peak_mb: float
     ratio: float = 0.0
     load: float = 0.0  # 1-minute load average when the stage ended
+    # The command's own stages, from its --json summary (harvest/stages.py): name, seconds, peak_mb, children_peak_mb
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _function(language: str, name: str, rng: random.Random) -> list[str]:
@@ -196,24 +201,39 @@ def generate(target: Path, commits: int, seed: int) -> None:
     tmp.rename(target)
 
 
-def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0) -> Stage:
+def measure(name: str, argv: list[str], env: dict[str, str], floor: float = 0.0, summary: bool = False) -> Stage:
     """Run `argv` in a fresh process, in an empty folder (`python -m` puts its folder first on sys.path: in the
     project's it would run this tree's code whatever PYTHONPATH says, and in the idiom home its `harvest/`
     folder would hide the package); its wall time and peak RSS (from wait4, so this child's alone), also
-    printed on stderr as soon as the stage ends (a 100k-commit run takes long)."""
+    printed on stderr as soon as the stage ends (a 100k-commit run takes long). With `summary`, the command
+    prints a --json summary, whose own stages become the stage's `parts`."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="idiom-scale-cwd-") as empty:
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=empty)
-        stderr = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{name} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
+        out = Path(empty) / "summary.json"
+        with out.open("wb") as written:  # a file, not a pipe: a pipe left unread while stderr is read could fill
+            process = subprocess.Popen(argv, stdout=written if summary else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       env=env, cwd=empty)
+            stderr = process.stderr.read()
+            _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"{name} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
+        parts = _parts(json.loads(out.read_bytes())) if summary else []
     peak = usage.ru_maxrss / 1024  # kilobytes on Linux
     stage = Stage(name, round(seconds, 2), round(peak, 1), round(seconds / floor, 2) if floor else 1.0,
-                  os.getloadavg()[0])
-    print(_line(stage), file=sys.stderr, flush=True)
+                  os.getloadavg()[0], parts)
+    print("\n".join(_lines(stage)), file=sys.stderr, flush=True)
     return stage
+
+
+def _parts(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stages a harvest's or a dataset build's --json summary lists, the build's named as such in a whole
+    harvest's (which carries the build's summary under `dataset`)."""
+    parts = list(summary.get("stages", []))
+    if summary.get("dataset"):
+        parts = [{**part, "name": f"mining: {part['name']}"} for part in parts]
+        parts += [{**part, "name": f"build: {part['name']}"} for part in summary["dataset"].get("stages", [])]
+    return parts
 
 
 def profile(work: Path, top: int = 12, warm: bool = False) -> list[str]:
@@ -277,8 +297,11 @@ def _site(frame: object) -> str:
     return f"{path.parent.name}/{path.name}:{frame.lineno}"
 
 
-def _line(stage: Stage) -> str:
-    return f"  {stage.name:<16}{stage.seconds:>9.2f}s{stage.peak_mb:>11.0f} MB{stage.ratio:>7.2f}x{stage.load:>7.2f}"
+def _lines(stage: Stage) -> list[str]:
+    """The stage's line, then one per part (its seconds, this process's peak by then and its children's)."""
+    return [f"  {stage.name:<16}{stage.seconds:>9.2f}s{stage.peak_mb:>11.0f} MB{stage.ratio:>7.2f}x{stage.load:>7.2f}",
+            *(f"    {part['name']:<30}{part['seconds']:>9.2f}s{part['peak_mb']:>8.0f} MB"
+              f"  children {part['children_peak_mb']:.0f} MB" for part in stage.parts)]
 
 
 def _prepare(args: argparse.Namespace) -> Path:
@@ -334,12 +357,12 @@ def main() -> int:
         stages = [floor]
         if "mining" in wanted or "dataset" in wanted:
             stages.append(measure("mining", [*idiom, "harvest", str(work), "--no-dataset", "--json"], env,
-                                  floor.seconds))
+                                  floor.seconds, summary=True))
         if "dataset" in wanted:
             stages.append(measure("dataset build", [*idiom, "dataset", "build", str(work), "--json"], env,
-                                  floor.seconds))
+                                  floor.seconds, summary=True))
         if "harvest" in wanted:
-            stages.append(measure("whole harvest", [*idiom, "harvest", str(work), "--json"], env, floor.seconds))
+            stages.append(measure("whole harvest", [*idiom, "harvest", str(work), "--json"], env, floor.seconds, summary=True))
     finally:
         shutil.rmtree(home, ignore_errors=True)
     if args.json:
@@ -349,7 +372,7 @@ def main() -> int:
     print(f"repository: {work.name} ({commits} commits, {size / 1e6:.1f} MB of patches)")
     print(f"  {'stage':<16}{'time':>10}{'peak memory':>14}{'ratio':>8}{'load':>7}")
     for stage in stages:
-        print(_line(stage))
+        print("\n".join(_lines(stage)))
     return 0
 
 
