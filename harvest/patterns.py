@@ -6,7 +6,8 @@ engine can take exponential time on a pattern like `^(\\w+\\s?)+$` and holds the
 line of a committed conventions.yaml could freeze the editor's server. RE2 matches in time linear in
 the text whatever the pattern; what it cannot run (lookaround, backreferences) is rejected when the file
 is loaded, with the reason. The project's own fixed patterns stay on `re`, but for one searched over
-every pair's text where RE2 measured four times faster (harvest/dataset/quality.py `BLOB`).
+every pair's text where RE2 measured four times faster (harvest/dataset/quality.py `BLOB`), and the
+scrubber's RE2 sets (harvest/scrub/multiscan.py), which only decide which of its `re` patterns run.
 """
 
 from __future__ import annotations
