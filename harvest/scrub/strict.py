@@ -87,16 +87,18 @@ def _line_of(text: str, start: int, end: int) -> str:
 def random_token(m: re.Match[str], text: str, path: str | None, profile: Profile) -> Span | None:
     """Strict mode: any base64/base62/hex token of `token_min_length`+ characters with high entropy,
     unless it reads as code or is a known kind of hash."""
-    # The token's own tests first: they turn down nearly every match (long names), the context tests
-    # read the text around it.
-    span = _random_span(m.group(), text, m.start(), profile)
-    return None if span is None or _excused(text, m.start(), m.end(), path) else span
+    # Cheapest tests first, of the token and of what stands beside it: long names lack a digit or a letter,
+    # lock files' and manifests' digests say so just before; the entropy and word tests, and the reads far
+    # back in the text, come last.
+    token, (start, end) = m.group(), m.span()
+    if not _DIGIT.search(token) or not _LETTER.search(token) or _marked(text, start, end, path):
+        return None
+    span = _random_span(token, text, start, profile)
+    return None if span is None or _public_material(text, start) else span
 
 
 def _random_span(token: str, text: str, start: int, profile: Profile) -> Span | None:
     """The random part of `token` (at `start` in `text`): all of it, a path's random segment, or None."""
-    if not _DIGIT.search(token) or not _LETTER.search(token):
-        return None  # `_random` asks this of each segment too; this is the quick no for names
     segments = list(re.finditer(r"[^/]+", token))
     if len(segments) > 1 and any(_PATH_WORD.fullmatch(s.group()) for s in segments):
         # A path or URL (base64 has slashes too, but no words between them): judge each segment, so
@@ -108,17 +110,21 @@ def _random_span(token: str, text: str, start: int, profile: Profile) -> Span | 
     return (start, start + len(token)) if _random(token, text, start, profile) else None
 
 
-def _excused(text: str, start: int, end: int, path: str | None) -> bool:
-    """Whether what stands around `text[start:end]` says it is no secret: an e-mail's local part, a regex
-    character class, a digest, public key material."""
+def _marked(text: str, start: int, end: int, path: str | None) -> bool:
+    """Whether what stands right beside `text[start:end]`, or the file, says it is no secret: an e-mail's local
+    part, a regex character class, a digest."""
     if text[end : end + 1] == "@" or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
         return True  # an e-mail's local part (personal data, its own rule) or a regex character class
-    if _DIGEST_PREFIX.match(text, start, end) or _BEFORE_DIGEST.search(text, max(0, start - 8), start) or _digest_file(path):
-        return True
+    return bool(_DIGEST_PREFIX.match(text, start, end) or _BEFORE_DIGEST.search(text, max(0, start - 8), start)
+                or _digest_file(path))
+
+
+def _public_material(text: str, start: int) -> bool:
+    """Whether the token at `start` is public key material: in a certificate's or public key's block, or a
+    public JWK's modulus or curve point (its private members have their own rule)."""
     if _in_public_block(text, start):
         return True
     member = _MEMBER.search(text, max(0, start - 16), start)
-    # A public JWK's modulus or curve point (its private members have their own rule).
     return bool(member and member.group(1).lower() in JWK_PUBLIC_MEMBERS and jwk_object(text, start) is not None)
 
 
