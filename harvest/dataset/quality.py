@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from harvest.classify import GENERATED_MARKER
+from harvest.classify import generated_marker
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.dataset.cache import digest
 from harvest.patterns import linear
@@ -105,7 +105,7 @@ def _non_code(pair: Pair, config: HarvestConfig) -> str:
 
 def _generated(pair: Pair, _config: HarvestConfig) -> str:
     """The completion carries an `@generated` / `DO NOT EDIT` / auto-generated marker in a comment."""
-    match = GENERATED_MARKER.search(pair.completion)
+    match = generated_marker(pair.completion)
     return f"marker {match.group(1)!r}" if match else ""
 
 
