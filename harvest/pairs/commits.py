@@ -7,6 +7,7 @@ one by one, and a squash-merged PR is an ordinary commit.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -29,6 +30,8 @@ DIFF_FIELD = {"commit": "completion", "commit-message": "context"}
 # The fields many decoded pairs repeat (a commit's sha and date in both its pairs, a file's path in each commit
 # that touches it, the kind, the language, the commit-message instruction): interned, each is held once.
 REPEATED_FIELDS = ("kind", "language", "path", "commit", "date", "prompt")
+# A hunk's context and removed lines without their mark: the old side of the hunk, line by line.
+OLD_SIDE = re.compile(r"^[ -](.*)", re.MULTILINE)
 
 
 def commit_pairs(sources: Sources) -> Iterator[Pair]:
@@ -147,7 +150,7 @@ def _before(change: FileChange) -> str:
     lines = [f"{change.old_path or change.path}, before the change:"]
     for hunk in change.hunks:
         lines.append(f"(from line {hunk.old_start})")
-        lines.extend(line[1:] for line in hunk.text.split("\n") if line[:1] in (" ", "-"))
+        lines.extend(OLD_SIDE.findall(hunk.text))
     return "\n".join(lines) + "\n"
 
 
