@@ -7,8 +7,8 @@ The repository is prepared as bench/scale_bench.py prepares it (a clone of --rep
 or the synthetic one). Its checkout is moved back `--new` first-parent commits and harvested in full, then
 moved to its tip again and measured twice in fresh processes: `idiom harvest --full` (the baseline) and
 `idiom harvest` (the re-harvest, which reuses the first), each with its wall time, peak memory (wait4) and
-the seconds its summary gives for mining and for the dataset build. The tip is restored however the run
-ends (Ctrl-C or SIGTERM included).
+the seconds its summary gives for mining, for the dataset build and for each of their stages. The tip is
+restored however the run ends (Ctrl-C or SIGTERM included).
 """
 
 from __future__ import annotations
@@ -43,9 +43,13 @@ def measure(argv: list[str], env: dict[str, str]) -> dict:
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(argv[3:])} failed: {stderr.decode(errors='replace').strip()[-2000:]}")
     summary = json.loads(stdout)
+    build = summary.get("dataset") or {}
+    stages = {f"{part}: {stage['name']}": stage["seconds"]
+              for part, laps in (("mining", summary.get("stages", [])), ("build", build.get("stages", [])))
+              for stage in laps}
     return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024), "load": os.getloadavg()[0],
-            "mining": summary["seconds"], "build": (summary.get("dataset") or {}).get("seconds", 0.0),
-            "reuse": summary["reuse"]}
+            "mining": summary["seconds"], "build": build.get("seconds", 0.0), "reuse": summary["reuse"],
+            "stages": stages}
 
 
 def artifacts(home: Path) -> dict[str, bytes]:
@@ -103,6 +107,9 @@ def main() -> int:
         print(f"  re-harvest / full: {reharvest['seconds'] / full['seconds']:.0%} (mining "
               f"{reharvest['mining'] / full['mining']:.0%}"
               + (f", build {reharvest['build'] / full['build']:.0%})" if full["build"] else ")"))
+        print("  seconds per stage, full / re-harvest:")
+        for stage, seconds in full["stages"].items():
+            print(f"    {stage:<40}{seconds:>8.1f}{reharvest['stages'].get(stage, 0.0):>8.1f}")
     return 0 if same else 1
 
 
