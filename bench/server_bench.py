@@ -243,6 +243,12 @@ class Bench:
         status = Path(f"/proc/{self.client._server.pid}/status").read_text()  # the client owns the process
         return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
+    def cpu_s(self) -> float:
+        """The server's CPU seconds so far, all its threads, user and system (/proc/PID/stat, in clock ticks):
+        beside the wall time it says whether the first answer waited for work or for something else."""
+        fields = Path(f"/proc/{self.client._server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
@@ -254,13 +260,14 @@ async def serve(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any
     bench = Bench(case, server_environment(case, url))
     launched = time.perf_counter()
     await bench.start(args.clients, args.strategies)
-    ready = time.perf_counter()
+    ready, ready_cpu = time.perf_counter(), bench.cpu_s()
     rows: dict[str, Any] = {}
     memory = None
     try:
         uris = [bench.open(n) for n in range(args.clients)]
         _, model = await bench.ask(uris[0])
         first_s = time.perf_counter() - ready  # the strategies load from `initialized`; the request waits
+        first_cpu = bench.cpu_s()
         await bench.clients(uris[:1], args.warm)  # warm: sqlite, caches filled by later requests
         if args.single:
             rows["one"] = figures.summary(await bench.clients(uris[:1], args.single))
@@ -278,6 +285,7 @@ async def serve(case: Case, url: str, args: argparse.Namespace) -> dict[str, Any
     finally:
         await bench.stop()
     return {"start_s": round(ready - launched, 3), "first_s": round(first_s, 3),
+            "cpu_s": {"start": round(ready_cpu, 2), "first": round(first_cpu, 2)},
             "first_overhead_s": round(figures.overheads([first_s], [model])[0], 3), "rows": rows,
             "memory": memory, "answered": bench.answered, "asked": bench.asked, "refused": bench.refused}
 

@@ -79,6 +79,9 @@ def lines(result: Result) -> list[str]:
              f"responded to {result['first_s']:.2f} s after `initialized` ({result['first_overhead_s']:.2f} s of it "
              "overhead; the strategies load in the background from `initialized` and the first request waits for "
              "them).")]
+    if cpu := result.get("cpu_s"):
+        said.append(f"The server's CPU time (all threads) by then: {cpu['start']:.2f} s when initialize was answered, "
+                    f"{cpu['first']:.2f} s when the first completion was.")
     if load := result.get("load"):
         said.append(f"1-minute load average of the machine ({result['cpus']} CPUs) {load[0]} before the server "
                     f"run, {load[1]} after.")
