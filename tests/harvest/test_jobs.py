@@ -151,9 +151,13 @@ def test_a_worker_killed_under_us_is_one_line_and_the_rest_stop() -> None:
 
 
 CTRL_C_SCRIPT = textwrap.dedent("""
-    import os, sys, time
+    import os, signal, sys, time
     sys.path.insert(0, {root!r})
     from harvest.pool import Pool
+
+    # Ctrl-C as a terminal's foreground job gets it. A test run started in the background by a shell
+    # without job control inherits SIGINT ignored, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def slow(batch):
         time.sleep(0.2)
