@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 
 # The project's own modules as bytecode, as installing a wheel leaves them (an editable install does not): where
 # PYTHONDONTWRITEBYTECODE is set, as on these machines, every `idiom` start would otherwise compile again each
-# module it imports (0.15 s of the language server's way to its first answer). Only changed modules recompile.
+# module it imports (0.1-0.3 s of the language server's way to its first answer). Only changed modules recompile.
 bytecode: $(STAMP)
 	$(PY) -m compileall -q harvest router server
 
