@@ -8,14 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
 
-from harvest.commitlog import without_diffs
+from harvest.commitlog import facts_of
 from harvest.config import HarvestConfig
 from harvest.conventions.rules import Rule, Subject
 from harvest.records import CommitRecord, FileRecord, PullRequest, Unit
 from harvest.units import Import, file_imports
-
-AUTOMATION_TAGS = ("[skip ci]", "[ci skip]", "[skip actions]")  # release tooling marks its own commits
-BOT_AUTHORS = ("[bot]", "bot@", "dependabot", "renovate", "github-actions")
 
 
 def parsed_imports(record: FileRecord) -> list[Import]:
@@ -64,8 +61,5 @@ class Corpus:
 
     @cached_property
     def _subjects(self) -> tuple[str, ...]:
-        # Read once (the commit format's miner and its measure both ask), and without the diffs.
-        return tuple(c.message.strip().splitlines()[0] for c in without_diffs(self.commits)
-                     if c.message.strip() and not c.is_merge and not any(b in c.author.lower() for b in BOT_AUTHORS)
-                     and not c.message.startswith(("Merge ", "Revert \"", "fixup!", "squash!"))
-                     and not any(tag in c.message for tag in AUTOMATION_TAGS))
+        # Once (the commit format's miner and its measure both ask); a CommitLog's from its facts, so nothing is read.
+        return tuple(f.subject for f in facts_of(self.commits) if f.subject)

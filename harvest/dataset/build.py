@@ -124,7 +124,7 @@ def load_corpus(source: Path, config: HarvestConfig, bar: Progress,
     manifest = _harvest_manifest(source)
     head = manifest["inputs"]["head"]
     files = tuple(f for f in read_records(source / "files.jsonl", FileRecord) if not _held_out(f.path, config))
-    commits = CommitLog(source / "commits.jsonl")  # read again on each pass, never held whole
+    commits = CommitLog(source / "commits.jsonl", cache)  # read again on each pass, never held whole
     prs = PullRequests(source / "prs.jsonl")
     chain = first_parent_chain(commits, head)
     history = CachedLineHistory(cache, head, chain[-1] if chain else "", manifest) if cache else None
@@ -167,17 +167,17 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         corpus, excluded, head = load_corpus(source, config, bar, cache)
         _work_ahead(cache, corpus, config)
         clock.lap("corpus")
-        cache.units.forget_unused()
-        cache.lines.forget_unused()
+        for kind in (cache.units, cache.lines, cache.changed):
+            kind.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
-        history = read_history(corpus.commits, cache)
+        history = read_history(corpus.commits)
         verdicts = Verdicts(config, cache)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache, history, verdicts)
         task = bar.add_task("pairs", total=None)
         pairs, rejected, format_stats = _kept_pairs(each_pair(sources), units, files, excluded, history.renamed,
                                                     verdicts, config, texts, cache, lambda: bar.advance(task))
-        for kind in (cache.spans, cache.changed, cache.history, cache.verdicts):
+        for kind in (cache.spans, cache.history, cache.verdicts):
             kind.forget_unused()
         clock.lap("pairs")
         fingerprints = partial(_fingerprint, cache, texts)

@@ -6,8 +6,8 @@ dataset build (harvest/dataset/build.py) looks their work up here before doing i
 graph facts before binding (`facts`), its fim candidate spans (`spans`), the MinHash values of a compared
 text (`sketches`), the estimated tokens of a pair's text (`tokens`), each HEAD file's line history for the
 units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's blame walks only the commits since the
-last build's HEAD), and for the history, by the digest of a commit's commits.jsonl line, what it changed
-(`changed`: the hub files and renames, harvest/pairs/history.py) and its commit pairs (`history`: judged by
+last build's HEAD), and for the history, by the digest of a commit's commits.jsonl line, its facts without
+its diffs (`changed`: its date, parent, subject and changed paths, harvest/commitlog.py) and its commit pairs (`history`: judged by
 the quality filters, a rejected one kept without its text, harvest/pairs/commits.py), so an unchanged commit
 is never decoded; and the quality verdict of every other pair (`verdicts`, harvest/dataset/quality.py).
 It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only

@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from harvest import commitlog
 from harvest.cli import cli
 from harvest.dataset import build, cache, quality, spill
 from harvest.graph import graph
-from harvest.pairs import commits, fim, history
+from harvest.pairs import commits, fim
 from harvest.units import lastchange
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, DB_PASSWORD, GitRepo
 from tests.harvest.test_jobs import _artifacts, _grow
@@ -77,7 +78,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
     monkeypatch.setattr(build, "last_changes", units_blame)
     monkeypatch.setattr(lastchange, "_follow", walked)
-    monkeypatch.setattr(history, "_changed", counting("changed", history._changed))
+    monkeypatch.setattr(commitlog, "commit_facts", counting("changed", commitlog.commit_facts))
     monkeypatch.setattr(commits, "_pairs_of", counting("history", commits._pairs_of))
     monkeypatch.setattr(quality, "verdict", counting("verdicts", quality.verdict))
     return counts

@@ -58,7 +58,7 @@ def test_a_build_from_the_view_equals_one_from_records_in_memory(acme_harvest) -
         verdicts = Verdicts(config, cache)
         cached = build_pairs(Sources({f.path: f for f in corpus.files}, corpus.units, corpus.commits, corpus.prs,
                                      head, dates_of(corpus.commits), config, cache,
-                                     read_history(corpus.commits, cache), verdicts))
+                                     read_history(corpus.commits), verdicts))
         assert filter_pairs(cached, config, verdicts) == filter_pairs(streamed, config)
 
 
