@@ -30,6 +30,13 @@ NUM_PERM = 128
 MIDDLE_MARK = "\x00"  # where a fim middle starts and ends in the text it is compared by
 BAND_SEED = 19  # the band hash's multipliers are fixed: the same values always land in the same buckets
 FIM_WINDOW_LINES = 3  # the lines of prefix and suffix that make a fim middle one example and not another
+# A shingle's hash weighs each place's token hash by its own odd constant, so order matters (`shingle_hash`).
+SHINGLE_WEIGHTS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                   0x94D049BB133111EB)
+FMIX64 = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
+MASK64 = (1 << 64) - 1
+TOKEN_HASHES_MOST = 1 << 18  # distinct tokens whose hash a process keeps between texts (about 50 MB at most)
+_TOKEN_HASHES: dict[str, int] = {}
 # A text and its `text_digest` -> the text's MinHash values (`hash_values`'s, or the build cache's, which keeps
 # them by the digest: harvest/dataset/cache.py).
 Sketch = Callable[[str, bytes], Any]
@@ -62,37 +69,63 @@ def text_digest(text: str) -> bytes:
 
 
 def shingles(text: str) -> set[str]:
-    """The text's token 5-grams (its token set when shorter than five tokens)."""
+    """The text's token 5-grams (its token set when shorter than five tokens), each its tokens joined by a space
+    (a token holds no whitespace)."""
     tokens = TOKEN.findall(text)
     if len(tokens) < SHINGLE:
         return set(tokens)
     return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
 
 
+def shingle_hash(shingle: bytes) -> int:
+    """The 32-bit hash of a shingle (its tokens joined by a space, in UTF-8): a 64-bit BLAKE2b of each token,
+    weighted by its place, summed modulo 2^64 and mixed by MurmurHash3's 64-bit finalizer, its high half
+    kept. The hash function `signature` gives datasketch (its `hashfunc`); `hash_values` computes the same
+    for all of a text's shingles at once, hashing each distinct token once instead of each shingle."""
+    total = 0
+    for weight, token in zip(SHINGLE_WEIGHTS, shingle.split(b" "), strict=False):
+        total += weight * _token_hash(token)
+    return _fmix64_int(total & MASK64) >> 32
+
+
 def signature(text: str) -> MinHash:
-    """datasketch's MinHash of the text's shingles, with permutations drawn once: what `hash_values` computes
-    faster (tests compare them)."""
+    """datasketch's MinHash of the text's shingles (`shingle_hash`), with permutations drawn once: what
+    `hash_values` computes faster (tests compare them)."""
     from datasketch import MinHash
 
-    digest = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32")
-    digest.update_batch([s.encode("utf-8") for s in shingles(text)])
+    digest = MinHash(num_perm=NUM_PERM, hashfunc=shingle_hash, permutations=_permutations(), scheme="affine32")
+    digest.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles(text)])
     return digest
 
 
 def hash_values(text: str) -> Any:
     """The values of the text's MinHash (a numpy array of NUM_PERM `HASH_DTYPE` integers), as `signature` has
-    them: datasketch's "affine32" update (each shingle's first four bytes of SHA-1, mixed by MurmurHash3's
-    finalizer, under each permutation `a * h + b` modulo 2^32, the least kept), in one pass of numpy over all
-    shingles. datasketch hashes shingle by shingle in Python; this takes three quarters of its time, and the
-    build sketches every pair. Not cached here: a build asks through its cache's sketches
-    (harvest/dataset/cache.py), which keep each text's values once."""
-    sha1 = hashlib.sha1
-    found = shingles(text)
-    if not found:
+    them: datasketch's "affine32" update (each shingle's `shingle_hash`, mixed by MurmurHash3's 32-bit
+    finalizer, under each permutation `a * h + b` modulo 2^32, the least kept), in numpy over all shingles.
+    Each distinct token is hashed once, in Python; a shingle's hash is then a weighted sum of five token
+    hashes, one numpy pass for all of them (a SHA-1 of each shingle, as datasketch's default hash, took two
+    thirds of the time, and the build sketches every pair). Not cached here: a build asks through its cache's
+    sketches (harvest/dataset/cache.py), which keep each text's values once."""
+    tokens = TOKEN.findall(text)
+    if not tokens:
         return np.full(NUM_PERM, np.iinfo(HASH_DTYPE).max, dtype=HASH_DTYPE)
-    hashed = np.frombuffer(b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in found]), dtype="<u4")
+    if len(_TOKEN_HASHES) > TOKEN_HASHES_MOST:
+        _TOKEN_HASHES.clear()
+    for token in set(tokens).difference(_TOKEN_HASHES):
+        _TOKEN_HASHES[token] = _token_hash(token.encode("utf-8", "surrogatepass"))
+    hashes = np.fromiter(map(_TOKEN_HASHES.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    count = len(tokens) - SHINGLE + 1 if len(tokens) >= SHINGLE else len(tokens)  # fewer: each token alone
+    weights = np.array(SHINGLE_WEIGHTS, dtype=np.uint64)
+    total = hashes[:count] * weights[0]
+    for place in range(1, SHINGLE if len(tokens) >= SHINGLE else 1):
+        total += hashes[place:place + count] * weights[place]
+    hashed = (_fmix64(total) >> np.uint64(32)).astype(HASH_DTYPE)
     a, b = _permutations()
-    return (_fmix32(hashed.astype(HASH_DTYPE))[:, None] * a + b).min(axis=0)
+    return (_fmix32(hashed)[:, None] * a + b).min(axis=0)
+
+
+def _token_hash(token: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(token, digest_size=8).digest(), "little")
 
 
 def _fmix32(values: Any) -> Any:
@@ -102,6 +135,24 @@ def _fmix32(values: Any) -> Any:
     values = values ^ (values >> np.uint32(13))
     values = values * np.uint32(0xC2B2AE35)
     return values ^ (values >> np.uint32(16))
+
+
+def _fmix64(values: Any) -> Any:
+    """MurmurHash3's 64-bit finalizer over an array of uint64."""
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(FMIX64[0])
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(FMIX64[1])
+    return values ^ (values >> np.uint64(33))
+
+
+def _fmix64_int(value: int) -> int:
+    """`_fmix64` of one Python int below 2^64."""
+    value ^= value >> 33
+    value = value * FMIX64[0] & MASK64
+    value ^= value >> 33
+    value = value * FMIX64[1] & MASK64
+    return value ^ value >> 33
 
 
 def comparison(pair: Pair) -> tuple[str, bytes]:
