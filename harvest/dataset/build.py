@@ -53,7 +53,7 @@ from harvest.dataset.dedup import (
 from harvest.dataset.formats import split_rows
 from harvest.dataset.formatting import FormatStats, format_pairs
 from harvest.dataset.linehistory import CachedLineHistory
-from harvest.dataset.quality import Verdicts, filter_pairs, verdict
+from harvest.dataset.quality import Verdicts, filter_pairs
 from harvest.dataset.spill import SpilledTexts, spilled_texts, text_size
 from harvest.dataset.split import (
     decontaminate,
@@ -68,9 +68,8 @@ from harvest.graph import FileFacts, build_graph, file_facts
 from harvest.graph.identifiers import IDENTIFIERS
 from harvest.lock import writing
 from harvest.pairs import each_pair
-from harvest.pairs.commits import entries_ahead, judged_pairs
 from harvest.pairs.fim import spans_ahead
-from harvest.pairs.history import History, read_history
+from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
 from harvest.pool import Pool, batched
 from harvest.progress import progress_bar
@@ -166,13 +165,13 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
     out = source.parents[1] / "datasets" / name
     with progress_bar(progress) as bar, spilled_texts(source.parents[1]) as texts:
         corpus, excluded, head = load_corpus(source, config, bar, cache)
-        history = read_history(corpus.commits)
-        verdicts = Verdicts(config, cache)
-        _work_ahead(cache, corpus, history, verdicts)
+        _work_ahead(cache, corpus, config)
         clock.lap("corpus")
         for kind in (cache.units, cache.lines, cache.changed):
             kind.forget_unused()
         files, units = list(corpus.files), list(corpus.units)
+        history = read_history(corpus.commits)
+        verdicts = Verdicts(config, cache)
         sources = Sources({f.path: f for f in files}, corpus.units, corpus.commits, corpus.prs, head,
                           dates_of(corpus.commits), config, cache, history, verdicts)
         task = bar.add_task("pairs", total=None)
@@ -277,34 +276,15 @@ def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: st
     return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
 
 
-def _work_ahead(cache: BuildCache, corpus: Corpus, history: History, verdicts: Verdicts) -> None:
-    """Fill the kinds of `cache` that later stages ask for one item at a time (a file's graph facts, its fim
-    spans, its import statements, a commit's pairs) in `config.jobs` processes, now that no other stage needs
-    them."""
-    config = verdicts.config
+def _work_ahead(cache: BuildCache, corpus: Corpus, config: HarvestConfig) -> None:
+    """Fill the kinds of `cache` that later stages ask for one file at a time (a file's graph facts, its fim
+    spans, its import statements) in `config.jobs` processes, now that no other stage needs them."""
     with Pool(config.jobs) as pool:
         parse_ahead(cache, ((f.path, f.blob, f.text) for f in corpus.files), pool)
         if config.fim:
             spans_ahead(cache, {f.path: f for f in corpus.files}, corpus.units, pool)
         work_ahead(cache.imports, ((_imports_key(cache, f), f) for f in corpus.files if f.language in IMPORTS_READ),
                    _imports_of, lambda record: len(record.text), pool)
-        if isinstance(corpus.commits, CommitLog):
-            entries_ahead(cache, corpus.commits, history.lines, verdicts.settings,
-                          partial(_commit_entries, corpus.commits.path, config), pool)
-
-
-def _commit_entries(path: Path, config: HarvestConfig, batch: list[tuple[int, tuple[str, ...]]]) \
-        -> list[dict[str, bytes]]:
-    """The build cache entries of each (offset in commits.jsonl `path`, hubs) commit, by kind, encoded: its
-    commit pairs judged by the quality filters, for a pool worker."""
-    found = []
-    with path.open("rb") as lines:
-        for offset, hubs in batch:
-            lines.seek(offset)
-            commit = build_record(CommitRecord, orjson.loads(lines.readline()))
-            entries = judged_pairs(commit, frozenset(hubs), partial(verdict, config=config))
-            found.append({kind: orjson.dumps(entry) for kind, entry in entries.items()})
-    return found
 
 
 def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: Pool) -> None:

@@ -125,19 +125,10 @@ class Entries:
             self._write(key, raw)
         return raw is not None
 
-    def holds(self, key: bytes) -> bool:
-        """Whether there is an entry under `key`, this build's or the last one's (nothing read or carried over:
-        one that does not decode when asked for is recomputed then)."""
-        return key in self.written or key in self.found
-
     def put(self, key: bytes, value: Any) -> None:
         """Keep `value` (anything orjson writes: dataclasses, lists, dicts) under `key`, in place of an entry
         `keep` carried over that did not decode."""
-        self.put_encoded(key, orjson.dumps(value))
-
-    def put_encoded(self, key: bytes, raw: bytes) -> None:
-        """`put` of a value already encoded by orjson (in a pool worker)."""
-        self._write(key, raw, replace=True)
+        self._write(key, orjson.dumps(value), replace=True)
 
     def fetch(self, key: bytes, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
         """The entry under `key`, else `compute()`, kept."""

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from harvest.classify import language_of
-from harvest.commitlog import CommitLog, dates_of, index_by_sha
+from harvest.commitlog import index_by_sha
 from harvest.pairs.history import CommitLine, read_history
 from harvest.pairs.sources import Sources, make_pair
-from harvest.pool import Pool, batched
 from harvest.records import CommitRecord, FileChange, Pair, build_record
 
 if TYPE_CHECKING:
     from harvest.dataset.cache import BuildCache
     from harvest.dataset.quality import Verdicts
 
-COMMIT_KINDS = ("commit", "commit-message")  # one commit each, revealing every file it changed
-AHEAD_COMMITS = 32  # commits per batch a pool worker builds the pairs of (`entries_ahead`)
+COMMIT_KINDS = frozenset({"commit", "commit-message"})  # one commit each, revealing every file it changed
 # Where each kind holds the commit's diff. Both pairs of a commit hold the same diff; decoded from the cache
 # they would hold two copies of it, so it is interned wherever a pair is made or decoded.
 DIFF_FIELD = {"commit": "completion", "commit-message": "context"}
@@ -66,53 +64,25 @@ def _cached_pairs(sources: Sources, lines: tuple[CommitLine, ...], kind: str, ca
     they would make the cache as large as the history. The verdict travels with the pair to the quality
     stage. The stages before it drop a pair by its paths and unit (deprecation, held-out files); what the
     deprecation judge reads of a pair's text sets only the weight and note of one kept, which a rejected
-    pair loses anyway. A cold build finds most entries made ahead in the pool (`entries_ahead`).
+    pair loses anyway.
     """
     by_sha = index_by_sha(sources.commits)
     for line in lines:
-        keys = entry_keys(cache, line, sources.date_of(line.sha), verdicts.settings)
-        entry = cache.history.get(keys[kind], _decode_entry)
+        # All a commit's pairs depend on: its line, its date (make_pair's), the hubs it changes, the settings.
+        parts = (line.digest, sources.date_of(line.sha), verdicts.settings, *line.hubs)
+        entry = cache.history.get(cache.key("history", kind, *parts), _decode_entry)
         if entry is None:
-            entries = judged_pairs(by_sha[line.sha], frozenset(line.hubs), verdicts.judge)
-            for each, judged in entries.items():
-                cache.history.put(keys[each], judged)
-            entry = entries[kind]
+            built = _pairs_of(sources, by_sha[line.sha], frozenset(line.hubs))
+            for each in COMMIT_KINDS:
+                pair = built.get(each)
+                judged = () if pair is None else _judged(pair, verdicts.judge(pair))
+                cache.history.put(cache.key("history", each, *parts), judged)
+                if each == kind:
+                    entry = judged
         if entry:
             pair, reason, detail = entry
             verdicts.known[pair.id] = (reason, detail)
             yield pair
-
-
-def entry_keys(cache: BuildCache, line: CommitLine, date: str, settings: bytes) -> dict[str, bytes]:
-    """The key of each kind's entry of a commit: from all its pairs depend on (its line, its date, which
-    make_pair reads, the hubs it changes, the settings' digest)."""
-    return {kind: cache.key("history", kind, line.digest, date, settings, *line.hubs) for kind in COMMIT_KINDS}
-
-
-def judged_pairs(commit: CommitRecord, hubs: frozenset[str], judge: Callable[[Pair], tuple[str, str]]) \
-        -> dict[str, tuple[()] | tuple[Pair, str, str]]:
-    """A commit's entry of each kind: () when it has no pair of the kind, else the pair judged by `judge`."""
-    built = _pairs_of(Sources({}, (), (), (), dates={commit.sha: commit.author_date}), commit, hubs)
-    return {kind: () if kind not in built else _judged(built[kind], judge(built[kind])) for kind in COMMIT_KINDS}
-
-
-def entries_ahead(cache: BuildCache, commits: CommitLog, lines: tuple[CommitLine, ...], settings: bytes,
-                  work: Callable[[list[tuple[int, tuple[str, ...]]]], list[dict[str, bytes]]], pool: Pool) -> None:
-    """Make in `pool`'s workers the entries `cache` lacks of the commits of `lines`: `work` reads each (offset in
-    commits.jsonl, hubs) commit and returns its entries by kind, encoded. Built one by one in this process,
-    the commit pairs were the longest stretch of a cold build with the workers idle."""
-    dates = dates_of(commits)
-    missing = []
-    for line in lines:
-        keys = entry_keys(cache, line, dates[line.sha], settings)
-        if not all(cache.history.holds(key) for key in keys.values()):
-            missing.append((keys, (commits.by_sha.offsets[line.sha], line.hubs)))
-    batches = list(batched(missing, lambda _: 1, AHEAD_COMMITS, AHEAD_COMMITS))
-    for batch, entries in zip(batches, pool.ordered_map(work, ([item for _, item in b] for b in batches)),
-                              strict=True):
-        for (keys, _), encoded in zip(batch, entries, strict=True):
-            for kind, raw in encoded.items():
-                cache.history.put_encoded(keys[kind], raw)
 
 
 def _judged(pair: Pair, verdict: tuple[str, str]) -> tuple[Pair, str, str]:
