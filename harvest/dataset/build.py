@@ -457,8 +457,8 @@ def _sketches(texts: list[str]) -> list[Any]:
 
 
 def _fingerprint(cache: BuildCache, texts: SpilledTexts, pair: Pair) -> Fingerprint:
-    """The fingerprint of `pair`: of one `texts` holds without its text, the digest `texts` kept and the MinHash
-    values `cache` kept under it; of another, taken from its text (the values through `cache`)."""
+    """The fingerprint of `pair`: of one whose digest `texts` kept (every pair it held), that digest and the
+    MinHash values `cache` kept under it; of another, taken from its text (the values through `cache`)."""
     digest = texts.fingerprint(pair)
     return fingerprint(pair, cache.sketch) if digest is None else (digest, cache.kept_sketch(digest))
 

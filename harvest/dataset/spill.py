@@ -45,26 +45,33 @@ def spilled_texts(folder: Path) -> Iterator[SpilledTexts]:
 class SpilledTexts:
     """Pairs' text, by pair id, in `file`, and their fingerprints in memory.
 
-    The first pairs keep their text until they hold `in_memory` bytes of it. A pair held is known by its empty
-    completion (the quality filters reject a blank one) and its id; a pair whose id is already held keeps its
-    text in memory, so two pairs sharing an id never swap texts."""
+    The first pairs keep their text until they hold `in_memory` bytes of it, and their fingerprints are kept
+    too, so dedup and decontamination do not work them out again. A pair held is known by its empty completion
+    (the quality filters reject a blank one) and its id; a pair whose id is already held keeps its text in
+    memory, so two pairs sharing an id never swap texts, and neither has its fingerprint kept by id."""
 
     def __init__(self, file: BinaryIO, in_memory: int) -> None:
         self.file = file
         self.in_memory = in_memory  # bytes of text pairs may still keep
         # pair id -> the `place` of its texts in the file (PLACE_BYTES), then its fingerprint: one object a pair
         self.held: dict[str, bytes] = {}
+        # pair id -> the fingerprint of a pair kept whole (None once two pairs share the id): at most as many
+        # as `in_memory` bytes of text make
+        self.prints: dict[str, bytes | None] = {}
         self.end = 0  # the file's length, written or not
         self.unflushed = False
 
     def hold(self, pair: Pair, fingerprint: bytes) -> Pair:
         """`pair` without its text, the text written to the file and its `fingerprint` (a short digest of it)
-        kept; or `pair` itself, kept whole, while pairs may keep their text, or when it has no completion or its
-        id is held already."""
+        kept; or `pair` itself, kept whole, while pairs may keep their text (its fingerprint kept), or when it
+        has no completion or its id is held already."""
         if self.in_memory > 0:
             self.in_memory -= text_size(pair)
+            self.prints[pair.id] = None if pair.id in self.prints else fingerprint
             return pair
-        if not pair.completion or pair.id in self.held:
+        if not pair.completion or pair.id in self.held or pair.id in self.prints:
+            if pair.id in self.prints:
+                self.prints[pair.id] = None
             return pair
         raw = orjson.dumps(texts_of(pair))
         self.held[pair.id] = place(self.end, len(raw)).to_bytes(PLACE_BYTES, "little") + fingerprint
@@ -85,8 +92,11 @@ class SpilledTexts:
         return with_texts(pair, *orjson.loads(read_place(self.file, where)))
 
     def fingerprint(self, pair: Pair) -> bytes | None:
-        """The fingerprint kept of `pair` when it was held without its text; None when it has its text."""
-        held = None if pair.completion else self.held.get(pair.id)
+        """The fingerprint kept of `pair`; None for a pair with its text whose fingerprint was not kept (it is
+        worked out from the text)."""
+        if pair.completion:
+            return self.prints.get(pair.id)
+        held = self.held.get(pair.id)
         return None if held is None else held[PLACE_BYTES:]
 
 

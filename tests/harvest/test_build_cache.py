@@ -321,11 +321,14 @@ def test_spilled_texts_read_back_each_pair_whole(tmp_path: Path) -> None:
     first, twin, blank = pair("def a():\n    return 1\n", id="same"), pair("def b(): ...\n", id="same"), pair("", id="b")
     with spilled_texts(tmp_path) as texts:
         texts.in_memory = len("Write total_price") + 1  # the first pair keeps its text, the next ones not
-        assert texts.hold(pair("def kept(): ...\n"), b"").completion == "def kept(): ...\n"
+        kept = texts.hold(pair("def kept(): ...\n", id="kept"), b"\x01")
+        assert kept.completion == "def kept(): ...\n" and texts.fingerprint(kept) == b"\x01"  # kept with the pair
         held = [texts.hold(p, len(p.completion).to_bytes(2, "little")) for p in (fim_pair, first, twin, blank)]
         assert [p.completion for p in held] == ["", "", twin.completion, ""]
         assert held[0].prefix == held[0].suffix == held[1].prompt == ""
         assert [texts.whole(p) for p in held] == [fim_pair, first, twin, blank]
         assert texts.whole(replace(held[1], split="train")) == replace(first, split="train")  # found by id
         assert [texts.fingerprint(p) for p in held] == [b"\x09\x00", b"\x16\x00", None, None]  # from the pairs whole
+        other = texts.hold(pair("def other(): ...\n", id="kept"), b"\x02")  # an id kept already: kept whole
+        assert other.completion and texts.fingerprint(other) is None and texts.fingerprint(kept) is None
     assert list(tmp_path.iterdir()) == []
