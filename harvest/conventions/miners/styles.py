@@ -6,6 +6,7 @@ naming rule that checks a style on units or on file names.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -77,14 +78,23 @@ def dominant_style(names: list[str], config: HarvestConfig, styles: tuple[str, .
 
 def narrowest(names: list[str], styles: tuple[str, ...], sizes: Iterable[int], threshold: float) -> Style | None | bool:
     """The narrowest style at `threshold` (None: none reaches it; False: two tie)."""
-    multi = [n for n in names if MULTI_WORD.search(n)]
+    # Each name's cases are matched once, as a bit per style; a mix's share is then a count over the few
+    # distinct masks, not a match of every name for every mix.
+    fitting: Counter[int] = Counter()
+    multi: Counter[int] = Counter()
+    for name in names:
+        mask = sum(1 << i for i, case in enumerate(styles) if CASES[case].match(name))
+        fitting[mask] += 1
+        if MULTI_WORD.search(name):
+            multi[mask] += 1
     for size in sizes:
         scored = []
-        for cases in combinations(styles, size):
-            style = Style(cases)
-            share = sum(1 for n in names if style.fits(n)) / len(names)
+        for chosen in combinations(range(len(styles)), size):
+            bits = sum(1 << i for i in chosen)
+            share = sum(n for mask, n in fitting.items() if mask & bits) / len(names)
             if share >= threshold:
-                scored.append(((share, sum(1 for n in multi if style.fits(n))), style))
+                scored.append(((share, sum(n for mask, n in multi.items() if mask & bits)),
+                               Style(tuple(styles[i] for i in chosen))))
         if scored:
             scored.sort(key=lambda s: s[0], reverse=True)
             return False if len(scored) > 1 and scored[0][0] == scored[1][0] else scored[0][1]
