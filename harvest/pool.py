@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, Self, TypeVar
 
 from harvest.errors import WorkerLost
@@ -95,11 +96,58 @@ class Pool:
                 yield pending.popleft().result()
         except BrokenProcessPool:
             self.close()
-            raise WorkerLost("a worker process died before finishing its batch (killed, or out of memory?); run "
-                             "again, with a smaller --jobs or --jobs 1") from None
+            raise _lost() from None
         except BaseException:
             self.close()  # an error or Ctrl-C: nothing more is wanted, and no worker may outlive us
             raise
+
+
+@contextmanager
+def beside(jobs: int, fn: Callable[..., R], *args: Any) -> Iterator[Callable[[], R]]:
+    """`fn(*args)` worked out in one worker process while the block runs, for a stage that reads what this
+    process already holds and shares nothing with the stages running meanwhile; the block is given a call that
+    waits for the result. With one job nothing is started, and the call works it out here.
+
+    The worker is forked holding `fn` and `args` (on platforms that spawn, they are pickled to it), so a large
+    argument (the corpus) is not copied through a pipe; only the result comes back. As with `Pool`, an error
+    `fn` raises is raised by the call, a worker that dies is WorkerLost, and the worker does not outlive the
+    block."""
+    if job_count(jobs) == 1:
+        yield lambda: fn(*args)
+        return
+    executor = ProcessPoolExecutor(1, initializer=_start_worker, initargs=(_hold, (fn, args)))
+    try:
+        future = executor.submit(_run_held)
+
+        def result() -> R:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                raise _lost() from None
+
+        yield result
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+_held: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # `beside`'s work, in its worker
+
+
+def _hold(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _held
+    _held = (fn, args)
+
+
+def _run_held() -> Any:
+    if _held is None:
+        raise RuntimeError("a worker started by `beside` holds its work")
+    fn, args = _held
+    return fn(*args)
+
+
+def _lost() -> WorkerLost:
+    return WorkerLost("a worker process died before finishing its batch (killed, or out of memory?); run again, "
+                      "with a smaller --jobs or --jobs 1")
 
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -71,7 +71,7 @@ from harvest.pairs import each_pair
 from harvest.pairs.fim import spans_ahead
 from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
-from harvest.pool import Pool, batched
+from harvest.pool import Pool, batched, beside
 from harvest.progress import progress_bar
 from harvest.records import (
     FIM_KIND,
@@ -180,14 +180,17 @@ def _build_dataset(source: Path, config: HarvestConfig, progress: bool, cache: B
         for kind in (cache.spans, cache.history, cache.verdicts):
             kind.forget_unused()
         clock.lap("pairs")
-        fingerprints = partial(_fingerprint, cache, texts)
-        pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, fingerprints)
-        pairs, leaks_across = split_pairs(pairs, config)
-        pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, fingerprints)
-        cache.sketches.forget_unused()
-        rejected += duplicates + leaks_across + leaks
-        clock.lap("dedup and split")
-        rules = mine_conventions(corpus, config)
+        # The conventions are mined in a worker beside dedup and split, which this process alone works through;
+        # the worker reads the corpus and never the build cache, whose files this process writes.
+        with beside(config.jobs, mine_conventions, _without_cache(corpus), config) as conventions:
+            fingerprints = partial(_fingerprint, cache, texts)
+            pairs, duplicates = dedupe(pairs, config.near_duplicate_jaccard, fingerprints)
+            pairs, leaks_across = split_pairs(pairs, config)
+            pairs, leaks = decontaminate(pairs, config.near_duplicate_jaccard, fingerprints)
+            cache.sketches.forget_unused()
+            rejected += duplicates + leaks_across + leaks
+            clock.lap("dedup and split")
+            rules = conventions()
         clock.lap("conventions")
         bar.update(task, completed=1, total=1)
         graph_task = bar.add_task("code graph", total=len(files))
@@ -298,6 +301,18 @@ def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: 
 def _facts_of(batch: list[tuple[str, str, str, str]]) -> list[FileFacts]:
     """Each (path, language, text, blob) file's graph facts before binding, for a pool worker."""
     return [file_facts(*item) for item in batch]
+
+
+def _without_cache(corpus: Corpus) -> Corpus:
+    """`corpus` with the import statements of the files the miners read them of looked up now, so that mining
+    it reads nothing from the build cache (a worker forked beside this process must not touch its files)."""
+    held = {f.path: list(corpus.imports_of(f)) for f in corpus.files if f.language in IMPORTS_READ}
+    return replace(corpus, imports_of=partial(_held_imports, held))
+
+
+def _held_imports(held: Mapping[str, list[Import]], record: FileRecord) -> list[Import]:
+    found = held.get(record.path)
+    return parsed_imports(record) if found is None else found
 
 
 def cached_imports(cache: BuildCache, record: FileRecord) -> list[Import]:

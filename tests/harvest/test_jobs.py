@@ -19,7 +19,7 @@ from harvest.cli import cli
 from harvest.dataset import cache
 from harvest.errors import InputError, WorkerLost
 from harvest.mining import scrubbing
-from harvest.pool import Pool, batched, cores, job_count
+from harvest.pool import Pool, batched, beside, cores, job_count
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, GitRepo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +147,31 @@ def test_a_worker_killed_under_us_is_one_line_and_the_rest_stop() -> None:
 
     with Pool(2) as pool, pytest.raises(WorkerLost, match="a worker process died before finishing its batch"):
         list(pool.ordered_map(_die, [[1], [2], [-1], [3], [4]]))
+    assert multiprocessing.active_children() == []
+
+
+def _pid_and_sum(numbers: list[int]) -> tuple[int, int]:
+    if -1 in numbers:
+        raise InputError("item -1 is bad; remove it")
+    if -9 in numbers:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid(), sum(numbers)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_work_beside_the_block_gives_its_result_its_error_or_one_line_and_no_worker_outlives_it(jobs: int) -> None:
+    import multiprocessing
+
+    with beside(jobs, _pid_and_sum, [1, 2, 3]) as result:
+        pid, total = result()
+    assert total == 6 and (pid == os.getpid()) == (job_count(jobs) == 1)
+    with beside(jobs, _pid_and_sum, [1, -1]) as result, pytest.raises(InputError, match=r"^item -1 is bad"):
+        result()
+    if job_count(jobs) > 1:
+        with beside(jobs, _pid_and_sum, [-9]) as result, pytest.raises(WorkerLost, match="a worker process died"):
+            result()
+    with beside(jobs, _pid_and_sum, [1]):
+        pass  # the result never asked for: the worker is stopped all the same
     assert multiprocessing.active_children() == []
 
 
