@@ -93,7 +93,7 @@ def signature(text: str) -> MinHash:
     `hash_values` computes faster (tests compare them)."""
     from datasketch import MinHash
 
-    digest = MinHash(num_perm=NUM_PERM, hashfunc=shingle_hash, permutations=_permutations(), scheme="affine32")
+    digest = MinHash(num_perm=NUM_PERM, hashfunc=shingle_hash, permutations=permutations(), scheme="affine32")
     digest.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles(text)])
     return digest
 
@@ -120,7 +120,7 @@ def hash_values(text: str) -> Any:
     for place in range(1, SHINGLE if len(tokens) >= SHINGLE else 1):
         total += hashes[place:place + count] * weights[place]
     hashed = (_fmix64(total) >> np.uint64(32)).astype(HASH_DTYPE)
-    a, b = _permutations()
+    a, b = permutations()
     return (_fmix32(hashed)[:, None] * a + b).min(axis=0)
 
 
@@ -169,7 +169,9 @@ def fingerprint(pair: Pair, sketch: Sketch = lambda text, _: hash_values(text)) 
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple:
+def permutations() -> tuple:
+    """The `a` and `b` arrays of datasketch's "affine32" permutations for NUM_PERM values (its default seed),
+    drawn once: every sketch of a build, and the bench's SHA-1 ones, use the same."""
     from datasketch import MinHash
 
     return MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
