@@ -50,7 +50,8 @@ class CommitFacts:
 def commit_facts(commit: CommitRecord) -> CommitFacts:
     """The facts of `commit`, read from its record."""
     return CommitFacts(commit.sha, commit.author_date, commit.parents[0] if commit.parents else "",
-                       team_subject(commit), commit.is_merge, tuple(sys.intern(change.path) for change in commit.changes),
+                       team_subject(commit), commit.is_merge,
+                       tuple(sys.intern(change.path) for change in commit.changes),
                        tuple((change.old_path, change.path) for change in commit.changes
                              if change.status == "renamed" and change.old_path))
 

@@ -7,11 +7,11 @@ graph facts before binding (`facts`), its fim candidate spans (`spans`), the Min
 text (`sketches`), the estimated tokens of a pair's text (`tokens`), each HEAD file's line history for the
 units' blame (`lines`, harvest/dataset/linehistory.py: a re-harvest's blame walks only the commits since the
 last build's HEAD), and for the history, by the digest of a commit's commits.jsonl line, its facts without
-its diffs (`changed`: its date, parent, subject and changed paths, harvest/commitlog.py) and its commit pairs (`history`: judged by
-the quality filters, a rejected one kept without its text, harvest/pairs/commits.py), so an unchanged commit
-is never decoded; and the quality verdict of every other pair (`verdicts`, harvest/dataset/quality.py).
-It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file per kind, and holds only
-what was derived from already-scrubbed records, never raw repository text.
+its diffs (`changed`: its date, parent, subject and changed paths, harvest/commitlog.py) and its commit pairs
+(`history`: judged by the quality filters, a rejected one kept without its text, harvest/pairs/commits.py),
+so an unchanged commit is never decoded; and the quality verdict of every other pair (`verdicts`,
+harvest/dataset/quality.py). It lives in `<home>/cache/<dataset>/` (harvest/store.py `build_cache`), one file
+per kind, and holds only what was derived from already-scrubbed records, never raw repository text.
 
 - Keyed by content: a digest of everything an entry's result depends on (path, language, text, unit lines;
   for a line history the commit, the path and what bounds the mined history below it; the settings too for
