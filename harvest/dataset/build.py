@@ -68,6 +68,7 @@ from harvest.graph import FileFacts, build_graph, file_facts
 from harvest.graph.identifiers import IDENTIFIERS
 from harvest.lock import writing
 from harvest.pairs import each_pair
+from harvest.pairs.commits import DIFF_FIELD
 from harvest.pairs.fim import spans_ahead
 from harvest.pairs.history import read_history
 from harvest.pairs.sources import Sources
@@ -355,7 +356,7 @@ def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system
     while this one writes the next batches (counting is a regex pass over all the text, the writer's
     costliest step on a long history)."""
     tokens = dict.fromkeys(SPLITS, 0)
-    counting: deque[list[tuple[str, bytes, int | None]]] = deque()  # each batch's (split, key, count if known)
+    counting: deque[list[tuple[str, bytes, int | None]]] = deque()  # per batch: (split, key, count if known) a part
 
     def uncounted() -> Iterator[list[str]]:
         for batch in batched(map(texts.whole, pairs), text_size, CLEAN_BATCH_BYTES, CLEAN_BATCH_MOST):
@@ -363,12 +364,12 @@ def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system
             for pair in batch:
                 listed.write(orjson.dumps(pair) + b"\n")
                 rows.write(pair)
-                text = _token_text(pair)
-                key = cache.key("tokens", text)
-                known = cache.tokens.get(key, count)
-                rows_of_batch.append((pair.split, key, known))
-                if known is None:
-                    missing.append(text)
+                for text in _token_parts(pair):
+                    key = cache.key("tokens", text)
+                    known = cache.tokens.get(key, count)
+                    rows_of_batch.append((pair.split, key, known))
+                    if known is None:
+                        missing.append(text)
             counting.append(rows_of_batch)
             yield missing
 
@@ -384,9 +385,18 @@ def _write_pairs(stage: Path, pairs: Sequence[Pair], texts: SpilledTexts, system
     return rows.counts, tokens
 
 
-def _token_text(pair: Pair) -> str:
-    """All of a pair's text, whose estimated tokens the card and the manifest count."""
-    return pair.prompt + pair.context + pair.prefix + pair.completion + pair.suffix
+def _token_parts(pair: Pair) -> tuple[str, ...]:
+    """All of a pair's text, whose estimated tokens the card and the manifest count, in the parts counted apart:
+    the whole, but for a commit pair its diff apart from the rest. Both pairs of a commit hold its diff (one as
+    the completion, the other as the context), so its count is cached once under the diff and read for the
+    other: the diffs are most of a long history's text, and counting them was the writers' costliest step."""
+    diff_field = DIFF_FIELD.get(pair.kind)
+    fields = {"prompt": pair.prompt, "context": pair.context, "prefix": pair.prefix, "completion": pair.completion,
+              "suffix": pair.suffix}
+    if diff_field is None:
+        return ("".join(fields.values()),)
+    diff = fields.pop(diff_field)
+    return "".join(fields.values()), diff
 
 
 def _token_counts(texts: list[str]) -> list[int]:
