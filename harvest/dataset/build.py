@@ -340,6 +340,25 @@ def mining_cache(source: Path, full: bool) -> BuildCache:
     return cache
 
 
+def known_facts(cache: BuildCache, files: Iterable[tuple[str, str, str]]) -> dict[str, FileFacts]:
+    """The graph facts `cache` holds (the last build's) of the code files among `files` (path, blob, scrubbed text
+    at HEAD), by path, read now and not carried over (`parse_ahead` does that): what a worker forked beside this
+    process parses from, since it must not touch the cache's files."""
+    found = {}
+    for path, blob, text in files:
+        if (language := language_of(path)) in IDENTIFIERS:
+            facts = cache.facts.peek(cache.key("facts", path, language, blob, text), partial(build_record, FileFacts))
+            if facts is not None:
+                found[path] = facts
+    return found
+
+
+def known_or_parsed(known: Mapping[str, FileFacts], blobs: Mapping[str, str], path: str, text: str) -> FileFacts:
+    """A file's graph facts before binding from `known` (`known_facts`), else parsed now, never through a cache."""
+    found = known.get(path)
+    return found if found is not None else file_facts(path, language_of(path), text, blobs[path])
+
+
 def facts_parser(cache: BuildCache, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:
     """A parser of (path, scrubbed text at HEAD) into graph facts before binding that answers from `cache` where a
     build parsed the same text (path → blob in `blobs`), and parses otherwise. Mining's test map

@@ -11,8 +11,9 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,13 @@ from harvest.dataset.build import (
     DatasetSummary,
     build_dataset,
     facts_parser,
+    known_facts,
+    known_or_parsed,
     mining_cache,
     open_build_cache,
     parse_ahead,
 )
 from harvest.dataset.cache import BuildCache
-from harvest.graph import FileFacts
 from harvest.lock import writing
 from harvest.mining import scrubbing
 from harvest.mining.diffparse import parse_patch
@@ -58,7 +60,7 @@ from harvest.mining.redact import Redactor
 from harvest.mining.repo import default_revisions, open_repo
 from harvest.mining.reuse import Previous, allowlist_digest, previous_harvest
 from harvest.mining.testmap import map_tests
-from harvest.pool import Pool, batched
+from harvest.pool import Pool, batched, beside, job_count
 from harvest.progress import progress_bar
 from harvest.records import (
     CommitRecord,
@@ -190,18 +192,27 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         files = [replace(f, kind=kind_of(f.path, profile)) for f in files]
         scrubbed_files = _scrub_files(files, pool, previous)  # while git writes the history in the background
         clock.lap("files at HEAD")
-        ledger = _Ledger({item.get("merge_commit_sha") for item in export})
-        task = bar.add_task("commits", total=len(order) if previous else count_commits(repo, revisions, config))
-        parsed = _parsed(log, pool, bar, task, objects)
-        commits = _merged(parsed, previous, order, set(new), redactor, ledger, bar, task) if previous else \
-            _walked(parsed, redactor, ledger)
-        commit_count = write_jsonl(stage / "commits.jsonl", commits)
-        history_findings = len(redactor.findings)
-        clock.lap("history")
-        # The workers are idle now that the history is scrubbed: they parse the files the test map reads.
-        parse_ahead(cache, ((f.path, f.blob, text) for f, text in zip(files, scrubbed_files[0], strict=True)), pool)
-        parse = facts_parser(cache, {f.path: f.blob for f in files})
-        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, parse)
+        texts = {f.path: text for f, text in zip(files, scrubbed_files[0], strict=True)}
+        blobs = {f.path: f.blob for f in files}
+        # The test map reads the files at HEAD alone, so a worker maps the tests while the history is mined. It
+        # parses what the last build's cache lacks itself: forked beside this process, it must not touch the
+        # cache's files. With one job the tests are mapped here after the history, through the cache.
+        parse = facts_parser(cache, blobs) if job_count(config.jobs) == 1 else \
+            partial(known_or_parsed, known_facts(cache, ((path, blobs[path], text) for path, text in texts.items())),
+                    blobs)
+        with beside(config.jobs, map_tests, texts, {f.path: f.kind for f in files}, parse) as mapped:
+            ledger = _Ledger({item.get("merge_commit_sha") for item in export})
+            task = bar.add_task("commits", total=len(order) if previous else count_commits(repo, revisions, config))
+            parsed = _parsed(log, pool, bar, task, objects)
+            commits = _merged(parsed, previous, order, set(new), redactor, ledger, bar, task) if previous else \
+                _walked(parsed, redactor, ledger)
+            commit_count = write_jsonl(stage / "commits.jsonl", commits)
+            history_findings = len(redactor.findings)
+            clock.lap("history")
+            # The workers are idle now that the history is scrubbed: they parse the code files for the build.
+            parse_ahead(cache, ((f.path, f.blob, texts[f.path]) for f in files), pool)
+            tests = mapped()
+        records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, tests)
         clock.lap("test map")
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
         clock.lap("pull requests")
@@ -275,12 +286,11 @@ def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) ->
 
 
 def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,
-                  last_touch: dict[str, str], parse: Callable[[str, str], FileFacts]) -> list[FileRecord]:
+                  last_touch: dict[str, str], tests: Mapping[str, tuple[str, ...]]) -> list[FileRecord]:
+    """The files at HEAD as records: their scrubbed texts (the test map read those too, as everything downstream
+    sees the files) and the files each test tests."""
     texts, findings = scrubbed
     redactor.findings.extend(findings)  # after the history's, as a one-job run finds them
-    # Over the scrubbed texts, as everything downstream sees the files (the dataset build's graph too).
-    tests = map_tests({f.path: text for f, text in zip(files, texts, strict=True)}, {f.path: f.kind for f in files},
-                      parse)
     return [
         FileRecord(f.path, f.kind, f.language, f.size, f.blob, text, f.decode_errors, tests.get(f.path, ()),
                    last_touch.get(f.path, ""))
