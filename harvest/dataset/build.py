@@ -331,9 +331,9 @@ def _imports_of(batch: list[FileRecord]) -> list[list[Import]]:
 
 
 def mining_cache(source: Path, full: bool) -> BuildCache:
-    """The build cache mining alone (`idiom harvest --no-dataset`) parses the test map's files into, in the pool
-    as a whole harvest does: the last build's graph facts are read from it (not with `full`), so a re-mine parses
-    only the files that changed, and what this run adds is staged only, to be discarded (no build follows)."""
+    """The build cache mining alone (`idiom harvest --no-dataset`) reads the test map's graph facts from: the last
+    build's (not with `full`), so a re-mine parses only the files that changed; what this run adds (the test map's
+    parses with one job) is staged only, to be discarded (no build follows)."""
     cache = open_build_cache(source, read=False)
     if not full:
         cache.facts.load(cache.folder / f"{cache.facts.name}.jsonl")

@@ -111,13 +111,13 @@ def harvest(repo_path: Path, config: HarvestConfig, name: str = "", build: bool 
         if not build:
             cache = mining_cache(source, full)
             try:
-                return _mine(repo, root, config, name, progress, started, full, cache), None
+                return _mine(repo, root, config, name, progress, started, full, cache, False), None
             finally:
                 cache.discard()
-        # Opened before mining: the test map's parses go into it, and the build reads them instead of parsing.
+        # Opened before mining: the code files are parsed into it as mining ends, and the build reads them.
         cache = open_build_cache(source, read=not full)
         try:
-            summary = _mine(repo, root, config, name, progress, started, full, cache)
+            summary = _mine(repo, root, config, name, progress, started, full, cache, True)
         except BaseException:
             cache.discard()
             raise
@@ -161,7 +161,7 @@ class _Ledger:
 
 
 def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress: bool, started: float,
-          full: bool, cache: BuildCache) -> Summary:
+          full: bool, cache: BuildCache, build: bool) -> Summary:
     clock = StageClock()
     export = load_export(Path(config.prs_file)) if config.prs_file else []
     revisions = default_revisions(repo, config)
@@ -209,8 +209,8 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             commit_count = write_jsonl(stage / "commits.jsonl", commits)
             history_findings = len(redactor.findings)
             clock.lap("history")
-            # The workers are idle now that the history is scrubbed: they parse the code files for the build.
-            parse_ahead(cache, ((f.path, f.blob, texts[f.path]) for f in files), pool)
+            if build:  # the workers are idle now that the history is scrubbed: they parse the code files for it
+                parse_ahead(cache, ((f.path, f.blob, texts[f.path]) for f in files), pool)
             tests = mapped()
         records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, tests)
         clock.lap("test map")

@@ -138,9 +138,9 @@ def test_mining_alone_parses_only_the_changed_file_and_leaves_the_build_cache_as
         return {str(p.relative_to(home)): p.read_bytes() for p in (home / "cache").rglob("*") if p.is_file()}
 
     built = held()
-    team_repo.write("service/app/handlers_0.py", '"""Handler 0, checked."""\n\n\ndef handle_0(event: dict) -> dict:\n'
-                                                 '    assert isinstance(event, dict)\n    return {"id": 0, **event}\n')
-    team_repo.commit("fix: check the event")
+    team_repo.write("service/tests/test_users.py", "from app.users import get_user\n\n\ndef test_get_user():\n"
+                                                   "    assert get_user(2)['id'] == 2\n")  # a test: the map reads it
+    team_repo.commit("test: another user")
     _run("harvest", str(team_repo.path), "--name", "team", "--no-dataset")
     assert computed["facts"] == 1  # for the test map, the file that changed; the others from the last build
     assert held() == built  # no build follows, so what the mining parsed is not kept
