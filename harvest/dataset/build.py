@@ -276,8 +276,13 @@ def find_units(files: Sequence[FileRecord], commits: Iterable[CommitRecord], hea
 
 def graph_facts(cache: BuildCache, path: str, language: str, blob: str, text: str) -> FileFacts:
     """A file's code graph facts before binding (harvest/graph), read from `cache` when it holds its text."""
-    key = cache.key("facts", path, language, blob, text)
-    return cache.facts.fetch(key, partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
+    return cache.facts.fetch(facts_key(cache, path, language, blob, text),
+                             partial(file_facts, path, language, text, blob), partial(build_record, FileFacts))
+
+
+def facts_key(cache: BuildCache, path: str, language: str, blob: str, text: str) -> bytes:
+    """The key of a file's graph facts in `cache`."""
+    return cache.key("facts", path, language, blob, text)
 
 
 def _work_ahead(cache: BuildCache, corpus: Corpus, config: HarvestConfig) -> None:
@@ -294,7 +299,7 @@ def _work_ahead(cache: BuildCache, corpus: Corpus, config: HarvestConfig) -> Non
 def parse_ahead(cache: BuildCache, files: Iterable[tuple[str, str, str]], pool: Pool) -> None:
     """Parse into `cache`, in `pool`'s workers, the graph facts it lacks of the code files among `files` (path,
     blob, scrubbed text at HEAD): mining's test map and the build's code graph then read them back."""
-    wanted = ((cache.key("facts", path, language, blob, text), (path, language, text, blob))
+    wanted = ((facts_key(cache, path, language, blob, text), (path, language, text, blob))
               for path, blob, text in files if (language := language_of(path)) in IDENTIFIERS)
     work_ahead(cache.facts, wanted, _facts_of, lambda item: len(item[2]), pool)
 
@@ -347,16 +352,20 @@ def known_facts(cache: BuildCache, files: Iterable[tuple[str, str, str]]) -> dic
     found = {}
     for path, blob, text in files:
         if (language := language_of(path)) in IDENTIFIERS:
-            facts = cache.facts.peek(cache.key("facts", path, language, blob, text), partial(build_record, FileFacts))
+            facts = cache.facts.peek(facts_key(cache, path, language, blob, text), partial(build_record, FileFacts))
             if facts is not None:
                 found[path] = facts
     return found
 
 
-def known_or_parsed(known: Mapping[str, FileFacts], blobs: Mapping[str, str], path: str, text: str) -> FileFacts:
-    """A file's graph facts before binding from `known` (`known_facts`), else parsed now, never through a cache."""
-    found = known.get(path)
-    return found if found is not None else file_facts(path, language_of(path), text, blobs[path])
+def known_or_parsed(known: Mapping[str, FileFacts], parsed: dict[str, FileFacts], blobs: Mapping[str, str],
+                    path: str, text: str) -> FileFacts:
+    """A file's graph facts before binding from `known` (`known_facts`), else parsed now and kept in `parsed`
+    (for the cache, by the process that may write it), never through a cache."""
+    found = known.get(path) or parsed.get(path)
+    if found is None:
+        found = parsed[path] = file_facts(path, language_of(path), text, blobs[path])
+    return found
 
 
 def facts_parser(cache: BuildCache, blobs: Mapping[str, str]) -> Callable[[str, str], FileFacts]:

@@ -23,11 +23,12 @@ from rich.progress import Progress, TaskID
 
 from harvest import __version__
 from harvest.atomic import atomic_write_json, staged_dir, write_jsonl
-from harvest.classify import kind_of
+from harvest.classify import kind_of, language_of
 from harvest.config import HarvestConfig, recorded_settings
 from harvest.dataset.build import (
     DatasetSummary,
     build_dataset,
+    facts_key,
     facts_parser,
     known_facts,
     known_or_parsed,
@@ -36,6 +37,7 @@ from harvest.dataset.build import (
     parse_ahead,
 )
 from harvest.dataset.cache import BuildCache
+from harvest.graph import FileFacts
 from harvest.lock import writing
 from harvest.mining import scrubbing
 from harvest.mining.diffparse import parse_patch
@@ -195,12 +197,13 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
         texts = {f.path: text for f, text in zip(files, scrubbed_files[0], strict=True)}
         blobs = {f.path: f.blob for f in files}
         # The test map reads the files at HEAD alone, so a worker maps the tests while the history is mined. It
-        # parses what the last build's cache lacks itself: forked beside this process, it must not touch the
-        # cache's files. With one job the tests are mapped here after the history, through the cache.
+        # parses what the last build's cache lacks itself and hands those parses back: forked beside this
+        # process, it must not touch the cache's files. With one job the tests are mapped here, through the cache.
+        parsed: dict[str, FileFacts] = {}
         parse = facts_parser(cache, blobs) if job_count(config.jobs) == 1 else \
             partial(known_or_parsed, known_facts(cache, ((path, blobs[path], text) for path, text in texts.items())),
-                    blobs)
-        with beside(config.jobs, map_tests, texts, {f.path: f.kind for f in files}, parse) as mapped:
+                    parsed, blobs)
+        with beside(config.jobs, _test_map, texts, {f.path: f.kind for f in files}, parse, parsed) as mapped:
             ledger = _Ledger({item.get("merge_commit_sha") for item in export})
             task = bar.add_task("commits", total=len(order) if previous else count_commits(repo, revisions, config))
             parsed = _parsed(log, pool, bar, task, objects)
@@ -209,9 +212,11 @@ def _mine(repo: git.Repo, root: Path, config: HarvestConfig, name: str, progress
             commit_count = write_jsonl(stage / "commits.jsonl", commits)
             history_findings = len(redactor.findings)
             clock.lap("history")
+            tests, parsed = mapped()
             if build:  # the workers are idle now that the history is scrubbed: they parse the code files for it
+                for path, facts in parsed.items():  # but those the test map parsed
+                    cache.facts.put(facts_key(cache, path, language_of(path), blobs[path], texts[path]), facts)
                 parse_ahead(cache, ((f.path, f.blob, texts[f.path]) for f in files), pool)
-            tests = mapped()
         records = _file_records(files, scrubbed_files, redactor, ledger.last_touch, tests)
         clock.lap("test map")
         prs = _pull_requests(repo, ledger.kept, export, redactor, config, objects)
@@ -283,6 +288,13 @@ def _scrub_files(files: list[RawFile], pool: Pool, previous: Previous | None) ->
         texts.append(text)
         findings += own
     return texts, findings
+
+
+def _test_map(texts: Mapping[str, str], kinds: Mapping[str, str], parse: Callable[[str, str], FileFacts],
+              parsed: dict[str, FileFacts]) -> tuple[dict[str, tuple[str, ...]], dict[str, FileFacts]]:
+    """The files each test tests (harvest/mining/testmap.py), and the graph facts `parse` parsed into `parsed` on
+    the way: from a worker, both come back to the process that writes the build cache."""
+    return map_tests(texts, kinds, parse), parsed
 
 
 def _file_records(files: list[RawFile], scrubbed: tuple[list[str], list[SecretFinding]], redactor: Redactor,

@@ -102,18 +102,24 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
         assert secret.encode() not in held
 
 
-def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_repo: GitRepo, home: Path,
-                                                                         computed: Counter[str],
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_repo: GitRepo, home: Path, jobs: str,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    def parsed(*args: Any) -> Any:
-        computed["facts"] += 1
-        return facts(*args)
+    log = home.parent / "parsed.txt"  # a file: with two jobs the test map is worked out in a forked worker
+    real = build.file_facts
 
-    facts = graph.file_facts  # the test map's parse without a build cache goes through this one
-    monkeypatch.setattr(graph, "file_facts", parsed)
-    _run("harvest", str(team_repo.path), "--name", "team", "--full")
+    def logged(path: str, *rest: Any) -> Any:
+        with log.open("a") as out:
+            out.write(path + "\n")
+        return real(path, *rest)
+
+    monkeypatch.setattr(build, "file_facts", logged)
+    monkeypatch.setattr(graph, "file_facts", logged)  # the test map's parse without a build cache
+    outcome = CliRunner().invoke(cli, ["harvest", str(team_repo.path), "--name", "team", "--full", "--jobs", jobs])
+    assert outcome.exit_code == 0, outcome.output
     entries = len((home / "cache" / "team" / "facts.jsonl").read_bytes().splitlines()) - 1  # after its header
-    assert computed["facts"] == entries > 0
+    parsed = log.read_text().splitlines()
+    assert len(parsed) == len(set(parsed)) == entries > 0
 
 
 def test_a_new_commit_recomputes_only_what_it_changed(team_repo: GitRepo, home: Path, computed: Counter[str]) -> None:
