@@ -102,10 +102,9 @@ def test_warm_cold_and_no_cache_builds_write_the_same_dataset(team_repo: GitRepo
         assert secret.encode() not in held
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_repo: GitRepo, home: Path, jobs: str,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    log = home.parent / "parsed.txt"  # a file: with two jobs the test map is worked out in a forked worker
+def log_parses(monkeypatch: pytest.MonkeyPatch, log: Path) -> Path:
+    """Have every parse into graph facts append its path to `log`, a file: with more than one job the test map is
+    worked out in a forked worker, whose counts in memory this process would not see."""
     real = build.file_facts
 
     def logged(path: str, *rest: Any) -> Any:
@@ -115,6 +114,13 @@ def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_rep
 
     monkeypatch.setattr(build, "file_facts", logged)
     monkeypatch.setattr(graph, "file_facts", logged)  # the test map's parse without a build cache
+    return log
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_harvest_parses_each_file_once_for_its_test_map_and_its_graph(team_repo: GitRepo, home: Path, jobs: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    log = log_parses(monkeypatch, home.parent / "parsed.txt")
     outcome = CliRunner().invoke(cli, ["harvest", str(team_repo.path), "--name", "team", "--full", "--jobs", jobs])
     assert outcome.exit_code == 0, outcome.output
     entries = len((home / "cache" / "team" / "facts.jsonl").read_bytes().splitlines()) - 1  # after its header

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from harvest.cli import cli
-from harvest.dataset import build
 from tests.conftest import AWS_KEY_ID, AWS_SECRET, GitRepo
+from tests.harvest.test_build_cache import log_parses
 from tests.harvest.test_jobs import _artifacts, _grow
 
 GITHUB_TOKEN = "ghp_" + "x7Kq2Lm9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks2Np4Qr"  # split so this file holds no detectable token
@@ -89,16 +89,7 @@ def test_nothing_new_reuses_everything(team_repo: GitRepo, tmp_path: Path, monke
 
 def test_the_test_map_parses_only_what_the_last_build_did_not(team_repo: GitRepo, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    # Written to a file: with more than one job the test map is worked out in a forked worker.
-    log = tmp_path / "parsed.txt"
-    real = build.file_facts
-
-    def logged(path: str, *rest: object) -> object:
-        with log.open("a") as out:
-            out.write(path + "\n")
-        return real(path, *rest)
-
-    monkeypatch.setattr(build, "file_facts", logged)
+    log = log_parses(monkeypatch, tmp_path / "parsed.txt")
     first = _harvest(team_repo, tmp_path / "home", monkeypatch)  # the build leaves its cache of graph facts
     assert first["counts"]["tests_mapped"] >= 1 and log.read_text()  # nothing cached yet: the test map parsed
     log.unlink()
