@@ -6,7 +6,6 @@ against this registry, and the providers themselves take the section's dataclass
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from router.contracts import ChatRequest, ChatResult
 from router.errors import RouterError
 from router.fim.prompt import served_family
 from router.providers.anthropic_messages import anthropic_messages
-from router.providers.base import model_table
+from router.providers.base import model_table, sdk
 from router.providers.local import local_generate
 from router.providers.openai_chat import openai_chat
 
@@ -38,7 +37,7 @@ def import_sdk(name: str) -> None:
     """Import provider `name`'s client library now (the language server does at start: openai alone is a
     second of imports the first answer would otherwise wait for)."""
     if name in SDKS:
-        importlib.import_module(SDKS[name])
+        sdk(SDKS[name])
 
 
 def provider(name: str) -> Provider:
