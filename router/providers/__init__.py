@@ -15,8 +15,9 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult
 from router.errors import RouterError
 from router.fim.prompt import served_family
+from router.libraries import library
 from router.providers.anthropic_messages import anthropic_messages
-from router.providers.base import model_table, sdk
+from router.providers.base import model_table
 from router.providers.local import local_generate
 from router.providers.openai_chat import openai_chat
 
@@ -37,7 +38,7 @@ def import_sdk(name: str) -> None:
     """Import provider `name`'s client library now (the language server does at start: openai alone is a
     second of imports the first answer would otherwise wait for)."""
     if name in SDKS:
-        sdk(SDKS[name])
+        library(SDKS[name])
 
 
 def provider(name: str) -> Provider:

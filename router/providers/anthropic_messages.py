@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
-from router.providers.base import cost, credentials_problem, guard, sdk, with_retries
+from router.libraries import library
+from router.providers.base import cost, credentials_problem, guard, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import anthropic
@@ -19,13 +20,13 @@ if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI sta
 @functools.lru_cache(maxsize=8)
 def _client(key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     """One client per endpoint, as for OpenAI: certificates loaded once, connections reused."""
-    anthropic = sdk("anthropic")
+    anthropic = library("anthropic")
     return anthropic.Anthropic(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
 def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """One message from Anthropic (or a compatible `base_url`)."""
-    anthropic = sdk("anthropic")
+    anthropic = library("anthropic")
     if problem := credentials_problem("anthropic"):
         raise RouterError(problem)
     key = os.environ["ANTHROPIC_API_KEY"]

@@ -6,14 +6,11 @@ typed into an editor buffer is replaced before it leaves the machine.
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import yaml
@@ -26,7 +23,6 @@ from router.providers.errors import ProviderError, classify
 
 T = TypeVar("T")
 BACKOFF_S = 0.5  # first wait; doubles on each retry
-ASYNC_TRANSPORT = "aiohttp"  # the SDKs' optional transport for their async clients, which the router never uses
 
 
 # Who has no key to send: the remote providers' environment variables and what to do without one.
@@ -43,24 +39,6 @@ def credentials_problem(provider: str, base_url: str = "") -> str:
         return ""
     variable, remedy = CREDENTIALS[provider]
     return f"{provider}: {variable} is not set; {remedy}"
-
-
-def sdk(module: str) -> ModuleType:
-    """Provider client library `module` (openai, anthropic), imported without its optional aiohttp transport.
-
-    Both SDKs import aiohttp whenever it is installed (chromadb's kubernetes client brings it here), to offer
-    an aiohttp-backed async client the router never builds; that is about a third of their import time,
-    which a language server's first answer waits for (openai 0.56 -> 0.39 s, anthropic 1.36 -> 0.90 s, `python
-    -X importtime`). aiohttp is hidden only while the SDK imports, so anything else may still import it.
-    """
-    if module in sys.modules or ASYNC_TRANSPORT in sys.modules:
-        return importlib.import_module(module)
-    sys.modules[ASYNC_TRANSPORT] = None  # type: ignore[assignment]  # an import of it now raises ImportError
-    try:
-        return importlib.import_module(module)
-    finally:
-        if ASYNC_TRANSPORT in sys.modules and sys.modules[ASYNC_TRANSPORT] is None:
-            del sys.modules[ASYNC_TRANSPORT]
 
 
 def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:

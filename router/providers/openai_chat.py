@@ -13,7 +13,8 @@ from router.contracts import ChatRequest, ChatResult, Infill, Message, Usage
 from router.errors import RouterError
 from router.fim.families import family
 from router.fim.layout import fim_text
-from router.providers.base import cost, credentials_problem, guard, sdk, with_retries
+from router.libraries import library
+from router.providers.base import cost, credentials_problem, guard, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import openai
@@ -23,13 +24,13 @@ if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI sta
 def _client(key: str, base_url: str, timeout: float) -> openai.OpenAI:
     """One client per endpoint: building one loads the system's CA certificates (~20 ms), and its
     connection pool keeps the provider's connection warm between requests."""
-    openai = sdk("openai")
+    openai = library("openai")
     return openai.OpenAI(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
 def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
-    openai = sdk("openai")
+    openai = library("openai")
     if problem := credentials_problem("openai", config.base_url):
         raise RouterError(problem)
     key = os.environ.get("OPENAI_API_KEY") or "not-needed"
@@ -52,7 +53,7 @@ def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
 def _infill(client: openai.OpenAI, request: ChatRequest, infill: Infill, config: RouterConfig) -> ChatResult:
     """One completion of the hole in `infill` on /v1/completions: the family's FIM prompt as `prompt` (raw),
     or the code before the hole as `prompt` and after it as `suffix` for the server's own template."""
-    openai = sdk("openai")
+    openai = library("openai")
     chosen = family(infill.family)
     prefix, suffix, header = (m.content for m in guard(tuple(Message("code", text) for text in
                                                             (infill.prefix, infill.suffix, infill.header))))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from router.errors import RouterError
+from router.libraries import library
 from router.strategies.base import Strategy
 
 LOG = logging.getLogger(__name__)
@@ -112,8 +113,9 @@ def import_early() -> None:
     thread at launch, while the editor starts; nothing here reads a repository)."""
     for line in REGISTRY:
         if line.routed and line.libraries:
-            for module in (*line.libraries, line.module):
-                importlib.import_module(module)
+            for name in line.libraries:
+                library(name)
+            importlib.import_module(line.module)
 
 
 def help_text() -> str:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from router.config import RouterConfig
@@ -16,8 +11,6 @@ from router.providers import PROVIDERS, provider
 from router.providers.base import cost
 from router.providers.errors import FAILURES, ProviderError
 from tests.router.fake_llm import fake_llm
-
-ROOT = Path(__file__).resolve().parents[2]
 
 AWS_KEY = "AKIA" + "Z7Q2R4T6Y3W3K5M7"
 REQUEST = ChatRequest("gpt-4o-mini", (Message("system", "You write code like the team."),
@@ -110,15 +103,3 @@ def test_prices_can_be_overridden_and_self_hosted_models_cost_by_the_hour(tmp_pa
     models.write_text("- not a mapping\n")
     with pytest.raises(RouterError, match="expected model names"):
         cost("x", Usage(), models_file=str(models))
-
-
-@pytest.mark.parametrize("library", ["openai", "anthropic"])
-def test_an_sdk_imports_without_its_aiohttp_transport_which_stays_importable(library: str) -> None:
-    """The SDKs import aiohttp when it is installed, for an async client the router never builds: a third of
-    their import time, which a language server's first answer waits for (router/providers/base.py: sdk)."""
-    if importlib.util.find_spec("aiohttp") is None:
-        pytest.skip("aiohttp is not installed: nothing to hide")
-    script = (f"import sys; from router.providers.base import sdk; sdk({library!r}); "
-              "print('aiohttp' in sys.modules); import aiohttp; print(aiohttp.__name__)")
-    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["False", "aiohttp"]

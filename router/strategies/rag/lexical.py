@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy
 
+from router.libraries import library
+
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -34,8 +36,7 @@ class Lexical:
     @classmethod
     def build(cls, texts: Sequence[str]) -> Lexical:
         """Index `texts` (in the order their units are listed)."""
-        import bm25s
-
+        bm25s = library("bm25s")
         retriever = bm25s.BM25()
         # Every document gets at least one token, so an empty unit cannot break the matrix.
         retriever.index([tokens(t) or ["_"] for t in texts], show_progress=False)
@@ -48,8 +49,7 @@ class Lexical:
     @classmethod
     def load(cls, folder: Path) -> Lexical:
         """Read an index written by `save`."""
-        import bm25s
-
+        bm25s = library("bm25s")
         return cls(bm25s.BM25.load(str(folder), show_progress=False))
 
     def scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
