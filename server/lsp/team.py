@@ -16,9 +16,8 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from lsprotocol import types
 
 from harvest.atomic import atomic_write_text
@@ -26,7 +25,13 @@ from harvest.conventions.rules import Rule
 from harvest.errors import InputError
 from harvest.store import ensure_home, idiom_home
 from router.contracts import CompletionRequest
+from router.libraries import library
 from server.lsp.state import IdiomServer, payload
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = library("httpx")  # without its command line's rich and pygments (router/libraries.py)
 
 TOKEN_ENV = "IDIOM_TOKEN"
 KEYRING_SERVICE = "idiomatic"
