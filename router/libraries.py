@@ -1,11 +1,12 @@
 """Third-party libraries imported without the optional dependencies they load, when installed, for features
-the router never uses: seconds of a language server's start (its first answer waits for these imports).
+Idiomatic never uses: a third of a second of a language server's start (its first answer waits for these
+imports).
 
 The SDKs of openai and anthropic import aiohttp for an aiohttp-backed async client, bm25s imports
 scipy.sparse for a matrix backend it only uses when asked (the index is built with its numpy backend, the
 default), and httpx imports rich and pygments for its command line. Other packages' dependencies install
 them all here. An extra is hidden only while the library imports, so anything else may still import it
-afterwards.
+afterwards (a thread importing it in that moment would find it missing: the server imports none of them).
 """
 
 from __future__ import annotations
