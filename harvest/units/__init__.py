@@ -19,7 +19,7 @@ from harvest.units.ecmascript import ecmascript_imports, ecmascript_units
 from harvest.units.golang import go_imports, go_units
 from harvest.units.java import java_imports, java_units
 from harvest.units.languages import GRAMMARS, parse
-from harvest.units.nodes import Import, Source, count_errors, walk
+from harvest.units.nodes import Import, Source, count_errors, error_nodes
 from harvest.units.python import python_imports, python_units
 
 Extractor = Callable[[Source, Node], list[Unit]]
@@ -72,6 +72,4 @@ def _tree(language: str, source: bytes) -> Tree:
 def first_parse_error_line(language: str, text: str) -> int:
     """The 1-based line of the first ERROR or MISSING node (0 when the text parses): where to look first."""
     root = parse(language, text.encode("utf-8", "surrogatepass")).root_node
-    if not root.has_error:
-        return 0
-    return next((n.start_point[0] + 1 for n in walk(root) if n.type == "ERROR" or n.is_missing), 0)
+    return next((n.start_point[0] + 1 for n in error_nodes(root)), 0)

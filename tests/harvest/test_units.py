@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from harvest.errors import InputError
 from harvest.records import FileRecord, read_records
-from harvest.units import EXTRACTORS, SUPPORTED, count_parse_errors, extract_units, file_imports
+from harvest.units import (
+    EXTRACTORS,
+    SUPPORTED,
+    count_parse_errors,
+    extract_units,
+    file_imports,
+    first_parse_error_line,
+)
+from harvest.units.languages import parse
+from harvest.units.nodes import error_nodes, walk
 
 TSX = """\
 import styled from 'styled-components';
@@ -174,6 +185,41 @@ def test_broken_code_yields_what_parsed_and_counts_errors() -> None:
     assert extract_units("empty.py", "python", "") == []
     with pytest.raises(InputError, match="supported"):
         count_parse_errors("cobol", "")
+
+
+BROKEN_SAMPLES = {
+    "python": "class Cart:\n    def add(self, item: str, count: int = 1) -> None:\n        if count > 0:\n"
+              "            self.items[item] = self.items.get(item, 0) + count\n",
+    "tsx": "export function Badge({ label }: { label: string }) {\n  const [on, setOn] = useState(false);\n"
+           "  return <span onClick={() => setOn(!on)}>{label}</span>;\n}\n",
+    "javascript": "module.exports = function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n};\n",
+    "typescript": "export class Store<T> {\n  private items: T[] = [];\n  add(item: T): void { this.items.push(item); }\n}\n",
+    "go": "package store\n\nfunc (s *Store) Add(item string) error {\n\tif item == \"\" {\n\t\treturn errEmpty\n\t}\n"
+          "\ts.items = append(s.items, item)\n\treturn nil\n}\n",
+    "java": "class Store {\n    private final List<String> items = new ArrayList<>();\n"
+            "    void add(String item) { if (item != null) { items.add(item); } }\n}\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(BROKEN_SAMPLES))
+def test_the_errors_found_along_the_subtrees_that_hold_them_are_all_of_them(language: str) -> None:
+    """`error_nodes` enters only subtrees marked `has_error`; on code broken at random it finds what a walk
+    of every node finds, in the same order, so the counts and the first error's line stay the same."""
+    rng = random.Random(f"errors-{language}")
+    text = BROKEN_SAMPLES[language]
+    broken_seen = 0
+    for _ in range(150):
+        cut = rng.randrange(len(text))
+        broken = text[:cut] + rng.choice(["(", "{", "}", ")", ";", "=", "'", '"', "<", ":", "if ", ""]) \
+            + text[cut + rng.randrange(0, 6):]
+        root = parse(language, broken.encode()).root_node
+        everywhere = [(n.type, n.start_byte, n.end_byte, n.start_point[0] + 1) for n in walk(root)
+                      if n.type == "ERROR" or n.is_missing]
+        assert [(n.type, n.start_byte, n.end_byte, n.start_point[0] + 1) for n in error_nodes(root)] == everywhere
+        assert count_parse_errors(language, broken) == len(everywhere)
+        assert first_parse_error_line(language, broken) == (everywhere[0][3] if everywhere else 0)
+        broken_seen += bool(everywhere)
+    assert broken_seen > 30  # the edits do break the code
 
 
 def test_non_ascii_text_keeps_line_numbers_right() -> None:
