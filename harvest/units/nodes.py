@@ -75,7 +75,7 @@ def error_nodes(node: Node) -> Iterator[Node]:
 
     tree-sitter marks every ancestor of an error with `has_error`, so only the subtrees that hold one are
     entered: on a file broken in one place that is a path, not the whole tree (the fast rules count a
-    half-typed file's errors on every request; walking all its nodes took 30 times as long). What an ERROR
+    half-typed file's errors on every request; walking all its nodes took seven times as long). What an ERROR
     node holds is not marked (an error nested in it says `has_error` False), so an ERROR is walked whole.
     """
     pending = [node] if node.has_error else []
