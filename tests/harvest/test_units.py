@@ -192,8 +192,10 @@ BROKEN_SAMPLES = {
               "            self.items[item] = self.items.get(item, 0) + count\n",
     "tsx": "export function Badge({ label }: { label: string }) {\n  const [on, setOn] = useState(false);\n"
            "  return <span onClick={() => setOn(!on)}>{label}</span>;\n}\n",
-    "javascript": "module.exports = function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n};\n",
-    "typescript": "export class Store<T> {\n  private items: T[] = [];\n  add(item: T): void { this.items.push(item); }\n}\n",
+    "javascript": "module.exports = function total(items) {\n"
+                  "  return items.reduce((sum, i) => sum + i.price, 0);\n};\n",
+    "typescript": "export class Store<T> {\n  private items: T[] = [];\n"
+                  "  add(item: T): void { this.items.push(item); }\n}\n",
     "go": "package store\n\nfunc (s *Store) Add(item string) error {\n\tif item == \"\" {\n\t\treturn errEmpty\n\t}\n"
           "\ts.items = append(s.items, item)\n\treturn nil\n}\n",
     "java": "class Store {\n    private final List<String> items = new ArrayList<>();\n"
