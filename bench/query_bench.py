@@ -22,18 +22,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its secrets/ folder would shadow the standard library module numpy imports
 
-import numpy
+if TYPE_CHECKING:
+    from router.strategies.rag.query_encoder import QueryVectors
 
 MIRRORS = ROOT.parent / ".mirror"
 
 
-def float_encoder(model: str, folder: Path) -> Callable[[str], numpy.ndarray]:
+def float_encoder(model: str, folder: Path) -> QueryVectors:
     """The float ONNX export of `model`, written into `folder` by the index's own export without the int8 step."""
     from router.strategies.rag import query_encoder
 
@@ -48,13 +49,13 @@ def float_encoder(model: str, folder: Path) -> Callable[[str], numpy.ndarray]:
     return query_encoder.query_vectors(folder, model)
 
 
-def timings(encoders: dict[str, Callable[[str], numpy.ndarray]], queries: list[str]) -> dict[str, list[float]]:
+def timings(encoders: dict[str, QueryVectors], queries: list[str]) -> dict[str, list[float]]:
     """Milliseconds per query for each encoder, alternating encoders query by query (their caches bypassed)."""
     spent: dict[str, list[float]] = {name: [] for name in encoders}
     for query in queries:
         for name, encode in encoders.items():
             started = time.perf_counter()
-            encode.__wrapped__(query)  # type: ignore[attr-defined] - the lru_cache's function
+            encode.uncached(query)
             spent[name].append((time.perf_counter() - started) * 1000)
     return spent
 
@@ -66,7 +67,7 @@ def compare(name: str, task_count: int) -> None:
     from router.config import IndexConfig
     from router.strategies.rag.focus import focus_of_file
     from router.strategies.rag.index import build_index, read_manifest
-    from router.strategies.rag.retrieve import DENSE_QUERY_LINES, Retriever
+    from router.strategies.rag.retrieve import Retriever, dense_query
     from router.validation.stats import percentile
 
     work, units_file = harvest(name)
@@ -84,10 +85,10 @@ def compare(name: str, task_count: int) -> None:
     encoders = {"float": float_encoder(manifest["model"], float_folder), "int8": retriever.query_vector}
     print(f"## {name}: {len(retriever.rows)} units (indexed in {built:.0f} s); query encoder {manifest['query_encoder']}; "
           f"{len(tasks)} dependency tasks, {len(focuses) - len(tasks)} look-alike positions")
-    queries = [f.query(DENSE_QUERY_LINES) for f in focuses]
+    queries = [dense_query(f) for f in focuses]
     for query in queries[:5]:  # warm-up
         for encode in encoders.values():
-            encode.__wrapped__(query)  # type: ignore[attr-defined]
+            encode.uncached(query)
     spent = timings(encoders, queries)
     float_p50 = statistics.median(spent["float"])
     for label, times in spent.items():

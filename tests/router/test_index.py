@@ -296,3 +296,69 @@ def test_no_index_file_keeps_memory_hnswlib_never_initialised(acme_dataset: Path
     for lengths in segments:
         _, _, capacity, count = HNSW_HEADER.unpack_from(lengths.with_name("header.bin").read_bytes())
         assert lengths.read_bytes()[count * 4:] == bytes((capacity - count) * 4), lengths
+
+
+def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, tmp_path: Path) -> None:
+    """The server answers requests on several threads from one retriever: each query's vector is encoded on an
+    encoding thread while its BM25 scores are found, and no request may get another's scores or vector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    build_index(acme_dataset, tmp_path / "index", HASH)
+    units = [json.loads(line) for line in acme_dataset.read_text().splitlines()][::7][:16]
+    focuses = []
+    for unit in units:
+        lines = unit["text"].splitlines(keepends=True) + ["\n"]
+        cut = max(1, len(lines) // 2)
+        focuses.append(Focus(unit["path"], unit["language"], "".join(lines[:cut]), lines[cut], "".join(lines[cut + 1:])))
+    modes = ("hybrid", "similar", "text", "embedding", "bm25")
+
+    def found(retriever: Retriever, focus: Focus, mode: str) -> list[tuple[str, int, float]]:
+        return [(h.path, h.start_line, h.score) for h in retriever.search(focus, k=5, mode=mode)]
+
+    alone = Retriever(tmp_path / "index", HASH)
+    expected = {(n, mode): found(alone, focus, mode) for n, focus in enumerate(focuses) for mode in modes}
+    shared = Retriever(tmp_path / "index", HASH)
+    asks = [(n, mode) for _ in range(3) for n in range(len(focuses)) for mode in modes]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can: a race shows up here, not once a day
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda ask: found(shared, focuses[ask[0]], ask[1]), asks))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(answer == expected[ask] for ask, answer in zip(asks, answers, strict=True))
+
+
+def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> None:
+    import numpy
+
+    from router.strategies.rag.query_encoder import QueryVectors
+
+    encoded: list[str] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        encoded.extend(texts)
+        if texts == ["fails once"] and encoded.count("fails once") == 1:
+            raise RuntimeError("the encoder failed")
+        return [[float(len(text)), 1.0] for text in texts]
+
+    vectors = QueryVectors(embed)
+    assert vectors.soon("a query") is vectors.soon("a query")
+    assert numpy.array_equal(vectors("a query"), numpy.array([7.0, 1.0], dtype=numpy.float32))
+    assert encoded == ["a query"]
+    with pytest.raises(RuntimeError, match="the encoder failed"):
+        vectors("fails once")
+    assert vectors("fails once").tolist() == [10.0, 1.0] and encoded.count("fails once") == 2
+
+
+def test_the_query_embedding_reads_a_run_of_punctuation_cut_to_three() -> None:
+    """A comment banner is a token every character or two to the encoder and says no more at length: the dense
+    query cuts a run of one punctuation character to three, while BM25 reads the lines as they are."""
+    from router.strategies.rag.retrieve import DENSE_QUERY_LINES, dense_query
+
+    banner = "/* " + "-" * 97
+    prefix = "import { Primitive } from './primitive';\nconst size = 4;\n" + banner + "\n"
+    focus = Focus("src/toggle.tsx", "tsx", prefix, "  const same = a === b;", "")
+    assert DENSE_QUERY_LINES == 2
+    assert dense_query(focus) == "src/toggle.tsx\nconst size = 4;\n/* ---\n  const same = a === b;"
+    assert focus.query(3) == f"src/toggle.tsx\n{prefix.rstrip()}\n  const same = a === b;"

@@ -68,6 +68,7 @@ def unit_texts(units_file: Path) -> dict[str, str]:
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:
     """The dependencies and look-alikes for `focus` that fit `budget_tokens`, none from a path in `exclude`
     (training leaves out the target's own file: the adapter must learn to use context, not to copy its answer)."""
+    index.retriever.embed_ahead(focus)  # encoded while the dependencies are found
     deps = [h for h in index.retriever.search(focus, RETRIEVED, "deps") if h.path not in exclude]
     alikes = [h for h in index.retriever.search(focus, RETRIEVED, "similar") if h.path not in exclude]
     blocks = {id(h): block(h, index.texts) for h in (*deps, *alikes)}

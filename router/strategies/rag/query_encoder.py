@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +46,9 @@ PROBES = (  # short and long, code and prose; the last is longer than MiniLM rea
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 QUERY_THREADS = 2
 CACHED_QUERIES = 1024  # the same query comes back when a request is retried or re-triggered without an edit
+ENCODING_THREADS = 4  # queries of requests answered at once, each on QUERY_THREADS of the encoder's own
 
-QueryVector = Callable[[str], numpy.ndarray]
+_ENCODING = ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="idiom-query")  # threads start on first use
 
 
 def export_query_encoder(model: str, stage: Path, previous: Path | None) -> str:
@@ -119,19 +122,51 @@ def _quantized(stage: Path, expected: numpy.ndarray) -> str:
     return FLOAT
 
 
-def query_vectors(folder: Path, model: str) -> QueryVector:
+def query_vectors(folder: Path, model: str) -> QueryVectors:
     """Embeds one query for the index in `folder` (built with `model`): through the ONNX export when the
     index has one, else through the model itself; recent queries are remembered."""
     if (folder / ENCODER).is_file():
-        embed: Callable[[Sequence[str]], Any] = _OnnxQueries(folder)
-    else:
-        embed = embedding_function(model)
+        return QueryVectors(_OnnxQueries(folder))
+    return QueryVectors(embedding_function(model))
 
-    @lru_cache(maxsize=CACHED_QUERIES)
-    def vector(query: str) -> numpy.ndarray:
-        return numpy.asarray(embed([query])[0], dtype=numpy.float32)
 
-    return vector
+class QueryVectors:
+    """A query's vector, worked out on an encoding thread (`soon`) so that the caller can go on with what does
+    not need it: the encoder releases the interpreter's lock while it runs, so a request's dependencies and
+    BM25 scores are found meanwhile. The last CACHED_QUERIES queries are remembered, done or under way, so a
+    query asked twice is encoded once."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], Any]) -> None:
+        self.embed = embed
+        self.recent: OrderedDict[str, Future[numpy.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()  # requests are answered on several threads
+
+    def __call__(self, query: str) -> numpy.ndarray:
+        """The vector of `query`, waited for."""
+        pending = self.soon(query)
+        try:
+            return pending.result()
+        except BaseException:
+            with self.lock:  # a failure is not remembered: the next ask tries again
+                if self.recent.get(query) is pending:
+                    del self.recent[query]
+            raise
+
+    def soon(self, query: str) -> Future[numpy.ndarray]:
+        """The vector of `query`, under way on an encoding thread unless it is remembered."""
+        with self.lock:
+            pending = self.recent.get(query)
+            if pending is None:
+                pending = self.recent[query] = _ENCODING.submit(self.uncached, query)
+                if len(self.recent) > CACHED_QUERIES:
+                    self.recent.popitem(last=False)
+            else:
+                self.recent.move_to_end(query)
+        return pending
+
+    def uncached(self, query: str) -> numpy.ndarray:
+        """The vector of `query`, encoded now on this thread."""
+        return numpy.asarray(self.embed([query])[0], dtype=numpy.float32)
 
 
 def _traceable(transformer: SentenceTransformer, names: list[str], fixed: dict[str, Any]) -> Any:

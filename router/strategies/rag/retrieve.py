@@ -8,7 +8,9 @@ Every hit says why it was chosen: the import and re-exports that lead to it, its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from router.strategies.rag.store import chroma_errors, client, damaged
 
 CANDIDATES = 50  # from each list before fusion
 DENSE_QUERY_LINES = 2  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
+REPEATED_PUNCTUATION = re.compile(r"([^\w\s])\1{3,}")
 FILTER_SHARE = 0.2  # at most this share of units allowed: exact search over their vectors instead of HNSW
 
 
@@ -106,6 +109,8 @@ class Retriever:
         mask = self._mask(language, kind, path) & (self.paths != focus.path)
         if mode not in ("deps", "hybrid"):
             return self.look_alikes(focus, k, mask) if mode == "similar" else self._text(focus, k, mask, mode)
+        if mode == "hybrid":
+            self.embed_ahead(focus)  # encoded while the dependencies are found
         deps = [h for h in self.dependencies(focus) if (not language or h.language == language)
                 and (not kind or h.kind == kind) and (not path or matches_glob(h.path, path))]
         return deps[:k] if mode == "deps" else pack(deps, self.look_alikes(focus, k, mask), k)
@@ -122,7 +127,8 @@ class Retriever:
         role level by level (roles.py); then any unit of its language, so there are always `k` when the
         index has them."""
         query = focus.query()
-        vector = self._vector(focus)
+        pending = self._vector_soon(focus)
+        self._lexical_scores(query)  # while the encoder runs
         tiers: list[tuple[numpy.ndarray, str]] = []
         if focus.path:
             levels = self.roles.of(focus.path).levels()
@@ -133,6 +139,7 @@ class Retriever:
                     seen.add(key)
         language = self.languages == focus.language if focus.language else numpy.ones(len(self.rows), dtype=bool)
         tiers.append((language, "similar text"))
+        vector = pending.result() if pending else None
         hits: list[Hit] = []
         taken = numpy.zeros(len(self.rows), dtype=bool)
         for tier, reason in tiers:
@@ -145,13 +152,22 @@ class Retriever:
         return hits
 
     def _text(self, focus: Focus, k: int, mask: numpy.ndarray, mode: str) -> list[Hit]:
-        vector = self._vector(focus) if mode != "bm25" else None
-        return [self._unit_hit(i, score, why) for i, score, why in self._ranked(focus.query(), k, mask, mode, vector)]
+        query = focus.query()
+        pending = self._vector_soon(focus) if mode != "bm25" else None
+        if mode != "embedding":
+            self._lexical_scores(query)  # while the encoder runs
+        vector = pending.result() if pending else None
+        return [self._unit_hit(i, score, why) for i, score, why in self._ranked(query, k, mask, mode, vector)]
 
-    def _vector(self, focus: Focus) -> numpy.ndarray | None:
-        """The query embedding, from fewer lines than BM25 reads: encoding time grows with the text."""
-        query = focus.query(DENSE_QUERY_LINES)
-        return self.query_vector(query) if query else None
+    def embed_ahead(self, focus: Focus) -> None:
+        """Start encoding the query embedding of `focus` on an encoding thread, for the look-alikes asked next: what
+        the caller does meanwhile (finding the dependencies) runs while the encoder does."""
+        self._vector_soon(focus)
+
+    def _vector_soon(self, focus: Focus) -> Future[numpy.ndarray] | None:
+        """The query embedding under way (see `dense_query`)."""
+        query = dense_query(focus)
+        return self.query_vector.soon(query) if query else None
 
     def _ranked(self, query: str, k: int, mask: numpy.ndarray, mode: str,
                 vector: Any) -> list[tuple[int, float, list[str]]]:
@@ -176,9 +192,10 @@ class Retriever:
     def _lexical_scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
         """BM25 scores of every unit for `query`; the last query's are kept, as look-alikes ask once per
         level of the role."""
-        if self._last_lexical[0] != query:
-            self._last_lexical = (query, self.lexical.scores(query))
-        return self._last_lexical[1]
+        last = self._last_lexical  # read once: another request's thread may replace it meanwhile
+        if last[0] != query:
+            last = self._last_lexical = (query, self.lexical.scores(query))
+        return last[1]
 
     def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
@@ -232,6 +249,14 @@ class Retriever:
                      if self.rows[i]["start_line"] <= definition.start_line <= self.rows[i]["end_line"]), "")
         return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
                    definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
+
+
+def dense_query(focus: Focus) -> str:
+    """What the query embedding reads of `focus`: fewer lines than BM25, since encoding time grows with the
+    tokens, and a run of one punctuation character cut to three: a comment banner of dashes is a token every
+    character or two, and says no more at length (one took a query of radix-ui's from 40 to 200 tokens, and
+    its encoding from 4 to 16 ms)."""
+    return REPEATED_PUNCTUATION.sub(r"\1\1\1", focus.query(DENSE_QUERY_LINES))
 
 
 def _lexical(folder: Path) -> Lexical:
