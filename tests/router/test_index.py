@@ -320,7 +320,7 @@ def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, t
     shared = Retriever(tmp_path / "index", HASH)
     asks = [(n, mode) for _ in range(3) for n in range(len(focuses)) for mode in modes]
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads switch as often as they can: a race shows up here, not once a day
+    sys.setswitchinterval(1e-6)  # the threads switch as often as they can, so their steps interleave finely
     try:
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda ask: found(shared, focuses[ask[0]], ask[1]), asks))
