@@ -347,7 +347,7 @@ def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> No
     assert numpy.array_equal(vectors("a query"), numpy.array([7.0, 1.0], dtype=numpy.float32))
     assert encoded == ["a query"]
     with pytest.raises(RuntimeError, match="the encoder failed"):
-        vectors("fails once")
+        vectors.soon("fails once").result()  # as the retriever waits for it
     assert vectors("fails once").tolist() == [10.0, 1.0] and encoded.count("fails once") == 2
 
 

@@ -134,7 +134,7 @@ class QueryVectors:
     """A query's vector, worked out on an encoding thread (`soon`) so that the caller can go on with what does
     not need it: the encoder releases the interpreter's lock while it runs, so a request's dependencies and
     BM25 scores are found meanwhile. The last CACHED_QUERIES queries are remembered, done or under way, so a
-    query asked twice is encoded once."""
+    query asked twice is encoded once; one whose encoding failed is encoded again when asked again."""
 
     def __init__(self, embed: Callable[[Sequence[str]], Any]) -> None:
         self.embed = embed
@@ -143,26 +143,21 @@ class QueryVectors:
 
     def __call__(self, query: str) -> numpy.ndarray:
         """The vector of `query`, waited for."""
-        pending = self.soon(query)
-        try:
-            return pending.result()
-        except BaseException:
-            with self.lock:  # a failure is not remembered: the next ask tries again
-                if self.recent.get(query) is pending:
-                    del self.recent[query]
-            raise
+        return self.soon(query).result()
 
     def soon(self, query: str) -> Future[numpy.ndarray]:
         """The vector of `query`, under way on an encoding thread unless it is remembered."""
         with self.lock:
             pending = self.recent.get(query)
-            if pending is None:
-                pending = self.recent[query] = _ENCODING.submit(self.uncached, query)
-                if len(self.recent) > CACHED_QUERIES:
-                    self.recent.popitem(last=False)
-            else:
+            if pending is not None and not (pending.done() and pending.exception() is not None):
                 self.recent.move_to_end(query)
-        return pending
+                return pending
+            # Not remembered, or its encoding failed: this ask tries again.
+            pending = self.recent[query] = _ENCODING.submit(self.uncached, query)
+            self.recent.move_to_end(query)
+            if len(self.recent) > CACHED_QUERIES:
+                self.recent.popitem(last=False)
+            return pending
 
     def uncached(self, query: str) -> numpy.ndarray:
         """The vector of `query`, encoded now on this thread."""
