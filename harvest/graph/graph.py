@@ -38,7 +38,7 @@ from harvest.graph.workspace import (
     read_packages,
 )
 from harvest.records import FileRecord, build_record
-from harvest.units.languages import parse
+from harvest.units.languages import parse, parsed
 from harvest.units.nodes import Source
 
 VERSION = 4  # bump when extraction changes, so cached facts are parsed again
@@ -283,7 +283,7 @@ def _facts(source: Source, root: Node, mentioned: list[Mention]) -> tuple[list[D
 def document_bindings(path: str, language: str, text: str) -> list[Binding]:
     """Only the imports of a document being edited (targets unresolved): what a request needs, fast."""
     source = Source(path, language, text)
-    root = parse(language, source.data).root_node
+    root = parsed(language, source.data).root_node
     if language == "python":
         return python_bindings(source, root)
     mentioned = mentions(source, root) if language in PACKAGE_LANGUAGES else []

@@ -8,9 +8,8 @@ still yields what parsed: broken units carry their count of ERROR/MISSING nodes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
-from tree_sitter import Node, Tree
+from tree_sitter import Node
 
 from harvest.errors import InputError
 from harvest.records import Unit
@@ -18,7 +17,7 @@ from harvest.units.configs import BLOCK_FINDERS, config_units
 from harvest.units.ecmascript import ecmascript_imports, ecmascript_units
 from harvest.units.golang import go_imports, go_units
 from harvest.units.java import java_imports, java_units
-from harvest.units.languages import GRAMMARS, parse
+from harvest.units.languages import GRAMMARS, parse, parsed
 from harvest.units.nodes import Import, Source, count_errors, error_nodes
 from harvest.units.python import python_imports, python_units
 
@@ -44,7 +43,7 @@ def extract_units(path: str, language: str, text: str) -> list[Unit]:
     if language not in EXTRACTORS:
         return []
     source = Source(path, language, text)
-    return EXTRACTORS[language][0](source, _tree(language, source.data).root_node)
+    return EXTRACTORS[language][0](source, parsed(language, source.data).root_node)
 
 
 def file_imports(path: str, language: str, text: str) -> list[Import]:
@@ -59,14 +58,7 @@ def count_parse_errors(language: str, text: str) -> int:
     """ERROR and MISSING nodes in the whole file (0 means it parses)."""
     if language not in GRAMMARS:
         raise InputError(f"cannot parse {language or 'unknown'} code; supported: {', '.join(sorted(GRAMMARS))}")
-    return count_errors(_tree(language, text.encode("utf-8", "surrogatepass")).root_node)
-
-
-@lru_cache(maxsize=2)
-def _tree(language: str, source: bytes) -> Tree:
-    """`source` parsed, kept for a second question about the same text: the fast rules count an answer's
-    file's errors, then cut the same file into units for the conventions (trees are only read)."""
-    return parse(language, source)
+    return count_errors(parsed(language, text.encode("utf-8", "surrogatepass")).root_node)
 
 
 def first_parse_error_line(language: str, text: str) -> int:

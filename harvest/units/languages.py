@@ -36,3 +36,18 @@ def _parser(language: str) -> Parser:
 def parse(language: str, source: bytes) -> Tree:
     """Parse `source`; tree-sitter always returns a tree, with ERROR nodes where the code is broken."""
     return _parser(language).parse(source)
+
+
+KEPT_SOURCE_BYTES = 64 * 1024  # a tree takes about 16 times its source's size: larger sources parse again
+
+
+def parsed(language: str, source: bytes) -> Tree:
+    """`source` parsed, kept for the next questions about the same text (trees are only read). A completion
+    request asks three of its document: its imports (retrieval), then, once the answer is back, its errors
+    before and after the answer and its units (the fast rules)."""
+    return _kept(language, source) if len(source) <= KEPT_SOURCE_BYTES else parse(language, source)
+
+
+@lru_cache(maxsize=16)  # a request's document stays while other developers' requests come and go in between
+def _kept(language: str, source: bytes) -> Tree:
+    return parse(language, source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from tree_sitter import Parser, Tree
 
 from harvest.errors import InputError
 from harvest.records import FileRecord, read_records
@@ -264,3 +265,31 @@ def test_every_file_of_the_example_extracts(acme_harvest) -> None:
     assert by_id["service/app/routers/items.py#GET /items/{item_id}@42"].kind == "route"
     assert sum(1 for u in units if u.kind == "test") > 20
     assert set(EXTRACTORS) <= SUPPORTED
+
+
+def test_a_document_is_parsed_once_for_its_imports_its_errors_and_its_units(monkeypatch) -> None:
+    """A completion request asks its document for its imports, then the fast rules ask for its errors and its
+    units: one parse between them. A source too large to keep is parsed again each time."""
+    from harvest.graph import document_bindings
+    from harvest.units import languages
+
+    languages._kept.cache_clear()
+    parsed_sources: list[bytes] = []
+
+    class Counted:  # every parse goes through languages._parser, whoever imported `parse`
+        def __init__(self, language: str) -> None:
+            self.parser = Parser(languages.grammar(language))
+
+        def parse(self, source: bytes) -> Tree:
+            parsed_sources.append(source)
+            return self.parser.parse(source)
+
+    monkeypatch.setattr(languages, "_parser", Counted)
+    document = "import { clamp } from './math';\n\nexport const limit = (n: number) => clamp(n, 0, 10);\n"
+    assert [b.local for b in document_bindings("src/limit.ts", "typescript", document)] == ["clamp"]
+    assert count_parse_errors("typescript", document) == 0
+    assert [u.name for u in extract_units("src/limit.ts", "typescript", document)] == ["limit"]
+    assert len(parsed_sources) == 1
+    large = "export const one = 1;\n" * (languages.KEPT_SOURCE_BYTES // 20)
+    assert count_parse_errors("typescript", large) == count_parse_errors("typescript", large) == 0
+    assert len(parsed_sources) == 3

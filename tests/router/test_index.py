@@ -18,7 +18,7 @@ from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import build_index
-from router.strategies.rag.retrieve import Retriever
+from router.strategies.rag.retrieve import Hit, Retriever
 from router.strategies.rag.store import HNSW_HEADER
 from server.cli import idiom
 
@@ -327,6 +327,22 @@ def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, t
     finally:
         sys.setswitchinterval(interval)
     assert all(answer == expected[ask] for ask, answer in zip(asks, answers, strict=True))
+
+
+def test_a_narrow_search_scores_each_unit_as_the_whole_index_does(acme_dataset: Path, tmp_path: Path) -> None:
+    """A search narrowed to a few units ranks their vectors itself (fetched once into one matrix); a wide one asks
+    Chroma's HNSW. The same unit gets the same cosine either way, on the first narrow search and on the next."""
+    build_index(acme_dataset, tmp_path / "index", HASH)
+    retriever = Retriever(tmp_path / "index", HASH)
+
+    def cosines(hits: list[Hit]) -> dict[tuple[str, int], str]:
+        return {(h.path, h.start_line): next(r for r in h.why if "cosine" in r).split("cosine ")[1] for h in hits}
+
+    wide = cosines(retriever.search("debounce a value", k=len(retriever.rows), mode="embedding"))
+    narrow = [retriever.search("debounce a value", k=3, mode="embedding", path="src/hooks/*") for _ in range(2)]
+    assert narrow[0] == narrow[1] and len(narrow[0]) > 1
+    assert sum(p.startswith("src/hooks/") for p in retriever.paths.tolist()) <= 0.2 * len(retriever.rows)
+    assert all(wide[key] == cosine for key, cosine in cosines(narrow[0]).items())
 
 
 def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> None:

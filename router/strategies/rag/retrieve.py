@@ -9,6 +9,7 @@ Every hit says why it was chosen: the import and re-exports that lead to it, its
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -90,7 +91,12 @@ class Retriever:
         per_file = numpy.array([[key for _, key in self.roles.of(p).levels()] for p in files.tolist()], dtype=object)
         self.role_levels = [per_file[:, n].astype(str)[file_of_row] for n in range(LEVELS)]
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
-        self._vector_cache: dict[int, numpy.ndarray] = {}
+        # Rows' unit-length embeddings, fetched from Chroma on first use into one matrix (its pages are only
+        # touched for the rows fetched), so a role's rows are one fancy index away rather than a stack of arrays.
+        self._vectors_of_rows = numpy.zeros((0, 0), dtype=numpy.float32)
+        self._fetched = numpy.zeros(len(self.rows), dtype=bool)
+        self._fetching = threading.Lock()
+        self._row_terms: dict[int, frozenset[str]] = {}  # each row's name and path as BM25 terms, for `why`
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
@@ -181,7 +187,7 @@ class Retriever:
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-                shared = sorted(set(terms) & set(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"])))
+                shared = sorted(self._terms_of(index).intersection(terms))
                 why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
         if mode != "bm25" and vector is not None:
             for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
@@ -213,15 +219,30 @@ class Retriever:
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
 
+    def _terms_of(self, index: int) -> frozenset[str]:
+        """The BM25 terms of row `index`'s name and path (worked out once: every request names its reasons)."""
+        terms = self._row_terms.get(index)
+        if terms is None:
+            terms = self._row_terms[index] = frozenset(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"]))
+        return terms
+
     def _vectors(self, indices: numpy.ndarray) -> numpy.ndarray:
         """Unit-length embeddings of the rows `indices`, read from Chroma on first use."""
-        missing = [self.rows[i]["key"] for i in indices.tolist() if i not in self._vector_cache]
-        if missing:
-            stored = self.collection.get(ids=missing, include=["embeddings"])
-            for key, embedding in zip(stored["ids"], stored["embeddings"], strict=True):
-                row = numpy.asarray(embedding, dtype=numpy.float32)
-                self._vector_cache[self.position[key]] = row / (numpy.linalg.norm(row) or 1.0)
-        return numpy.stack([self._vector_cache[i] for i in indices.tolist()])
+        if not self._fetched[indices].all():
+            with self._fetching:  # one fetch at a time: the first one sizes the matrix
+                self._fetch(indices[~self._fetched[indices]])
+        return self._vectors_of_rows[indices]
+
+    def _fetch(self, missing: numpy.ndarray) -> None:
+        if len(missing):
+            stored = self.collection.get(ids=[self.rows[i]["key"] for i in missing.tolist()], include=["embeddings"])
+            found = numpy.asarray(stored["embeddings"], dtype=numpy.float32).reshape(len(stored["ids"]), -1)
+            if self._vectors_of_rows.shape[1] != found.shape[1]:  # the first fetch: now the width is known
+                self._vectors_of_rows = numpy.zeros((len(self.rows), found.shape[1]), dtype=numpy.float32)
+            rows = [self.position[key] for key in stored["ids"]]
+            norms = numpy.linalg.norm(found, axis=1, keepdims=True)
+            self._vectors_of_rows[rows] = found / numpy.where(norms == 0, 1.0, norms)
+            self._fetched[rows] = True  # after the values: another request's thread may read them at once
 
     def _mask(self, language: str, kind: str, path: str) -> numpy.ndarray:
         mask = numpy.ones(len(self.rows), dtype=bool)
