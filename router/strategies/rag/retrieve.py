@@ -8,6 +8,7 @@ Every hit says why it was chosen: the import and re-exports that lead to it, its
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -96,7 +97,6 @@ class Retriever:
         self._vectors_of_rows = numpy.zeros((0, 0), dtype=numpy.float32)
         self._fetched = numpy.zeros(len(self.rows), dtype=bool)
         self._fetching = threading.Lock()
-        self._row_terms: dict[int, frozenset[str]] = {}  # each row's name and path as BM25 terms, for `why`
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
@@ -187,7 +187,8 @@ class Retriever:
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-                shared = sorted(self._terms_of(index).intersection(terms))
+                row = self.rows[index]
+                shared = sorted(_terms(row["name"] + " " + row["path"]).intersection(terms))
                 why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
         if mode != "bm25" and vector is not None:
             for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
@@ -218,13 +219,6 @@ class Retriever:
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
-
-    def _terms_of(self, index: int) -> frozenset[str]:
-        """The BM25 terms of row `index`'s name and path (worked out once: every request names its reasons)."""
-        terms = self._row_terms.get(index)
-        if terms is None:
-            terms = self._row_terms[index] = frozenset(tokens(self.rows[index]["name"] + " " + self.rows[index]["path"]))
-        return terms
 
     def _vectors(self, indices: numpy.ndarray) -> numpy.ndarray:
         """Unit-length embeddings of the rows `indices`, read from Chroma on first use."""
@@ -270,6 +264,12 @@ class Retriever:
                      if self.rows[i]["start_line"] <= definition.start_line <= self.rows[i]["end_line"]), "")
         return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
                    definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
+
+
+@functools.lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """The BM25 terms of a unit's name and path, which every request's reasons name: worked out once each."""
+    return frozenset(tokens(text))
 
 
 def dense_query(focus: Focus) -> str:
