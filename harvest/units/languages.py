@@ -6,7 +6,7 @@ Grammar packages are imported lazily so `idiom --help` does not pay for them.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from tree_sitter import Language, Parser, Tree
 
@@ -21,14 +21,14 @@ GRAMMARS: dict[str, tuple[str, str]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar(language: str) -> Language:
     """The tree-sitter Language for `language` (a GRAMMARS key)."""
     module, function = GRAMMARS[language]
     return Language(getattr(importlib.import_module(module), function)())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser(language: str) -> Parser:
     return Parser(grammar(language))
 
