@@ -18,7 +18,7 @@ from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import build_index
-from router.strategies.rag.retrieve import Hit, Retriever
+from router.strategies.rag.retrieve import Coded, Hit, Retriever
 from router.strategies.rag.store import HNSW_HEADER
 from server.cli import idiom
 
@@ -341,8 +341,20 @@ def test_a_narrow_search_scores_each_unit_as_the_whole_index_does(acme_dataset: 
     wide = cosines(retriever.search("debounce a value", k=len(retriever.rows), mode="embedding"))
     narrow = [retriever.search("debounce a value", k=3, mode="embedding", path="src/hooks/*") for _ in range(2)]
     assert narrow[0] == narrow[1] and len(narrow[0]) > 1
-    assert sum(p.startswith("src/hooks/") for p in retriever.paths.tolist()) <= 0.2 * len(retriever.rows)
+    assert sum(r["path"].startswith("src/hooks/") for r in retriever.rows) <= 0.2 * len(retriever.rows)
     assert all(wide[key] == cosine for key, cosine in cosines(narrow[0]).items())
+
+
+def test_a_column_of_rows_is_compared_as_numbers() -> None:
+    """Language, kind, path and each role level are numbered once: a request compares numbers, an unknown value
+    matches no row, and a glob is asked once per distinct value."""
+    paths = Coded.of(["src/a.ts", "src/b.ts", "src/a.ts", "lib/c.py"])
+    assert paths.values() == ["src/a.ts", "src/b.ts", "lib/c.py"]
+    assert paths.equal("src/a.ts").tolist() == [True, False, True, False]
+    assert not paths.equal("src/none.ts").any()
+    asked: list[str] = []
+    assert paths.matching(lambda p: asked.append(p) or p.startswith("src/")).tolist() == [True, True, True, False]
+    assert asked == paths.values()
 
 
 def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> None:
