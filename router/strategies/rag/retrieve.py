@@ -141,14 +141,16 @@ class Retriever:
             raise IndexStoreError(f"unknown retrieval mode {mode!r}; valid: {', '.join(MODES)}")
         if isinstance(focus, str):
             focus = Focus(instruction=focus)
-        mask = self._mask(language, kind, path) & ~self.paths.equal(focus.path)
         if mode not in ("deps", "hybrid"):
+            mask = self._mask(focus, language, kind, path)
             return self.look_alikes(focus, k, mask) if mode == "similar" else self._text(focus, k, mask, mode)
         if mode == "hybrid":
             self.embed_ahead(focus)  # encoded while the dependencies are found
         deps = [h for h in self.dependencies(focus) if (not language or h.language == language)
                 and (not kind or h.kind == kind) and (not path or matches_glob(h.path, path))]
-        return deps[:k] if mode == "deps" else pack(deps, self.look_alikes(focus, k, mask), k)
+        if mode == "deps":  # the graph's answer alone: no unit needs to be looked at
+            return deps[:k]
+        return pack(deps, self.look_alikes(focus, k, self._mask(focus, language, kind, path)), k)
 
     def dependencies(self, focus: Focus) -> list[Hit]:
         """Definitions the code at the focus uses, most relevant first (see `deps.dependencies`)."""
@@ -267,8 +269,10 @@ class Retriever:
             self._vectors_of_rows[rows] = found / numpy.where(norms == 0, 1.0, norms)
             self._fetched[rows] = True  # after the values: another request's thread may read them at once
 
-    def _mask(self, language: str, kind: str, path: str) -> numpy.ndarray:
-        mask = numpy.ones(len(self.rows), dtype=bool)
+    def _mask(self, focus: Focus, language: str, kind: str, path: str) -> numpy.ndarray:
+        """The units a search may return: of `language`, `kind` and `path` (a glob) when given, never of the
+        focus's own file."""
+        mask = ~self.paths.equal(focus.path)
         if language:
             mask &= self.languages.equal(language)
         if kind:
