@@ -8,17 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy
 import pytest
 from click.testing import CliRunner
 
+from harvest.classify import kind_of
 from harvest.config import HarvestConfig
 from harvest.dataset.build import build_dataset
 from harvest.mining.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
-from router.strategies.rag.index import build_index
+from router.strategies.rag import index as index_module
+from router.strategies.rag.index import ROLES, VECTORS, build_index
 from router.strategies.rag.retrieve import Coded, Hit, Retriever
+from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import HNSW_HEADER
 from server.cli import idiom
 
@@ -161,6 +165,17 @@ public class Shapes {
 }
 
 
+def test_an_index_larger_than_one_call_to_chroma_is_updated_in_pages(acme_dataset: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """Chroma asks SQLite for every id it returns with a variable each, and SQLite takes at most 32,766: an
+    index of more units failed to update. Read a page at a time (pages of 7 here), every unit is found kept."""
+    built = build_index(acme_dataset, tmp_path / "index", HASH)
+    monkeypatch.setattr(index_module, "IDS_PER_CALL", 7)
+    again = build_index(acme_dataset, tmp_path / "index", HASH)
+    assert (again.embedded, again.kept, again.deleted) == (0, built.units, 0) and built.units > 7 * 3
+    assert numpy.all(numpy.linalg.norm(Retriever(tmp_path / "index", HASH).vectors, axis=1) > 0.99)
+
+
 def test_identical_units_of_one_file_each_get_a_vector(make_repo) -> None:
     repo = make_repo("twins")
     for path, text in IDENTICAL_UNITS.items():
@@ -272,18 +287,34 @@ def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_pa
     assert units_file_of(folder, read_manifest(folder)) == units.resolve()
 
 
-def test_the_index_records_each_files_kind_and_readers_of_older_indexes_judge_it_themselves(
-        acme_dataset: Path, tmp_path: Path) -> None:
+def test_the_index_keeps_the_roles_and_vectors_a_reader_would_work_out(acme_dataset: Path, tmp_path: Path) -> None:
+    """`idiom index` learns the files' roles and keeps the units' vectors beside the index: a reader takes each
+    row's role levels as learning them anew gives, and each row's vector as Chroma holds it. An index built before
+    it kept them says to run `idiom index`, which brings it up to date; one whose files do not fit says it is
+    damaged."""
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, HASH)
-    rows = [json.loads(line) for line in (folder / "units.jsonl").read_text().splitlines()]
-    assert {r["file_kind"] for r in rows} >= {"source", "test"}
-    focus = Focus("src/components/Button/Button.test.tsx", "tsx", "import { render } from '@testing-library/react'\n",
-                  "describe('Button', () => {\n", "")
-    recorded = [(h.path, h.why) for h in Retriever(folder, HASH).search(focus, k=8, mode="similar")]
-    (folder / "units.jsonl").write_text("".join(
-        json.dumps({k: v for k, v in r.items() if k != "file_kind"}) + "\n" for r in rows))
-    assert [(h.path, h.why) for h in Retriever(folder, HASH).search(focus, k=8, mode="similar")] == recorded
+    retriever = Retriever(folder, HASH)
+    anew = Roles.learned(retriever.paths.values(), kind_of)
+    for n, level in enumerate(retriever.role_levels):
+        keys = level.values()
+        assert [keys[code] for code in level.codes] == [anew.of(r["path"]).levels()[n][1] for r in retriever.rows]
+    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings"])
+    by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
+    for row, vector in zip(retriever.rows, retriever.vectors, strict=True):
+        assert numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
+    for name in (ROLES, VECTORS):
+        kept = (folder / name).read_bytes()
+        (folder / name).unlink()
+        with pytest.raises(IndexStoreError, match=f"built by an older Idiomatic \\(it has no {name}\\); run `idiom index`"):
+            Retriever(folder, HASH)
+        build_index(acme_dataset, folder, HASH)
+        assert (folder / name).read_bytes() == kept if name == ROLES else (folder / name).is_file()
+    for name, damage in ((ROLES, b'{"affixes": [], "names": {}, "levels": [], "files": {}}'), (VECTORS, b"not numpy")):
+        (folder / name).write_bytes(damage)
+        with pytest.raises(IndexStoreError, match=f"is damaged \\(its {name} "):
+            Retriever(folder, HASH)
+        build_index(acme_dataset, folder, HASH)
 
 
 def test_no_index_file_keeps_memory_hnswlib_never_initialised(acme_dataset: Path, tmp_path: Path) -> None:
@@ -330,8 +361,8 @@ def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, t
 
 
 def test_a_narrow_search_scores_each_unit_as_the_whole_index_does(acme_dataset: Path, tmp_path: Path) -> None:
-    """A search narrowed to a few units ranks their vectors itself (fetched once into one matrix); a wide one asks
-    Chroma's HNSW. The same unit gets the same cosine either way, on the first narrow search and on the next."""
+    """A search narrowed to a few units ranks their vectors itself (the matrix kept beside the index); a wide one
+    asks Chroma's HNSW. The same unit gets the same cosine either way, on the first narrow search and on the next."""
     build_index(acme_dataset, tmp_path / "index", HASH)
     retriever = Retriever(tmp_path / "index", HASH)
 
@@ -358,8 +389,6 @@ def test_a_column_of_rows_is_compared_as_numbers() -> None:
 
 
 def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> None:
-    import numpy
-
     from router.strategies.rag.query_encoder import QueryVectors
 
     encoded: list[str] = []

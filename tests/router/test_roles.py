@@ -26,7 +26,7 @@ MAVEN = [
 
 
 def roles_of(paths: list[str]) -> Roles:
-    return Roles(paths, kind_of)
+    return Roles.learned(paths, kind_of)
 
 
 def test_a_test_and_the_class_it_tests_never_share_a_role() -> None:

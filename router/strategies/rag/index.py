@@ -23,11 +23,12 @@ import shutil
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy
 import orjson
 
 from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the 
 from router.strategies.rag.embeddings import default_model, embedding_function
 from router.strategies.rag.lexical import Lexical
 from router.strategies.rag.query_encoder import QUANTIZED, export_query_encoder
+from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import (
     chroma_errors,
     client,
@@ -54,6 +56,9 @@ from router.strategies.rag.store import (
     zero_unused_slots,
 )
 
+ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
+VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
+IDS_PER_CALL = 5_000  # ids asked of Chroma in one call: well under the 32,766 variables SQLite takes in a statement
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
 MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
 ROW_FIELDS = frozenset(("key", "unit", "path", "name", "kind", "language", "start_line", "end_line"))
@@ -131,10 +136,12 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             Lexical.build([document_of(u) for u in units]).save(stage / "bm25")
             graph = _copy_graph(units_file.parent / "graph", stage / "graph")
             tests = _recorded_tests(units_file)
-            kinds = _file_kinds({u.path for u in units}, tests)
+            kinds = _file_kinds(dict.fromkeys(u.path for u in units), tests)
             atomic_write_text(stage / "units.jsonl", "".join(
-                orjson.dumps({"key": k, **metadata_of(u), "file_kind": kinds[u.path]}).decode() + "\n"
+                orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n"
                 for k, u in zip(keys, units, strict=True)))
+            roles = Roles.learned(kinds, kinds.__getitem__)
+            (stage / ROLES).write_bytes(orjson.dumps({**roles.to_json(), **roles.level_table(kinds)}))
             atomic_write_json(stage / MANIFEST, {
                 "model": model, "collection": config.collection, "url": config.url,
                 # Relative to the index folder, so the index works from any directory and moves with its home.
@@ -171,6 +178,7 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
         collection = store.get_or_create_collection(config.collection, embedding_function=embedding_function(model),
                                                     metadata={"hnsw:space": "cosine"})
         stats = _sync(collection, wanted, config.batch_size, progress)
+        numpy.save(stage / VECTORS, _unit_vectors(collection, list(wanted)))
     finally:
         store.close()  # the embedded store's files are whole on disk once it is closed
     if not config.url:
@@ -180,14 +188,13 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
 
 
 def _sync(collection: Collection, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
-    stored = collection.get(include=["metadatas"])
-    present = dict(zip(stored["ids"], stored["metadatas"], strict=True))
+    present = _stored_metadata(collection)
     # Similar lengths in a batch waste less padding in the encoder: embed shortest first.
     new = sorted((k for k in wanted if k not in present), key=lambda k: len(document_of(wanted[k])))
     kept = [k for k in wanted if k in present]
     gone = sorted(set(present) - set(wanted))
-    for start in range(0, len(gone), 5_000):
-        collection.delete(ids=gone[start:start + 5_000])
+    for start in range(0, len(gone), IDS_PER_CALL):
+        collection.delete(ids=gone[start:start + IDS_PER_CALL])
     for start in range(0, len(new), batch):
         chunk = new[start:start + batch]
         collection.add(ids=chunk, documents=[document_of(wanted[k]) for k in chunk],
@@ -195,10 +202,37 @@ def _sync(collection: Collection, wanted: dict[str, Unit], batch: int, progress:
         progress(len(chunk))
     # Moved units keep their vectors; only metadata that changed (line numbers, unit id) is rewritten.
     moved = [k for k in kept if present[k] != metadata_of(wanted[k])]
-    for start in range(0, len(moved), 5_000):
-        chunk = moved[start:start + 5_000]
+    for start in range(0, len(moved), IDS_PER_CALL):
+        chunk = moved[start:start + IDS_PER_CALL]
         collection.update(ids=chunk, metadatas=[metadata_of(wanted[k]) for k in chunk])
     return IndexStats(units=len(wanted), embedded=len(new), kept=len(kept), deleted=len(gone))
+
+
+def _stored_metadata(collection: Collection) -> dict[str, Any]:
+    """Every stored id's metadata, a page at a time: Chroma asks SQLite for all of them with one variable each,
+    and SQLite takes at most 32,766 (an index of more units could not be updated)."""
+    present: dict[str, Any] = {}
+    while True:
+        stored = collection.get(include=["metadatas"], limit=IDS_PER_CALL, offset=len(present))
+        present.update(zip(stored["ids"], stored["metadatas"], strict=True))
+        if len(stored["ids"]) < IDS_PER_CALL:
+            return present
+
+
+def _unit_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:
+    """The stored embeddings of `keys`, in that order and of unit length: kept beside the index, so that a reader
+    ranks a role's units over a matrix it maps rather than fetching their vectors from Chroma (a third of a
+    second for a role of a thousand units, on the first request that needs them)."""
+    ids: list[str] = []
+    chunks = []
+    for start in range(0, len(keys), IDS_PER_CALL):  # Chroma returns them in an order of its own
+        stored = collection.get(ids=keys[start:start + IDS_PER_CALL], include=["embeddings"])
+        ids += stored["ids"]
+        chunks.append(numpy.asarray(stored["embeddings"], dtype=numpy.float32).reshape(len(stored["ids"]), -1))
+    position = {key: row for row, key in enumerate(ids)}
+    vectors = numpy.concatenate(chunks)[[position[key] for key in keys]]
+    norms = numpy.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / numpy.where(norms == 0, 1.0, norms)
 
 
 def _copy_graph(source: Path, target: Path) -> int:
@@ -219,9 +253,9 @@ def _recorded_tests(units_file: Path) -> dict[str, Any]:
     return profile.to_json() if profile else {}
 
 
-def _file_kinds(paths: set[str], tests: dict[str, Any]) -> dict[str, str]:
-    """Each indexed file's kind (source, test, …) as the harvest judged it, worked out here once rather than
-    by every reader when it opens the index (seconds for a large repository's files)."""
+def _file_kinds(paths: Iterable[str], tests: dict[str, Any]) -> dict[str, str]:
+    """Each indexed file's kind (source, test, …) as the harvest judged it, in the order of `paths`: what its
+    role is learned from."""
     profile = recorded_profile(tests)
     return {path: kind_of(path, profile) for path in paths}
 

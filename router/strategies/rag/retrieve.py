@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy
+import orjson
 
 from harvest.classify import kind_of
 from harvest.errors import HarvestError
@@ -29,6 +29,8 @@ from router.strategies.rag.deps import Dependency, dependencies
 from router.strategies.rag.embeddings import embedding_function
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import (
+    ROLES,
+    VECTORS,
     model_name,
     read_manifest,
     recorded_profile,
@@ -113,19 +115,9 @@ class Retriever:
         self.languages = Coded.of(r["language"] for r in self.rows)
         self.kinds = Coded.of(r["kind"] for r in self.rows)
         self.paths = Coded.of(r["path"] for r in self.rows)
-        self.roles = _roles(manifest, self.rows)
-        # Each level's key per row, worked out once per file (a large index has several units per file).
-        numbers: list[dict[str, int]] = [{} for _ in range(LEVELS)]
-        per_file = numpy.array([[numbers[n].setdefault(key, len(numbers[n]))
-                                 for n, (_, key) in enumerate(self.roles.of(path).levels())]
-                                for path in self.paths.values()], dtype=numpy.int32).reshape(-1, LEVELS)
-        self.role_levels = [Coded(per_file[:, n][self.paths.codes], numbers[n]) for n in range(LEVELS)]
+        self.roles, self.role_levels = _roles(folder, manifest, self.paths)
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
-        # Rows' unit-length embeddings, fetched from Chroma on first use into one matrix (its pages are only
-        # touched for the rows fetched), so a role's rows are one fancy index away rather than a stack of arrays.
-        self._vectors_of_rows = numpy.zeros((0, 0), dtype=numpy.float32)
-        self._fetched = numpy.zeros(len(self.rows), dtype=bool)
-        self._fetching = threading.Lock()
+        self.vectors = _vectors(folder, len(self.rows))
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
@@ -237,12 +229,12 @@ class Retriever:
 
     def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
-        (a role, a folder: fetched once and kept), else Chroma's HNSW with enough candidates to filter."""
+        (a role, a folder), else Chroma's HNSW with enough candidates to filter."""
         allowed = int(mask.sum())
         if allowed <= FILTER_SHARE * len(self.rows):
             indices = numpy.flatnonzero(mask)
             query = numpy.asarray(vector, dtype=numpy.float32)
-            similarities = self._vectors(indices) @ (query / (numpy.linalg.norm(query) or 1.0))
+            similarities = self.vectors[indices] @ (query / (numpy.linalg.norm(query) or 1.0))
             best = numpy.argsort(-similarities)[:CANDIDATES]
             return [(int(indices[i]), float(similarities[i])) for i in best]
         wanted = min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
@@ -250,24 +242,6 @@ class Retriever:
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
-
-    def _vectors(self, indices: numpy.ndarray) -> numpy.ndarray:
-        """Unit-length embeddings of the rows `indices`, read from Chroma on first use."""
-        if not self._fetched[indices].all():
-            with self._fetching:  # one fetch at a time: the first one sizes the matrix
-                self._fetch(indices[~self._fetched[indices]])
-        return self._vectors_of_rows[indices]
-
-    def _fetch(self, missing: numpy.ndarray) -> None:
-        if len(missing):
-            stored = self.collection.get(ids=[self.rows[i]["key"] for i in missing.tolist()], include=["embeddings"])
-            found = numpy.asarray(stored["embeddings"], dtype=numpy.float32).reshape(len(stored["ids"]), -1)
-            if self._vectors_of_rows.shape[1] != found.shape[1]:  # the first fetch: now the width is known
-                self._vectors_of_rows = numpy.zeros((len(self.rows), found.shape[1]), dtype=numpy.float32)
-            rows = [self.position[key] for key in stored["ids"]]
-            norms = numpy.linalg.norm(found, axis=1, keepdims=True)
-            self._vectors_of_rows[rows] = found / numpy.where(norms == 0, 1.0, norms)
-            self._fetched[rows] = True  # after the values: another request's thread may read them at once
 
     def _mask(self, focus: Focus, language: str, kind: str, path: str) -> numpy.ndarray:
         """The units a search may return: of `language`, `kind` and `path` (a glob) when given, never of the
@@ -322,20 +296,47 @@ def _lexical(folder: Path) -> Lexical:
         raise damaged(folder, f"its BM25 files cannot be read: {type(exc).__name__}") from None
 
 
-def _roles(manifest: dict[str, Any], rows: Sequence[dict[str, Any]]) -> Roles:
-    """The roles of the indexed files, each file's kind judged by the test-discovery profile of the harvest
-    the index was built from (the runners' defaults for an index that predates it): as the index recorded
-    it, else (an index from before it did, a path outside the index) judged now."""
+def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles, list[Coded]]:
+    """The roles `idiom index` learned of the indexed files (index.py ROLES), and each row's key at every level
+    of its role. A file's kind is judged by the test-discovery profile of the harvest the index was built from
+    (the runners' defaults for an index that predates it), as the index judged the indexed files'."""
+    try:
+        learned = orjson.loads((folder / ROLES).read_bytes())
+    except FileNotFoundError:
+        raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {ROLES}); run "
+                              "`idiom index` to bring it up to date") from None
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise damaged(folder, f"its {ROLES} cannot be read: {type(exc).__name__}") from None
     profile = recorded_profile(manifest.get("tests"))
-    # kind_of's own cache is smaller than a large repository's files
-    kinds: dict[str, str] = {r["path"]: r["file_kind"] for r in rows if isinstance(r.get("file_kind"), str)}
 
     def kind(path: str) -> str:
-        if path not in kinds:
-            kinds[path] = kind_of(path, profile)
-        return kinds[path]
+        return kind_of(path, profile)
 
-    return Roles((r["path"] for r in rows), kind)
+    try:
+        roles = Roles.from_json(learned, kind)
+        files, keys = learned["files"], learned["levels"]
+        per_file = numpy.array([files[path] for path in paths.values()], dtype=numpy.int32)
+        if per_file.shape != (len(paths.numbers), LEVELS) or len(keys) != LEVELS:
+            raise ValueError("not one key per level")
+        levels = [Coded(per_file[:, n][paths.codes], {str(key): number for number, key in enumerate(keys[n])})
+                  for n in range(LEVELS)]
+    except (KeyError, TypeError, ValueError) as exc:  # a path it does not list, a level that is not a list
+        raise damaged(folder, f"its {ROLES} does not describe its units ({type(exc).__name__})") from None
+    return roles, levels
+
+
+def _vectors(folder: Path, rows: int) -> numpy.ndarray:
+    """The units' embeddings (index.py VECTORS), mapped rather than read: a request reads only its rows."""
+    try:
+        vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
+    except FileNotFoundError:
+        raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {VECTORS}); "
+                              "run `idiom index` to bring it up to date") from None
+    except (OSError, ValueError) as exc:
+        raise damaged(folder, f"its {VECTORS} cannot be read: {type(exc).__name__}") from None
+    if vectors.ndim != 2 or vectors.shape[0] != rows or vectors.dtype != numpy.float32:
+        raise damaged(folder, f"its {VECTORS} holds {vectors.shape} {vectors.dtype} for {rows} units")
+    return vectors
 
 
 def _graph(folder: Path) -> CodeGraph | None:

@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # Where a name's words meet: `_` or `-`, a lower-case letter or digit before a capital, an acronym's end.
 WORD_BOUNDARY = re.compile(r"[_-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -79,12 +80,21 @@ LEVELS = len(REASONS)
 
 
 class Roles:
-    """Roles of the paths of one repository, learned from all of them; `kind_of` is the harvest's file kind."""
+    """Roles of the paths of one repository, from what was learned of all of them (`learned`); `kind_of` is the
+    harvest's file kind. `idiom index` learns them once and keeps them (`to_json`) with the per-file table
+    (`level_table`), so that a reader opening a large index does not work them out again."""
 
-    def __init__(self, paths: Iterable[str], kind_of: Callable[[str], str]) -> None:
+    def __init__(self, affixes: dict[tuple[str, str], tuple[int, int]], folders_per_name: dict[str, int],
+                 kind_of: Callable[[str], str]) -> None:
+        self.affixes = affixes  # (kind, affix) -> (folders, files) carrying it, for the affixes that mark a role
+        self.folders_per_name = folders_per_name  # basename -> folders holding a file of that name
         self.kind_of = kind_of
+        self._cache: dict[str, Role] = {}
+
+    @classmethod
+    def learned(cls, paths: Iterable[str], kind_of: Callable[[str], str]) -> Roles:
+        """The roles of a repository whose files are `paths`."""
         unique = sorted(set(paths))
-        self.folders_per_name = Counter(posixpath.basename(p) for p in unique)
         folders: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
         files: Counter[tuple[str, str]] = Counter()
         for path in unique:
@@ -92,9 +102,33 @@ class Roles:
             for affix in _affix_patterns(posixpath.basename(path)):
                 folders[kind, affix].add(posixpath.dirname(path))
                 files[kind, affix] += 1
-        self.affixes = {key: (len(where), files[key]) for key, where in folders.items()
-                        if len(where) >= AFFIX_FOLDERS and files[key] >= AFFIX_FILES}
-        self._cache: dict[str, Role] = {}
+        affixes = {key: (len(where), files[key]) for key, where in folders.items()
+                   if len(where) >= AFFIX_FOLDERS and files[key] >= AFFIX_FILES}
+        return cls(affixes, Counter(posixpath.basename(p) for p in unique), kind_of)
+
+    def to_json(self) -> dict[str, Any]:
+        """What was learned, as JSON (`from_json` reads it back)."""
+        return {"affixes": [[kind, affix, *counts] for (kind, affix), counts in sorted(self.affixes.items())],
+                "names": dict(self.folders_per_name)}
+
+    @classmethod
+    def from_json(cls, learned: dict[str, Any], kind_of: Callable[[str], str]) -> Roles:
+        """Roles from `to_json`'s form; ValueError when it is not that."""
+        try:
+            affixes = {(str(kind), str(affix)): (int(folders), int(files))
+                       for kind, affix, folders, files in learned["affixes"]}
+            names = {str(name): int(count) for name, count in learned["names"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not learned roles ({type(exc).__name__})") from None
+        return cls(affixes, names, kind_of)
+
+    def level_table(self, paths: Iterable[str]) -> dict[str, Any]:
+        """Each of `paths`' level keys (Role.levels) as numbers: "levels" lists each level's keys, a key's
+        number its position; "files" maps each path to its key's number at every level."""
+        numbers: list[dict[str, int]] = [{} for _ in range(LEVELS)]
+        files = {path: [numbers[n].setdefault(key, len(numbers[n])) for n, (_, key) in enumerate(self.of(path).levels())]
+                 for path in dict.fromkeys(paths)}
+        return {"levels": [list(keys) for keys in numbers], "files": files}
 
     def of(self, path: str) -> Role:
         """The role of `path` (a repository-relative POSIX path), indexed or not."""
@@ -110,7 +144,7 @@ class Roles:
         learned = [a for a in _affix_patterns(name) if (kind, a) in self.affixes]
         if learned:  # the affix found in the most folders, then files
             pattern = max(learned, key=lambda a: self.affixes[kind, a])
-        elif self.folders_per_name[name] >= 2 and not rest.count("."):  # index.ts, spec.tsx, models.py
+        elif self.folders_per_name.get(name, 0) >= 2 and not rest.count("."):  # index.ts, spec.tsx, models.py
             pattern = name
         else:  # the file type keeps a compound suffix: Button.spec.tsx, user.service.ts, Modal.styles.ts
             pattern = file_type
