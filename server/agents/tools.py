@@ -17,6 +17,7 @@ A bad argument, or an artifact not built yet, is an `IdiomError` whose one line 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from harvest.classify import language_of
@@ -105,7 +106,7 @@ def _count(k: int) -> int:
     return k
 
 
-def _hit(hit: Hit, texts: dict[str, str]) -> dict[str, Any]:
+def _hit(hit: Hit, texts: Mapping[str, str]) -> dict[str, Any]:
     return {"path": hit.path, "line": hit.start_line, "end_line": hit.end_line, "kind": hit.kind, "name": hit.name,
             "source": hit.source, "why": hit.why, "code": hit.text or texts.get(hit.unit, "")}
 

@@ -20,7 +20,8 @@ from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
 from router.strategies.rag import index as index_module
-from router.strategies.rag.index import ROLES, VECTORS, build_index
+from router.strategies.rag.context import open_index
+from router.strategies.rag.index import ROLES, TEXTS, VECTORS, build_index
 from router.strategies.rag.retrieve import Coded, Hit, Retriever
 from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import HNSW_HEADER
@@ -287,11 +288,11 @@ def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_pa
     assert units_file_of(folder, read_manifest(folder)) == units.resolve()
 
 
-def test_the_index_keeps_the_roles_and_vectors_a_reader_would_work_out(acme_dataset: Path, tmp_path: Path) -> None:
-    """`idiom index` learns the files' roles and keeps the units' vectors beside the index: a reader takes each
-    row's role levels as learning them anew gives, and each row's vector as Chroma holds it. An index built before
-    it kept them says to run `idiom index`, which brings it up to date; one whose files do not fit says it is
-    damaged."""
+def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Path, tmp_path: Path) -> None:
+    """`idiom index` learns the files' roles and keeps the units' vectors and texts beside the index: a reader
+    takes each row's role levels as learning them anew gives, each row's vector as Chroma holds it, and each
+    unit's text as the dataset has it, without the dataset. An index built before it kept them says to run
+    `idiom index`, which brings it up to date; one whose files do not fit says it is damaged."""
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, HASH)
     retriever = Retriever(folder, HASH)
@@ -303,18 +304,27 @@ def test_the_index_keeps_the_roles_and_vectors_a_reader_would_work_out(acme_data
     by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
     for row, vector in zip(retriever.rows, retriever.vectors, strict=True):
         assert numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
-    for name in (ROLES, VECTORS):
+    units = [json.loads(line) for line in acme_dataset.read_text().splitlines()]
+    texts = {u["id"]: u["text"] for u in units if not u["deprecated"]}
+    acme_dataset.rename(tmp_path / "elsewhere.jsonl")
+    opened = open_index(folder, HASH)
+    assert dict(opened.texts) == texts and any(not t.isascii() for t in texts.values())
+    (tmp_path / "elsewhere.jsonl").rename(acme_dataset)
+    for name in (ROLES, VECTORS, TEXTS):
         kept = (folder / name).read_bytes()
         (folder / name).unlink()
         with pytest.raises(IndexStoreError, match=f"built by an older Idiomatic \\(it has no {name}\\); run `idiom index`"):
             Retriever(folder, HASH)
         build_index(acme_dataset, folder, HASH)
-        assert (folder / name).read_bytes() == kept if name == ROLES else (folder / name).is_file()
+        assert (folder / name).read_bytes() == kept if name != VECTORS else (folder / name).is_file()
     for name, damage in ((ROLES, b'{"affixes": [], "names": {}, "levels": [], "files": {}}'), (VECTORS, b"not numpy")):
         (folder / name).write_bytes(damage)
         with pytest.raises(IndexStoreError, match=f"is damaged \\(its {name} "):
             Retriever(folder, HASH)
         build_index(acme_dataset, folder, HASH)
+    (folder / TEXTS).write_bytes(b"short")
+    with pytest.raises(IndexStoreError, match=f"is damaged \\(units.jsonl places unit .* outside {TEXTS}\\)"):
+        dict(open_index(folder, HASH).texts)
 
 
 def test_no_index_file_keeps_memory_hnswlib_never_initialised(acme_dataset: Path, tmp_path: Path) -> None:

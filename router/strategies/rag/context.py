@@ -8,19 +8,15 @@ The `rag` and `finetuned_rag` strategies build their prompts here, and so does R
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
 from harvest.dataset.validate import estimate_tokens
-from harvest.errors import InputError
-from harvest.store import units_file_of
 from router.config import IndexConfig
-from router.errors import IndexStoreError
 from router.fim.layout import Snippet
 from router.strategies.rag.focus import Focus
+from router.strategies.rag.index import UnitTexts
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
@@ -32,37 +28,17 @@ block_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
 
 @dataclass
 class OpenIndex:
-    """An index ready to answer: its retriever and the texts of the units it was built from."""
+    """An index ready to answer: its retriever and the texts of its units."""
 
     retriever: Retriever
-    texts: dict[str, str]
+    texts: Mapping[str, str]
 
 
 def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
-    """The index at `index_folder` with its units' texts; an error when the units file it was built from is gone."""
+    """The index at `index_folder`, with its units' texts."""
     retriever = Retriever(index_folder, index_config)
-    units_file = units_file_of(index_folder, retriever.manifest)
-    if not units_file.is_file():
-        raise IndexStoreError(f"the index at {index_folder} was built from {units_file}, which is gone; "
-                              "run `idiom index` again")
     retriever.query_vector("warm up")  # the embedding model loads now, not on the first request
-    return OpenIndex(retriever, unit_texts(units_file))
-
-
-def unit_texts(units_file: Path) -> dict[str, str]:
-    """Each unit's text by id: two fields of every record, read without building the records (a large
-    repository's units take seconds to decode as dataclasses, and the index keeps everything else)."""
-    texts = {}
-    with units_file.open("rb") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                try:
-                    record = orjson.loads(line)
-                    texts[record["id"]] = record["text"]
-                except (orjson.JSONDecodeError, TypeError, KeyError):
-                    raise InputError(f"{units_file}:{number}: not a valid Unit record; re-run `idiom harvest`") \
-                        from None
-    return texts
+    return OpenIndex(retriever, UnitTexts(index_folder, retriever.rows))
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:
@@ -75,13 +51,13 @@ def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Colle
     return [h for h in pack(deps, alikes, budget_tokens, lambda h: block_tokens(blocks[id(h)])) if blocks[id(h)]]
 
 
-def with_context(hits: list[Hit], texts: dict[str, str], task: str) -> str:
+def with_context(hits: list[Hit], texts: Mapping[str, str], task: str) -> str:
     """The user turn: the retrieved snippets under their heading (none: no heading), then the task."""
     context = f"{HEADING}\n\n" + "\n\n".join(block(h, texts) for h in hits) if hits else ""
     return f"{context}\n\n{task}".strip()
 
 
-def snippets(hits: list[Hit], texts: dict[str, str]) -> list[Snippet]:
+def snippets(hits: list[Hit], texts: Mapping[str, str]) -> list[Snippet]:
     """The hits as an infill prompt's context: each under its path and first line."""
     return [Snippet(f"{h.path}:{h.start_line}", h.text or texts.get(h.unit, "")) for h in hits]
 
@@ -91,7 +67,7 @@ def sources_of(hits: list[Hit]) -> tuple[str, ...]:
     return tuple(f"{h.path}:{h.start_line} {h.name} ({'; '.join(h.why)})" for h in hits)
 
 
-def block(hit: Hit, texts: dict[str, str]) -> str:
+def block(hit: Hit, texts: Mapping[str, str]) -> str:
     """A snippet with its header: where it is and why it is here; "" when its text is not in the dataset."""
     text = hit.text or texts.get(hit.unit, "")
     reason = "used by this code" if hit.source == "deps" else "same role in this repository"

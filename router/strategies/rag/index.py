@@ -18,12 +18,13 @@ last, is what a reader checks it against (retrieve.py).
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import shutil
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,10 +59,12 @@ from router.strategies.rag.store import (
 
 ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
 VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
+TEXTS = "texts.bin"  # the units' texts, UTF-8 end to end; a row's `text_bytes` is where its text is
+KEPT = (ROLES, VECTORS, TEXTS)  # what a reader takes as the index kept it, rather than working it out
 IDS_PER_CALL = 5_000  # ids asked of Chroma in one call: well under the 32,766 variables SQLite takes in a statement
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
 MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
-ROW_FIELDS = frozenset(("key", "unit", "path", "name", "kind", "language", "start_line", "end_line"))
+ROW_FIELDS = frozenset(("key", "unit", "path", "name", "kind", "language", "start_line", "end_line", "text_bytes"))
 
 
 @dataclass
@@ -137,9 +140,12 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             graph = _copy_graph(units_file.parent / "graph", stage / "graph")
             tests = _recorded_tests(units_file)
             kinds = _file_kinds(dict.fromkeys(u.path for u in units), tests)
+            texts = [u.text.encode() for u in units]
+            ends = numpy.cumsum([len(text) for text in texts]).tolist()
+            (stage / TEXTS).write_bytes(b"".join(texts))
             atomic_write_text(stage / "units.jsonl", "".join(
-                orjson.dumps({"key": k, **metadata_of(u)}).decode() + "\n"
-                for k, u in zip(keys, units, strict=True)))
+                orjson.dumps({"key": k, **metadata_of(u), "text_bytes": [end - len(text), end]}).decode() + "\n"
+                for k, u, text, end in zip(keys, units, texts, ends, strict=True)))
             roles = Roles.learned(kinds, kinds.__getitem__)
             (stage / ROLES).write_bytes(orjson.dumps({**roles.to_json(), **roles.level_table(kinds)}))
             atomic_write_json(stage / MANIFEST, {
@@ -275,6 +281,10 @@ def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
     path = folder / "units.jsonl"
     if not path.is_file():
         raise IndexStoreError(f"no index at {folder}; run `idiom index` first")
+    for name in KEPT:
+        if not (folder / name).is_file():
+            raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {name}); run "
+                                  "`idiom index` to bring it up to date")
     rows = []
     for number, line in enumerate(path.read_bytes().splitlines(), 1):
         if not line.strip():
@@ -287,3 +297,28 @@ def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
             raise damaged(folder, f"units.jsonl line {number} is not an indexed unit")
         rows.append(row)
     return rows
+
+
+class UnitTexts(Mapping[str, str]):
+    """The indexed units' texts by unit id, each read from the index's TEXTS when asked: a request needs a few,
+    where decoding all of them from the dataset when the index opened took a quarter of a second for 100k units."""
+
+    def __init__(self, folder: Path, rows: Sequence[dict[str, Any]]) -> None:
+        self.folder = folder
+        self.spans = {row["unit"]: row["text_bytes"] for row in rows}
+        with (folder / TEXTS).open("rb") as file:  # mapped: the pages of texts never asked for are never read
+            self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(file.fileno()).st_size \
+                else b""
+
+    def __getitem__(self, unit: str) -> str:
+        span = self.spans[unit]
+        if not (isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span)
+                and 0 <= span[0] <= span[1] <= len(self.data)):
+            raise damaged(self.folder, f"units.jsonl places unit {unit}'s text at {span!r}, outside {TEXTS}")
+        return self.data[span[0]:span[1]].decode("utf-8", errors="replace")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)

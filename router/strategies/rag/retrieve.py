@@ -302,9 +302,6 @@ def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles,
     (the runners' defaults for an index that predates it), as the index judged the indexed files'."""
     try:
         learned = orjson.loads((folder / ROLES).read_bytes())
-    except FileNotFoundError:
-        raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {ROLES}); run "
-                              "`idiom index` to bring it up to date") from None
     except (OSError, orjson.JSONDecodeError) as exc:
         raise damaged(folder, f"its {ROLES} cannot be read: {type(exc).__name__}") from None
     profile = recorded_profile(manifest.get("tests"))
@@ -329,9 +326,6 @@ def _vectors(folder: Path, rows: int) -> numpy.ndarray:
     """The units' embeddings (index.py VECTORS), mapped rather than read: a request reads only its rows."""
     try:
         vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
-    except FileNotFoundError:
-        raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {VECTORS}); "
-                              "run `idiom index` to bring it up to date") from None
     except (OSError, ValueError) as exc:
         raise damaged(folder, f"its {VECTORS} cannot be read: {type(exc).__name__}") from None
     if vectors.ndim != 2 or vectors.shape[0] != rows or vectors.dtype != numpy.float32:
