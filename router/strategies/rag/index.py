@@ -59,7 +59,7 @@ from router.strategies.rag.store import (
 
 ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
 VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
-TEXTS = "texts.bin"  # the units' texts, UTF-8 end to end; a row's `text_bytes` is where its text is
+TEXTS = "texts.bin"  # the units' texts in UTF-8, end to end in row order; a row's `text_bytes` is its text's length
 KEPT = (ROLES, VECTORS, TEXTS)  # what a reader takes as the index kept it, rather than working it out
 IDS_PER_CALL = 5_000  # ids asked of Chroma in one call: well under the 32,766 variables SQLite takes in a statement
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
@@ -141,11 +141,10 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             tests = _recorded_tests(units_file)
             kinds = _file_kinds(dict.fromkeys(u.path for u in units), tests)
             texts = [u.text.encode() for u in units]
-            ends = numpy.cumsum([len(text) for text in texts]).tolist()
             (stage / TEXTS).write_bytes(b"".join(texts))
             atomic_write_text(stage / "units.jsonl", "".join(
-                orjson.dumps({"key": k, **metadata_of(u), "text_bytes": [end - len(text), end]}).decode() + "\n"
-                for k, u, text, end in zip(keys, units, texts, ends, strict=True)))
+                orjson.dumps({"key": k, **metadata_of(u), "text_bytes": len(text)}).decode() + "\n"
+                for k, u, text in zip(keys, units, texts, strict=True)))
             roles = Roles.learned(kinds, kinds.__getitem__)
             (stage / ROLES).write_bytes(orjson.dumps({**roles.to_json(), **roles.level_table(kinds)}))
             atomic_write_json(stage / MANIFEST, {
@@ -304,18 +303,22 @@ class UnitTexts(Mapping[str, str]):
     where decoding all of them from the dataset when the index opened took a quarter of a second for 100k units."""
 
     def __init__(self, folder: Path, rows: Sequence[dict[str, Any]]) -> None:
-        self.folder = folder
-        self.spans = {row["unit"]: row["text_bytes"] for row in rows}
+        try:
+            lengths = numpy.fromiter((row["text_bytes"] for row in rows), dtype=numpy.int64, count=len(rows))
+        except (TypeError, ValueError, OverflowError):
+            raise damaged(folder, "a row of units.jsonl gives its text's length as something else") from None
+        ends = numpy.cumsum(lengths).tolist()
         with (folder / TEXTS).open("rb") as file:  # mapped: the pages of texts never asked for are never read
-            self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(file.fileno()).st_size \
-                else b""
+            size = os.fstat(file.fileno()).st_size
+            self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        if (ends[-1] if ends else 0) != size or (len(lengths) and lengths.min() < 0):
+            raise damaged(folder, f"its {TEXTS} does not hold the texts its units.jsonl lists")
+        self.spans = {row["unit"]: (end - length, end) for row, end, length in zip(rows, ends, lengths.tolist(),
+                                                                                    strict=True)}
 
     def __getitem__(self, unit: str) -> str:
-        span = self.spans[unit]
-        if not (isinstance(span, list) and len(span) == 2 and all(type(n) is int for n in span)
-                and 0 <= span[0] <= span[1] <= len(self.data)):
-            raise damaged(self.folder, f"units.jsonl places unit {unit}'s text at {span!r}, outside {TEXTS}")
-        return self.data[span[0]:span[1]].decode("utf-8", errors="replace")
+        start, end = self.spans[unit]
+        return self.data[start:end].decode("utf-8", errors="replace")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.spans)
