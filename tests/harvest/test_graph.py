@@ -11,6 +11,7 @@ import pytest
 
 from harvest.config import HarvestConfig
 from harvest.dataset.build import build_dataset
+from harvest.errors import InputError
 from harvest.graph import MODULE, CodeGraph, Resolution, on_demand_graph
 from harvest.graph.workspace import parse_jsonc
 from harvest.mining.pipeline import mine
@@ -169,6 +170,29 @@ def test_the_on_demand_graph_parses_only_what_it_is_asked_about() -> None:
     assert sorted(graph.files) == ["src/a.ts", "src/b.ts", "src/c.ts"]
     assert graph.find("src/a.ts", "b").path == "src/b.ts"
     assert sorted(graph.files.parsed) == ["src/a.ts", "src/b.ts"]
+
+
+def test_a_saved_graph_finds_every_path_and_names_a_line_that_is_not_a_file(tmp_path: Path) -> None:
+    """A saved graph's paths are read from the start of each line without decoding the rest; a path with quotes,
+    commas and backslashes (`",` included) reads as decoding the line would, and a line that is not a file's facts
+    is one error naming it, when the graph loads or when its file is asked for."""
+    texts = {"src/a.ts": "import { b } from './b';\nexport const a = b;\n", "src/b.ts": "export const b = 1;\n",
+             'src/we",ird\\\\".ts': "export const w = 1;\n", "src/ü\\.ts": "export const u = 2;\n"}
+    graph = on_demand_graph(texts)
+    full = CodeGraph(dict(graph.files.items()), graph.aliases, graph.packages, graph.go_modules,
+                     graph.resolver.declared)
+    full.save(tmp_path / "graph")
+    loaded = CodeGraph.load(tmp_path / "graph")
+    assert loaded is not None and dict(loaded.files) == dict(full.files) and len(loaded.files) == len(texts)
+    files = tmp_path / "graph" / "files.jsonl"
+    lines = files.read_bytes().splitlines()
+    files.write_bytes(b"\n".join([*lines, b'{"path": 7}']))
+    with pytest.raises(InputError, match=f"files.jsonl:{len(lines) + 1}: not a valid FileFacts record"):
+        CodeGraph.load(tmp_path / "graph")
+    files.write_bytes(b"\n".join([*lines, b'{"path":"src/c.ts","language": not json']))
+    broken = CodeGraph.load(tmp_path / "graph")
+    with pytest.raises(InputError, match="the record of src/c.ts is not a valid FileFacts record"):
+        broken.files["src/c.ts"]
 
 
 def bound(graph: CodeGraph, path: str) -> dict[str, str]:
