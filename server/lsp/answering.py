@@ -89,11 +89,11 @@ def preload(ls: IdiomServer) -> None:
         editor_conventions(ls)
         if team_of(ls) is not None:  # the team server answers: nothing of the router's to load here
             return
+        config = router_config(ls)
+        ls.in_background(import_sdk, config.provider)
         strategies = ls.strategies()
         names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)
-        config = router_config(ls)
         not_ready = strategies.preload(config, index_config(ls), names)
-        import_sdk(config.provider)
     except Exception as exc:  # noqa: BLE001 - the first request reports it again, with its context
         not_ready = {"Idiomatic": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
     for name, reason in not_ready.items():
