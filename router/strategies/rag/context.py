@@ -68,7 +68,7 @@ def sources_of(hits: list[Hit]) -> tuple[str, ...]:
 
 
 def block(hit: Hit, texts: Mapping[str, str]) -> str:
-    """A snippet with its header: where it is and why it is here; "" when its text is not in the dataset."""
+    """A snippet with its header: where it is and why it is here; "" when the index has no text for it."""
     text = hit.text or texts.get(hit.unit, "")
     reason = "used by this code" if hit.source == "deps" else "same role in this repository"
     return f"### {hit.path}:{hit.start_line} ({hit.kind} {hit.name}, {reason})\n{text}" if text else ""

@@ -1,6 +1,10 @@
 """`idiom index`: embed the dataset's units into Chroma and build BM25 beside them, incrementally; keep
 the dataset's code graph (built by harvest, reparsed only for changed files) alongside.
 
+Beside the vectors and BM25, the index keeps what every reader would otherwise work out again when it opens
+the index: the files' roles as learned from all of them (roles.py), the units' vectors as one matrix in row
+order, and the units' texts, so an index serves without the dataset it was built from.
+
 Units are keyed by a hash of their path, kind, name and text: a unit that only moved keeps its
 embedding (its line numbers are updated), a changed unit is re-embedded, a vanished one deleted.
 Identical units of one file (an `__init__` repeated in two classes) are told apart by their order. The
@@ -18,6 +22,7 @@ last, is what a reader checks it against (retrieve.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import mmap
 import os
 import shutil
@@ -217,11 +222,12 @@ def _stored_metadata(collection: Collection) -> dict[str, Any]:
     """Every stored id's metadata, a page at a time: Chroma asks SQLite for all of them with one variable each,
     and SQLite takes at most 32,766 (an index of more units could not be updated)."""
     present: dict[str, Any] = {}
-    while True:
-        stored = collection.get(include=["metadatas"], limit=IDS_PER_CALL, offset=len(present))
+    for offset in itertools.count(0, IDS_PER_CALL):
+        stored = collection.get(include=["metadatas"], limit=IDS_PER_CALL, offset=offset)
         present.update(zip(stored["ids"], stored["metadatas"], strict=True))
         if len(stored["ids"]) < IDS_PER_CALL:
-            return present
+            break
+    return present
 
 
 def _unit_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:

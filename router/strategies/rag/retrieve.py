@@ -304,13 +304,8 @@ def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles,
         learned = orjson.loads((folder / ROLES).read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
         raise damaged(folder, f"its {ROLES} cannot be read: {type(exc).__name__}") from None
-    profile = recorded_profile(manifest.get("tests"))
-
-    def kind(path: str) -> str:
-        return kind_of(path, profile)
-
     try:
-        roles = Roles.from_json(learned, kind)
+        roles = Roles.from_json(learned, functools.partial(kind_of, profile=recorded_profile(manifest.get("tests"))))
         files, keys = learned["files"], learned["levels"]
         per_file = numpy.array([files[path] for path in paths.values()], dtype=numpy.int32)
         if per_file.shape != (len(paths.numbers), LEVELS) or len(keys) != LEVELS:
