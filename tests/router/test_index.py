@@ -128,8 +128,14 @@ def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -
     second = rebuild()
     # g3 changed (re-embedded); f3 only moved (kept); m5's two units are gone.
     assert (second.units, second.embedded, second.deleted, second.kept) == (10, 1, 3, 9)
-    hits = Retriever(home / "index", HASH).search("f3", k=1)
+    retriever = Retriever(home / "index", HASH)
+    hits = retriever.search("f3", k=1)
     assert hits[0].name == "f3" and hits[0].start_line == 4  # line numbers follow the move
+    # Kept units keep their rows of the index's vectors, the new one's is read from Chroma: all as Chroma has them.
+    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings"])
+    by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
+    assert all(numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
+               for row, vector in zip(retriever.rows, retriever.vectors, strict=True))
 
 
 IDENTICAL_UNITS = {

@@ -62,6 +62,8 @@ from router.strategies.rag.store import (
     zero_unused_slots,
 )
 
+KeptVectors = tuple[dict[str, int], "numpy.ndarray | None"]  # the current index's row of each key, and its vectors
+
 ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
 VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
 TEXTS = "texts.bin"  # the units' texts in UTF-8, end to end in row order; a row's `text_bytes` is its text's length
@@ -137,7 +139,8 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
                 copy_local(folder / "chroma", stage / "chroma")  # unchanged units keep their embeddings
             keys = keys_of(units)
             with chroma_errors(folder):
-                stats = _sync_store(config, stage, rebuild, dict(zip(keys, units, strict=True)), model, progress)
+                stats = _sync_store(config, stage, rebuild, dict(zip(keys, units, strict=True)), model, progress,
+                                    _kept_vectors(folder) if previous else ({}, None))
             # An index whose encoder is not int8 (built before quantization, or one that disagreed) exports again.
             reuse = previous.get("query_encoder") == QUANTIZED
             encoder = export_query_encoder(model, stage, folder if reuse else None)
@@ -179,7 +182,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,
-                progress: Callable[[int], None]) -> IndexStats:
+                progress: Callable[[int], None], kept: KeptVectors) -> IndexStats:
     """Sync the collection (the staged embedded store, or the server's) with `wanted`."""
     store = client(config, stage)
     try:
@@ -188,7 +191,7 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
         collection = store.get_or_create_collection(config.collection, embedding_function=embedding_function(model),
                                                     metadata={"hnsw:space": "cosine"})
         stats = _sync(collection, wanted, config.batch_size, progress)
-        numpy.save(stage / VECTORS, _unit_vectors(collection, list(wanted)))
+        numpy.save(stage / VECTORS, _unit_vectors(collection, list(wanted), kept))
     finally:
         store.close()  # the embedded store's files are whole on disk once it is closed
     if not config.url:
@@ -230,10 +233,39 @@ def _stored_metadata(collection: Collection) -> dict[str, Any]:
     return present
 
 
-def _unit_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:
-    """The stored embeddings of `keys`, in that order and of unit length: kept beside the index, so that a reader
+def _kept_vectors(folder: Path) -> KeptVectors:
+    """The current index's vectors by key (its VECTORS, mapped), for the next build to keep rather than read
+    back from Chroma; none when it has no readable ones (an index from before it kept them)."""
+    try:
+        keys = [row["key"] for row in unit_rows(folder)]
+        vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
+    except (IndexStoreError, OSError, ValueError):
+        return {}, None
+    if vectors.ndim != 2 or vectors.shape[0] != len(keys) or vectors.dtype != numpy.float32:
+        return {}, None
+    return {key: row for row, key in enumerate(keys)}, vectors
+
+
+def _unit_vectors(collection: Collection, keys: list[str], kept: KeptVectors) -> numpy.ndarray:
+    """The embeddings of `keys`, in that order and of unit length: kept beside the index, so that a reader
     ranks a role's units over a matrix it maps rather than fetching their vectors from Chroma (a third of a
-    second for a role of a thousand units, on the first request that needs them)."""
+    second for a role of a thousand units, on the first request that needs them). A unit the current index
+    already has keeps its row (a key is the unit's content, and the model cannot change without a rebuild);
+    the others are read back from Chroma."""
+    rows_of, previous = kept
+    if previous is None:
+        return _stored_vectors(collection, keys)
+    vectors = numpy.empty((len(keys), previous.shape[1]), dtype=numpy.float32)
+    new = [row for row, key in enumerate(keys) if key not in rows_of]
+    if new:
+        vectors[new] = _stored_vectors(collection, [keys[row] for row in new])
+    old = [row for row, key in enumerate(keys) if key in rows_of]
+    vectors[old] = previous[[rows_of[keys[row]] for row in old]]
+    return vectors
+
+
+def _stored_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:
+    """Chroma's embeddings of `keys`, in that order, of unit length."""
     ids: list[str] = []
     chunks = []
     for start in range(0, len(keys), IDS_PER_CALL):  # Chroma returns them in an order of its own
