@@ -3,6 +3,7 @@ yield `use`, `debounce` and the whole name, so a query in words finds code named
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,11 +20,17 @@ def tokens(text: str) -> list[str]:
     """Lower-cased identifiers and their camelCase/snake_case parts."""
     out: list[str] = []
     for word in WORD.findall(text):
-        parts = [p.lower() for p in PART.findall(word)]
-        out.append(word.lower())
-        if len(parts) > 1:
-            out.extend(parts)
+        out.extend(_word_tokens(word))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """A word's tokens: itself, then its parts when it has several. Split once per distinct word: code repeats
+    its names (a 100k-unit index's 1.8M words are 83k distinct ones), and splitting took a third of building
+    BM25's tokens."""
+    parts = [part.lower() for part in PART.findall(word)]
+    return (word.lower(), *parts) if len(parts) > 1 else (word.lower(),)
 
 
 class Lexical:
