@@ -21,7 +21,7 @@ from router.errors import IndexStoreError
 from router.strategies.rag.focus import Focus
 from router.strategies.rag import index as index_module
 from router.strategies.rag.context import open_index
-from router.strategies.rag.index import ROLES, TEXTS, VECTORS, build_index
+from router.strategies.rag.index import METADATA_FIELDS, ROLES, TEXTS, VECTORS, build_index
 from router.strategies.rag.retrieve import Coded, Hit, Retriever
 from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import HNSW_HEADER
@@ -132,10 +132,13 @@ def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -
     hits = retriever.search("f3", k=1)
     assert hits[0].name == "f3" and hits[0].start_line == 4  # line numbers follow the move
     # Kept units keep their rows of the index's vectors, the new one's is read from Chroma: all as Chroma has them.
-    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings"])
+    # What the store held was taken from the index's rows, not read back: Chroma's metadata follows the rows.
+    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings", "metadatas"])
     by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
     assert all(numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
                for row, vector in zip(retriever.rows, retriever.vectors, strict=True))
+    metadata = dict(zip(stored["ids"], stored["metadatas"], strict=True))
+    assert all(metadata[row["key"]] == {name: row[name] for name in METADATA_FIELDS} for row in retriever.rows)
 
 
 IDENTICAL_UNITS = {
@@ -175,9 +178,11 @@ public class Shapes {
 def test_an_index_larger_than_one_call_to_chroma_is_updated_in_pages(acme_dataset: Path, tmp_path: Path,
                                                                      monkeypatch) -> None:
     """Chroma asks SQLite for every id it returns with a variable each, and SQLite takes at most 32,766: an
-    index of more units failed to update. Read a page at a time (pages of 7 here), every unit is found kept."""
+    index of more units failed to update. Read a page at a time (pages of 7 here), every unit is found kept. (The
+    index's own rows and vectors would spare reading them back: without its vectors, it is read from Chroma.)"""
     built = build_index(acme_dataset, tmp_path / "index", HASH)
     monkeypatch.setattr(index_module, "IDS_PER_CALL", 7)
+    (tmp_path / "index" / VECTORS).unlink()
     again = build_index(acme_dataset, tmp_path / "index", HASH)
     assert (again.embedded, again.kept, again.deleted) == (0, built.units, 0) and built.units > 7 * 3
     assert numpy.all(numpy.linalg.norm(Retriever(tmp_path / "index", HASH).vectors, axis=1) > 0.99)

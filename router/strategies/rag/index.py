@@ -30,7 +30,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +62,6 @@ from router.strategies.rag.store import (
     zero_unused_slots,
 )
 
-KeptVectors = tuple[dict[str, int], "numpy.ndarray | None"]  # the current index's row of each key, and its vectors
-
 ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
 VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
 TEXTS = "texts.bin"  # the units' texts in UTF-8, end to end in row order; a row's `text_bytes` is its text's length
@@ -71,7 +69,8 @@ KEPT = (ROLES, VECTORS, TEXTS)  # what a reader takes as the index kept it, rath
 IDS_PER_CALL = 5_000  # ids asked of Chroma in one call: well under the 32,766 variables SQLite takes in a statement
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
 MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
-ROW_FIELDS = frozenset(("key", "unit", "path", "name", "kind", "language", "start_line", "end_line", "text_bytes"))
+METADATA_FIELDS = ("unit", "path", "name", "kind", "language", "start_line", "end_line")  # metadata_of's
+ROW_FIELDS = frozenset(("key", *METADATA_FIELDS, "text_bytes"))
 
 
 @dataclass
@@ -85,6 +84,15 @@ class IndexStats:
     model: str = ""
     query_encoder: str = ""  # "onnx-int8", "onnx", or why queries are embedded by the model itself
     seconds: float = 0.0
+
+
+@dataclass
+class Current:
+    """What the index being updated holds, for the new build to keep rather than read back from Chroma."""
+
+    rows: dict[str, int] = field(default_factory=dict)  # each key's row
+    vectors: numpy.ndarray | None = None  # its VECTORS, mapped
+    metadata: dict[str, dict[str, Any]] | None = None  # each key's metadata as its rows list it (embedded store)
 
 
 def keys_of(units: Sequence[Unit]) -> list[str]:
@@ -140,7 +148,7 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             keys = keys_of(units)
             with chroma_errors(folder):
                 stats = _sync_store(config, stage, rebuild, dict(zip(keys, units, strict=True)), model, progress,
-                                    _kept_vectors(folder) if previous else ({}, None))
+                                    _current(folder, embedded=not config.url) if previous else Current())
             # An index whose encoder is not int8 (built before quantization, or one that disagreed) exports again.
             reuse = previous.get("query_encoder") == QUANTIZED
             encoder = export_query_encoder(model, stage, folder if reuse else None)
@@ -182,7 +190,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[str, Unit], model: str,
-                progress: Callable[[int], None], kept: KeptVectors) -> IndexStats:
+                progress: Callable[[int], None], current: Current) -> IndexStats:
     """Sync the collection (the staged embedded store, or the server's) with `wanted`."""
     store = client(config, stage)
     try:
@@ -190,8 +198,11 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
             _drop(store, config.collection)
         collection = store.get_or_create_collection(config.collection, embedding_function=embedding_function(model),
                                                     metadata={"hnsw:space": "cosine"})
-        stats = _sync(collection, wanted, config.batch_size, progress)
-        numpy.save(stage / VECTORS, _unit_vectors(collection, list(wanted), kept))
+        # The staged embedded store is a copy of the current one, which holds what the current rows list.
+        recorded = current.metadata if current.metadata is not None and collection.count() == len(current.metadata) \
+            else None
+        stats = _sync(collection, wanted, config.batch_size, progress, recorded)
+        numpy.save(stage / VECTORS, _unit_vectors(collection, list(wanted), current))
     finally:
         store.close()  # the embedded store's files are whole on disk once it is closed
     if not config.url:
@@ -200,8 +211,9 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
     return stats
 
 
-def _sync(collection: Collection, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None]) -> IndexStats:
-    present = _stored_metadata(collection)
+def _sync(collection: Collection, wanted: dict[str, Unit], batch: int, progress: Callable[[int], None],
+          recorded: dict[str, dict[str, Any]] | None) -> IndexStats:
+    present = recorded if recorded is not None else _stored_metadata(collection)
     # Similar lengths in a batch waste less padding in the encoder: embed shortest first.
     new = sorted((k for k in wanted if k not in present), key=lambda k: len(document_of(wanted[k])))
     kept = [k for k in wanted if k in present]
@@ -233,26 +245,28 @@ def _stored_metadata(collection: Collection) -> dict[str, Any]:
     return present
 
 
-def _kept_vectors(folder: Path) -> KeptVectors:
-    """The current index's vectors by key (its VECTORS, mapped), for the next build to keep rather than read
-    back from Chroma; none when it has no readable ones (an index from before it kept them)."""
+def _current(folder: Path, embedded: bool) -> Current:
+    """What the current index in `folder` holds (nothing when its rows or vectors cannot be read: an index from
+    before it kept them); the metadata only for an `embedded` store, which the new build starts from a copy of.
+    Reading either back from Chroma took seconds for a large index (3.5 s of a 100k-unit one's update)."""
     try:
-        keys = [row["key"] for row in unit_rows(folder)]
+        rows = unit_rows(folder)
         vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
     except (IndexStoreError, OSError, ValueError):
-        return {}, None
-    if vectors.ndim != 2 or vectors.shape[0] != len(keys) or vectors.dtype != numpy.float32:
-        return {}, None
-    return {key: row for row, key in enumerate(keys)}, vectors
+        return Current()
+    if vectors.ndim != 2 or vectors.shape[0] != len(rows) or vectors.dtype != numpy.float32:
+        return Current()
+    metadata = {row["key"]: {name: row[name] for name in METADATA_FIELDS} for row in rows} if embedded else None
+    return Current({row["key"]: number for number, row in enumerate(rows)}, vectors, metadata)
 
 
-def _unit_vectors(collection: Collection, keys: list[str], kept: KeptVectors) -> numpy.ndarray:
+def _unit_vectors(collection: Collection, keys: list[str], current: Current) -> numpy.ndarray:
     """The embeddings of `keys`, in that order and of unit length: kept beside the index, so that a reader
     ranks a role's units over a matrix it maps rather than fetching their vectors from Chroma (a third of a
     second for a role of a thousand units, on the first request that needs them). A unit the current index
     already has keeps its row (a key is the unit's content, and the model cannot change without a rebuild);
     the others are read back from Chroma."""
-    rows_of, previous = kept
+    rows_of, previous = current.rows, current.vectors
     if previous is None:
         return _stored_vectors(collection, keys)
     vectors = numpy.empty((len(keys), previous.shape[1]), dtype=numpy.float32)
