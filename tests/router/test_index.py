@@ -18,10 +18,16 @@ from harvest.dataset.build import build_dataset
 from harvest.mining.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
-from router.strategies.rag.focus import Focus
 from router.strategies.rag import index as index_module
 from router.strategies.rag.context import open_index
-from router.strategies.rag.index import METADATA_FIELDS, ROLES, TEXTS, VECTORS, build_index
+from router.strategies.rag.focus import Focus
+from router.strategies.rag.index import (
+    METADATA_FIELDS,
+    ROLES,
+    TEXTS,
+    VECTORS,
+    build_index,
+)
 from router.strategies.rag.retrieve import Coded, Hit, Retriever
 from router.strategies.rag.roles import Roles
 from router.strategies.rag.store import HNSW_HEADER
