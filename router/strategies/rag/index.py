@@ -359,21 +359,20 @@ class UnitTexts(Mapping[str, str]):
             lengths = numpy.fromiter((row["text_bytes"] for row in rows), dtype=numpy.int64, count=len(rows))
         except (TypeError, ValueError, OverflowError):
             raise damaged(folder, "a row of units.jsonl gives its text's length as something else") from None
-        ends = numpy.cumsum(lengths).tolist()
+        self.bounds = numpy.concatenate(([0], numpy.cumsum(lengths)))  # row n's text: bounds[n] to bounds[n + 1]
         with (folder / TEXTS).open("rb") as file:  # mapped: the pages of texts never asked for are never read
             size = os.fstat(file.fileno()).st_size
             self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        if (ends[-1] if ends else 0) != size or (len(lengths) and lengths.min() < 0):
+        if self.bounds[-1] != size or (len(lengths) and lengths.min() < 0):
             raise damaged(folder, f"its {TEXTS} does not hold the texts its units.jsonl lists")
-        self.spans = {row["unit"]: (end - length, end) for row, end, length in zip(rows, ends, lengths.tolist(),
-                                                                                    strict=True)}
+        self.row_of = {row["unit"]: number for number, row in enumerate(rows)}
 
     def __getitem__(self, unit: str) -> str:
-        start, end = self.spans[unit]
-        return self.data[start:end].decode("utf-8", errors="replace")
+        row = self.row_of[unit]
+        return self.data[int(self.bounds[row]):int(self.bounds[row + 1])].decode("utf-8", errors="replace")
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.spans)
+        return iter(self.row_of)
 
     def __len__(self) -> int:
-        return len(self.spans)
+        return len(self.row_of)
