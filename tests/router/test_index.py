@@ -334,7 +334,10 @@ def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Pa
             Retriever(folder, HASH)
         build_index(acme_dataset, folder, HASH)
         assert (folder / name).read_bytes() == kept if name != VECTORS else (folder / name).is_file()
-    for name, damage in ((ROLES, b'{"affixes": [], "names": {}, "levels": [], "files": {}}'), (VECTORS, b"not numpy")):
+    learned = json.loads((folder / ROLES).read_text())
+    learned["files"] = {path: [2**40] * len(codes) for path, codes in learned["files"].items()}
+    for name, damage in ((ROLES, b'{"affixes": [], "names": {}, "levels": [], "files": {}}'),
+                         (ROLES, json.dumps(learned).encode()), (VECTORS, b"not numpy")):
         (folder / name).write_bytes(damage)
         with pytest.raises(IndexStoreError, match=f"is damaged \\(its {name} "):
             Retriever(folder, HASH)

@@ -312,7 +312,7 @@ def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles,
             raise ValueError("not one key per level")
         levels = [Coded(per_file[:, n][paths.codes], {str(key): number for number, key in enumerate(keys[n])})
                   for n in range(LEVELS)]
-    except (KeyError, TypeError, ValueError) as exc:  # a path it does not list, a level that is not a list
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # a path it does not list, a number too large
         raise damaged(folder, f"its {ROLES} does not describe its units ({type(exc).__name__})") from None
     return roles, levels
 
