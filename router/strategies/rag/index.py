@@ -251,10 +251,8 @@ def _current(folder: Path, embedded: bool) -> Current:
     Reading either back from Chroma took seconds for a large index (3.5 s of a 100k-unit one's update)."""
     try:
         rows = unit_rows(folder)
-        vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
-    except (IndexStoreError, OSError, ValueError):
-        return Current()
-    if vectors.ndim != 2 or vectors.shape[0] != len(rows) or vectors.dtype != numpy.float32:
+        vectors = unit_vectors(folder, len(rows))
+    except IndexStoreError:
         return Current()
     metadata = {row["key"]: {name: row[name] for name in METADATA_FIELDS} for row in rows} if embedded else None
     return Current({row["key"]: number for number, row in enumerate(rows)}, vectors, metadata)
@@ -348,6 +346,18 @@ def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
             raise damaged(folder, f"units.jsonl line {number} is not an indexed unit")
         rows.append(row)
     return rows
+
+
+def unit_vectors(folder: Path, rows: int) -> numpy.ndarray:
+    """The indexed units' embeddings (VECTORS), one row per unit of `units.jsonl` (`rows` of them), mapped
+    rather than read: a request reads only the rows it ranks."""
+    try:
+        vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise damaged(folder, f"its {VECTORS} cannot be read: {type(exc).__name__}") from None
+    if vectors.ndim != 2 or vectors.shape[0] != rows or vectors.dtype != numpy.float32:
+        raise damaged(folder, f"its {VECTORS} holds {vectors.shape} {vectors.dtype} for {rows} units")
+    return vectors
 
 
 class UnitTexts(Mapping[str, str]):

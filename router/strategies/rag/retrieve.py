@@ -30,11 +30,11 @@ from router.strategies.rag.embeddings import embedding_function
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import (
     ROLES,
-    VECTORS,
     model_name,
     read_manifest,
     recorded_profile,
     unit_rows,
+    unit_vectors,
 )
 from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
@@ -117,7 +117,7 @@ class Retriever:
         self.paths = Coded.of(r["path"] for r in self.rows)
         self.roles, self.role_levels = _roles(folder, manifest, self.paths)
         self.position = {r["key"]: i for i, r in enumerate(self.rows)}
-        self.vectors = _vectors(folder, len(self.rows))
+        self.vectors = unit_vectors(folder, len(self.rows))
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
         self.rows_of_path: dict[str, list[int]] = {}
         for index, row in enumerate(self.rows):
@@ -315,17 +315,6 @@ def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles,
     except (KeyError, TypeError, ValueError, OverflowError) as exc:  # a path it does not list, a number too large
         raise damaged(folder, f"its {ROLES} does not describe its units ({type(exc).__name__})") from None
     return roles, levels
-
-
-def _vectors(folder: Path, rows: int) -> numpy.ndarray:
-    """The units' embeddings (index.py VECTORS), mapped rather than read: a request reads only its rows."""
-    try:
-        vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise damaged(folder, f"its {VECTORS} cannot be read: {type(exc).__name__}") from None
-    if vectors.ndim != 2 or vectors.shape[0] != rows or vectors.dtype != numpy.float32:
-        raise damaged(folder, f"its {VECTORS} holds {vectors.shape} {vectors.dtype} for {rows} units")
-    return vectors
 
 
 def _graph(folder: Path) -> CodeGraph | None:
