@@ -164,8 +164,8 @@ def look_alike_focuses(work: Path, retriever, graph, count: int) -> list:
     """Up to `count` positions, sampled: a few lines below the imports of a file whose role has other members."""
     from router.strategies.rag.focus import focus_of_file
 
-    rows_per_role = Counter(retriever.roles.of(p).name for p in set(retriever.paths.values()))
-    targets = [p for p in sorted(set(retriever.paths.values())) if p in graph.files
+    rows_per_role = Counter(retriever.roles.of(p).name for p in set(retriever.rows.paths.values))
+    targets = [p for p in sorted(set(retriever.rows.paths.values)) if p in graph.files
                and rows_per_role[retriever.roles.of(p).name] >= 2]
     focuses = []
     for path in random.Random(8).sample(targets, min(count, len(targets))):

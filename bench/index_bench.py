@@ -57,7 +57,7 @@ def harvest(name: str) -> tuple[Path, Path]:
 def build_and_encode(units_file: Path, folder: Path) -> None:
     from harvest.records import Unit, read_records
     from router.config import IndexConfig
-    from router.strategies.rag.embeddings import default_model, encoder
+    from router.strategies.rag.encoders import default_model, encoder
     from router.strategies.rag.index import build_index, document_of
 
     documents = [document_of(u) for u in read_records(units_file, Unit) if not u.deprecated]
@@ -87,7 +87,7 @@ def _change_one_file(units_file: Path) -> Path:
 
 def latency(units_file: Path, sizes: list[int]) -> None:
     from router.config import IndexConfig
-    from router.strategies.rag.embeddings import default_model, encoder
+    from router.strategies.rag.encoders import default_model, encoder
     from router.strategies.rag.index import build_index
     from router.strategies.rag.retrieve import Retriever
 

@@ -161,19 +161,19 @@ def _typed_document(files: dict[str, str]) -> str:
 @contextlib.contextmanager
 def _direct_vectors() -> Iterator[None]:
     """`build_index` with MiniLM's name on the collection and hashed token counts as its vectors."""
-    from router.strategies.rag import index
+    from router.strategies.rag import embeddings
     from router.strategies.rag.embeddings import HashEmbedding, SentenceEmbedding
 
     class Direct(SentenceEmbedding):
         def __call__(self, input: Sequence[str]) -> Any:  # chromadb names the parameter `input`
             return HashEmbedding()(input)
 
-    real = index.embedding_function
-    index.embedding_function = Direct  # the only seam: build_index takes no embedding function
+    real = embeddings.embedding_function
+    embeddings.embedding_function = Direct  # the only seam: build_index takes no embedding function
     try:
         yield
     finally:
-        index.embedding_function = real
+        embeddings.embedding_function = real
 
 
 @contextlib.contextmanager

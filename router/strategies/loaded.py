@@ -64,7 +64,7 @@ class LoadedStrategies:
             held = self._held.get(name)  # another thread may have loaded it while this one waited
             if held and held[0] == stamp:
                 return held[1]
-            early_imports_done()  # a load importing beside the server's early imports could deadlock in chromadb's
+            early_imports_done()  # a load importing beside the early imports could deadlock in an import cycle
             answer = chosen.load(self.artifacts, config, index)
             self._held[name] = (stamp, answer)
             return answer

@@ -4,7 +4,7 @@ router, `idiom generate`, `idiom validate`, the editor's settings and the ROI re
 this one.
 
 The lines name each strategy's module rather than importing it: the CLI lists strategies in its help on
-every start, and opening the retrieval code costs seconds of imports (chromadb, numpy) it must not pay.
+every start, and opening the retrieval code costs seconds of imports (onnxruntime, numpy) it must not pay.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ REGISTRY: tuple[Listed, ...] = (
     Listed("few_shot", "team examples (the dataset's prompt/completion pairs) in the prompt",
            "router.strategies.few_shot"),
     Listed("rag", "retrieved team code (what the code uses, and look-alikes of the same role) in the prompt",
-           "router.strategies.rag.strategy", libraries=("chromadb", "onnxruntime", "tokenizers", "bm25s")),
+           "router.strategies.rag.strategy", libraries=("onnxruntime", "tokenizers", "bm25s")),
     Listed("finetuned", "the promoted version of the team's fine-tuned model, short prompt",
            "router.strategies.finetuned.strategy", trained=True),
     Listed("finetuned_rag", "the promoted fine-tuned model with retrieved team code in its prompt (train it with "
@@ -79,8 +79,8 @@ def strategy(name: str) -> Strategy:
 def start_early_imports(also: Callable[[], object] = lambda: None) -> None:
     """Run `also`, then `import_early`, in a daemon thread; `strategy` and every strategy load wait for them.
 
-    Two threads importing chromadb at once deadlock in its modules' import cycle (Python detects it and
-    one import fails), so a load never imports beside the early imports: it waits until they are done.
+    Two threads importing at once deadlock in an import cycle (Python detects it and one import fails; see
+    server/lsp/warmup.py), so a load never imports beside the early imports: it waits until they are done.
     """
     _importing.acquire()  # here, not in the thread: a load that starts at once must already find it held
     # The imports allocate objects (modules, classes, functions) that live as long as the process; the

@@ -108,7 +108,7 @@ class AgentState:
         with self._lock:
             held = self._held.get(key)
             if held is None or held[0] != stamp:
-                early_imports_done()  # an import beside the launch's early imports could deadlock in chromadb's
+                early_imports_done()  # an import beside the launch's early imports could deadlock in an import cycle
                 held = (stamp, load())
                 self._held[key] = held
             return held[1]

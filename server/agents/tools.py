@@ -116,7 +116,7 @@ def examples(state: AgentState, kind: str, path: str, k: int = 4) -> dict[str, A
     `path`, closest first: how the team writes that kind of code there."""
     where = state.inside(path)
     opened = state.index()
-    kinds = sorted(opened.retriever.kinds.values())
+    kinds = sorted(opened.retriever.rows.kinds.values)
     if kind not in kinds:
         raise InputError(f"no units of kind {kind!r} in the index; kinds: {', '.join(kinds)}")
     hits = opened.retriever.search(Focus(where, language_of(where)), _count(k), "similar", kind=kind)

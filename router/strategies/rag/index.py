@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 import orjson
 
-from harvest.atomic import atomic_write_json, atomic_write_text, staged_dir
+from harvest.atomic import atomic_write_json, staged_dir
 from harvest.classify import kind_of
 from harvest.lock import writing
 from harvest.records import Unit, read_records
@@ -47,30 +47,31 @@ from harvest.testkind.recorded import harvest_profile
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 
-if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the CLI starts
+if TYPE_CHECKING:  # chromadb is imported when a store is opened (store.py), not when the CLI starts
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
-from router.strategies.rag.embeddings import default_model, embedding_function
+from router.strategies.rag.encoders import default_model
 from router.strategies.rag.lexical import Lexical
 from router.strategies.rag.query_encoder import QUANTIZED, export_query_encoder
 from router.strategies.rag.roles import Roles
+from router.strategies.rag.rows import UNITS, UnitRows
 from router.strategies.rag.store import (
     chroma_errors,
     client,
+    collection_of,
     copy_local,
     damaged,
     zero_unused_slots,
 )
 
 ROLES = "roles.json"  # the indexed files' roles, learned once here (roles.py `Roles.to_json`, `level_table`)
-VECTORS = "vectors.npy"  # the units' unit-length embeddings, one row per line of units.jsonl
-TEXTS = "texts.bin"  # the units' texts in UTF-8, end to end in row order; a row's `text_bytes` is its text's length
-KEPT = (ROLES, VECTORS, TEXTS)  # what a reader takes as the index kept it, rather than working it out
+VECTORS = "vectors.npy"  # the units' unit-length embeddings, in row order (rows.py)
+TEXTS = "texts.bin"  # the units' texts in UTF-8, end to end in row order (rows.py: each one's length)
+KEPT = (UNITS, ROLES, VECTORS, TEXTS)  # what a reader takes as the index kept it, rather than working it out
 IDS_PER_CALL = 5_000  # ids asked of Chroma in one call: well under the 32,766 variables SQLite takes in a statement
 MAX_DOCUMENT_CHARS = 2_000  # MiniLM reads 256 tokens; the rest would only cost time
 MANIFEST_FIELDS = {"model": str, "collection": str, "units_file": str, "units": int}
 METADATA_FIELDS = ("unit", "path", "name", "kind", "language", "start_line", "end_line")  # metadata_of's
-ROW_FIELDS = frozenset(("key", *METADATA_FIELDS, "text_bytes"))
 
 
 @dataclass
@@ -158,9 +159,9 @@ def build_index(units_file: Path, folder: Path, config: IndexConfig, rebuild: bo
             kinds = _file_kinds(dict.fromkeys(u.path for u in units), tests)
             texts = [u.text.encode() for u in units]
             (stage / TEXTS).write_bytes(b"".join(texts))
-            atomic_write_text(stage / "units.jsonl", "".join(
-                orjson.dumps({"key": k, **metadata_of(u), "text_bytes": len(text)}).decode() + "\n"
-                for k, u, text in zip(keys, units, texts, strict=True)))
+            rows = UnitRows.of([{"key": k, **metadata_of(u), "text_bytes": len(text)}
+                                for k, u, text in zip(keys, units, texts, strict=True)])
+            (stage / UNITS).write_bytes(orjson.dumps(rows.to_json()))
             roles = Roles.learned(kinds, kinds.__getitem__)
             (stage / ROLES).write_bytes(orjson.dumps({**roles.to_json(), **roles.level_table(kinds)}))
             atomic_write_json(stage / MANIFEST, {
@@ -196,8 +197,7 @@ def _sync_store(config: IndexConfig, stage: Path, rebuild: bool, wanted: dict[st
     try:
         if rebuild:
             _drop(store, config.collection)
-        collection = store.get_or_create_collection(config.collection, embedding_function=embedding_function(model),
-                                                    metadata={"hnsw:space": "cosine"})
+        collection = collection_of(store, config.collection, model, create=True)
         # The staged embedded store is a copy of the current one, which holds what the current rows list.
         recorded = current.metadata if current.metadata is not None and collection.count() == len(current.metadata) \
             else None
@@ -255,7 +255,7 @@ def _current(folder: Path, embedded: bool) -> Current:
     except IndexStoreError:
         return Current()
     metadata = {row["key"]: {name: row[name] for name in METADATA_FIELDS} for row in rows} if embedded else None
-    return Current({row["key"]: number for number, row in enumerate(rows)}, vectors, metadata)
+    return Current({key: number for number, key in enumerate(rows.keys)}, vectors, metadata)
 
 
 def _unit_vectors(collection: Collection, keys: list[str], current: Current) -> numpy.ndarray:
@@ -325,31 +325,20 @@ def _drop(store: ClientAPI, name: str) -> None:
         store.delete_collection(name)
 
 
-def unit_rows(folder: Path) -> Sequence[dict[str, Any]]:
-    """The indexed units' metadata, in BM25 order."""
-    path = folder / "units.jsonl"
-    if not path.is_file():
-        raise IndexStoreError(f"no index at {folder}; run `idiom index` first")
+def unit_rows(folder: Path) -> UnitRows:
+    """The indexed units' facts, in row order (rows.py)."""
     for name in KEPT:
         if not (folder / name).is_file():
             raise IndexStoreError(f"the index at {folder} was built by an older Idiomatic (it has no {name}); run "
                                   "`idiom index` to bring it up to date")
-    rows = []
-    for number, line in enumerate(path.read_bytes().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            row = None
-        if not isinstance(row, dict) or not ROW_FIELDS <= row.keys():
-            raise damaged(folder, f"units.jsonl line {number} is not an indexed unit")
-        rows.append(row)
-    return rows
+    try:
+        return UnitRows.from_json(orjson.loads((folder / UNITS).read_bytes()))
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise damaged(folder, f"its {UNITS} does not list its units ({type(exc).__name__})") from None
 
 
 def unit_vectors(folder: Path, rows: int) -> numpy.ndarray:
-    """The indexed units' embeddings (VECTORS), one row per unit of `units.jsonl` (`rows` of them), mapped
+    """The indexed units' embeddings (VECTORS), one per row of UNITS (`rows` of them), mapped
     rather than read: a request reads only the rows it ranks."""
     try:
         vectors = numpy.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
@@ -364,18 +353,14 @@ class UnitTexts(Mapping[str, str]):
     """The indexed units' texts by unit id, each read from the index's TEXTS when asked: a request needs a few,
     where decoding all of them from the dataset when the index opened took a quarter of a second for 100k units."""
 
-    def __init__(self, folder: Path, rows: Sequence[dict[str, Any]]) -> None:
-        try:
-            lengths = numpy.fromiter((row["text_bytes"] for row in rows), dtype=numpy.int64, count=len(rows))
-        except (TypeError, ValueError, OverflowError):
-            raise damaged(folder, "a row of units.jsonl gives its text's length as something else") from None
-        self.bounds = numpy.concatenate(([0], numpy.cumsum(lengths)))  # row n's text: bounds[n] to bounds[n + 1]
+    def __init__(self, folder: Path, rows: UnitRows) -> None:
+        self.bounds = numpy.concatenate(([0], numpy.cumsum(rows.text_bytes)))  # row n's: bounds[n] to bounds[n + 1]
         with (folder / TEXTS).open("rb") as file:  # mapped: the pages of texts never asked for are never read
             size = os.fstat(file.fileno()).st_size
             self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        if self.bounds[-1] != size or (len(lengths) and lengths.min() < 0):
-            raise damaged(folder, f"its {TEXTS} does not hold the texts its units.jsonl lists")
-        self.row_of = {row["unit"]: number for number, row in enumerate(rows)}
+        if self.bounds[-1] != size:
+            raise damaged(folder, f"its {TEXTS} does not hold the texts its {UNITS} lists")
+        self.row_of = {unit: number for number, unit in enumerate(rows.units)}
 
     def __getitem__(self, unit: str) -> str:
         row = self.row_of[unit]

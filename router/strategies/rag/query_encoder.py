@@ -27,7 +27,7 @@ import numpy
 
 from harvest.atomic import atomic_write_text
 from router.errors import IndexStoreError
-from router.strategies.rag.embeddings import embedding_function, encoder
+from router.strategies.rag.encoders import encoder, vectors_of
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -127,7 +127,7 @@ def query_vectors(folder: Path, model: str) -> QueryVectors:
     index has one, else through the model itself; recent queries are remembered."""
     if (folder / ENCODER).is_file():
         return QueryVectors(_OnnxQueries(folder))
-    return QueryVectors(embedding_function(model))
+    return QueryVectors(vectors_of(model))
 
 
 class QueryVectors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,6 @@ from harvest.graph import CodeGraph
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 from router.strategies.rag.deps import Dependency, dependencies
-from router.strategies.rag.embeddings import embedding_function
 from router.strategies.rag.focus import Focus
 from router.strategies.rag.index import (
     ROLES,
@@ -40,12 +39,22 @@ from router.strategies.rag.lexical import Lexical, tokens
 from router.strategies.rag.modes import MODES
 from router.strategies.rag.query_encoder import query_vectors
 from router.strategies.rag.roles import LEVELS, Roles
-from router.strategies.rag.store import chroma_errors, client, damaged
+from router.strategies.rag.rows import UNITS, Coded
+from router.strategies.rag.store import (
+    LazyCollection,
+    chroma_errors,
+    client,
+    collection_of,
+    damaged,
+)
 
 CANDIDATES = 50  # from each list before fusion
 DENSE_QUERY_LINES = 2  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
 REPEATED_PUNCTUATION = re.compile(r"([^\w\s])\1{3,}")
 FILTER_SHARE = 0.2  # at most this share of units allowed: exact search over their vectors instead of HNSW
+# Up to this many units, an exact search over all the index's vectors costs less than a Chroma HNSW query:
+# 0.13 against 1.5 ms with 4,221 units, 6.0 against 2.0 ms with 100,001 (bench/RESULTS.md, issue 17, stop 41).
+EXACT_UNITS = 25_000
 
 
 @dataclass
@@ -56,40 +65,13 @@ class Hit:
     name: str
     kind: str
     language: str
-    unit: str  # the unit's id in units.jsonl ("" for a definition that is not a unit: a type, a constant)
+    unit: str  # the unit's id in the dataset ("" for a definition that is not a unit: a type, a constant)
     start_line: int
     end_line: int
     score: float
     why: list[str] = field(default_factory=list)
     source: str = "text"  # deps, similar or text
-    text: str = ""  # set for dependencies; units' texts live in units.jsonl
-
-
-@dataclass(frozen=True)
-class Coded:
-    """A column of the index's rows (language, kind, path, a role level) as numbers: a request compares
-    numbers, where comparing the strings of a 100k-unit index took a millisecond a column."""
-
-    codes: numpy.ndarray  # each row's value, as its number
-    numbers: dict[str, int]  # value -> number, in the order first seen
-
-    @classmethod
-    def of(cls, values: Iterable[str]) -> Coded:
-        numbers: dict[str, int] = {}
-        codes = numpy.fromiter((numbers.setdefault(v, len(numbers)) for v in values), dtype=numpy.int32)
-        return cls(codes, numbers)
-
-    def values(self) -> list[str]:
-        """The distinct values, each at its number."""
-        return list(self.numbers)
-
-    def equal(self, value: str) -> numpy.ndarray:
-        """Which rows hold `value`."""
-        return self.codes == self.numbers.get(value, -1)
-
-    def matching(self, test: Callable[[str], bool]) -> numpy.ndarray:
-        """Which rows hold a value `test` accepts (asked once per distinct value)."""
-        return numpy.array([test(v) for v in self.numbers], dtype=bool)[self.codes]
+    text: str = ""  # set for dependencies; units' texts live in the index's texts (index.py UnitTexts)
 
 
 class Retriever:
@@ -104,24 +86,20 @@ class Retriever:
                                   "re-index with `idiom index --rebuild`")
         self.config = config
         self.manifest = manifest
-        self.rows = list(unit_rows(folder))
+        self.rows = unit_rows(folder)
         self.lexical = _lexical(folder)
         if not len(self.rows) == self.lexical.size == manifest["units"]:
-            raise damaged(folder, f"its manifest lists {manifest['units']} units, units.jsonl {len(self.rows)}, "
+            raise damaged(folder, f"its manifest lists {manifest['units']} units, {UNITS} {len(self.rows)}, "
                                   f"BM25 {self.lexical.size}")
-        self.collection = _collection(folder, config, manifest, embedding_function(manifest["model"]), len(self.rows))
+        _check_store_place(folder, config, manifest)
+        # Opened the first time a wide search of a large index asks for it, on a thread of its own (`_dense`).
+        self.store = LazyCollection(functools.partial(_collection, folder, config, manifest, len(self.rows)))
         self.query_vector = query_vectors(folder, manifest["model"])
         self.graph = _graph(folder)
-        self.languages = Coded.of(r["language"] for r in self.rows)
-        self.kinds = Coded.of(r["kind"] for r in self.rows)
-        self.paths = Coded.of(r["path"] for r in self.rows)
-        self.roles, self.role_levels = _roles(folder, manifest, self.paths)
-        self.position = {r["key"]: i for i, r in enumerate(self.rows)}
+        self.roles, self.role_levels = _roles(folder, manifest, self.rows.paths)
+        self.position = {key: i for i, key in enumerate(self.rows.keys)}
         self.vectors = unit_vectors(folder, len(self.rows))
         self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
-        self.rows_of_path: dict[str, list[int]] = {}
-        for index, row in enumerate(self.rows):
-            self.rows_of_path.setdefault(row["path"], []).append(index)
 
     def search(self, focus: Focus | str, k: int = 10, mode: str = "hybrid", language: str = "", kind: str = "",
                path: str = "") -> list[Hit]:
@@ -166,7 +144,8 @@ class Retriever:
                 if key not in seen:
                     tiers.append((keys.equal(key), f"{reason} ({key})"))
                     seen.add(key)
-        language = self.languages.equal(focus.language) if focus.language else numpy.ones(len(self.rows), dtype=bool)
+        language = self.rows.languages.equal(focus.language) if focus.language else \
+            numpy.ones(len(self.rows), dtype=bool)
         tiers.append((language, "similar text"))
         vector = pending.result() if pending else None
         hits: list[Hit] = []
@@ -210,8 +189,7 @@ class Retriever:
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-                row = self.rows[index]
-                shared = sorted(_terms(row["name"] + " " + row["path"]).intersection(terms))
+                shared = sorted(_terms(self.rows.names[index] + " " + self.rows.paths.value(index)).intersection(terms))
                 why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
         if mode != "bm25" and vector is not None:
             for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
@@ -228,17 +206,24 @@ class Retriever:
         return last[1]
 
     def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
-        """Nearest units by cosine among those `mask` allows: exact over their vectors when they are few
-        (a role, a folder), else Chroma's HNSW with enough candidates to filter."""
+        """Nearest units by cosine among those `mask` allows: exact over their vectors, unless they are many
+        of a large index (more than FILTER_SHARE of more than EXACT_UNITS) and its Chroma store is open; then
+        Chroma's HNSW, with enough candidates to filter. The store opens the first time it would be used, on
+        its own thread; searches are exact until it is open, and when it cannot be."""
         allowed = int(mask.sum())
-        if allowed <= FILTER_SHARE * len(self.rows):
+        wide = allowed > FILTER_SHARE * len(self.rows) and len(self.rows) > EXACT_UNITS
+        collection = self.store.ready() if wide else None
+        if collection is None:
             indices = numpy.flatnonzero(mask)
             query = numpy.asarray(vector, dtype=numpy.float32)
-            similarities = self.vectors[indices] @ (query / (numpy.linalg.norm(query) or 1.0))
+            query = query / (numpy.linalg.norm(query) or 1.0)
+            # Gathering the allowed rows first costs about as much again as multiplying them in place.
+            similarities = self.vectors[indices] @ query if 2 * allowed < len(self.rows) else \
+                (self.vectors @ query)[indices]
             best = numpy.argsort(-similarities)[:CANDIDATES]
             return [(int(indices[i]), float(similarities[i])) for i in best]
         wanted = min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
-        found = self.collection.query(query_embeddings=[vector], n_results=max(1, wanted), include=["distances"])
+        found = collection.query(query_embeddings=[vector], n_results=max(1, wanted), include=["distances"])
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
@@ -246,17 +231,17 @@ class Retriever:
     def _mask(self, focus: Focus, language: str, kind: str, path: str) -> numpy.ndarray:
         """The units a search may return: of `language`, `kind` and `path` (a glob) when given, never of the
         focus's own file."""
-        mask = ~self.paths.equal(focus.path)
+        mask = ~self.rows.paths.equal(focus.path)
         if language:
-            mask &= self.languages.equal(language)
+            mask &= self.rows.languages.equal(language)
         if kind:
-            mask &= self.kinds.equal(kind)
+            mask &= self.rows.kinds.equal(kind)
         if path:
-            mask &= self.paths.matching(lambda value: matches_glob(value, path))
+            mask &= self.rows.paths.matching(lambda value: matches_glob(value, path))
         return mask
 
     def _unit_hit(self, index: int, score: float, reasons: list[str], source: str = "text") -> Hit:
-        row = self.rows[index]
+        row = self.rows.row(index)
         return Hit(row["path"], row["name"], row["kind"], row["language"], row["unit"], row["start_line"],
                    row["end_line"], round(score, 5), reasons, source)
 
@@ -267,8 +252,9 @@ class Retriever:
         if definition is None:
             return Hit(dependency.path, dependency.name, "module", language, "", 1, 1, round(score, 5),
                        list(dependency.why), "deps")
-        unit = next((self.rows[i]["unit"] for i in self.rows_of_path.get(dependency.path, ())
-                     if self.rows[i]["start_line"] <= definition.start_line <= self.rows[i]["end_line"]), "")
+        rows = self.rows
+        unit = next((rows.units[i] for i in rows.paths.rows_of(dependency.path)
+                     if rows.start_lines[i] <= definition.start_line <= rows.end_lines[i]), "")
         return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
                    definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
 
@@ -307,11 +293,10 @@ def _roles(folder: Path, manifest: dict[str, Any], paths: Coded) -> tuple[Roles,
     try:
         roles = Roles.from_json(learned, functools.partial(kind_of, profile=recorded_profile(manifest.get("tests"))))
         files, keys = learned["files"], learned["levels"]
-        per_file = numpy.array([files[path] for path in paths.values()], dtype=numpy.int32)
+        per_file = numpy.array([files[path] for path in paths.values], dtype=numpy.int32)
         if per_file.shape != (len(paths.numbers), LEVELS) or len(keys) != LEVELS:
             raise ValueError("not one key per level")
-        levels = [Coded(per_file[:, n][paths.codes], {str(key): number for number, key in enumerate(keys[n])})
-                  for n in range(LEVELS)]
+        levels = [Coded(per_file[:, n][paths.codes], [str(key) for key in keys[n]]) for n in range(LEVELS)]
     except (KeyError, TypeError, ValueError, OverflowError) as exc:  # a path it does not list, a number too large
         raise damaged(folder, f"its {ROLES} does not describe its units ({type(exc).__name__})") from None
     return roles, levels
@@ -324,15 +309,19 @@ def _graph(folder: Path) -> CodeGraph | None:
         raise damaged(folder, "its code graph cannot be read") from None
 
 
-def _collection(folder: Path, config: IndexConfig, manifest: dict[str, Any], embed: Any, vectors: int) -> Any:
-    """The index's Chroma collection, checked once to hold one vector per indexed unit."""
+def _check_store_place(folder: Path, config: IndexConfig, manifest: dict[str, Any]) -> None:
+    """The index's vectors are where `[index] url` says to look for them."""
     if manifest.get("url", "") != config.url:
         built = f"on the Chroma server at {manifest['url']}" if manifest.get("url") else "in the embedded store"
         raise IndexStoreError(f"the index at {folder} was built {built} and [index] url is now "
                               f"{config.url or 'unset'}; run `idiom index` to build it there")
+
+
+def _collection(folder: Path, config: IndexConfig, manifest: dict[str, Any], vectors: int) -> Any:
+    """The index's Chroma collection, checked once to hold one vector per indexed unit."""
     with chroma_errors(folder):
-        collection = client(config, folder, manifest.get("build", "")).get_collection(
-            manifest["collection"], embedding_function=embed)
+        collection = collection_of(client(config, folder, manifest.get("build", "")), manifest["collection"],
+                                   manifest["model"])
         count = collection.count()
     if count != vectors and not config.url:
         raise damaged(folder, f"its Chroma store holds {count} vectors for {vectors} units")

@@ -10,25 +10,30 @@ gets a fresh system, never the previous build's files.
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import sqlite3
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from router.config import IndexConfig
 from router.errors import IndexStoreError
 
-if TYPE_CHECKING:  # chromadb is imported when an index is opened, not when the CLI starts
+if TYPE_CHECKING:  # chromadb is imported when a store is opened, not when the CLI or a reader starts
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
+LOG = logging.getLogger(__name__)
 SQLITE = "chroma.sqlite3"
 
 _opened_builds: dict[str, str] = {}  # embedded store path → the index build its cached system was opened on
 _opened_guard = threading.Lock()
+_importing = threading.Lock()  # see _chromadb
 
 
 def damaged(folder: Path, what: str) -> IndexStoreError:
@@ -42,10 +47,8 @@ def client(config: IndexConfig, folder: Path, build: str | None = None) -> Clien
     `build` (a reader's: the index manifest's build id) makes sure the embedded store is opened afresh
     when the index was rebuilt since this process last opened it.
     """
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False)
+    chromadb = _chromadb()
+    settings = chromadb.Settings(anonymized_telemetry=False)
     if not config.url:
         path = str(folder / "chroma")
         if build is not None:
@@ -66,6 +69,69 @@ def client(config: IndexConfig, folder: Path, build: str | None = None) -> Clien
         raise IndexStoreError(f"cannot reach the Chroma server at {config.url} ({type(exc).__name__}); "
                               "start it (`chroma run --path DIR`) or clear [index] url") from None
     return remote
+
+
+def _chromadb() -> ModuleType:
+    """chromadb, with the embedding functions it is to know (embeddings.py), imported here and nowhere else:
+    two threads importing it at once deadlock in its modules' import cycle (Python detects it and one import
+    fails), and a store may open on its own thread (`LazyCollection`) while another re-indexes."""
+    with _importing:
+        import chromadb
+
+        import router.strategies.rag.embeddings  # noqa: F401 - registers them with chromadb
+    return chromadb
+
+
+def collection_of(store: ClientAPI, name: str, model: str, create: bool = False) -> Collection:
+    """The collection `name` in `store`, embedding with the function `model` stands for: never chromadb's
+    default, which downloads a model. `create` makes it (for cosine distance) when it is not there."""
+    # Imported by `client` already, under its lock.
+    from router.strategies.rag.embeddings import embedding_function
+
+    embed = embedding_function(model)
+    if create:
+        return store.get_or_create_collection(name, embedding_function=embed, metadata={"hnsw:space": "cosine"})
+    return store.get_collection(name, embedding_function=embed)
+
+
+class LazyCollection:
+    """A collection opened on a thread of its own the first time it is asked for, so the asker goes on without
+    it: a reader that needs Chroma only now and then (a wide search of a large index) does not make its first
+    answer wait for chromadb's import and the store's opening. A failure is logged once and kept."""
+
+    def __init__(self, open_collection: Callable[[], Collection]) -> None:
+        self._open = open_collection
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._collection: Collection | None = None
+        self._error: Exception | None = None
+
+    def ready(self) -> Collection | None:
+        """The collection if it is open; else None, and it is opening (or could not be opened)."""
+        if self._thread is None:
+            with self._guard:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="idiom-chroma-open", daemon=True)
+                    self._thread.start()
+        return self._collection
+
+    def wait(self) -> Collection:
+        """The collection, opened now if need be; what stopped it from opening is raised."""
+        self.ready()
+        assert self._thread is not None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._collection is not None
+        return self._collection
+
+    def _run(self) -> None:
+        try:
+            self._collection = self._open()
+        except Exception as exc:  # noqa: BLE001 - kept for `wait`; on this thread it would only be printed
+            self._error = exc
+            LOG.warning("%s (searching the index's own vectors instead)", str(exc).splitlines()[0] if str(exc)
+                        else type(exc).__name__)
 
 
 def _forget_stale(path: str, build: str) -> None:
@@ -133,6 +199,7 @@ def copy_local(source: Path, target: Path) -> None:
 @contextlib.contextmanager
 def chroma_errors(folder: Path) -> Iterator[None]:
     """Turn chromadb's errors about unreadable stored data into the one-line "damaged" error."""
+    _chromadb()
     from chromadb.errors import ChromaError
 
     try:
