@@ -73,7 +73,7 @@ class Coded:
     def from_json(cls, data: dict[str, Any], rows: int) -> Coded:
         """The column as `to_json` wrote it; ValueError when it is not one of `rows` numbers of its values."""
         values, codes = data["values"], numpy.array(data["codes"], dtype=numpy.int32)
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values) or codes.shape != (rows,) or \
+        if not isinstance(values, list) or not set(map(type, values)) <= {str} or codes.shape != (rows,) or \
                 (rows and not 0 <= codes.min() <= codes.max() < len(values)):
             raise ValueError("not a number of one of its values per row")
         return cls(codes, values)
@@ -125,7 +125,7 @@ class UnitRows:
         """The columns as `to_json` wrote them; KeyError, TypeError or ValueError when they are not."""
         texts = [data[name] for name in TEXT_COLUMNS]
         rows = len(texts[0])
-        if any(not isinstance(column, list) or len(column) != rows or not all(isinstance(v, str) for v in column)
+        if any(not isinstance(column, list) or len(column) != rows or not set(map(type, column)) <= {str}
                for column in texts):
             raise ValueError("a column of text is not one string per row")
         coded = [Coded.from_json(data[name], rows) for name in CODED_COLUMNS]
