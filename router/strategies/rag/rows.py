@@ -116,9 +116,10 @@ class UnitRows:
                 "end_line": int(self.end_lines[number]), "text_bytes": int(self.text_bytes[number])}
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.keys, "unit": self.units, "name": self.names,
-                **{name: column.to_json() for name, column in zip(CODED_COLUMNS, self._coded(), strict=True)},
-                **{name: column.tolist() for name, column in zip(NUMBER_COLUMNS, self._numbers(), strict=True)}}
+        return {"key": self.keys, "unit": self.units, "name": self.names, "path": self.paths.to_json(),
+                "kind": self.kinds.to_json(), "language": self.languages.to_json(),
+                "start_line": self.start_lines.tolist(), "end_line": self.end_lines.tolist(),
+                "text_bytes": self.text_bytes.tolist()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UnitRows:
@@ -131,11 +132,5 @@ class UnitRows:
         coded = [Coded.from_json(data[name], rows) for name in CODED_COLUMNS]
         numbers = [numpy.array(data[name], dtype=numpy.int64) for name in NUMBER_COLUMNS]
         if any(column.shape != (rows,) for column in numbers) or (rows and numbers[-1].min() < 0):
-            raise ValueError("a column of numbers is not one number per row")
+            raise ValueError("a column of numbers is not one number per row (a text length at least 0)")
         return cls(*texts, *coded, *numbers)
-
-    def _coded(self) -> tuple[Coded, Coded, Coded]:
-        return self.paths, self.kinds, self.languages
-
-    def _numbers(self) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
-        return self.start_lines, self.end_lines, self.text_bytes
