@@ -51,7 +51,7 @@ from router.strategies.rag.store import (
 CANDIDATES = 50  # from each list before fusion
 DENSE_QUERY_LINES = 2  # lines above the cursor the query embedding reads (BM25 reads focus.QUERY_LINES)
 REPEATED_PUNCTUATION = re.compile(r"([^\w\s])\1{3,}")
-FILTER_SHARE = 0.2  # at most this share of units allowed: exact search over their vectors instead of HNSW
+FILTER_SHARE = 0.2  # more than this share of a large index allowed: Chroma's HNSW (once open), not an exact search
 # Up to this many units, an exact search over all the index's vectors costs less than a Chroma HNSW query:
 # 0.13 against 1.5 ms with 4,221 units, 6.0 against 2.0 ms with 100,001 (bench/RESULTS.md, issue 17, stop 41).
 EXACT_UNITS = 25_000
