@@ -71,6 +71,9 @@ def hash_dimensions(model: str) -> int | None:
     if not model.startswith("hash"):
         return None
     _, _, size = model.partition(":")
+    if size and not (size.isascii() and size.isdigit() and int(size) > 0):
+        raise IndexStoreError(f"[index] embedding_model = {model!r}: hash embeddings take a positive number of "
+                              f"dimensions (hash:{HASH_DIMENSIONS}), or none (hash)")
     return int(size or HASH_DIMENSIONS)
 
 
