@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,10 +69,18 @@ class TeamServer:
     token: str
     reachable: bool = True  # as last seen: the output panel is told when this changes
     _client: httpx.Client = field(init=False, repr=False)
+    _seen: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(base_url=self.url.rstrip("/"), headers={"Authorization": f"Bearer {self.token}"},
                                     timeout=httpx.Timeout(ANSWER_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+
+    def seen(self, reachable: bool) -> bool:
+        """Record whether the server answered; True when that differs from what was last seen. One check and set:
+        a request's thread and the conventions' fetch may see it fail at the same moment."""
+        with self._seen:
+            changed, self.reachable = reachable != self.reachable, reachable
+            return changed
 
     @property
     def slug(self) -> str:
@@ -156,9 +165,8 @@ def team_of(ls: IdiomServer) -> TeamServer | None:
 def reached(ls: IdiomServer, team: TeamServer, problem: Exception | None = None) -> None:
     """Say in the output panel when the team server stops answering (`problem`) and when it answers again:
     once each, not on every keystroke."""
-    if (problem is None) == team.reachable:
+    if not team.seen(problem is None):
         return
-    team.reachable = problem is None
     ls.log(str(problem) if problem else f"the team server {team.url} answers again", types.MessageType.Warning)
 
 

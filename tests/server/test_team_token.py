@@ -1,7 +1,10 @@
 """Where the editor finds its team-server token: IDIOM_TOKEN, else the OS keyring; a machine without a keyring
-(a headless one) means no token, said by the first request, never a crash."""
+(a headless one) means no token, said by the first request, never a crash. And the server going away is
+told once."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 
@@ -22,3 +25,23 @@ def test_the_environment_wins_and_a_missing_keyring_means_no_token(monkeypatch: 
 def test_a_server_without_a_token_says_how_to_give_one() -> None:
     with pytest.raises(InputError, match="set IDIOM_TOKEN, or store it in the OS keyring"):
         TeamServer(URL, "acme", "").call("GET", "/v1/conventions/file")
+
+
+def test_the_server_going_away_is_seen_once_however_many_threads_see_it() -> None:
+    """A request's thread and the conventions' fetch can both find the server gone at once: the output panel
+    is told once (CI once saw the line twice)."""
+    team = TeamServer("http://127.0.0.1:9", "acme", "token")
+    start = threading.Barrier(16)
+    changed: list[bool] = []
+
+    def see() -> None:
+        start.wait()
+        changed.append(team.seen(False))
+
+    threads = [threading.Thread(target=see) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert changed.count(True) == 1 and not team.reachable
+    assert team.seen(True) and not team.seen(True)
