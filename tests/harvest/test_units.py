@@ -18,7 +18,7 @@ from harvest.units import (
     first_parse_error_line,
 )
 from harvest.units.languages import parse
-from harvest.units.nodes import error_nodes, walk
+from harvest.units.nodes import count_errors, error_nodes, walk
 
 TSX = """\
 import styled from 'styled-components';
@@ -273,16 +273,16 @@ def test_a_document_is_parsed_once_for_its_imports_its_errors_and_its_units(monk
     from harvest.graph import document_bindings
     from harvest.units import languages
 
-    languages._kept.cache_clear()
+    languages._kept_trees.clear()
     parsed_sources: list[bytes] = []
 
     class Counted:  # every parse goes through languages._parser, whoever imported `parse`
         def __init__(self, language: str) -> None:
             self.parser = Parser(languages.grammar(language))
 
-        def parse(self, source: bytes) -> Tree:
+        def parse(self, source: bytes, old_tree: Tree | None = None) -> Tree:
             parsed_sources.append(source)
-            return self.parser.parse(source)
+            return self.parser.parse(source) if old_tree is None else self.parser.parse(source, old_tree)
 
     monkeypatch.setattr(languages, "_parser", Counted)
     document = "import { clamp } from './math';\n\nexport const limit = (n: number) => clamp(n, 0, 10);\n"
@@ -293,3 +293,42 @@ def test_a_document_is_parsed_once_for_its_imports_its_errors_and_its_units(monk
     large = "export const one = 1;\n" * (languages.KEPT_SOURCE_BYTES // 20)
     assert count_parse_errors("typescript", large) == count_parse_errors("typescript", large) == 0
     assert len(parsed_sources) == 3
+
+
+@pytest.mark.parametrize("language", sorted(BROKEN_SAMPLES))
+def test_an_edited_document_parsed_from_its_kept_tree_is_the_tree_a_whole_parse_gives(language: str,
+                                                                                       monkeypatch) -> None:
+    """A developer types at the end of a document and an answer is put in mid-line: each new text is parsed from
+    the kept tree it is an edit of, and gives the tree (and the error counts) a parse from nothing gives, broken
+    code included. A text that shares too little with any kept one is parsed whole."""
+    from harvest.units import languages
+
+    languages._kept_trees.clear()
+    reparsed: list[bool] = []
+    whole_parse = languages._parser(language)
+
+    class Watched:
+        def __init__(self, language: str) -> None:
+            pass
+
+        def parse(self, source: bytes, old_tree: Tree | None = None) -> Tree:
+            reparsed.append(old_tree is not None)
+            return whole_parse.parse(source) if old_tree is None else whole_parse.parse(source, old_tree)
+
+    monkeypatch.setattr(languages, "_parser", Watched)
+    rng = random.Random(f"typing-{language}")
+    text = BROKEN_SAMPLES[language] * 3
+    typed = text[:len(text) // 2]
+    for _ in range(60):
+        cut = len(typed)
+        typed += text[cut:cut + rng.randint(1, 4)]
+        at = rng.randrange(languages.PROBE, len(typed) - languages.PROBE)  # an edit at both ends parses whole
+        answered = typed[:at] + rng.choice(["(", "}", "x = ", "return ", "\n  if (", ""]) + typed[at:]
+        for version in (typed, answered):
+            whole = whole_parse.parse(version.encode()).root_node
+            assert str(languages.parsed(language, version.encode()).root_node) == str(whole)
+            assert count_parse_errors(language, version) == count_errors(whole)
+    assert reparsed[0] is False and all(reparsed[1:])
+    unrelated = "x" * 10 if language == "python" else "1;"
+    languages.parsed(language, unrelated.encode())
+    assert reparsed[-1] is False
