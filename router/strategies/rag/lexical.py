@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from router.libraries import library
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+CACHED_SCORES_BYTES = 16 * 1024 * 1024  # the scores kept for queries of known terms asked again (at least two)
 
 
 def tokens(text: str) -> list[str]:
@@ -39,6 +42,8 @@ class Lexical:
     def __init__(self, retriever: object) -> None:
         self.retriever = retriever
         self.vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
+        self._recent: OrderedDict[tuple[str, ...], numpy.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> Lexical:
@@ -60,11 +65,27 @@ class Lexical:
         return cls(bm25s.BM25.load(str(folder), show_progress=False))
 
     def scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
-        """BM25 score of every unit for `query`, and the query terms the index knows."""
+        """BM25 score of every unit for `query` (read-only), and the query terms the index knows.
+
+        The scores depend on those terms alone, and a developer typing changes them far less often than the
+        query's text (a half-typed word is seldom a term the index knows): the scores of recent sets of terms
+        are kept, within CACHED_SCORES_BYTES. Scoring a 100k-unit index took about a millisecond a query."""
         known = sorted({t for t in tokens(query) if t in self.vocab})
         if not known:
             return numpy.zeros(self.size, dtype=numpy.float32), []
-        return self.retriever.get_scores(known), known
+        key = tuple(known)
+        with self._recent_lock:
+            found = self._recent.get(key)
+            if found is not None:
+                self._recent.move_to_end(key)
+                return found, known
+        found = self.retriever.get_scores(known)
+        found.flags.writeable = False
+        with self._recent_lock:
+            self._recent[key] = found
+            while len(self._recent) > max(2, CACHED_SCORES_BYTES // max(found.nbytes, 1)):
+                self._recent.popitem(last=False)
+        return found, known
 
     @property
     def size(self) -> int:

@@ -99,7 +99,6 @@ class Retriever:
         self.roles, self.role_levels = _roles(folder, manifest, self.rows.paths)
         self.position = {key: i for i, key in enumerate(self.rows.keys)}
         self.vectors = unit_vectors(folder, len(self.rows))
-        self._last_lexical: tuple[str, tuple[numpy.ndarray, list[str]]] = ("", (numpy.zeros(0), []))
 
     def search(self, focus: Focus | str, k: int = 10, mode: str = "hybrid", language: str = "", kind: str = "",
                path: str = "") -> list[Hit]:
@@ -135,7 +134,7 @@ class Retriever:
         index has them."""
         query = focus.query()
         pending = self._vector_soon(focus)
-        self._lexical_scores(query)  # while the encoder runs
+        self.lexical.scores(query)  # while the encoder runs
         tiers: list[tuple[numpy.ndarray, str]] = []
         if focus.path:
             levels = self.roles.of(focus.path).levels()
@@ -163,7 +162,7 @@ class Retriever:
         query = focus.query()
         pending = self._vector_soon(focus) if mode != "bm25" else None
         if mode != "embedding":
-            self._lexical_scores(query)  # while the encoder runs
+            self.lexical.scores(query)  # while the encoder runs
         vector = pending.result() if pending else None
         return [self._unit_hit(i, score, why) for i, score, why in self._ranked(query, k, mask, mode, vector)]
 
@@ -185,7 +184,7 @@ class Retriever:
         fused: dict[int, float] = {}
         why: dict[int, list[str]] = {}
         if mode != "embedding":
-            scores, terms = self._lexical_scores(query)
+            scores, terms = self.lexical.scores(query)
             scores = numpy.where(mask, scores, 0.0)
             for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
@@ -196,14 +195,6 @@ class Retriever:
                 fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
                 why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
         return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
-
-    def _lexical_scores(self, query: str) -> tuple[numpy.ndarray, list[str]]:
-        """BM25 scores of every unit for `query`; the last query's are kept, as look-alikes ask once per
-        level of the role."""
-        last = self._last_lexical  # read once: another request's thread may replace it meanwhile
-        if last[0] != query:
-            last = self._last_lexical = (query, self.lexical.scores(query))
-        return last[1]
 
     def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors, unless they are many
