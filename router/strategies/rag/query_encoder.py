@@ -44,9 +44,9 @@ PROBES = (  # short and long, code and prose; the last is longer than MiniLM rea
     "\n".join(f"    total_{n} = compute_total(items[{n}], discount={n / 10})" for n in range(80)),
 )
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-QUERY_THREADS = 2
+QUERY_THREADS = 1  # see _OnnxQueries
 CACHED_QUERIES = 1024  # the same query comes back when a request is retried or re-triggered without an edit
-ENCODING_THREADS = 4  # queries of requests answered at once, each on QUERY_THREADS of the encoder's own
+ENCODING_THREADS = 4  # queries of requests answered at once, each on QUERY_THREADS of its own
 
 _ENCODING = ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="idiom-query")  # threads start on first use
 
@@ -190,9 +190,9 @@ class _OnnxQueries:
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
             options = onnxruntime.SessionOptions()
-            # Two threads halve a query's time when one developer types (measured: 56 tokens, 27 -> 15 ms on a
-            # loaded 2-core machine); more gain little on a query this short. Threads that spin while they wait
-            # for work would take the cores from the other requests the server answers at the same time.
+            # One thread: the int8 encoder embeds a typed query (53 tokens) in 3.8-4.0 ms on the calling thread,
+            # and in 4.6-5.1 ms split over two threads that sleep between their parts (p50, 2-core machine,
+            # 5 Dec). Two that spin took 3.4 ms, but spinning takes a core from the other requests in flight.
             options.intra_op_num_threads, options.inter_op_num_threads = QUERY_THREADS, 1
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self.session = onnxruntime.InferenceSession(str(folder / ENCODER), options,
