@@ -20,8 +20,9 @@ from harvest.records import FIM_KIND, Pair, Rejection
 if TYPE_CHECKING:
     from datasketch import MinHash
 
-# datasketch is imported where a text is sketched, not here: its package imports scipy (0.4 s), and mining
-# alone opens the build cache, which names this module's value type, without ever sketching a text.
+# datasketch is imported only by `signature`, which tests and the bench compare `hash_values` with: its package
+# imports scipy (0.4 s), which neither mining (it opens the build cache, which names this module's value type)
+# nor a build's sketching needs.
 HASH_DTYPE = np.dtype(np.uint32)  # a MinHash value in the "affine32" scheme `signature` uses (a test checks it)
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -169,12 +170,14 @@ def fingerprint(pair: Pair, sketch: Sketch = lambda text, _: hash_values(text)) 
 
 
 @lru_cache(maxsize=1)
-def permutations() -> tuple:
-    """The `a` and `b` arrays of datasketch's "affine32" permutations for NUM_PERM values (its default seed),
-    drawn once: every sketch of a build, and the bench's SHA-1 ones, use the same."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The `a` and `b` arrays of datasketch's "affine32" permutations for NUM_PERM values under its default seed
+    (1): odd multipliers `a`, then offsets `b`, drawn in that order by numpy's RandomState, as datasketch draws
+    them (a test compares the two). Drawn here, not asked of datasketch: its package imports scipy (0.4 s), and
+    each worker of a build's pool that sketches a text would pay that."""
+    draw = np.random.RandomState(1)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    return a, draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
 
 
 class NearDuplicates:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy
 
 from harvest.dataset.dedup import (
     HASH_DTYPE,
+    NUM_PERM,
     NearDuplicates,
     dedupe,
     hash_values,
     normalize,
+    permutations,
     signature,
 )
 from tests.harvest.pairs_helpers import FUNCTION, pair
@@ -70,6 +77,19 @@ def test_hash_values_are_datasketchs_minhash_values() -> None:
     for text in texts:
         values = hash_values(text)
         assert values.dtype == HASH_DTYPE and (values == signature(text).hashvalues).all(), text[:60]
+
+
+def test_the_permutations_are_datasketchs_and_sketching_does_not_import_it() -> None:
+    """The build's pool workers sketch texts without datasketch's package (and scipy under it)."""
+    from datasketch import MinHash
+
+    for ours, theirs in zip(permutations(), MinHash(num_perm=NUM_PERM, scheme="affine32").permutations, strict=True):
+        assert ours.dtype == theirs.dtype and numpy.array_equal(ours, theirs)
+    script = ("import sys; from harvest.dataset.dedup import hash_values; hash_values('def f(x): return x + 1'); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "[]"
 
 
 def test_index_query_returns_only_pairs_over_the_threshold() -> None:
