@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from harvest.graph.packages import GoModule
 from harvest.graph.workspace import Aliases, Package
 
-RESOLVED_KEPT = 4096  # specifiers remembered per importer: an editor's document asks the same ones each request
+RESOLVED_KEPT = 4096  # (importer, specifier) answers a resolver remembers: an editor's document asks the same ones
 PYTHON_SUFFIXES = (".py", ".pyi")
 SCRIPT_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
