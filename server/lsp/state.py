@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,7 +53,9 @@ class IdiomServer(LanguageServer):
         self._tickets = itertools.count(1)
         self._latest: dict[str, int] = {}  # uri → newest completion request's ticket
         self._slots: asyncio.Semaphore | None = None
-        self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs)
+        self._cache: dict[str, Any] = {}  # per-repository facts loaded once (conventions, configs, the team server)
+        self._cache_lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}  # key → held while one thread loads it
         self._strategies: LoadedStrategies | None = None
         self.shutting_down = False  # `shutdown` received: `exit` then ends the process with 0
         self.offers: dict[str, list[Offer]] = {}  # uri → the suggestions last offered there (an acceptance is followed)
@@ -77,15 +80,28 @@ class IdiomServer(LanguageServer):
         return self.repo
 
     def cached(self, key: str, load: Callable[[], T]) -> T:
-        """`load()` once until the settings change or the index is rebuilt."""
-        if key not in self._cache:
-            self._cache[key] = load()
-        return self._cache[key]
+        """`load()` once until the settings change or the index is rebuilt. The event loop and worker threads ask
+        at the same moment (a completion and the diagnostics' conventions): one of them loads, the others wait
+        for it, so the team server, say, is one object whose going away is told once. Each key has its own lock:
+        a slow load holds up only those asking for the same key."""
+        with self._cache_lock:
+            if key in self._cache:
+                return self._cache[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._cache_lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = load()
+            with self._cache_lock:
+                self._cache[key] = value
+            return value
 
     def forget(self) -> None:
         """Drop cached repository facts (after a re-index or a settings change); loaded strategies stay,
         since each loads again by itself when its artifacts or settings change."""
-        self._cache.clear()
+        with self._cache_lock:
+            self._cache.clear()
 
     def strategies(self) -> LoadedStrategies:
         """The repository's strategies, loaded once for the server's life (see `preload` at initialized)."""

@@ -45,3 +45,36 @@ def test_the_server_going_away_is_seen_once_however_many_threads_see_it() -> Non
         thread.join()
     assert changed.count(True) == 1 and not team.reachable
     assert team.seen(True) and not team.seen(True)
+
+
+def test_what_the_server_holds_is_loaded_once_however_many_threads_ask_first() -> None:
+    """The completion (on the event loop) and the diagnostics' conventions (on a worker) ask for the team server
+    at once: one of them builds it and the other gets the same object, so its going away is seen by one object
+    (CI saw the line twice with two). A slow load of one key does not hold up another."""
+    from server.lsp.state import IdiomServer
+
+    ls = IdiomServer()
+    start = threading.Barrier(16)
+    slow_started, other_done = threading.Event(), threading.Event()
+    built: list[object] = []
+    got: list[object] = []
+
+    def build() -> object:
+        slow_started.set()
+        other_done.wait(10)  # the other key is answered while this one is still loading
+        built.append(object())
+        return built[-1]
+
+    def ask() -> None:
+        start.wait()
+        got.append(ls.cached("team", build))
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    slow_started.wait(10)
+    assert ls.cached("router", lambda: "config") == "config"
+    other_done.set()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and got == built * 16
