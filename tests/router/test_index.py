@@ -69,7 +69,10 @@ def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_datase
     (acme_dataset.parent / "extra.txt").write_text("unrelated")  # a second build with nothing to embed
     build_index(acme_dataset, folder, IndexConfig())
     assert (folder / ENCODER).read_bytes()[:64] and (folder / ENCODER).stat().st_ino != exported  # copied over
-    expected = [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)]
+    served = Retriever(folder, IndexConfig())
+    expected = [h.name for h in served.search("debounce a value in a hook", k=5)]
+    # One encoder per version of the index, shared by its retrievers (rag's and finetuned_rag's).
+    assert Retriever(folder, IndexConfig()).query_vector is served.query_vector
     reader = ("import sys; from pathlib import Path; from router.config import IndexConfig; "
               "from router.strategies.rag.retrieve import Retriever; "
               f"hits = Retriever(Path({str(folder)!r}), IndexConfig()).search('debounce a value in a hook', k=5); "
@@ -87,7 +90,9 @@ def test_queries_are_embedded_without_torch_by_a_checked_onnx_export(acme_datase
     (folder / "manifest.json").write_text(json.dumps({**manifest, "query_encoder": "onnx"}))
     build_index(acme_dataset, folder, IndexConfig())  # exports again instead of copying the float (here: bad) one
     assert json.loads((folder / "manifest.json").read_text())["query_encoder"] == QUANTIZED
-    assert [h.name for h in Retriever(folder, IndexConfig()).search("debounce a value in a hook", k=5)] == expected
+    again = Retriever(folder, IndexConfig())
+    assert again.query_vector is not served.query_vector  # a new encoder: its own
+    assert [h.name for h in again.search("debounce a value in a hook", k=5)] == expected
 
 
 def test_an_int8_encoder_that_disagrees_leaves_the_float_one(acme_dataset: Path, tmp_path: Path,

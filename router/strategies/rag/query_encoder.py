@@ -13,12 +13,13 @@ match) embeds queries with the index's own function.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ import numpy
 
 from harvest.atomic import atomic_write_text
 from router.errors import IndexStoreError
+from router.strategies.base import file_stamp
 from router.strategies.rag.encoders import encoder, vectors_of
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ PROBES = (  # short and long, code and prose; the last is longer than MiniLM rea
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 QUERY_THREADS = 1  # see _OnnxQueries
 CACHED_QUERIES = 1024  # the same query comes back when a request is retried or re-triggered without an edit
+# Encoders kept open: the index being served, and the one a re-index replaces until the strategies load anew.
+SHARED_ENCODERS = 2
 ENCODING_THREADS = 4  # queries of requests answered at once, each on QUERY_THREADS of its own
 
 _ENCODING = ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="idiom-query")  # threads start on first use
@@ -124,10 +128,16 @@ def _quantized(stage: Path, expected: numpy.ndarray) -> str:
 
 def query_vectors(folder: Path, model: str) -> QueryVectors:
     """Embeds one query for the index in `folder` (built with `model`): through the ONNX export when the
-    index has one, else through the model itself; recent queries are remembered."""
-    if (folder / ENCODER).is_file():
-        return QueryVectors(_OnnxQueries(folder))
-    return QueryVectors(vectors_of(model))
+    index has one, else through the model itself; recent queries are remembered. One per version of the index's
+    encoder, shared by every retriever of that index (`rag` and `finetuned_rag` each open it), so a query both
+    strategies retrieve with, or both start ahead, is encoded once."""
+    encoder = folder / ENCODER
+    return _shared_vectors(folder, model, file_stamp(encoder) if encoder.is_file() else None)
+
+
+@functools.lru_cache(maxsize=SHARED_ENCODERS)
+def _shared_vectors(folder: Path, model: str, encoder: Hashable) -> QueryVectors:
+    return QueryVectors(_OnnxQueries(folder) if encoder is not None else vectors_of(model))
 
 
 class QueryVectors:
