@@ -6,7 +6,8 @@ A strategy is a record of small functions, not a class to subclass:
 - `stamp(artifacts, config, index)` names the version of everything `load` reads (file identities and
   the settings it depends on), cheaply enough to compute on every request;
 - `load(artifacts, config, index)` does the expensive part once (open the index, read the pairs, find
-  the model) and returns the `Answer` that completes requests from what it loaded.
+  the model) and returns it `Loaded`: the `Answer` that completes requests from what it loaded and, for a
+  strategy with work a request can start before its turn comes (rag's query embedding), that step.
 - `refresh(artifacts, index, progress)`, for a strategy with artifacts of its own to keep up to date
   with the dataset (rag's index), brings them up to date and says what it did.
 `router/strategies/loaded.py` holds loaded strategies and loads one again only when its stamp changes.
@@ -24,7 +25,17 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 
 Answer = Callable[[CompletionRequest, RouterConfig], Completion]
+Ahead = Callable[[CompletionRequest], None]
 Refresh = Callable[[Artifacts, IndexConfig, Callable[[int], None]], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A strategy loaded: how it answers, and what a request may start as soon as it arrives, before a worker
+    is free to answer it (started work is only ever picked up by the answer, never required by it)."""
+
+    answer: Answer
+    ahead: Ahead | None = None
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class Strategy:
 
     missing: Callable[[Artifacts], str]
     stamp: Callable[[Artifacts, RouterConfig, IndexConfig], Hashable]
-    load: Callable[[Artifacts, RouterConfig, IndexConfig], Answer]
+    load: Callable[[Artifacts, RouterConfig, IndexConfig], Loaded]
     refresh: Refresh | None = None
 
 

@@ -16,7 +16,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.fim.layout import Snippet
 from router.fim.prompt import is_infill
-from router.strategies.base import Answer, Strategy, file_stamp
+from router.strategies.base import Answer, Loaded, Strategy, file_stamp
 from router.strategies.prompting import SYSTEM, answer, fits, infill, task_text
 from router.strategies.rag.lexical import tokens
 
@@ -80,8 +80,8 @@ def _stamp(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ha
     return file_stamp(chosen / "pairs.jsonl") if chosen else None
 
 
-def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:
-    return few_shot_answer(tuple(read_records(dataset_file(artifacts.dataset(option=""), "pairs.jsonl"), Pair)))
+def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
+    return Loaded(few_shot_answer(tuple(read_records(dataset_file(artifacts.dataset(option=""), "pairs.jsonl"), Pair))))
 
 
 STRATEGY = Strategy(_missing, _stamp, _load)

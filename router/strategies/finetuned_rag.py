@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
-from router.strategies.base import Answer, Strategy
+from router.strategies.base import Loaded, Strategy
 from router.strategies.finetuned.data import trained_with_context
 from router.strategies.finetuned.strategy import (
     answers_infill,
@@ -24,7 +24,14 @@ from router.strategies.finetuned.strategy import (
     served_model,
 )
 from router.strategies.prompting import task_text
-from router.strategies.rag.context import open_index, retrieved, snippets, sources_of, with_context
+from router.strategies.rag.context import (
+    embedding_ahead,
+    open_index,
+    retrieved,
+    snippets,
+    sources_of,
+    with_context,
+)
 from router.strategies.rag.focus import focus_of_request
 from router.strategies.rag.strategy import index_missing, index_stamp
 
@@ -40,7 +47,7 @@ def _stamp(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ha
     return model_stamp(artifacts, config), index_stamp(artifacts, index)
 
 
-def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig) -> Answer:
+def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig) -> Loaded:
     folder, version, record = served_model(artifacts, config)
     if not trained_with_context(record) and str(folder / version) not in _warned:
         _warned.add(str(folder / version))
@@ -57,7 +64,7 @@ def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig)
         return ask("finetuned_rag", with_context(chosen, index.texts, task), request, config, folder,
                    version, record, sources_of(chosen))
 
-    return complete
+    return Loaded(complete, embedding_ahead(index))
 
 
 STRATEGY = Strategy(_missing, _stamp, _load)

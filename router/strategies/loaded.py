@@ -16,7 +16,7 @@ from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 from router.errors import RouterError
-from router.strategies.base import Answer
+from router.strategies.base import Answer, Loaded
 from router.strategies.registry import REGISTRY, early_imports_done, strategy
 
 
@@ -31,7 +31,7 @@ class LoadedStrategies:
     def __init__(self, repo: Path, wait: bool = True) -> None:
         self.artifacts = Artifacts(repo)
         self.wait = wait
-        self._held: dict[str, tuple[Hashable, Answer]] = {}
+        self._held: dict[str, tuple[Hashable, Loaded]] = {}
         self._locks = {line.name: threading.Lock() for line in REGISTRY}
 
     def available(self, routed_only: bool = True) -> list[str]:
@@ -53,23 +53,31 @@ class LoadedStrategies:
             raise RouterError(f"{name}: {reason}")
         stamp = chosen.stamp(self.artifacts, config, index)
         if held and held[0] == stamp:
-            return held[1]
+            return held[1].answer
         lock = self._locks[name]
         if held and not wait:
             if not lock.acquire(blocking=False):
-                return held[1]  # a new version is loading in another thread: this one answers meanwhile
+                return held[1].answer  # a new version is loading in another thread: this one answers meanwhile
         else:
             lock.acquire()
         try:
             held = self._held.get(name)  # another thread may have loaded it while this one waited
             if held and held[0] == stamp:
-                return held[1]
+                return held[1].answer
             early_imports_done()  # a load importing beside the early imports could deadlock in an import cycle
-            answer = chosen.load(self.artifacts, config, index)
-            self._held[name] = (stamp, answer)
-            return answer
+            loaded = chosen.load(self.artifacts, config, index)
+            self._held[name] = (stamp, loaded)
+            return loaded.answer
         finally:
             lock.release()
+
+    def ahead(self, request: CompletionRequest, names: tuple[str, ...] = ()) -> None:
+        """Start what the loaded strategies among `names` (all when empty) can do for `request` before it is answered
+        (`Loaded.ahead`). Cheap enough for the language server's event loop: nothing is loaded or checked for a newer
+        version here, so a strategy not loaded yet, or one about to be loaded again, starts nothing."""
+        for name, (_, loaded) in list(self._held.items()):
+            if loaded.ahead is not None and (not names or name in names):
+                loaded.ahead(request)
 
     def preload(self, config: RouterConfig, index: IndexConfig, names: tuple[str, ...] = ()) -> dict[str, str]:
         """Load every available strategy (or those of `names`) now, so the first request does not wait;

@@ -8,7 +8,7 @@ from harvest.store import Artifacts
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.fim.prompt import is_infill
-from router.strategies.base import Answer, Strategy
+from router.strategies.base import Loaded, Strategy
 from router.strategies.prompting import SYSTEM, answer, infill, task_text
 
 
@@ -20,8 +20,8 @@ def plain(request: CompletionRequest, config: RouterConfig) -> Completion:
     return answer("plain", (Message("system", SYSTEM), Message("user", task)), request, config, ())
 
 
-def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:
-    return plain
+def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
+    return Loaded(plain)
 
 
 STRATEGY = Strategy(missing=lambda artifacts: "", stamp=lambda artifacts, config, index: None, load=_load)

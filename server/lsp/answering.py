@@ -108,10 +108,12 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
     provider, index or strategy failure: those become the reason, logged for the developer."""
     if not ls.trusted:  # the one way to a model provider or index server: closed in limited mode
         return "", declined(ls, uri, REASON)
+    team = team_of(ls)
+    if team is None:
+        _start_ahead(ls, request)
     async with ls.slots():
         if ticket and ls.superseded(uri, ticket):
             return None
-        team = team_of(ls)
         try:
             text, payload = await ls.off_loop(_answer, ls, team, uri, request, alternatives)
         except TeamUnreachable as exc:  # said once in the output panel, not on every keystroke
@@ -130,6 +132,16 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
     if ticket and ls.superseded(uri, ticket):
         return None
     return text, decision
+
+
+def _start_ahead(ls: IdiomServer, request: CompletionRequest) -> None:
+    """Start, on the event loop as the request arrives, what the loaded strategies can do for it before a model
+    slot and a worker thread are free: rag's query embedding runs off the interpreter's lock, so it goes on while
+    the request waits behind others (typing p95 on the server bench: bench/RESULTS.md, issue 17, stop 43)."""
+    try:
+        ls.strategies().ahead(request, ls.settings.strategies)
+    except Exception:  # noqa: BLE001 - only a head start: the answer does the same work, and reports what fails
+        return
 
 
 def declined(ls: IdiomServer, uri: str, reason: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ the index is rebuilt or the dataset replaced, then the next request loads the ne
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,39 @@ def test_availability_and_preload_follow_the_artifacts(repo: Path, tmp_path: Pat
     assert strategies.available() == ["few_shot"]
     with pytest.raises(RouterError, match="index"):
         strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
+
+
+def test_a_request_starts_its_query_embedding_ahead_and_the_answer_takes_it_up(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from router.contracts import CompletionRequest
+    from router.strategies.rag.focus import focus_of_request
+    from router.strategies.rag.query_encoder import QueryVectors
+    from router.strategies.rag.retrieve import dense_query
+    from tests.router.fake_llm import fake_llm
+
+    encoded: list[str] = []
+    uncached = QueryVectors.uncached
+    monkeypatch.setattr(QueryVectors, "uncached", lambda self, query: encoded.append(query) or uncached(self, query))
+    strategies = LoadedStrategies(repo, wait=False)
+    request = CompletionRequest(prefix="import { Button } from '../Button/Button';\n\nexport const Tag = (",
+                                path="src/components/Tag/Tag.tsx", language="tsx", max_tokens=64)
+    strategies.ahead(request)  # nothing loaded yet: nothing starts, and nothing is loaded on the caller's thread
+    assert strategies._held == {} and encoded == []
+
+    strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
+    strategies.answer_of("few_shot", RouterConfig(), HASH_INDEX)
+    encoded.clear()  # the index's warm-up query
+    strategies.ahead(request, ("few_shot",))  # only the strategies named
+    assert encoded == []
+    strategies.ahead(request)
+    query = dense_query(focus_of_request(request))
+    deadline = time.monotonic() + 30
+    while not encoded and time.monotonic() < deadline:  # on an encoding thread of its own
+        time.sleep(0.01)
+    assert encoded == [query]  # started before the request is answered
+    with fake_llm() as (url, _):
+        strategies.complete("rag", request, RouterConfig(base_url=url, max_retries=0), HASH_INDEX)
+    assert encoded == [query]  # and the answer took it up instead of encoding again
 
 
 def test_the_registry_is_the_one_list_of_strategies() -> None:

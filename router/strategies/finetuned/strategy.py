@@ -22,7 +22,7 @@ from router.contracts import Completion, CompletionRequest, Message
 from router.errors import TrainingError
 from router.fim.layout import Snippet
 from router.fim.prompt import is_infill
-from router.strategies.base import Answer, Strategy, file_stamp
+from router.strategies.base import Loaded, Strategy, file_stamp
 from router.strategies.finetuned.data import prompt_messages, trained_fim_family
 from router.strategies.finetuned.registry import describe, model_folder, promoted, promoted_models
 from router.strategies.prompting import answer, infill, task_text
@@ -94,7 +94,7 @@ def model_stamp(artifacts: Artifacts, config: RouterConfig) -> Hashable:
     return file_stamp(model_folder(artifacts.repo, config.finetuned_model) / "registry.json"), config.finetuned_model
 
 
-def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:
+def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
     folder, version, record = served_model(artifacts, config)
 
     def complete(request: CompletionRequest, config: RouterConfig) -> Completion:
@@ -102,7 +102,7 @@ def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Ans
             return ask_infill("finetuned", request, config, folder, version, record)
         return ask("finetuned", task_text(request, config.context_tokens), request, config, folder, version, record)
 
-    return complete
+    return Loaded(complete)
 
 
 STRATEGY = Strategy(models_missing, lambda artifacts, config, index: model_stamp(artifacts, config), _load)

@@ -15,7 +15,8 @@ from pathlib import Path
 from harvest.dataset.validate import estimate_tokens
 from router.config import IndexConfig
 from router.fim.layout import Snippet
-from router.strategies.rag.focus import Focus
+from router.strategies.base import Ahead
+from router.strategies.rag.focus import Focus, focus_of_request
 from router.strategies.rag.index import UnitTexts
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 
@@ -39,6 +40,13 @@ def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
     retriever = Retriever(index_folder, index_config)
     retriever.query_vector("warm up")  # the embedding model loads now, not on the first request
     return OpenIndex(retriever, UnitTexts(index_folder, retriever.rows))
+
+
+def embedding_ahead(index: OpenIndex) -> Ahead:
+    """The step a request starts as it arrives (`Loaded.ahead`): its query embedding, on an encoding thread. The
+    encoder runs off the interpreter's lock, so a request waiting for a worker or for the lock behind other
+    requests has its query encoded meanwhile; `retrieved` then finds it done or under way."""
+    return lambda request: index.retriever.embed_ahead(focus_of_request(request))
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:

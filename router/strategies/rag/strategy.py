@@ -10,10 +10,11 @@ from harvest.store import MANIFEST, Artifacts, dataset_file
 from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.fim.prompt import is_infill
-from router.strategies.base import Answer, Strategy, file_stamp
+from router.strategies.base import Answer, Loaded, Strategy, file_stamp
 from router.strategies.prompting import SYSTEM, answer, infill, task_text
 from router.strategies.rag.context import (
     OpenIndex,
+    embedding_ahead,
     open_index,
     retrieved,
     snippets,
@@ -57,8 +58,9 @@ def index_stamp(artifacts: Artifacts, index: IndexConfig) -> Hashable:
     return file_stamp(artifacts.index / MANIFEST), index
 
 
-def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Answer:
-    return rag_answer(open_index(artifacts.index, index))
+def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
+    opened = open_index(artifacts.index, index)
+    return Loaded(rag_answer(opened), embedding_ahead(opened))
 
 
 def _refresh(artifacts: Artifacts, index: IndexConfig, progress: Callable[[int], None]) -> dict[str, float]:
