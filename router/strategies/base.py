@@ -6,7 +6,7 @@ A strategy is a record of small functions, not a class to subclass:
 - `stamp(artifacts, config, index)` names the version of everything `load` reads (file identities and
   the settings it depends on), cheaply enough to compute on every request;
 - `load(artifacts, config, index)` does the expensive part once (open the index, read the pairs, find
-  the model) and returns it `Loaded`: the `Answer` that completes requests from what it loaded and, for a
+  the model) and returns a `Loaded`: the `Answer` that completes requests from what it loaded and, for a
   strategy with work a request can start before its turn comes (rag's query embedding), that step.
 - `refresh(artifacts, index, progress)`, for a strategy with artifacts of its own to keep up to date
   with the dataset (rag's index), brings them up to date and says what it did.
