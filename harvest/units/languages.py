@@ -92,9 +92,9 @@ def _closest(source: bytes, kept: list[tuple[bytes, Tree]]) -> tuple[bytes, Tree
 def _shared_start(a: bytes, b: bytes) -> int:
     """How many bytes `a` and `b` share from their start, halving the span in doubt (each step one memcmp).
 
-    Not numpy's comparison: it lets go of the interpreter's lock, and with the query encoder's thread just
-    started beside the request, taking the lock back cost the request up to 4 ms in one call of five (measured
-    on an editor's typing, 5 Dec)."""
+    Not numpy's comparison: it lets go of the interpreter's lock, and the query encoder's thread, just woken
+    beside the request and often on the same CPU, then ran in its place: up to 4 ms in one call of five (measured
+    on an editor's typing, 5 Dec; bench/RESULTS.md, issue 17, stop 43)."""
     low, high = 0, min(len(a), len(b))  # a[:low] == b[:low]; they differ before high, unless high is the end
     if a[:high] == b[:high]:
         return high
