@@ -16,9 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import shutil
-import threading
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +28,7 @@ from harvest.atomic import atomic_write_text
 from router.errors import IndexStoreError
 from router.strategies.base import file_stamp
 from router.strategies.rag.encoders import encoder, vectors_of
+from router.strategies.rag.started import Started
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -148,8 +147,7 @@ class QueryVectors:
 
     def __init__(self, embed: Callable[[Sequence[str]], Any]) -> None:
         self.embed = embed
-        self.recent: OrderedDict[str, Future[numpy.ndarray]] = OrderedDict()
-        self.lock = threading.Lock()  # requests are answered on several threads
+        self.started: Started[numpy.ndarray] = Started(_ENCODING, CACHED_QUERIES)
 
     def __call__(self, query: str) -> numpy.ndarray:
         """The vector of `query`, waited for."""
@@ -157,17 +155,7 @@ class QueryVectors:
 
     def soon(self, query: str) -> Future[numpy.ndarray]:
         """The vector of `query`, under way on an encoding thread unless it is remembered."""
-        with self.lock:
-            pending = self.recent.get(query)
-            if pending is not None and not (pending.done() and pending.exception() is not None):
-                self.recent.move_to_end(query)
-                return pending
-            # Not remembered, or its encoding failed: this ask tries again.
-            pending = self.recent[query] = _ENCODING.submit(self.uncached, query)
-            self.recent.move_to_end(query)
-            if len(self.recent) > CACHED_QUERIES:
-                self.recent.popitem(last=False)
-            return pending
+        return self.started.start(query, lambda: self.uncached(query))
 
     def uncached(self, query: str) -> numpy.ndarray:
         """The vector of `query`, encoded now on this thread."""
