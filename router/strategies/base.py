@@ -7,7 +7,7 @@ A strategy is a record of small functions, not a class to subclass:
   the settings it depends on), cheaply enough to compute on every request;
 - `load(artifacts, config, index)` does the expensive part once (open the index, read the pairs, find
   the model) and returns a `Loaded`: the `Answer` that completes requests from what it loaded and, for a
-  strategy with work a request can start before its turn comes (rag's query embedding), that step.
+  strategy with work a request can start before its turn comes (rag's retrieval), that step.
 - `refresh(artifacts, index, progress)`, for a strategy with artifacts of its own to keep up to date
   with the dataset (rag's index), brings them up to date and says what it did.
 `router/strategies/loaded.py` holds loaded strategies and loads one again only when its stamp changes.
@@ -31,8 +31,9 @@ Refresh = Callable[[Artifacts, IndexConfig, Callable[[int], None]], dict[str, fl
 
 @dataclass(frozen=True)
 class Loaded:
-    """A strategy loaded: how it answers, and what a request may start as soon as it arrives, before a worker
-    is free to answer it (started work is only ever picked up by the answer, never required by it)."""
+    """A strategy loaded: how it answers, and what a request may start before a worker is free to answer it (the
+    language server starts it on the edit before the request and as the request arrives; started work is only
+    ever picked up by the answer, never required by it)."""
 
     answer: Answer
     ahead: Ahead | None = None

@@ -25,8 +25,8 @@ from router.strategies.finetuned.strategy import (
 )
 from router.strategies.prompting import task_text
 from router.strategies.rag.context import (
-    embedding_ahead,
     open_index,
+    retrieval_ahead,
     retrieved,
     snippets,
     sources_of,
@@ -64,7 +64,7 @@ def _load(artifacts: Artifacts, config: RouterConfig, index_config: IndexConfig)
         return ask("finetuned_rag", with_context(chosen, index.texts, task), request, config, folder,
                    version, record, sources_of(chosen))
 
-    return Loaded(complete, embedding_ahead(index))
+    return Loaded(complete, retrieval_ahead(index))
 
 
 STRATEGY = Strategy(_missing, _stamp, _load)

@@ -61,9 +61,10 @@ def test_availability_and_preload_follow_the_artifacts(repo: Path, tmp_path: Pat
         strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
 
 
-def test_a_request_starts_its_query_embedding_ahead_and_the_answer_takes_it_up(
+def test_a_request_starts_its_query_embedding_and_retrieval_ahead_and_the_answer_takes_them_up(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from router.contracts import CompletionRequest
+    from router.strategies.rag import context
     from router.strategies.rag.focus import focus_of_request
     from router.strategies.rag.query_encoder import QueryVectors
     from router.strategies.rag.retrieve import dense_query
@@ -72,6 +73,10 @@ def test_a_request_starts_its_query_embedding_ahead_and_the_answer_takes_it_up(
     encoded: list[str] = []
     uncached = QueryVectors.uncached
     monkeypatch.setattr(QueryVectors, "uncached", lambda self, query: encoded.append(query) or uncached(self, query))
+    retrievals: list[object] = []
+    retrieve = context._retrieved
+    monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
+        index, focus, *rest))
     strategies = LoadedStrategies(repo, wait=False)
     request = CompletionRequest(prefix="import { Button } from '../Button/Button';\n\nexport const Tag = (",
                                 path="src/components/Tag/Tag.tsx", language="tsx", max_tokens=64)
@@ -89,9 +94,13 @@ def test_a_request_starts_its_query_embedding_ahead_and_the_answer_takes_it_up(
     while not encoded and time.monotonic() < deadline:  # on an encoding thread of its own
         time.sleep(0.01)
     assert encoded == [query]  # started before the request is answered
+    while not retrievals and time.monotonic() < deadline:  # the retrieval too, on a thread of its own
+        time.sleep(0.01)
+    assert retrievals == [focus_of_request(request)]
     with fake_llm() as (url, _):
-        strategies.complete("rag", request, RouterConfig(base_url=url, max_retries=0), HASH_INDEX)
-    assert encoded == [query]  # and the answer took it up instead of encoding again
+        completion = strategies.complete("rag", request, RouterConfig(base_url=url, max_retries=0), HASH_INDEX)
+    assert encoded == [query] and len(retrievals) == 1  # and the answer took them up instead of doing them again
+    assert completion.sources  # what was retrieved ahead is what the answer's prompt carries
 
 
 def test_the_registry_is_the_one_list_of_strategies() -> None:

@@ -9,30 +9,39 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvest.dataset.validate import estimate_tokens
 from router.config import IndexConfig
+from router.contracts import CompletionRequest
 from router.fim.layout import Snippet
 from router.strategies.base import Ahead
 from router.strategies.rag.focus import Focus, focus_of_request
 from router.strategies.rag.index import UnitTexts
 from router.strategies.rag.retrieve import Hit, Retriever, pack
+from router.strategies.rag.started import Started
 
 RETRIEVED = 8  # candidates of each kind before packing into the budget
 HEADING = "Code from this repository that may help:"
 # A snippet's block is the same text whenever it is retrieved (where it is, its kind and name, its code), and
 # counting its tokens walks every word: counted once per block, not once per request.
 block_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
+# Retrievals started ahead, at once: each holds the interpreter's lock but while it waits for its query's vector,
+# so more threads would only queue behind each other.
+AHEAD_THREADS = 2
+STARTED_RETRIEVALS = 32  # kept for the requests that follow: one per document being typed in, and room
+_RETRIEVING = ThreadPoolExecutor(AHEAD_THREADS, thread_name_prefix="idiom-retrieval")  # threads start on first use
 
 
 @dataclass
 class OpenIndex:
-    """An index ready to answer: its retriever and the texts of its units."""
+    """An index ready to answer: its retriever, the texts of its units, and the retrievals started ahead."""
 
     retriever: Retriever
     texts: Mapping[str, str]
+    started: Started[list[Hit]] = field(default_factory=lambda: Started(_RETRIEVING, STARTED_RETRIEVALS))
 
 
 def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
@@ -42,16 +51,33 @@ def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
     return OpenIndex(retriever, UnitTexts(index_folder, retriever.rows))
 
 
-def embedding_ahead(index: OpenIndex) -> Ahead:
-    """The step a request starts as it arrives (`Loaded.ahead`): its query embedding, on an encoding thread. The
-    encoder runs off the interpreter's lock, so a request waiting for a worker or for the lock behind other
-    requests has its query encoded meanwhile; `retrieved` then finds it done or under way."""
-    return lambda request: index.retriever.embed_ahead(focus_of_request(request))
+def retrieval_ahead(index: OpenIndex) -> Ahead:
+    """What a request starts before it is answered (`Loaded.ahead`): its query embedding on an encoding thread, and
+    its whole retrieval on a retrieval thread. The language server starts them when the edit before the request
+    arrives, typing having paused by the time the editor asks, and as the request arrives, when a worker may not
+    be free yet; `retrieved` then takes up the retrieval, done or under way, so the request's own time goes to
+    its prompt, its model call and the checks of the answer."""
+    def ahead(request: CompletionRequest) -> None:
+        focus = focus_of_request(request)
+        index.retriever.embed_ahead(focus)  # now, even when both retrieval threads are busy
+        index.started.start((focus, request.budget_tokens), lambda: _retrieved(index, focus, request.budget_tokens))
+
+    return ahead
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:
     """The dependencies and look-alikes for `focus` that fit `budget_tokens`, none from a path in `exclude`
-    (training leaves out the target's own file: the adapter must learn to use context, not to copy its answer)."""
+    (training leaves out the target's own file: the adapter must learn to use context, not to copy its answer);
+    the retrieval started ahead for the same focus and budget when there is one."""
+    pending = None if exclude else index.started.get((focus, budget_tokens))
+    # Taken up when under way or done; one still queued behind other documents' is done here instead, at once,
+    # and one that failed is done again here, where its failure is reported.
+    if pending is not None and not pending.cancel() and pending.exception() is None:
+        return pending.result()
+    return _retrieved(index, focus, budget_tokens, exclude)
+
+
+def _retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:
     index.retriever.embed_ahead(focus)  # encoded while the dependencies are found
     deps = [h for h in index.retriever.search(focus, RETRIEVED, "deps") if h.path not in exclude]
     alikes = [h for h in index.retriever.search(focus, RETRIEVED, "similar") if h.path not in exclude]

@@ -14,8 +14,8 @@ from router.strategies.base import Answer, Loaded, Strategy, file_stamp
 from router.strategies.prompting import SYSTEM, answer, infill, task_text
 from router.strategies.rag.context import (
     OpenIndex,
-    embedding_ahead,
     open_index,
+    retrieval_ahead,
     retrieved,
     snippets,
     sources_of,
@@ -60,7 +60,7 @@ def index_stamp(artifacts: Artifacts, index: IndexConfig) -> Hashable:
 
 def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
     opened = open_index(artifacts.index, index)
-    return Loaded(rag_answer(opened), embedding_ahead(opened))
+    return Loaded(rag_answer(opened), retrieval_ahead(opened))
 
 
 def _refresh(artifacts: Artifacts, index: IndexConfig, progress: Callable[[int], None]) -> dict[str, float]:
