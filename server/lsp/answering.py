@@ -110,7 +110,7 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
         return "", declined(ls, uri, REASON)
     team = team_of(ls)
     if team is None:
-        _start_ahead(ls, request)
+        start_ahead(ls, request)
     async with ls.slots():
         if ticket and ls.superseded(uri, ticket):
             return None
@@ -134,10 +134,11 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
     return text, decision
 
 
-def _start_ahead(ls: IdiomServer, request: CompletionRequest) -> None:
-    """Start, on the event loop as the request arrives, what the loaded strategies can do for it before a model
-    slot and a worker thread are free: rag's query embedding runs off the interpreter's lock, so it goes on while
-    the request waits behind others (typing p95 on the server bench: bench/RESULTS.md, issue 17, stop 43)."""
+def start_ahead(ls: IdiomServer, request: CompletionRequest) -> None:
+    """Start, on the event loop, what the loaded strategies can do for `request` before it is answered: as it
+    arrives, before a model slot and a worker thread are free, and already as the edit before it arrives
+    (server/lsp/completion.py `typed`). rag's query embedding runs off the interpreter's lock, so it goes on
+    while the request waits (bench/RESULTS.md, issue 17, stops 43 and 44)."""
     try:
         ls.strategies().ahead(request, ls.settings.strategies)
     except Exception:  # noqa: BLE001 - only a head start: the answer does the same work, and reports what fails

@@ -2,15 +2,17 @@
 without inline support. Only suggestions that passed the router's fast rules: the routed answer, then, with
 `[router] alternatives`, other strategies' answers that passed within the latency budget, as further items
 the editor cycles through, each tagged with its strategy. A newer request for the same document, or
-`$/cancelRequest`, drops the older one."""
+`$/cancelRequest`, drops the older one. An edit starts the work for the request that will follow it (`typed`)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from server.lsp.answering import declined, request_at, routed_answer
+from router.requests import request_in
+from server.lsp.answering import declined, request_at, routed_answer, start_ahead
 from server.lsp.following import Offer
 from server.lsp.state import IdiomServer
+from server.lsp.team import team_of
 
 FEEDBACK = "idiom.feedback"
 
@@ -69,6 +71,23 @@ async def completion(ls: IdiomServer, params: types.CompletionParams) -> types.C
             insert_text=offer.text, insert_text_format=types.InsertTextFormat.PlainText, sort_text=str(rank),
             command=accepted_command(offer)))
     return types.CompletionList(is_incomplete=True, items=items)
+
+
+def typed(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Start the query embedding of the request an edit will be followed by, where the edit leaves the cursor.
+    An editor sends the edit at once and asks for ghost text only when typing pauses (VS Code: 50 ms after the
+    last keystroke), so the request finds its query encoded. Only while typing triggers requests, and never
+    loading anything (`start_ahead`); an edit that leaves the cursor elsewhere (an auto-closed bracket) costs
+    one encoding the request does not use."""
+    uri = params.text_document.uri
+    change = params.content_changes[-1] if params.content_changes else None
+    if not (ls.settings.inline_enabled and ls.trusted and isinstance(change, types.TextDocumentContentChangePartial)) \
+            or team_of(ls) is not None or ls.document_problem(uri):
+        return
+    document = ls.open_document(uri)
+    text = document.source  # the text before the edit's start is as it was, so its position still holds
+    cursor = min(document.offset_at_position(change.range.start) + len(change.text), len(text))
+    start_ahead(ls, request_in(text, cursor, cursor, ls.path_of(uri), max_tokens=ls.settings.max_tokens))
 
 
 def register(ls: IdiomServer) -> None:

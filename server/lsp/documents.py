@@ -1,11 +1,12 @@
-"""A document's edits and its closing, which two features follow: the convention diagnostics (checked again
-once typing pauses, cleared on close) and retained code (accepted completions followed through each edit)."""
+"""A document's edits and its closing, which three features follow: inline completion (an edit starts the work
+of the request it leads to), the convention diagnostics (checked again once typing pauses, cleared on close)
+and retained code (accepted completions followed through each edit)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from server.lsp import diagnostics, retention
+from server.lsp import completion, diagnostics, retention
 from server.lsp.state import IdiomServer
 
 
@@ -14,6 +15,7 @@ def register(ls: IdiomServer) -> None:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
+        completion.typed(ls, params)  # first: its encoding runs while the rest is done
         retention.changed(ls, params)
         diagnostics.changed(ls, params.text_document.uri)
 
