@@ -79,6 +79,9 @@ def lines(result: Result) -> list[str]:
              f"responded to {result['first_s']:.2f} s after `initialized` ({result['first_overhead_s']:.2f} s of it "
              "overhead; the strategies load in the background from `initialized` and the first request waits for "
              "them).")]
+    if result.get("debounce_ms"):
+        said.append(f"Each request was sent {result['debounce_ms']:g} ms after its edit, as VS Code waits after the last "
+                    "keystroke (the first request at once).")
     if cpu := result.get("cpu_s"):
         said.append(f"The server's CPU time (all threads) by then: {cpu['start']:.2f} s when initialize was answered, "
                     f"{cpu['first']:.2f} s when the first completion was.")
