@@ -47,7 +47,7 @@ def typed_edit(ls: IdiomServer, uri: str, change: types.TextDocumentContentChang
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The queries whose encoding the caller's thread asks for from now on (the encoding runs on a thread of its
-    own, as does the retrieval started with it, and the answer takes both up: tests/router/test_loaded_strategies.py)."""
+    own, as does the retrieval started with it; the answer takes both up: tests/router/test_loaded_strategies.py)."""
     queries: list[str] = []
     soon, caller = QueryVectors.soon, threading.current_thread()
 
