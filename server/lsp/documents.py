@@ -15,7 +15,7 @@ def register(ls: IdiomServer) -> None:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
-        completion.typed(ls, params)  # first: its encoding runs while the rest is done
+        completion.typed(ls, params)  # first: its retrieval runs while the rest is done
         retention.changed(ls, params)
         diagnostics.changed(ls, params.text_document.uri)
 

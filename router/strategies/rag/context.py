@@ -28,8 +28,8 @@ HEADING = "Code from this repository that may help:"
 # A snippet's block is the same text whenever it is retrieved (where it is, its kind and name, its code), and
 # counting its tokens walks every word: counted once per block, not once per request.
 block_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
-# Retrievals started ahead, at once: each holds the interpreter's lock but while it waits for its query's vector,
-# so more threads would only queue behind each other.
+# Retrievals started ahead, at once: each holds the interpreter's lock except while it waits for its query's
+# vector, so more threads would only queue behind each other (one or two measured alike: bench/RESULTS.md).
 AHEAD_THREADS = 2
 STARTED_RETRIEVALS = 32  # kept for the requests that follow: one per document being typed in, and room
 _RETRIEVING = ThreadPoolExecutor(AHEAD_THREADS, thread_name_prefix="idiom-retrieval")  # threads start on first use

@@ -33,7 +33,7 @@ class Started(Generic[T]):
             return pending
 
     def get(self, key: Hashable) -> Future[T] | None:
-        """The work of `key` if it was started and has not failed."""
+        """The work of `key` if it was started and has neither failed nor been cancelled."""
         with self.lock:
             return self._found(key)
 
