@@ -33,7 +33,7 @@ from router.strategies.rag.index import (
 from router.strategies.rag.retrieve import Hit, Retriever
 from router.strategies.rag.roles import Roles
 from router.strategies.rag.rows import UNITS, Coded
-from router.strategies.rag.store import HNSW_HEADER
+from router.strategies.rag.store import ELEMENT_BYTES, HNSW_HEADER, zero_unused_slots
 from server.cli import idiom
 
 HASH = IndexConfig(embedding_model="hash")
@@ -377,8 +377,34 @@ def test_no_index_file_keeps_memory_hnswlib_never_initialised(acme_dataset: Path
     segments = list((tmp_path / "index" / "chroma").glob("*/length.bin"))
     assert segments
     for lengths in segments:
-        _, _, capacity, count = HNSW_HEADER.unpack_from(lengths.with_name("header.bin").read_bytes())
+        header = lengths.with_name("header.bin").read_bytes()
+        _, _, capacity, count = HNSW_HEADER.unpack_from(header)
+        (element,) = ELEMENT_BYTES.unpack_from(header, HNSW_HEADER.size)
         assert lengths.read_bytes()[count * 4:] == bytes((capacity - count) * 4), lengths
+        level0 = lengths.with_name("data_level0.bin").read_bytes()
+        assert level0[count * element:] == bytes(len(level0) - count * element), lengths
+
+
+def test_only_the_slots_past_the_element_count_are_zeroed(tmp_path: Path) -> None:
+    """What hnswlib wrote at its whole capacity loses the unzeroed slots past the count, and nothing else; a file
+    written up to its count, or a header of another layout, is left as it is."""
+    def segment(name: str, version: int, capacity: int, count: int, level0_slots: int) -> Path:
+        folder = tmp_path / "chroma" / name
+        folder.mkdir(parents=True)
+        header = HNSW_HEADER.pack(version, 0, capacity, count) + ELEMENT_BYTES.pack(6)
+        (folder / "header.bin").write_bytes(header + bytes(100 - len(header)))
+        (folder / "length.bin").write_bytes(b"\x01\x00\x00\x00" * count + b"heap" * (capacity - count))
+        (folder / "data_level0.bin").write_bytes(b"vector" * count + b"secret" * (level0_slots - count))
+        return folder
+
+    at_capacity = segment("a", 1, 4, 1, level0_slots=4)
+    up_to_count = segment("b", 1, 4, 2, level0_slots=2)
+    other_layout = segment("c", 2, 4, 1, level0_slots=4)
+    zero_unused_slots(tmp_path / "chroma")
+    assert (at_capacity / "length.bin").read_bytes() == b"\x01\x00\x00\x00" + bytes(12)
+    assert (at_capacity / "data_level0.bin").read_bytes() == b"vector" + bytes(18)
+    assert (up_to_count / "data_level0.bin").read_bytes() == b"vector" * 2
+    assert (other_layout / "data_level0.bin").read_bytes() == b"vector" + b"secret" * 3
 
 
 def test_requests_on_many_threads_get_what_one_thread_gets(acme_dataset: Path, tmp_path: Path) -> None:

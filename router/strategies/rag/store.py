@@ -156,30 +156,40 @@ def _forget(path: str) -> None:
 
 
 HNSW_HEADER = struct.Struct("<iQQQ")  # format version, level-0 offset, capacity, element count (hnswlib's order)
+ELEMENT_BYTES = struct.Struct("<Q")  # next in the header: the bytes of one element of `data_level0.bin`
 
 
 def zero_unused_slots(chroma: Path) -> None:
     """Zero what hnswlib wrote from memory it never initialised.
 
-    Each HNSW segment's `length.bin` is written at the index's whole capacity from a buffer that is
-    allocated and never zeroed, so the slots past its element count hold whatever this process's heap
-    held before: document texts, paths, a key from an unscrubbed file the same process read
-    (chroma-core/chroma#7688, open; found here by tests/harvest/test_planted_secrets.py). hnswlib never
-    reads those slots, so zeros change nothing but what the file gives away. A header in a layout other
-    than the one known here is left alone.
+    Each HNSW segment's `length.bin`, and its `data_level0.bin` while the segment holds fewer elements than its
+    capacity (below Chroma's first HNSW flush: none), are written at the index's whole capacity from buffers that
+    are allocated and never zeroed, so the slots past the element count hold whatever this process's heap held
+    before: document texts, paths, a key from an unscrubbed file the same process read (chroma-core/chroma#7688,
+    open; found here by tests/harvest/test_planted_secrets.py, `length.bin` first, then `data_level0.bin`).
+    hnswlib never reads those slots, so zeros change nothing but what the files give away. A header in a layout
+    other than the one known here is left alone.
     """
     for header in chroma.glob("*/header.bin"):
-        lengths = header.with_name("length.bin")
         data = header.read_bytes()
-        if len(data) < HNSW_HEADER.size or not lengths.is_file():
+        if len(data) < HNSW_HEADER.size + ELEMENT_BYTES.size:
             continue
         version, _, capacity, count = HNSW_HEADER.unpack_from(data)
-        size = lengths.stat().st_size
-        if version != 1 or count > capacity or size != capacity * 4 or size == count * 4:
+        (element,) = ELEMENT_BYTES.unpack_from(data, HNSW_HEADER.size)
+        if version != 1 or count > capacity:
             continue
-        with lengths.open("r+b") as out:
-            out.seek(count * 4)
-            out.write(bytes(size - count * 4))
+        for name, slot in (("length.bin", 4), ("data_level0.bin", element)):
+            _zero_past(header.with_name(name), capacity, count, slot)
+
+
+def _zero_past(path: Path, capacity: int, count: int, slot: int) -> None:
+    """Zero the slots of `path` past the first `count`, when it was written with all `capacity` slots of `slot`
+    bytes (a file written only up to its count has nothing past it)."""
+    if count == capacity or not slot or not path.is_file() or path.stat().st_size != capacity * slot:
+        return
+    with path.open("r+b") as out:
+        out.seek(count * slot)
+        out.write(bytes((capacity - count) * slot))
 
 
 def copy_local(source: Path, target: Path) -> None:
