@@ -44,7 +44,11 @@ USER_ONLY = ("team", "api")
 
 def config_dir() -> Path:
     """The user's Idiomatic folder: `$IDIOM_CONFIG_DIR`, else the platform's (`~/.config/idiom` on Linux)."""
-    override = os.environ.get(CONFIG_DIR_ENV)
+    return _config_dir(os.environ.get(CONFIG_DIR_ENV), os.environ.get("XDG_CONFIG_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)  # asked several times per request the router logs; platformdirs looks the user up
+def _config_dir(override: str | None, _xdg_config_home: str | None, _home: str | None) -> Path:
     if override:
         return Path(override).expanduser()
     import platformdirs
