@@ -163,5 +163,5 @@ def applies(rule: Rule, path: str, language: str, kind: str = "") -> bool:
         return False
     if not rule.paths:
         return True
-    folder = str(PurePosixPath(path).parent)
+    folder = path.rpartition("/")[0] or "."  # PurePosixPath(path).parent, without building paths per rule and request
     return any(matches_glob(folder, p.rstrip("/")) if p.endswith("/") else matches_glob(path, p) for p in rule.paths)
