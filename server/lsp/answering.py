@@ -35,7 +35,8 @@ def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Posi
     (the caller made sure it is open: `document_problem`)."""
     document = ls.open_document(uri)
     text = document.source  # offsets from the client's UTF-16 (or UTF-8/32) positions, clamped to the text
-    head, tail = (min(document.offset_at_position(p), len(text)) for p in (start, end or start))
+    head = min(document.offset_at_position(start), len(text))  # each offset splits the document into lines
+    tail = min(document.offset_at_position(end), len(text)) if end is not None else head
     return request_in(text, head, tail, ls.path_of(uri), instruction, max_tokens)
 
 
