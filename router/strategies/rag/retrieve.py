@@ -181,20 +181,33 @@ class Retriever:
         """BM25 and/or embedding similarity over the units `mask` allows, fused by reciprocal rank."""
         if not mask.any() or not query:
             return []
-        fused: dict[int, float] = {}
-        why: dict[int, list[str]] = {}
+        bm25: dict[int, int] = {}  # unit -> rank
+        dense: dict[int, tuple[int, float]] = {}  # unit -> (rank, similarity)
+        terms: frozenset[str] = frozenset()
         if mode != "embedding":
             scores, terms = self.lexical.scores(query)
             scores = numpy.where(mask, scores, 0.0)
-            for rank, index in enumerate((int(i) for i in numpy.argsort(-scores)[:CANDIDATES] if scores[i] > 0), 1):
-                fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-                shared = sorted(_terms(self.rows.names[index] + " " + self.rows.paths.value(index)).intersection(terms))
-                why.setdefault(index, []).append(f"bm25 #{rank}" + (f" ({', '.join(shared)})" if shared else ""))
+            best = _best(scores, CANDIDATES)
+            bm25 = {int(index): rank for rank, index in enumerate(best[scores[best] > 0], 1)}
         if mode != "bm25" and vector is not None:
-            for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1):
-                fused[index] = fused.get(index, 0.0) + 1.0 / (self.config.rrf_k + rank)
-                why.setdefault(index, []).append(f"embedding #{rank} (cosine {similarity:.2f})")
-        return [(i, fused[i], why[i]) for i in sorted(fused, key=lambda i: -fused[i])[:k]]
+            dense = {index: (rank, similarity) for rank, (index, similarity) in enumerate(self._dense(vector, mask), 1)}
+        fused = dict.fromkeys([*bm25, *dense], 0.0)  # ties keep this order: BM25's ranks first
+        for index, rank in [*bm25.items(), *((index, rank) for index, (rank, _) in dense.items())]:
+            fused[index] += 1.0 / (self.config.rrf_k + rank)
+        chosen = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [(i, fused[i], self._why(i, bm25.get(i), dense.get(i), terms)) for i in chosen]
+
+    def _why(self, index: int, bm25_rank: int | None, dense: tuple[int, float] | None,
+             terms: frozenset[str]) -> list[str]:
+        """Why unit `index` was retrieved: its rank in each list, with the query's terms its name and path share.
+        Worked out for the units kept, not for every candidate."""
+        why = []
+        if bm25_rank is not None:
+            shared = sorted(_terms(self.rows.names[index] + " " + self.rows.paths.value(index)).intersection(terms))
+            why.append(f"bm25 #{bm25_rank}" + (f" ({', '.join(shared)})" if shared else ""))
+        if dense is not None:
+            why.append(f"embedding #{dense[0]} (cosine {dense[1]:.2f})")
+        return why
 
     def _dense(self, vector: numpy.ndarray, mask: numpy.ndarray) -> list[tuple[int, float]]:
         """Nearest units by cosine among those `mask` allows: exact over their vectors, unless they are many
@@ -211,7 +224,7 @@ class Retriever:
             # Gathering the allowed rows first costs about as much again as multiplying them in place.
             similarities = self.vectors[indices] @ query if 2 * allowed < len(self.rows) else \
                 (self.vectors @ query)[indices]
-            best = numpy.argsort(-similarities)[:CANDIDATES]
+            best = _best(similarities, CANDIDATES)
             return [(int(indices[i]), float(similarities[i])) for i in best]
         wanted = min(len(self.rows), -(-CANDIDATES * len(self.rows) // allowed))
         found = collection.query(query_embeddings=[vector], n_results=max(1, wanted), include=["distances"])
@@ -248,6 +261,15 @@ class Retriever:
                      if rows.start_lines[i] <= definition.start_line <= rows.end_lines[i]), "")
         return Hit(dependency.path, definition.name, definition.kind, language, unit, definition.start_line,
                    definition.end_line, round(score, 5), list(dependency.why), "deps", definition.snippet)
+
+
+def _best(values: numpy.ndarray, n: int) -> numpy.ndarray:
+    """The positions of the `n` largest `values`, largest first: partitioned, then only those sorted (a whole
+    index's scores are never sorted for the few kept)."""
+    if len(values) > n:
+        kept = numpy.argpartition(-values, n - 1)[:n]
+        return kept[numpy.argsort(-values[kept])]
+    return numpy.argsort(-values)
 
 
 @functools.lru_cache(maxsize=8192)
