@@ -17,7 +17,7 @@ import yaml
 
 from harvest.scrub import STRICT, scrub
 from harvest.yamltext import load_yaml
-from router.contracts import Message, Usage
+from router.contracts import ChatRequest, Message, Usage
 from router.errors import RouterError
 from router.providers.errors import ProviderError, classify
 
@@ -44,7 +44,22 @@ def credentials_problem(provider: str, base_url: str = "") -> str:
 def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:
     """The messages with every secret and piece of PII the scrubber finds replaced, `pragma: allowlist
     secret` lines included (a file's marker says nothing about where its text is sent)."""
-    return tuple(Message(m.role, scrub(m.content, profile=STRICT).text) for m in messages)
+    return tuple(Message(m.role, _scrubbed(m.content)) for m in messages)
+
+
+def guard_ahead(chat: ChatRequest) -> None:
+    """Scrub now every text a provider sends for `chat` (its messages, and an infill's code), so that the call
+    finds them scrubbed: a prompt built ahead of its request (router/strategies/prompting.py) is sent later."""
+    guard(chat.messages)
+    if chat.infill is not None:
+        guard(tuple(Message("code", text) for text in (chat.infill.prefix, chat.infill.suffix, chat.infill.header)))
+
+
+# The same text is scrubbed once: a prompt scrubbed ahead, and the system turn every request repeats. Kept in this
+# process's memory only, as the request itself is.
+@lru_cache(maxsize=64)
+def _scrubbed(text: str) -> str:
+    return scrub(text, profile=STRICT).text
 
 
 def with_retries(provider: str, call: Callable[[], T], sdk_error: type[BaseException], retries: int,

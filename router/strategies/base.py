@@ -7,7 +7,7 @@ A strategy is a record of small functions, not a class to subclass:
   the settings it depends on), cheaply enough to compute on every request;
 - `load(artifacts, config, index)` does the expensive part once (open the index, read the pairs, find
   the model) and returns a `Loaded`: the `Answer` that completes requests from what it loaded and, for a
-  strategy with work a request can start before its turn comes (rag's retrieval), that step.
+  strategy with work a request can start before its turn comes (rag's retrieval and its prompt), that step.
 - `refresh(artifacts, index, progress)`, for a strategy with artifacts of its own to keep up to date
   with the dataset (rag's index), brings them up to date and says what it did.
 `router/strategies/loaded.py` holds loaded strategies and loads one again only when its stamp changes.
@@ -25,7 +25,7 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest
 
 Answer = Callable[[CompletionRequest, RouterConfig], Completion]
-Ahead = Callable[[CompletionRequest], None]
+Ahead = Callable[[CompletionRequest, RouterConfig], None]
 Refresh = Callable[[Artifacts, IndexConfig, Callable[[int], None]], dict[str, float]]
 
 

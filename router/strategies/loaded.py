@@ -71,13 +71,13 @@ class LoadedStrategies:
         finally:
             lock.release()
 
-    def ahead(self, request: CompletionRequest, names: tuple[str, ...] = ()) -> None:
+    def ahead(self, request: CompletionRequest, config: RouterConfig, names: tuple[str, ...] = ()) -> None:
         """Start what the loaded strategies among `names` (all when empty) can do for `request` before it is answered
         (`Loaded.ahead`). Cheap enough for the language server's event loop: nothing is loaded or checked for a newer
         version here, so a strategy not loaded yet, or one about to be loaded again, starts nothing."""
         for name, (_, loaded) in list(self._held.items()):
             if loaded.ahead is not None and (not names or name in names):
-                loaded.ahead(request)
+                loaded.ahead(request, config)
 
     def preload(self, config: RouterConfig, index: IndexConfig, names: tuple[str, ...] = ()) -> dict[str, str]:
         """Load every available strategy (or those of `names`) now, so the first request does not wait;

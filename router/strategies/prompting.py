@@ -1,8 +1,10 @@
 """What the strategies share: the task text, the token budget, and the final call (for an infill request,
-the one router/fim lays out for the model family)."""
+the one router/fim lays out for the model family). A strategy with work started ahead of a request (rag) builds
+and scrubs the prompt then too (`infill_ahead`, `answer_ahead`); the call finds it done."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -16,6 +18,7 @@ from router.fim.layout import Snippet
 from router.fim.prompt import prompt_for
 from router.fim.window import cursor_window
 from router.providers import provider
+from router.providers.base import guard_ahead
 
 SYSTEM = ("You write code the way this team writes it: their structure, naming, tests and error handling. "
           "Answer with code only.")
@@ -49,17 +52,35 @@ def answer(strategy: str, messages: tuple[Message, ...], request: CompletionRequ
            sources: tuple[str, ...]) -> Completion:
     """Send `messages` to the configured provider and wrap the result as a Completion; a prompt over
     `[router] max_prompt_chars` is refused before anything is sent."""
-    return _send(strategy, ChatRequest(config.model, messages, max_tokens=request.max_tokens), config, sources)
+    return _send(strategy, _chat(messages, request, config), config, sources)
+
+
+def answer_ahead(messages: tuple[Message, ...], request: CompletionRequest, config: RouterConfig) -> None:
+    """Scrub now what `answer` will send for `messages`."""
+    guard_ahead(_chat(messages, request, config))
+
+
+def _chat(messages: tuple[Message, ...], request: CompletionRequest, config: RouterConfig) -> ChatRequest:
+    return ChatRequest(config.model, messages, max_tokens=request.max_tokens)
 
 
 def infill(strategy: str, request: CompletionRequest, config: RouterConfig, context: Sequence[Snippet] = (),
            sources: tuple[str, ...] = ()) -> Completion:
     """Answer an infill request (router.fim.prompt.is_infill) in the configured model's format, with
     `context` in front of the prefix, and trim the answer of fences and of lines that repeat the suffix."""
-    chat = prompt_for(request, config, context)
+    chat = _infill_prompt(request, config, tuple(context))
     completion = _send(strategy, chat, config, sources)
     code = chat.infill or request
     return replace(completion, text=trim_answer(completion.text, code.prefix, code.suffix))
+
+
+def infill_ahead(request: CompletionRequest, config: RouterConfig, context: Sequence[Snippet] = ()) -> None:
+    """Build and scrub now what `infill` will send for `request` with `context`."""
+    guard_ahead(_infill_prompt(request, config, tuple(context)))
+
+
+# The prompt built ahead of a request is the one its answer sends: the same request, settings and context.
+_infill_prompt = functools.lru_cache(maxsize=32)(prompt_for)
 
 
 def _send(strategy: str, chat: ChatRequest, config: RouterConfig, sources: tuple[str, ...]) -> Completion:

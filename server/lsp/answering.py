@@ -142,7 +142,7 @@ def start_ahead(ls: IdiomServer, request: CompletionRequest) -> None:
     interpreter's lock, so it goes on while typing pauses and while the request waits (bench/RESULTS.md, issue 17,
     stop 44)."""
     try:
-        ls.strategies().ahead(request, ls.settings.strategies)
+        ls.strategies().ahead(request, router_config(ls), ls.settings.strategies)
     except Exception:  # noqa: BLE001 - only a head start: the answer does the same work, and reports what fails
         return
 

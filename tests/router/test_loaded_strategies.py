@@ -61,9 +61,12 @@ def test_availability_and_preload_follow_the_artifacts(repo: Path, tmp_path: Pat
         strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
 
 
-def test_a_request_starts_its_query_embedding_and_retrieval_ahead_and_the_answer_takes_them_up(
+def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the_answer_takes_them_up(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     from router.contracts import CompletionRequest
+    from router.providers import base
     from router.strategies.rag import context
     from router.strategies.rag.focus import focus_of_request
     from router.strategies.rag.query_encoder import QueryVectors
@@ -77,30 +80,40 @@ def test_a_request_starts_its_query_embedding_and_retrieval_ahead_and_the_answer
     retrieve = context._retrieved
     monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
         index, focus, *rest))
+    scrubbed: list[tuple[str, str]] = []  # (thread, text) of each prompt text scrubbed for the provider
+    scrub = base.scrub
+    monkeypatch.setattr(base, "scrub", lambda text, **options: scrubbed.append(
+        (threading.current_thread().name, text)) or scrub(text, **options))
+    base._scrubbed.cache_clear()
     strategies = LoadedStrategies(repo, wait=False)
     request = CompletionRequest(prefix="import { Button } from '../Button/Button';\n\nexport const Tag = (",
                                 path="src/components/Tag/Tag.tsx", language="tsx", max_tokens=64)
-    strategies.ahead(request)  # nothing loaded yet: nothing starts, and nothing is loaded on the caller's thread
-    assert strategies._held == {} and encoded == []
-
-    strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
-    strategies.answer_of("few_shot", RouterConfig(), HASH_INDEX)
-    encoded.clear()  # the index's warm-up query
-    strategies.ahead(request, ("few_shot",))  # only the strategies named
-    assert encoded == []
-    strategies.ahead(request)
-    query = dense_query(focus_of_request(request))
-    deadline = time.monotonic() + 30
-    while not encoded and time.monotonic() < deadline:  # on an encoding thread of its own
-        time.sleep(0.01)
-    assert encoded == [query]  # started before the request is answered
-    while not retrievals and time.monotonic() < deadline:  # the retrieval too, on a thread of its own
-        time.sleep(0.01)
-    assert retrievals == [focus_of_request(request)]
     with fake_llm() as (url, _):
-        completion = strategies.complete("rag", request, RouterConfig(base_url=url, max_retries=0), HASH_INDEX)
-    assert encoded == [query] and len(retrievals) == 1  # and the answer took them up instead of doing them again
-    assert completion.sources  # what was retrieved ahead is what the answer's prompt carries
+        config = RouterConfig(base_url=url, max_retries=0)
+        strategies.ahead(request, config)  # nothing loaded yet: nothing starts, nor loads on this thread
+        assert strategies._held == {} and encoded == []
+
+        strategies.answer_of("rag", config, HASH_INDEX)
+        strategies.answer_of("few_shot", config, HASH_INDEX)
+        encoded.clear()  # the index's warm-up query
+        strategies.ahead(request, config, ("few_shot",))  # only the strategies named
+        assert encoded == []
+        strategies.ahead(request, config)
+        query = dense_query(focus_of_request(request))
+        deadline = time.monotonic() + 30
+        while not encoded and time.monotonic() < deadline:  # on an encoding thread of its own
+            time.sleep(0.01)
+        assert encoded == [query]  # started before the request is answered
+        while not retrievals and time.monotonic() < deadline:  # the retrieval too, on a thread of its own
+            time.sleep(0.01)
+        assert retrievals == [focus_of_request(request)]
+        completion = strategies.complete("rag", request, config, HASH_INDEX)
+        assert encoded == [query] and len(retrievals) == 1  # and the answer took them up instead of doing them again
+        assert completion.sources  # what was retrieved ahead is what the answer's prompt carries
+        # Its prompt was built and scrubbed on the retrieval thread, each text once, and the answer sent that.
+        assert scrubbed and {thread.split("_")[0] for thread, _ in scrubbed} == {"idiom-retrieval"}
+        assert len({text for _, text in scrubbed}) == len(scrubbed)
+        assert {m.content for m in completion.prompt} <= {scrub(text, profile=base.STRICT).text for _, text in scrubbed}
 
 
 def test_the_registry_is_the_one_list_of_strategies() -> None:

@@ -8,13 +8,14 @@ The `rag` and `finetuned_rag` strategies build their prompts here, and so does R
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Mapping
+import logging
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvest.dataset.validate import estimate_tokens
-from router.config import IndexConfig
+from router.config import IndexConfig, RouterConfig
 from router.contracts import CompletionRequest
 from router.fim.layout import Snippet
 from router.strategies.base import Ahead
@@ -23,6 +24,8 @@ from router.strategies.rag.index import UnitTexts
 from router.strategies.rag.retrieve import Hit, Retriever, pack
 from router.strategies.rag.started import Started
 
+LOG = logging.getLogger(__name__)
+Prepare = Callable[[list[Hit], CompletionRequest, RouterConfig], None]  # what a strategy builds from the hits ahead
 RETRIEVED = 8  # candidates of each kind before packing into the budget
 HEADING = "Code from this repository that may help:"
 # A snippet's block is the same text whenever it is retrieved (where it is, its kind and name, its code), and
@@ -51,18 +54,38 @@ def open_index(index_folder: Path, index_config: IndexConfig) -> OpenIndex:
     return OpenIndex(retriever, UnitTexts(index_folder, retriever.rows))
 
 
-def retrieval_ahead(index: OpenIndex) -> Ahead:
+def retrieval_ahead(index: OpenIndex, prepare: Prepare | None = None) -> Ahead:
     """What a request starts before it is answered (`Loaded.ahead`): its query embedding on an encoding thread, and
-    its whole retrieval on a retrieval thread. The language server starts them when the edit before the request
-    arrives, typing having paused by the time the editor asks, and as the request arrives, when a worker may not
-    be free yet; `retrieved` then takes up the retrieval, done or under way, so the request's own time goes to
-    its prompt, its model call and the checks of the answer."""
-    def ahead(request: CompletionRequest) -> None:
+    its whole retrieval on a retrieval thread, then `prepare(hits, request, config)`: the strategy's prompt for
+    them, built and scrubbed (router/strategies/prompting.py keeps it for the call). The language server starts
+    them when the edit before the request arrives, typing having paused by the time the editor asks, and as the
+    request arrives, when a worker may not be free yet; `retrieved` then takes up the retrieval, done or under
+    way, so the request's own time goes to its model call and the checks of the answer."""
+    last: dict[str, CompletionRequest] = {}  # by path: the request after an edit is the one the edit started
+
+    def ahead(request: CompletionRequest, config: RouterConfig) -> None:
+        if last.get(request.path) == request:  # its focus is not worked out again (the event loop's time)
+            return
+        if request.path not in last and len(last) >= STARTED_RETRIEVALS:  # as many documents as retrievals kept
+            del last[next(iter(last))]
+        last[request.path] = request
         focus = focus_of_request(request)
         index.retriever.embed_ahead(focus)  # now, even when both retrieval threads are busy
-        index.started.start((focus, request.budget_tokens), lambda: _retrieved(index, focus, request.budget_tokens))
+        index.started.start((focus, request.budget_tokens),
+                            lambda: _prepared(index, focus, request, config, prepare))
 
     return ahead
+
+
+def _prepared(index: OpenIndex, focus: Focus, request: CompletionRequest, config: RouterConfig,
+              prepare: Prepare | None) -> list[Hit]:
+    hits = _retrieved(index, focus, request.budget_tokens)
+    if prepare is not None:
+        try:
+            prepare(hits, request, config)
+        except Exception:
+            LOG.debug("the prompt started ahead failed", exc_info=True)
+    return hits
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:

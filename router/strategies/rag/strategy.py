@@ -11,9 +11,17 @@ from router.config import IndexConfig, RouterConfig
 from router.contracts import Completion, CompletionRequest, Message
 from router.fim.prompt import is_infill
 from router.strategies.base import Answer, Loaded, Strategy, file_stamp
-from router.strategies.prompting import SYSTEM, answer, infill, task_text
+from router.strategies.prompting import (
+    SYSTEM,
+    answer,
+    answer_ahead,
+    infill,
+    infill_ahead,
+    task_text,
+)
 from router.strategies.rag.context import (
     OpenIndex,
+    Prepare,
     open_index,
     retrieval_ahead,
     retrieved,
@@ -23,6 +31,7 @@ from router.strategies.rag.context import (
 )
 from router.strategies.rag.focus import Focus, focus_of_request
 from router.strategies.rag.index import build_index
+from router.strategies.rag.retrieve import Hit
 
 
 def rag_answer(index: OpenIndex) -> Answer:
@@ -43,9 +52,24 @@ def _round(index: OpenIndex, focus: Focus, request: CompletionRequest, config: R
     chosen = retrieved(index, focus, request.budget_tokens)
     if is_infill(request):  # the snippets as other files of the repository, above the prefix
         return infill("rag", request, config, snippets(chosen, index.texts), sources_of(chosen))
+    return answer("rag", _messages(index, chosen, request, config), request, config, sources_of(chosen))
+
+
+def _prompt_ahead(index: OpenIndex) -> Prepare:
+    """The prompt `_round` sends for hits retrieved ahead, built and scrubbed as soon as they are found."""
+    def prepare(chosen: list[Hit], request: CompletionRequest, config: RouterConfig) -> None:
+        if is_infill(request):
+            infill_ahead(request, config, snippets(chosen, index.texts))
+        else:
+            answer_ahead(_messages(index, chosen, request, config), request, config)
+
+    return prepare
+
+
+def _messages(index: OpenIndex, chosen: list[Hit], request: CompletionRequest,
+              config: RouterConfig) -> tuple[Message, ...]:
     task = task_text(request, config.context_tokens)
-    messages = (Message("system", SYSTEM), Message("user", with_context(chosen, index.texts, task)))
-    return answer("rag", messages, request, config, sources_of(chosen))
+    return Message("system", SYSTEM), Message("user", with_context(chosen, index.texts, task))
 
 
 def index_missing(artifacts: Artifacts) -> str:
@@ -60,7 +84,7 @@ def index_stamp(artifacts: Artifacts, index: IndexConfig) -> Hashable:
 
 def _load(artifacts: Artifacts, config: RouterConfig, index: IndexConfig) -> Loaded:
     opened = open_index(artifacts.index, index)
-    return Loaded(rag_answer(opened), retrieval_ahead(opened))
+    return Loaded(rag_answer(opened), retrieval_ahead(opened, _prompt_ahead(opened)))
 
 
 def _refresh(artifacts: Artifacts, index: IndexConfig, progress: Callable[[int], None]) -> dict[str, float]:
