@@ -48,11 +48,13 @@ def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:
 
 
 def guard_ahead(chat: ChatRequest) -> None:
-    """Scrub now every text a provider sends for `chat` (its messages, and an infill's code), so that the call
-    finds them scrubbed: a prompt built ahead of its request (router/strategies/prompting.py) is sent later."""
-    guard(chat.messages)
+    """Scrub now what a provider sends for `chat` (an infill's code to a completions endpoint, else its messages),
+    so that the call finds it scrubbed: a prompt built ahead of its request (router/strategies/prompting.py) is
+    sent later."""
     if chat.infill is not None:
         guard(tuple(Message("code", text) for text in (chat.infill.prefix, chat.infill.suffix, chat.infill.header)))
+    else:
+        guard(chat.messages)
 
 
 # The same text is scrubbed once: a prompt scrubbed ahead, and the system turn every request repeats. Kept in this

@@ -61,14 +61,15 @@ def retrieval_ahead(index: OpenIndex, prepare: Prepare | None = None) -> Ahead:
     them when the edit before the request arrives, typing having paused by the time the editor asks, and as the
     request arrives, when a worker may not be free yet; `retrieved` then takes up the retrieval, done or under
     way, so the request's own time goes to its model call and the checks of the answer."""
-    last: dict[str, CompletionRequest] = {}  # by path: the request after an edit is the one the edit started
+    # What was last started, by path: the request that follows an edit is the one the edit started.
+    last: dict[str, tuple[CompletionRequest, RouterConfig]] = {}
 
     def ahead(request: CompletionRequest, config: RouterConfig) -> None:
-        if last.get(request.path) == request:  # its focus is not worked out again (the event loop's time)
+        if last.get(request.path) == (request, config):  # its focus is not worked out again (the event loop's time)
             return
         if request.path not in last and len(last) >= STARTED_RETRIEVALS:  # as many documents as retrievals kept
             del last[next(iter(last))]
-        last[request.path] = request
+        last[request.path] = request, config
         focus = focus_of_request(request)
         index.retriever.embed_ahead(focus)  # now, even when both retrieval threads are busy
         index.started.start((focus, request.budget_tokens),
@@ -83,7 +84,7 @@ def _prepared(index: OpenIndex, focus: Focus, request: CompletionRequest, config
     if prepare is not None:
         try:
             prepare(hits, request, config)
-        except Exception:
+        except Exception:  # only a head start: the answer builds its prompt again, and reports what fails
             LOG.debug("the prompt started ahead failed", exc_info=True)
     return hits
 
