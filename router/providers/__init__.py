@@ -15,11 +15,10 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult
 from router.errors import RouterError
 from router.fim.prompt import served_family
-from router.libraries import library
-from router.providers.anthropic_messages import anthropic_messages
+from router.providers.anthropic_messages import anthropic_client, anthropic_messages
 from router.providers.base import model_table
 from router.providers.local import local_generate
-from router.providers.openai_chat import openai_chat
+from router.providers.openai_chat import openai_chat, openai_client
 
 Provider = Callable[[ChatRequest, RouterConfig], ChatResult]
 
@@ -30,15 +29,17 @@ PROVIDERS: dict[str, Provider] = {
 }
 
 
-# The client library each provider talks through; the local provider's model loads on its first request.
-SDKS = {"openai": "openai", "anthropic": "anthropic"}
+# How each remote provider opens its client; the local provider's model loads on its first request.
+CLIENTS: dict[str, Callable[[RouterConfig], object]] = {"openai": openai_client, "anthropic": anthropic_client}
 
 
-def import_sdk(name: str) -> None:
-    """Import provider `name`'s client library now (the language server does at start: openai alone is a
-    second of imports the first answer would otherwise wait for)."""
-    if name in SDKS:
-        library(SDKS[name])
+def open_client(config: RouterConfig) -> None:
+    """Open the configured provider's client now, its library imported (the language server does after
+    `initialized`: openai alone is a second of imports, and a client loads the system's CA certificates, ~40 ms,
+    which the first answer would otherwise wait for). A provider that cannot be asked yet is left for the first
+    request to report."""
+    if config.provider in CLIENTS:
+        CLIENTS[config.provider](config)
 
 
 def provider(name: str) -> Provider:

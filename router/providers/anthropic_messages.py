@@ -24,13 +24,18 @@ def _client(key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     return anthropic.Anthropic(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
-def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
-    """One message from Anthropic (or a compatible `base_url`)."""
-    anthropic = library("anthropic")
+def anthropic_client(config: RouterConfig) -> anthropic.Anthropic:
+    """The client for `config`'s endpoint, opened once (a RouterError when no key is set)."""
     if problem := credentials_problem("anthropic"):
         raise RouterError(problem)
     key = os.environ["ANTHROPIC_API_KEY"]
-    client = _client(key, config.base_url or os.environ.get("ANTHROPIC_BASE_URL", ""), config.timeout)
+    return _client(key, config.base_url or os.environ.get("ANTHROPIC_BASE_URL", ""), config.timeout)
+
+
+def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """One message from Anthropic (or a compatible `base_url`)."""
+    anthropic = library("anthropic")
+    client = anthropic_client(config)
     sent = guard(request.messages)
     system = "\n\n".join(m.content for m in sent if m.role == "system")
     turns = [{"role": m.role, "content": m.content} for m in sent if m.role != "system"]

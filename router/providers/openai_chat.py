@@ -28,14 +28,19 @@ def _client(key: str, base_url: str, timeout: float) -> openai.OpenAI:
     return openai.OpenAI(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
-def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
-    """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
-    openai = library("openai")
+def openai_client(config: RouterConfig) -> openai.OpenAI:
+    """The client for `config`'s endpoint, opened once (a RouterError when no key is set and one is needed)."""
     if problem := credentials_problem("openai", config.base_url):
         raise RouterError(problem)
     key = os.environ.get("OPENAI_API_KEY") or "not-needed"
     # The endpoint is resolved here, not by the SDK from OPENAI_BASE_URL, so the cached client follows it.
-    client = _client(key, config.base_url or os.environ.get("OPENAI_BASE_URL", ""), config.timeout)
+    return _client(key, config.base_url or os.environ.get("OPENAI_BASE_URL", ""), config.timeout)
+
+
+def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
+    openai = library("openai")
+    client = openai_client(config)
     if request.infill is not None:
         return _infill(client, request, request.infill, config)
     sent = guard(request.messages)

@@ -81,17 +81,17 @@ def _answer(ls: IdiomServer, team: TeamServer | None, uri: str, request: Complet
 
 
 def preload(ls: IdiomServer) -> None:
-    """Load the strategies the editor allows, the conventions and the provider's client library, before the
-    first request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and
-    is tried again then."""
-    from router.providers import import_sdk
+    """Load the strategies the editor allows, the conventions and the provider's client, before the first
+    request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and is tried
+    again then."""
+    from router.providers import open_client
 
     try:
         editor_conventions(ls)
         if team_of(ls) is not None:  # the team server answers: nothing of the router's to load here
             return
         config = router_config(ls)
-        ls.in_background(import_sdk, config.provider)
+        ls.in_background(open_client, config)
         strategies = ls.strategies()
         names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)
         not_ready = strategies.preload(config, index_config(ls), names)

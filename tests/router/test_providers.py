@@ -7,7 +7,7 @@ import pytest
 from router.config import RouterConfig
 from router.contracts import ChatRequest, Message, Usage
 from router.errors import RouterError
-from router.providers import PROVIDERS, provider
+from router.providers import PROVIDERS, open_client, provider
 from router.providers.base import cost
 from router.providers.errors import FAILURES, ProviderError
 from tests.router.fake_llm import fake_llm
@@ -77,6 +77,23 @@ def test_timeouts_are_enforced(server) -> None:
         provider("openai")(REQUEST, RouterConfig(base_url=f"{url}/v1", timeout=0.3, max_retries=0))
 
 
+@pytest.mark.parametrize("name", ["openai", "anthropic"])
+def test_a_client_opened_ahead_is_the_one_the_first_call_uses(server, name: str) -> None:
+    import importlib
+
+    url, script = server
+    module = importlib.import_module({"openai": "router.providers.openai_chat",
+                                      "anthropic": "router.providers.anthropic_messages"}[name])
+    module._client.cache_clear()
+    config = RouterConfig(provider=name, model="gpt-4o-mini" if name == "openai" else "claude-sonnet-4-5",
+                          base_url=f"{url}/v1" if name == "openai" else url, max_retries=0)
+    open_client(config)  # what the language server does after `initialized`
+    assert module._client.cache_info().currsize == 1 and script.requests == []  # opened, nothing sent
+    provider(name)(REQUEST, config)
+    assert module._client.cache_info().hits == 1 and len(script.requests) == 1
+    open_client(RouterConfig(provider="local"))  # nothing to open: its model loads on the first request
+
+
 def test_missing_keys_and_unknown_providers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
@@ -84,6 +101,8 @@ def test_missing_keys_and_unknown_providers(monkeypatch: pytest.MonkeyPatch) -> 
         provider("openai")(REQUEST, RouterConfig())
     with pytest.raises(RouterError, match="ANTHROPIC_API_KEY is not set"):
         provider("anthropic")(REQUEST, RouterConfig())
+    with pytest.raises(RouterError, match="ANTHROPIC_API_KEY is not set"):  # the server's head start says nothing
+        open_client(RouterConfig(provider="anthropic"))
     with pytest.raises(RouterError, match="valid providers: openai, anthropic"):
         provider("bard")
     assert cost("no-such-model", Usage(1, 1)) is None
