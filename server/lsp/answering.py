@@ -138,9 +138,9 @@ async def routed_answer(ls: IdiomServer, uri: str, request: CompletionRequest, t
 def start_ahead(ls: IdiomServer, request: CompletionRequest) -> None:
     """Start, on the event loop, what the loaded strategies can do for `request` before it is answered: as it
     arrives, before a model slot and a worker thread are free, and already as the edit before it arrives
-    (server/lsp/completion.py `typed`). rag's retrieval runs on threads of its own, its query's encoding off the
-    interpreter's lock, so it goes on while typing pauses and while the request waits (bench/RESULTS.md, issue 17,
-    stop 44)."""
+    (server/lsp/completion.py `typed`). rag's retrieval and its prompt run on threads of their own, its query's
+    encoding off the interpreter's lock, so they go on while typing pauses and while the request waits
+    (bench/RESULTS.md, issue 17, stops 44 and 45)."""
     try:
         ls.strategies().ahead(request, router_config(ls), ls.settings.strategies)
     except Exception:  # noqa: BLE001 - only a head start: the answer does the same work, and reports what fails

@@ -74,9 +74,9 @@ async def completion(ls: IdiomServer, params: types.CompletionParams) -> types.C
 
 
 def typed(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
-    """Start the retrieval of the request an edit will be followed by, where the edit leaves the cursor. An
-    editor sends the edit at once and asks for ghost text only when typing pauses (VS Code: 50 ms after the last
-    keystroke), so the request finds its retrieval done. Only while typing triggers requests, and never loading
+    """Start the retrieval and the prompt of the request an edit will be followed by, where the edit leaves the
+    cursor. An editor sends the edit at once and asks for ghost text only when typing pauses (VS Code: 50 ms after
+    the last keystroke), so the request finds them done. Only while typing triggers requests, and never loading
     anything (`start_ahead`); an edit that leaves the cursor elsewhere (an auto-closed bracket), or that no
     request follows, costs a retrieval and a prompt no request uses (about 7.5 ms of CPU on primitives: the encoder,
     the retrieval, the prompt and its scrub; bench/RESULTS.md, stop 45)."""
