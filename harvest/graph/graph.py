@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import mmap
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,11 +39,14 @@ from harvest.graph.workspace import (
     read_aliases,
     read_packages,
 )
+from harvest.mapped import mapped
 from harvest.records import FileRecord, build_record
 from harvest.units.languages import parse, parsed
 from harvest.units.nodes import Source
 
 VERSION = 4  # bump when extraction changes, so cached facts are parsed again
+# What `save` writes: each file's facts, one line each; where each line is; the module tables.
+FILES, OFFSETS, MODULES = "files.jsonl", "files.offsets.json", "modules.json"
 MAX_HOPS = 12  # re-export chains longer than this are cycles in disguise
 WORKSPACE_FILES = frozenset({"package.json", "pnpm-workspace.yaml"})
 
@@ -195,10 +199,13 @@ class CodeGraph:
                 "imports_in_repo": resolved, "imports_elsewhere": len(bindings) - resolved}
 
     def save(self, folder: Path) -> None:
-        """Write `files.jsonl` and `modules.json` into `folder` (a staged directory)."""
+        """Write FILES, OFFSETS and MODULES into `folder` (a staged directory)."""
         folder.mkdir(parents=True, exist_ok=True)
-        write_jsonl(folder / "files.jsonl", self.files.values())
-        atomic_write_json(folder / "modules.json", {
+        lines = [orjson.dumps(facts) for facts in self.files.values()]
+        write_jsonl(folder / FILES, lines)
+        (folder / OFFSETS).write_bytes(orjson.dumps({"paths": [facts.path for facts in self.files.values()],
+                                                     "lengths": [len(line) for line in lines]}))
+        atomic_write_json(folder / MODULES, {
             "version": VERSION, "aliases": [dataclasses.asdict(a) for a in self.aliases],
             "packages": [dataclasses.asdict(p) for p in self.packages],
             "go_modules": [dataclasses.asdict(m) for m in self.go_modules], "declared": self.resolver.declared})
@@ -206,13 +213,13 @@ class CodeGraph:
     @classmethod
     def load(cls, folder: Path) -> CodeGraph | None:
         """The graph saved in `folder`, or None when there is none or it is from another version."""
-        modules = folder / "modules.json"
+        modules = folder / MODULES
         if not modules.is_file():
             return None
         tables = orjson.loads(modules.read_bytes())
         if tables.get("version") != VERSION:
             return None
-        files = LazyFacts(folder / "files.jsonl")
+        files = LazyFacts(folder / FILES)
         return cls(files, [Aliases(**a) for a in tables["aliases"]],
                    [Package(p["name"], p["folder"], tuple(p["entries"]),
                             {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]],
@@ -220,38 +227,69 @@ class CodeGraph:
 
 
 class LazyFacts(Mapping[str, FileFacts]):
-    """A saved graph's `files.jsonl`, each file's facts built when first asked for. The editor's server asks
-    for a handful per request of a graph that may hold tens of thousands of files, and building them all
-    took seconds of its start; a harvest that reads them all pays what it paid before."""
+    """A saved graph's FILES, each file's facts built when first asked for. The editor's server asks for a handful
+    per request of a graph that may hold tens of thousands of files, and building them all took seconds of its
+    start; a harvest that reads them all pays what it paid before. Where each file's line is comes from OFFSETS
+    (finding the 54k lines of a 100k-unit index's graph took 0.16 s of the server's start; bench/RESULTS.md,
+    issue 17, stop 46), or from reading the lines when it is missing or was not written for this file."""
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        self._lines: dict[str, bytes] = {}
-        for number, line in enumerate(file.read_bytes().splitlines(), 1):
-            if line.strip():
-                try:
-                    self._lines[_path_of(line)] = line
-                except (orjson.JSONDecodeError, TypeError, KeyError):
-                    raise InputError(f"{file}:{number}: not a valid FileFacts record; re-run `idiom harvest`") \
-                        from None
+        self._data = mapped(file)
+        self._spans = _saved_spans(file.with_name(OFFSETS), len(self._data)) or _scanned_spans(file, self._data)
         self._built: dict[str, FileFacts] = {}
 
     def __getitem__(self, path: str) -> FileFacts:
         if path not in self._built:
+            start, end = self._spans[path]
             try:
-                self._built[path] = build_record(FileFacts, orjson.loads(self._lines[path]))
+                facts = build_record(FileFacts, orjson.loads(self._data[start:end]))
             except (orjson.JSONDecodeError, TypeError, KeyError) as exc:
-                if path not in self._lines:
-                    raise
                 raise InputError(f"{self.file}: the record of {path} is not a valid FileFacts record ({exc}); "
                                  "re-run `idiom harvest`") from None
+            if facts.path != path:
+                raise InputError(f"{self.file}: the record of {path} is that of {facts.path}; "
+                                 "re-run `idiom harvest`")
+            self._built[path] = facts
         return self._built[path]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
+        return iter(self._spans)
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._spans)
+
+
+def _saved_spans(offsets: Path, size: int) -> dict[str, tuple[int, int]] | None:
+    """Each path's line (start, end) as `CodeGraph.save` recorded it in `offsets`; None when there is no such
+    table, or it does not describe a file of `size` bytes (a graph saved before it, a file changed since)."""
+    try:
+        table = orjson.loads(offsets.read_bytes())
+        paths, lengths = table["paths"], table["lengths"]
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    if not (isinstance(paths, list) and isinstance(lengths, list) and len(paths) == len(lengths)) \
+            or not all(isinstance(p, str) for p in paths) \
+            or not all(type(n) is int and n >= 0 for n in lengths) or sum(lengths) + len(lengths) != size:
+        return None
+    spans, start = {}, 0
+    for path, length in zip(paths, lengths, strict=True):
+        spans[path] = start, start + length
+        start += length + 1
+    return spans
+
+
+def _scanned_spans(file: Path, data: bytes | mmap.mmap) -> dict[str, tuple[int, int]]:
+    """Each path's line (start, end), found by reading every line's path."""
+    spans, start = {}, 0
+    for number, line in enumerate(bytes(data).split(b"\n"), 1):  # JSON escapes every newline inside a record
+        if line.strip():
+            try:
+                spans[_path_of(line)] = start, start + len(line)
+            except (orjson.JSONDecodeError, TypeError, KeyError):
+                raise InputError(f"{file}:{number}: not a valid FileFacts record; re-run `idiom harvest`") from None
+        start += len(line) + 1
+    return spans
 
 
 PATH_FIRST = b'{"path":'  # how a saved FileFacts line starts: its first field, as orjson writes a dataclass

@@ -44,10 +44,9 @@ class ModuleResolver:
                 name = posixpath.basename(path).removesuffix(".java")
                 self.java_classes.setdefault(f"{package}.{name}" if package else name, []).append(path)
         self.python_modules: dict[str, list[str]] = {}
-        for path in sorted(self.paths):
-            if path.endswith(PYTHON_SUFFIXES):
-                for dotted in self._dotted_names(path):
-                    self.python_modules.setdefault(dotted, []).append(path)
+        for path in sorted(p for p in self.paths if p.endswith(PYTHON_SUFFIXES)):
+            for dotted in self._dotted_names(path):
+                self.python_modules.setdefault(dotted, []).append(path)
         # The tables above never change, so an answer holds as long as the resolver: a workspace of many packages
         # took a third of a millisecond of every completion request to resolve its document's imports again.
         self._remembered = functools.lru_cache(maxsize=RESOLVED_KEPT)(self._resolve)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 from harvest.config import HarvestConfig
@@ -193,6 +194,34 @@ def test_a_saved_graph_finds_every_path_and_names_a_line_that_is_not_a_file(tmp_
     broken = CodeGraph.load(tmp_path / "graph")
     with pytest.raises(InputError, match="the record of src/c.ts is not a valid FileFacts record"):
         broken.files["src/c.ts"]
+
+
+def test_a_saved_graph_finds_each_files_line_by_the_offsets_saved_with_it(tmp_path: Path) -> None:
+    """`save` records where each file's line is, so a load reads no line: with every line's path made unreadable
+    (its size kept) the graph still opens and knows its files. Without the table, or with one that no longer
+    describes the file, the lines are read; a table that points a path at another file's line is an error naming
+    it when that file is asked for."""
+    texts = {"src/a.ts": "import { b } from './b';\nexport const a = b;\n", "src/b.ts": "export const b = 1;\n"}
+    graph = on_demand_graph(texts)
+    CodeGraph(dict(graph.files.items()), graph.aliases, graph.packages, graph.go_modules,
+              graph.resolver.declared).save(tmp_path / "graph")
+    folder = tmp_path / "graph"
+    files, offsets = folder / "files.jsonl", folder / "files.offsets.json"
+    saved, table = files.read_bytes(), orjson.loads(offsets.read_bytes())
+    files.write_bytes(saved.replace(b'{"path":', b'{"PATH":'))
+    assert list(CodeGraph.load(folder).files) == ["src/a.ts", "src/b.ts"]
+    with pytest.raises(InputError, match="not a valid FileFacts record"):
+        CodeGraph.load(folder).files["src/a.ts"]
+    files.write_bytes(saved)
+    for table_now in (None, {**table, "lengths": [n + 1 for n in table["lengths"]]}):  # none; not this file's
+        if table_now is None:
+            offsets.unlink()
+        else:
+            offsets.write_bytes(orjson.dumps(table_now))
+        assert CodeGraph.load(folder).find("src/a.ts", "b").path == "src/b.ts"
+    offsets.write_bytes(orjson.dumps({"paths": table["paths"][::-1], "lengths": table["lengths"]}))
+    with pytest.raises(InputError, match="the record of src/b.ts is that of src/a.ts"):
+        CodeGraph.load(folder).files["src/b.ts"]
 
 
 def bound(graph: CodeGraph, path: str) -> dict[str, str]:

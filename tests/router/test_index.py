@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from harvest.classify import kind_of
 from harvest.config import HarvestConfig
 from harvest.dataset.build import build_dataset
+from harvest.graph.graph import OFFSETS
 from harvest.mining.pipeline import mine
 from router.config import IndexConfig
 from router.errors import IndexStoreError
@@ -326,11 +327,13 @@ def test_the_index_finds_its_units_from_any_directory(acme_dataset: Path, tmp_pa
 def test_the_index_keeps_what_a_reader_would_otherwise_work_out(acme_dataset: Path, tmp_path: Path) -> None:
     """`idiom index` learns the files' roles and keeps the units' vectors and texts beside the index: a reader
     takes each row's role levels as learning them anew gives, each row's vector as Chroma holds it, and each
-    unit's text as the dataset has it, without the dataset. An index built before it kept them says to run
+    unit's text as the dataset has it, without the dataset, and the dataset's code graph with its line offsets. An index built before it kept them says to run
     `idiom index`, which brings it up to date; one whose files do not fit says it is damaged."""
     folder = tmp_path / "index"
     build_index(acme_dataset, folder, HASH)
     retriever = Retriever(folder, HASH)
+    graph = acme_dataset.parent / "graph"  # with where each file's line is, so the server's start reads no line
+    assert (folder / "graph" / OFFSETS).read_bytes() == (graph / OFFSETS).read_bytes() and len(retriever.graph.files)
     anew = Roles.learned(retriever.rows.paths.values, kind_of)
     for n, level in enumerate(retriever.role_levels):
         keys = level.values

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import mmap
 import os
 import shutil
 import time
@@ -39,7 +38,9 @@ import orjson
 
 from harvest.atomic import atomic_write_json, staged_dir
 from harvest.classify import kind_of
+from harvest.graph.graph import FILES, MODULES, OFFSETS
 from harvest.lock import writing
+from harvest.mapped import mapped
 from harvest.records import Unit, read_records
 from harvest.store import MANIFEST
 from harvest.testkind.profile import DiscoveryProfile
@@ -292,12 +293,13 @@ def _stored_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:
 
 def _copy_graph(source: Path, target: Path) -> int:
     """Keep the dataset's code graph with the index, so units and graph always come from one harvest."""
-    if not (source / "modules.json").is_file():
+    if not (source / MODULES).is_file():
         return 0
     target.mkdir()
-    for name in ("files.jsonl", "modules.json"):
-        shutil.copyfile(source / name, target / name)
-    return sum(1 for line in (target / "files.jsonl").open("rb") if line.strip())
+    for name in (FILES, OFFSETS, MODULES):
+        if name != OFFSETS or (source / name).is_file():  # a graph saved before OFFSETS: read without it
+            shutil.copyfile(source / name, target / name)
+    return sum(1 for line in (target / FILES).open("rb") if line.strip())
 
 
 def _recorded_tests(units_file: Path) -> dict[str, Any]:
@@ -355,10 +357,8 @@ class UnitTexts(Mapping[str, str]):
 
     def __init__(self, folder: Path, rows: UnitRows) -> None:
         self.bounds = numpy.concatenate(([0], numpy.cumsum(rows.text_bytes)))  # row n's: bounds[n] to bounds[n + 1]
-        with (folder / TEXTS).open("rb") as file:  # mapped: the pages of texts never asked for are never read
-            size = os.fstat(file.fileno()).st_size
-            self.data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        if self.bounds[-1] != size:
+        self.data = mapped(folder / TEXTS)
+        if self.bounds[-1] != len(self.data):
             raise damaged(folder, f"its {TEXTS} does not hold the texts its {UNITS} lists")
         self.row_of = {unit: number for number, unit in enumerate(rows.units)}
 
