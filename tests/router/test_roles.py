@@ -67,6 +67,10 @@ def test_prefixes_suffixes_compound_suffixes_and_shared_basenames() -> None:
     assert roles.of("src/components/Card/index.ts").name == "components/*/index.ts"
     assert roles.of("src/components/Card/Card.styles.ts").pattern == "*.styles.ts"
     assert roles.of("docs_src/first_steps/tutorial002.py").name == "example first_steps/*.py"
+    # What the index keeps of them names only the basenames that several folders hold, and reads back the same.
+    assert roles.to_json()["names"] == {"index.ts": 2}
+    again = Roles.from_json(roles.to_json(), kind_of)
+    assert all(again.of(p) == roles.of(p) for p in ("src/components/Card/index.ts", "src/lib/format.ts", "x/index.ts"))
 
 
 SHOP = {

@@ -97,7 +97,6 @@ class Retriever:
         self.query_vector = query_vectors(folder, manifest["model"])
         self.graph = _graph(folder)
         self.roles, self.role_levels = _roles(folder, manifest, self.rows.paths)
-        self.position = {key: i for i, key in enumerate(self.rows.keys)}
         self.vectors = unit_vectors(folder, len(self.rows))
 
     def search(self, focus: Focus | str, k: int = 10, mode: str = "hybrid", language: str = "", kind: str = "",
@@ -231,6 +230,12 @@ class Retriever:
         pairs = zip(found["ids"][0], found["distances"][0], strict=True)
         return [(self.position[key], 1.0 - distance) for key, distance in pairs
                 if key in self.position and mask[self.position[key]]]
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Each unit's row by its key, as Chroma names it: worked out when a search first asks Chroma, not
+        when the index opens (17 ms of a 100k-unit index's open)."""
+        return {key: i for i, key in enumerate(self.rows.keys)}
 
     def _mask(self, focus: Focus, language: str, kind: str, path: str) -> numpy.ndarray:
         """The units a search may return: of `language`, `kind` and `path` (a glob) when given, never of the

@@ -35,6 +35,7 @@ from typing import Any
 WORD_BOUNDARY = re.compile(r"[_-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 AFFIX_FOLDERS = 2  # an affix is a role's mark when files of one kind carry it in this many folders
 AFFIX_FILES = 3  # ... and in this many files
+SHARED_NAME_FOLDERS = 2  # a basename is a role of its own (index.ts, models.py) when this many folders hold it
 
 
 # Why a look-alike was taken, level by level: the name pattern, then the file type, each in the file's
@@ -87,7 +88,9 @@ class Roles:
     def __init__(self, affixes: dict[tuple[str, str], tuple[int, int]], folders_per_name: dict[str, int],
                  kind_of: Callable[[str], str]) -> None:
         self.affixes = affixes  # (kind, affix) -> (folders, files) carrying it, for the affixes that mark a role
-        self.folders_per_name = folders_per_name  # basename -> folders holding a file of that name
+        # basename -> folders holding a file of that name, for the names in SHARED_NAME_FOLDERS or more: the only
+        # ones a role is named after (a 100k-unit index's 45k other names were a quarter of its roles' file)
+        self.folders_per_name = folders_per_name
         self.kind_of = kind_of
         self._cache: dict[str, Role] = {}
 
@@ -104,7 +107,9 @@ class Roles:
                 files[kind, affix] += 1
         affixes = {key: (len(where), files[key]) for key, where in folders.items()
                    if len(where) >= AFFIX_FOLDERS and files[key] >= AFFIX_FILES}
-        return cls(affixes, Counter(posixpath.basename(p) for p in unique), kind_of)
+        shared = Counter(posixpath.basename(p) for p in unique)
+        return cls(affixes, {name: folders for name, folders in shared.items() if folders >= SHARED_NAME_FOLDERS},
+                   kind_of)
 
     def to_json(self) -> dict[str, Any]:
         """What was learned, as JSON (`from_json` reads it back)."""
@@ -144,7 +149,7 @@ class Roles:
         learned = [a for a in _affix_patterns(name) if (kind, a) in self.affixes]
         if learned:  # the affix found in the most folders, then files
             pattern = max(learned, key=lambda a: self.affixes[kind, a])
-        elif self.folders_per_name.get(name, 0) >= 2 and not rest.count("."):  # index.ts, spec.tsx, models.py
+        elif self.folders_per_name.get(name, 0) >= SHARED_NAME_FOLDERS and not rest.count("."):  # index.ts, spec.tsx, models.py
             pattern = name
         else:  # the file type keeps a compound suffix: Button.spec.tsx, user.service.ts, Modal.styles.ts
             pattern = file_type
