@@ -58,7 +58,7 @@ def count_parse_errors(language: str, text: str) -> int:
     """ERROR and MISSING nodes in the whole file (0 means it parses)."""
     if language not in GRAMMARS:
         raise InputError(f"cannot parse {language or 'unknown'} code; supported: {', '.join(sorted(GRAMMARS))}")
-    return count_errors(parsed(language, text.encode("utf-8", "surrogatepass")).root_node)
+    return count_errors(parsed(language, text.encode("utf-8", "surrogatepass")).root_node, language)
 
 
 def first_parse_error_line(language: str, text: str) -> int:
