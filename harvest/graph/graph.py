@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import mmap
 import posixpath
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -201,9 +202,10 @@ class CodeGraph:
     def save(self, folder: Path) -> None:
         """Write FILES, OFFSETS and MODULES into `folder` (a staged directory)."""
         folder.mkdir(parents=True, exist_ok=True)
-        lines = [orjson.dumps(facts) for facts in self.files.values()]
+        every = list(self.files.values())
+        lines = [orjson.dumps(facts) for facts in every]
         write_jsonl(folder / FILES, lines)
-        (folder / OFFSETS).write_bytes(orjson.dumps({"paths": [facts.path for facts in self.files.values()],
+        (folder / OFFSETS).write_bytes(orjson.dumps({"paths": [facts.path for facts in every],
                                                      "lengths": [len(line) for line in lines]}))
         atomic_write_json(folder / MODULES, {
             "version": VERSION, "aliases": [dataclasses.asdict(a) for a in self.aliases],
@@ -224,6 +226,18 @@ class CodeGraph:
                    [Package(p["name"], p["folder"], tuple(p["entries"]),
                             {k: tuple(v) for k, v in p.get("subpaths", {}).items()}) for p in tables["packages"]],
                    [GoModule(**m) for m in tables["go_modules"]], tables["declared"])
+
+
+def copy_saved(source: Path, target: Path) -> bool:
+    """Copy the graph saved in `source` into the new folder `target` (a graph saved before OFFSETS has none, and
+    is read line by line); False, copying nothing, when `source` holds no saved graph."""
+    if not (source / MODULES).is_file():
+        return False
+    target.mkdir()
+    for name in (FILES, OFFSETS, MODULES):
+        if name != OFFSETS or (source / name).is_file():
+            shutil.copyfile(source / name, target / name)
+    return True
 
 
 class LazyFacts(Mapping[str, FileFacts]):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import shutil
 import time
 import uuid
 from collections import Counter
@@ -38,7 +37,7 @@ import orjson
 
 from harvest.atomic import atomic_write_json, staged_dir
 from harvest.classify import kind_of
-from harvest.graph.graph import FILES, MODULES, OFFSETS
+from harvest.graph.graph import FILES, copy_saved
 from harvest.lock import writing
 from harvest.mapped import mapped
 from harvest.records import Unit, read_records
@@ -293,12 +292,8 @@ def _stored_vectors(collection: Collection, keys: list[str]) -> numpy.ndarray:
 
 def _copy_graph(source: Path, target: Path) -> int:
     """Keep the dataset's code graph with the index, so units and graph always come from one harvest."""
-    if not (source / MODULES).is_file():
+    if not copy_saved(source, target):
         return 0
-    target.mkdir()
-    for name in (FILES, OFFSETS, MODULES):
-        if name != OFFSETS or (source / name).is_file():  # a graph saved before OFFSETS: read without it
-            shutil.copyfile(source / name, target / name)
     return sum(1 for line in (target / FILES).open("rb") if line.strip())
 
 
