@@ -46,11 +46,11 @@ def serve_command(repo: Path | None, port: int | None, host: str, token_file: Pa
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from server.lsp.app import build_server
     from server.lsp.connection import serve_stdio, serve_tcp
-    from server.lsp.warmup import warm_up
+    from server.lsp.warmup import start_helper_and_warm_up
 
     # The rest loads in a thread while the editor starts up and sends initialize; workers wait for it. The
     # imports above come first, so that no two threads import at once (server/lsp/warmup.py says why).
-    start_early_imports(also=warm_up)
+    start_early_imports(also=start_helper_and_warm_up)
 
     if port is None:
         serve_stdio(build_server(repo))

@@ -11,7 +11,7 @@ from router.config import RouterConfig
 from router.contracts import ChatRequest, ChatResult, Usage
 from router.errors import RouterError
 from router.libraries import library
-from router.providers.base import cost, credentials_problem, guard, with_retries
+from router.providers.base import cost, credentials_problem, guarded, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import anthropic
@@ -34,9 +34,14 @@ def anthropic_client(config: RouterConfig) -> anthropic.Anthropic:
 
 def anthropic_messages(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """One message from Anthropic (or a compatible `base_url`)."""
+    return anthropic_send(guarded(request), config)
+
+
+def anthropic_send(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """`anthropic_messages` for a request already through the secret guard (`guarded`)."""
     anthropic = library("anthropic")
     client = anthropic_client(config)
-    sent = guard(request.messages)
+    sent = request.messages
     system = "\n\n".join(m.content for m in sent if m.role == "system")
     turns = [{"role": m.role, "content": m.content} for m in sent if m.role != "system"]
     started = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,14 +48,21 @@ def guard(messages: tuple[Message, ...]) -> tuple[Message, ...]:
     return tuple(Message(m.role, _scrubbed(m.content)) for m in messages)
 
 
+def guarded(chat: ChatRequest) -> ChatRequest:
+    """`chat` as it may leave the machine: its messages through `guard`; for an infill, which a provider sends
+    instead of the messages (router/fim), the infill's code through `guard` and the messages dropped."""
+    infill = chat.infill
+    if infill is None:
+        return replace(chat, messages=guard(chat.messages))
+    prefix, suffix, header = (m.content for m in guard(tuple(Message("code", text) for text in
+                                                            (infill.prefix, infill.suffix, infill.header))))
+    return replace(chat, messages=(), infill=replace(infill, prefix=prefix, suffix=suffix, header=header))
+
+
 def guard_ahead(chat: ChatRequest) -> None:
-    """Scrub now what a provider sends for `chat` (an infill's code to a completions endpoint, else its messages),
-    so that the call finds it scrubbed: a prompt built ahead of its request (router/strategies/prompting.py) is
-    sent later."""
-    if chat.infill is not None:
-        guard(tuple(Message("code", text) for text in (chat.infill.prefix, chat.infill.suffix, chat.infill.header)))
-    else:
-        guard(chat.messages)
+    """Scrub now what a provider sends for `chat`, so that the call finds it scrubbed: a prompt built ahead of its
+    request (router/strategies/prompting.py) is sent later."""
+    guarded(chat)
 
 
 # The same text is scrubbed once: a prompt scrubbed ahead, and the system turn every request repeats. Kept in this

@@ -36,7 +36,11 @@ class ProviderError(RouterError):
 
     def __init__(self, provider: str, failure: Failure, detail: str) -> None:
         super().__init__(f"{provider}: {failure.advice} ({detail})")
-        self.failure = failure
+        self.provider, self.failure, self.detail = provider, failure, detail
+
+    def __reduce__(self) -> tuple[type[ProviderError], tuple[str, Failure, str]]:
+        """Rebuilt from its parts where it is unpickled (a provider's helper process raises it in the server)."""
+        return type(self), (self.provider, self.failure, self.detail)
 
 
 def classify(exc: BaseException) -> Failure:

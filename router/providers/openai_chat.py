@@ -14,7 +14,7 @@ from router.errors import RouterError
 from router.fim.families import family
 from router.fim.layout import fim_text
 from router.libraries import library
-from router.providers.base import cost, credentials_problem, guard, with_retries
+from router.providers.base import cost, credentials_problem, guarded, with_retries
 
 if TYPE_CHECKING:  # the SDK is imported on the first call, not when the CLI starts
     import openai
@@ -39,11 +39,16 @@ def openai_client(config: RouterConfig) -> openai.OpenAI:
 
 def openai_chat(request: ChatRequest, config: RouterConfig) -> ChatResult:
     """One chat completion from OpenAI or an OpenAI-compatible `base_url`."""
+    return openai_send(guarded(request), config)
+
+
+def openai_send(request: ChatRequest, config: RouterConfig) -> ChatResult:
+    """`openai_chat` for a request already through the secret guard (`guarded`)."""
     openai = library("openai")
     client = openai_client(config)
     if request.infill is not None:
         return _infill(client, request, request.infill, config)
-    sent = guard(request.messages)
+    sent = request.messages
     started = time.perf_counter()
     response = with_retries("openai", lambda: client.chat.completions.create(
         model=request.model, messages=[{"role": m.role, "content": m.content} for m in sent],
@@ -60,8 +65,7 @@ def _infill(client: openai.OpenAI, request: ChatRequest, infill: Infill, config:
     or the code before the hole as `prompt` and after it as `suffix` for the server's own template."""
     openai = library("openai")
     chosen = family(infill.family)
-    prefix, suffix, header = (m.content for m in guard(tuple(Message("code", text) for text in
-                                                            (infill.prefix, infill.suffix, infill.header))))
+    prefix, suffix, header = infill.prefix, infill.suffix, infill.header
     if infill.endpoint == "suffix":
         prompt, extra = header + prefix, {"suffix": suffix}
         sent = (Message("prompt", prompt), Message("suffix", suffix))

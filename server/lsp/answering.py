@@ -84,13 +84,19 @@ def preload(ls: IdiomServer) -> None:
     """Load the strategies the editor allows, the conventions and the provider's client, before the first
     request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and is tried
     again then."""
-    from router.providers import open_client
+    from router.providers import SENDERS, open_client, start_helper, stop_helper
+    from router.providers.helper import CALLS
 
     try:
         editor_conventions(ls)
         if team_of(ls) is not None:  # the team server answers: nothing of the router's to load here
+            stop_helper()
             return
         config = router_config(ls)
+        if config.provider in SENDERS:  # started at launch (server/lsp/warmup.py), unless a client stopped it
+            start_helper(CALLS)
+        else:  # a local model answers in this process
+            stop_helper()
         ls.in_background(open_client, config)
         strategies = ls.strategies()
         names = tuple(n for n in strategies.available(routed_only=False) if n in ls.settings.strategies)

@@ -27,6 +27,16 @@ def project_packages() -> list[str]:
     return names
 
 
+def start_helper_and_warm_up() -> None:
+    """Start the remote providers' helper process (router/providers/helper.py), which imports the provider's SDK
+    while the server starts, then `warm_up`."""
+    from router.providers import start_helper
+    from router.providers.helper import CALLS
+
+    start_helper(CALLS)
+    warm_up()
+
+
 def warm_up() -> None:
     """Import the project's packages and build the scrubber's detectors (the strategies' libraries are
     `start_early_imports`' own)."""
