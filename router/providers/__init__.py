@@ -3,7 +3,7 @@
 The `[router]` section is loaded here rather than in router/config.py: loading checks the provider it names
 against this registry, and the providers themselves take the section's dataclass (`RouterConfig`).
 
-A server answering many requests runs the remote providers' calls in a helper process (`call_through_helper`,
+A server answering many requests runs the remote providers' calls in a helper process (`start_helper`,
 router/providers/helper.py); `provider()` then hands out the helper's door for them, so callers never know.
 """
 
