@@ -101,6 +101,9 @@ def test_an_editor_request_becomes_a_focus() -> None:
     assert focus_of_request(request) == Focus("m.py", "python", "import a\n", "x = a.b()\n", "y = 2\n", "")
     assert Focus(prefix="p = q\nr = s\n", line="t = u\n", instruction="v").names() == ["t", "u", "r", "s", "p", "q",
                                                                                     "v"]
+    # Typing along a line: the names above are the same ones (kept), the line's own come first each time.
+    assert Focus(prefix="p = q\nr = s\n", line="s = t\n").names() == ["s", "t", "r", "p", "q"]
+    assert Focus(prefix="p = q\nr = s\n", line="s = tu\n", instruction="p").names() == ["s", "tu", "r", "p", "q"]
 
 
 def test_pack_gives_dependencies_half_then_look_alikes_then_the_rest() -> None:

@@ -7,6 +7,7 @@ line first, then the ones used closest above the cursor, then the ones the instr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,7 @@ class Focus:
     def names(self) -> list[str]:
         """Identifiers by relevance: current line in order, then prefix bottom-up, then the instruction."""
         ordered: dict[str, None] = dict.fromkeys(IDENTIFIER.findall(self.line))
-        for line in reversed(self.prefix.splitlines()):
-            ordered.update(dict.fromkeys(IDENTIFIER.findall(line)))
+        ordered.update(dict.fromkeys(_names_above(self.prefix)))
         ordered.update(dict.fromkeys(IDENTIFIER.findall(self.instruction)))
         return list(ordered)
 
@@ -47,6 +47,16 @@ class Focus:
         """The text query for the similarity retrievers: instruction, path and the code at the cursor."""
         above = self.prefix.splitlines()[-lines:] if lines else []
         return "\n".join(part for part in (self.instruction, self.path, *above, self.line) if part)
+
+
+# The lines above the cursor stay as they were while a developer types along a line, one request after another.
+@functools.lru_cache(maxsize=64)
+def _names_above(prefix: str) -> tuple[str, ...]:
+    """The identifiers of `prefix`, its last line's first, each line's in order, each name once."""
+    ordered: dict[str, None] = {}
+    for line in reversed(prefix.splitlines()):
+        ordered.update(dict.fromkeys(IDENTIFIER.findall(line)))
+    return tuple(ordered)
 
 
 def focus_of_request(request: CompletionRequest) -> Focus:
