@@ -1,5 +1,5 @@
 """The remote providers' SDKs in a process of their own, for a server answering many requests (the language
-server starts it: server/lsp/answering.py `preload`; router/providers `call_through_helper`).
+server starts it at launch: server/lsp/warmup.py; router/providers `start_helper`).
 
 Why: besides waiting for the model, an SDK call costs its caller's interpreter about 2 ms of Python (openai: the
 parameters' transform, httpx building and sending the request, the response parsed into pydantic models), and
@@ -9,11 +9,11 @@ on another core; the server's side of a call is pickling the request and its set
 
 Each call in flight has a pipe of its own, and the helper a thread per pipe, so calls never wait for each other's
 answers; a call that finds every pipe busy waits for one. What a call sends is scrubbed before it leaves the server
-(router/providers/base.py `guarded`, usually found done by the prompt built ahead), and the helper sends it as
-it came (router/providers `SENDERS`): the same gate as in one process, passed once. The helper gets its environment (the
-API keys) from the server when it starts, writes nothing to the server's stdout (the editor's channel), and ends
-when the server does: as a daemon at exit, and by its pipes' end if the server is killed. A helper that stops is
-one error for the calls it was answering, and a new one starts at the next call.
+(router/providers/base.py `guarded`, usually found done by the prompt built ahead), and the helper sends it as it
+came (router/providers `SENDERS`): the same gate as in one process, passed once. The helper gets its environment
+(the API keys) from the server when it starts, writes nothing to the server's stdout (the editor's channel), and
+ends when the server does, however it ends: its pipes reach their end. A helper that stops is one error for the
+calls it was answering, and a new one starts at the next call.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ def project_packages() -> list[str]:
 def start_helper_and_warm_up() -> None:
     """Start the remote providers' helper process (router/providers/helper.py), which imports the provider's SDK
     while the server starts, then `warm_up`."""
+    # Imported here, in the early imports' thread, not by the main thread before it answers initialize.
     from router.providers import start_helper
     from router.providers.helper import CALLS
 

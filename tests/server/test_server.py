@@ -179,3 +179,36 @@ async def test_malformed_requests_get_errors_and_the_server_stays_up(client, ser
         await client.protocol.send_request_async("idiom/noSuchMethod", {})
     assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
         "idiom.explain", [{"uri": "file:///nowhere.tsx"}])) is None
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes whose parent is `pid`, with their command lines (from /proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):  # a process that ended meanwhile
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads /proc")
+async def test_the_model_is_asked_from_a_helper_process_that_ends_with_the_server(served):
+    """router/providers/helper.py: the provider's SDK runs beside the server, started at launch, ended with it."""
+    served.script.text = GROUP
+    client = await start(served.command, served.env)
+    await initialize(client, served.repo, {"maxTokens": 64, "strategies": ["few_shot", "rag"]})
+    text = (served.repo / "src/components/Button/Button.tsx").read_text()
+    uri = open_file(client, served.repo, "src/components/Button/Button.tsx")
+    answer = await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))
+    assert [item.insert_text for item in answer.items] == [GROUP] and served.script.requests
+    [(helper, command)] = _children(client._server.pid).items()
+    assert "router.providers.helper" in command
+    await client.shutdown_session()
+    await client.stop()
+    deadline = asyncio.get_running_loop().time() + 20
+    while Path(f"/proc/{helper}").exists() and Path(f"/proc/{helper}/stat").read_text().split()[2] != "Z":
+        assert asyncio.get_running_loop().time() < deadline, "the helper outlived the server"
+        await asyncio.sleep(0.05)
