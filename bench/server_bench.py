@@ -70,11 +70,13 @@ ANSWERS = {  # what the instant provider answers, by the typed file's language: 
     "tsx": "export const ButtonGroup: FC<{ label: string }> = ({ children }) => <div>{children}</div>;\n",
     "typescript": "export function clampValue(value: number): number {\n  return Math.max(0, value);\n}\n",
     "python": "def clamp_value(value: int) -> int:\n    return max(0, value)\n",
+    "go": "func clampValue(value int) int {\n\treturn max(0, value)\n}\n",
 }
 # The file typed in, per matrix repository: a component or module of the team's usual size. primitives is the case
-# the server was tuned on; rich and palette were first served at stop 46, after its changes (bench/RESULTS.md).
+# the server was tuned on; rich and palette were first served at stop 46, after its changes, gin at stop 47, after
+# its changes (bench/RESULTS.md).
 DOCUMENTS = {"primitives": "packages/react/toggle/src/toggle.tsx", "rich": "rich/panel.py",
-             "palette": "packages/palette/src/elements/Button/Button.tsx"}
+             "palette": "packages/palette/src/elements/Button/Button.tsx", "gin": "routergroup.go"}
 LANGUAGE_IDS = {"tsx": "typescriptreact", "typescript": "typescript", "python": "python", "javascript": "javascript",
                 "go": "go", "java": "java"}
 
