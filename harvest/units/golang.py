@@ -24,6 +24,7 @@ TEST_FUNCTIONS = (("Test", "T", ""), ("Benchmark", "B", "benchmark"), ("Fuzz", "
                   ("Example", None, "example"))
 TYPE_SUBKINDS = {"struct_type": "struct", "interface_type": "interface"}
 DECLARATIONS = {"const_declaration": ("const_spec", "constant"), "var_declaration": ("var_spec", "variable")}
+UNIT_DECLARATIONS = frozenset({"function_declaration", "method_declaration", "type_declaration", *DECLARATIONS})
 TESTING_PARAMETER = re.compile(r"^\*\s*\w+\.([TBFM])$")  # `*testing.T`, or through an import alias
 
 
@@ -34,6 +35,8 @@ def go_units(source: Source, root: Node) -> list[Unit]:
     tables = _tables(source, root) if test_file else frozenset()
     units: list[Unit] = []
     for node in root.named_children:
+        if node.type not in UNIT_DECLARATIONS:  # a comment, an import, a package clause: not worth its doc
+            continue
         doc = comment_above(source, node)
         if node.type == "function_declaration":
             name = source.of(node.child_by_field_name("name"))

@@ -119,7 +119,8 @@ def walk(node: Node) -> Iterator[Node]:
 
 def comment_above(source: Source, node: Node) -> str:
     """The comment block directly above `node` (no blank line between), without comment markers."""
-    return clean_comment("\n".join(source.of(c) for c in comments_above(node)))
+    comments = comments_above(node)
+    return clean_comment("\n".join(source.of(c) for c in comments)) if comments else ""
 
 
 def comments_above(node: Node) -> list[Node]:
