@@ -10,6 +10,7 @@ router/providers/helper.py); `provider()` then hands out the helper's door for t
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from router.providers.base import guarded, model_table
 from router.providers.helper import Provider, ProviderHelper
 from router.providers.local import local_generate
 from router.providers.openai_chat import openai_chat, openai_client, openai_send
+
+LOG = logging.getLogger(__name__)
 
 PROVIDERS: dict[str, Provider] = {
     "openai": openai_chat,
@@ -69,22 +72,28 @@ def stop_helper() -> None:
         helper.close()
 
 
-def _helper() -> ProviderHelper:
-    """This process's helper, started when none is running, or when the one running has ended or was started with
-    other API keys or endpoints in the environment than this process has now (a test changes them)."""
-    global _running
+def _helper() -> ProviderHelper | None:
+    """This process's helper (None when calls run here), started when none is running, or when the one running
+    has ended or was started with other API keys or endpoints in the environment than this process has now (a
+    test changes them). A helper that cannot start (no process can be made) leaves the calls in this process."""
+    global _helper_calls, _running
     with _helper_lock:
-        if _running is None or not _running.serves():
+        if _helper_calls and (_running is None or not _running.serves()):
             if _running is not None:
                 _running.close()
-            _running = ProviderHelper(_helper_calls)
+            try:
+                _running = ProviderHelper(_helper_calls)
+            except OSError as exc:
+                LOG.warning("the providers' helper process cannot start (%s); their calls run in this process", exc)
+                _running, _helper_calls = None, 0
         return _running
 
 
 def _through_helper(name: str, chat: ChatRequest, config: RouterConfig) -> ChatResult:
-    if not _helper_calls:  # stopped since `provider()` handed this out
+    helper = _helper()
+    if helper is None:  # stopped since `provider()` handed this out, or it cannot start
         return PROVIDERS[name](chat, config)
-    return _helper().call(name, guarded(chat), config)  # scrubbed before it leaves this process
+    return helper.call(name, guarded(chat), config)  # scrubbed before it leaves this process
 
 
 def open_client(config: RouterConfig) -> None:
@@ -93,8 +102,9 @@ def open_client(config: RouterConfig) -> None:
     which the first answer would otherwise wait for), in the helper when there is one. A provider that cannot be
     asked yet is left for the first request to report."""
     if config.provider in CLIENTS:
-        if _helper_calls:
-            _helper().open(config)
+        helper = _helper()
+        if helper is not None:
+            helper.open(config)
         else:
             CLIENTS[config.provider](config)
 

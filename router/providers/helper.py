@@ -130,7 +130,11 @@ def serve(senders: dict[str, Provider], clients: dict[str, Callable[[RouterConfi
                for handle in sys.argv[1:]]
     for thread in threads:
         thread.start()
-    library(RouterConfig().provider)
+    if RouterConfig().provider in senders:
+        try:
+            library(RouterConfig().provider)
+        except Exception:  # only a head start: the first call imports it again, and reports why not
+            LOG.warning("the default provider's SDK did not import", exc_info=True)
     for thread in threads:
         thread.join()
 

@@ -126,3 +126,12 @@ def test_the_helper_writes_to_the_servers_log_not_its_stdout_and_ends_with_it(tm
     while Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
         assert time.monotonic() < deadline, "the helper outlived the server"
         time.sleep(0.05)
+
+
+def test_a_helper_that_cannot_start_leaves_the_calls_in_this_process(helper, monkeypatch: pytest.MonkeyPatch) -> None:
+    url, script = helper
+    stop_helper()
+    monkeypatch.setattr(sys, "executable", str(ROOT / "no-such-python"))  # no process can be made
+    start_helper(2)
+    assert provider("openai")(REQUEST, RouterConfig(base_url=f"{url}/v1", max_retries=0)).text == script.text
+    assert providers._running is None and len(script.requests) == 1
