@@ -28,7 +28,7 @@ from router.providers.anthropic_messages import (
     anthropic_send,
 )
 from router.providers.base import guarded, model_table
-from router.providers.helper import Provider, ProviderHelper
+from router.providers.helper import CALLS, Provider, ProviderHelper
 from router.providers.local import local_generate
 from router.providers.openai_chat import openai_chat, openai_client, openai_send
 
@@ -51,8 +51,8 @@ _running: ProviderHelper | None = None
 _helper_lock = threading.Lock()
 
 
-def start_helper(calls: int) -> None:
-    """Start a helper process serving up to `calls` calls at once, and from now on run this process's calls to the
+def start_helper(calls: int = CALLS) -> None:
+    """Start a helper process serving up to `calls` calls at once (unless one is running), and from now on run this process's calls to the
     remote providers (SENDERS) in it (router/providers/helper.py). The language server does at launch: a remote
     call's Python then costs it a pickled request and a wait instead of about 2 ms, and openai, imported by the
     helper while the server starts, is never imported in it."""

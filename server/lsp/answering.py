@@ -85,7 +85,6 @@ def preload(ls: IdiomServer) -> None:
     request needs them (runs in a worker thread after `initialized`); what cannot load is logged, and is tried
     again then."""
     from router.providers import SENDERS, open_client, start_helper, stop_helper
-    from router.providers.helper import CALLS
 
     try:
         editor_conventions(ls)
@@ -94,7 +93,7 @@ def preload(ls: IdiomServer) -> None:
             return
         config = router_config(ls)
         if config.provider in SENDERS:  # started at launch (server/lsp/warmup.py), unless a client stopped it
-            start_helper(CALLS)
+            start_helper()
         else:  # a local model answers in this process
             stop_helper()
         ls.in_background(open_client, config)

@@ -32,9 +32,8 @@ def start_helper_and_warm_up() -> None:
     while the server starts, then `warm_up`."""
     # Imported here, in the early imports' thread, not by the main thread before it answers initialize.
     from router.providers import start_helper
-    from router.providers.helper import CALLS
 
-    start_helper(CALLS)
+    start_helper()
     warm_up()
 
 
