@@ -99,6 +99,9 @@ def test_python_deps_through_init_and_submodules(make_repo) -> None:
 def test_an_editor_request_becomes_a_focus() -> None:
     request = CompletionRequest(prefix="import a\nx = a.", suffix="b()\ny = 2\n", path="m.py")
     assert focus_of_request(request) == Focus("m.py", "python", "import a\n", "x = a.b()\n", "y = 2\n", "")
+    # The word the cursor is in or ends is left out, both its parts: each keystroke into it asks about the same focus.
+    for prefix, suffix in (("x = clam", "p(v)\n"), ("x = cl", "(v)\n"), ("x = $c_1", "(v)\n"), ("x = (", "v)\n")):
+        assert focus_of_request(CompletionRequest(prefix=prefix, suffix=suffix, path="m.py")).line == "x = (v)\n"
     assert Focus(prefix="p = q\nr = s\n", line="t = u\n", instruction="v").names() == ["t", "u", "r", "s", "p", "q",
                                                                                     "v"]
     # Typing along a line: the names above are the same ones (kept), the line's own come first each time.

@@ -121,6 +121,41 @@ def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the
             assert [m.role for m in completion.prompt] == ["prompt"] and len(scrubbed) >= 2
 
 
+def test_the_keystrokes_into_one_word_share_a_retrieval_and_each_has_its_prompt_built_ahead(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from router.contracts import CompletionRequest
+    from router.providers import base
+    from router.strategies.rag import context
+    from tests.router.fake_llm import fake_llm
+
+    retrievals: list[object] = []
+    retrieve = context._retrieved
+    monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
+        index, focus, *rest))
+    scrubbed: list[tuple[str, str]] = []  # (thread, text) of each prompt text scrubbed for the provider
+    scrub = base.scrub
+    monkeypatch.setattr(base, "scrub", lambda text, **options: scrubbed.append(
+        (threading.current_thread().name, text)) or scrub(text, **options))
+    base._scrubbed.cache_clear()
+    strategies = LoadedStrategies(repo, wait=False)
+    typed = "import { Button } from '../Button/Button';\n\nexport const Tag = ({ lab"
+    with fake_llm() as (url, _):
+        config = RouterConfig(base_url=url, max_retries=0)
+        strategies.answer_of("rag", config, HASH_INDEX)
+        for prefix in (typed, typed + "e", typed + "el"):  # "label", typed a keystroke at a time
+            request = CompletionRequest(prefix=prefix, path="src/components/Tag/Tag.tsx", language="tsx",
+                                        max_tokens=64)
+            strategies.ahead(request, config)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any(prefix in text for _, text in scrubbed):
+                time.sleep(0.01)  # this request's own prompt, built on a retrieval thread from the shared hits
+            before = len(scrubbed)
+            assert strategies.complete("rag", request, config, HASH_INDEX).sources
+            assert len(scrubbed) == before  # the answer found its prompt built and scrubbed
+    assert len(retrievals) == 1  # the word being typed is not part of the query: one retrieval served the three
+    assert {thread.split("_")[0] for thread, _ in scrubbed} == {"idiom-retrieval"}
+
+
 def test_the_registry_is_the_one_list_of_strategies() -> None:
     assert NAMES == tuple(line.name for line in REGISTRY) and set(ROUTED) <= set(NAMES)
     assert len(set(NAMES)) == len(NAMES)

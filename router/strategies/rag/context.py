@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,9 +71,13 @@ def retrieval_ahead(index: OpenIndex, prepare: Prepare | None = None) -> Ahead:
             del last[next(iter(last))]
         last[request.path] = request, config
         focus = focus_of_request(request)
-        index.retriever.embed_ahead(focus)  # now, even when both retrieval threads are busy
-        index.started.start((focus, request.budget_tokens),
-                            lambda: _prepared(index, focus, request, config, prepare))
+        key = (focus, request.budget_tokens)
+        started = index.started.get(key)
+        if started is None:
+            index.retriever.embed_ahead(focus)  # now, even when both retrieval threads are busy
+            index.started.start(key, lambda: _prepared(index, focus, request, config, prepare))
+        elif prepare is not None:  # the focus of an earlier request (the same word being typed): its hits serve
+            started.add_done_callback(lambda done: _RETRIEVING.submit(_prepare, done, request, config, prepare))
 
     return ahead
 
@@ -82,11 +86,18 @@ def _prepared(index: OpenIndex, focus: Focus, request: CompletionRequest, config
               prepare: Prepare | None) -> list[Hit]:
     hits = _retrieved(index, focus, request.budget_tokens)
     if prepare is not None:
-        try:
-            prepare(hits, request, config)
-        except Exception:  # only a head start: the answer builds its prompt again, and reports what fails
-            LOG.debug("the prompt started ahead failed", exc_info=True)
+        _prepare(hits, request, config, prepare)
     return hits
+
+
+def _prepare(hits: list[Hit] | Future[list[Hit]], request: CompletionRequest, config: RouterConfig,
+             prepare: Prepare) -> None:
+    """`prepare` for `hits` (found, or the retrieval that found them): only a head start, whose failure the
+    answer meets again when it builds its prompt, and reports."""
+    try:
+        prepare(hits.result() if isinstance(hits, Future) else hits, request, config)
+    except Exception:
+        LOG.debug("the prompt started ahead failed", exc_info=True)
 
 
 def retrieved(index: OpenIndex, focus: Focus, budget_tokens: int, exclude: Collection[str] = ()) -> list[Hit]:

@@ -1,8 +1,8 @@
 """What a retrieval request is about: the file and the position in it, as the editor sees them.
 
-Built from a `CompletionRequest` (prefix and suffix around the cursor) or from a file and line number
-(`idiom search --file PATH --line N`, benchmark tasks). Names are ranked here: the ones on the current
-line first, then the ones used closest above the cursor, then the ones the instruction mentions.
+Built from a `CompletionRequest` (prefix and suffix around the cursor, without the word being typed) or from a
+file and line number (`idiom search --file PATH --line N`, benchmark tasks). Names are ranked here: the ones on
+the current line first, then the ones used closest above the cursor, then the ones the instruction mentions.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from harvest.errors import InputError
 from router.contracts import CompletionRequest
 
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+# The word the cursor is in or ends: its part before the cursor, and after it (see `focus_of_request`).
+WORD_END, WORD_START = re.compile(r"[\w$]+\Z"), re.compile(r"\A[\w$]+")
 QUERY_LINES = 12  # lines above the cursor that go into the text query
 
 
@@ -60,9 +62,15 @@ def _names_above(prefix: str) -> tuple[str, ...]:
 
 
 def focus_of_request(request: CompletionRequest) -> Focus:
-    """The focus of an editor request: the cursor line is the prefix's last line plus the suffix's first."""
+    """The focus of an editor request: the cursor line is the prefix's last line plus the suffix's first, without
+    the word the cursor is in or ends. That word is usually being typed: a fragment, whose terms are not the
+    word's and which moves the query's embedding at every keystroke. Left out, the keystrokes into one word ask
+    about the same focus, so the retrieval of the first serves the next (rag/context.py); the word counts once
+    it is ended."""
     before, newline, line_start = request.prefix.rpartition("\n")
     line_end, end_of_line, after = request.suffix.partition("\n")
+    if (typed := WORD_END.search(line_start)) is not None:
+        line_start, line_end = line_start[:typed.start()], WORD_START.sub("", line_end)
     return Focus(request.path, request.language or language_of(request.path), before + newline,
                  line_start + line_end + end_of_line, after, request.instruction)
 
