@@ -60,7 +60,9 @@ def retrieval_ahead(index: OpenIndex, prepare: Prepare | None = None) -> Ahead:
     them, built and scrubbed (router/strategies/prompting.py keeps it for the call). The language server starts
     them when the edit before the request arrives, typing having paused by the time the editor asks, and as the
     request arrives, when a worker may not be free yet; `retrieved` then takes up the retrieval, done or under
-    way, so the request's own time goes to its model call and the checks of the answer."""
+    way, so the request's own time goes to its model call and the checks of the answer. A request whose focus an
+    earlier one's retrieval was started for (the keystrokes into one word: rag/focus.py) starts no retrieval of
+    its own, only its prompt, from those hits once they are found."""
     # What was last started, by path: the request that follows an edit is the one the edit started.
     last: dict[str, tuple[CompletionRequest, RouterConfig]] = {}
 
