@@ -44,6 +44,7 @@ def parse(language: str, source: bytes) -> Tree:
 KEPT_SOURCE_BYTES = 64 * 1024  # a tree takes about 16 times its source's size: larger sources parse again
 KEPT_TREES = 16  # a request's document stays while other developers' requests come and go in between
 SHARED_TO_REPARSE = 0.5  # least share of a new source a kept one must have unchanged to be its starting point
+CLOSE_ENOUGH = 256  # bytes: a kept source differing from a new one in no more is its starting point at once
 PROBE = 16  # bytes at each end compared first: a kept source that differs at both ends is not looked at further
 
 _kept_trees: OrderedDict[tuple[str, bytes], Tree] = OrderedDict()
@@ -77,15 +78,19 @@ def parsed(language: str, source: bytes) -> Tree:
 
 def _closest(source: bytes, kept: list[tuple[bytes, Tree]]) -> tuple[bytes, Tree, int, int] | None:
     """The kept source with the most of `source` unchanged, its tree and the lengths of the start and end the
-    two share; None when none shares SHARED_TO_REPARSE of it."""
+    two share; None when none shares SHARED_TO_REPARSE of it. The latest kept within CLOSE_ENOUGH bytes of it is
+    taken at once: the kept sources are mostly versions of the documents being typed in, each sharing most of a new
+    one, and comparing every one took half of a request's parsing (bench/RESULTS.md, issue 17, stop 48)."""
     best, shared = None, SHARED_TO_REPARSE * len(source)
-    for old, tree in kept:
+    for old, tree in reversed(kept):  # the latest first: a document's versions and answers are parsed in turn
         if old[:PROBE] != source[:PROBE] and old[-PROBE:] != source[-PROBE:]:  # most unrelated sources stop here
             continue
         start = _shared_start(old, source)
         end = _shared_start(old[start:][::-1], source[start:][::-1])
         if start + end >= shared:
             best, shared = (old, tree, start, end), start + end
+            if max(len(old), len(source)) - shared <= CLOSE_ENOUGH:
+                break
     return best
 
 

@@ -332,3 +332,20 @@ def test_an_edited_document_parsed_from_its_kept_tree_is_the_tree_a_whole_parse_
     unrelated = "x" * 10 if language == "python" else "1;"
     languages.parsed(language, unrelated.encode())
     assert reparsed[-1] is False
+
+
+def test_a_new_version_starts_from_the_latest_kept_source_close_to_it_without_comparing_the_rest(monkeypatch) -> None:
+    """Twenty developers' documents, kept side by side, all share their start with each other: a keystroke's new
+    version starts from the latest kept one that differs from it in a few bytes, and older ones are not compared."""
+    from harvest.units import languages
+
+    base = "def render(self):\n    return self.title\n" * 40
+    kept = [((base + f"# developer {n}\n").encode(), None) for n in range(15)]
+    kept.append(((base + "x = clam").encode(), "the typist's last version"))
+    compared: list[int] = []
+    shared_start = languages._shared_start
+    monkeypatch.setattr(languages, "_shared_start", lambda a, b: compared.append(1) or shared_start(a, b))
+    old, tree, start, end = languages._closest((base + "x = clamp").encode(), kept)
+    assert old == (base + "x = clam").encode()
+    assert tree == "the typist's last version" and start == len(base) + len("x = clam") and end == 0
+    assert len(compared) == 2  # its start and its end, for the latest kept source only
