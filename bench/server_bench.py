@@ -71,12 +71,14 @@ ANSWERS = {  # what the instant provider answers, by the typed file's language: 
     "typescript": "export function clampValue(value: number): number {\n  return Math.max(0, value);\n}\n",
     "python": "def clamp_value(value: int) -> int:\n    return max(0, value)\n",
     "go": "func clampValue(value int) int {\n\treturn max(0, value)\n}\n",
+    "java": "    static int clampValue(final int value) {\n        return Math.max(0, value);\n    }\n",
 }
 # The file typed in, per matrix repository: a component or module of the team's usual size. primitives is the case
-# the server was tuned on; rich and palette were first served at stop 46, after its changes, gin at stop 47, after
-# its changes (bench/RESULTS.md).
+# the server was tuned on; rich and palette were first served at stop 46, after its changes, gin at stop 47 and
+# commons-lang at stop 48, each after that stop's changes (bench/RESULTS.md).
 DOCUMENTS = {"primitives": "packages/react/toggle/src/toggle.tsx", "rich": "rich/panel.py",
-             "palette": "packages/palette/src/elements/Button/Button.tsx", "gin": "routergroup.go"}
+             "palette": "packages/palette/src/elements/Button/Button.tsx", "gin": "routergroup.go",
+             "commons-lang": "src/main/java/org/apache/commons/lang3/concurrent/BackgroundInitializer.java"}
 LANGUAGE_IDS = {"tsx": "typescriptreact", "typescript": "typescript", "python": "python", "javascript": "javascript",
                 "go": "go", "java": "java"}
 
