@@ -9,6 +9,7 @@ method of a `TestCase` subclass. A class that holds tests is a `test-suite`, lik
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tree_sitter import Node
@@ -55,8 +56,12 @@ def java_imports(source: Source, root: Node) -> list[Import]:
 
 def javadoc(source: Source, node: Node) -> str:
     """The comment above `node` as prose: its summary without block tags, inline tags or HTML."""
-    text = JAVADOC_TAGS.sub("", comment_above(source, node))
-    return HTML_TAG.sub("", INLINE_TAG.sub(r"\1", text)).strip()
+    return _prose(comment_above(source, node))
+
+
+@functools.lru_cache(maxsize=4096)  # kept by text: a typed document's javadocs are as they were a keystroke ago
+def _prose(comment: str) -> str:
+    return HTML_TAG.sub("", INLINE_TAG.sub(r"\1", JAVADOC_TAGS.sub("", comment))).strip()
 
 
 def _type(source: Source, node: Node, imports: list[Import], parent: str, units: list[Unit]) -> None:

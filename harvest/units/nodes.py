@@ -39,6 +39,8 @@ class Source:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.lines = text.splitlines(keepends=True)
+        self._imports: Sequence[Import] = ()  # the last imports a unit came with, and their names (`_used_imports`)
+        self._imported: tuple[re.Pattern[str], tuple[tuple[str, str], ...]] | None = None
 
     def of(self, node: Node | None) -> str:
         """The text of `node` ("" for None)."""
@@ -61,10 +63,22 @@ class Source:
         return Unit(
             id=f"{self.path}#{qualified}@{start + 1}", path=self.path, language=self.language, kind=kind,
             name=name, start_line=start + 1, end_line=end + 1, signature=" ".join(signature.split()),
-            doc=doc, imports=used_imports(text, imports), text=text, parent=parent,
+            doc=doc, imports=self._used_imports(text, imports), text=text, parent=parent,
             parse_errors=count_errors(first or node, self.language) + (count_errors(node, self.language) if first else 0),
             subkind=subkind,
         )
+
+    def _used_imports(self, text: str, imports: Sequence[Import]) -> tuple[str, ...]:
+        """Modules whose imported names occur in `text` as whole identifiers, in import order. A file's units all
+        come with its one list of imports, whose names are looked up once for the file: hashing the list again for
+        each unit took a third of extracting a Java file's units (bench/RESULTS.md, issue 17, stop 48)."""
+        if not imports:
+            return ()
+        if imports is not self._imports or self._imported is None:
+            self._imports, self._imported = imports, _import_names(tuple(imports))
+        pattern, modules = self._imported
+        found = _names_in(pattern, text)
+        return tuple(dict.fromkeys(module for name, module in modules if name in found))
 
 
 def count_errors(node: Node, language: str) -> int:
@@ -138,19 +152,11 @@ def comments_above(node: Node) -> list[Node]:
 _MARKERS = re.compile(r"^\s*(?:/\*\*?|\*/|\*(?!/)|//+|#+)\s?", re.MULTILINE)
 
 
+@lru_cache(maxsize=4096)  # kept by text: all but one of a typed document's comments are as they were a keystroke ago
 def clean_comment(text: str) -> str:
     """Comment text without `//`, `#`, `/** */` and leading `*` markers."""
     cleaned = _MARKERS.sub("", text.replace("*/", ""))
     return "\n".join(line.rstrip() for line in cleaned.strip().splitlines()).strip()
-
-
-def used_imports(text: str, imports: Sequence[Import]) -> tuple[str, ...]:
-    """Modules whose imported names occur in `text` as whole identifiers, in import order."""
-    if not imports:
-        return ()
-    pattern, modules = _import_names(tuple(imports))
-    found = _names_in(pattern, text)
-    return tuple(dict.fromkeys(module for name, module in modules if name in found))
 
 
 @lru_cache(maxsize=4096)
