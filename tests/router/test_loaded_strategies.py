@@ -61,14 +61,29 @@ def test_availability_and_preload_follow_the_artifacts(repo: Path, tmp_path: Pat
         strategies.answer_of("rag", RouterConfig(), HASH_INDEX)
 
 
+def _watched_retrievals_and_scrubs(monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[tuple[str, str]]]:
+    """The focus of each retrieval done, and (thread, text) of each prompt text scrubbed for the provider, as
+    they happen."""
+    from router.providers import base
+    from router.strategies.rag import context
+
+    retrievals: list[object] = []
+    retrieve = context._retrieved
+    monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
+        index, focus, *rest))
+    scrubbed: list[tuple[str, str]] = []
+    scrub = base.scrub
+    monkeypatch.setattr(base, "scrub", lambda text, **options: scrubbed.append(
+        (threading.current_thread().name, text)) or scrub(text, **options))
+    base._scrubbed.cache_clear()
+    return retrievals, scrubbed
+
+
 @pytest.mark.parametrize("model", ["gpt-4o-mini", "Qwen2.5-Coder-7B"])  # chat messages; FIM code to /completions
 def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the_answer_takes_them_up(
         repo: Path, monkeypatch: pytest.MonkeyPatch, model: str) -> None:
-    import threading
-
+    from harvest.scrub import STRICT, scrub
     from router.contracts import CompletionRequest
-    from router.providers import base
-    from router.strategies.rag import context
     from router.strategies.rag.focus import focus_of_request
     from router.strategies.rag.query_encoder import QueryVectors
     from router.strategies.rag.retrieve import dense_query
@@ -77,15 +92,7 @@ def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the
     encoded: list[str] = []
     uncached = QueryVectors.uncached
     monkeypatch.setattr(QueryVectors, "uncached", lambda self, query: encoded.append(query) or uncached(self, query))
-    retrievals: list[object] = []
-    retrieve = context._retrieved
-    monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
-        index, focus, *rest))
-    scrubbed: list[tuple[str, str]] = []  # (thread, text) of each prompt text scrubbed for the provider
-    scrub = base.scrub
-    monkeypatch.setattr(base, "scrub", lambda text, **options: scrubbed.append(
-        (threading.current_thread().name, text)) or scrub(text, **options))
-    base._scrubbed.cache_clear()
+    retrievals, scrubbed = _watched_retrievals_and_scrubs(monkeypatch)
     strategies = LoadedStrategies(repo, wait=False)
     request = CompletionRequest(prefix="import { Button } from '../Button/Button';\n\nexport const Tag = (",
                                 path="src/components/Tag/Tag.tsx", language="tsx", max_tokens=64)
@@ -114,7 +121,7 @@ def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the
         # Its prompt was built and scrubbed on the retrieval thread, each text once, and the answer sent that.
         assert scrubbed and {thread.split("_")[0] for thread, _ in scrubbed} == {"idiom-retrieval"}
         assert len({text for _, text in scrubbed}) == len(scrubbed)
-        guarded = {scrub(text, profile=base.STRICT).text for _, text in scrubbed}
+        guarded = {scrub(text, profile=STRICT).text for _, text in scrubbed}
         if model == "gpt-4o-mini":  # the chat turns sent are the texts scrubbed ahead
             assert {m.content for m in completion.prompt} <= guarded
         else:  # the FIM prompt is laid out from the code scrubbed ahead
@@ -124,19 +131,9 @@ def test_a_request_starts_its_query_embedding_retrieval_and_prompt_ahead_and_the
 def test_the_keystrokes_into_one_word_share_a_retrieval_and_each_has_its_prompt_built_ahead(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from router.contracts import CompletionRequest
-    from router.providers import base
-    from router.strategies.rag import context
     from tests.router.fake_llm import fake_llm
 
-    retrievals: list[object] = []
-    retrieve = context._retrieved
-    monkeypatch.setattr(context, "_retrieved", lambda index, focus, *rest: retrievals.append(focus) or retrieve(
-        index, focus, *rest))
-    scrubbed: list[tuple[str, str]] = []  # (thread, text) of each prompt text scrubbed for the provider
-    scrub = base.scrub
-    monkeypatch.setattr(base, "scrub", lambda text, **options: scrubbed.append(
-        (threading.current_thread().name, text)) or scrub(text, **options))
-    base._scrubbed.cache_clear()
+    retrievals, scrubbed = _watched_retrievals_and_scrubs(monkeypatch)
     strategies = LoadedStrategies(repo, wait=False)
     typed = "import { Button } from '../Button/Button';\n\nexport const Tag = ({ lab"
     with fake_llm() as (url, _):
