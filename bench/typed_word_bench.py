@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)  # not bench/: its secrets/ folder would shadow the standard library module numpy imports
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:  # run as a script: the project root, not bench/
+    sys.path[0] = str(ROOT)  # (its secrets/ folder would shadow the standard library module numpy imports)
 
 from bench.environment import replaced_environment
 from bench.server.cases import WORK, Case, CaseError, repository_case
