@@ -11,6 +11,7 @@ from lsprotocol import types
 
 from router.contracts import CompletionRequest
 from router.requests import request_in
+from server.lsp.positions import offsets
 from server.lsp.state import IdiomServer, decision_payload, failure_payload
 from server.lsp.team import (
     TeamServer,
@@ -34,10 +35,8 @@ def request_at(ls: IdiomServer, uri: str, start: types.Position, end: types.Posi
     """The router's request for the code around `start` (or replacing start..end) in the open document
     (the caller made sure it is open: `document_problem`)."""
     document = ls.open_document(uri)
-    text = document.source  # offsets from the client's UTF-16 (or UTF-8/32) positions, clamped to the text
-    head = min(document.offset_at_position(start), len(text))  # each offset splits the document into lines
-    tail = min(document.offset_at_position(end), len(text)) if end is not None else head
-    return request_in(text, head, tail, ls.path_of(uri), instruction, max_tokens)
+    head, tail = offsets(document, start, end) if end is not None else offsets(document, start) * 2
+    return request_in(document.source, head, tail, ls.path_of(uri), instruction, max_tokens)
 
 
 def index_config(ls: IdiomServer) -> IndexConfig:

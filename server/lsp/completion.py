@@ -11,6 +11,7 @@ from lsprotocol import types
 from router.requests import request_in
 from server.lsp.answering import declined, request_at, routed_answer, start_ahead
 from server.lsp.following import Offer
+from server.lsp.positions import offsets
 from server.lsp.state import IdiomServer
 from server.lsp.team import team_of
 
@@ -41,7 +42,7 @@ async def suggestions(ls: IdiomServer, uri: str, position: types.Position, invok
     if not (found and found[0]) or document is None:
         return []
     text, decision = found
-    offset = min(document.offset_at_position(position), len(document.source))
+    (offset,) = offsets(document, position)
     offers = [Offer(decision["requestId"], offset, text, decision["strategy"], decision["costUsd"]),
               *(Offer(other["requestId"], offset, other["text"], other["strategy"], other["costUsd"])
                 for other in decision["alternatives"])]
@@ -87,7 +88,7 @@ def typed(ls: IdiomServer, params: types.DidChangeTextDocumentParams) -> None:
         return
     document = ls.open_document(uri)
     text = document.source  # the text before the edit's start is as it was, so its position still holds
-    cursor = min(document.offset_at_position(change.range.start) + len(change.text), len(text))
+    cursor = min(offsets(document, change.range.start)[0] + len(change.text), len(text))
     start_ahead(ls, request_in(text, cursor, cursor, ls.path_of(uri), max_tokens=ls.settings.max_tokens))
 
 

@@ -15,6 +15,7 @@ from pygls.workspace import TextDocument
 
 from router.retention import retained_characters
 from router.storage.schema import CHECKPOINTS_S
+from server.lsp.positions import offsets
 
 
 class Clock(Protocol):
@@ -69,8 +70,7 @@ class Followed:
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
         """Move or stretch the followed range for `change`, then apply it to the copy."""
         if isinstance(change, types.TextDocumentContentChangePartial):
-            length = len(self.copy.source)
-            head, tail = (min(self.copy.offset_at_position(p), length) for p in (change.range.start, change.range.end))
+            head, tail = offsets(self.copy, change.range.start, change.range.end)
             grown = len(change.text) - (tail - head)
             if self.awaiting and head == tail == self.start:  # the accepted text arrives
                 self.end, self.awaiting = self.start + len(change.text), False
