@@ -255,6 +255,16 @@ def test_imports_of_each_family() -> None:
     assert file_imports("a.rb", "ruby", "require 'x'") == []
 
 
+def test_a_unit_uses_an_import_only_where_its_name_stands_whole() -> None:
+    """Names with `$`, names inside longer identifiers (of any script) and names at either end of the text."""
+    code = ("import { $store, get } from 'svelte/store';\nimport Δ from 'delta';\nimport ui from 'ui';\n"
+            "export function a() { return x$store + getter + ui_kit + Δx; }\n"
+            "export function b() { return $store; }\n"
+            "export function c() { return get(Δ) }\n")
+    units = {u.name: u.imports for u in extract_units("a.ts", "typescript", code)}
+    assert units == {"a": (), "b": ("svelte/store",), "c": ("svelte/store", "delta")}
+
+
 def test_every_file_of_the_example_extracts(acme_harvest) -> None:
     _, harvest = acme_harvest
     units = [u for f in read_records(harvest / "files.jsonl", FileRecord) if f.language in SUPPORTED
