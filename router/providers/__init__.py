@@ -52,10 +52,10 @@ _helper_lock = threading.Lock()
 
 
 def start_helper(calls: int = CALLS) -> None:
-    """Start a helper process serving up to `calls` calls at once (unless one is running), and from now on run this process's calls to the
-    remote providers (SENDERS) in it (router/providers/helper.py). The language server does at launch: a remote
-    call's Python then costs it a pickled request and a wait instead of about 2 ms, and openai, imported by the
-    helper while the server starts, is never imported in it."""
+    """Start a helper process serving up to `calls` calls at once (unless one is running), and from now on run this
+    process's calls to the remote providers (SENDERS) in it (router/providers/helper.py). The language server does
+    at launch: a remote call's Python then costs it a pickled request and a wait instead of about 2 ms, and openai,
+    imported by the helper while the server starts, is never imported in it."""
     global _helper_calls
     if os.name != "posix":  # the helper's pipes are handed over as file descriptors (pass_fds): POSIX only
         return
