@@ -36,13 +36,18 @@ SUPPORTED = frozenset(EXTRACTORS) | frozenset(BLOCK_FINDERS)
 __all__ = ["EXTRACTORS", "SUPPORTED", "Import", "count_parse_errors", "extract_units", "file_imports"]
 
 
-def extract_units(path: str, language: str, text: str) -> list[Unit]:
-    """Units of one file in source order; [] for a language without an extractor. Never raises on bad code."""
+def extract_units(path: str, language: str, text: str, lines: tuple[int, int] | None = None) -> list[Unit]:
+    """Units of one file in source order; [] for a language without an extractor. Never raises on bad code.
+
+    With `lines` (first, last: 1-based, inclusive), only the units whose lines meet them, each as it is in the
+    whole file (a class holding a test elsewhere is still a test-suite): what an edit there can change, found
+    without working out the rest (the fast rules judge an answer by the units it touches)."""
     if language in BLOCK_FINDERS:
-        return config_units(path, language, text)
+        blocks = config_units(path, language, text)
+        return blocks if lines is None else [u for u in blocks if u.start_line <= lines[1] and u.end_line >= lines[0]]
     if language not in EXTRACTORS:
         return []
-    source = Source(path, language, text)
+    source = Source(path, language, text, lines)
     return EXTRACTORS[language][0](source, parsed(language, source.data).root_node)
 
 

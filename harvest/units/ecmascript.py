@@ -30,7 +30,8 @@ def ecmascript_units(source: Source, root: Node) -> list[Unit]:
     imports = ecmascript_imports(source, root)
     units: list[Unit] = []
     for statement in root.named_children:
-        _statement(source, statement, imports, units)
+        if source.wanted(statement):
+            _statement(source, statement, imports, units)
     return units
 
 
@@ -145,7 +146,7 @@ def _class(source: Source, statement: Node, node: Node, doc: str, imports: list[
     kind = "component" if heritage is not None and COMPONENT_BASES.search(source.of(heritage)) else "class"
     units.append(source.unit(node, kind, name, _header(source, statement, node), doc, imports, first=statement))
     for member in body.named_children if body else ():
-        if member.type == "method_definition":
+        if member.type == "method_definition" and source.wanted(member):
             method = source.of(member.child_by_field_name("name"))
             units.append(source.unit(member, "method", method, _header(source, member, member),
                                      comment_above(source, member), imports, parent=name))
@@ -175,7 +176,7 @@ def _expression(source: Source, statement: Node, node: Node, imports: list[Impor
             callback = next((a for a in arguments.named_children if a.type in FUNCTIONS), None)
             body = callback.child_by_field_name("body") if callback else None
             for inner in body.named_children if body is not None and body.type == "statement_block" else ():
-                if inner.type == "expression_statement" and inner.named_children:
+                if inner.type == "expression_statement" and inner.named_children and source.wanted(inner):
                     _expression(source, inner, inner.named_children[0], imports, title, units)
     elif (callee.type == "member_expression" and title.startswith("/")
           and source.of(callee.child_by_field_name("property")) in HTTP_VERBS):

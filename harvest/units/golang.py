@@ -35,8 +35,8 @@ def go_units(source: Source, root: Node) -> list[Unit]:
     tables = _tables(source, root) if test_file else frozenset()
     units: list[Unit] = []
     for node in root.named_children:
-        if node.type not in UNIT_DECLARATIONS:  # a comment, an import, a package clause: not worth its doc
-            continue
+        if node.type not in UNIT_DECLARATIONS or not source.wanted(node):  # a comment, an import, a package clause:
+            continue  # not worth its doc
         doc = comment_above(source, node)
         if node.type == "function_declaration":
             name = source.of(node.child_by_field_name("name"))
@@ -146,7 +146,10 @@ def _types(source: Source, node: Node, doc: str, imports: list[Import]) -> list[
         name = source.of(spec.child_by_field_name("name"))
         shape = spec.child_by_field_name("type")
         subkind = "alias" if spec.type == "type_alias" else TYPE_SUBKINDS.get(shape.type if shape else "", "type")
-        span, spec_doc = (node, doc) if len(specs) == 1 else (spec, comment_above(source, spec))
+        span = node if len(specs) == 1 else spec
+        if not source.wanted(span):
+            continue
+        spec_doc = doc if len(specs) == 1 else comment_above(source, spec)
         signature = "type " + source.of(spec).split("{", 1)[0]
         units.append(source.unit(span, "class", name, signature, spec_doc, imports, subkind=subkind))
     return units
@@ -159,7 +162,10 @@ def _values(source: Source, node: Node, doc: str, imports: list[Import]) -> list
     specs = [s for s in node.named_children if s.type == spec_type]
     units = []
     for spec in specs:
-        span, spec_doc = (node, doc) if len(specs) == 1 else (spec, comment_above(source, spec) or doc)
+        span = node if len(specs) == 1 else spec
+        if not source.wanted(span):
+            continue
+        spec_doc = doc if len(specs) == 1 else comment_above(source, spec) or doc
         keyword = "const" if kind == "constant" else "var"
         for name in (n for n in _names(spec) if source.of(n) != "_"):
             units.append(source.unit(span, kind, source.of(name), f"{keyword} {source.of(spec)}".split("\n", 1)[0],

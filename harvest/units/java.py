@@ -38,7 +38,7 @@ def java_units(source: Source, root: Node) -> list[Unit]:
     imports = java_imports(source, root)
     units: list[Unit] = []
     for node in root.named_children:
-        if node.type in TYPES:
+        if node.type in TYPES and source.wanted(node):
             _type(source, node, imports, "", units)
     return units
 
@@ -64,24 +64,46 @@ def _prose(comment: str) -> str:
     return HTML_TAG.sub("", INLINE_TAG.sub(r"\1", JAVADOC_TAGS.sub("", comment))).strip()
 
 
-def _type(source: Source, node: Node, imports: list[Import], parent: str, units: list[Unit]) -> None:
-    """The type's unit, then its members'; its kind waits for them (a class holding tests is a test-suite)."""
+def _type(source: Source, node: Node, imports: list[Import], parent: str, units: list[Unit]) -> bool:
+    """The type's unit, then its (wanted) members'; whether it holds tests. Its kind waits for its members, the
+    ones not wanted included: a class whose tests (or its @Nested classes' tests) JUnit runs is a test-suite."""
     name = source.of(node.child_by_field_name("name"))
-    body = node.child_by_field_name("body")
-    header = source.between(node.start_byte, body.start_byte if body else node.end_byte)
+    body, header = _body_and_header(source, node)
     junit3 = JUNIT3_BASE.search(header) is not None
     at = len(units)
+    tests = False
     for member in type_members(body):
-        if member.type in TYPES:
-            _type(source, member, imports, name, units)
+        if not source.wanted(member):
+            tests = tests or _holds_tests(source, member, junit3)
+        elif member.type in TYPES:
+            tests = _type(source, member, imports, name, units) or tests
         elif member.type in METHODS or member.type in CONSTRUCTORS:
             units.append(_method(source, member, imports, name, junit3))
+            tests = tests or units[-1].kind == "test"
         elif member.type in FIELDS and (member.type == "constant_declaration" or _static_final(source, member)):
             units += _constants(source, member, imports, name)
-    # A class whose tests (or its @Nested classes' tests) JUnit runs.
-    kind = "test-suite" if any(u.kind == "test" for u in units[at:]) else "class"
-    units.insert(at, source.unit(node, kind, name, header, javadoc(source, node), imports, parent,
-                                 subkind=TYPES[node.type]))
+    units.insert(at, source.unit(node, "test-suite" if tests else "class", name, header, javadoc(source, node),
+                                 imports, parent, subkind=TYPES[node.type]))
+    return tests
+
+
+def _holds_tests(source: Source, member: Node, junit3: bool) -> bool:
+    """Whether JUnit runs `member` as a test, or tests in it (a nested type); of a type whose header makes it a
+    JUnit 3 `TestCase` when `junit3`. Every test annotation and `TestCase` has `Test` in its name, so a member
+    without it in its text holds none: most members end there."""
+    if source.data.find(b"Test", member.start_byte, member.end_byte) < 0 and not junit3:
+        return False
+    if member.type in TYPES:
+        body, header = _body_and_header(source, member)
+        return any(_holds_tests(source, inner, JUNIT3_BASE.search(header) is not None) for inner in type_members(body))
+    name = source.of(member.child_by_field_name("name"))
+    return member.type in METHODS and _test_subkind(member, name, _annotations(source, member), junit3) is not None
+
+
+def _body_and_header(source: Source, node: Node) -> tuple[Node | None, str]:
+    """A type's body and the text before it (modifiers, name, `extends` and `implements`)."""
+    body = node.child_by_field_name("body")
+    return body, source.between(node.start_byte, body.start_byte if body else node.end_byte)
 
 
 def type_members(body: Node | None) -> list[Node]:
@@ -95,9 +117,7 @@ def type_members(body: Node | None) -> list[Node]:
 def _method(source: Source, member: Node, imports: list[Import], owner: str, junit3: bool) -> Unit:
     name = source.of(member.child_by_field_name("name"))
     annotations = _annotations(source, member)
-    test = next((TEST_ANNOTATIONS[a] for a in annotations if a in TEST_ANNOTATIONS), None)
-    if test is None and junit3 and name.startswith("test") and _takes_nothing(member):
-        test = ""
+    test = _test_subkind(member, name, annotations, junit3)
     if member.type in CONSTRUCTORS:
         kind = "constructor"
     elif test is not None:
@@ -108,6 +128,14 @@ def _method(source: Source, member: Node, imports: list[Import], owner: str, jun
     signature = source.between(member.start_byte, body.start_byte if body else member.end_byte).rstrip(" ;")
     return source.unit(member, kind, name, signature, javadoc(source, member), imports, parent=owner,
                        subkind=test or "")
+
+
+def _test_subkind(member: Node, name: str, annotations: list[str], junit3: bool) -> str | None:
+    """The subkind of a method JUnit runs as a test ("" for a plain `@Test` or a JUnit 3 test), else None."""
+    test = next((TEST_ANNOTATIONS[a] for a in annotations if a in TEST_ANNOTATIONS), None)
+    if test is None and junit3 and name.startswith("test") and _takes_nothing(member):
+        test = ""
+    return test
 
 
 def _constants(source: Source, field: Node, imports: list[Import], owner: str) -> list[Unit]:

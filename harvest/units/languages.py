@@ -76,6 +76,21 @@ def parsed(language: str, source: bytes) -> Tree:
     return tree
 
 
+def inserted_rows(language: str, before: bytes, at: int, inserted: bytes) -> tuple[int, int]:
+    """The rows (first, last: 0-based) of `before` with `inserted` put at byte `at` that the insertion changed: its
+    own, and those whose syntax it changed, as tree-sitter compares the two trees (an answer that closes a Python
+    block takes the methods after it out of their class). Both trees are `parsed`'s: the new one is mostly the
+    old one edited, and the comparison passes over what they share."""
+    after = before[:at] + inserted + before[at:]
+    start, end = _point(before, at), _point(after, at + len(inserted))
+    edited = parsed(language, before).copy()
+    edited.edit(at, at, at + len(inserted), start, start, end)
+    first, last = start[0], end[0]
+    for changed in edited.changed_ranges(parsed(language, after)):
+        first, last = min(first, changed.start_point.row), max(last, changed.end_point.row)
+    return first, last
+
+
 def _closest(source: bytes, kept: list[tuple[bytes, Tree]]) -> tuple[bytes, Tree, int, int] | None:
     """The kept source with the most of `source` unchanged, its tree and the lengths of the start and end the
     two share; None when none shares SHARED_TO_REPARSE of it. The latest kept within CLOSE_ENOUGH bytes of it is

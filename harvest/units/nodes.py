@@ -31,12 +31,14 @@ class Import:
 
 
 class Source:
-    """A file's text with its bytes and lines, so nodes can be turned into text and units."""
+    """A file's text with its bytes and lines, so nodes can be turned into text and units; and, when `lines` is
+    given (first, last: 1-based, inclusive), which units are wanted: those whose lines meet them."""
 
-    def __init__(self, path: str, language: str, text: str) -> None:
+    def __init__(self, path: str, language: str, text: str, lines: tuple[int, int] | None = None) -> None:
         self.path = path
         self.language = language
         self.text = text
+        self.wanted_lines = lines
         self.data = text.encode("utf-8", "surrogatepass")
         self.lines = text.splitlines(keepends=True)
         self._imports: Sequence[Import] = ()  # the last imports a unit came with, and their names (`_used_imports`)
@@ -45,6 +47,14 @@ class Source:
     def of(self, node: Node | None) -> str:
         """The text of `node` ("" for None)."""
         return "" if node is None else self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def wanted(self, node: Node) -> bool:
+        """Whether the unit(s) of `node` (its lines, as `unit` spans them) are wanted: the extractors skip the others
+        before working out anything about them."""
+        if self.wanted_lines is None:
+            return True
+        first, last = self.wanted_lines
+        return node.start_point.row + 1 <= last and _last_row(node) + 1 >= first
 
     def between(self, start: int, end: int) -> str:
         """The text between two byte offsets."""
@@ -79,6 +89,12 @@ class Source:
         names, modules = self._imported
         found = _names_in(names, text)
         return tuple(dict.fromkeys(module for name, module in modules if name in found))
+
+
+def _last_row(node: Node) -> int:
+    """The 0-based row of `node`'s last character: a node ending with its line's newline ends on that line."""
+    end = node.end_point
+    return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
 
 
 def count_errors(node: Node, language: str) -> int:

@@ -24,6 +24,8 @@ def python_units(source: Source, root: Node) -> list[Unit]:
     imports = python_imports(source, root)
     units: list[Unit] = []
     for node in root.named_children:
+        if not source.wanted(node):
+            continue
         if node.type == "expression_statement":
             units += _module_names(source, node, imports)
         else:
@@ -82,7 +84,8 @@ def _definition(source: Source, node: Node, imports: list[Import], parent: str, 
         kind = "test-suite" if name.startswith("Test") else "class"
         units.append(source.unit(node, kind, name, signature, doc, imports, parent, first))
         for child in body.named_children if body else ():
-            _definition(source, child, imports, name, units)
+            if source.wanted(child):
+                _definition(source, child, imports, name, units)
         return
     route = next((d for d in decorators if ROUTE_DECORATOR.match(d)), "")
     if route:

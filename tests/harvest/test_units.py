@@ -17,8 +17,14 @@ from harvest.units import (
     file_imports,
     first_parse_error_line,
 )
-from harvest.units.languages import parse
+from harvest.units.languages import inserted_rows, parse
 from harvest.units.nodes import count_errors, error_nodes, walk
+from tests.harvest.gojava_repos import (
+    GO_SOURCE,
+    GO_TABLE_TEST,
+    JAVA_SOURCE,
+    JUNIT5_TEST,
+)
 
 TSX = """\
 import styled from 'styled-components';
@@ -175,6 +181,40 @@ def test_go_and_java() -> None:
     java = extract_units("src/ItemTest.java", "java", "import org.junit.jupiter.api.Test;\n\nclass ItemTest {\n"
                          "    @Test\n    void addsItem() {}\n\n    private int size() { return 0; }\n}\n")
     assert [(u.kind, u.name) for u in java] == [("test-suite", "ItemTest"), ("test", "addsItem"), ("method", "size")]
+
+
+NESTED_JUNIT = ("import org.junit.jupiter.api.*;\n\nclass OuterTest {\n    static final int LIMIT = 3;\n\n"
+                "    void helper() {}\n\n    @Nested\n    class WhenEmpty {\n        void setUp() {}\n\n"
+                "        @RepeatedTest(3)\n        void staysEmpty() {}\n    }\n}\n\nclass Plain {\n    void run() {}\n}\n")
+JUNIT3 = ("import junit.framework.TestCase;\n\npublic class OldTest extends TestCase {\n    public void helper() {}\n\n"
+          "    public void testAdds() {}\n}\n")
+WORKFLOW = "name: ci\non:\n  push: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+
+
+@pytest.mark.parametrize(("path", "language", "text"), [
+    ("src/Button.tsx", "tsx", TSX), ("src/Button.spec.ts", "typescript", SPEC), ("app/items.py", "python", FASTAPI),
+    ("cart/cart.go", "go", GO_SOURCE.format(pkg="cart", Pkg="Cart")),
+    ("cart/cart_test.go", "go", GO_TABLE_TEST.format(pkg="cart", Pkg="Cart")),
+    ("src/main/java/a/CartBook.java", "java", JAVA_SOURCE.format(pkg="a", Name="CartBook")),
+    ("src/test/java/a/CartBookTest.java", "java", JUNIT5_TEST.format(pkg="a", Name="CartBook")),
+    ("src/test/java/OuterTest.java", "java", NESTED_JUNIT), ("src/test/java/OldTest.java", "java", JUNIT3),
+    (".github/workflows/ci.yml", "yaml", WORKFLOW)])
+def test_the_units_on_some_lines_are_the_whole_files_units_there(path: str, language: str, text: str) -> None:
+    """Asked for the units meeting some lines, an extractor gives exactly those of the whole file, each as the
+    whole file makes it: a class whose only test is elsewhere is still a test-suite."""
+    everything = extract_units(path, language, text)
+    last_line = text.count("\n") + 1
+    for first in range(1, last_line + 1):
+        for last in range(first, min(first + 3, last_line) + 1):
+            assert extract_units(path, language, text, (first, last)) == [
+                u for u in everything if u.start_line <= last and u.end_line >= first], (first, last)
+
+
+def test_an_insertion_changes_its_own_rows_and_those_whose_syntax_it_changes() -> None:
+    source = b"class A:\n    def f(self):\n        return 1\n\n    def g(self):\n        return 2\n"
+    at = source.index(b"    def g")
+    assert inserted_rows("python", source, at, b"    x = 1\n") == (4, 5)  # a statement of the class, no more
+    assert inserted_rows("python", source, at, b"x = 1\n") == (2, 6)  # it ends the class: g is no method of it now
 
 
 def test_broken_code_yields_what_parsed_and_counts_errors() -> None:
