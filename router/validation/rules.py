@@ -15,18 +15,19 @@ import shlex
 import subprocess
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from harvest.conventions.checks import applies, run_check
+from harvest.conventions.checks import NEEDS_UNITS, applies, parse_type, run_check
 from harvest.conventions.rules import Hit, Rule, Subject, severity_of
 from harvest.errors import ConfigError
 from harvest.patterns import linear
 from harvest.records import Unit
 from harvest.units import count_parse_errors, extract_units
-from harvest.units.languages import GRAMMARS, grammar, parse
+from harvest.units.languages import GRAMMARS, grammar, inserted_rows, parse
 
 COMMAND_TIMEOUT_S = 30.0
 LOOP_COMPRESSION = 0.12  # zlib ratio under which a long output is a repetition loop
@@ -61,6 +62,22 @@ class Output:
     def whole(self) -> str:
         """The file with the answer in place (the answer alone when there is no code around it)."""
         return self.around[0] + self.text + self.around[1]
+
+    @functools.cached_property
+    def touched(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The lines (first, last: 1-based) the answer changed in `whole`, and the same lines of the file before it;
+        None for an answer that is a file by itself. They are the answer's own lines and, in a language with a
+        grammar, those whose syntax it changed (`inserted_rows`)."""
+        if not self.in_place:
+            return None
+        first = self.around[0].count("\n")
+        breaks = self.text.count("\n")
+        last = first + breaks
+        if self.language in GRAMMARS:
+            before = self.around[0].encode("utf-8", "surrogatepass")
+            first, last = inserted_rows(self.language, before + self.around[1].encode("utf-8", "surrogatepass"),
+                                        len(before), self.text.encode("utf-8", "surrogatepass"))
+        return (first + 1, last + 1), (first + 1, max(first, last - breaks) + 1)
 
     @property
     def without(self) -> Output:
@@ -130,7 +147,7 @@ def _parses(value: Any, out: Output, ctx: Context) -> RuleResult:
         return verdict(False, f"cannot parse {language or 'an unknown language'}")
     errors = count_parse_errors(language, out.whole)
     if out.in_place:
-        errors -= count_parse_errors(language, out.without.whole)
+        errors -= count_parse_errors(language, out.without.whole) if errors else 0
         return verdict(errors <= 0, f"parses as {language} in place" if errors <= 0 else
                        f"{errors} syntax error(s) as {language} that the file did not have")
     return verdict(errors == 0, f"parses as {language}" if not errors else f"{errors} syntax errors as {language}")
@@ -253,9 +270,10 @@ def _command(value: Any, out: Output, ctx: Context) -> RuleResult:
 
 
 @functools.lru_cache(maxsize=16)
-def _units(path: str, language: str, text: str) -> tuple[Unit, ...]:
-    """Units of a checked text, parsed once for all the conventions checked on it."""
-    return tuple(extract_units(path, language, text))
+def _units(path: str, language: str, text: str, lines: tuple[int, int] | None) -> tuple[Unit, ...]:
+    """Units of a checked text (those meeting `lines`, when given), parsed once for all the conventions checked
+    on it."""
+    return tuple(extract_units(path, language, text, lines))
 
 
 def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
@@ -273,16 +291,35 @@ def _convention(value: Any, out: Output, ctx: Context) -> RuleResult:
                           skipped=True)
     if out.path and not applies(rule, out.path, out.language):
         return RuleResult(True, 1.0, f"skipped: {rule.id} does not apply to {out.path}", skipped=True)
-    hits = _convention_hits(rule, out)
-    if hits and out.in_place and _convention_hits(rule, out.without):
-        return verdict(True, f"{rule.message} (the file broke it before this answer)")
+    lines, lines_before = out.touched or (None, None)
+    hits = _convention_hits(rule, out, lines)
+    if hits and out.in_place:
+        hits = _added(hits, _convention_hits(rule, out.without, lines_before))
+        if not hits:
+            return verdict(True, f"{rule.message} (the file broke it there before this answer)")
     return verdict(not hits, rule.message if not hits else f"{rule.message}: line {hits[0].line} {hits[0].message}")
 
 
-def _convention_hits(rule: Rule, out: Output) -> list[Hit]:
-    """Where the file (with the answer in place, when it has code around it) breaks `rule`."""
+def _convention_hits(rule: Rule, out: Output, lines: tuple[int, int] | None) -> list[Hit]:
+    """Where the file (with the answer in place, when it has code around it) breaks `rule`; a unit rule looks at
+    the units meeting `lines` when given (`Output.touched`): the others are as they were before the answer, and
+    finding them all on every request was most of the fast rules' time (bench/RESULTS.md, issue 17, stop 50)."""
     path = out.path or f"output.{out.language}"
-    return run_check(rule, Subject(out.path, out.whole, _units(path, out.language, out.whole)))
+    units = _units(path, out.language, out.whole, lines) if parse_type(rule)[0] in NEEDS_UNITS else ()
+    return run_check(rule, Subject(out.path, out.whole, units))
+
+
+def _added(after: list[Hit], before: list[Hit]) -> list[Hit]:
+    """The hits of `after` that `before` does not have, compared by what they say: an edit moves the lines of
+    what was there, and only what it adds is its fault (a name the file broke the rule with stays the file's)."""
+    left = Counter(hit.message for hit in before)
+    added = []
+    for hit in after:
+        if left[hit.message]:
+            left[hit.message] -= 1
+        else:
+            added.append(hit)
+    return added
 
 
 Check = Callable[[Any, Output, Context], RuleResult]

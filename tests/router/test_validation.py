@@ -4,7 +4,9 @@ runs through the real strategies against the tiny model and the OpenAI fake, sto
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -77,6 +79,61 @@ def test_a_convention_of_the_information_tier_never_fails_an_answer() -> None:
     result = check("convention", "no-explicit-any", Output("let a: any = 1;\n", "typescript", "src/a.ts"),
                    Context({"no-explicit-any": habit}))
     assert result.passed and result.skipped and "information (95% follow it)" in result.reason
+
+
+SNAKE_CASE = Rule("snake", "naming", r"^[a-z_][a-z0-9_]*$", "Functions are snake_case", unit_kind="function")
+NO_PRINT = Rule("no-print", "not-regex", r"\bprint\(", "Log, do not print")
+MODULE = "import os\n\n\ndef LoadAll():\n    print(os.sep)\n    return 1\n\n\ndef save(x):\n    return x\n"
+
+
+@pytest.mark.parametrize(("cursor", "answer", "passes", "reason"), [
+    (len(MODULE), "\n\ndef SaveAll():\n    return 2\n", False, "line 13 function `SaveAll`"),  # LoadAll is not its excuse
+    (len(MODULE), "\n\ndef save_all():\n    return 2\n", True, "Functions are snake_case"),
+    (MODULE.index("    return 1"), "count = 2\n", True, "the file broke it there before this answer"),
+    (MODULE.index("    return x"), "print(x)\n", False, "line 10 matches `print(`"),  # one print( more than before
+    (MODULE.index("    return x"), "x += 1\n", True, "Log, do not print"),
+])
+def test_an_answer_in_place_is_blamed_only_for_the_breaks_it_adds(cursor: int, answer: str, passes: bool,
+                                                                   reason: str) -> None:
+    out = Output(answer, "python", "app/store.py", around=(MODULE[:cursor], MODULE[cursor:]))
+    rule = SNAKE_CASE if "def" in answer or "count" in answer else NO_PRINT
+    result = check("convention", rule.id, out, Context({rule.id: rule}))
+    assert result.passed is passes and reason in result.reason, result.reason
+
+
+def test_the_lines_an_answer_changes_judge_it_as_the_whole_file_would() -> None:
+    """Unit rules look only at the units on the lines an answer changed; on answers cut from the files' own lines
+    put anywhere, what that finds added is what comparing every unit of the two files finds added."""
+    from harvest.conventions.checks import run_check
+    from harvest.conventions.rules import Subject
+    from harvest.units import count_parse_errors, extract_units
+    from tests.harvest.gojava_repos import GO_SOURCE, JUNIT5_TEST
+    from tests.harvest.test_units import FASTAPI, NESTED_JUNIT, TSX
+
+    rules = {f"{check_type}-{kind}": Rule(f"{check_type}-{kind}", check_type, pattern, "m", unit_kind=kind)
+             for kind in ("method", "function", "class", "test", "test-suite", "constant", "component", "hook")
+             for check_type, pattern in (("naming", r"^[a-z]{1,6}$"), ("not-unit-regex", r"return"))}
+    rng = random.Random(5)
+    judged, refused = 0, 0
+    for path, language, text in [("src/test/java/a/BookTest.java", "java", JUNIT5_TEST.format(pkg="a", Name="Book")),
+                                 ("src/test/java/OuterTest.java", "java", NESTED_JUNIT),
+                                 ("cart/cart.go", "go", GO_SOURCE.format(pkg="cart", Pkg="Cart")),
+                                 ("src/Button.tsx", "tsx", TSX), ("app/items.py", "python", FASTAPI)]:
+        lines = [line for line in text.splitlines(keepends=True) if line.strip()]
+        for _ in range(100):
+            cursor = rng.randint(0, len(text))
+            cursor = cursor if rng.random() < 0.3 else text.rfind("\n", 0, cursor) + 1  # mostly at a line's start
+            answer = "".join(rng.choice(lines) for _ in range(rng.randint(1, 3)))
+            out = Output(answer, language, path, around=(text[:cursor], text[cursor:]))
+            if count_parse_errors(language, out.whole) > count_parse_errors(language, text):
+                continue  # `parses` refuses it whatever the conventions say
+            for rule in rules.values():
+                before, after = (Counter(hit.message for hit in run_check(rule, Subject(
+                    path, code, tuple(extract_units(path, language, code))))) for code in (text, out.whole))
+                added = after - before
+                assert check("convention", rule.id, out, Context(rules)).passed is not added, (path, cursor, answer)
+                judged, refused = judged + 1, refused + bool(added)
+    assert judged > 2000 and refused > 50  # both verdicts are exercised
 
 
 def test_every_registered_rule_is_covered_and_commands_need_permission(tmp_path: Path) -> None:
