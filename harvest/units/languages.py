@@ -76,12 +76,15 @@ def parsed(language: str, source: bytes) -> Tree:
     return tree
 
 
-def inserted_rows(language: str, before: bytes, at: int, inserted: bytes) -> tuple[int, int]:
+def inserted_rows(language: str, before: bytes, at: int, inserted: bytes) -> tuple[int, int] | None:
     """The rows (first, last: 0-based) of `before` with `inserted` put at byte `at` that the insertion changed: its
     own, and those whose syntax it changed, as tree-sitter compares the two trees (an answer that closes a Python
     block takes the methods after it out of their class). Both trees are `parsed`'s: the new one is mostly the
-    old one edited, and the comparison passes over what they share."""
+    old one edited, and the comparison passes over what they share. None for a source too large for its trees to
+    be kept: both would be parsed from nothing, twice more than the caller's own questions parse them."""
     after = before[:at] + inserted + before[at:]
+    if len(after) > KEPT_SOURCE_BYTES:
+        return None
     start, end = _point(before, at), _point(after, at + len(inserted))
     edited = parsed(language, before).copy()
     edited.edit(at, at, at + len(inserted), start, start, end)

@@ -65,18 +65,21 @@ class Output:
 
     @functools.cached_property
     def touched(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
-        """The lines (first, last: 1-based) the answer changed in `whole`, and the same lines of the file before it;
-        None for an answer that is a file by itself. They are the answer's own lines and, in a language with a
-        grammar, those whose syntax it changed (`inserted_rows`)."""
+        """The lines (first, last: 1-based) the answer changed in `whole`, and the same lines of the file before it:
+        its own lines and, in a language with a grammar, those whose syntax it changed (`inserted_rows`). None when
+        every line is to be looked at: for an answer that is a file by itself, or one in a file too large."""
         if not self.in_place:
             return None
-        first = self.around[0].count("\n")
         breaks = self.text.count("\n")
-        last = first + breaks
-        if self.language in GRAMMARS:
-            before = self.around[0].encode("utf-8", "surrogatepass")
-            first, last = inserted_rows(self.language, before + self.around[1].encode("utf-8", "surrogatepass"),
-                                        len(before), self.text.encode("utf-8", "surrogatepass"))
+        if self.language not in GRAMMARS:
+            first = self.around[0].count("\n")
+            return (first + 1, first + breaks + 1), (first + 1, first + 1)
+        before = self.around[0].encode("utf-8", "surrogatepass")
+        rows = inserted_rows(self.language, before + self.around[1].encode("utf-8", "surrogatepass"), len(before),
+                             self.text.encode("utf-8", "surrogatepass"))
+        if rows is None:
+            return None
+        first, last = rows
         return (first + 1, last + 1), (first + 1, max(first, last - breaks) + 1)
 
     @property

@@ -101,6 +101,16 @@ def test_an_answer_in_place_is_blamed_only_for_the_breaks_it_adds(cursor: int, a
     assert result.passed is passes and reason in result.reason, result.reason
 
 
+def test_an_answer_in_a_file_too_large_to_keep_its_trees_is_judged_on_all_its_units() -> None:
+    from harvest.units.languages import KEPT_SOURCE_BYTES
+
+    large = MODULE + "".join(f"\n\ndef add_{n}(x):\n    return x + {n}\n" for n in range(2500))
+    out = Output("\n\ndef SaveAll():\n    return 2\n", "python", "app/store.py", around=(large, ""))
+    assert len(out.whole.encode()) > KEPT_SOURCE_BYTES and out.touched is None
+    result = check("convention", SNAKE_CASE.id, out, Context({SNAKE_CASE.id: SNAKE_CASE}))
+    assert not result.passed and "function `SaveAll`" in result.reason
+
+
 def test_the_lines_an_answer_changes_judge_it_as_the_whole_file_would() -> None:
     """Unit rules look only at the units on the lines an answer changed; on answers cut from the files' own lines
     put anywhere, what that finds added is what comparing every unit of the two files finds added."""
