@@ -35,8 +35,9 @@ def go_units(source: Source, root: Node) -> list[Unit]:
     tables = _tables(source, root) if test_file else frozenset()
     units: list[Unit] = []
     for node in root.named_children:
-        if node.type not in UNIT_DECLARATIONS or not source.wanted(node):  # a comment, an import, a package clause:
-            continue  # not worth its doc
+        # A comment, an import, a package clause (not worth its doc), or a declaration off the wanted lines.
+        if node.type not in UNIT_DECLARATIONS or not source.wanted(node):
+            continue
         doc = comment_above(source, node)
         if node.type == "function_declaration":
             name = source.of(node.child_by_field_name("name"))
