@@ -13,15 +13,21 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from harvest.conventions.rules import Rule
+from harvest.conventions.checks import run_check
+from harvest.conventions.rules import Rule, Subject
 from harvest.dataset.dedup import normalize
 from harvest.errors import ConfigError
 from harvest.records import Pair, read_records
+from harvest.units import count_parse_errors, extract_units
+from harvest.units.languages import KEPT_SOURCE_BYTES
 from router.validation.rules import RULES, Context, Output, check
 from router.validation.stats import mcnemar, percentile, wilson
 from router.validation.suite import load_suite
 from router.validation.uplift import NOT_MEASURED, uplift, uplifts
 from server.cli import idiom
+from tests.harvest.gojava_repos import GO_SOURCE, JUNIT5_TEST
+from tests.harvest.test_units import FASTAPI, NESTED_JUNIT
+from tests.harvest.test_units import TSX as TSX_SOURCE
 from tests.router.fake_llm import fake_llm
 
 COMPONENT = """import styled from 'styled-components';
@@ -102,8 +108,6 @@ def test_an_answer_in_place_is_blamed_only_for_the_breaks_it_adds(cursor: int, a
 
 
 def test_an_answer_in_a_file_too_large_to_keep_its_trees_is_judged_on_all_its_units() -> None:
-    from harvest.units.languages import KEPT_SOURCE_BYTES
-
     large = MODULE + "".join(f"\n\ndef add_{n}(x):\n    return x + {n}\n" for n in range(2500))
     out = Output("\n\ndef SaveAll():\n    return 2\n", "python", "app/store.py", around=(large, ""))
     assert len(out.whole.encode()) > KEPT_SOURCE_BYTES and out.touched is None
@@ -114,12 +118,6 @@ def test_an_answer_in_a_file_too_large_to_keep_its_trees_is_judged_on_all_its_un
 def test_the_lines_an_answer_changes_judge_it_as_the_whole_file_would() -> None:
     """Unit rules look only at the units on the lines an answer changed; on answers cut from the files' own lines
     put anywhere, what that finds added is what comparing every unit of the two files finds added."""
-    from harvest.conventions.checks import run_check
-    from harvest.conventions.rules import Subject
-    from harvest.units import count_parse_errors, extract_units
-    from tests.harvest.gojava_repos import GO_SOURCE, JUNIT5_TEST
-    from tests.harvest.test_units import FASTAPI, NESTED_JUNIT, TSX
-
     rules = {f"{check_type}-{kind}": Rule(f"{check_type}-{kind}", check_type, pattern, "m", unit_kind=kind)
              for kind in ("method", "function", "class", "test", "test-suite", "constant", "component", "hook")
              for check_type, pattern in (("naming", r"^[a-z]{1,6}$"), ("not-unit-regex", r"return"))}
@@ -128,7 +126,7 @@ def test_the_lines_an_answer_changes_judge_it_as_the_whole_file_would() -> None:
     for path, language, text in [("src/test/java/a/BookTest.java", "java", JUNIT5_TEST.format(pkg="a", Name="Book")),
                                  ("src/test/java/OuterTest.java", "java", NESTED_JUNIT),
                                  ("cart/cart.go", "go", GO_SOURCE.format(pkg="cart", Pkg="Cart")),
-                                 ("src/Button.tsx", "tsx", TSX), ("app/items.py", "python", FASTAPI)]:
+                                 ("src/Button.tsx", "tsx", TSX_SOURCE), ("app/items.py", "python", FASTAPI)]:
         lines = [line for line in text.splitlines(keepends=True) if line.strip()]
         for _ in range(100):
             cursor = rng.randint(0, len(text))
