@@ -63,29 +63,32 @@ class Output:
         """The file with the answer in place (the answer alone when there is no code around it)."""
         return self.around[0] + self.text + self.around[1]
 
-    @functools.cached_property
+    @property
     def touched(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """The lines (first, last: 1-based) the answer changed in `whole`, and the same lines of the file before it:
         its own lines and, in a language with a grammar, those whose syntax it changed (`inserted_rows`). None when
         every line is to be looked at: for an answer that is a file by itself, or one in a file too large."""
-        if not self.in_place:
-            return None
-        breaks = self.text.count("\n")
-        if self.language not in GRAMMARS:
-            first = self.around[0].count("\n")
-            return (first + 1, first + breaks + 1), (first + 1, first + 1)
-        before = self.around[0].encode("utf-8", "surrogatepass")
-        rows = inserted_rows(self.language, before + self.around[1].encode("utf-8", "surrogatepass"), len(before),
-                             self.text.encode("utf-8", "surrogatepass"))
-        if rows is None:
-            return None
-        first, last = rows
-        return (first + 1, last + 1), (first + 1, max(first, last - breaks) + 1)
+        return _touched(self.language, *self.around, self.text) if self.in_place else None
 
     @property
     def without(self) -> Output:
         """The file as it was before the answer: what it already broke is not the answer's fault."""
         return replace(self, text="")
+
+
+@functools.lru_cache(maxsize=16)  # asked by every convention checked on the answer
+def _touched(language: str, prefix: str, suffix: str, text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    breaks = text.count("\n")
+    if language not in GRAMMARS:
+        first = prefix.count("\n")
+        return (first + 1, first + breaks + 1), (first + 1, first + 1)
+    before = prefix.encode("utf-8", "surrogatepass")
+    rows = inserted_rows(language, before + suffix.encode("utf-8", "surrogatepass"), len(before),
+                         text.encode("utf-8", "surrogatepass"))
+    if rows is None:
+        return None
+    first, last = rows
+    return (first + 1, last + 1), (first + 1, max(first, last - breaks) + 1)
 
 
 @dataclass(frozen=True)
